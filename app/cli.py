@@ -1,0 +1,191 @@
+"""`rpm-timeline`: the command line for everything a person would want to script.
+
+Every subcommand exits 0 on success; on a user error it prints one line on stderr and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from app.config import Config
+from data.errors import StoreError
+
+EXIT_OK, EXIT_ERROR = 0, 1
+
+
+class UserError(Exception):
+    """A problem with what the user asked for, reported as one line."""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rpm-timeline", description=__doc__.splitlines()[0])
+    db_parent = argparse.ArgumentParser(add_help=False)
+    db_parent.add_argument("--db", help="DuckDB file (default: $RPM_DB, else var/rpm.duckdb)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", parents=[db_parent], help="start the web app")
+    serve.add_argument("--host", help="default: $RPM_HOST, else 127.0.0.1")
+    serve.add_argument("--port", type=int, help="default: $RPM_PORT, else 8050")
+    serve.add_argument(
+        "--demo", action="store_true", help="seed an empty database with the fictional demo case"
+    )
+    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+
+    case = sub.add_parser("case", help="add or list cases").add_subparsers(
+        dest="case_command", required=True
+    )
+    case_add = case.add_parser("add", parents=[db_parent], help="add a case")
+    case_add.add_argument("case_ref")
+    case_add.add_argument("--dob", type=_date, help="child's date of birth, YYYY-MM-DD")
+    case_add.add_argument("--label", help="pseudonym or initials (no full names)")
+    case.add_parser("list", parents=[db_parent], help="one case a line: reference, label, events")
+
+    ingest = sub.add_parser("ingest", parents=[db_parent], help="add an agency's extract to a case")
+    ingest.add_argument("--case", required=True, dest="case_ref")
+    ingest.add_argument("--agency", required=True)
+    ingest.add_argument("file")
+
+    chron = sub.add_parser("chronology", parents=[db_parent], help="merged chronology as CSV")
+    chron.add_argument("--case", required=True, dest="case_ref")
+    chron.add_argument("-o", "--output", help="file to write (default: standard output)")
+
+    user = sub.add_parser("user", help="manage accounts").add_subparsers(
+        dest="user_command", required=True
+    )
+    user_add = user.add_parser(
+        "add", parents=[db_parent], help="add a user (password asked, or $RPM_NEW_PASSWORD)"
+    )
+    user_add.add_argument("name")
+    user_add.add_argument("--role", required=True, help="admin, chair, agency or crc")
+    user_add.add_argument("--agency", help="the agency of an agency user")
+    return parser
+
+
+def open_store(args):
+    from data.store import Store
+
+    config = Config.from_env(db=args.db)
+    try:
+        return Store(config.db_path), config
+    except Exception as exc:
+        raise UserError(
+            f"cannot open database {config.db_path}: {str(exc).splitlines()[0]}"
+        ) from exc
+
+
+def cmd_serve(args) -> int:
+    import waitress
+
+    from app.server import create_app
+    from data.demo import DEMO_CASE_REF, seed_demo
+    from data.users import ensure_admin
+
+    store, _ = open_store(args)
+    config = Config.from_env(db=args.db, host=args.host, port=args.port)
+    generated = ensure_admin(store, config.admin_password)
+    if args.demo and seed_demo(store):
+        print(f"Seeded the fictional demo case {DEMO_CASE_REF}.")
+    app = create_app(store, config)
+    url = f"http://{config.host}:{config.port}/"
+    print(f"RPM Timeline on {url} (database {config.db_path})")
+    if generated:
+        print(
+            f"Sign in as 'admin' with the password {generated} (shown once; set RPM_ADMIN_PASSWORD to choose it)."
+        )
+    elif config.admin_password:
+        print("Sign in as 'admin' with the password in RPM_ADMIN_PASSWORD.")
+    sys.stdout.flush()
+    waitress.serve(
+        app.server, host=config.host, port=config.port, threads=args.threads, ident="rpm-timeline"
+    )
+    return EXIT_OK
+
+
+def cmd_case(args) -> int:
+    from data import cases
+
+    store, _ = open_store(args)
+    if args.case_command == "add":
+        case = cases.add_case(store, args.case_ref, date_of_birth=args.dob, label=args.label)
+        print(f"added case {case.case_ref}")
+    else:
+        for s in cases.list_cases(store):
+            print(f"{s.case_ref}\t{s.label or ''}\t{s.event_count}")
+    return EXIT_OK
+
+
+def cmd_ingest(args) -> int:
+    from data.ingest import ingest_file
+
+    store, _ = open_store(args)
+    result = ingest_file(store, args.case_ref, args.agency, Path(args.file), uploaded_by="cli")
+    if result.mapping:
+        print("mapping: " + ", ".join(f"{f}={c}" for f, c in result.mapping.items()))
+    print(result.summary_line())
+    return EXIT_OK
+
+
+def cmd_chronology(args) -> int:
+    from data.events import CHRONOLOGY_COLUMNS, chronology_rows
+    from data.exports import csv_text
+
+    store, _ = open_store(args)
+    text = csv_text(CHRONOLOGY_COLUMNS, chronology_rows(store, args.case_ref))
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_user(args) -> int:
+    import getpass
+    import os
+
+    from data.users import ROLES, add_user
+
+    if args.role not in ROLES:
+        raise UserError(f"unknown role {args.role!r}: choose one of {', '.join(ROLES)}")
+    store, _ = open_store(args)
+    password = os.environ.get("RPM_NEW_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            raise UserError("no password: set RPM_NEW_PASSWORD or run in a terminal")
+        password = getpass.getpass(f"Password for {args.name}: ")
+    user = add_user(store, args.name, args.role, password, agency=args.agency)
+    print(f"added user {user.username} ({user.role}{', ' + user.agency if user.agency else ''})")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "serve": cmd_serve,
+    "case": cmd_case,
+    "ingest": cmd_ingest,
+    "chronology": cmd_chronology,
+    "user": cmd_user,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (UserError, StoreError) as exc:
+        print(f"rpm-timeline: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

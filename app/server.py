@@ -1,0 +1,63 @@
+"""The app factory: a Flask server with the sign-in guard, and the Dash pages on top of it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dash
+import flask
+
+from app import auth
+from app.config import Config, secret_key
+from app.shell import shell_layout
+from data.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSETS = ROOT / "assets"
+PAGES = Path(__file__).resolve().parent / "pages"
+
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+<head>
+{%metas%}
+<title>{%title%}</title>
+{%favicon%}
+{%css%}
+</head>
+<body>
+<a class="rpm-skip" href="#main">Skip to main content</a>
+{%app_entry%}
+<footer>{%config%}{%scripts%}{%renderer%}</footer>
+</body>
+</html>
+"""
+
+
+def create_app(store: Store, config: Config) -> dash.Dash:
+    server = flask.Flask("rpm_timeline")
+    server.config.update(
+        RPM_STORE=store,
+        SECRET_KEY=secret_key(config.db_path),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.secure_cookies,
+        SESSION_COOKIE_NAME="rpm_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+    )
+    auth.install(server)
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder=str(PAGES),
+        assets_folder=str(ASSETS),
+        serve_locally=True,
+        title="RPM Timeline",
+        update_title=None,
+        external_stylesheets=[],
+        suppress_callback_exceptions=True,
+    )
+    app.index_string = INDEX
+    app.layout = shell_layout
+    return app

@@ -1,0 +1,67 @@
+"""The frame around every page: service header, navigation, signed-in user, sign out."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from app.auth import csrf_token
+from app.context import current_user
+
+ROLE_NAMES = {
+    "admin": "Administrator",
+    "chair": "Chair",
+    "agency": "Agency",
+    "crc": "Case Review Committee",
+}
+
+
+def user_badge():
+    user = current_user()
+    if user is None:
+        return []
+    role = ROLE_NAMES.get(user.role, user.role)
+    who = f"{user.username} · {role}" + (f" · {user.agency}" if user.agency else "")
+    return [
+        html.Span(who, className="rpm-user me-3"),
+        html.Form(
+            [
+                dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
+                html.Button("Sign out", type="submit", className="btn btn-outline-light btn-sm"),
+            ],
+            action="/logout",
+            method="POST",
+            className="d-inline",
+        ),
+    ]
+
+
+def shell_layout():
+    return html.Div(
+        [
+            html.Header(
+                dbc.Container(
+                    [
+                        html.A(
+                            "RPM Timeline",
+                            href=dash.get_relative_path("/"),
+                            className="rpm-service",
+                        ),
+                        html.Nav(
+                            html.A(
+                                "Cases", href=dash.get_relative_path("/"), className="rpm-nav-link"
+                            ),
+                            **{"aria-label": "Main"},
+                            className="ms-4",
+                        ),
+                        html.Div(user_badge(), className="ms-auto d-flex align-items-center"),
+                    ],
+                    fluid=True,
+                    className="d-flex align-items-center",
+                ),
+                className="rpm-header",
+            ),
+            html.Main(dash.page_container, id="main", className="container-fluid rpm-main"),
+        ]
+    )

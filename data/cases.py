@@ -1,0 +1,115 @@
+"""Cases and agencies: the store's named functions for them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from data.errors import InvalidInput, NotFound
+from data.store import Store
+
+CASE_REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$")
+MAX_LABEL = 80
+
+
+@dataclass(frozen=True)
+class Case:
+    case_id: int
+    case_ref: str
+    label: str | None
+    date_of_birth: date | None
+    is_demo: bool
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    case_ref: str
+    label: str | None
+    date_of_birth: date | None
+    event_count: int
+    agency_count: int
+    first_event: date | None
+    last_event: date | None
+
+
+def validate_case_ref(case_ref: str) -> str:
+    if not CASE_REF_PATTERN.match(case_ref or ""):
+        raise InvalidInput(
+            f"case reference {case_ref!r} is not valid: use 2-40 letters, digits, '-' or '_' "
+            "(no names or other personal data)"
+        )
+    return case_ref
+
+
+def add_case(
+    store: Store,
+    case_ref: str,
+    *,
+    date_of_birth: date | None = None,
+    label: str | None = None,
+    is_demo: bool = False,
+) -> Case:
+    """Create a case; the reference must be new."""
+    validate_case_ref(case_ref)
+    if label is not None and len(label) > MAX_LABEL:
+        raise InvalidInput(f"label is {len(label)} characters; the maximum is {MAX_LABEL}")
+    with store.transaction() as cur:
+        if cur.execute("SELECT 1 FROM cases WHERE case_ref = ?", [case_ref]).fetchone():
+            raise InvalidInput(f"case {case_ref} already exists")
+        cur.execute(
+            "INSERT INTO cases (case_ref, label, date_of_birth, is_demo) VALUES (?, ?, ?, ?)",
+            [case_ref, label, date_of_birth, is_demo],
+        )
+    return get_case(store, case_ref)
+
+
+def get_case(store: Store, case_ref: str) -> Case:
+    row = store.query_one(
+        "SELECT case_id, case_ref, label, date_of_birth, is_demo FROM cases WHERE case_ref = ?",
+        [case_ref],
+    )
+    if row is None:
+        raise NotFound(f"unknown case {case_ref!r}")
+    return Case(*row)
+
+
+def find_case(store: Store, case_ref: str) -> Case | None:
+    try:
+        return get_case(store, case_ref)
+    except NotFound:
+        return None
+
+
+def list_cases(store: Store) -> list[CaseSummary]:
+    """Every case with counts of its events and agencies, newest first."""
+    rows = store.query(
+        """
+        SELECT c.case_ref, c.label, c.date_of_birth,
+               count(e.event_id), count(DISTINCT e.agency_id),
+               min(e.event_date), max(e.event_date)
+        FROM cases c LEFT JOIN events e ON e.case_id = c.case_id
+        GROUP BY c.case_id, c.case_ref, c.label, c.date_of_birth, c.created_at
+        ORDER BY c.created_at DESC, c.case_ref
+        """
+    )
+    return [CaseSummary(*row) for row in rows]
+
+
+def ensure_agency(cur, name: str) -> int:
+    """The id of the agency with this name, creating it inside the caller's transaction."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("agency name is empty")
+    if len(name) > MAX_LABEL:
+        raise InvalidInput(f"agency name is {len(name)} characters; the maximum is {MAX_LABEL}")
+    row = cur.execute("SELECT agency_id FROM agencies WHERE name = ?", [name]).fetchone()
+    if row:
+        return row[0]
+    return cur.execute(
+        "INSERT INTO agencies (name) VALUES (?) RETURNING agency_id", [name]
+    ).fetchone()[0]
+
+
+def list_agencies(store: Store) -> list[str]:
+    return [name for (name,) in store.query("SELECT name FROM agencies ORDER BY name")]

@@ -1,0 +1,25 @@
+"""The synthetic demo case, shipped as one CSV per agency and ingested through the normal path."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from data import cases
+from data.demo.make_demo import DOB, FILES
+from data.ingest import ingest_file
+from data.store import Store
+
+DEMO_CASE_REF = "DEMO-J"
+DEMO_LABEL = "Child J (fictional demo)"
+
+
+def seed_demo(store: Store) -> bool:
+    """Add the demo case if the database has no cases yet. Returns True if it was added."""
+    if cases.list_cases(store):
+        return False
+    cases.add_case(store, DEMO_CASE_REF, date_of_birth=DOB, label=DEMO_LABEL, is_demo=True)
+    folder = resources.files("data") / "demo"
+    for agency, file_name in FILES.items():
+        with resources.as_file(folder / file_name) as path:
+            ingest_file(store, DEMO_CASE_REF, agency, path, uploaded_by="demo seed")
+    return True

@@ -1,0 +1,64 @@
+"""The single DuckDB connection of the process, its per-thread cursors and its transactions.
+
+DuckDB allows one read-write process per database file. The server is that process: it
+opens one connection, hands each thread its own cursor (a cursor is a connection to the same
+database that is safe to use from one thread), and serialises writes behind a lock so that
+two writers never conflict on the same rows.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from data.migrations import apply_migrations
+
+
+class Store:
+    """Owns the database file for the life of the process."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._con = duckdb.connect(str(self.path))
+        apply_migrations(self._con)
+        self._write_lock = threading.RLock()
+        self._local = threading.local()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor, created on first use."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._con.cursor()
+            self._local.cursor = cur
+        return cur
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
+        with self._write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+
+    def query_df(self, sql: str, params: list | tuple = ()):
+        """Run a read query and return a pandas DataFrame."""
+        return self.cursor().execute(sql, list(params)).df()
+
+    def query(self, sql: str, params: list | tuple = ()) -> list[tuple]:
+        return self.cursor().execute(sql, list(params)).fetchall()
+
+    def query_one(self, sql: str, params: list | tuple = ()) -> tuple | None:
+        return self.cursor().execute(sql, list(params)).fetchone()
+
+    def close(self) -> None:
+        self._con.close()

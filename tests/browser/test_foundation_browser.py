@@ -1,0 +1,77 @@
+"""Sign in, open the demo case, see one lane per agency; refusals without a session."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.browser.conftest import screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+DEMO_AGENCIES = {
+    "Children's Social Care",
+    "Police",
+    "GP and Health Visiting",
+    "School",
+    "Housing",
+    "Family Support Network",
+}
+
+
+def test_sign_in_open_demo_case_and_see_one_lane_per_agency(server, page):
+    sign_in(page, server)
+    page.wait_for_selector("#case-table")
+    page.click("text=DEMO-J")
+    page.wait_for_function(
+        "() => document.querySelector('#timeline-graph .js-plotly-plot')?.data?.length > 0"
+    )
+    lanes = json.loads(
+        page.evaluate(
+            "() => JSON.stringify("
+            "document.querySelector('#timeline-graph .js-plotly-plot').data.map(t => t.name))"
+        )
+    )
+    assert set(lanes) == DEMO_AGENCIES
+    assert len(lanes) == len(DEMO_AGENCIES)
+    tick_labels = page.locator("#timeline-graph .ytick text").all_text_contents()
+    assert set(tick_labels) == DEMO_AGENCIES
+    screenshot(page, "timeline-demo")
+
+
+def test_wrong_password_is_refused(server, page):
+    sign_in(page, server, password="not-the-password")
+    assert page.locator("#login-error").inner_text() == "The user name or password is not right."
+    page.goto(server)
+    assert "/login" in page.url
+
+
+def test_page_and_callback_without_sign_in_are_refused(server):
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        request = urllib.request.Request(
+            server + "_dash-update-component",
+            data=json.dumps({"output": "x.children", "inputs": [], "changedPropIds": []}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        urllib.request.urlopen(request)
+    assert refused.value.code == 401
+
+    # A page request is redirected to sign-in, and nothing of the case is served.
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as redirected:
+        opener.open(server + "cases/DEMO-J")
+    assert redirected.value.code == 302
+    assert "/login?next=/cases/DEMO-J" in redirected.value.headers["Location"]
+    for path in ("_dash-layout", "_dash-dependencies"):
+        with pytest.raises(urllib.error.HTTPError) as layout_refused:
+            opener.open(server + path)
+        assert layout_refused.value.code in (302, 401)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

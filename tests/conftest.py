@@ -1,0 +1,22 @@
+"""Shared fixtures: a store on a temporary DuckDB file, and a demo database."""
+
+from __future__ import annotations
+
+import pytest
+
+from data.store import Store
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "test.duckdb")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def demo_store(store):
+    from data.demo import seed_demo
+
+    seed_demo(store)
+    return store
