@@ -113,13 +113,14 @@ def cmd_serve(args) -> int:
 
 def cmd_case(args) -> int:
     from data import cases
+    from data.access import SYSTEM
 
     store, _ = open_store(args)
     if args.case_command == "add":
         case = cases.add_case(store, args.case_ref, date_of_birth=args.dob, label=args.label)
         print(f"added case {case.case_ref}")
     else:
-        for s in cases.list_cases(store):
+        for s in cases.list_cases(store, SYSTEM):
             print(f"{s.case_ref}\t{s.label or ''}\t{s.event_count}")
     return EXIT_OK
 
@@ -136,11 +137,12 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_chronology(args) -> int:
+    from data.access import SYSTEM
     from data.events import CHRONOLOGY_COLUMNS, chronology_rows
     from data.exports import csv_text
 
     store, _ = open_store(args)
-    text = csv_text(CHRONOLOGY_COLUMNS, chronology_rows(store, args.case_ref))
+    text = csv_text(CHRONOLOGY_COLUMNS, chronology_rows(store, SYSTEM, args.case_ref))
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from data.errors import InvalidInput, NotFound
 from data.store import Store
+
+if TYPE_CHECKING:
+    from data.users import User
 
 CASE_REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$")
 MAX_LABEL = 80
@@ -74,26 +78,36 @@ def get_case(store: Store, case_ref: str) -> Case:
     return Case(*row)
 
 
-def find_case(store: Store, case_ref: str) -> Case | None:
-    try:
-        return get_case(store, case_ref)
-    except NotFound:
-        return None
+def list_cases(store: Store, user: User) -> list[CaseSummary]:
+    """The cases this user may open, with counts of events and agencies, newest first."""
+    from data.access import visible_case_filter
 
-
-def list_cases(store: Store) -> list[CaseSummary]:
-    """Every case with counts of its events and agencies, newest first."""
+    condition, params = visible_case_filter(user)
     rows = store.query(
-        """
+        f"""
         SELECT c.case_ref, c.label, c.date_of_birth,
                count(e.event_id), count(DISTINCT e.agency_id),
                min(e.event_date), max(e.event_date)
         FROM cases c LEFT JOIN events e ON e.case_id = c.case_id
+        WHERE {condition}
         GROUP BY c.case_id, c.case_ref, c.label, c.date_of_birth, c.created_at
         ORDER BY c.created_at DESC, c.case_ref
-        """
+        """,
+        params,
     )
     return [CaseSummary(*row) for row in rows]
+
+
+def count_cases(store: Store) -> int:
+    return store.query_one("SELECT count(*) FROM cases")[0]
+
+
+def add_case_agency(cur, case_id: int, agency_id: int) -> None:
+    """Record that an agency takes part in a case (inside the caller's transaction)."""
+    cur.execute(
+        "INSERT INTO case_agencies (case_id, agency_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        [case_id, agency_id],
+    )
 
 
 def ensure_agency(cur, name: str) -> int:

@@ -11,3 +11,7 @@ class NotFound(StoreError):
 
 class InvalidInput(StoreError):
     """The input cannot be accepted as it is; the message says why."""
+
+
+class Forbidden(StoreError):
+    """The acting user may not see or change this."""

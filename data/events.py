@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data.cases import get_case
+from data.access import require_case
 from data.store import Store
+from data.users import User
 
 CHRONOLOGY_COLUMNS = (
     "date",
@@ -18,13 +19,13 @@ CHRONOLOGY_COLUMNS = (
 )
 
 
-def case_events(store: Store, case_ref: str) -> pd.DataFrame:
+def case_events(store: Store, user: User, case_ref: str) -> pd.DataFrame:
     """Every event of the case, sorted by date, with the agency name.
 
     Columns: event_id, event_date (datetime64), date_precision, event_time, agency,
     event_type, summary, source_ref.
     """
-    case = get_case(store, case_ref)
+    case = require_case(store, user, case_ref)
     df = store.query_df(
         """
         SELECT e.event_id, e.event_date, e.date_precision, e.event_time, a.name AS agency,
@@ -48,9 +49,9 @@ def format_date(day, precision: str) -> str:
     return f"{day:%Y-%m-%d}"
 
 
-def chronology_rows(store: Store, case_ref: str) -> list[list[str]]:
+def chronology_rows(store: Store, user: User, case_ref: str) -> list[list[str]]:
     """The merged chronology as rows of text, in CHRONOLOGY_COLUMNS order, sorted by date."""
-    df = case_events(store, case_ref)
+    df = case_events(store, user, case_ref)
     return [
         [
             format_date(row.event_date, row.date_precision),

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data.cases import ensure_agency, get_case
+from data.cases import add_case_agency, ensure_agency, get_case
 from data.dates import date_sql
 from data.errors import InvalidInput
 from data.store import Store
@@ -109,6 +109,7 @@ def ingest_file(
             """,
             [case.case_id, agency_id, file_name, sha, row_count, uploaded_by],
         ).fetchone()[0]
+        add_case_agency(cur, case.case_id, agency_id)
         _normalise(cur, header, mapping)
         imported = _insert_events(cur, case.case_id, agency_id, upload_id)
         rejected = _insert_rejected(cur, upload_id)

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from data import cases
+from data.access import SYSTEM
 from data.migrations import apply_migrations, migration_files
 from data.store import Store
 
@@ -24,7 +25,7 @@ def test_reopening_applies_nothing_twice(tmp_path):
     first.close()
     second = Store(tmp_path / "db.duckdb")
     assert apply_migrations(second.cursor()) == []
-    assert [c.case_ref for c in cases.list_cases(second)] == ["C-1"]
+    assert [c.case_ref for c in cases.list_cases(second, SYSTEM)] == ["C-1"]
     second.close()
 
 
@@ -32,7 +33,7 @@ def test_transaction_rolls_back_on_error(store):
     with pytest.raises(RuntimeError), store.transaction() as cur:
         cur.execute("INSERT INTO cases (case_ref) VALUES ('C-1')")
         raise RuntimeError("boom")
-    assert cases.list_cases(store) == []
+    assert cases.list_cases(store, SYSTEM) == []
 
 
 def test_two_threads_writing_at_once_lose_nothing(store):
@@ -51,7 +52,7 @@ def test_two_threads_writing_at_once_lose_nothing(store):
     for t in threads:
         t.join()
     assert errors == []
-    assert len(cases.list_cases(store)) == 80
+    assert len(cases.list_cases(store, SYSTEM)) == 80
 
 
 def test_case_ref_must_be_plain_and_unique(store):
@@ -60,4 +61,4 @@ def test_case_ref_must_be_plain_and_unique(store):
         cases.add_case(store, "RPM-2026-01")
     with pytest.raises(cases.InvalidInput, match="not valid"):
         cases.add_case(store, "Jane Smith")
-    assert len(cases.list_cases(store)) == 1
+    assert len(cases.list_cases(store, SYSTEM)) == 1

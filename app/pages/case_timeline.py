@@ -6,9 +6,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from app.context import get_store
+from app.context import get_store, require_user
 from components.timeline import timeline_figure
-from data.cases import find_case
+from data.access import require_case
+from data.errors import Forbidden, NotFound
 from data.events import case_events
 
 dash.register_page(
@@ -20,8 +21,11 @@ dash.register_page(
 
 
 def layout(case_ref: str | None = None, **_query):
-    store = get_store()
-    case = find_case(store, case_ref) if case_ref else None
+    store, user = get_store(), require_user()
+    try:
+        case = require_case(store, user, case_ref or "")
+    except (NotFound, Forbidden):
+        case = None
     if case is None:
         return html.Div(
             [
@@ -30,7 +34,7 @@ def layout(case_ref: str | None = None, **_query):
                 html.A("Back to the list of cases", href=dash.get_relative_path("/")),
             ]
         )
-    events = case_events(store, case.case_ref)
+    events = case_events(store, user, case.case_ref)
     heading = [
         html.H1([case.label or case.case_ref, html.Span(f" {case.case_ref}", className="rpm-ref")]),
         html.P(

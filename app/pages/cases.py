@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from app.context import get_store
+from app.context import get_store, require_user
 from data.cases import list_cases
 
 dash.register_page(__name__, path="/", title="Cases - RPM Timeline", name="Cases")
@@ -19,7 +19,7 @@ def _span(first, last) -> str:
 
 
 def layout(**_query):
-    summaries = list_cases(get_store())
+    summaries = list_cases(get_store(), require_user())
     if not summaries:
         body = dbc.Alert(
             "There are no cases yet. An administrator adds one with "

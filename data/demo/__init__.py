@@ -15,7 +15,7 @@ DEMO_LABEL = "Child J (fictional demo)"
 
 def seed_demo(store: Store) -> bool:
     """Add the demo case if the database has no cases yet. Returns True if it was added."""
-    if cases.list_cases(store):
+    if cases.count_cases(store):
         return False
     cases.add_case(store, DEMO_CASE_REF, date_of_birth=DOB, label=DEMO_LABEL, is_demo=True)
     folder = resources.files("data") / "demo"
