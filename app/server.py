@@ -10,7 +10,9 @@ import flask
 
 from app import auth
 from app.config import Config, secret_key
+from app.context import NotSignedIn
 from app.shell import shell_layout
+from data.errors import Forbidden, NotFound
 from data.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +48,7 @@ def create_app(store: Store, config: Config) -> dash.Dash:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
     )
     auth.install(server)
+    _install_error_handlers(server)
     app = dash.Dash(
         __name__,
         server=server,
@@ -61,3 +64,17 @@ def create_app(store: Store, config: Config) -> dash.Dash:
     app.index_string = INDEX
     app.layout = shell_layout
     return app
+
+
+def _install_error_handlers(server: flask.Flask) -> None:
+    """A callback that reaches for a case the user may not open gets a refusal, not a 500."""
+
+    def refuse(status: int):
+        def handler(exc):
+            return flask.jsonify(error=str(exc)), status
+
+        return handler
+
+    server.register_error_handler(NotSignedIn, refuse(401))
+    server.register_error_handler(Forbidden, refuse(403))
+    server.register_error_handler(NotFound, refuse(404))
