@@ -7,16 +7,29 @@ what makes a hand-made callback request without a session fail, not just the pag
 
 from __future__ import annotations
 
+import os
 import secrets
+import time
 from urllib.parse import urlparse
 
 import flask
 
-from app.context import current_user, get_store
-from data.users import authenticate
+from app.context import client_ip, current_user, get_store
+from data import audit
+from data.users import (
+    LOCKOUT_MINUTES,
+    authenticate,
+    get_user_by_id,
+    is_locked_out,
+    sign_out_everywhere,
+)
 
 PUBLIC_PREFIXES = ("/assets/",)
-PUBLIC_PATHS = {"/login", "/_favicon.ico", "/favicon.ico"}
+# /_rpm/backup authenticates itself with the server's backup token (see data/backup.py).
+PUBLIC_PATHS = {"/login", "/_favicon.ico", "/favicon.ico", "/_rpm/backup"}
+DEFAULT_IDLE_MINUTES = 30
+# The "last seen" time in the session cookie is refreshed at most this often.
+SEEN_REFRESH_SECONDS = 30
 
 LOGIN_PAGE = """<!doctype html>
 <html lang="en">
@@ -32,6 +45,7 @@ LOGIN_PAGE = """<!doctype html>
 <main class="container rpm-login" id="main">
   <h1>Sign in</h1>
   <p class="lead">Reflective Practice Meetings: learning, not blame.</p>
+  {% if notice %}<div class="alert alert-info" role="status" id="login-notice">{{ notice }}</div>{% endif %}
   {% if error %}<div class="alert alert-danger" role="alert" id="login-error">{{ error }}</div>{% endif %}
   <form method="post" action="/login" novalidate>
     <input type="hidden" name="csrf_token" value="{{ csrf_token }}">
@@ -75,10 +89,17 @@ def _safe_next(url: str | None) -> str:
     return url
 
 
+NOTICES = {
+    "timeout": "You were signed out after a period of inactivity. Please sign in again.",
+    "everywhere": "You have been signed out on every device.",
+}
+
+
 def _render_login(error: str | None = None, username: str = "", status: int = 200):
     html = flask.render_template_string(
         LOGIN_PAGE,
         error=error,
+        notice=NOTICES.get(flask.request.args.get("notice", "")),
         username=username,
         csrf_token=csrf_token(),
         next_url=_safe_next(flask.request.values.get("next")),
@@ -91,13 +112,26 @@ def login():
         return _render_login()
     if not _check_csrf():
         return _render_login("Your sign-in form expired. Please try again.", status=400)
-    username = flask.request.form.get("username", "").strip()
-    user = authenticate(get_store(), username, flask.request.form.get("password", ""))
+    store = get_store()
+    username = flask.request.form.get("username", "").strip()[:100]
+    if is_locked_out(store, username):
+        audit.record(store, username, audit.LOGIN_LOCKED, subject=username, ip=client_ip())
+        return _render_login(
+            f"Too many failed sign-ins for this user name. Try again in {LOCKOUT_MINUTES} "
+            "minutes, or ask an administrator to reset your password.",
+            username,
+            status=429,
+        )
+    user = authenticate(store, username, flask.request.form.get("password", ""))
     if user is None:
+        audit.record(store, username, audit.LOGIN_FAILED, subject=username, ip=client_ip())
         return _render_login("The user name or password is not right.", username, status=401)
+    audit.record(store, user, audit.LOGIN, subject=user.username, ip=client_ip())
     next_url = _safe_next(flask.request.form.get("next"))
     flask.session.clear()
     flask.session["user_id"] = user.user_id
+    flask.session["gen"] = user.session_generation
+    flask.session["seen"] = int(time.time())
     flask.session.permanent = True
     return flask.redirect(next_url)
 
@@ -105,8 +139,41 @@ def login():
 def logout():
     if not _check_csrf():
         return flask.redirect("/")
+    user = current_user()
+    if user is not None:
+        audit.record(get_store(), user, audit.LOGOUT, subject=user.username, ip=client_ip())
     flask.session.clear()
     return flask.redirect("/login")
+
+
+def logout_everywhere():
+    """End every session of the signed-in user, in every browser, this one included."""
+    if not _check_csrf():
+        return flask.redirect("/")
+    user = current_user()
+    if user is not None:
+        sign_out_everywhere(get_store(), user.username, by=user, ip=client_ip())
+    flask.session.clear()
+    return flask.redirect("/login?notice=everywhere")
+
+
+def _idle_expired() -> bool:
+    """True (and the session ended) when the signed-in user has been idle too long."""
+    if "user_id" not in flask.session:
+        return False
+    now = int(time.time())
+    seen = flask.session.get("seen", 0)
+    if now - seen > flask.current_app.config["RPM_IDLE_SECONDS"]:
+        user = get_user_by_id(get_store(), flask.session["user_id"])
+        if user is not None:
+            audit.record(
+                get_store(), user, audit.SESSION_EXPIRED, subject=user.username, ip=client_ip()
+            )
+        flask.session.clear()
+        return True
+    if now - seen >= SEEN_REFRESH_SECONDS:
+        flask.session["seen"] = now
+    return False
 
 
 def require_login():
@@ -114,6 +181,10 @@ def require_login():
     path = flask.request.path
     if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
         return None
+    if _idle_expired():
+        if flask.request.method == "GET" and not path.startswith("/_dash"):
+            return flask.redirect("/login?notice=timeout")
+        return flask.jsonify(error="session timed out: sign in again"), 401
     if current_user() is not None:
         return None
     if flask.request.method == "GET" and not path.startswith("/_dash"):
@@ -124,5 +195,12 @@ def require_login():
 def install(server: flask.Flask) -> None:
     server.add_url_rule("/login", "login", login, methods=["GET", "POST"])
     server.add_url_rule("/logout", "logout", logout, methods=["POST"])
+    server.add_url_rule(
+        "/logout-everywhere", "logout_everywhere", logout_everywhere, methods=["POST"]
+    )
+    server.config.setdefault(
+        "RPM_IDLE_SECONDS",
+        int(float(os.environ.get("RPM_IDLE_MINUTES") or DEFAULT_IDLE_MINUTES) * 60),
+    )
     server.before_request(require_login)
     server.jinja_env.globals["csrf_token"] = csrf_token

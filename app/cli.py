@@ -68,6 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     user_add.add_argument("name")
     user_add.add_argument("--role", required=True, help="admin, chair, agency or crc")
     user_add.add_argument("--agency", help="the agency of an agency user")
+
+    backup = sub.add_parser(
+        "backup", parents=[db_parent], help="consistent copy of the database, server running or not"
+    )
+    backup.add_argument("-o", "--output", required=True, help="backup file to write")
+    restore = sub.add_parser(
+        "restore", parents=[db_parent], help="restore a backup into a NEW database file (--db)"
+    )
+    restore.add_argument("file", help="a file written by `rpm-timeline backup`")
     return parser
 
 
@@ -95,7 +104,13 @@ def cmd_serve(args) -> int:
     generated = ensure_admin(store, config.admin_password)
     if args.demo and seed_demo(store):
         print(f"Seeded the fictional demo case {DEMO_CASE_REF}.")
-    app = create_app(store, config)
+    import atexit
+
+    from data.backup import remove_server_info, write_server_info
+
+    token = write_server_info(config.db_path, config.host, config.port)
+    atexit.register(remove_server_info, config.db_path, token)
+    app = create_app(store, config, backup_token=token)
     url = f"http://{config.host}:{config.port}/"
     print(f"RPM Timeline on {url} (database {config.db_path})")
     if generated:
@@ -137,6 +152,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_chronology(args) -> int:
+    from data import audit
     from data.access import SYSTEM
     from data.events import CHRONOLOGY_COLUMNS, chronology_rows
     from data.exports import csv_text
@@ -147,6 +163,7 @@ def cmd_chronology(args) -> int:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    audit.record(store, SYSTEM, audit.EXPORT, case_ref=args.case_ref, detail="chronology CSV")
     return EXIT_OK
 
 
@@ -169,12 +186,71 @@ def cmd_user(args) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args) -> int:
+    """Ask the running server for the copy if it holds the file; otherwise copy it here."""
+    import duckdb
+
+    from data.backup import backup_closed_file, read_server_info
+
+    config = Config.from_env(db=args.db)
+    output = Path(args.output)
+    if output.exists():
+        raise UserError(f"{output} already exists: choose a new file name")
+    try:
+        summary = backup_closed_file(config.db_path, output).line()
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise UserError(f"cannot read {config.db_path}: {str(exc).splitlines()[0]}") from exc
+        summary = _backup_from_server(config.db_path, output, read_server_info(config.db_path))
+    print(f"backup written: {summary}")
+    return EXIT_OK
+
+
+def _backup_from_server(db_path: Path, output: Path, info: dict | None) -> str:
+    import os
+    import urllib.error
+    import urllib.request
+
+    if not info:
+        raise UserError(
+            f"{db_path} is in use by another process and no running server was found "
+            f"({db_path.name}.server.json is missing): stop that process and try again"
+        )
+    request = urllib.request.Request(
+        info["url"] + "_rpm/backup",
+        method="POST",
+        headers={"Authorization": f"Bearer {info['token']}"},
+    )
+    tmp = output.with_name(output.name + ".part")
+    try:
+        with urllib.request.urlopen(request, timeout=600) as response, tmp.open("wb") as fh:
+            while block := response.read(1 << 20):
+                fh.write(block)
+    except (urllib.error.URLError, OSError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"the server at {info['url']} did not make the backup: {exc}") from exc
+    os.replace(tmp, output)
+    return f"{output} ({output.stat().st_size:,} bytes, made by the running server)"
+
+
+def cmd_restore(args) -> int:
+    from data.backup import restore
+
+    config = Config.from_env(db=args.db)
+    summary = restore(Path(args.file), config.db_path)
+    print(f"restored into {summary.line()}")
+    print(f"start the server on it with RPM_DB={config.db_path}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "serve": cmd_serve,
     "case": cmd_case,
     "ingest": cmd_ingest,
     "chronology": cmd_chronology,
     "user": cmd_user,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 

@@ -1,9 +1,16 @@
-"""What a page or callback needs from the running server: the store and the signed-in user."""
+"""What a page or callback needs from the running server: the store and the signed-in user.
+
+A session is valid while the account is active, the session's generation number equals the
+account's (raised by "sign out everywhere", a password reset, a role change or deactivation),
+and the user has not been idle for longer than the timeout (checked in `app.auth`).
+"""
 
 from __future__ import annotations
 
 import flask
 
+from data import audit as audit_log
+from data.errors import Forbidden
 from data.store import Store
 from data.users import User, get_user_by_id
 
@@ -16,13 +23,25 @@ def get_store() -> Store:
     return flask.current_app.config["RPM_STORE"]
 
 
-def current_user() -> User | None:
-    """The signed-in, active user of this request, or None."""
+def _session_user() -> User | None:
     user_id = flask.session.get("user_id")
     if user_id is None:
         return None
     user = get_user_by_id(get_store(), user_id)
-    return user if user and user.active else None
+    if user is None or not user.active:
+        return None
+    if flask.session.get("gen") != user.session_generation:
+        return None
+    return user
+
+
+def current_user() -> User | None:
+    """The signed-in, active user of this request, or None (looked up once per request)."""
+    if not flask.has_request_context():
+        return None
+    if "rpm_user" not in flask.g:
+        flask.g.rpm_user = _session_user()
+    return flask.g.rpm_user
 
 
 def require_user() -> User:
@@ -30,3 +49,29 @@ def require_user() -> User:
     if user is None:
         raise NotSignedIn("sign in required")
     return user
+
+
+def require_admin() -> User:
+    """The signed-in user if they are an administrator; Forbidden (403) otherwise."""
+    user = require_user()
+    if user.role != "admin":
+        raise Forbidden("this page is for administrators")
+    return user
+
+
+def client_ip() -> str | None:
+    """The address the request came from (the proxy's, when behind one)."""
+    return flask.request.remote_addr if flask.has_request_context() else None
+
+
+def audit(action: str, *, case_ref: str | None = None, subject: str | None = None, detail=None):
+    """Record an audit row for the signed-in user of this request, in its own transaction."""
+    audit_log.record(
+        get_store(),
+        require_user(),
+        action,
+        case_ref=case_ref,
+        subject=subject,
+        detail=detail,
+        ip=client_ip(),
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 import dash
 import flask
 
-from app import auth
+from app import auth, backup_api, security
 from app.config import Config, secret_key
 from app.context import NotSignedIn
 from app.shell import shell_layout
@@ -36,7 +36,7 @@ INDEX = """<!DOCTYPE html>
 """
 
 
-def create_app(store: Store, config: Config) -> dash.Dash:
+def create_app(store: Store, config: Config, *, backup_token: str | None = None) -> dash.Dash:
     server = flask.Flask("rpm_timeline")
     server.config.update(
         RPM_STORE=store,
@@ -63,6 +63,9 @@ def create_app(store: Store, config: Config) -> dash.Dash:
     )
     app.index_string = INDEX
     app.layout = shell_layout
+    security.install(app, https=config.secure_cookies)
+    if backup_token:
+        backup_api.install(server, backup_token)
     return app
 
 
@@ -75,6 +78,14 @@ def _install_error_handlers(server: flask.Flask) -> None:
 
         return handler
 
+    def forbidden(exc):
+        from app.context import audit, current_user
+        from data import audit as audit_log
+
+        if current_user() is not None:
+            audit(audit_log.ACCESS_REFUSED, detail=f"{flask.request.path}: {exc}")
+        return flask.jsonify(error=str(exc)), 403
+
     server.register_error_handler(NotSignedIn, refuse(401))
-    server.register_error_handler(Forbidden, refuse(403))
+    server.register_error_handler(Forbidden, forbidden)
     server.register_error_handler(NotFound, refuse(404))

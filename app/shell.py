@@ -34,6 +34,32 @@ def user_badge():
             method="POST",
             className="d-inline",
         ),
+        html.Form(
+            [
+                dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
+                html.Button(
+                    "Sign out everywhere",
+                    type="submit",
+                    id="logout-everywhere",
+                    className="btn btn-outline-light btn-sm ms-2",
+                    title="End your sessions in every browser and device",
+                ),
+            ],
+            action="/logout-everywhere",
+            method="POST",
+            className="d-inline",
+        ),
+    ]
+
+
+def admin_links():
+    """Navigation shown to administrators only (the pages refuse everyone else anyway)."""
+    user = current_user()
+    if user is None or user.role != "admin":
+        return []
+    return [
+        html.A("Accounts", href=dash.get_relative_path("/admin/users"), className="rpm-nav-link"),
+        html.A("Audit", href=dash.get_relative_path("/admin/audit"), className="rpm-nav-link"),
     ]
 
 
@@ -49,9 +75,14 @@ def shell_layout():
                             className="rpm-service",
                         ),
                         html.Nav(
-                            html.A(
-                                "Cases", href=dash.get_relative_path("/"), className="rpm-nav-link"
-                            ),
+                            [
+                                html.A(
+                                    "Cases",
+                                    href=dash.get_relative_path("/"),
+                                    className="rpm-nav-link",
+                                ),
+                                *admin_links(),
+                            ],
                             **{"aria-label": "Main"},
                             className="ms-4",
                         ),

@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from data import audit
 from data.cases import add_case_agency, ensure_agency, get_case
 from data.dates import date_sql
 from data.errors import InvalidInput
@@ -116,6 +117,13 @@ def ingest_file(
         cur.execute(
             "UPDATE uploads SET event_count = ?, rejected_count = ? WHERE upload_id = ?",
             [imported, rejected, upload_id],
+        )
+        audit.record(
+            cur,
+            uploaded_by,
+            audit.UPLOAD,
+            case_ref=case_ref,
+            detail=f"{file_name} for {agency}: {imported} events, {rejected} rejected",
         )
         cur.execute("DROP TABLE ingest_parsed")
         cur.execute("DROP TABLE ingest_stage")

@@ -6,9 +6,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from app.context import get_store, require_user
+from app.context import audit, get_store, require_user
 from components.timeline import timeline_figure
 from data.access import require_case
+from data.audit import VIEW_CASE
 from data.errors import Forbidden, NotFound
 from data.events import case_events
 
@@ -35,6 +36,7 @@ def layout(case_ref: str | None = None, **_query):
             ]
         )
     events = case_events(store, user, case.case_ref)
+    audit(VIEW_CASE, case_ref=case.case_ref)
     heading = [
         html.H1([case.label or case.case_ref, html.Span(f" {case.case_ref}", className="rpm-ref")]),
         html.P(

@@ -1,0 +1,74 @@
+"""Security headers on every response.
+
+Content-Security-Policy: scripts only from this server, plus the exact inline scripts Dash
+writes into its index page (the renderer start-up line and any clientside callbacks), allowed
+by their SHA-256 hashes (`Dash.csp_hashes()`), so an injected inline script or event handler
+does not run. Dash's configuration block is `type="application/json"` and is not executed.
+
+Two allowances Dash and Plotly need, and why:
+- `'unsafe-eval'` in script-src: Plotly's WebGL traces (scattergl, used for large timelines)
+  compile their shaders and accessors with `new Function`. Without it the timeline does not draw.
+- `'unsafe-inline'` in style-src: Dash components and Plotly set element `style` attributes and
+  insert `<style>` elements. Style injection cannot run script.
+
+Everything else is `'self'` only; no frames may embed the app (`frame-ancestors 'none'`, also
+`X-Frame-Options: DENY`); forms post only here. Pages and callbacks carry `Cache-Control:
+no-store` so that case information is not kept in browser or proxy caches; static assets and
+Dash's component bundles are cacheable. With `RPM_SECURE_COOKIES=1` (served over HTTPS) the
+responses also carry Strict-Transport-Security.
+"""
+
+from __future__ import annotations
+
+import dash
+import flask
+
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+
+
+def content_security_policy(script_hashes: list[str]) -> str:
+    script_src = " ".join(["'self'", "'unsafe-eval'", *(f"'{h}'" for h in script_hashes)])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {script_src}",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "worker-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def install(app: dash.Dash, *, https: bool) -> None:
+    """Add the headers to every response of this app's server."""
+    server = app.server
+    cache: dict[str, str] = {}
+
+    def policy() -> str:
+        # Hashes are computed on first use: every page and clientside callback is registered by then.
+        if "csp" not in cache:
+            cache["csp"] = content_security_policy(list(app.csp_hashes()))
+        return cache["csp"]
+
+    @server.after_request
+    def add_security_headers(response: flask.Response) -> flask.Response:
+        headers = response.headers
+        headers["Content-Security-Policy"] = policy()
+        headers["X-Frame-Options"] = "DENY"
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Referrer-Policy"] = "no-referrer"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        headers["Cross-Origin-Resource-Policy"] = "same-origin"
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
+        if https:
+            headers["Strict-Transport-Security"] = "max-age=31536000"
+        if not flask.request.path.startswith(STATIC_PREFIXES):
+            headers["Cache-Control"] = "no-store"
+            headers["Pragma"] = "no-cache"
+        return response
