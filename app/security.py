@@ -27,7 +27,7 @@ STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 
 
 def content_security_policy(script_hashes: list[str]) -> str:
-    script_src = " ".join(["'self'", "'unsafe-eval'", *(f"'{h}'" for h in script_hashes)])
+    script_src = " ".join(["'self'", "'unsafe-eval'", *script_hashes])
     return "; ".join(
         [
             "default-src 'self'",

@@ -19,7 +19,7 @@ dash.register_page(
 )
 
 SHOWN = 500
-ACTION_OPTIONS = [{"label": "Any action", "value": ""}] + [
+ACTION_OPTIONS = [{"label": "Any action", "value": "any"}] + [
     {"label": label, "value": key} for key, label in audit_log.ACTIONS.items()
 ]
 
@@ -36,7 +36,7 @@ def _date(text: str | None) -> date | None:
 def _filters(actor, action, case_ref, subject, date_from, date_to) -> dict:
     return {
         "actor": (actor or "").strip() or None,
-        "action": action or None,
+        "action": None if action in (None, "", "any") else action,
         "case_ref": (case_ref or "").strip() or None,
         "subject": (subject or "").strip() or None,
         "date_from": _date(date_from),

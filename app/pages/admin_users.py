@@ -109,7 +109,11 @@ def layout(**_query):
             html.H2("Change an account"),
             _field(
                 "Account",
-                dbc.Select(id="change-username", options=user_options(accounts), value=None),
+                dbc.Select(
+                    id="change-username",
+                    options=user_options(accounts),
+                    placeholder="Choose an account",
+                ),
             ),
             _field("Role", dbc.Select(id="change-role", options=ROLE_OPTIONS, value="agency")),
             _field("Agency", dbc.Input(id="change-agency", autoComplete="off", maxLength=80)),
