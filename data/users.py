@@ -98,6 +98,7 @@ def add_user(
         raise InvalidInput("user name must not contain spaces or control characters")
     _check_role(role, agency)
     check_password_rules(password, username)
+    password_hash = generate_password_hash(password)  # slow by design: outside the lock
     with store.transaction() as cur:
         if cur.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
             raise InvalidInput(f"user {username} already exists")
@@ -105,7 +106,7 @@ def add_user(
         cur.execute(
             "INSERT INTO users (username, password_hash, role, agency_id, password_changed_at)"
             " VALUES (?, ?, ?, ?, now()::TIMESTAMP)",
-            [username, generate_password_hash(password), role, agency_id],
+            [username, password_hash, role, agency_id],
         )
         detail = f"role {role}" + (f", agency {agency.strip()}" if agency else "")
         audit.record(cur, by or "cli", audit.USER_ADDED, subject=username, detail=detail, ip=ip)
@@ -190,12 +191,13 @@ def reset_password(
     """Set a new password, sign the account out everywhere and lift any lockout."""
     _require_admin(by)
     check_password_rules(password, username)
+    password_hash = generate_password_hash(password)
     with store.transaction() as cur:
         user_id, _ = _target(cur, username)
         cur.execute(
             "UPDATE users SET password_hash = ?, password_changed_at = now()::TIMESTAMP,"
             " session_generation = session_generation + 1 WHERE user_id = ?",
-            [generate_password_hash(password), user_id],
+            [password_hash, user_id],
         )
         audit.record(cur, by or "cli", audit.PASSWORD_RESET, subject=username, ip=ip)
 

@@ -1,0 +1,260 @@
+"""Backup and restore (server stopped and server running), and crash safety: kill -9 in the
+middle of a large ingest and in the middle of a burst of writes over HTTP, then check that the
+database opens, every acknowledged write is there and no partial upload is."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import duckdb
+
+from tests.browser.conftest import ADMIN_PASSWORD, start_server
+from tests.dash_http import DashSession
+
+USERS_OUTPUTS = [
+    ("accounts-status", "children"),
+    ("accounts-table-wrap", "children"),
+    ("change-username", "options"),
+    ("new-password", "value"),
+    ("change-password", "value"),
+]
+USERS_BUTTONS = (
+    "add-user-button",
+    "change-role-button",
+    "reset-password-button",
+    "deactivate-button",
+    "reactivate-button",
+    "user-logout-everywhere-button",
+)
+
+
+def add_user_over_http(session: DashSession, name: str, role="agency", agency="Police"):
+    """The accounts page's callback, as the browser sends it when "Add account" is pressed."""
+    return session.callback(
+        USERS_OUTPUTS,
+        [(b, "n_clicks", 1 if b == "add-user-button" else None) for b in USERS_BUTTONS],
+        [
+            ("new-username", "value", name),
+            ("new-role", "value", role),
+            ("new-agency", "value", agency),
+            ("new-password", "value", "a long pass phrase"),
+            ("change-username", "value", None),
+            ("change-role", "value", None),
+            ("change-agency", "value", None),
+            ("change-password", "value", None),
+        ],
+        changed=["add-user-button.n_clicks"],
+    )
+
+
+def cli(db, *args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        env={**os.environ, "RPM_DB": str(db), "RPM_NEW_PASSWORD": "a-long-password", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def scalar(db, sql):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_backup_and_restore_with_the_server_stopped(tmp_path):
+    db = tmp_path / "live.duckdb"
+    extract = tmp_path / "police.csv"
+    extract.write_text("date,summary\n2016-01-02,visit\n2016-01-03,call\n")
+    assert cli(db, "case", "add", "C-1").returncode == 0
+    assert cli(db, "ingest", "--case", "C-1", "--agency", "Police", str(extract)).returncode == 0
+
+    backup = tmp_path / "backups" / "rpm-backup.duckdb"
+    made = cli(db, "backup", "-o", str(backup))
+    assert made.returncode == 0, made.stderr
+    assert "2 events" in made.stdout
+    again = cli(db, "backup", "-o", str(backup))
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+    restored = tmp_path / "restored.duckdb"
+    done = cli(restored, "restore", str(backup))
+    assert done.returncode == 0, done.stderr
+    assert cli(restored, "case", "list").stdout.strip() == "C-1\t\t2"
+    # Never over an existing database, and never from something that is not a backup.
+    refused = cli(db, "restore", str(backup))
+    assert refused.returncode == 1 and "already exists" in refused.stderr
+    junk = tmp_path / "junk.duckdb"
+    junk.write_text("not a database")
+    bad = cli(tmp_path / "new.duckdb", "restore", str(junk))
+    assert bad.returncode == 1 and "not a readable DuckDB database" in bad.stderr
+
+
+def test_backup_while_the_server_runs_and_restore(tmp_path):
+    proc, url = start_server(tmp_path, "--demo")
+    try:
+        admin = DashSession(url)
+        assert admin.sign_in("admin", ADMIN_PASSWORD).status == 302
+        assert add_user_over_http(admin, "added-before-backup").status == 200
+        backup = tmp_path / "while-running.duckdb"
+        made = cli(tmp_path / "rpm.duckdb", "backup", "-o", str(backup))
+        assert made.returncode == 0, made.stderr
+        assert "made by the running server" in made.stdout
+        # The server carries on serving and writing after the backup.
+        assert add_user_over_http(admin, "added-after-backup").status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    restored = tmp_path / "restored.duckdb"
+    assert cli(restored, "restore", str(backup)).returncode == 0
+    names = {r[0] for r in duckdb.connect(str(restored), read_only=True).sql(
+        "SELECT username FROM users").fetchall()}  # fmt: skip
+    assert "added-before-backup" in names and "added-after-backup" not in names
+    assert scalar(restored, "SELECT count(*) FROM events") == scalar(
+        tmp_path / "rpm.duckdb", "SELECT count(*) FROM events"
+    )
+    assert scalar(restored, "SELECT count(*) FROM audit_log WHERE action = 'backup'") == 0
+    assert (
+        scalar(tmp_path / "rpm.duckdb", "SELECT count(*) FROM audit_log WHERE action = 'backup'")
+        == 1
+    )
+
+
+INGEST_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from data.store import Store
+    from data.ingest import ingest_file
+    store = Store(sys.argv[1])
+    print("opened", flush=True)
+    ingest_file(store, "C-1", "Police", sys.argv[2], uploaded_by="crash-test")
+    print("committed", flush=True)
+    """
+)
+
+
+def test_kill_9_in_the_middle_of_a_large_ingest_leaves_no_partial_upload(tmp_path):
+    db = tmp_path / "crash.duckdb"
+    small = tmp_path / "small.csv"
+    small.write_text("date,summary\n2016-01-02,visit\n2016-01-03,call\n")
+    assert cli(db, "case", "add", "C-1").returncode == 0
+    assert cli(db, "ingest", "--case", "C-1", "--agency", "School", str(small)).returncode == 0
+
+    big = tmp_path / "big.csv"
+    with big.open("w") as fh:
+        fh.write("date,time,event_type,summary,source_ref,notes\n")
+        for i in range(200_000):
+            fh.write(
+                f"2016-{1 + i % 12:02d}-{1 + i % 28:02d},10:{i % 60:02d},Contact,row {i},P{i},n\n"
+            )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", INGEST_SCRIPT, str(db), str(big)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=os.getcwd(),
+    )
+    assert proc.stdout.readline().strip() == "opened"
+    time.sleep(1.0)
+    assert proc.poll() is None, "the ingest finished before it could be interrupted"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+
+    # The database opens (the server's start-up path), the committed upload is whole, and
+    # nothing of the interrupted one is there.
+    listed = cli(db, "case", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.strip() == "C-1\t\t2"
+    assert scalar(db, "SELECT count(*) FROM uploads") == 1
+    assert (
+        scalar(
+            db, "SELECT count(*) FROM events WHERE upload_id NOT IN (SELECT upload_id FROM uploads)"
+        )
+        == 0
+    )
+    assert scalar(db, "SELECT count(*) FROM rejected_rows") == 0
+    assert scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'upload'") == 1
+
+
+def test_kill_9_the_server_in_the_middle_of_a_burst_of_writes(tmp_path):
+    proc, url = start_server(tmp_path, "--demo", "--threads", "8")
+    acknowledged: list[str] = []
+    viewed: list[int] = []
+    stop = threading.Event()
+
+    def writer(worker: int):
+        session = DashSession(url, timeout=10)
+        if session.sign_in("admin", ADMIN_PASSWORD).status != 302:
+            return
+        i = 0
+        while not stop.is_set():
+            name = f"burst-{worker}-{i}"
+            try:
+                if add_user_over_http(session, name).status == 200:
+                    acknowledged.append(name)
+                if session.open_page("/cases/DEMO-J").status == 200:
+                    viewed.append(1)
+            except OSError:
+                return  # the server is gone
+            i += 1
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    deadline = time.time() + 20
+    while len(acknowledged) < 8 and time.time() < deadline:
+        time.sleep(0.1)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    stop.set()
+    for t in threads:
+        t.join(timeout=15)
+    assert len(acknowledged) >= 8
+
+    proc, url = start_server(tmp_path)  # restart on the same database file
+    try:
+        admin = DashSession(url)
+        assert admin.sign_in("admin", ADMIN_PASSWORD).status == 302
+        page = admin.open_page("/admin/users")
+        assert page.status == 200
+        missing = [name for name in acknowledged if f'"{name}"' not in page.body]
+        assert missing == []
+        audit_page = admin.open_page("/admin/audit")
+        assert audit_page.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    db = tmp_path / "rpm.duckdb"
+    assert scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'view_case'") >= len(viewed)
+    assert scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'user_added'") >= len(
+        acknowledged
+    )
+
+
+def test_cli_backup_refuses_when_another_process_holds_the_file_and_no_server(tmp_path):
+    db = tmp_path / "held.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(db)!r}); print('x', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        holder.stdout.readline()
+        result = cli(db, "backup", "-o", str(tmp_path / "b.duckdb"))
+        assert result.returncode == 1
+        assert "no running server was found" in result.stderr
+    finally:
+        holder.kill()
+        holder.wait()
