@@ -161,7 +161,7 @@ def _idle_expired() -> bool:
     """True (and the session ended) when the signed-in user has been idle too long."""
     if "user_id" not in flask.session:
         return False
-    now = int(time.time())
+    now = time.time()
     seen = flask.session.get("seen", 0)
     if now - seen > flask.current_app.config["RPM_IDLE_SECONDS"]:
         user = get_user_by_id(get_store(), flask.session["user_id"])
@@ -172,7 +172,7 @@ def _idle_expired() -> bool:
         flask.session.clear()
         return True
     if now - seen >= SEEN_REFRESH_SECONDS:
-        flask.session["seen"] = now
+        flask.session["seen"] = int(now)
     return False
 
 
@@ -200,7 +200,7 @@ def install(server: flask.Flask) -> None:
     )
     server.config.setdefault(
         "RPM_IDLE_SECONDS",
-        int(float(os.environ.get("RPM_IDLE_MINUTES") or DEFAULT_IDLE_MINUTES) * 60),
+        round(float(os.environ.get("RPM_IDLE_MINUTES") or DEFAULT_IDLE_MINUTES) * 60),
     )
     server.before_request(require_login)
     server.jinja_env.globals["csrf_token"] = csrf_token

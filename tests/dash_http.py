@@ -24,6 +24,14 @@ class Reply:
     def json(self):
         return json.loads(self.body)
 
+    @property
+    def text(self) -> str:
+        """The body with JSON escapes undone (Dash writes "/" as \\u002f), for assertions."""
+        try:
+            return json.dumps(self.json(), ensure_ascii=False)
+        except ValueError:
+            return self.body
+
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
@@ -90,7 +98,7 @@ class DashSession:
     ) -> Reply:
         """POST a hand-made callback request, as the Dash renderer would send it."""
         body = {
-            "output": output_key(outputs),
+            "output": self.resolve_output(output_key(outputs)),
             "outputs": [{"id": i, "property": p} for i, p in outputs]
             if len(outputs) > 1
             else {"id": outputs[0][0], "property": outputs[0][1]},
@@ -105,6 +113,16 @@ class DashSession:
             json.dumps(body).encode(),
             {"Content-Type": "application/json"},
         )
+
+    def resolve_output(self, key: str) -> str:
+        """The server's name for these outputs (`allow_duplicate` outputs carry a hash suffix)."""
+        if not hasattr(self, "_outputs"):
+            reply = self.get("_dash-dependencies")
+            self._outputs = [d["output"] for d in reply.json()] if reply.status == 200 else []
+        for name in self._outputs:
+            if re.sub(r"@[0-9a-f]+", "", name) == key:
+                return name
+        return key
 
     def open_page(self, path: str) -> Reply:
         """What the pages router sends for `path` (the page's layout), as a callback reply."""

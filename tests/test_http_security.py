@@ -1,0 +1,286 @@
+"""Security over real HTTP against the real server: who may open which page and call which
+callback (hand-made requests, not only the layout), security headers, lockout, sign out
+everywhere, deactivation, idle timeout and secure cookies."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from tests.browser.conftest import ADMIN_PASSWORD, start_server
+from tests.dash_http import DashSession
+from tests.test_backup_crash import add_user_over_http
+
+PASSWORD = "a long pass phrase"
+AUDIT_FILTERS = [
+    ("audit-actor", "value", None),
+    ("audit-action", "value", "any"),
+    ("audit-case", "value", None),
+    ("audit-subject", "value", None),
+    ("audit-from", "value", None),
+    ("audit-to", "value", None),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("http-security")
+    proc, url = start_server(tmp, "--demo")
+    admin = DashSession(url)
+    assert admin.sign_in("admin", ADMIN_PASSWORD).status == 302
+    for name, role, agency in [
+        ("pc", "agency", "Police"),
+        ("probation", "agency", "Probation"),
+        ("chair", "chair", ""),
+        ("crc", "crc", ""),
+        ("locky", "agency", "Police"),
+        ("twice", "agency", "Police"),
+        ("leaver", "agency", "Police"),
+    ]:
+        reply = add_user_over_http(admin, name, role, agency)
+        assert f"Added {name}" in reply.body, reply.body[:300]
+    yield url, admin
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def signed_in(url, name, password=PASSWORD) -> DashSession:
+    session = DashSession(url)
+    assert session.sign_in(name, password).status == 302
+    return session
+
+
+def test_security_headers_on_pages_callbacks_and_sign_in(server):
+    url, admin = server
+    replies = {
+        "login": DashSession(url).get("login"),
+        "page": admin.get("cases/DEMO-J"),
+        "callback": admin.open_page("/cases/DEMO-J"),
+        "asset": admin.get("assets/app.css"),
+    }
+    for name, reply in replies.items():
+        assert reply.status == 200, name
+        headers = reply.headers
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp, name
+        assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0], name
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "no-referrer"
+    for name in ("login", "page", "callback"):
+        assert replies[name].headers["Cache-Control"] == "no-store", name
+    assert "no-store" not in replies["asset"].headers.get("Cache-Control", "")
+    cookie = replies["login"].headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_admin_pages_and_callbacks_refuse_everyone_else(server):
+    url, admin = server
+    for name in ("pc", "chair", "crc"):
+        session = signed_in(url, name)
+        for path in ("/admin/users", "/admin/audit"):
+            page = session.open_page(path)
+            assert page.status == 200
+            assert "You cannot open this page" in page.body
+            assert "accounts-table" not in page.body and "audit-table" not in page.body
+        # Hand-made callback requests are refused by the server, whatever they carry.
+        assert add_user_over_http(session, f"made-by-{name}", "admin", "").status == 403
+        search = session.callback(
+            [("audit-results", "children"), ("audit-error", "children")],
+            [("audit-search", "n_clicks", 1)],
+            AUDIT_FILTERS,
+        )
+        assert search.status == 403
+        download = session.callback(
+            [("audit-download", "data"), ("audit-error", "children")],
+            [("audit-download-button", "n_clicks", 1)],
+            AUDIT_FILTERS,
+        )
+        assert download.status == 403
+    accounts = admin.open_page("/admin/users").body
+    assert "made-by-" not in accounts
+    refused = admin.callback(
+        [("audit-results", "children"), ("audit-error", "children")],
+        [("audit-search", "n_clicks", 1)],
+        [("audit-actor", "value", "pc"), *AUDIT_FILTERS[1:]],
+    )
+    assert refused.status == 200
+    assert "Access refused" in refused.text and "/admin/users: not an administrator" in refused.text
+
+
+def test_case_pages_only_for_those_who_may_open_the_case(server):
+    url, _ = server
+    officer = signed_in(url, "pc")  # Police takes part in the demo case
+    assert "Child J (fictional demo)" in officer.open_page("/cases/DEMO-J").body
+    for name in ("probation", "chair", "crc"):
+        session = signed_in(url, name)
+        page = session.open_page("/cases/DEMO-J")
+        assert page.status == 200
+        assert "Case not found" in page.body and "Child J" not in page.body
+        assert "DEMO-J" not in session.open_page("/").body
+
+
+def test_audit_download_is_formula_safe_and_itself_audited(server):
+    url, admin = server
+    DashSession(url).sign_in('=HYPERLINK("http://evil")', "wrong password")
+    reply = admin.callback(
+        [("audit-download", "data"), ("audit-error", "children")],
+        [("audit-download-button", "n_clicks", 1)],
+        AUDIT_FILTERS,
+    )
+    assert reply.status == 200
+    download = reply.json()["response"]["audit-download"]["data"]
+    rows = list(csv.reader(io.StringIO(download["content"])))
+    cells = [c for row in rows for c in row]
+    assert '\'=HYPERLINK("http://evil")' in cells
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    search = admin.callback(
+        [("audit-results", "children"), ("audit-error", "children")],
+        [("audit-search", "n_clicks", 1)],
+        [
+            ("audit-actor", "value", "admin"),
+            ("audit-action", "value", "export"),
+            *AUDIT_FILTERS[2:],
+        ],
+    )
+    assert "audit CSV" in search.body
+
+
+def test_lockout_after_five_failed_sign_ins(server):
+    url, admin = server
+    for _ in range(5):
+        assert DashSession(url).sign_in("locky", "not the password").status == 401
+    locked = DashSession(url).sign_in("locky", PASSWORD)
+    assert locked.status == 429
+    assert "Too many failed sign-ins" in locked.body
+    # An administrator's password reset lifts it.
+    reply = admin.callback(
+        [
+            ("accounts-status", "children"),
+            ("accounts-table-wrap", "children"),
+            ("change-username", "options"),
+            ("new-password", "value"),
+            ("change-password", "value"),
+        ],
+        [
+            ("add-user-button", "n_clicks", None),
+            ("change-role-button", "n_clicks", None),
+            ("reset-password-button", "n_clicks", 1),
+            ("deactivate-button", "n_clicks", None),
+            ("reactivate-button", "n_clicks", None),
+            ("user-logout-everywhere-button", "n_clicks", None),
+        ],
+        [
+            ("new-username", "value", None),
+            ("new-role", "value", None),
+            ("new-agency", "value", None),
+            ("new-password", "value", None),
+            ("change-username", "value", "locky"),
+            ("change-role", "value", None),
+            ("change-agency", "value", None),
+            ("change-password", "value", "a brand new pass phrase"),
+        ],
+        changed=["reset-password-button.n_clicks"],
+    )
+    assert "New password set for locky" in reply.body
+    assert DashSession(url).sign_in("locky", "a brand new pass phrase").status == 302
+
+
+def test_sign_out_everywhere_ends_every_session(server):
+    url, _ = server
+    laptop, phone = signed_in(url, "twice"), signed_in(url, "twice")
+    assert phone.open_page("/").status == 200
+    # Without the form token nothing happens.
+    assert laptop.post_form("logout-everywhere", {}).status == 302
+    assert phone.open_page("/").status == 200
+    done = laptop.post_form("logout-everywhere", {"csrf_token": laptop.csrf_token()})
+    assert done.status == 302 and "notice=everywhere" in done.headers["Location"]
+    assert phone.open_page("/").status == 401
+    assert laptop.open_page("/").status == 401
+    assert "/login" in phone.get("cases/DEMO-J").headers["Location"]
+    assert signed_in(url, "twice").open_page("/").status == 200
+
+
+def test_deactivated_account_is_signed_out_at_once(server):
+    url, admin = server
+    leaver = signed_in(url, "leaver")
+    assert leaver.open_page("/").status == 200
+    reply = admin.callback(
+        [
+            ("accounts-status", "children"),
+            ("accounts-table-wrap", "children"),
+            ("change-username", "options"),
+            ("new-password", "value"),
+            ("change-password", "value"),
+        ],
+        [
+            ("add-user-button", "n_clicks", None),
+            ("change-role-button", "n_clicks", None),
+            ("reset-password-button", "n_clicks", None),
+            ("deactivate-button", "n_clicks", 1),
+            ("reactivate-button", "n_clicks", None),
+            ("user-logout-everywhere-button", "n_clicks", None),
+        ],
+        [
+            ("new-username", "value", None),
+            ("new-role", "value", None),
+            ("new-agency", "value", None),
+            ("new-password", "value", None),
+            ("change-username", "value", "leaver"),
+            ("change-role", "value", None),
+            ("change-agency", "value", None),
+            ("change-password", "value", None),
+        ],
+        changed=["deactivate-button.n_clicks"],
+    )
+    assert "leaver is deactivated" in reply.body
+    assert leaver.open_page("/").status == 401
+    assert DashSession(url).sign_in("leaver", PASSWORD).status == 401
+
+
+def _cookie(reply) -> str:
+    return re.search(r"(rpm_session=[^;]+)", reply.headers["Set-Cookie"]).group(1)
+
+
+def test_idle_timeout_and_secure_cookies(tmp_path):
+    """A server configured for HTTPS (secure cookies) with a 2-second idle timeout (the session's clock has 1-second steps)."""
+    proc, url = start_server(
+        tmp_path, env={"RPM_SECURE_COOKIES": "1", "RPM_IDLE_MINUTES": str(2 / 60)}
+    )
+    try:
+        # A browser sends a Secure cookie only over HTTPS; this test plays the browser by hand.
+        form = urllib.request.urlopen(url + "login")
+        set_cookie = form.headers["Set-Cookie"]
+        assert "Secure" in set_cookie and "HttpOnly" in set_cookie
+        assert form.headers["Strict-Transport-Security"].startswith("max-age=")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.read().decode()).group(1)
+        session = DashSession(url)
+        signed = session.request(
+            "login",
+            urllib.parse.urlencode(
+                {"csrf_token": token, "username": "admin", "password": ADMIN_PASSWORD}
+            ).encode(),
+            {"Cookie": re.search(r"(rpm_session=[^;]+)", set_cookie).group(1)},
+        )
+        assert signed.status == 302
+        cookie = {"Cookie": _cookie(signed)}
+        assert session.request("_dash-layout", headers=cookie).status == 200
+        time.sleep(3.5)
+        expired = session.request("cases/DEMO-J", headers=cookie)
+        assert expired.status == 302 and "notice=timeout" in expired.headers["Location"]
+        again = session.request(
+            "_dash-update-component",
+            json.dumps({"output": "x.children", "inputs": [], "changedPropIds": []}).encode(),
+            {**cookie, "Content-Type": "application/json"},
+        )
+        assert again.status == 401
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
