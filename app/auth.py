@@ -28,6 +28,8 @@ PUBLIC_PREFIXES = ("/assets/",)
 # /_rpm/backup authenticates itself with the server's backup token (see data/backup.py).
 PUBLIC_PATHS = {"/login", "/_favicon.ico", "/favicon.ico", "/_rpm/backup"}
 DEFAULT_IDLE_MINUTES = 30
+# However active, a session ends this long after sign-in.
+MAX_SESSION_SECONDS = 8 * 3600
 # The "last seen" time in the session cookie is refreshed at most this often.
 SEEN_REFRESH_SECONDS = 30
 
@@ -131,7 +133,7 @@ def login():
     flask.session.clear()
     flask.session["user_id"] = user.user_id
     flask.session["gen"] = user.session_generation
-    flask.session["seen"] = int(time.time())
+    flask.session["seen"] = flask.session["since"] = int(time.time())
     flask.session.permanent = True
     return flask.redirect(next_url)
 
@@ -158,12 +160,13 @@ def logout_everywhere():
 
 
 def _idle_expired() -> bool:
-    """True (and the session ended) when the signed-in user has been idle too long."""
+    """True (and the session ended) when the user has been idle too long or signed in too long."""
     if "user_id" not in flask.session:
         return False
     now = time.time()
     seen = flask.session.get("seen", 0)
-    if now - seen > flask.current_app.config["RPM_IDLE_SECONDS"]:
+    idle = now - seen > flask.current_app.config["RPM_IDLE_SECONDS"]
+    if idle or now - flask.session.get("since", 0) > MAX_SESSION_SECONDS:
         user = get_user_by_id(get_store(), flask.session["user_id"])
         if user is not None:
             audit.record(

@@ -1,0 +1,187 @@
+"""Load test: N simulated signed-in users calling the real callbacks over HTTP for D seconds.
+
+    .venv/bin/python bench/load.py [--users 20] [--duration 60] [--threads 8]
+
+Starts `rpm-timeline serve --demo` on a fresh database in a temporary folder on 127.0.0.1,
+creates the simulated accounts, and runs one thread per user. Each user, in a loop:
+
+- opens the case list (the pages router callback for "/"),
+- opens the demo case (router callback for "/cases/DEMO-J": reads the events, builds the
+  timeline, and WRITES an audit row "view_case"),
+- filters (the audit trail's search callback, filtered by user and action),
+- every 5th loop adds something (the accounts page's "Add account" callback: a WRITE).
+
+Then it stops the server, opens the database file and counts lost writes: acknowledged
+(HTTP 200) writes that are not in the database. It prints requests per second, p50/p95
+latency per action and overall, errors, and lost writes. It asserts nothing.
+
+The simulated users are administrators because the write callbacks on main when this was
+written are the admin's (accounts) and the audit of case views. To add an action (e.g. the
+reflections "add" callback or the timeline filter once they land), write a function
+`(session, user_index, loop) -> (ok, write_key_or_None)` and add it to ACTIONS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import ADMIN_PASSWORD, start_server  # noqa: E402
+from tests.dash_http import DashSession  # noqa: E402
+from tests.test_backup_crash import add_user_over_http  # noqa: E402
+
+PASSWORD = "a long pass phrase"  # what add_user_over_http sets
+CASE = "DEMO-J"
+AUDIT_FILTERS = [
+    ("audit-action", "value", "view_case"),
+    ("audit-case", "value", CASE),
+    ("audit-subject", "value", None),
+    ("audit-from", "value", None),
+    ("audit-to", "value", None),
+]
+
+
+def open_case_list(session, user, loop):
+    reply = session.open_page("/")
+    return reply.status == 200 and CASE in reply.body, None
+
+
+def open_case(session, user, loop):
+    reply = session.open_page(f"/cases/{CASE}")
+    return reply.status == 200 and "timeline-graph" in reply.body, ("view", user)
+
+
+def filter_audit(session, user, loop):
+    reply = session.callback(
+        [("audit-results", "children"), ("audit-error", "children")],
+        [("audit-search", "n_clicks", loop + 1)],
+        [("audit-actor", "value", f"load{user:02d}"), *AUDIT_FILTERS],
+    )
+    return reply.status == 200 and "audit-table" in reply.body, None
+
+
+def add_account(session, user, loop):
+    if loop % 5:
+        return None, None  # not this loop
+    name = f"added-{user:02d}-{loop}"
+    reply = add_user_over_http(session, name, "crc", "")
+    return reply.status == 200 and f"Added {name}" in reply.body, ("user", name)
+
+
+ACTIONS = [open_case_list, open_case, filter_audit, add_account]
+
+
+def run_user(url, index, stop, results, writes, errors):
+    session = DashSession(url, timeout=30)
+    if session.sign_in(f"load{index:02d}", PASSWORD).status != 302:
+        errors.append(f"user {index}: sign-in failed")
+        return
+    loop = 0
+    while not stop.is_set():
+        for action in ACTIONS:
+            started = time.perf_counter()
+            try:
+                ok, write = action(session, index, loop)
+            except OSError as exc:
+                ok, write = False, None
+                errors.append(f"{action.__name__}: {exc}")
+            if ok is None:
+                continue
+            results[action.__name__].append(time.perf_counter() - started)
+            if ok and write:
+                writes.append(write)
+            elif not ok:
+                errors.append(f"{action.__name__}: bad reply")
+        loop += 1
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--threads", type=int, default=8, help="server worker threads")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="rpm-load-"))
+    proc, url = start_server(tmp, "--demo", "--threads", str(args.threads))
+    try:
+        admin = DashSession(url)
+        assert admin.sign_in("admin", ADMIN_PASSWORD).status == 302
+        for i in range(args.users):
+            reply = add_user_over_http(admin, f"load{i:02d}", "admin", "")
+            if reply.status != 200:
+                raise SystemExit(f"could not create load{i:02d}: {reply.status}")
+        # The router callback is registered on the first page request.
+        admin.get("/")
+        results, writes, errors = defaultdict(list), [], []
+        stop = threading.Event()
+        threads = [
+            threading.Thread(target=run_user, args=(url, i, stop, results, writes, errors))
+            for i in range(args.users)
+        ]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        time.sleep(args.duration)
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+        elapsed = time.perf_counter() - started
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+    import duckdb
+
+    con = duckdb.connect(str(tmp / "rpm.duckdb"), read_only=True)
+    names = {r[0] for r in con.execute("SELECT username FROM users").fetchall()}
+    views = dict(
+        con.execute(
+            "SELECT actor, count(*) FROM audit_log WHERE action = 'view_case' GROUP BY actor"
+        ).fetchall()
+    )
+    con.close()
+    lost_users = [name for kind, name in writes if kind == "user" and name not in names]
+    acked_views = defaultdict(int)
+    for kind, user in writes:
+        if kind == "view":
+            acked_views[f"load{user:02d}"] += 1
+    lost_views = sum(max(0, n - views.get(u, 0)) for u, n in acked_views.items())
+
+    every = [v for values in results.values() for v in values]
+    print(
+        f"RPM Timeline load test: {args.users} users, {elapsed:.0f} s, server threads {args.threads}"
+    )
+    print(f"machine: {os.cpu_count()} cores (shared with other work: figures are indicative)")
+    print(f"requests: {len(every)}  ({len(every) / elapsed:.1f} req/s)")
+    print(f"{'action':<16}{'count':>8}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
+    for name, values in [*results.items(), ("all", every)]:
+        if values:
+            print(
+                f"{name:<16}{len(values):>8}{pct(values, 50) * 1000:>10.0f}"
+                f"{pct(values, 95) * 1000:>10.0f}{max(values) * 1000:>10.0f}"
+            )
+    print(f"errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
+    print(
+        f"writes acknowledged: {len(writes)}  lost: {len(lost_users) + lost_views} "
+        f"(accounts {len(lost_users)}, case-view audit rows {lost_views})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
