@@ -68,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     user_add.add_argument("name")
     user_add.add_argument("--role", required=True, help="admin, chair, agency or crc")
     user_add.add_argument("--agency", help="the agency of an agency user")
+    user_reset = user.add_parser(
+        "reset-password",
+        parents=[db_parent],
+        help="set a new password, end the user's sessions, lift a lockout (server stopped)",
+    )
+    user_reset.add_argument("name")
 
     backup = sub.add_parser(
         "backup", parents=[db_parent], help="consistent copy of the database, server running or not"
@@ -171,9 +177,9 @@ def cmd_user(args) -> int:
     import getpass
     import os
 
-    from data.users import ROLES, add_user
+    from data.users import ROLES, add_user, reset_password
 
-    if args.role not in ROLES:
+    if args.user_command == "add" and args.role not in ROLES:
         raise UserError(f"unknown role {args.role!r}: choose one of {', '.join(ROLES)}")
     store, _ = open_store(args)
     password = os.environ.get("RPM_NEW_PASSWORD")
@@ -181,6 +187,10 @@ def cmd_user(args) -> int:
         if not sys.stdin.isatty():
             raise UserError("no password: set RPM_NEW_PASSWORD or run in a terminal")
         password = getpass.getpass(f"Password for {args.name}: ")
+    if args.user_command == "reset-password":
+        reset_password(store, args.name, password)
+        print(f"new password set for {args.name}; their sessions have ended")
+        return EXIT_OK
     user = add_user(store, args.name, args.role, password, agency=args.agency)
     print(f"added user {user.username} ({user.role}{', ' + user.agency if user.agency else ''})")
     return EXIT_OK

@@ -74,6 +74,10 @@ def scalar(db, sql):
 
 def test_backup_and_restore_with_the_server_stopped(tmp_path):
     db = tmp_path / "live.duckdb"
+    assert cli(db, "user", "add", "sam", "--role", "crc").returncode == 0
+    reset = cli(db, "user", "reset-password", "sam", env={"RPM_NEW_PASSWORD": "another long one"})
+    assert reset.returncode == 0 and "sessions have ended" in reset.stdout
+    assert "unknown user 'nobody'" in cli(db, "user", "reset-password", "nobody").stderr
     extract = tmp_path / "police.csv"
     extract.write_text("date,summary\n2016-01-02,visit\n2016-01-03,call\n")
     assert cli(db, "case", "add", "C-1").returncode == 0
