@@ -1,4 +1,4 @@
-"""Stored cross-site scripting: markup in every text field users or extracts supply is shown as
+"""Stored cross-site scripting (and, on the admin pages, accessibility checked with axe): markup in every text field users or extracts supply is shown as
 inert text on every page, and formula-looking cells are neutralised in every CSV download.
 
 The Content-Security-Policy would block inline event handlers even if escaping failed, so the
@@ -82,6 +82,14 @@ def xss_server(tmp_path_factory):
     proc.wait(timeout=10)
 
 
+def assert_accessible(page):
+    """axe-core finds no WCAG violation on the page (labels, contrast, landmarks...)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    assert [(v["id"], v["help"]) for v in violations] == []
+
+
 def visit(page, url, path, ready):
     page.goto(url + path)
     page.wait_for_selector(ready, timeout=20_000)
@@ -117,10 +125,12 @@ def test_payloads_are_inert_text_on_every_page(xss_server, page):
     visit(page, url, "admin/users", "#accounts-table")
     table = page.inner_text("#accounts-table")
     assert USER in table and USER_AGENCY in table
+    assert_accessible(page)
 
     visit(page, url, "admin/audit", "#audit-table")
     audit_text = page.inner_text("#audit-table")
     assert FILE_NAME in audit_text and USER in audit_text
+    assert_accessible(page)
     screenshot(page, "xss-audit")
 
     # And the audit CSV download: payloads as text, formulas neutralised.
