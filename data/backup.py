@@ -101,7 +101,8 @@ def backup_store(store, dest: Path) -> BackupSummary:
     """A consistent copy of the store's database, taken inside the process that owns it.
 
     Writers wait (the store's write lock) while the file is checkpointed and copied; readers
-    carry on. Typically well under a second for a database of a few hundred megabytes.
+    carry on. This relies on the store's rule that every write goes through
+    `store.transaction()` (a write outside it could commit during the copy). Typically well under a second for a database of a few hundred megabytes.
     """
     with store._write_lock:  # every write in the app commits under this lock
         # If the checkpoint cannot run now, the log is copied with the file and replayed.
