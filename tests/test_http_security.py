@@ -116,7 +116,7 @@ def test_admin_pages_and_callbacks_refuse_everyone_else(server):
 
 
 def test_case_pages_only_for_those_who_may_open_the_case(server):
-    url, _ = server
+    url, admin = server
     officer = signed_in(url, "pc")  # Police takes part in the demo case
     assert "Child J (fictional demo)" in officer.open_page("/cases/DEMO-J").body
     for name in ("probation", "chair", "crc"):
@@ -125,6 +125,13 @@ def test_case_pages_only_for_those_who_may_open_the_case(server):
         assert page.status == 200
         assert "Case not found" in page.body and "Child J" not in page.body
         assert "DEMO-J" not in session.open_page("/").body
+    refused = admin.callback(
+        [("audit-results", "children"), ("audit-error", "children")],
+        [("audit-search", "n_clicks", 1)],
+        [("audit-actor", "value", "probation"), ("audit-action", "value", "access_refused"),
+         ("audit-case", "value", "DEMO-J"), *AUDIT_FILTERS[3:]],
+    )  # fmt: skip
+    assert "case page: not found or not allowed" in refused.text
 
 
 def test_audit_download_is_formula_safe_and_itself_audited(server):

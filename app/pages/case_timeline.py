@@ -9,7 +9,7 @@ from dash import dcc, html
 from app.context import audit, get_store, require_user
 from components.timeline import timeline_figure
 from data.access import require_case
-from data.audit import VIEW_CASE
+from data.audit import ACCESS_REFUSED, VIEW_CASE
 from data.errors import Forbidden, NotFound
 from data.events import case_events
 
@@ -27,6 +27,11 @@ def layout(case_ref: str | None = None, **_query):
         case = require_case(store, user, case_ref or "")
     except (NotFound, Forbidden):
         case = None
+        audit(
+            ACCESS_REFUSED,
+            case_ref=(case_ref or "")[:40],
+            detail="case page: not found or not allowed",
+        )
     if case is None:
         return html.Div(
             [
