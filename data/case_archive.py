@@ -1,0 +1,366 @@
+"""A whole case as one JSON document: export, and import into any database (ids remapped).
+
+The document (format "rpm-timeline-case", version 1) is described in docs/schema.md. It is
+generic over `ARCHIVE_TABLES`, the declared list of case-scoped tables: each says how its rows
+are found for a case, which column is its own key (given new values from its sequence on
+import) and which columns refer to keys of other archived tables or to the shared lookups
+(agencies and themes, carried by name and matched or created by name on import). A table
+another module adds later is one more line in that list.
+
+Column names in SQL always come from the database's own catalogue, never from the file: a
+column in the file that the table does not have is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import pyarrow as pa
+
+from data.access import require_case
+from data.cases import ensure_agency, validate_case_ref
+from data.errors import Forbidden, InvalidInput
+from data.store import Store
+from data.users import User
+
+FORMAT = "rpm-timeline-case"
+VERSION = 1
+BY_CASE = "case_id = ?"
+
+
+@dataclass(frozen=True)
+class ArchiveTable:
+    """One case-scoped table: how to find its rows, its key, and what its columns refer to.
+
+    `where` is a trusted SQL condition with one `?` for the case id. `refs` maps a column to
+    the archived table whose key it holds, or to the lookup "agencies" or "themes".
+    """
+
+    name: str
+    key: str | None = None
+    sequence: str | None = None
+    where: str = BY_CASE
+    refs: dict[str, str] = field(default_factory=dict)
+
+
+_IN_CASE_UPLOADS = "upload_id IN (SELECT upload_id FROM uploads WHERE case_id = ?)"
+_IN_CASE_LEARNING = "learning_id IN (SELECT learning_id FROM learning_points WHERE case_id = ?)"
+
+# Referenced tables come before the tables that refer to them.
+ARCHIVE_TABLES: tuple[ArchiveTable, ...] = (
+    ArchiveTable("cases", "case_id", "case_id_seq"),
+    ArchiveTable("case_agencies", refs={"case_id": "cases", "agency_id": "agencies"}),
+    ArchiveTable(
+        "uploads", "upload_id", "upload_id_seq", refs={"case_id": "cases", "agency_id": "agencies"}
+    ),
+    ArchiveTable(
+        "events",
+        "event_id",
+        "event_id_seq",
+        refs={"case_id": "cases", "agency_id": "agencies", "upload_id": "uploads"},
+    ),
+    ArchiveTable(
+        "rejected_rows",
+        "rejected_id",
+        "rejected_id_seq",
+        where=_IN_CASE_UPLOADS,
+        refs={"upload_id": "uploads"},
+    ),
+    ArchiveTable("episodes", "episode_id", "episode_id_seq", refs={"case_id": "cases"}),
+    ArchiveTable(
+        "reflections",
+        "reflection_id",
+        "reflection_id_seq",
+        refs={
+            "case_id": "cases",
+            "event_id": "events",
+            "episode_id": "episodes",
+            "agency_id": "agencies",
+        },
+    ),
+    ArchiveTable(
+        "reflection_history",
+        "history_id",
+        "reflection_history_id_seq",
+        refs={"case_id": "cases", "reflection_id": "reflections"},
+    ),
+    ArchiveTable(
+        "learning_points",
+        "learning_id",
+        "learning_id_seq",
+        refs={"case_id": "cases", "agency_id": "agencies"},
+    ),
+    ArchiveTable(
+        "learning_point_themes",
+        where=_IN_CASE_LEARNING,
+        refs={"learning_id": "learning_points", "theme_id": "themes"},
+    ),
+    ArchiveTable(
+        "learning_point_links",
+        where=_IN_CASE_LEARNING,
+        refs={"learning_id": "learning_points", "event_id": "events", "episode_id": "episodes"},
+    ),
+    ArchiveTable(
+        "learning_point_history",
+        "history_id",
+        "learning_history_id_seq",
+        refs={"case_id": "cases", "learning_id": "learning_points"},
+    ),
+    ArchiveTable(
+        "actions",
+        "action_id",
+        "action_id_seq",
+        refs={
+            "case_id": "cases",
+            "learning_id": "learning_points",
+            "owner_agency_id": "agencies",
+        },
+    ),
+    ArchiveTable(
+        "action_history",
+        "history_id",
+        "action_history_id_seq",
+        refs={"case_id": "cases", "action_id": "actions"},
+    ),
+)
+LOOKUPS = {
+    "agencies": ("agencies", "agency_id"),
+    "themes": ("themes", "theme_id"),
+}
+
+
+def _columns(cur, table: str) -> list[tuple[str, str]]:
+    """(name, type) of a table's columns, in order, from the catalogue."""
+    return [
+        (name, dtype)
+        for name, dtype in cur.execute(
+            "SELECT column_name, data_type FROM information_schema.columns"
+            " WHERE table_name = ? AND table_schema = 'main' ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+    ]
+
+
+def _json_value(value):
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return value
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def export_case(store: Store, user: User, case_ref: str) -> dict:
+    """The whole case as a JSON-ready dict (see docs/schema.md, "Case archive")."""
+    case = require_case(store, user, case_ref)
+    cur = store.cursor()
+    tables: dict[str, dict] = {}
+    used: dict[str, set] = {name: set() for name in LOOKUPS}
+    for spec in ARCHIVE_TABLES:
+        columns = [name for name, _ in _columns(cur, spec.name)]
+        order = spec.key or "ALL"
+        # Table and column names here are ours (the declared list and the catalogue).
+        rows = cur.execute(
+            f"SELECT {', '.join(columns)} FROM {spec.name} WHERE {spec.where} ORDER BY {order}",
+            [case.case_id],
+        ).fetchall()
+        out_rows = [[_json_value(v) for v in row] for row in rows]
+        tables[spec.name] = {"columns": columns, "rows": out_rows}
+        for column, target in spec.refs.items():
+            if target in LOOKUPS:
+                index = columns.index(column)
+                used[target].update(row[index] for row in rows if row[index] is not None)
+    lookups = {}
+    for name, (table, key) in LOOKUPS.items():
+        ids = sorted(used[name])
+        names = (
+            dict(
+                cur.execute(
+                    f"SELECT {key}, name FROM {table} WHERE list_contains(?, {key})", [ids]
+                ).fetchall()
+            )
+            if ids
+            else {}
+        )
+        lookups[name] = {str(i): names[i] for i in ids}
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "case_ref": case.case_ref,
+        "exported_at": datetime.now().isoformat(sep=" ", timespec="seconds"),
+        "lookups": lookups,
+        "tables": tables,
+    }
+
+
+def write_case(store: Store, user: User, case_ref: str, path: str | Path) -> dict:
+    """Export the case to a JSON file (UTF-8); returns the document."""
+    document = export_case(store, user, case_ref)
+    Path(path).write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    return document
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+def read_case_file(path: str | Path) -> dict:
+    path = Path(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InvalidInput(f"{path.name}: file not found") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"{path.name}: not a JSON case archive ({exc})") from exc
+
+
+def import_case(store: Store, user: User, document: dict, new_ref: str | None = None) -> str:
+    """Restore an exported case under its own reference or `new_ref`; returns the reference.
+
+    Every key is given a new value from its sequence, so the case can be imported into a
+    database that already has rows (even a copy of the same case, under another reference).
+    Agencies and themes are matched by name and created when missing. All or nothing.
+    """
+    if user.role != "admin":
+        raise Forbidden("only an administrator can import a case")
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise InvalidInput(f"not a case archive: the format is not {FORMAT!r}")
+    if document.get("version") != VERSION:
+        raise InvalidInput(
+            f"case archive version {document.get('version')!r} is not supported (expected {VERSION})"
+        )
+    tables = document.get("tables")
+    if not isinstance(tables, dict) or "cases" not in tables:
+        raise InvalidInput("the case archive has no cases table")
+    known = {spec.name: spec for spec in ARCHIVE_TABLES}
+    unknown = sorted(set(tables) - set(known))
+    if unknown:
+        raise InvalidInput(f"the case archive has tables this version does not know: {unknown}")
+    case_rows = tables["cases"].get("rows") or []
+    if len(case_rows) != 1:
+        raise InvalidInput("the case archive must hold exactly one case")
+    ref_index = _index(tables["cases"], "case_ref", "cases")
+    case_ref = validate_case_ref(new_ref or case_rows[0][ref_index])
+    lookups = document.get("lookups") or {}
+
+    with store.transaction() as cur:
+        if cur.execute("SELECT 1 FROM cases WHERE case_ref = ?", [case_ref]).fetchone():
+            raise InvalidInput(
+                f"case {case_ref} already exists: import it under another reference with --as"
+            )
+        maps: dict[str, dict] = {
+            "agencies": _lookup_map(cur, lookups.get("agencies") or {}, "agencies"),
+            "themes": _lookup_map(cur, lookups.get("themes") or {}, "themes"),
+        }
+        for spec in ARCHIVE_TABLES:
+            if spec.name not in tables:
+                continue
+            maps[spec.name] = _import_table(cur, spec, tables[spec.name], maps, case_ref)
+        case_id = next(iter(maps["cases"].values()))
+        cur.execute(
+            "INSERT INTO case_revisions (case_id, revision) VALUES (?, 1)"
+            " ON CONFLICT (case_id) DO UPDATE SET revision = case_revisions.revision + 1",
+            [case_id],
+        )
+    return case_ref
+
+
+def _index(table: dict, column: str, name: str) -> int:
+    columns = table.get("columns") or []
+    if column not in columns:
+        raise InvalidInput(f"the case archive's {name} table has no {column} column")
+    return columns.index(column)
+
+
+def _lookup_map(cur, names: dict, lookup: str) -> dict:
+    out = {}
+    for old_id, name in names.items():
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidInput(f"the case archive's {lookup} lookup has an empty name")
+        if lookup == "agencies":
+            out[int(old_id)] = ensure_agency(cur, name)
+        else:
+            row = cur.execute("SELECT theme_id FROM themes WHERE name = ?", [name]).fetchone()
+            out[int(old_id)] = (
+                row[0]
+                if row
+                else cur.execute(
+                    "INSERT INTO themes (name) VALUES (?) RETURNING theme_id", [name]
+                ).fetchone()[0]
+            )
+    return out
+
+
+def _import_table(cur, spec: ArchiveTable, table: dict, maps: dict, case_ref: str) -> dict:
+    """Insert one table's rows with keys and references remapped; returns old key -> new key."""
+    catalogue = _columns(cur, spec.name)
+    types = dict(catalogue)
+    columns = table.get("columns")
+    rows = table.get("rows")
+    if not isinstance(columns, list) or not isinstance(rows, list):
+        raise InvalidInput(f"the case archive's {spec.name} table needs columns and rows")
+    strange = [c for c in columns if c not in types]
+    if strange:
+        raise InvalidInput(f"the case archive's {spec.name} table has unknown columns {strange}")
+    width = len(columns)
+    mapping: dict = {}
+    if spec.key is not None:
+        if spec.key not in columns:
+            raise InvalidInput(f"the case archive's {spec.name} table has no {spec.key} column")
+        key_index = columns.index(spec.key)
+        old_keys = sorted(row[key_index] for row in rows)
+        if len(set(old_keys)) != len(old_keys):
+            raise InvalidInput(f"the case archive's {spec.name} table repeats a {spec.key}")
+        # The sequence name is ours (the declared list), never from the file.
+        new_keys = sorted(
+            k
+            for (k,) in cur.execute(
+                f"SELECT nextval('{spec.sequence}') FROM range(?)", [len(old_keys)]
+            ).fetchall()
+        )
+        mapping = dict(zip(old_keys, new_keys, strict=True))
+    remaps = {columns.index(c): maps.get(t, {}) for c, t in spec.refs.items() if c in columns}
+    if spec.key is not None:
+        remaps[key_index] = mapping
+    ref_index = (
+        columns.index("case_ref") if spec.name == "cases" and "case_ref" in columns else None
+    )
+    values: list[list] = [[] for _ in columns]
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, list) or len(row) != width:
+            raise InvalidInput(f"the case archive's {spec.name} row {number} has the wrong size")
+        for i, value in enumerate(row):
+            if value is not None and i in remaps:
+                if value not in remaps[i]:
+                    raise InvalidInput(
+                        f"the case archive's {spec.name} row {number}: {columns[i]} {value}"
+                        " refers to nothing in the archive"
+                    )
+                value = remaps[i][value]
+            if i == ref_index:
+                value = case_ref
+            values[i].append(None if value is None else _text(value))
+    if rows:
+        staged = pa.table({f"c{i}": pa.array(v, type=pa.string()) for i, v in enumerate(values)})
+        cur.register("archive_rows", staged)
+        try:
+            # Column names and types from the catalogue; staged columns are c0..cN.
+            select = ", ".join(f"CAST(c{i} AS {types[c]})" for i, c in enumerate(columns))
+            cur.execute(
+                f"INSERT INTO {spec.name} ({', '.join(columns)}) SELECT {select} FROM archive_rows"
+            )
+        finally:
+            cur.unregister("archive_rows")
+    return mapping
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return str(value)

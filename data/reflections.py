@@ -1,0 +1,553 @@
+"""Reflections on each point of the child's journey, against the case's reflective cycle.
+
+A reflection is attached to one event, one key practice episode, or the case as a whole. It is
+tagged with a stage of the case's reflective model (Gibbs by default; models are data in
+`reflective_models` / `reflective_stages`), optionally with one of the guidance's seven
+questions (`rpm_questions`), and with the agency perspective it speaks for. Author and time come
+from the signed-in user. Every change is kept in `reflection_history`; withdrawn reflections stay
+in the table and are hidden from every read here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from data.access import require_case
+from data.cases import Case
+from data.errors import Forbidden, InvalidInput, NotFound
+from data.store import Store
+from data.users import User
+
+MAX_TEXT = 5_000
+TARGET_KINDS = ("event", "episode", "case")
+# Roles that may edit or withdraw anyone's contribution; others only their own.
+MODERATOR_ROLES = ("admin", "chair")
+
+# Ground rule: learning, not blame. Phrases that often frame practice as individual fault.
+BLAMING_PATTERNS = (
+    r"failed to",
+    r"fail(?:ed|ure) (?:of|by)",
+    r"should have",
+    r"shouldn'?t have",
+    r"should not have",
+    r"negligen(?:t|ce)",
+    r"incompeten(?:t|ce)",
+    r"careless(?:ly|ness)?",
+    r"(?:his|her|their) fault",
+    r"to blame",
+    r"blame[sd]?",
+    r"ignored",
+    r"didn'?t bother",
+    r"lazy",
+)
+_BLAMING = re.compile(r"\b(" + "|".join(BLAMING_PATTERNS) + r")\b", re.IGNORECASE)
+SYSTEMS_HINT = (
+    "This reads as if one person is at fault. The meeting is about learning, not blame: "
+    "could you describe what made this hard at the time — workload, information that "
+    "was not shared, systems or processes — and what would help next time?"
+)
+
+
+def blaming_phrases(text: str | None) -> list[str]:
+    """The blaming phrases found in the text, in order, each once (case as typed)."""
+    seen: dict[str, str] = {}
+    for match in _BLAMING.finditer(text or ""):
+        seen.setdefault(match.group(1).lower(), match.group(1))
+    return list(seen.values())
+
+
+@dataclass(frozen=True)
+class Stage:
+    model_key: str
+    stage_key: str
+    position: int
+    name: str
+    prompt: str
+
+
+@dataclass(frozen=True)
+class Question:
+    question_key: str
+    position: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Reflection:
+    reflection_id: int
+    target_kind: str
+    event_id: int | None
+    episode_id: int | None
+    stage_key: str
+    stage_name: str
+    question_key: str | None
+    question_text: str | None
+    text: str
+    agency: str | None
+    author: str
+    created_at: datetime
+    updated_at: datetime | None
+
+
+# --- reference data -------------------------------------------------------------------------
+
+
+def list_models(store: Store) -> list[tuple[str, str]]:
+    """(model_key, name) of every reflective model, in order."""
+    return store.query("SELECT model_key, name FROM reflective_models ORDER BY position")
+
+
+def model_stages(store: Store, model_key: str) -> list[Stage]:
+    rows = store.query(
+        "SELECT model_key, stage_key, position, name, prompt FROM reflective_stages"
+        " WHERE model_key = ? ORDER BY position",
+        [model_key],
+    )
+    return [Stage(*row) for row in rows]
+
+
+def case_model(store: Store, case: Case) -> str:
+    """The reflective model the case uses (chosen at setup, Gibbs by default)."""
+    row = store.query_one("SELECT reflective_model FROM cases WHERE case_id = ?", [case.case_id])
+    return row[0] if row else "gibbs"
+
+
+def set_case_model(store: Store, user: User, case_ref: str, model_key: str) -> None:
+    """Choose the case's reflective model (admin or chair)."""
+    case = require_case(store, user, case_ref)
+    if user.role not in MODERATOR_ROLES:
+        raise Forbidden("only an administrator or the chair can choose the reflective model")
+    if not store.query_one("SELECT 1 FROM reflective_models WHERE model_key = ?", [model_key]):
+        raise InvalidInput(f"unknown reflective model {model_key!r}")
+    with store.transaction() as cur:
+        cur.execute(
+            "UPDATE cases SET reflective_model = ? WHERE case_id = ?", [model_key, case.case_id]
+        )
+        bump_revision(cur, case.case_id)
+
+
+def list_questions(store: Store) -> list[Question]:
+    rows = store.query("SELECT question_key, position, text FROM rpm_questions ORDER BY position")
+    return [Question(*row) for row in rows]
+
+
+def case_agency_names(store: Store, case: Case) -> list[str]:
+    """Agencies taking part in the case, by name."""
+    return [
+        name
+        for (name,) in store.query(
+            "SELECT a.name FROM case_agencies ca JOIN agencies a ON a.agency_id = ca.agency_id"
+            " WHERE ca.case_id = ? ORDER BY a.name",
+            [case.case_id],
+        )
+    ]
+
+
+# --- change counter -------------------------------------------------------------------------
+
+
+def bump_revision(cur, case_id: int) -> None:
+    """Record a change to the case's contributions (inside the caller's transaction)."""
+    cur.execute(
+        """
+        INSERT INTO case_revisions (case_id, revision) VALUES (?, 1)
+        ON CONFLICT (case_id) DO UPDATE
+            SET revision = case_revisions.revision + 1, changed_at = CAST(now() AS TIMESTAMP)
+        """,
+        [case_id],
+    )
+
+
+def case_revision(store: Store, user: User, case_ref: str) -> int:
+    """A number that grows with every change to the case's reflections, learning or actions."""
+    case = require_case(store, user, case_ref)
+    row = store.query_one("SELECT revision FROM case_revisions WHERE case_id = ?", [case.case_id])
+    return row[0] if row else 0
+
+
+# --- validation shared with learning points ---------------------------------------------------
+
+
+def clean_text(text: str | None, what: str, max_length: int = MAX_TEXT) -> str:
+    """The text as typed (only surrounding blank lines trimmed), or InvalidInput."""
+    if text is None or not text.strip():
+        raise InvalidInput(f"{what} is empty: write something before saving")
+    if len(text) > max_length:
+        raise InvalidInput(
+            f"{what} is {len(text):,} characters; the maximum is {max_length:,}: shorten it"
+        )
+    return text.strip("\r\n")
+
+
+def agency_id_for(cur, name: str | None, *, required: bool = False) -> int | None:
+    """The id of an existing agency by name; None for no agency."""
+    if name is None or not str(name).strip():
+        if required:
+            raise InvalidInput("choose the agency")
+        return None
+    row = cur.execute("SELECT agency_id FROM agencies WHERE name = ?", [name]).fetchone()
+    if row is None:
+        raise InvalidInput(f"unknown agency {name!r}")
+    return row[0]
+
+
+def check_event(cur, case: Case, event_id) -> int:
+    try:
+        event_id = int(event_id)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"event {event_id!r} is not an event id") from exc
+    row = cur.execute("SELECT case_id FROM events WHERE event_id = ?", [event_id]).fetchone()
+    if row is None or row[0] != case.case_id:
+        raise InvalidInput(f"event {event_id} is not an event of case {case.case_ref}")
+    return event_id
+
+
+def check_episode(cur, case: Case, episode_id) -> int:
+    try:
+        episode_id = int(episode_id)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"episode {episode_id!r} is not an episode id") from exc
+    row = cur.execute(
+        "SELECT case_id FROM episodes WHERE episode_id = ? AND deleted_at IS NULL", [episode_id]
+    ).fetchone()
+    if row is None or row[0] != case.case_id:
+        raise InvalidInput(f"episode {episode_id} is not an episode of case {case.case_ref}")
+    return episode_id
+
+
+def may_change(user: User, owner: str) -> bool:
+    return user.role in MODERATOR_ROLES or user.username == owner
+
+
+# --- reflections ----------------------------------------------------------------------------
+
+
+def _check_fields(cur, case: Case, stage_key, question_key, text, agency):
+    model_key = cur.execute(
+        "SELECT reflective_model FROM cases WHERE case_id = ?", [case.case_id]
+    ).fetchone()[0]
+    if (
+        not stage_key
+        or not cur.execute(
+            "SELECT 1 FROM reflective_stages WHERE model_key = ? AND stage_key = ?",
+            [model_key, stage_key],
+        ).fetchone()
+    ):
+        raise InvalidInput(
+            f"unknown stage {stage_key!r}: choose a stage of the case's reflective cycle"
+        )
+    if question_key in ("", None):
+        question_key = None
+    elif not cur.execute(
+        "SELECT 1 FROM rpm_questions WHERE question_key = ?", [question_key]
+    ).fetchone():
+        raise InvalidInput(f"unknown question {question_key!r}: choose one of the seven questions")
+    text = clean_text(text, "the reflection")
+    agency_id = agency_id_for(cur, agency)
+    return model_key, stage_key, question_key, text, agency_id
+
+
+def _snapshot(cur, reflection_id: int) -> dict:
+    row = cur.execute(
+        """
+        SELECT r.stage_key, r.question_key, r.text, a.name, r.withdrawn_at IS NOT NULL
+        FROM reflections r LEFT JOIN agencies a ON a.agency_id = r.agency_id
+        WHERE r.reflection_id = ?
+        """,
+        [reflection_id],
+    ).fetchone()
+    keys = ("stage_key", "question_key", "text", "agency", "withdrawn")
+    return dict(zip(keys, row, strict=True))
+
+
+def _history(cur, case_id, reflection_id, change, who, before, after) -> None:
+    cur.execute(
+        "INSERT INTO reflection_history (case_id, reflection_id, change, changed_by, before, after)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            case_id,
+            reflection_id,
+            change,
+            who,
+            None if before is None else json.dumps(before),
+            None if after is None else json.dumps(after),
+        ],
+    )
+    bump_revision(cur, case_id)
+
+
+def add_reflection(
+    store: Store,
+    user: User,
+    case_ref: str,
+    *,
+    target_kind: str,
+    target_id: int | None = None,
+    stage_key: str,
+    text: str,
+    question_key: str | None = None,
+    agency: str | None = None,
+) -> int:
+    """Add a reflection to an event, an episode or the case; returns its id."""
+    case = require_case(store, user, case_ref)
+    if target_kind not in TARGET_KINDS:
+        raise InvalidInput(
+            f"unknown point {target_kind!r}: choose an event, an episode or the case"
+        )
+    with store.transaction() as cur:
+        event_id = episode_id = None
+        if target_kind == "event":
+            event_id = check_event(cur, case, target_id)
+        elif target_kind == "episode":
+            episode_id = check_episode(cur, case, target_id)
+        model_key, stage_key, question_key, text, agency_id = _check_fields(
+            cur, case, stage_key, question_key, text, agency
+        )
+        reflection_id = cur.execute(
+            """
+            INSERT INTO reflections (case_id, target_kind, event_id, episode_id, model_key,
+                                     stage_key, question_key, text, agency_id, author)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING reflection_id
+            """,
+            [
+                case.case_id,
+                target_kind,
+                event_id,
+                episode_id,
+                model_key,
+                stage_key,
+                question_key,
+                text,
+                agency_id,
+                user.username,
+            ],
+        ).fetchone()[0]
+        _history(
+            cur,
+            case.case_id,
+            reflection_id,
+            "created",
+            user.username,
+            None,
+            _snapshot(cur, reflection_id),
+        )
+    return reflection_id
+
+
+def _own_reflection(cur, case: Case, user: User, reflection_id) -> tuple[str, str]:
+    row = cur.execute(
+        "SELECT case_id, author, withdrawn_at FROM reflections WHERE reflection_id = ?",
+        [reflection_id],
+    ).fetchone()
+    if row is None or row[0] != case.case_id or row[2] is not None:
+        raise NotFound(f"no reflection {reflection_id} on case {case.case_ref}")
+    if not may_change(user, row[1]):
+        raise Forbidden("you can change only your own reflections (the chair can change any)")
+    return row[1], row[2]
+
+
+def edit_reflection(
+    store: Store,
+    user: User,
+    case_ref: str,
+    reflection_id: int,
+    *,
+    stage_key: str,
+    text: str,
+    question_key: str | None = None,
+    agency: str | None = None,
+) -> None:
+    """Change a reflection's stage, question, text or agency; the change is kept as history."""
+    case = require_case(store, user, case_ref)
+    with store.transaction() as cur:
+        _own_reflection(cur, case, user, reflection_id)
+        _, stage_key, question_key, text, agency_id = _check_fields(
+            cur, case, stage_key, question_key, text, agency
+        )
+        before = _snapshot(cur, reflection_id)
+        cur.execute(
+            "UPDATE reflections SET stage_key = ?, question_key = ?, text = ?, agency_id = ?,"
+            " updated_at = current_timestamp WHERE reflection_id = ?",
+            [stage_key, question_key, text, agency_id, reflection_id],
+        )
+        after = _snapshot(cur, reflection_id)
+        if after != before:
+            _history(cur, case.case_id, reflection_id, "edited", user.username, before, after)
+
+
+def withdraw_reflection(store: Store, user: User, case_ref: str, reflection_id: int) -> None:
+    """Hide a reflection from every view; it stays in the store with who withdrew it."""
+    case = require_case(store, user, case_ref)
+    with store.transaction() as cur:
+        _own_reflection(cur, case, user, reflection_id)
+        before = _snapshot(cur, reflection_id)
+        cur.execute(
+            "UPDATE reflections SET withdrawn_at = current_timestamp, withdrawn_by = ?"
+            " WHERE reflection_id = ?",
+            [user.username, reflection_id],
+        )
+        _history(
+            cur,
+            case.case_id,
+            reflection_id,
+            "withdrawn",
+            user.username,
+            before,
+            _snapshot(cur, reflection_id),
+        )
+
+
+_REFLECTION_SELECT = """
+    SELECT r.reflection_id, r.target_kind, r.event_id, r.episode_id, r.stage_key, s.name,
+           r.question_key, q.text, r.text, a.name, r.author, r.created_at, r.updated_at
+    FROM reflections r
+    LEFT JOIN reflective_stages s ON s.model_key = r.model_key AND s.stage_key = r.stage_key
+    LEFT JOIN rpm_questions q ON q.question_key = r.question_key
+    LEFT JOIN agencies a ON a.agency_id = r.agency_id
+    WHERE r.case_id = ? AND r.withdrawn_at IS NULL
+"""
+
+
+def list_reflections(
+    store: Store,
+    user: User,
+    case_ref: str,
+    *,
+    target_kind: str | None = None,
+    target_id: int | None = None,
+) -> list[Reflection]:
+    """The case's reflections (withdrawn ones left out), optionally for one point only,
+    in cycle order then time order."""
+    case = require_case(store, user, case_ref)
+    sql, params = _REFLECTION_SELECT, [case.case_id]
+    if target_kind is not None:
+        sql += " AND r.target_kind = ?"
+        params.append(target_kind)
+        if target_kind == "event":
+            sql += " AND r.event_id = ?"
+            params.append(target_id)
+        elif target_kind == "episode":
+            sql += " AND r.episode_id = ?"
+            params.append(target_id)
+    sql += " ORDER BY s.position NULLS LAST, r.created_at, r.reflection_id"
+    return [Reflection(*row) for row in store.query(sql, params)]
+
+
+def get_reflection(store: Store, user: User, case_ref: str, reflection_id: int) -> Reflection:
+    case = require_case(store, user, case_ref)
+    row = store.query_one(
+        _REFLECTION_SELECT + " AND r.reflection_id = ?", [case.case_id, reflection_id]
+    )
+    if row is None:
+        raise NotFound(f"no reflection {reflection_id} on case {case.case_ref}")
+    return Reflection(*row)
+
+
+def reflection_history(store: Store, user: User, case_ref: str, reflection_id: int) -> list[dict]:
+    """Every change to one reflection, oldest first: change, changed_by, changed_at, before, after."""
+    case = require_case(store, user, case_ref)
+    rows = store.query(
+        "SELECT change, changed_by, changed_at, before, after FROM reflection_history"
+        " WHERE case_id = ? AND reflection_id = ? ORDER BY history_id",
+        [case.case_id, reflection_id],
+    )
+    return [
+        {
+            "change": change,
+            "changed_by": who,
+            "changed_at": when,
+            "before": json.loads(before) if before else None,
+            "after": json.loads(after) if after else None,
+        }
+        for change, who, when, before, after in rows
+    ]
+
+
+def reflected_points(store: Store, user: User, case_ref: str) -> dict[str, list[int]]:
+    """Ids of the events and episodes that have at least one reflection, and whether the case
+    as a whole has: {"events": [...], "episodes": [...], "case": [0] or []}."""
+    case = require_case(store, user, case_ref)
+    rows = store.query(
+        "SELECT DISTINCT target_kind, coalesce(event_id, episode_id, 0) FROM reflections"
+        " WHERE case_id = ? AND withdrawn_at IS NULL ORDER BY 1, 2",
+        [case.case_id],
+    )
+    out: dict[str, list[int]] = {"events": [], "episodes": [], "case": []}
+    for kind, ident in rows:
+        out[{"event": "events", "episode": "episodes", "case": "case"}[kind]].append(int(ident))
+    return out
+
+
+def stages_covered(
+    store: Store, user: User, case_ref: str, target_kind: str, target_id: int | None
+) -> dict[str, int]:
+    """How many reflections each stage has for one point (stages with none left out)."""
+    counts: dict[str, int] = {}
+    for r in list_reflections(store, user, case_ref, target_kind=target_kind, target_id=target_id):
+        counts[r.stage_key] = counts.get(r.stage_key, 0) + 1
+    return counts
+
+
+def coverage(store: Store, user: User, case_ref: str) -> dict:
+    """Where the group has reflected, for the chair to see what has not been discussed.
+
+    Returns {"stages": [Stage...], "rows": [{"group": "Episode"|"Agency"|"Case",
+    "label": str, "counts": {stage_key: n}}...]}: one row for the case as a whole, one per
+    live episode (reflections on the episode itself and on events within its dates), one per
+    agency taking part (reflections speaking for that agency).
+    """
+    case = require_case(store, user, case_ref)
+    stages = model_stages(store, case_model(store, case))
+    rows: list[dict] = []
+
+    def counts_for(sql: str, params: list) -> dict[str, int]:
+        return dict(store.query(sql, params))
+
+    rows.append(
+        {
+            "group": "Case",
+            "label": "The case as a whole",
+            "counts": counts_for(
+                "SELECT stage_key, count(*) FROM reflections WHERE case_id = ?"
+                " AND withdrawn_at IS NULL AND target_kind = 'case' GROUP BY stage_key",
+                [case.case_id],
+            ),
+        }
+    )
+    episodes = store.query(
+        "SELECT episode_id, title, start_date, end_date FROM episodes"
+        " WHERE case_id = ? AND deleted_at IS NULL ORDER BY start_date, episode_id",
+        [case.case_id],
+    )
+    for episode_id, title, start, end in episodes:
+        rows.append(
+            {
+                "group": "Episode",
+                "label": f"{title} ({start:%b %Y} to {end:%b %Y})",
+                "counts": counts_for(
+                    """
+                    SELECT r.stage_key, count(*) FROM reflections r
+                    LEFT JOIN events e ON e.event_id = r.event_id
+                    WHERE r.case_id = ? AND r.withdrawn_at IS NULL
+                      AND (r.episode_id = ?
+                           OR (r.target_kind = 'event' AND e.event_date BETWEEN ? AND ?))
+                    GROUP BY r.stage_key
+                    """,
+                    [case.case_id, episode_id, start, end],
+                ),
+            }
+        )
+    agency_counts: dict[str, dict[str, int]] = {}
+    for agency, stage_key, n in store.query(
+        "SELECT a.name, r.stage_key, count(*) FROM reflections r"
+        " JOIN agencies a ON a.agency_id = r.agency_id"
+        " WHERE r.case_id = ? AND r.withdrawn_at IS NULL GROUP BY a.name, r.stage_key",
+        [case.case_id],
+    ):
+        agency_counts.setdefault(agency, {})[stage_key] = n
+    for agency in sorted(set(case_agency_names(store, case)) | set(agency_counts)):
+        rows.append({"group": "Agency", "label": agency, "counts": agency_counts.get(agency, {})})
+    return {"stages": stages, "rows": rows}
