@@ -59,6 +59,20 @@ def build_parser() -> argparse.ArgumentParser:
     chron.add_argument("--case", required=True, dest="case_ref")
     chron.add_argument("-o", "--output", help="file to write (default: standard output)")
 
+    # Issue 5: a whole case as one JSON document (docs/schema.md, "Case archive").
+    export = sub.add_parser("export", help="export a whole case as JSON").add_subparsers(
+        dest="export_command", required=True
+    )
+    export_case = export.add_parser("case", parents=[db_parent], help="the case archive (JSON)")
+    export_case.add_argument("--case", required=True, dest="case_ref")
+    export_case.add_argument("-o", "--output", required=True, help="JSON file to write")
+    import_ = sub.add_parser("import", help="import a whole case from JSON").add_subparsers(
+        dest="import_command", required=True
+    )
+    import_case = import_.add_parser("case", parents=[db_parent], help="restore a case archive")
+    import_case.add_argument("file")
+    import_case.add_argument("--as", dest="new_ref", help="import under this case reference")
+
     user = sub.add_parser("user", help="manage accounts").add_subparsers(
         dest="user_command", required=True
     )
@@ -253,6 +267,28 @@ def cmd_restore(args) -> int:
     return EXIT_OK
 
 
+def cmd_export(args) -> int:
+    from data.access import SYSTEM
+    from data.case_archive import write_case
+
+    store, _ = open_store(args)
+    document = write_case(store, SYSTEM, args.case_ref, args.output)
+    rows = sum(len(t["rows"]) for t in document["tables"].values())
+    print(f"exported case {args.case_ref}: {rows} rows in {len(document['tables'])} tables")
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from data.access import SYSTEM
+    from data.case_archive import import_case, read_case_file
+
+    document = read_case_file(args.file)
+    store, _ = open_store(args)
+    case_ref = import_case(store, SYSTEM, document, args.new_ref)
+    print(f"imported case {case_ref}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "serve": cmd_serve,
     "case": cmd_case,
@@ -261,6 +297,8 @@ COMMANDS = {
     "user": cmd_user,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "export": cmd_export,
+    "import": cmd_import,
 }
 
 

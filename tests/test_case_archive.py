@@ -1,0 +1,199 @@
+"""A whole case as JSON: exact round trip, ids remapped into a database with rows, CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from data import case_archive, learning, reflections
+from data.access import SYSTEM
+from data.demo import DEMO_CASE_REF
+from data.errors import InvalidInput
+from data.store import Store
+
+
+def _fill(store) -> None:
+    """Give the demo case some of everything: episodes, reflections, learning, actions, history."""
+    with store.transaction() as cur:
+        episode_id = cur.execute(
+            "INSERT INTO episodes (case_id, title, start_date, end_date, assessment, created_by)"
+            " SELECT case_id, 'Nursery', DATE '2017-09-01', DATE '2018-07-31', 'problem', 'x'"
+            " FROM cases WHERE case_ref = ? RETURNING episode_id",
+            [DEMO_CASE_REF],
+        ).fetchone()[0]
+    events = [e for (e,) in store.query("SELECT event_id FROM events ORDER BY event_id LIMIT 3")]
+    rid = reflections.add_reflection(
+        store,
+        SYSTEM,
+        DEMO_CASE_REF,
+        target_kind="event",
+        target_id=events[0],
+        stage_key="feelings",
+        question_key="barrier",
+        text='Café "quotes", <tags> & ünïcode\nsecond line',
+        agency="Police",
+    )
+    reflections.edit_reflection(
+        store, SYSTEM, DEMO_CASE_REF, rid, stage_key="analysis", text="edited", agency="Police"
+    )
+    reflections.add_reflection(
+        store,
+        SYSTEM,
+        DEMO_CASE_REF,
+        target_kind="episode",
+        target_id=episode_id,
+        stage_key="description",
+        text="episode note",
+    )
+    gone = reflections.add_reflection(
+        store, SYSTEM, DEMO_CASE_REF, target_kind="case", stage_key="conclusion", text="gone"
+    )
+    reflections.withdraw_reflection(store, SYSTEM, DEMO_CASE_REF, gone)
+    learning.add_theme(store, SYSTEM, "Archive theme")
+    lid = learning.add_learning_point(
+        store,
+        SYSTEM,
+        DEMO_CASE_REF,
+        scope="single_agency",
+        agency="School",
+        text="Learning",
+        themes=["Neglect", "Archive theme"],
+        event_ids=events[1:],
+        episode_ids=[episode_id],
+        share_with_crc=True,
+    )
+    aid = learning.add_action(
+        store,
+        SYSTEM,
+        DEMO_CASE_REF,
+        description="Change",
+        owner_name="Owner",
+        owner_agency="Housing",
+        due_date="2027-01-31",
+        learning_id=lid,
+    )
+    learning.set_action_status(store, SYSTEM, DEMO_CASE_REF, aid, "verified", evidence="Seen")
+
+
+def _canonical(document: dict) -> dict:
+    """The document with every key replaced by its rank in its table and every lookup id by its
+    name, so that two copies of a case with different ids compare equal."""
+    specs = {spec.name: spec for spec in case_archive.ARCHIVE_TABLES}
+    ranks = {}
+    for name, table in document["tables"].items():
+        key = specs[name].key
+        if key:
+            index = table["columns"].index(key)
+            ranks[name] = {v: n for n, v in enumerate(sorted(r[index] for r in table["rows"]))}
+    ranks |= {
+        lookup: {int(k): v for k, v in names.items()}
+        for lookup, names in document["lookups"].items()
+    }
+    out = {}
+    for name, table in document["tables"].items():
+        spec = specs[name]
+        translate = {
+            table["columns"].index(c): ranks[t]
+            for c, t in [*spec.refs.items(), *([(spec.key, name)] if spec.key else [])]
+        }
+        rows = [
+            [
+                translate[i][v] if i in translate and v is not None else v
+                for i, v in enumerate(row)
+                if table["columns"][i] != "case_ref"
+            ]
+            for row in table["rows"]
+        ]
+        out[name] = sorted(rows, key=json.dumps)
+    return out
+
+
+def test_round_trip_into_an_empty_database_is_exact(demo_store, tmp_path):
+    _fill(demo_store)
+    first = case_archive.export_case(demo_store, SYSTEM, DEMO_CASE_REF)
+    assert all(first["tables"][t]["rows"] for t in first["tables"] if t != "rejected_rows")
+    other = Store(tmp_path / "other.duckdb")
+    try:
+        assert case_archive.import_case(other, SYSTEM, json.loads(json.dumps(first))) == (
+            DEMO_CASE_REF
+        )
+        second = case_archive.export_case(other, SYSTEM, DEMO_CASE_REF)
+    finally:
+        other.close()
+    first.pop("exported_at")
+    second.pop("exported_at")
+    assert second == first
+
+
+def test_import_under_a_new_reference_remaps_ids(demo_store):
+    _fill(demo_store)
+    document = case_archive.export_case(demo_store, SYSTEM, DEMO_CASE_REF)
+    case_archive.import_case(demo_store, SYSTEM, document, "COPY-J")
+    copy = case_archive.export_case(demo_store, SYSTEM, "COPY-J")
+    old_events = {r[0] for r in document["tables"]["events"]["rows"]}
+    new_events = {r[0] for r in copy["tables"]["events"]["rows"]}
+    assert old_events.isdisjoint(new_events)
+    assert _canonical(copy) == _canonical(document)
+    # The copy is a working case: its reflections point at its own events.
+    [on_event] = reflections.list_reflections(
+        demo_store, SYSTEM, "COPY-J", target_kind="event", target_id=min(new_events)
+    )
+    assert on_event.text == "edited"
+    assert reflections.list_reflections(demo_store, SYSTEM, DEMO_CASE_REF)  # original untouched
+
+
+def test_bad_archives_change_nothing(demo_store):
+    document = case_archive.export_case(demo_store, SYSTEM, DEMO_CASE_REF)
+    with pytest.raises(InvalidInput, match="already exists"):
+        case_archive.import_case(demo_store, SYSTEM, document)
+    bad_column = json.loads(json.dumps(document))
+    bad_column["tables"]["events"]["columns"][1] = "case_id; DROP TABLE events"
+    with pytest.raises(InvalidInput, match="unknown columns"):
+        case_archive.import_case(demo_store, SYSTEM, bad_column, "NEW-1")
+    dangling = json.loads(json.dumps(document))
+    dangling["tables"]["events"]["rows"][0][3] = 99999  # upload_id of no upload
+    with pytest.raises(InvalidInput, match="refers to nothing"):
+        case_archive.import_case(demo_store, SYSTEM, dangling, "NEW-2")
+    with pytest.raises(InvalidInput, match="format"):
+        case_archive.import_case(demo_store, SYSTEM, {"tables": {}}, "NEW-3")
+    assert demo_store.query_one("SELECT count(*) FROM cases")[0] == 1
+    assert demo_store.query_one("SELECT count(DISTINCT case_id) FROM events")[0] == 1
+
+
+def test_cli_export_and_import(tmp_path, demo_store):
+    _fill(demo_store)
+    demo_store.close()
+    env = {**os.environ, "RPM_DB": str(tmp_path / "test.duckdb")}
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "app", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    out = tmp_path / "case.json"
+    exported = run("export", "case", "--case", DEMO_CASE_REF, "-o", str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["format"] == "rpm-timeline-case"
+    again = run("import", "case", str(out))
+    assert again.returncode == 1
+    assert again.stderr.strip() == (
+        f"rpm-timeline: case {DEMO_CASE_REF} already exists: "
+        "import it under another reference with --as"
+    )
+    imported = run("import", "case", str(out), "--as", "COPY-2")
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip() == "imported case COPY-2"
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    failed = run("import", "case", str(broken))
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("rpm-timeline: broken.json: not a JSON case archive")
