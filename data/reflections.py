@@ -551,3 +551,81 @@ def coverage(store: Store, user: User, case_ref: str) -> dict:
     for agency in sorted(set(case_agency_names(store, case)) | set(agency_counts)):
         rows.append({"group": "Agency", "label": agency, "counts": agency_counts.get(agency, {})})
     return {"stages": stages, "rows": rows}
+
+
+def episode_choices(store: Store, user: User, case_ref: str) -> list[tuple[int, str]]:
+    """(episode_id, label) of the case's live episodes, in date order."""
+    case = require_case(store, user, case_ref)
+    return [
+        (episode_id, f"{title} ({start:%d %b %Y} to {end:%d %b %Y})")
+        for episode_id, title, start, end in store.query(
+            "SELECT episode_id, title, start_date, end_date FROM episodes"
+            " WHERE case_id = ? AND deleted_at IS NULL ORDER BY start_date, episode_id",
+            [case.case_id],
+        )
+    ]
+
+
+def describe_point(
+    store: Store, user: User, case_ref: str, target_kind: str | None, target_id: int | None
+) -> dict | None:
+    """What a selected point is, for a heading: {"kind", "id", "title", "detail"}, or None
+    when the point is not part of this case (ids sent by a browser are checked here)."""
+    case = require_case(store, user, case_ref)
+    if target_kind == "case":
+        return {"kind": "case", "id": None, "title": "The case as a whole", "detail": ""}
+    if target_kind == "event":
+        row = store.query_one(
+            "SELECT e.event_date, e.date_precision, a.name, e.event_type, e.summary"
+            " FROM events e JOIN agencies a ON a.agency_id = e.agency_id"
+            " WHERE e.event_id = ? AND e.case_id = ?",
+            [target_id, case.case_id],
+        )
+        if row is None:
+            return None
+        day, precision, agency, event_type, summary = row
+        when = {"year": f"{day:%Y}", "month": f"{day:%B %Y}"}.get(precision, f"{day:%d %B %Y}")
+        return {
+            "kind": "event",
+            "id": target_id,
+            "title": f"{when} · {agency} · {event_type}",
+            "detail": summary,
+        }
+    if target_kind == "episode":
+        row = store.query_one(
+            "SELECT title, start_date, end_date, description FROM episodes"
+            " WHERE episode_id = ? AND case_id = ? AND deleted_at IS NULL",
+            [target_id, case.case_id],
+        )
+        if row is None:
+            return None
+        title, start, end, description = row
+        return {
+            "kind": "episode",
+            "id": target_id,
+            "title": f"Episode: {title} ({start:%d %b %Y} to {end:%d %b %Y})",
+            "detail": description or "",
+        }
+    return None
+
+
+def reflected_events(store: Store, user: User, case_ref: str):
+    """The events with at least one live reflection: event_id, event_date (datetime64),
+    agency, and how many reflections (n)."""
+    import pandas as pd
+
+    case = require_case(store, user, case_ref)
+    df = store.query_df(
+        """
+        SELECT e.event_id, e.event_date, a.name AS agency, count(*) AS n
+        FROM reflections r
+        JOIN events e ON e.event_id = r.event_id
+        JOIN agencies a ON a.agency_id = e.agency_id
+        WHERE r.case_id = ? AND r.withdrawn_at IS NULL AND r.target_kind = 'event'
+        GROUP BY e.event_id, e.event_date, a.name
+        ORDER BY e.event_date, e.event_id
+        """,
+        [case.case_id],
+    )
+    df["event_date"] = pd.to_datetime(df["event_date"])
+    return df

@@ -1,0 +1,530 @@
+"""Learning points and actions: what the group learned and what will change.
+
+A learning point is single-agency or cross-agency, tagged with themes from the managed list,
+linked to the point selected on the timeline (`dcc.Store(id="selected-point")`) when asked,
+and flagged whether it is shared with the Case Review Committee. An action says what will
+change, its owner, due date, status and evidence of impact. Like the reflection panel, this
+panel polls the case's change counter and redraws when someone else has added something.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from app.context import get_store, require_user
+from app.panels.reflection import NONE, chosen
+from data import learning as lp
+from data import reflections as refl
+from data.errors import StoreError
+
+POLL_MS = 3000
+SCOPE_NAMES = {"single_agency": "Single-agency", "cross_agency": "Cross-agency"}
+
+
+def learning_panel(case) -> html.Section:
+    store, user = get_store(), require_user()
+    agencies = refl.case_agency_names(store, case)
+    agency_options = [{"label": a, "value": a} for a in agencies]
+    themes = lp.list_themes(store)
+    return html.Section(
+        [
+            dcc.Store(id="lp-case", data=case.case_ref),
+            dcc.Store(id="lp-revision", data=-1),
+            dcc.Store(id="lp-saved", data=0),
+            dcc.Store(id="act-editing", data=None),
+            dcc.Interval(id="lp-poll", interval=POLL_MS),
+            html.H2("Learning points", id="lp-heading"),
+            html.Div(
+                [
+                    dbc.Label("Scope", html_for="lp-scope"),
+                    dbc.RadioItems(
+                        id="lp-scope",
+                        options=[
+                            {"label": "Cross-agency", "value": "cross_agency"},
+                            {"label": "Single-agency", "value": "single_agency"},
+                        ],
+                        value="cross_agency",
+                        inline=True,
+                    ),
+                    dbc.Label("Agency (for a single-agency point)", html_for="lp-agency"),
+                    dbc.Select(
+                        id="lp-agency",
+                        options=[{"label": "Choose the agency", "value": NONE}, *agency_options],
+                        value=user.agency if user.agency in agencies else NONE,
+                    ),
+                    dbc.Label("Learning point", html_for="lp-text", className="mt-3"),
+                    dbc.Textarea(id="lp-text", rows=3, className="rpm-textarea"),
+                    html.Fieldset(
+                        [
+                            html.Legend("Themes", className="form-label fs-6 mt-3"),
+                            dbc.Checklist(
+                                id="lp-themes",
+                                options=[{"label": t, "value": t} for t in themes],
+                                value=[],
+                                className="rpm-themes",
+                            ),
+                        ]
+                    ),
+                    dbc.Checklist(
+                        id="lp-link",
+                        options=[
+                            {"label": "Link to the selected event or episode", "value": "link"}
+                        ],
+                        value=["link"],
+                        className="mt-2",
+                    ),
+                    dbc.Checklist(
+                        id="lp-share",
+                        options=[{"label": "Share with the Case Review Committee", "value": "crc"}],
+                        value=[],
+                    ),
+                    html.Div(id="lp-message", className="mt-2", role="status"),
+                    dbc.Button(
+                        "Save learning point", id="lp-save", color="primary", className="mt-2"
+                    ),
+                    _theme_admin(user),
+                ],
+                className="rpm-form",
+            ),
+            html.Div(id="lp-list", className="mt-3", **{"aria-live": "polite"}),
+            html.H2("Actions", id="act-heading", className="mt-4"),
+            html.Div(
+                [
+                    html.H3("Add an action", id="act-form-heading", className="h5"),
+                    dbc.Label("From learning point (optional)", html_for="act-learning"),
+                    dbc.Select(
+                        id="act-learning", options=[{"label": "None", "value": NONE}], value=NONE
+                    ),
+                    dbc.Label("What will change", html_for="act-description", className="mt-3"),
+                    dbc.Textarea(id="act-description", rows=2, className="rpm-textarea"),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                [
+                                    dbc.Label("Owner's name", html_for="act-owner"),
+                                    dbc.Input(id="act-owner", maxLength=200),
+                                ],
+                                md=6,
+                            ),
+                            dbc.Col(
+                                [
+                                    dbc.Label("Owner's agency", html_for="act-owner-agency"),
+                                    dbc.Select(
+                                        id="act-owner-agency",
+                                        options=[{"label": "None", "value": NONE}, *agency_options],
+                                        value=NONE,
+                                    ),
+                                ],
+                                md=6,
+                            ),
+                        ],
+                        className="mt-3",
+                    ),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                [
+                                    dbc.Label("Due date", html_for="act-due"),
+                                    dbc.Input(id="act-due", type="date"),
+                                ],
+                                md=6,
+                            ),
+                            dbc.Col(
+                                [
+                                    dbc.Label("Status", html_for="act-status"),
+                                    dbc.Select(
+                                        id="act-status",
+                                        options=[
+                                            {"label": lp.STATUS_NAMES[s], "value": s}
+                                            for s in lp.STATUSES
+                                        ],
+                                        value="open",
+                                    ),
+                                ],
+                                md=6,
+                            ),
+                        ],
+                        className="mt-3",
+                    ),
+                    dbc.Label("Evidence of impact", html_for="act-evidence", className="mt-3"),
+                    dbc.Textarea(id="act-evidence", rows=2, className="rpm-textarea"),
+                    html.Div(id="act-message", className="mt-2", role="status"),
+                    dbc.Button(
+                        "Save action", id="act-save", color="primary", className="mt-2 me-2"
+                    ),
+                    dbc.Button(
+                        "Cancel editing", id="act-cancel", color="link", className="d-none mt-2"
+                    ),
+                ],
+                className="rpm-form",
+            ),
+            html.Div(id="act-list", className="mt-3", **{"aria-live": "polite"}),
+        ],
+        className="rpm-panel rpm-learning-panel",
+        **{"aria-labelledby": "lp-heading"},
+    )
+
+
+def _theme_admin(user):
+    if user.role != "admin":
+        return None
+    return html.Details(
+        [
+            html.Summary("Add a theme to the list (administrators)"),
+            dbc.Label("New theme", html_for="lp-new-theme", className="mt-2"),
+            dbc.Input(id="lp-new-theme", maxLength=200),
+            dbc.Button("Add theme", id="lp-add-theme", color="secondary", className="mt-2"),
+            html.Div(id="lp-theme-message", className="mt-2", role="status"),
+        ],
+        className="mt-3",
+    )
+
+
+def _learning_item(point: lp.LearningPoint, user) -> html.Li:
+    scope = SCOPE_NAMES[point.scope] + (f": {point.agency}" if point.agency else "")
+    links = []
+    if point.event_ids:
+        links.append(f"{len(point.event_ids)} event{'s' if len(point.event_ids) > 1 else ''}")
+    if point.episode_ids:
+        n = len(point.episode_ids)
+        links.append(f"{n} episode{'s' if n > 1 else ''}")
+    return html.Li(
+        [
+            html.Div(
+                [
+                    dbc.Badge(scope, color="dark", className="me-2"),
+                    dbc.Badge("Shared with CRC", color="primary", className="me-2")
+                    if point.share_with_crc
+                    else None,
+                    *[
+                        dbc.Badge(t, color="light", text_color="dark", className="me-1 rpm-theme")
+                        for t in point.themes
+                    ],
+                ]
+            ),
+            html.P(point.text, className="rpm-reflection-text my-1"),
+            html.Div(
+                [
+                    html.Span(
+                        " · ".join(
+                            [
+                                point.created_by,
+                                *(["linked to " + ", ".join(links)] if links else []),
+                            ]
+                        ),
+                        className="rpm-muted me-3",
+                    ),
+                    dbc.Button(
+                        "Withdraw",
+                        id={"type": "lp-withdraw", "index": point.learning_id},
+                        color="link",
+                        size="sm",
+                        className="p-0 rpm-danger-link",
+                    )
+                    if refl.may_change(user, point.created_by)
+                    else None,
+                ]
+            ),
+        ],
+        className="rpm-reflection",
+    )
+
+
+def _action_row(action: lp.Action, user) -> html.Tr:
+    buttons = []
+    if refl.may_change(user, action.created_by):
+        buttons = [
+            dbc.Button(
+                "Edit",
+                id={"type": "act-edit", "index": action.action_id},
+                color="link",
+                size="sm",
+                className="p-0 me-2",
+            ),
+            dbc.Button(
+                "Withdraw",
+                id={"type": "act-withdraw", "index": action.action_id},
+                color="link",
+                size="sm",
+                className="p-0 rpm-danger-link",
+            ),
+        ]
+    return html.Tr(
+        [
+            html.Td(action.description, className="rpm-reflection-text"),
+            html.Td(
+                action.owner_name + (f" ({action.owner_agency})" if action.owner_agency else "")
+            ),
+            html.Td(f"{action.due_date:%d %b %Y}" if action.due_date else "—"),
+            html.Td(
+                lp.STATUS_NAMES[action.status], className=f"rpm-status rpm-status-{action.status}"
+            ),
+            html.Td(action.evidence or "—", className="rpm-reflection-text"),
+            html.Td(buttons),
+        ]
+    )
+
+
+@callback(
+    Output("lp-list", "children"),
+    Output("act-list", "children"),
+    Output("act-learning", "options"),
+    Output("lp-themes", "options"),
+    Output("lp-revision", "data"),
+    Input("lp-poll", "n_intervals"),
+    Input("lp-saved", "data"),
+    State("lp-revision", "data"),
+    State("lp-case", "data"),
+)
+def refresh(_tick, _saved, seen, case_ref):
+    store, user = get_store(), require_user()
+    revision = refl.case_revision(store, user, case_ref)
+    if ctx.triggered_id == "lp-poll" and revision == seen:
+        raise PreventUpdate
+    points = lp.list_learning_points(store, user, case_ref)
+    actions = lp.list_actions(store, user, case_ref)
+    point_list = (
+        html.Ul([_learning_item(p, user) for p in points], className="list-unstyled", id="lp-items")
+        if points
+        else html.P("No learning points yet.", className="rpm-muted")
+    )
+    action_table = (
+        dbc.Table(
+            [
+                html.Thead(
+                    html.Tr(
+                        [
+                            html.Th(h, scope="col")
+                            for h in (
+                                "What will change",
+                                "Owner",
+                                "Due",
+                                "Status",
+                                "Evidence of impact",
+                                "",
+                            )
+                        ]
+                    )
+                ),
+                html.Tbody([_action_row(a, user) for a in actions]),
+            ],
+            className="rpm-table",
+            id="act-table",
+            size="sm",
+        )
+        if actions
+        else html.P("No actions yet.", className="rpm-muted")
+    )
+    options = [{"label": "None", "value": NONE}] + [
+        {"label": (p.text[:80] + ("…" if len(p.text) > 80 else "")), "value": str(p.learning_id)}
+        for p in points
+    ]
+    themes = [{"label": t, "value": t} for t in lp.list_themes(store)]
+    return point_list, action_table, options, themes, revision
+
+
+def _error(prefix: str, exc: Exception):
+    return dbc.Alert(f"{prefix}: {exc}", color="danger", className="mb-0")
+
+
+def _ok(text: str):
+    return dbc.Alert(text, color="success", className="mb-0", duration=4000)
+
+
+@callback(
+    Output("lp-message", "children"),
+    Output("lp-text", "value"),
+    Output("lp-themes", "value"),
+    Output("lp-saved", "data"),
+    Input("lp-save", "n_clicks"),
+    State("lp-scope", "value"),
+    State("lp-agency", "value"),
+    State("lp-text", "value"),
+    State("lp-themes", "value"),
+    State("lp-link", "value"),
+    State("lp-share", "value"),
+    State("selected-point", "data"),
+    State("lp-saved", "data"),
+    State("lp-case", "data"),
+    prevent_initial_call=True,
+)
+def save_learning(_clicks, scope, agency, text, themes, link, share, point, saved, case_ref):
+    store, user = get_store(), require_user()
+    event_ids, episode_ids = [], []
+    if link and isinstance(point, dict) and point.get("id") is not None:
+        if point.get("kind") == "event":
+            event_ids = [point["id"]]
+        elif point.get("kind") == "episode":
+            episode_ids = [point["id"]]
+    try:
+        lp.add_learning_point(
+            store,
+            user,
+            case_ref,
+            scope=scope,
+            agency=chosen(agency),
+            text=text,
+            themes=themes or [],
+            event_ids=event_ids,
+            episode_ids=episode_ids,
+            share_with_crc=bool(share),
+        )
+    except StoreError as exc:
+        return _error("Not saved", exc), no_update, no_update, no_update
+    return _ok("Learning point saved."), "", [], (saved or 0) + 1
+
+
+@callback(
+    Output("lp-saved", "data", allow_duplicate=True),
+    Output("lp-message", "children", allow_duplicate=True),
+    Input({"type": "lp-withdraw", "index": ALL}, "n_clicks"),
+    State("lp-saved", "data"),
+    State("lp-case", "data"),
+    prevent_initial_call=True,
+)
+def withdraw_learning(clicks, saved, case_ref):
+    if not ctx.triggered_id or not any(clicks or []):
+        raise PreventUpdate
+    store, user = get_store(), require_user()
+    try:
+        lp.withdraw_learning_point(store, user, case_ref, int(ctx.triggered_id["index"]))
+    except StoreError as exc:
+        return no_update, _error("Not withdrawn", exc)
+    return (saved or 0) + 1, _ok("Learning point withdrawn; its history is kept.")
+
+
+@callback(
+    Output("lp-theme-message", "children"),
+    Output("lp-new-theme", "value"),
+    Output("lp-saved", "data", allow_duplicate=True),
+    Input("lp-add-theme", "n_clicks"),
+    State("lp-new-theme", "value"),
+    State("lp-saved", "data"),
+    prevent_initial_call=True,
+)
+def add_theme(_clicks, name, saved):
+    store, user = get_store(), require_user()
+    try:
+        added = lp.add_theme(store, user, name)
+    except StoreError as exc:
+        return _error("Not added", exc), no_update, no_update
+    return _ok(f"Theme “{added}” added."), "", (saved or 0) + 1
+
+
+@callback(
+    Output("act-message", "children"),
+    Output("act-description", "value"),
+    Output("act-evidence", "value"),
+    Output("act-editing", "data"),
+    Output("lp-saved", "data", allow_duplicate=True),
+    Input("act-save", "n_clicks"),
+    State("act-learning", "value"),
+    State("act-description", "value"),
+    State("act-owner", "value"),
+    State("act-owner-agency", "value"),
+    State("act-due", "value"),
+    State("act-status", "value"),
+    State("act-evidence", "value"),
+    State("act-editing", "data"),
+    State("lp-saved", "data"),
+    State("lp-case", "data"),
+    prevent_initial_call=True,
+)
+def save_action(
+    _c, learning_id, description, owner, agency, due, status, evidence, editing, saved, case_ref
+):
+    store, user = get_store(), require_user()
+    fields = {
+        "learning_id": int(learning_id) if chosen(learning_id) else None,
+        "description": description,
+        "owner_name": owner,
+        "owner_agency": chosen(agency),
+        "due_date": due or None,
+        "status": status,
+        "evidence": evidence,
+    }
+    try:
+        if editing:
+            lp.update_action(store, user, case_ref, int(editing), **fields)
+            done = "Action updated."
+        else:
+            lp.add_action(store, user, case_ref, **fields)
+            done = "Action saved."
+    except StoreError as exc:
+        return _error("Not saved", exc), no_update, no_update, no_update, no_update
+    return _ok(done), "", "", None, (saved or 0) + 1
+
+
+@callback(
+    Output("act-learning", "value"),
+    Output("act-description", "value", allow_duplicate=True),
+    Output("act-owner", "value"),
+    Output("act-owner-agency", "value"),
+    Output("act-due", "value"),
+    Output("act-status", "value"),
+    Output("act-evidence", "value", allow_duplicate=True),
+    Output("act-editing", "data", allow_duplicate=True),
+    Input({"type": "act-edit", "index": ALL}, "n_clicks"),
+    State("lp-case", "data"),
+    prevent_initial_call=True,
+)
+def start_action_edit(clicks, case_ref):
+    if not ctx.triggered_id or not any(clicks or []):
+        raise PreventUpdate
+    store, user = get_store(), require_user()
+    a = lp.get_action(store, user, case_ref, int(ctx.triggered_id["index"]))
+    return (
+        str(a.learning_id) if a.learning_id else NONE,
+        a.description,
+        a.owner_name,
+        a.owner_agency or NONE,
+        a.due_date.isoformat() if a.due_date else "",
+        a.status,
+        a.evidence or "",
+        a.action_id,
+    )
+
+
+@callback(
+    Output("act-form-heading", "children"),
+    Output("act-save", "children"),
+    Output("act-cancel", "className"),
+    Input("act-editing", "data"),
+)
+def action_form_mode(editing):
+    if editing:
+        return "Update an action", "Save change", "mt-2"
+    return "Add an action", "Save action", "d-none mt-2"
+
+
+@callback(
+    Output("act-description", "value", allow_duplicate=True),
+    Output("act-evidence", "value", allow_duplicate=True),
+    Output("act-editing", "data", allow_duplicate=True),
+    Output("act-message", "children", allow_duplicate=True),
+    Input("act-cancel", "n_clicks"),
+    prevent_initial_call=True,
+)
+def cancel_action_edit(_clicks):
+    return "", "", None, ""
+
+
+@callback(
+    Output("lp-saved", "data", allow_duplicate=True),
+    Output("act-message", "children", allow_duplicate=True),
+    Input({"type": "act-withdraw", "index": ALL}, "n_clicks"),
+    State("lp-saved", "data"),
+    State("lp-case", "data"),
+    prevent_initial_call=True,
+)
+def withdraw_action(clicks, saved, case_ref):
+    if not ctx.triggered_id or not any(clicks or []):
+        raise PreventUpdate
+    store, user = get_store(), require_user()
+    try:
+        lp.withdraw_action(store, user, case_ref, int(ctx.triggered_id["index"]))
+    except StoreError as exc:
+        return no_update, _error("Not withdrawn", exc)
+    return (saved or 0) + 1, _ok("Action withdrawn; its history is kept.")

@@ -1,0 +1,493 @@
+"""The reflection panel: reflect on the selected point of the child's journey.
+
+Reads `dcc.Store(id="selected-point")` ({"kind": "event"|"episode"|"case", "id": int|None}),
+which the page provides and sets when a timeline marker is clicked. Shows what the point is,
+a small cycle diagram of the stages covered there, the form to add (or edit) a reflection, the
+reflections already made on it, and the coverage of the whole case. Writes the reflected
+points to `dcc.Store(id="reflection-marks")` for the page to mark on the timeline.
+
+Several people add reflections at once: each open panel polls the case's change counter every
+two seconds (`refl-poll`) and redraws only when it has moved.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from app.context import get_store, require_user
+from components.reflection import coverage_table, cycle_figure, cycle_summary
+from data import reflections as refl
+from data.access import require_case
+from data.errors import StoreError
+
+POLL_MS = 2000
+# dbc.Select keeps "" for its hidden placeholder, so "no choice" is this value instead.
+NONE = "__none__"
+
+
+def chosen(value):
+    """A select's value, or None for "no choice"."""
+    return None if value in (None, "", NONE) else value
+
+
+CASE_POINT = {"kind": "case", "id": None}
+
+
+def reflection_panel(case) -> html.Section:
+    """The panel for one case (a `data.cases.Case`), for the signed-in user."""
+    store, user = get_store(), require_user()
+    stages = refl.model_stages(store, refl.case_model(store, case))
+    questions = refl.list_questions(store)
+    agencies = refl.case_agency_names(store, case)
+    episodes = refl.episode_choices(store, user, case.case_ref)
+    return html.Section(
+        [
+            dcc.Store(id="refl-case", data=case.case_ref),
+            dcc.Store(id="refl-revision", data=-1),
+            dcc.Store(id="refl-saved", data=0),
+            dcc.Store(id="refl-editing", data=None),
+            dcc.Store(id="refl-hint-seen", data=[]),
+            dcc.Store(id="reflection-marks", data=None),
+            dcc.Interval(id="refl-poll", interval=POLL_MS),
+            html.H2("Reflect on this point", id="refl-heading"),
+            html.Div(
+                [
+                    html.P(
+                        id="refl-point-title",
+                        className="rpm-point-title",
+                        **{"aria-live": "polite"},
+                    ),
+                    html.P(id="refl-point-detail", className="rpm-point-detail"),
+                    html.P(
+                        "Click an event on the timeline to reflect on it, or choose:",
+                        className="rpm-muted mb-1",
+                    ),
+                    html.Div(
+                        [
+                            dbc.Button(
+                                "The case as a whole",
+                                id="refl-whole-case",
+                                color="secondary",
+                                outline=True,
+                                className="me-3",
+                            ),
+                            html.Label(
+                                "Key practice episode", htmlFor="refl-episode", className="me-2"
+                            ),
+                            dbc.Select(
+                                id="refl-episode",
+                                options=[{"label": "Choose an episode", "value": NONE}]
+                                + [{"label": label, "value": str(i)} for i, label in episodes],
+                                value=NONE,
+                                disabled=not episodes,
+                                className="rpm-inline-select",
+                            ),
+                        ],
+                        className="d-flex align-items-center flex-wrap gap-1 mb-3",
+                    ),
+                ],
+                className="rpm-point",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            html.H3("Reflective cycle here", className="h5"),
+                            dcc.Graph(
+                                id="refl-cycle",
+                                figure=cycle_figure([(s.stage_key, s.name) for s in stages], {}),
+                                config={"staticPlot": True, "responsive": False},
+                                className="rpm-cycle",
+                            ),
+                            html.P(id="refl-cycle-text", className="rpm-cycle-text"),
+                        ],
+                        md=5,
+                    ),
+                    dbc.Col(_form(stages, questions, agencies, user), md=7),
+                ],
+                className="g-4",
+            ),
+            html.H3("Reflections on this point", className="h4 mt-4"),
+            html.Div(id="refl-list", **{"aria-live": "polite"}),
+            html.Details(
+                [
+                    html.Summary("Coverage: what the group has and has not discussed"),
+                    html.Div(id="refl-coverage", className="mt-2"),
+                ],
+                className="rpm-coverage-details mt-4",
+                open=True,
+            ),
+        ],
+        className="rpm-panel rpm-reflection-panel",
+        **{"aria-labelledby": "refl-heading"},
+    )
+
+
+def _form(stages, questions, agencies, user) -> html.Div:
+    default_agency = user.agency if user.agency in agencies else NONE
+    return html.Div(
+        [
+            html.H3("Add a reflection", id="refl-form-heading", className="h5"),
+            dbc.Label("Stage of the reflective cycle", html_for="refl-stage"),
+            dbc.Select(
+                id="refl-stage",
+                options=[{"label": s.name, "value": s.stage_key} for s in stages],
+                value=stages[0].stage_key if stages else None,
+            ),
+            html.P(
+                stages[0].prompt if stages else "",
+                id="refl-stage-prompt",
+                className="rpm-prompt",
+            ),
+            dbc.Label(
+                "Which of the seven questions it answers (optional)", html_for="refl-question"
+            ),
+            dbc.Select(
+                id="refl-question",
+                options=[{"label": "None in particular", "value": NONE}]
+                + [
+                    {"label": f"{q.position}. {q.text}", "value": q.question_key} for q in questions
+                ],
+                value=NONE,
+            ),
+            dbc.Label("Agency perspective", html_for="refl-agency", className="mt-3"),
+            dbc.Select(
+                id="refl-agency",
+                options=[{"label": "Not for one agency", "value": NONE}]
+                + [{"label": a, "value": a} for a in agencies],
+                value=default_agency,
+            ),
+            dbc.Label("Reflection", html_for="refl-text", className="mt-3"),
+            dbc.Textarea(
+                id="refl-text",
+                rows=5,
+                maxLength=refl.MAX_TEXT + 1000,
+                placeholder="What the group said at this point",
+                className="rpm-textarea",
+            ),
+            dbc.Alert(
+                id="refl-hint",
+                is_open=False,
+                dismissable=True,
+                color="warning",
+                className="mt-2 rpm-hint",
+            ),
+            html.Div(id="refl-message", className="mt-2", role="status"),
+            html.Div(
+                [
+                    dbc.Button(
+                        "Save reflection", id="refl-save", color="primary", className="me-2"
+                    ),
+                    dbc.Button(
+                        "Cancel editing", id="refl-cancel", color="link", className="d-none"
+                    ),
+                ],
+                className="mt-2",
+            ),
+        ],
+        className="rpm-form",
+        role="form",
+        **{"aria-labelledby": "refl-form-heading"},
+    )
+
+
+def _point(point) -> tuple[str, int | None]:
+    if not isinstance(point, dict) or point.get("kind") not in refl.TARGET_KINDS:
+        return "case", None
+    kind = point["kind"]
+    if kind == "case":
+        return "case", None
+    try:
+        return kind, int(point.get("id"))
+    except (TypeError, ValueError):
+        return "case", None
+
+
+def _reflection_item(r: refl.Reflection, user) -> html.Li:
+    meta = [r.author]
+    if r.agency:
+        meta.append(f"for {r.agency}")
+    meta.append(f"{r.created_at:%d %b %Y %H:%M}")
+    if r.updated_at:
+        meta.append("edited")
+    buttons = []
+    if refl.may_change(user, r.author):
+        buttons = [
+            dbc.Button(
+                "Edit",
+                id={"type": "refl-edit", "index": r.reflection_id},
+                color="link",
+                size="sm",
+                className="p-0 me-3",
+            ),
+            dbc.Button(
+                "Withdraw",
+                id={"type": "refl-withdraw", "index": r.reflection_id},
+                color="link",
+                size="sm",
+                className="p-0 rpm-danger-link",
+            ),
+        ]
+    return html.Li(
+        [
+            html.P(r.question_text, className="rpm-question mb-1") if r.question_text else None,
+            html.P(r.text, className="rpm-reflection-text mb-1"),
+            html.Div(
+                [html.Span(" · ".join(meta), className="rpm-muted me-3"), *buttons],
+                className="d-flex align-items-center flex-wrap",
+            ),
+        ],
+        className="rpm-reflection",
+        **{"data-reflection-id": str(r.reflection_id)},
+    )
+
+
+def reflection_list(items: list[refl.Reflection], stages, user) -> list:
+    """The reflections on one point, grouped by stage in cycle order."""
+    if not items:
+        return [html.P("No reflections on this point yet.", className="rpm-muted")]
+    out = []
+    for stage in stages:
+        here = [r for r in items if r.stage_key == stage.stage_key]
+        if here:
+            out.append(
+                html.Div(
+                    [
+                        html.H4(f"{stage.name} ({len(here)})", className="h6 rpm-stage-heading"),
+                        html.Ul(
+                            [_reflection_item(r, user) for r in here], className="list-unstyled"
+                        ),
+                    ],
+                    className="rpm-stage-group",
+                    **{"data-stage": stage.stage_key},
+                )
+            )
+    return out
+
+
+@callback(
+    Output("refl-point-title", "children"),
+    Output("refl-point-detail", "children"),
+    Output("refl-cycle", "figure"),
+    Output("refl-cycle-text", "children"),
+    Output("refl-list", "children"),
+    Output("refl-coverage", "children"),
+    Output("reflection-marks", "data"),
+    Output("refl-revision", "data"),
+    Input("selected-point", "data"),
+    Input("refl-poll", "n_intervals"),
+    Input("refl-saved", "data"),
+    State("refl-revision", "data"),
+    State("reflection-marks", "data"),
+    State("refl-case", "data"),
+)
+def refresh(point, _tick, _saved, seen, marks, case_ref):
+    """Redraw the panel for the selected point, or when someone has changed the case."""
+    store, user = get_store(), require_user()
+    revision = refl.case_revision(store, user, case_ref)
+    if ctx.triggered_id == "refl-poll" and revision == seen:
+        raise PreventUpdate
+    kind, ident = _point(point)
+    described = refl.describe_point(store, user, case_ref, kind, ident)
+    if described is None:  # not a point of this case: fall back to the case as a whole
+        kind, ident = "case", None
+        described = refl.describe_point(store, user, case_ref, kind, ident)
+    case = require_case(store, user, case_ref)
+    stages = refl.model_stages(store, refl.case_model(store, case))
+    pairs = [(s.stage_key, s.name) for s in stages]
+    items = refl.list_reflections(store, user, case_ref, target_kind=kind, target_id=ident)
+    covered: dict[str, int] = {}
+    for r in items:
+        covered[r.stage_key] = covered.get(r.stage_key, 0) + 1
+    new_marks = refl.reflected_points(store, user, case_ref)
+    return (
+        described["title"],
+        described["detail"],
+        cycle_figure(pairs, covered),
+        cycle_summary(pairs, covered),
+        reflection_list(items, stages, user),
+        coverage_table(refl.coverage(store, user, case_ref)),
+        no_update if new_marks == marks else new_marks,
+        revision,
+    )
+
+
+@callback(
+    Output("refl-stage-prompt", "children"),
+    Input("refl-stage", "value"),
+    State("refl-case", "data"),
+)
+def show_prompt(stage_key, case_ref):
+    store, user = get_store(), require_user()
+    case = require_case(store, user, case_ref)
+    for s in refl.model_stages(store, refl.case_model(store, case)):
+        if s.stage_key == stage_key:
+            return s.prompt
+    return ""
+
+
+@callback(
+    Output("refl-hint", "children"),
+    Output("refl-hint", "is_open"),
+    Output("refl-hint-seen", "data"),
+    Input("refl-text", "value"),
+    State("refl-hint-seen", "data"),
+    prevent_initial_call=True,
+)
+def blame_hint(text, seen):
+    """A gentle hint when blaming words appear; once dismissed it stays away for those words."""
+    phrases = refl.blaming_phrases(text)
+    fresh = [p for p in phrases if p.lower() not in (seen or [])]
+    if not fresh:
+        return no_update, no_update if phrases else False, no_update
+    quoted = ", ".join(f"“{p}”" for p in phrases)
+    message = [
+        html.Strong(f"Learning, not blame ({quoted}). "),
+        refl.SYSTEMS_HINT,
+        " Saving is not blocked.",
+    ]
+    return message, True, sorted({*(seen or []), *(p.lower() for p in phrases)})
+
+
+@callback(
+    Output("refl-message", "children"),
+    Output("refl-text", "value"),
+    Output("refl-editing", "data"),
+    Output("refl-saved", "data"),
+    Output("refl-hint-seen", "data", allow_duplicate=True),
+    Input("refl-save", "n_clicks"),
+    State("selected-point", "data"),
+    State("refl-stage", "value"),
+    State("refl-question", "value"),
+    State("refl-agency", "value"),
+    State("refl-text", "value"),
+    State("refl-editing", "data"),
+    State("refl-saved", "data"),
+    State("refl-case", "data"),
+    prevent_initial_call=True,
+)
+def save(_clicks, point, stage_key, question_key, agency, text, editing, saved, case_ref):
+    store, user = get_store(), require_user()
+    kind, ident = _point(point)
+    fields = {
+        "stage_key": stage_key,
+        "question_key": chosen(question_key),
+        "agency": chosen(agency),
+        "text": text,
+    }
+    try:
+        if editing:
+            refl.edit_reflection(store, user, case_ref, int(editing), **fields)
+            done = "Your change is saved."
+        else:
+            refl.add_reflection(store, user, case_ref, target_kind=kind, target_id=ident, **fields)
+            done = "Reflection saved."
+    except StoreError as exc:
+        return (
+            dbc.Alert(f"Not saved: {exc}", color="danger", id="refl-error", className="mb-0"),
+            no_update,
+            no_update,
+            no_update,
+            no_update,
+        )
+    return (
+        dbc.Alert(done, color="success", id="refl-ok", className="mb-0", duration=4000),
+        "",
+        None,
+        (saved or 0) + 1,
+        [],
+    )
+
+
+@callback(
+    Output("refl-stage", "value"),
+    Output("refl-question", "value"),
+    Output("refl-agency", "value"),
+    Output("refl-text", "value", allow_duplicate=True),
+    Output("refl-editing", "data", allow_duplicate=True),
+    Output("refl-message", "children", allow_duplicate=True),
+    Input({"type": "refl-edit", "index": ALL}, "n_clicks"),
+    State("refl-case", "data"),
+    prevent_initial_call=True,
+)
+def start_edit(clicks, case_ref):
+    if not ctx.triggered_id or not any(clicks or []):
+        raise PreventUpdate
+    store, user = get_store(), require_user()
+    r = refl.get_reflection(store, user, case_ref, int(ctx.triggered_id["index"]))
+    if not refl.may_change(user, r.author):
+        raise PreventUpdate
+    return (
+        r.stage_key,
+        r.question_key or NONE,
+        r.agency or NONE,
+        r.text,
+        r.reflection_id,
+        dbc.Alert(
+            "Editing a reflection: change it and save, or cancel.", color="info", className="mb-0"
+        ),
+    )
+
+
+@callback(
+    Output("refl-form-heading", "children"),
+    Output("refl-save", "children"),
+    Output("refl-cancel", "className"),
+    Input("refl-editing", "data"),
+)
+def form_mode(editing):
+    if editing:
+        return "Edit a reflection", "Save change", ""
+    return "Add a reflection", "Save reflection", "d-none"
+
+
+@callback(
+    Output("refl-text", "value", allow_duplicate=True),
+    Output("refl-editing", "data", allow_duplicate=True),
+    Output("refl-message", "children", allow_duplicate=True),
+    Input("refl-cancel", "n_clicks"),
+    prevent_initial_call=True,
+)
+def cancel_edit(_clicks):
+    return "", None, ""
+
+
+@callback(
+    Output("refl-saved", "data", allow_duplicate=True),
+    Output("refl-message", "children", allow_duplicate=True),
+    Input({"type": "refl-withdraw", "index": ALL}, "n_clicks"),
+    State("refl-saved", "data"),
+    State("refl-case", "data"),
+    prevent_initial_call=True,
+)
+def withdraw(clicks, saved, case_ref):
+    if not ctx.triggered_id or not any(clicks or []):
+        raise PreventUpdate
+    store, user = get_store(), require_user()
+    try:
+        refl.withdraw_reflection(store, user, case_ref, int(ctx.triggered_id["index"]))
+    except StoreError as exc:
+        return no_update, dbc.Alert(f"Not withdrawn: {exc}", color="danger", className="mb-0")
+    return (saved or 0) + 1, dbc.Alert(
+        "Reflection withdrawn: it no longer shows, and its history is kept.",
+        color="success",
+        className="mb-0",
+        duration=4000,
+    )
+
+
+@callback(
+    Output("selected-point", "data", allow_duplicate=True),
+    Output("refl-episode", "value"),
+    Input("refl-whole-case", "n_clicks"),
+    Input("refl-episode", "value"),
+    prevent_initial_call=True,
+)
+def choose_point(_clicks, episode):
+    if ctx.triggered_id == "refl-whole-case":
+        return dict(CASE_POINT), NONE
+    if chosen(episode):
+        return {"kind": "episode", "id": int(episode)}, no_update
+    raise PreventUpdate
