@@ -494,10 +494,11 @@ def stages_covered(
 def coverage(store: Store, user: User, case_ref: str) -> dict:
     """Where the group has reflected, for the chair to see what has not been discussed.
 
-    Returns {"stages": [Stage...], "rows": [{"group": "Episode"|"Agency"|"Case",
+    Returns {"stages": [Stage...], "rows": [{"group": "Case"|"Episode"|"Events"|"Agency",
     "label": str, "counts": {stage_key: n}}...]}: one row for the case as a whole, one per
-    live episode (reflections on the episode itself and on events within its dates), one per
-    agency taking part (reflections speaking for that agency).
+    live episode (reflections on the episode itself and on events within its dates), one for
+    reflections on single events, one per agency taking part (reflections speaking for that
+    agency, or about its events when they name no agency).
     """
     case = require_case(store, user, case_ref)
     stages = model_stages(store, case_model(store, case))
@@ -540,10 +541,24 @@ def coverage(store: Store, user: User, case_ref: str) -> dict:
                 ),
             }
         )
+    rows.append(
+        {
+            "group": "Events",
+            "label": "Any single event",
+            "counts": counts_for(
+                "SELECT stage_key, count(*) FROM reflections WHERE case_id = ?"
+                " AND withdrawn_at IS NULL AND target_kind = 'event' GROUP BY stage_key",
+                [case.case_id],
+            ),
+        }
+    )
     agency_counts: dict[str, dict[str, int]] = {}
+    # A reflection counts for the agency it speaks for or, when it names none, for the agency
+    # whose event it is about.
     for agency, stage_key, n in store.query(
         "SELECT a.name, r.stage_key, count(*) FROM reflections r"
-        " JOIN agencies a ON a.agency_id = r.agency_id"
+        " LEFT JOIN events e ON e.event_id = r.event_id"
+        " JOIN agencies a ON a.agency_id = coalesce(r.agency_id, e.agency_id)"
         " WHERE r.case_id = ? AND r.withdrawn_at IS NULL GROUP BY a.name, r.stage_key",
         [case.case_id],
     ):

@@ -49,7 +49,9 @@ def reflection_panel(case) -> html.Section:
             dcc.Store(id="refl-saved", data=0),
             dcc.Store(id="refl-editing", data=None),
             dcc.Store(id="refl-hint-seen", data=[]),
-            dcc.Store(id="reflection-marks", data=None),
+            dcc.Store(
+                id="reflection-marks", data=refl.reflected_points(store, user, case.case_ref)
+            ),
             dcc.Interval(id="refl-poll", interval=POLL_MS),
             html.H2("Reflect on this point", id="refl-heading"),
             html.Div(
@@ -69,7 +71,7 @@ def reflection_panel(case) -> html.Section:
                             dbc.Button(
                                 "The case as a whole",
                                 id="refl-whole-case",
-                                color="secondary",
+                                color="dark",
                                 outline=True,
                                 className="me-3",
                             ),

@@ -1,0 +1,222 @@
+"""Reflecting in the browser: select an event, add a Gibbs reflection, see its ring on the
+timeline and its stage covered in the cycle; two people signed in at once see each other's
+additions without reloading; learning points and actions."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.browser.conftest import ADMIN_PASSWORD, screenshot, sign_in, start_server
+
+pytestmark = pytest.mark.browser
+
+AGENCY_USER, AGENCY_PASSWORD = "pc-morgan", "police-password-1"
+GRAPH = "#timeline-graph .js-plotly-plot"
+
+
+@pytest.fixture(scope="module")
+def refl_server(tmp_path_factory):
+    """A server of our own (the demo case plus a Police user), so reflections added here do
+    not show up in other modules' pages."""
+    tmp_dir = tmp_path_factory.mktemp("reflection-server")
+    env = {**os.environ, "RPM_DB": str(tmp_dir / "rpm.duckdb")}
+    # The first start makes `admin` only when there are no users: add both here.
+    for name, password, role in (
+        ("admin", ADMIN_PASSWORD, ["--role", "admin"]),
+        (AGENCY_USER, AGENCY_PASSWORD, ["--role", "agency", "--agency", "Police"]),
+    ):
+        subprocess.run(
+            [sys.executable, "-m", "app", "user", "add", name, *role],
+            env={**env, "RPM_NEW_PASSWORD": password},
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+    proc, url = start_server(tmp_dir, "--demo")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def open_case(page, url: str) -> None:
+    page.goto(url + "cases/DEMO-J")
+    page.wait_for_function(f"() => document.querySelector('{GRAPH}')?._fullData?.length > 0")
+    page.wait_for_selector("#refl-point-title:not(:empty)")
+
+
+def click_event(page, lane: int, index: int) -> int:
+    """Click the index-th marker of a lane as a person would; returns its event id."""
+    pos = page.evaluate(
+        """([lane, i]) => {
+            const gd = document.querySelector('#timeline-graph .js-plotly-plot');
+            const t = gd._fullData[lane], xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+            const box = gd.querySelector('.nsewdrag').getBoundingClientRect();
+            return {x: box.left + xa.l2p(t.x[i]), y: box.top + ya.l2p(t.y[i]),
+                    id: t.customdata[i]};
+        }""",
+        [lane, index],
+    )
+    page.mouse.move(pos["x"], pos["y"])
+    page.wait_for_timeout(200)
+    page.mouse.click(pos["x"], pos["y"])
+    return int(pos["id"])
+
+
+def ring_event_ids(page) -> list[int]:
+    return json.loads(
+        page.evaluate(
+            """() => {
+                const gd = document.querySelector('#timeline-graph .js-plotly-plot');
+                const ring = gd._fullData.find(t => t.name === 'Reflected');
+                return JSON.stringify(ring ? Array.from(ring.customdata || []) : []);
+            }"""
+        )
+    )
+
+
+def test_select_event_add_gibbs_reflection_see_ring_and_cycle(refl_server, page):
+    sign_in(page, refl_server)
+    open_case(page, refl_server)
+    assert page.inner_text("#refl-point-title") == "The case as a whole"
+    event_id = click_event(page, lane=1, index=2)
+    page.wait_for_function(
+        "() => document.querySelector('#refl-point-title').innerText !== 'The case as a whole'"
+    )
+    title = page.inner_text("#refl-point-title")
+    assert " · " in title
+
+    # Gibbs by default: six stages, each with its prompt.
+    stages = [s for s in page.locator("#refl-stage option").all_inner_texts() if s]
+    assert stages == [
+        "Description",
+        "Feelings",
+        "Evaluation",
+        "Analysis",
+        "Conclusion",
+        "Action plan",
+    ]
+    page.select_option("#refl-stage", "analysis")
+    page.wait_for_selector("#refl-stage-prompt:text('What sense can you make of the situation?')")
+
+    # Bad input: nothing typed gives a message in the form and saves nothing.
+    page.click("#refl-save")
+    page.wait_for_selector("#refl-error")
+    assert "the reflection is empty" in page.inner_text("#refl-error")
+
+    # Blaming language: a gentle hint that can be dismissed and never blocks saving.
+    page.select_option("#refl-question", "barrier")
+    page.select_option("#refl-agency", "Police")
+    text = "Officer should have <b>checked</b> — the duty desk had no access to school records."
+    page.fill("#refl-text", text)
+    page.wait_for_selector("#refl-hint:has-text('Learning, not blame')")
+    screenshot(page, "reflection-hint")
+    page.click("#refl-hint .btn-close")
+    page.wait_for_selector("#refl-hint", state="detached")
+    page.click("#refl-save")
+    page.wait_for_selector("#refl-ok")
+
+    # Shown as text, under its stage, with the question it answers.
+    item = page.locator("[data-stage=analysis] .rpm-reflection-text")
+    item.wait_for()
+    assert item.inner_text() == text
+    assert page.locator("[data-stage=analysis] .rpm-question").inner_text() == (
+        "Was there anything that acted as a barrier?"
+    )
+    page.wait_for_selector("#refl-cycle-text:has-text('Covered: Analysis.')")
+    # The ring marks the event on the timeline.
+    page.wait_for_function(
+        f"""() => {{
+            const gd = document.querySelector('{GRAPH}');
+            const ring = gd._fullData.find(t => t.name === 'Reflected');
+            return ring && Array.from(ring.customdata || []).includes({event_id});
+        }}"""
+    )
+    assert ring_event_ids(page) == [event_id]
+    # Coverage: the Police row has Analysis covered.
+    police_row = page.locator("#refl-coverage-table tr", has_text="Agency: Police")
+    assert "✓ 1" in police_row.inner_text()
+    screenshot(page, "reflection-gibbs")
+
+
+def test_two_people_see_each_others_reflections_within_five_seconds(refl_server, browser):
+    first = browser.new_context(viewport={"width": 1920, "height": 1080})
+    second = browser.new_context(viewport={"width": 1920, "height": 1080})
+    try:
+        chair, police = first.new_page(), second.new_page()
+        sign_in(chair, refl_server)
+        sign_in(police, refl_server, AGENCY_USER, AGENCY_PASSWORD)
+        open_case(chair, refl_server)
+        open_case(police, refl_server)
+        chair.click("#refl-whole-case")
+        police.click("#refl-whole-case")
+
+        note = f"Case-wide note {time.time():.0f}: information sat in separate systems."
+        police.select_option("#refl-stage", "description")
+        police.fill("#refl-text", note)
+        police.click("#refl-save")
+        police.wait_for_selector("#refl-ok")
+        saved_at = time.monotonic()
+        chair.wait_for_selector(f".rpm-reflection-text:text-is({json.dumps(note)})", timeout=5000)
+        assert time.monotonic() - saved_at < 5
+        meta = chair.locator(".rpm-reflection", has_text=note).inner_text()
+        assert AGENCY_USER in meta and "for Police" in meta
+        # The chair may change anyone's reflection; the police user only their own.
+        assert chair.locator(".rpm-reflection", has_text=note).locator("text=Withdraw").count()
+
+        reply = "Chair: agreed, and the school's records were not asked for."
+        chair.fill("#refl-text", reply)
+        chair.click("#refl-save")
+        police.wait_for_selector(f".rpm-reflection-text:text-is({json.dumps(reply)})", timeout=5000)
+        assert police.locator(".rpm-reflection", has_text=reply).locator("text=Edit").count() == 0
+
+        # Withdrawn by its author: gone from both screens.
+        police.locator(".rpm-reflection", has_text=note).locator("text=Withdraw").click()
+        chair.wait_for_selector(
+            f".rpm-reflection-text:text-is({json.dumps(note)})", state="detached", timeout=5000
+        )
+        screenshot(chair, "reflection-two-people")
+    finally:
+        first.close()
+        second.close()
+
+
+def test_learning_point_and_action(refl_server, page):
+    sign_in(page, refl_server)
+    open_case(page, refl_server)
+    page.click("#lp-save")
+    page.wait_for_selector("#lp-message:has-text('the learning point is empty')")
+    page.fill("#lp-text", "Schools are not invited to strategy discussions.")
+    page.check("#lp-themes input[value='Information sharing']", force=True)
+    page.check("#lp-share input[value='crc']", force=True)
+    page.click("#lp-save")
+    item = page.locator("#lp-items .rpm-reflection", has_text="Schools are not invited")
+    item.wait_for()
+    assert "Information sharing" in item.inner_text()
+    assert "Shared with CRC" in item.inner_text()
+
+    page.wait_for_function("() => document.querySelectorAll('#act-learning option').length > 1")
+    value = page.locator("#act-learning option").nth(1).get_attribute("value")
+    page.select_option("#act-learning", value)
+    page.fill("#act-description", "Invite the school to every strategy discussion.")
+    page.fill("#act-owner", "Head of Safeguarding")
+    page.select_option("#act-owner-agency", "Children's Social Care")
+    page.fill("#act-due", "2027-03-31")
+    page.click("#act-save")
+    row = page.locator("#act-table tbody tr", has_text="Invite the school")
+    row.wait_for()
+    assert "31 Mar 2027" in row.inner_text() and "Open" in row.inner_text()
+
+    row.locator("text=Edit").click()
+    page.wait_for_selector("#act-save:text('Save change')")
+    page.select_option("#act-status", "done")
+    page.fill("#act-evidence", "Audit: all 12 strategy discussions since April included school.")
+    page.click("#act-save")
+    page.wait_for_selector("#act-table tbody tr:has-text('Audit: all 12')")
+    assert "Done" in page.locator("#act-table tbody tr", has_text="Invite the school").inner_text()
+    screenshot(page, "learning-and-actions")
