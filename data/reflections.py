@@ -116,13 +116,21 @@ def case_model(store: Store, case: Case) -> str:
 
 
 def set_case_model(store: Store, user: User, case_ref: str, model_key: str) -> None:
-    """Choose the case's reflective model (admin or chair)."""
+    """Choose the case's reflective model (admin or chair), before anyone has reflected."""
     case = require_case(store, user, case_ref)
     if user.role not in MODERATOR_ROLES:
         raise Forbidden("only an administrator or the chair can choose the reflective model")
     if not store.query_one("SELECT 1 FROM reflective_models WHERE model_key = ?", [model_key]):
         raise InvalidInput(f"unknown reflective model {model_key!r}")
     with store.transaction() as cur:
+        if cur.execute(
+            "SELECT 1 FROM reflections WHERE case_id = ? AND withdrawn_at IS NULL LIMIT 1",
+            [case.case_id],
+        ).fetchone():
+            raise InvalidInput(
+                f"case {case.case_ref} already has reflections: its reflective model is chosen"
+                " at setup and cannot change now"
+            )
         cur.execute(
             "UPDATE cases SET reflective_model = ? WHERE case_id = ?", [model_key, case.case_id]
         )

@@ -189,6 +189,11 @@ def test_cli_export_and_import(tmp_path, demo_store):
         f"rpm-timeline: case {DEMO_CASE_REF} already exists: "
         "import it under another reference with --as"
     )
+    assert run("case", "add", "KOLB-1", "--model", "kolb").returncode == 0
+    assert demo_model(tmp_path / "test.duckdb", "KOLB-1") == "kolb"
+    bad_model = run("case", "add", "BAD-1", "--model", "schon")
+    assert bad_model.returncode == 1
+    assert "unknown reflective model 'schon'" in bad_model.stderr
     imported = run("import", "case", str(out), "--as", "COPY-2")
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.strip() == "imported case COPY-2"
@@ -197,3 +202,13 @@ def test_cli_export_and_import(tmp_path, demo_store):
     failed = run("import", "case", str(broken))
     assert failed.returncode == 1
     assert failed.stderr.startswith("rpm-timeline: broken.json: not a JSON case archive")
+
+
+def demo_model(path, case_ref) -> str:
+    store = Store(path)
+    try:
+        return store.query_one("SELECT reflective_model FROM cases WHERE case_ref = ?", [case_ref])[
+            0
+        ]
+    finally:
+        store.close()

@@ -153,6 +153,8 @@ def test_case_model_decides_the_stages(demo_store):
     reflections.add_reflection(
         demo_store, SYSTEM, DEMO_CASE_REF, target_kind="case", stage_key="so_what", text="x"
     )
+    with pytest.raises(InvalidInput, match="cannot change now"):
+        reflections.set_case_model(demo_store, SYSTEM, DEMO_CASE_REF, "gibbs")
     assert [s.name for s in reflections.coverage(demo_store, SYSTEM, DEMO_CASE_REF)["stages"]] == [
         "What?",
         "So what?",

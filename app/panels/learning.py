@@ -419,6 +419,11 @@ def add_theme(_clicks, name, saved):
     Output("act-evidence", "value"),
     Output("act-editing", "data"),
     Output("lp-saved", "data", allow_duplicate=True),
+    Output("act-learning", "value", allow_duplicate=True),
+    Output("act-owner", "value", allow_duplicate=True),
+    Output("act-owner-agency", "value", allow_duplicate=True),
+    Output("act-due", "value", allow_duplicate=True),
+    Output("act-status", "value", allow_duplicate=True),
     Input("act-save", "n_clicks"),
     State("act-learning", "value"),
     State("act-description", "value"),
@@ -453,8 +458,8 @@ def save_action(
             lp.add_action(store, user, case_ref, **fields)
             done = "Action saved."
     except StoreError as exc:
-        return _error("Not saved", exc), no_update, no_update, no_update, no_update
-    return _ok(done), "", "", None, (saved or 0) + 1
+        return (_error("Not saved", exc), *[no_update] * 9)
+    return _ok(done), "", "", None, (saved or 0) + 1, NONE, "", NONE, "", "open"
 
 
 @callback(
