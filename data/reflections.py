@@ -652,3 +652,61 @@ def reflected_events(store: Store, user: User, case_ref: str):
     )
     df["event_date"] = pd.to_datetime(df["event_date"])
     return df
+
+
+@dataclass(frozen=True)
+class FoundReflection:
+    reflection: Reflection
+    point: str  # what it is about, in words
+
+
+def find_reflections(
+    store: Store,
+    user: User,
+    case_ref: str,
+    *,
+    stage_key: str | None = None,
+    question_key: str | None = None,
+    agency: str | None = None,
+) -> list[FoundReflection]:
+    """Every live reflection of the case matching the filters (None = any), with the point it
+    is about, in the order of the child's journey (the case as a whole first)."""
+    case = require_case(store, user, case_ref)
+    sql = """
+        SELECT r.reflection_id, r.target_kind, r.event_id, r.episode_id, r.stage_key, s.name,
+               r.question_key, q.text, r.text, a.name, r.author, r.created_at, r.updated_at,
+               e.event_date, e.date_precision, ea.name, e.event_type, ep.title, ep.start_date
+        FROM reflections r
+        LEFT JOIN reflective_stages s ON s.model_key = r.model_key AND s.stage_key = r.stage_key
+        LEFT JOIN rpm_questions q ON q.question_key = r.question_key
+        LEFT JOIN agencies a ON a.agency_id = r.agency_id
+        LEFT JOIN events e ON e.event_id = r.event_id
+        LEFT JOIN agencies ea ON ea.agency_id = e.agency_id
+        LEFT JOIN episodes ep ON ep.episode_id = r.episode_id
+        WHERE r.case_id = ? AND r.withdrawn_at IS NULL
+    """
+    params: list = [case.case_id]
+    for column, value in (("r.stage_key", stage_key), ("r.question_key", question_key)):
+        if value:
+            sql += f" AND {column} = ?"
+            params.append(value)
+    if agency:
+        sql += " AND a.name = ?"
+        params.append(agency)
+    sql += (
+        " ORDER BY r.target_kind <> 'case', coalesce(e.event_date, ep.start_date),"
+        " s.position NULLS LAST, r.created_at, r.reflection_id"
+    )
+    found = []
+    for row in store.query(sql, params):
+        reflection = Reflection(*row[:13])
+        day, precision, event_agency, event_type, title, start = row[13:]
+        if reflection.target_kind == "event":
+            when = {"year": f"{day:%Y}", "month": f"{day:%b %Y}"}.get(precision, f"{day:%d %b %Y}")
+            point = f"{when} · {event_agency} · {event_type}"
+        elif reflection.target_kind == "episode":
+            point = f"Episode: {title} (from {start:%d %b %Y})"
+        else:
+            point = "The case as a whole"
+        found.append(FoundReflection(reflection, point))
+    return found

@@ -375,3 +375,47 @@ def test_other_agency_cannot_reach_the_case(demo_store):
         )
     with pytest.raises(Forbidden):
         learning.list_learning_points(demo_store, outsider, DEMO_CASE_REF)
+
+
+def test_find_reflections_by_stage_question_and_agency(demo_store):
+    events = _event_ids(demo_store)
+    episode_id = _episode(demo_store)
+    add = reflections.add_reflection
+    add(
+        demo_store,
+        SYSTEM,
+        DEMO_CASE_REF,
+        target_kind="case",
+        stage_key="analysis",
+        text="c",
+        question_key="barrier",
+    )
+    add(
+        demo_store,
+        SYSTEM,
+        DEMO_CASE_REF,
+        target_kind="event",
+        target_id=events[5],
+        stage_key="analysis",
+        text="e",
+        question_key="barrier",
+        agency="Police",
+    )
+    add(
+        demo_store,
+        SYSTEM,
+        DEMO_CASE_REF,
+        target_kind="episode",
+        target_id=episode_id,
+        stage_key="feelings",
+        text="p",
+        agency="Police",
+    )
+    found = reflections.find_reflections(demo_store, SYSTEM, DEMO_CASE_REF, question_key="barrier")
+    assert [f.reflection.text for f in found] == ["c", "e"]
+    assert found[0].point == "The case as a whole"
+    assert " · " in found[1].point
+    police = reflections.find_reflections(demo_store, SYSTEM, DEMO_CASE_REF, agency="Police")
+    assert {f.reflection.text for f in police} == {"e", "p"}
+    feelings = reflections.find_reflections(demo_store, SYSTEM, DEMO_CASE_REF, stage_key="feelings")
+    assert [f.point for f in feelings] == ["Episode: Reception year (from 01 Sep 2019)"]

@@ -113,6 +113,7 @@ def reflection_panel(case) -> html.Section:
             ),
             html.H3("Reflections on this point", className="h4 mt-4"),
             html.Div(id="refl-list", **{"aria-live": "polite"}),
+            _finder(stages, questions, agencies),
             html.Details(
                 [
                     html.Summary("Coverage: what the group has and has not discussed"),
@@ -192,6 +193,50 @@ def _form(stages, questions, agencies, user) -> html.Div:
         className="rpm-form",
         role="form",
         **{"aria-labelledby": "refl-form-heading"},
+    )
+
+
+def _finder(stages, questions, agencies) -> html.Details:
+    """Everything said, found again by stage, question or agency perspective."""
+
+    def select(ident, label, options):
+        return dbc.Col(
+            [
+                dbc.Label(label, html_for=ident),
+                dbc.Select(
+                    id=ident, options=[{"label": "Any", "value": NONE}, *options], value=NONE
+                ),
+            ],
+            md=4,
+        )
+
+    return html.Details(
+        [
+            html.Summary("Find what was said: every reflection by stage, question or agency"),
+            dbc.Row(
+                [
+                    select(
+                        "refl-find-stage",
+                        "Stage",
+                        [{"label": s.name, "value": s.stage_key} for s in stages],
+                    ),
+                    select(
+                        "refl-find-question",
+                        "Question",
+                        [
+                            {"label": f"{q.position}. {q.text}", "value": q.question_key}
+                            for q in questions
+                        ],
+                    ),
+                    select(
+                        "refl-find-agency", "Agency", [{"label": a, "value": a} for a in agencies]
+                    ),
+                ],
+                className="g-3 mt-1",
+            ),
+            html.Div(id="refl-find-results", className="mt-2", **{"aria-live": "polite"}),
+        ],
+        className="rpm-coverage-details mt-4",
     )
 
 
@@ -493,3 +538,57 @@ def choose_point(_clicks, episode):
     if chosen(episode):
         return {"kind": "episode", "id": int(episode)}, no_update
     raise PreventUpdate
+
+
+@callback(
+    Output("refl-find-results", "children"),
+    Input("refl-find-stage", "value"),
+    Input("refl-find-question", "value"),
+    Input("refl-find-agency", "value"),
+    Input("refl-revision", "data"),
+    State("refl-case", "data"),
+)
+def find(stage_key, question_key, agency, _revision, case_ref):
+    store, user = get_store(), require_user()
+    found = refl.find_reflections(
+        store,
+        user,
+        case_ref,
+        stage_key=chosen(stage_key),
+        question_key=chosen(question_key),
+        agency=chosen(agency),
+    )
+    if not found:
+        return html.P("No reflections match.", className="rpm-muted")
+    return [
+        html.P(f"{len(found)} reflection{'s' if len(found) != 1 else ''}", className="rpm-muted"),
+        html.Ul(
+            [
+                html.Li(
+                    [
+                        html.P(
+                            f"{f.point} · {f.reflection.stage_name}"
+                            + (
+                                f" · {f.reflection.question_text}"
+                                if f.reflection.question_text
+                                else ""
+                            ),
+                            className="rpm-question mb-1",
+                        ),
+                        html.P(f.reflection.text, className="rpm-reflection-text mb-1"),
+                        html.Span(
+                            " · ".join(
+                                [f.reflection.author]
+                                + ([f"for {f.reflection.agency}"] if f.reflection.agency else [])
+                            ),
+                            className="rpm-muted",
+                        ),
+                    ],
+                    className="rpm-reflection",
+                )
+                for f in found
+            ],
+            className="list-unstyled",
+            id="refl-find-list",
+        ),
+    ]

@@ -141,6 +141,13 @@ def test_select_event_add_gibbs_reflection_see_ring_and_cycle(refl_server, page)
     # Coverage: the Police row has Analysis covered.
     police_row = page.locator("#refl-coverage-table tr", has_text="Agency: Police")
     assert "✓ 1" in police_row.inner_text()
+    # Found again by question, from anywhere in the case.
+    page.click("text=Find what was said")
+    page.select_option("#refl-find-question", "barrier")
+    found = page.locator("#refl-find-list .rpm-reflection")
+    found.first.wait_for()
+    assert found.count() == 1
+    assert text in found.inner_text() and title in found.inner_text()
     screenshot(page, "reflection-gibbs")
 
 
