@@ -607,7 +607,7 @@ def describe_point(
         if row is None:
             return None
         day, precision, agency, event_type, summary = row
-        when = {"year": f"{day:%Y}", "month": f"{day:%B %Y}"}.get(precision, f"{day:%d %B %Y}")
+        when = _when(day, precision)
         return {
             "kind": "event",
             "id": target_id,
@@ -630,6 +630,15 @@ def describe_point(
             "detail": description or "",
         }
     return None
+
+
+def _when(day, precision: str) -> str:
+    """An event's date in words, to its precision: 3 May 2016, May 2016 or 2016."""
+    if precision == "year":
+        return f"{day:%Y}"
+    if precision == "month":
+        return f"{day:%B %Y}"
+    return f"{day.day} {day:%B %Y}"
 
 
 def reflected_events(store: Store, user: User, case_ref: str):
@@ -702,7 +711,7 @@ def find_reflections(
         reflection = Reflection(*row[:13])
         day, precision, event_agency, event_type, title, start = row[13:]
         if reflection.target_kind == "event":
-            when = {"year": f"{day:%Y}", "month": f"{day:%b %Y}"}.get(precision, f"{day:%d %b %Y}")
+            when = _when(day, precision)
             point = f"{when} · {event_agency} · {event_type}"
         elif reflection.target_kind == "episode":
             point = f"Episode: {title} (from {start:%d %b %Y})"
