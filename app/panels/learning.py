@@ -38,15 +38,19 @@ def learning_panel(case) -> html.Section:
             html.H2("Learning points", id="lp-heading"),
             html.Div(
                 [
-                    dbc.Label("Scope", html_for="lp-scope"),
-                    dbc.RadioItems(
-                        id="lp-scope",
-                        options=[
-                            {"label": "Cross-agency", "value": "cross_agency"},
-                            {"label": "Single-agency", "value": "single_agency"},
-                        ],
-                        value="cross_agency",
-                        inline=True,
+                    html.Fieldset(
+                        [
+                            html.Legend("Scope", className="form-label fs-6 mb-1"),
+                            dbc.RadioItems(
+                                id="lp-scope",
+                                options=[
+                                    {"label": "Cross-agency", "value": "cross_agency"},
+                                    {"label": "Single-agency", "value": "single_agency"},
+                                ],
+                                value="cross_agency",
+                                inline=True,
+                            ),
+                        ]
                     ),
                     dbc.Label("Agency (for a single-agency point)", html_for="lp-agency"),
                     dbc.Select(

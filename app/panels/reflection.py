@@ -252,7 +252,42 @@ def _point(point) -> tuple[str, int | None]:
         return "case", None
 
 
-def _reflection_item(r: refl.Reflection, user) -> html.Li:
+CHANGE_WORDS = {"created": "added", "edited": "edited", "withdrawn": "withdrawn"}
+
+
+def _history(changes: list[dict]) -> html.Details:
+    """Who changed the reflection, when, and what it said before and after."""
+    rows = []
+    for change in changes:
+        before, after = change["before"] or {}, change["after"] or {}
+        what = [
+            f"{field.replace('_key', '').replace('_', ' ')}: “{before.get(field)}” → “{after.get(field)}”"
+            for field in ("text", "stage_key", "question_key", "agency")
+            if change["change"] == "edited" and before.get(field) != after.get(field)
+        ]
+        rows.append(
+            html.Li(
+                [
+                    " ".join(
+                        [
+                            f"{change['changed_at']:%d %b %Y %H:%M} ·",
+                            change["changed_by"],
+                            CHANGE_WORDS[change["change"]],
+                        ]
+                    ),
+                    html.Ul([html.Li(w, className="rpm-reflection-text") for w in what])
+                    if what
+                    else None,
+                ]
+            )
+        )
+    return html.Details(
+        [html.Summary("History"), html.Ul(rows, className="rpm-history")],
+        className="rpm-history-details",
+    )
+
+
+def _reflection_item(r: refl.Reflection, user, history: list[dict] | None = None) -> html.Li:
     meta = [r.author]
     if r.agency:
         meta.append(f"for {r.agency}")
@@ -285,14 +320,19 @@ def _reflection_item(r: refl.Reflection, user) -> html.Li:
                 [html.Span(" · ".join(meta), className="rpm-muted me-3"), *buttons],
                 className="d-flex align-items-center flex-wrap",
             ),
+            _history(history) if history else None,
         ],
         className="rpm-reflection",
         **{"data-reflection-id": str(r.reflection_id)},
     )
 
 
-def reflection_list(items: list[refl.Reflection], stages, user) -> list:
-    """The reflections on one point, grouped by stage in cycle order."""
+def reflection_list(
+    items: list[refl.Reflection], stages, user, histories: dict[int, list[dict]] | None = None
+) -> list:
+    """The reflections on one point, grouped by stage in cycle order; `histories` gives the
+    changes of edited reflections by id."""
+    histories = histories or {}
     if not items:
         return [html.P("No reflections on this point yet.", className="rpm-muted")]
     out = []
@@ -304,7 +344,11 @@ def reflection_list(items: list[refl.Reflection], stages, user) -> list:
                     [
                         html.H4(f"{stage.name} ({len(here)})", className="h6 rpm-stage-heading"),
                         html.Ul(
-                            [_reflection_item(r, user) for r in here], className="list-unstyled"
+                            [
+                                _reflection_item(r, user, histories.get(r.reflection_id))
+                                for r in here
+                            ],
+                            className="list-unstyled",
                         ),
                     ],
                     className="rpm-stage-group",
@@ -354,7 +398,16 @@ def refresh(point, _tick, _saved, seen, marks, case_ref):
         described["detail"],
         cycle_figure(pairs, covered),
         cycle_summary(pairs, covered),
-        reflection_list(items, stages, user),
+        reflection_list(
+            items,
+            stages,
+            user,
+            {
+                r.reflection_id: refl.reflection_history(store, user, case_ref, r.reflection_id)
+                for r in items
+                if r.updated_at
+            },
+        ),
         coverage_table(refl.coverage(store, user, case_ref)),
         no_update if new_marks == marks else new_marks,
         revision,

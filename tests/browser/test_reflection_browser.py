@@ -165,6 +165,18 @@ def test_select_event_add_gibbs_reflection_see_ring_and_cycle(refl_server, page)
     assert text in found.inner_text() and title in found.inner_text()
     screenshot(page, "reflection-gibbs")
 
+    # Edited by its author: the change is kept as history, shown under the reflection.
+    page.locator("#refl-list [data-stage=analysis]").get_by_role("button", name="Edit").click()
+    page.wait_for_selector("#refl-save:text('Save change')")
+    assert page.input_value("#refl-text") == text
+    page.fill("#refl-text", "The duty desk had no access to school records.")
+    page.click("#refl-save")
+    page.wait_for_selector("#refl-list .rpm-history-details")
+    page.click("#refl-list .rpm-history-details summary")
+    history = page.inner_text("#refl-list .rpm-history")
+    assert "admin added" in history and "admin edited" in history
+    assert text in history  # what it said before
+
 
 def test_two_people_see_each_others_reflections_within_five_seconds(refl_server, browser):
     first = browser.new_context(viewport={"width": 1920, "height": 1080})
