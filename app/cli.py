@@ -283,23 +283,33 @@ def cmd_restore(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from data import audit
     from data.access import SYSTEM
     from data.case_archive import write_case
 
     store, _ = open_store(args)
     document = write_case(store, SYSTEM, args.case_ref, args.output)
     rows = sum(len(t["rows"]) for t in document["tables"].values())
+    audit.record(store, SYSTEM, audit.EXPORT, case_ref=args.case_ref, detail="case archive JSON")
     print(f"exported case {args.case_ref}: {rows} rows in {len(document['tables'])} tables")
     return EXIT_OK
 
 
 def cmd_import(args) -> int:
+    from data import audit
     from data.access import SYSTEM
     from data.case_archive import import_case, read_case_file
 
     document = read_case_file(args.file)
     store, _ = open_store(args)
     case_ref = import_case(store, SYSTEM, document, args.new_ref)
+    audit.record(
+        store,
+        SYSTEM,
+        audit.CHANGE,
+        case_ref=case_ref,
+        detail=f"case imported from {Path(args.file).name}",
+    )
     print(f"imported case {case_ref}")
     return EXIT_OK
 

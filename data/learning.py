@@ -21,11 +21,11 @@ from data.cases import Case
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.reflections import (
     agency_id_for,
-    bump_revision,
     check_episode,
     check_event,
     clean_text,
     may_change,
+    record_change,
 )
 from data.store import Store
 from data.users import User
@@ -165,7 +165,7 @@ def _lp_history(cur, case_id, learning_id, change, who, before, after) -> None:
             None if after is None else json.dumps(after),
         ],
     )
-    bump_revision(cur, case_id)
+    record_change(cur, case_id, who, f"learning point {learning_id} {change}")
 
 
 def add_learning_point(
@@ -429,7 +429,7 @@ def _action_history(cur, case_id, action_id, change, who, before, after) -> None
             None if after is None else json.dumps(after),
         ],
     )
-    bump_revision(cur, case_id)
+    record_change(cur, case_id, who, f"action {action_id} {change}")
 
 
 def add_action(

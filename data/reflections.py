@@ -134,7 +134,7 @@ def set_case_model(store: Store, user: User, case_ref: str, model_key: str) -> N
         cur.execute(
             "UPDATE cases SET reflective_model = ? WHERE case_id = ?", [model_key, case.case_id]
         )
-        bump_revision(cur, case.case_id)
+        record_change(cur, case.case_id, user.username, f"reflective model set to {model_key}")
 
 
 def list_questions(store: Store) -> list[Question]:
@@ -167,6 +167,16 @@ def bump_revision(cur, case_id: int) -> None:
         """,
         [case_id],
     )
+
+
+def record_change(cur, case_id: int, who: str, detail: str) -> None:
+    """Bump the case's change counter and add a line to the audit trail (inside the caller's
+    transaction, so both commit or roll back with the change)."""
+    from data import audit
+
+    bump_revision(cur, case_id)
+    case_ref = cur.execute("SELECT case_ref FROM cases WHERE case_id = ?", [case_id]).fetchone()
+    audit.record(cur, who, audit.CHANGE, case_ref=case_ref[0] if case_ref else None, detail=detail)
 
 
 def case_revision(store: Store, user: User, case_ref: str) -> int:
@@ -284,7 +294,7 @@ def _history(cur, case_id, reflection_id, change, who, before, after) -> None:
             None if after is None else json.dumps(after),
         ],
     )
-    bump_revision(cur, case_id)
+    record_change(cur, case_id, who, f"reflection {reflection_id} {change}")
 
 
 def add_reflection(

@@ -211,6 +211,16 @@ def test_edit_and_withdraw_keep_history_and_respect_authorship(demo_store, polic
         reflections.edit_reflection(
             demo_store, SYSTEM, DEMO_CASE_REF, rid, stage_key="description", text="again"
         )
+    audited = demo_store.query(
+        "SELECT actor, detail FROM audit_log WHERE action = 'change' AND case_ref = ?"
+        " ORDER BY audit_id",
+        [DEMO_CASE_REF],
+    )
+    assert audited == [
+        ("pc-jones", f"reflection {rid} created"),
+        ("pc-jones", f"reflection {rid} edited"),
+        ("cli", f"reflection {rid} withdrawn"),
+    ]
 
 
 def test_twenty_threads_adding_reflections_at_once_lose_nothing(demo_store):
