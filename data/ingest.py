@@ -729,7 +729,7 @@ def _warnings(con, store: Store, case, agency_id: int | None) -> list[IngestWarn
     today = date.today()
     add(
         "future",
-        "{n} rows have a date in the future",
+        "rows with a date in the future: {n}",
         f"SELECT _row FROM parsed WHERE {ok} AND event_date > ? ORDER BY _row",
         [today],
     )
@@ -737,14 +737,15 @@ def _warnings(con, store: Store, case, agency_id: int | None) -> list[IngestWarn
         window_start = case.date_of_birth - timedelta(days=PRE_BIRTH_DAYS)
         add(
             "before_birth",
-            "{n} rows are dated more than "
-            + f"{PRE_BIRTH_DAYS} days before the child's birth ({case.date_of_birth:%d %B %Y})",
+            "rows dated more than "
+            + f"{PRE_BIRTH_DAYS} days before the child's birth ({case.date_of_birth:%d %B %Y})"
+            + ": {n}",
             f"SELECT _row FROM parsed WHERE {ok} AND event_date < ? ORDER BY _row",
             [window_start],
         )
     add(
         "duplicate_in_file",
-        "{n} rows repeat another row of this file (same date, time, type and summary)",
+        "rows that repeat another row of this file (same date, time, type and summary): {n}",
         f"""
         SELECT _row FROM (
             SELECT _row, count(*) OVER (PARTITION BY event_date, event_time, event_type_raw,
@@ -766,8 +767,8 @@ def _warnings(con, store: Store, case, agency_id: int | None) -> list[IngestWarn
             con.register("existing_events", existing)
             add(
                 "duplicate_existing",
-                "{n} rows match an event this agency already has on the case"
-                " (possible duplicates if added rather than replacing)",
+                "rows that match an event this agency already has on the case"
+                " (possible duplicates if added rather than replacing): {n}",
                 f"""
                 SELECT p._row FROM parsed p JOIN existing_events e
                   ON e.event_date = CAST(p.event_date AS VARCHAR)
