@@ -49,14 +49,6 @@ def date_forms(order: str = "dmy") -> tuple[DateForm, ...]:
     if order not in DATE_ORDERS:
         raise ValueError(f"date order {order!r}: use one of {', '.join(DATE_ORDERS)}")
     forms: list[DateForm] = []
-    # ISO first: unambiguous whatever the order.
-    for sep in ("-", "/", "."):
-        s = "\\" + sep if sep == "." else sep
-        iso = (f"%Y{sep}%m{sep}%d",)
-        forms.append(
-            DateForm(rf"\d{{4}}{s}\d{{1,2}}{s}\d{{1,2}}", iso, "day", example="2016-05-03")
-        )
-        forms.append(_with_time(rf"\d{{4}}{s}\d{{1,2}}{s}\d{{1,2}}", iso, "2016-05-03 14:32"))
     day_month = ("%m", "%d") if order == "mdy" else ("%d", "%m")
     for sep in ("/", "-", "."):
         s = "\\" + sep if sep == "." else sep
@@ -71,6 +63,14 @@ def date_forms(order: str = "dmy") -> tuple[DateForm, ...]:
             DateForm(rf"\d{{1,2}}{s}\d{{1,2}}{s}\d{{2}}", short_year, "day", example="3/5/16")
         )
         forms.append(_with_time(rf"\d{{1,2}}{s}\d{{1,2}}{s}\d{{2}}", short_year, "3/5/16 14:32"))
+    # ISO: unambiguous whatever the order.
+    for sep in ("-", "/", "."):
+        s = "\\" + sep if sep == "." else sep
+        iso = (f"%Y{sep}%m{sep}%d",)
+        forms.append(
+            DateForm(rf"\d{{4}}{s}\d{{1,2}}{s}\d{{1,2}}", iso, "day", example="2016-05-03")
+        )
+        forms.append(_with_time(rf"\d{{4}}{s}\d{{1,2}}{s}\d{{1,2}}", iso, "2016-05-03 14:32"))
     # Month names: 12-Mar-2016, 12 March 2016, 5 Jan 2015, 12 Mar 16.
     for sep in ("-", " "):
         named = (f"%d{sep}%b{sep}%Y", f"%d{sep}%B{sep}%Y")
@@ -104,11 +104,18 @@ DATE_FORMS = date_forms("dmy")
 
 
 def normalise_sql(value_sql: str) -> str:
-    """SQL normalising a text value before it is matched against the forms."""
+    """SQL normalising a text value before it is matched against the forms.
+
+    Most values need only trimming; the regular expressions run only on the others.
+    """
+    v = f"trim({value_sql})"
     return (
-        "regexp_replace(regexp_replace(regexp_replace(trim("
-        + value_sql
-        + r"), '\s+', ' ', 'g'), '^(\d{4}-\d{1,2}-\d{1,2})T', '\1 '), '(?i)\bsept\b', 'Sep')"
+        f"CASE WHEN contains({v}, '  ') OR contains({v}, 'T') OR contains({v}, chr(9))"
+        f" OR contains(lower({v}), 'sept') THEN "
+        "regexp_replace(regexp_replace(regexp_replace("
+        + v
+        + r""", '\s+', ' ', 'g'), '^(\d{4}-\d{1,2}-\d{1,2})T', '\1 '), '(?i)\bsept\b', 'Sep')"""
+        + f" ELSE {v} END"
     )
 
 

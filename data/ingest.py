@@ -639,8 +639,12 @@ def _prepare(
             candidates = [i for i in _date_columns(con, header) if i not in mapping.values()]
             if candidates:
                 mapping["date"] = candidates[0]
-    elif isinstance(mapping, list):
-        mapping = parse_map_options(mapping, header)
+    elif isinstance(mapping, list):  # CLI: the fields named override the proposal
+        given = parse_map_options(mapping, header)
+        proposed = propose_mapping(header)
+        mapping = {
+            f: i for f, i in proposed.items() if f not in given and i not in given.values()
+        } | given
     else:
         mapping = {f: i for f, i in mapping.items() if i is not None}
         bad = [f for f, i in mapping.items() if f not in FIELDS or not 0 <= i < len(header)]

@@ -3,6 +3,9 @@ rows, confirm, find the upload in the history and download its rejected rows; 41
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
+
 import pytest
 
 from data.ingest import MAX_UPLOAD_BYTES
@@ -82,9 +85,13 @@ def test_upload_messy_extract_correct_mapping_and_confirm(upload_server, page, t
 def test_oversized_request_is_refused_with_413(upload_server, page):
     sign_in(page, upload_server)
     page.wait_for_selector("#case-table")
-    response = page.request.post(
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
+    request = urllib.request.Request(
         upload_server + "_dash-update-component",
         data=b"x" * (MAX_UPLOAD_BYTES * 4 // 3 + 2**20 + 10),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "Cookie": cookie},
+        method="POST",
     )
-    assert response.status == 413
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=60)
+    assert refused.value.code == 413
