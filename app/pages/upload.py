@@ -232,7 +232,7 @@ def layout(case_ref: str | None = None, **_query):
                                         "value": "add",
                                     },
                                 ],
-                                value="replace",
+                                value="add",
                             ),
                         ],
                         className="mt-3",

@@ -61,9 +61,12 @@ def test_upload_messy_extract_correct_mapping_and_confirm(upload_server, page, t
     rejects = page.inner_text("#upload-rejects-table")
     assert "31/02/2016" in rejects and "date does not exist" in rejects
     screenshot(page, "upload-review")
+    # A corrected export: it replaces the demo's Police upload (the default is to add).
+    page.check("#upload-mode input[value=replace]")
     page.click("#upload-confirm")
     page.wait_for_selector("#upload-done")
     assert "Imported 3 events" in page.inner_text("#upload-done")
+    assert "It replaced 1 earlier upload(s) from Police" in page.inner_text("#upload-done")
     history = page.inner_text("#upload-history-table")
     assert "police-export.csv" in history
     screenshot(page, "upload-done")
