@@ -728,7 +728,9 @@ def _warnings(con, store: Store, case, agency_id: int | None) -> list[IngestWarn
     def add(kind: str, message: str, sql: str, params: list | None = None) -> None:
         rows = [r for (r,) in con.execute(sql, params or []).fetchall()]
         if rows:
-            warnings.append(IngestWarning(kind, message.format(n=len(rows)), rows[:SAMPLE_ROWS]))
+            warnings.append(
+                IngestWarning(kind, message.format(n=f"{len(rows):,}"), rows[:SAMPLE_ROWS])
+            )
 
     today = date.today()
     add(
@@ -1047,6 +1049,17 @@ def template_csv() -> str:
         ["05/2016", "", "Referral", "Referral received from school (day not recorded).", ""],
     ]
     return csv_text(FIELDS, rows)
+
+
+def event_extra(store: Store, user: User, case_ref: str, event_id: int) -> dict[str, str]:
+    """The other columns the agency sent with one event of the case (for its details)."""
+    case = require_case(store, user, case_ref)
+    row = store.query_one(
+        "SELECT extra FROM events WHERE case_id = ? AND event_id = ?", [case.case_id, event_id]
+    )
+    if row is None or row[0] is None:
+        return {}
+    return json.loads(row[0])
 
 
 def template_guide_csv() -> str:

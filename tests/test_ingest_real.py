@@ -17,6 +17,7 @@ from data.exports import csv_text
 from data.ingest import (
     MAX_COLUMNS,
     analyse_file,
+    event_extra,
     ingest_file,
     list_uploads,
     propose_mapping,
@@ -80,6 +81,8 @@ def test_encodings_and_delimiters(store, case, tmp_path, encoding, delimiter):
     assert rows[1][5] == 'Line one\nline two, with "quotes"'
     assert rows[2][1:5] == (date(2015, 9, 1), "month", None, "Unspecified")
     assert json.loads(rows[0][7]) == {"Worker": "A. Smith"}
+    first_id = store.query("SELECT min(event_id) FROM events")[0][0]
+    assert event_extra(store, SYSTEM, "C-1", first_id) == {"Worker": "A. Smith"}
     expected_encoding = {"utf-8-sig": "utf-8-sig", "utf-16": "utf-16", "cp1252": "cp1252"}
     assert result.encoding == expected_encoding.get(encoding, "utf-8")
 

@@ -7,6 +7,7 @@ Every callback checks access in the store (`data.ingest.check_may_upload`, `requ
 
 from __future__ import annotations
 
+import atexit
 import base64
 import binascii
 import secrets
@@ -64,6 +65,7 @@ PENDING_SECONDS = 3600
 _PENDING: dict[str, dict] = {}
 _PENDING_LOCK = threading.Lock()
 _PENDING_DIR = Path(tempfile.mkdtemp(prefix="rpm-uploads-"))
+atexit.register(shutil.rmtree, _PENDING_DIR, ignore_errors=True)
 
 
 def _keep(user_id: int, case_ref: str, file_name: str, content: bytes) -> str:
@@ -139,6 +141,7 @@ def layout(case_ref: str | None = None, **_query):
                 placeholder="Choose or type the agency's name",
                 maxLength=80,
                 autoComplete="off",
+                debounce=600,  # ms: re-analyse once the name is typed, not per key
             ),
             html.Datalist(
                 id="upload-agency-list",
@@ -156,20 +159,26 @@ def layout(case_ref: str | None = None, **_query):
                 [
                     html.H2("1. Agency and file"),
                     html.Div(agency_field, className="mb-3 rpm-upload-agency"),
-                    dbc.Label("Extract file (CSV or tab-separated)", html_for="upload-file"),
-                    dcc.Upload(
-                        id="upload-file",
-                        children=html.Div(
-                            [
-                                "Drag the file here, or ",
-                                html.Span("choose a file", className="rpm-upload-choose"),
-                                f" (up to {MAX_UPLOAD_BYTES // 2**20} MB)",
-                            ]
+                    dbc.Label("Extract file (CSV or tab-separated)", id="upload-file-label"),
+                    html.Div(
+                        dcc.Upload(
+                            id="upload-file",
+                            children=html.Div(
+                                [
+                                    "Drag the file here, or ",
+                                    html.Span("choose a file", className="rpm-upload-choose"),
+                                    f" (up to {MAX_UPLOAD_BYTES // 2**20} MB)",
+                                ]
+                            ),
+                            max_size=MAX_UPLOAD_BYTES,
+                            accept=".csv,.tsv,.txt,text/csv,text/plain,text/tab-separated-values",
+                            className="rpm-upload-drop",
                         ),
-                        max_size=MAX_UPLOAD_BYTES,
-                        accept=".csv,.tsv,.txt,text/csv,text/plain,text/tab-separated-values",
-                        className="rpm-upload-drop",
+                        # assets/upload.js reads the limit to say why a file is refused.
+                        **{"data-max-bytes": MAX_UPLOAD_BYTES},
                     ),
+                    html.Div(id="upload-size-error", className="rpm-upload-error", role="alert"),
+                    html.P(id="upload-reading", className="mt-2", role="status"),
                     dcc.Loading(
                         html.Div(id="upload-status", role="status", **{"aria-live": "polite"}),
                         type="default",
@@ -475,14 +484,18 @@ MAP_INPUTS = [Input(f"upload-map-{f}", "value") for f in FIELDS]
     Input("upload-file", "contents"),
     *MAP_INPUTS,
     Input("upload-date-order", "value"),
+    Input("upload-agency", "value"),
     State("upload-file", "filename"),
     State("upload-token", "data"),
-    State("upload-agency", "value"),
     State("upload-case", "data"),
     prevent_initial_call=True,
+    running=[
+        (Output("upload-reading", "children"), "Reading and checking the file: please wait…", ""),
+        (Output("upload-confirm", "disabled"), True, True),
+    ],
 )
 def analyse(contents, *args):
-    map_values, (date_order, filename, token, agency, case_ref) = (
+    map_values, (date_order, agency, filename, token, case_ref) = (
         args[: len(FIELDS)],
         args[len(FIELDS) :],
     )
@@ -493,11 +506,6 @@ def analyse(contents, *args):
     if ctx.triggered_id == "upload-file":
         if not contents:
             return unchanged
-        if not agency:
-            out = list(unchanged)
-            out[1] = None
-            out[2] = dbc.Alert("Choose the agency first, then the file.", color="danger")
-            return out
         try:
             content = base64.b64decode(contents.split(",", 1)[1], validate=True)
         except (IndexError, binascii.Error):
@@ -517,9 +525,15 @@ def analyse(contents, *args):
         token = _keep(user.user_id, case_ref, filename or "extract.csv", content)
         mapping = None
     else:
+        # Nothing mapped yet (the file came before the agency): propose a mapping.
         mapping = {
             f: int(v) for f, v in zip(FIELDS, map_values, strict=True) if v not in (None, "")
-        }
+        } or None
+    if not agency:
+        out = list(unchanged)
+        out[0], out[1] = token, None
+        out[2] = dbc.Alert("Choose the agency: the file is then checked.", color="warning")
+        return out
     entry = _pending(token, user.user_id, case_ref)
     if entry is None:
         return unchanged

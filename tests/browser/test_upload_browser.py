@@ -43,6 +43,7 @@ def test_upload_messy_extract_correct_mapping_and_confirm(upload_server, page, t
     page.click("text=Upload extract")
     page.wait_for_selector("#upload-file")
     page.fill("#upload-agency", "Police")
+    page.keyboard.press("Tab")  # leave the field, as a user does
     page.set_input_files("#upload-file input[type=file]", str(extract))
     page.wait_for_selector("#upload-counts")
     assert "Windows-1252" in page.inner_text("#upload-detected")
@@ -85,9 +86,16 @@ def test_upload_messy_extract_correct_mapping_and_confirm(upload_server, page, t
     assert "3 events" not in page.inner_text("main")  # sanity: the case page rendered
 
 
-def test_oversized_request_is_refused_with_413(upload_server, page):
+def test_oversized_file_is_refused_in_the_browser_and_on_the_server(upload_server, page):
     sign_in(page, upload_server)
     page.wait_for_selector("#case-table")
+    page.goto(upload_server + "cases/DEMO-J/upload")
+    page.wait_for_selector("#upload-file")
+    too_big = {"name": "huge.csv", "mimeType": "text/csv", "buffer": b"x" * (MAX_UPLOAD_BYTES + 1)}
+    page.set_input_files("#upload-file input[type=file]", files=[too_big])
+    page.wait_for_function("() => document.querySelector('#upload-size-error').innerText")
+    assert "over the 20 MB limit" in page.inner_text("#upload-size-error")
+    assert page.is_hidden("#upload-review")
     cookie = "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
     request = urllib.request.Request(
         upload_server + "_dash-update-component",
