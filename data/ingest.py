@@ -416,20 +416,44 @@ def _stage(con, sniffed: Sniffed) -> tuple[list[str], int]:
     read = (
         "CREATE OR REPLACE TABLE stage AS SELECT * FROM read_csv(?, all_varchar = true, "
         "header = false, null_padding = true, delim = ?, quote = '\"', escape = '\"', "
-        "parallel = {parallel})"
+        "parallel = {parallel}{columns})"
     )
     params = [str(sniffed.utf8_path), sniffed.delimiter]
-    try:
+    parallel, width = "true", None
+    for _attempt in range(12):
+        # Column names are ours (column0..N), never the file's.
+        columns = (
+            ", auto_detect = false, columns = {"
+            + ", ".join(f"'{_col(i)}': 'VARCHAR'" for i in range(width))
+            + "}"
+            if width
+            else ""
+        )
         try:
-            con.execute(read.format(parallel="true"), params)
+            con.execute(read.format(parallel=parallel, columns=columns), params)
+            break
         except duckdb.Error as exc:
-            if "quoted new lines" not in str(exc):
-                raise
-            # Quoted fields with line breaks need the single-threaded reader.
-            con.execute(read.format(parallel="false"), params)
-    except duckdb.Error as exc:
-        first_line = str(exc).strip().splitlines()[0]
-        raise InvalidInput(f"{sniffed.file_name}: not a readable CSV file ({first_line})") from exc
+            message = str(exc)
+            if "quoted new lines" in message and parallel == "true":
+                parallel = "false"  # quoted fields with line breaks need the single-threaded reader
+                continue
+            found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
+            if found and int(found.group(2)) > int(found.group(1)):
+                # A row beyond the sniffer's sample has more fields: read that many columns
+                # (the row is then rejected for having more fields than the header).
+                width = int(found.group(2))
+                if width > MAX_COLUMNS:
+                    raise InvalidInput(
+                        f"{sniffed.file_name}: a row has {width} fields; the maximum is "
+                        f"{MAX_COLUMNS}"
+                    ) from exc
+                continue
+            first_line = message.strip().splitlines()[0]
+            raise InvalidInput(
+                f"{sniffed.file_name}: not a readable CSV file ({first_line})"
+            ) from exc
+    else:
+        raise InvalidInput(f"{sniffed.file_name}: not a readable CSV file (rows of many widths)")
     columns = [row[0] for row in con.execute("DESCRIBE stage").fetchall()]
     if len(columns) > MAX_COLUMNS:
         raise InvalidInput(

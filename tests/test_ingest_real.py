@@ -320,3 +320,17 @@ def test_template_reads_back_cleanly(store, case, tmp_path):
     result = ingest_file(store, "C-1", "Police", path, uploaded_by="t")
     assert (result.imported, result.rejected) == (2, 0)
     assert [r[2] for r in stored(store)] == ["day", "month"]
+
+
+def test_a_long_row_past_the_readers_sample_is_rejected_not_lost(store, case, tmp_path):
+    # DuckDB's sniffer samples the first rows; a surplus field far below must still be seen.
+    path = tmp_path / "long.csv"
+    body = "".join(f'2016-01-01,"line\r\nbreak {i}"\r\n' for i in range(25_000))
+    path.write_text(
+        "date,summary\r\n" + body + "2016-01-02,y,surplus\r\n2016-01-03\r\n", encoding="utf-8"
+    )
+    result = ingest_file(store, "C-1", "Police", path, uploaded_by="t")
+    assert (result.imported, result.rejected) == (25_001, 1)
+    assert store.query("SELECT row_number, column_name, raw FROM rejected_rows") == [
+        (25_002, "row", '"2016-01-02","y","surplus"')
+    ]
