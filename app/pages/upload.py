@@ -36,6 +36,7 @@ from data.ingest import (
     list_uploads,
     rejects_csv,
     template_csv,
+    template_guide_csv,
 )
 
 dash.register_page(
@@ -269,7 +270,14 @@ def layout(case_ref: str | None = None, **_query):
             dbc.Button(
                 "Download the template (CSV)", id="upload-template-button", color="secondary"
             ),
+            dbc.Button(
+                "Download the column guide (CSV)",
+                id="upload-guide-button",
+                color="secondary",
+                className="ms-2",
+            ),
             dcc.Download(id="upload-template-download"),
+            dcc.Download(id="upload-guide-download"),
             html.Table(
                 [
                     html.Caption("What each column of the template holds"),
@@ -412,8 +420,8 @@ def _analysis_view(analysis) -> list:
     parts.append(
         html.P(
             [
-                html.Strong(f"{analysis.accepted:,} rows will become events"),
-                f"; {analysis.rejected:,} rows will be rejected.",
+                html.Strong(f"{_rows(analysis.accepted)} will become events"),
+                f"; {_rows(analysis.rejected)} will be rejected.",
             ],
             className="lead",
             id="upload-counts",
@@ -671,3 +679,19 @@ def download_template(n_clicks):
     if not n_clicks:
         return no_update
     return dcc.send_string(template_csv(), "rpm-extract-template.csv", type="text/csv")
+
+
+@callback(
+    Output("upload-guide-download", "data"),
+    Input("upload-guide-button", "n_clicks"),
+    prevent_initial_call=True,
+)
+def download_guide(n_clicks):
+    require_user()
+    if not n_clicks:
+        return no_update
+    return dcc.send_string(template_guide_csv(), "rpm-extract-column-guide.csv", type="text/csv")
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row" + ("" if n == 1 else "s")

@@ -91,6 +91,13 @@ def test_oversized_file_is_refused_in_the_browser_and_on_the_server(upload_serve
     page.wait_for_selector("#case-table")
     page.goto(upload_server + "cases/DEMO-J/upload")
     page.wait_for_selector("#upload-file")
+    with page.expect_download() as template:
+        page.click("#upload-template-button")
+    text = template.value.path().read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "date,time,event_type,summary,source_ref"
+    with page.expect_download() as guide:
+        page.click("#upload-guide-button")
+    assert guide.value.path().read_text(encoding="utf-8").startswith("column,required,")
     too_big = {"name": "huge.csv", "mimeType": "text/csv", "buffer": b"x" * (MAX_UPLOAD_BYTES + 1)}
     page.set_input_files("#upload-file input[type=file]", files=[too_big])
     page.wait_for_function("() => document.querySelector('#upload-size-error').innerText")
