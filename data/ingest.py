@@ -35,6 +35,7 @@ from pathlib import Path
 
 import duckdb
 
+from data import audit
 from data.access import SYSTEM, require_case
 from data.cases import add_case_agency, ensure_agency
 from data.dates import (
@@ -964,6 +965,16 @@ def ingest_file(
                 [upload_id],
             )
             cur.unregister("ingest_rejects")
+            audit.record(
+                cur,
+                uploaded_by,
+                audit.UPLOAD,
+                case_ref=case.case_ref,
+                detail=(
+                    f"{file_name} for {agency}: {a.accepted} events, {a.rejected} rejected"
+                    + (f", replaced {result.retired_uploads} earlier upload(s)" if replace else "")
+                ),
+            )
     result.upload_id, result.imported, result.rejected = upload_id, a.accepted, a.rejected
     return result
 
