@@ -57,6 +57,34 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--case", required=True, dest="case_ref")
     ingest.add_argument("--agency", required=True)
     ingest.add_argument("file")
+    ingest.add_argument(
+        "--map",
+        action="append",
+        default=None,
+        metavar="FIELD=COLUMN",
+        help="which column holds a field (date, time, event_type, summary, source_ref); "
+        "repeat for each; default: the mapping detected from the header",
+    )
+    ingest.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy", "ymd"),
+        default="dmy",
+        help="order of numeric dates (default dmy: 03/05/2016 is 3 May 2016)",
+    )
+    ingest.add_argument(
+        "--replace",
+        action="store_true",
+        help="retire this agency's earlier uploads for the case (default: add to them)",
+    )
+    ingest.add_argument(
+        "--strict", action="store_true", help="refuse the whole file if any row would be rejected"
+    )
+
+    rejects = sub.add_parser(
+        "rejects", parents=[db_parent], help="rejected rows of a case's uploads as CSV"
+    )
+    rejects.add_argument("--case", required=True, dest="case_ref")
+    rejects.add_argument("-o", "--output", help="file to write (default: standard output)")
 
     chron = sub.add_parser("chronology", parents=[db_parent], help="merged chronology as CSV")
     chron.add_argument("--case", required=True, dest="case_ref")
@@ -179,10 +207,41 @@ def cmd_ingest(args) -> int:
     from data.ingest import ingest_file
 
     store, _ = open_store(args)
-    result = ingest_file(store, args.case_ref, args.agency, Path(args.file), uploaded_by="cli")
+    result = ingest_file(
+        store,
+        args.case_ref,
+        args.agency,
+        Path(args.file),
+        uploaded_by="cli",
+        mapping=args.map,
+        date_order=args.date_order,
+        replace=args.replace,
+        strict=args.strict,
+    )
+    print(f"read as {result.encoding}, {result.delimiter}-separated")
     if result.mapping:
         print("mapping: " + ", ".join(f"{f}={c}" for f, c in result.mapping.items()))
+    for warning in result.warnings:
+        rows = ", ".join(str(r) for r in warning.rows[:10]) + (
+            ", ..." if len(warning.rows) > 10 else ""
+        )
+        print(f"warning: {warning.message} (rows {rows})")
+    if result.retired_uploads:
+        print(f"replaced {result.retired_uploads} earlier upload(s) from {result.agency}")
     print(result.summary_line())
+    return EXIT_OK
+
+
+def cmd_rejects(args) -> int:
+    from data.access import SYSTEM
+    from data.ingest import rejects_csv
+
+    store, _ = open_store(args)
+    text = rejects_csv(store, SYSTEM, args.case_ref)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -319,6 +378,7 @@ COMMANDS = {
     "case": cmd_case,
     "ingest": cmd_ingest,
     "chronology": cmd_chronology,
+    "rejects": cmd_rejects,
     "user": cmd_user,
     "backup": cmd_backup,
     "restore": cmd_restore,

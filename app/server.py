@@ -13,6 +13,7 @@ from app.config import Config, secret_key
 from app.context import NotSignedIn
 from app.shell import shell_layout
 from data.errors import Forbidden, NotFound
+from data.ingest import MAX_UPLOAD_BYTES
 from data.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,9 @@ def create_app(store: Store, config: Config, *, backup_token: str | None = None)
         SESSION_COOKIE_SECURE=config.secure_cookies,
         SESSION_COOKIE_NAME="rpm_session",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        # Uploads arrive base64-encoded in a callback: the extract limit plus a third, plus room
+        # for the rest of the request. Larger requests are answered 413.
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES * 4 // 3 + 2**20,
     )
     auth.install(server)
     _install_error_handlers(server)

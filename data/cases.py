@@ -88,7 +88,7 @@ def list_cases(store: Store, user: User) -> list[CaseSummary]:
         SELECT c.case_ref, c.label, c.date_of_birth,
                count(e.event_id), count(DISTINCT e.agency_id),
                min(e.event_date), max(e.event_date)
-        FROM cases c LEFT JOIN events e ON e.case_id = c.case_id
+        FROM cases c LEFT JOIN events e ON e.case_id = c.case_id AND e.retired_at IS NULL
         WHERE {condition}
         GROUP BY c.case_id, c.case_ref, c.label, c.date_of_birth, c.created_at
         ORDER BY c.created_at DESC, c.case_ref

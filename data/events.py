@@ -31,7 +31,7 @@ def case_events(store: Store, user: User, case_ref: str) -> pd.DataFrame:
         SELECT e.event_id, e.event_date, e.date_precision, e.event_time, a.name AS agency,
                e.event_type, e.summary, e.source_ref
         FROM events e JOIN agencies a ON a.agency_id = e.agency_id
-        WHERE e.case_id = ?
+        WHERE e.case_id = ? AND e.retired_at IS NULL  -- retired: its upload was replaced
         ORDER BY e.event_date, e.event_time NULLS FIRST, a.name, e.event_id
         """,
         [case.case_id],

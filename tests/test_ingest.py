@@ -81,7 +81,12 @@ def test_bad_rows_are_rejected_with_row_column_and_reason(store, case, tmp_path)
     )
     assert rejected == [
         (2, "date", "31/02/2016", "date does not exist (no such day or month)"),
-        (3, "date", "unknown", "date is not in a recognised form (e.g. 03/05/2016 or 2016-05-03)"),
+        (
+            3,
+            "date",
+            "unknown",
+            "date is not in a recognised form (e.g. 03/05/2016, 2016-05-03, 12 Mar 2016, Sept 2015 or 2016)",
+        ),
         (4, "date", None, "date is empty"),
         (5, "time", "25:61", "time is not a time of day (HH:MM)"),
     ]
@@ -130,7 +135,7 @@ def test_same_file_again_changes_nothing(store, case, tmp_path):
     [
         ("", "the file is empty"),
         (HEADER, "header but no data rows"),
-        ("when,what\n2016-01-01,x\n", "no column named date"),
+        ("who,what\nSam,visit\n", "no column that can be a date"),
     ],
 )
 def test_unusable_files_are_refused_and_change_nothing(store, case, tmp_path, text, message):

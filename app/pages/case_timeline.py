@@ -54,6 +54,7 @@ def layout(case_ref: str | None = None, **_query):
             + f"{len(events):,} events from {events['agency'].nunique()} agencies",
             className="lead",
         ),
+        html.A("Upload extract", href=dash.get_relative_path(f"/cases/{case.case_ref}/upload")),
     ]
     if events.empty:
         return html.Div(

@@ -1,0 +1,697 @@
+"""Upload an agency's extract to a case: preview, mapping, validation, confirm; upload history.
+
+The file the browser sends is kept in a private temporary folder under a random token bound to
+the user and the case, so that changing the mapping re-analyses it without sending it again.
+Every callback checks access in the store (`data.ingest.check_may_upload`, `require_case`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import base64
+import binascii
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from app.context import get_store, require_user
+from data.access import require_case
+from data.cases import list_agencies
+from data.errors import Forbidden, NotFound, StoreError
+from data.ingest import (
+    DATE_ORDERS,
+    FIELD_LABELS,
+    FIELDS,
+    MAX_UPLOAD_BYTES,
+    TEMPLATE_GUIDE,
+    analyse_file,
+    ingest_file,
+    list_uploads,
+    rejects_csv,
+    template_csv,
+    template_guide_csv,
+)
+
+dash.register_page(
+    __name__,
+    path_template="/cases/<case_ref>/upload",
+    title="Upload an extract - RPM Timeline",
+    name="Upload an extract",
+    # Before /cases/<case_ref>, whose pattern would also match this longer path.
+    order=10,
+)
+
+DATE_ORDER_LABELS = {
+    "dmy": "Day first (03/05/2016 is 3 May 2016)",
+    "mdy": "Month first (05/03/2016 is 3 May 2016)",
+    "ymd": "Year first (16/05/03 is 3 May 2016)",
+}
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with BOM",
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252 (Excel)",
+}
+SHOWN_REJECTS = 50
+PENDING_SECONDS = 3600
+
+# token -> {"user_id", "case_ref", "path", "file_name", "at"}
+_PENDING: dict[str, dict] = {}
+_PENDING_LOCK = threading.Lock()
+_PENDING_DIR = Path(tempfile.mkdtemp(prefix="rpm-uploads-"))
+atexit.register(shutil.rmtree, _PENDING_DIR, ignore_errors=True)
+
+
+def _keep(user_id: int, case_ref: str, file_name: str, content: bytes) -> str:
+    token = secrets.token_urlsafe(24)
+    folder = _PENDING_DIR / token
+    folder.mkdir(mode=0o700)
+    path = folder / "extract"
+    path.write_bytes(content)
+    with _PENDING_LOCK:
+        for old, entry in list(_PENDING.items()):
+            if time.time() - entry["at"] > PENDING_SECONDS:
+                _forget_locked(old)
+        _PENDING[token] = {
+            "user_id": user_id,
+            "case_ref": case_ref,
+            "path": path,
+            "file_name": file_name,
+            "at": time.time(),
+        }
+    return token
+
+
+def _pending(token: str | None, user_id: int, case_ref: str) -> dict | None:
+    with _PENDING_LOCK:
+        entry = _PENDING.get(token or "")
+    if entry and entry["user_id"] == user_id and entry["case_ref"] == case_ref:
+        return entry
+    return None
+
+
+def _forget_locked(token: str) -> None:
+    entry = _PENDING.pop(token, None)
+    if entry:
+        shutil.rmtree(entry["path"].parent, ignore_errors=True)
+
+
+def _forget(token: str) -> None:
+    with _PENDING_LOCK:
+        _forget_locked(token)
+
+
+# ---------------------------------------------------------------------------------------------
+# Layout
+
+
+def layout(case_ref: str | None = None, **_query):
+    store, user = get_store(), require_user()
+    try:
+        case = require_case(store, user, case_ref or "")
+    except (NotFound, Forbidden):
+        return html.Div(
+            [
+                html.H1("Case not found"),
+                html.P(f"There is no case with the reference {case_ref or '(none)'}."),
+                html.A("Back to the list of cases", href=dash.get_relative_path("/")),
+            ]
+        )
+    if user.role == "crc":
+        return html.Div([html.H1("Upload an extract"), html.P("Your role does not upload.")])
+    back = dash.get_relative_path(f"/cases/{case.case_ref}")
+    if user.role == "agency":
+        agency_field = [
+            dbc.Label("Agency", html_for="upload-agency"),
+            dbc.Input(id="upload-agency", value=user.agency, readonly=True, className="mb-1"),
+            dbc.FormText("Agency users upload their own agency's extracts."),
+        ]
+    else:
+        agency_field = [
+            dbc.Label("Agency", html_for="upload-agency"),
+            dbc.Input(
+                id="upload-agency",
+                list="upload-agency-list",
+                placeholder="Choose or type the agency's name",
+                maxLength=80,
+                autoComplete="off",
+                debounce=600,  # ms: re-analyse once the name is typed, not per key
+            ),
+            html.Datalist(
+                id="upload-agency-list",
+                children=[html.Option(value=a) for a in list_agencies(store)],
+            ),
+            dbc.FormText("The agency whose extract this is."),
+        ]
+    return html.Div(
+        [
+            html.A(f"Back to the timeline of {case.case_ref}", href=back, className="rpm-back"),
+            html.H1(["Upload an extract", html.Span(f" {case.case_ref}", className="rpm-ref")]),
+            dcc.Store(id="upload-case", data=case.case_ref),
+            dcc.Store(id="upload-token"),
+            html.Div(
+                [
+                    html.H2("1. Agency and file"),
+                    html.Div(agency_field, className="mb-3 rpm-upload-agency"),
+                    dbc.Label("Extract file (CSV or tab-separated)", id="upload-file-label"),
+                    html.Div(
+                        dcc.Upload(
+                            id="upload-file",
+                            children=html.Div(
+                                [
+                                    "Drag the file here, or ",
+                                    html.Span("choose a file", className="rpm-upload-choose"),
+                                    f" (up to {MAX_UPLOAD_BYTES // 2**20} MB)",
+                                ]
+                            ),
+                            max_size=MAX_UPLOAD_BYTES,
+                            accept=".csv,.tsv,.txt,text/csv,text/plain,text/tab-separated-values",
+                            className="rpm-upload-drop",
+                        ),
+                        # assets/upload.js reads the limit to say why a file is refused.
+                        **{"data-max-bytes": MAX_UPLOAD_BYTES},
+                    ),
+                    html.Div(id="upload-size-error", className="rpm-upload-error", role="alert"),
+                    html.P(id="upload-reading", className="mt-2", role="status"),
+                    dcc.Loading(
+                        html.Div(id="upload-status", role="status", **{"aria-live": "polite"}),
+                        type="default",
+                    ),
+                ],
+                className="rpm-upload-step",
+            ),
+            html.Div(
+                id="upload-review",
+                className="rpm-upload-step",
+                hidden=True,
+                children=[
+                    html.H2("2. Check the columns"),
+                    html.Div(id="upload-detected", className="mb-2"),
+                    html.Div(id="upload-preview", className="rpm-upload-preview"),
+                    html.Div(
+                        [
+                            html.Div(
+                                [
+                                    dbc.Label(FIELD_LABELS[f], html_for=f"upload-map-{f}"),
+                                    dbc.Select(id=f"upload-map-{f}", options=[], value=""),
+                                ],
+                                className="rpm-upload-map-field",
+                            )
+                            for f in FIELDS
+                        ],
+                        className="rpm-upload-map",
+                    ),
+                    html.Fieldset(
+                        [
+                            html.Legend("Numeric dates are written", className="fs-6 fw-bold"),
+                            dbc.RadioItems(
+                                id="upload-date-order",
+                                options=[
+                                    {"label": DATE_ORDER_LABELS[o], "value": o} for o in DATE_ORDERS
+                                ],
+                                value="dmy",
+                            ),
+                        ],
+                        className="mt-3",
+                    ),
+                    html.H2("3. Check the result", className="mt-4"),
+                    dcc.Loading(html.Div(id="upload-analysis"), type="default"),
+                    html.Fieldset(
+                        [
+                            html.Legend(
+                                "If this agency has uploaded to this case before",
+                                className="fs-6 fw-bold",
+                            ),
+                            dbc.RadioItems(
+                                id="upload-mode",
+                                options=[
+                                    {
+                                        "label": "Replace: this file is a corrected version; the "
+                                        "earlier upload's events leave the timeline (kept, retired)",
+                                        "value": "replace",
+                                    },
+                                    {
+                                        "label": "Add: this file holds further events",
+                                        "value": "add",
+                                    },
+                                ],
+                                value="add",
+                            ),
+                        ],
+                        className="mt-3",
+                    ),
+                    dbc.Button(
+                        "Import the events",
+                        id="upload-confirm",
+                        color="success",
+                        size="lg",
+                        className="mt-3",
+                        disabled=True,
+                    ),
+                    html.Span(id="upload-progress", className="ms-3", role="status"),
+                ],
+            ),
+            dcc.Loading(html.Div(id="upload-result", role="status", **{"aria-live": "polite"})),
+            html.H2("Upload history", className="mt-5"),
+            html.Div(history_view(store, user, case.case_ref), id="upload-history"),
+            dcc.Download(id="upload-rejects-download"),
+            html.H2("Template for agencies", className="mt-5"),
+            html.P(
+                "Agencies that can shape their export can start from this template. Any other "
+                "columns are kept and shown with the event."
+            ),
+            dbc.Button(
+                "Download the template (CSV)", id="upload-template-button", color="secondary"
+            ),
+            dbc.Button(
+                "Download the column guide (CSV)",
+                id="upload-guide-button",
+                color="secondary",
+                className="ms-2",
+            ),
+            dcc.Download(id="upload-template-download"),
+            dcc.Download(id="upload-guide-download"),
+            html.Table(
+                [
+                    html.Caption("What each column of the template holds"),
+                    html.Thead(
+                        html.Tr(
+                            [html.Th("Column"), html.Th("Required"), html.Th("What to put in it")]
+                        )
+                    ),
+                    html.Tbody(
+                        [
+                            html.Tr([html.Td(c), html.Td(r), html.Td(t)])
+                            for c, r, t in TEMPLATE_GUIDE
+                        ]
+                    ),
+                ],
+                className="table rpm-upload-guide mt-3",
+            ),
+        ]
+    )
+
+
+def history_view(store, user, case_ref: str):
+    uploads = list_uploads(store, user, case_ref)
+    if not uploads:
+        return html.P("No extracts have been uploaded to this case yet.")
+    rows = []
+    for u in uploads:
+        status = (
+            f"Replaced by upload {u['replaced_by']}"
+            if u["retired_at"] is not None
+            else "On the timeline"
+        )
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(u["upload_id"]),
+                    html.Td(u["agency"]),
+                    html.Td(u["file_name"]),
+                    html.Td(f"{u['uploaded_at']:%d %b %Y %H:%M}"),
+                    html.Td(u["uploaded_by"]),
+                    html.Td(f"{u['row_count']:,}"),
+                    html.Td(f"{u['event_count']:,}"),
+                    html.Td(f"{u['rejected_count']:,}"),
+                    html.Td(status),
+                    html.Td(
+                        html.Button(
+                            f"Rejected rows of upload {u['upload_id']} (CSV)",
+                            id={"type": "upload-rejects-one", "upload": u["upload_id"]},
+                            className="btn btn-link p-0",
+                        )
+                        if u["rejected_count"]
+                        else "None"
+                    ),
+                ]
+            )
+        )
+    total_rejected = sum(u["rejected_count"] for u in uploads)
+    return html.Div(
+        [
+            html.Table(
+                [
+                    html.Caption("Extracts added to this case, newest first"),
+                    html.Thead(
+                        html.Tr(
+                            [
+                                html.Th(h)
+                                for h in (
+                                    "Upload",
+                                    "Agency",
+                                    "File",
+                                    "When",
+                                    "By",
+                                    "Rows",
+                                    "Events",
+                                    "Rejected",
+                                    "Status",
+                                    "Download",
+                                )
+                            ]
+                        )
+                    ),
+                    html.Tbody(rows),
+                ],
+                className="table rpm-upload-history",
+                id="upload-history-table",
+            ),
+            dbc.Button(
+                f"Download all {total_rejected:,} rejected rows (CSV)",
+                id="upload-rejects-all",
+                color="secondary",
+                disabled=total_rejected == 0,
+            ),
+        ]
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Views of an analysis
+
+
+def _detected_view(analysis) -> html.Div:
+    return html.P(
+        f"{analysis.file_name}: {analysis.row_count:,} rows, read as "
+        f"{ENCODING_NAMES.get(analysis.encoding, analysis.encoding)}, "
+        f"{analysis.delimiter_name}-separated, {len(analysis.header)} columns."
+    )
+
+
+def _preview_view(analysis) -> html.Table:
+    return html.Table(
+        [
+            html.Caption(f"The first {len(analysis.preview)} rows of the file, as sent"),
+            html.Thead(html.Tr([html.Th("Row"), *[html.Th(h) for h in analysis.header]])),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Td(n),
+                            *[html.Td(v[:120] + ("…" if len(v) > 120 else "")) for v in row],
+                        ]
+                    )
+                    for n, row in enumerate(analysis.preview, start=2)
+                ]
+            ),
+        ],
+        className="table table-sm rpm-upload-preview-table",
+    )
+
+
+def _analysis_view(analysis) -> list:
+    parts = []
+    if analysis.already_uploaded:
+        parts.append(
+            dbc.Alert(
+                "This exact file was already uploaded for this agency: importing it again "
+                "changes nothing.",
+                color="info",
+            )
+        )
+    parts.append(
+        html.P(
+            [
+                html.Strong(f"{_rows(analysis.accepted)} will become events"),
+                f"; {_rows(analysis.rejected)} will be rejected.",
+            ],
+            className="lead",
+            id="upload-counts",
+        )
+    )
+    for w in analysis.warnings:
+        rows = ", ".join(str(r) for r in w.rows[:20]) + ("…" if len(w.rows) > 20 else "")
+        parts.append(
+            dbc.Alert([html.Strong("Warning: "), f"{w.message} (rows {rows})."], color="warning")
+        )
+    if analysis.rejected_rows:
+        shown = analysis.rejected_rows[:SHOWN_REJECTS]
+        parts.append(
+            html.Table(
+                [
+                    html.Caption(
+                        f"Rows that will be rejected (first {len(shown)} of {analysis.rejected:,})"
+                    ),
+                    html.Thead(
+                        html.Tr(
+                            [html.Th("Row"), html.Th("Column"), html.Th("Value"), html.Th("Reason")]
+                        )
+                    ),
+                    html.Tbody(
+                        [
+                            html.Tr(
+                                [
+                                    html.Td(r["row"]),
+                                    html.Td(r["column"] or ""),
+                                    html.Td((r["value"] or "")[:80]),
+                                    html.Td(r["reason"]),
+                                ]
+                            )
+                            for r in shown
+                        ]
+                    ),
+                ],
+                className="table table-sm rpm-upload-rejects",
+                id="upload-rejects-table",
+            )
+        )
+    return parts
+
+
+def _mapping_options(header: list[str]) -> list[dict]:
+    return [{"label": "(none)", "value": ""}] + [
+        {"label": h, "value": str(i)} for i, h in enumerate(header)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Callbacks
+
+MAP_INPUTS = [Input(f"upload-map-{f}", "value") for f in FIELDS]
+
+
+@callback(
+    Output("upload-token", "data"),
+    Output("upload-file", "contents"),
+    Output("upload-status", "children"),
+    Output("upload-review", "hidden"),
+    Output("upload-detected", "children"),
+    Output("upload-preview", "children"),
+    *[Output(f"upload-map-{f}", "options") for f in FIELDS],
+    *[Output(f"upload-map-{f}", "value") for f in FIELDS],
+    Output("upload-analysis", "children"),
+    Output("upload-confirm", "disabled"),
+    Input("upload-file", "contents"),
+    *MAP_INPUTS,
+    Input("upload-date-order", "value"),
+    Input("upload-agency", "value"),
+    State("upload-file", "filename"),
+    State("upload-token", "data"),
+    State("upload-case", "data"),
+    prevent_initial_call=True,
+    running=[
+        (Output("upload-reading", "children"), "Reading and checking the file: please wait…", ""),
+        (Output("upload-confirm", "disabled"), True, True),
+    ],
+)
+def analyse(contents, *args):
+    map_values, (date_order, agency, filename, token, case_ref) = (
+        args[: len(FIELDS)],
+        args[len(FIELDS) :],
+    )
+    store, user = get_store(), require_user()
+    n_out = 6 + 2 * len(FIELDS) + 2
+    unchanged = [no_update] * n_out
+    agency = user.agency if user.role == "agency" else (agency or "").strip()
+    if ctx.triggered_id == "upload-file":
+        if not contents:
+            return unchanged
+        try:
+            content = base64.b64decode(contents.split(",", 1)[1], validate=True)
+        except (IndexError, binascii.Error):
+            out = list(unchanged)
+            out[1], out[2] = None, dbc.Alert("The file could not be read.", color="danger")
+            return out
+        if len(content) > MAX_UPLOAD_BYTES:
+            out = list(unchanged)
+            out[1] = None
+            out[2] = dbc.Alert(
+                f"{filename}: over the {MAX_UPLOAD_BYTES // 2**20} MB limit.", color="danger"
+            )
+            return out
+        require_case(store, user, case_ref)
+        if token:
+            _forget(token)
+        token = _keep(user.user_id, case_ref, filename or "extract.csv", content)
+        mapping = None
+    else:
+        # Nothing mapped yet (the file came before the agency): propose a mapping.
+        mapping = {
+            f: int(v) for f, v in zip(FIELDS, map_values, strict=True) if v not in (None, "")
+        } or None
+    if not agency:
+        out = list(unchanged)
+        out[0], out[1] = token, None
+        out[2] = dbc.Alert("Choose the agency: the file is then checked.", color="warning")
+        return out
+    entry = _pending(token, user.user_id, case_ref)
+    if entry is None:
+        return unchanged
+    try:
+        analysis = analyse_file(
+            store,
+            case_ref,
+            agency,
+            entry["path"],
+            user=user,
+            file_name=entry["file_name"],
+            mapping=mapping,
+            date_order=date_order or "dmy",
+            max_bytes=MAX_UPLOAD_BYTES,
+        )
+    except StoreError as exc:
+        out = [token, None, dbc.Alert(str(exc), color="danger"), True] + [no_update] * (n_out - 4)
+        out[-1] = True
+        if ctx.triggered_id != "upload-file":  # a mapping without a date: keep the form open
+            out[3] = False
+            out[-2] = dbc.Alert(str(exc), color="danger")
+            out[2] = no_update
+        return out
+    options = _mapping_options(analysis.header)
+    values = [str(analysis.mapping[f]) if f in analysis.mapping else "" for f in FIELDS]
+    return [
+        token,
+        None,
+        f"{entry['file_name']} read: check the columns and the result below.",
+        False,
+        _detected_view(analysis),
+        _preview_view(analysis),
+        *([options] * len(FIELDS)),
+        *values,
+        _analysis_view(analysis),
+        analysis.accepted + analysis.rejected == 0,
+    ]
+
+
+@callback(
+    Output("upload-result", "children"),
+    Output("upload-history", "children"),
+    Output("upload-review", "hidden", allow_duplicate=True),
+    Output("upload-token", "data", allow_duplicate=True),
+    Input("upload-confirm", "n_clicks"),
+    *[State(f"upload-map-{f}", "value") for f in FIELDS],
+    State("upload-date-order", "value"),
+    State("upload-mode", "value"),
+    State("upload-token", "data"),
+    State("upload-agency", "value"),
+    State("upload-case", "data"),
+    prevent_initial_call=True,
+    running=[
+        (Output("upload-confirm", "disabled"), True, False),
+        (Output("upload-progress", "children"), "Importing: please wait…", ""),
+    ],
+)
+def confirm(n_clicks, *args):
+    map_values = args[: len(FIELDS)]
+    date_order, mode, token, agency, case_ref = args[len(FIELDS) :]
+    store, user = get_store(), require_user()
+    if not n_clicks:
+        return no_update, no_update, no_update, no_update
+    agency = user.agency if user.role == "agency" else (agency or "").strip()
+    entry = _pending(token, user.user_id, case_ref)
+    if entry is None:
+        alert = dbc.Alert("Choose the file again: the upload has expired.", color="danger")
+        return alert, no_update, no_update, no_update
+    mapping = {f: int(v) for f, v in zip(FIELDS, map_values, strict=True) if v not in (None, "")}
+    try:
+        result = ingest_file(
+            store,
+            case_ref,
+            agency,
+            entry["path"],
+            user=user,
+            file_name=entry["file_name"],
+            mapping=mapping,
+            date_order=date_order or "dmy",
+            replace=mode == "replace",
+            max_bytes=MAX_UPLOAD_BYTES,
+        )
+    except StoreError as exc:
+        return dbc.Alert(str(exc), color="danger"), no_update, no_update, no_update
+    _forget(token)
+    timeline = dash.get_relative_path(f"/cases/{case_ref}")
+    if result.unchanged:
+        message = dbc.Alert(
+            f"Nothing changed: {result.file_name} was already uploaded for {result.agency}.",
+            color="info",
+        )
+    else:
+        replaced = (
+            f" It replaced {result.retired_uploads} earlier upload(s) from {result.agency}."
+            if result.retired_uploads
+            else ""
+        )
+        message = dbc.Alert(
+            [
+                html.Strong(f"Imported {result.imported:,} events"),
+                f", rejected {result.rejected:,} rows.{replaced} ",
+                html.A("See them on the timeline", href=timeline),
+            ],
+            color="success",
+            id="upload-done",
+        )
+    return message, history_view(store, user, case_ref), True, None
+
+
+@callback(
+    Output("upload-rejects-download", "data"),
+    Input("upload-rejects-all", "n_clicks"),
+    Input({"type": "upload-rejects-one", "upload": ALL}, "n_clicks"),
+    State("upload-case", "data"),
+    prevent_initial_call=True,
+)
+def download_rejects(_all, _one, case_ref):
+    store, user = get_store(), require_user()
+    if not ctx.triggered or not ctx.triggered[0].get("value"):
+        return no_update
+    trigger = ctx.triggered_id
+    upload_id = trigger["upload"] if isinstance(trigger, dict) else None
+    text = rejects_csv(store, user, case_ref, upload_id)
+    name = f"{case_ref}-rejected-rows" + (f"-upload-{upload_id}" if upload_id else "") + ".csv"
+    return dcc.send_string(text, name, type="text/csv")
+
+
+@callback(
+    Output("upload-template-download", "data"),
+    Input("upload-template-button", "n_clicks"),
+    prevent_initial_call=True,
+)
+def download_template(n_clicks):
+    require_user()
+    if not n_clicks:
+        return no_update
+    return dcc.send_string(template_csv(), "rpm-extract-template.csv", type="text/csv")
+
+
+@callback(
+    Output("upload-guide-download", "data"),
+    Input("upload-guide-button", "n_clicks"),
+    prevent_initial_call=True,
+)
+def download_guide(n_clicks):
+    require_user()
+    if not n_clicks:
+        return no_update
+    return dcc.send_string(template_guide_csv(), "rpm-extract-column-guide.csv", type="text/csv")
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row" + ("" if n == 1 else "s")
