@@ -1,0 +1,196 @@
+"""Producing the documents of a case: invitation, learning log (DOCX or HTML), CRC summary.
+
+Used by the CLI, the record page's downloads and the CRC explorer (`crc_summary_docx`).
+A record that is not signed off is refused unless a draft is asked for; a draft says DRAFT on
+every page. The child's journey is the same figure as on screen
+(`components.timeline.timeline_figure`), drawn to PNG by kaleido in the installed Chromium
+(nothing is downloaded: the page uses plotly.py's own plotly.js and MathJax is off). When the
+image cannot be drawn, the document says so instead of failing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+from dataclasses import asdict
+
+import plotly.graph_objects as go
+
+from components.documents import (
+    Letterhead,
+    crc_summary_doc,
+    invitation_doc,
+    learning_log_doc,
+    to_docx,
+    to_html,
+)
+from data.cases import get_case
+from data.errors import Forbidden, InvalidInput
+from data.partnership import get_partnership
+from data.record import (
+    crc_summary,
+    journey_events,
+    learning_log,
+    list_versions,
+    person_names,
+    require_meeting,
+)
+from data.setup import get_setup
+from data.store import Store
+from data.users import User
+
+log = logging.getLogger(__name__)
+IMAGE_WIDTH, IMAGE_SCALE = 1000, 2
+_render_lock = threading.Lock()  # one Chromium at a time on a small server
+
+
+def browser_path() -> str | None:
+    """The Chromium kaleido drives: $BROWSER_PATH, $RPM_CHROMIUM, else one on PATH."""
+    for candidate in (os.environ.get("BROWSER_PATH"), os.environ.get("RPM_CHROMIUM")):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def static_figure(fig: go.Figure) -> go.Figure:
+    """The on-screen figure with its WebGL traces as SVG ones (same data and layout), so that
+    a headless browser without a GPU draws it."""
+    out = go.Figure(layout=fig.layout)
+    for trace in fig.data:
+        spec = trace.to_plotly_json()
+        if spec.get("type") == "scattergl":
+            spec["type"] = "scatter"
+            out.add_trace(go.Scatter(spec))
+        else:
+            out.add_trace(trace)
+    return out
+
+
+def render_png(fig: go.Figure) -> tuple[bytes | None, str | None]:
+    """(PNG bytes, None), or (None, why not) when the image cannot be drawn here."""
+    path = browser_path()
+    if path is None:
+        return None, "no Chromium browser is installed on the server"
+    try:
+        import kaleido
+    except ImportError:
+        return None, "the image renderer (kaleido) is not installed"
+    height = int(fig.layout.height or 500)
+    try:
+        with _render_lock:
+            png = kaleido.calc_fig_sync(
+                static_figure(fig),
+                opts={
+                    "format": "png",
+                    "width": IMAGE_WIDTH,
+                    "height": height,
+                    "scale": IMAGE_SCALE,
+                },
+                kopts={"mathjax": False, "path": path, "timeout": 60},
+            )
+    except Exception as exc:  # noqa: BLE001 any failure of the renderer means no image
+        log.warning("timeline image not rendered: %s", exc)
+        return None, "the browser that draws it did not answer"
+    return png, None
+
+
+def _timeline_image(store: Store, case_id: int, as_of: str) -> tuple[bytes | None, str | None]:
+    from components.timeline import timeline_figure
+
+    events = journey_events(store, case_id, as_of)
+    if events.empty:
+        return None, "there are no events"
+    fig = timeline_figure(events)
+    # Paper is read closer than a shared screen, but at 17 cm wide the labels need to be larger.
+    fig.update_layout(margin={"l": 10, "r": 30, "t": 20, "b": 50}, font={"size": 18})
+    return render_png(fig)
+
+
+def _letterhead(store: Store) -> Letterhead:
+    partnership = get_partnership(store)
+    return Letterhead(partnership.name, partnership.logo, partnership.logo_mime)
+
+
+def _choose(store: Store, user: User, case_ref: str, version: int | None, draft: bool):
+    """The version to export and whether it is a draft, or a refusal in words."""
+    case = get_case(store, case_ref)
+    versions = list_versions(store, user, case_ref)
+    require_meeting(store, case)
+    if version is not None:
+        chosen = next((v for v in versions if v.version == version), None)
+        if chosen is None:
+            raise InvalidInput(f"case {case_ref} has no record version {version}")
+    elif draft:
+        chosen = versions[-1] if versions else None
+    else:
+        signed = [v for v in versions if v.signed]
+        chosen = signed[-1] if signed else None
+        if chosen is None:
+            raise InvalidInput(
+                f"the meeting record of case {case_ref} is not signed off: the chair signs it"
+                " off first (or export a draft with --draft)"
+            )
+    is_draft = chosen is None or not chosen.signed
+    if is_draft and not draft:
+        raise InvalidInput(
+            f"version {chosen.version} of the record of case {case_ref} is a draft, not signed"
+            " off: export it with --draft"
+        )
+    return case, (chosen.version if chosen else None), is_draft
+
+
+def learning_log_file(
+    store: Store,
+    user: User,
+    case_ref: str,
+    fmt: str = "docx",
+    *,
+    draft: bool = False,
+    version: int | None = None,
+    with_image: bool = True,
+) -> bytes:
+    """The learning log (Appendix 2) as DOCX bytes or UTF-8 HTML bytes."""
+    if fmt not in ("docx", "html"):
+        raise InvalidInput(f"unknown format {fmt!r}: choose docx or html")
+    case, chosen, is_draft = _choose(store, user, case_ref, version, draft)
+    data = learning_log(store, user, case_ref, chosen)
+    if with_image:
+        png, problem = _timeline_image(store, case.case_id, data["journey"]["as_of"])
+    else:
+        png, problem = None, "images were not asked for"
+    doc = learning_log_doc(data, png, problem)
+    if fmt == "docx":
+        return to_docx(doc, _letterhead(store), draft=is_draft)
+    return to_html(doc, _letterhead(store), draft=is_draft).encode("utf-8")
+
+
+def crc_summary_docx(
+    store: Store, user: User, case_ref: str, *, draft: bool = False, version: int | None = None
+) -> bytes:
+    """Appendix 3 as DOCX. CRC members get signed-off summaries of any case (they never see
+    the case itself); others need access to the case."""
+    from data.access import SYSTEM
+
+    acting = user
+    if user.role == "crc":
+        if draft:
+            raise Forbidden("the Case Review Committee sees signed-off summaries only")
+        get_case(store, case_ref)
+        acting = SYSTEM
+    _, chosen, is_draft = _choose(store, acting, case_ref, version, draft)
+    data = learning_log(store, acting, case_ref, chosen)
+    summary = crc_summary(data, person_names(store))
+    return to_docx(crc_summary_doc(summary), _letterhead(store), draft=is_draft)
+
+
+def invitation_docx(store: Store, user: User, case_ref: str) -> bytes:
+    setup = get_setup(store, user, case_ref)
+    data = asdict(setup)
+    data["meeting_date"] = setup.meeting_date.isoformat() if setup.meeting_date else None
+    return to_docx(invitation_doc(data), _letterhead(store))

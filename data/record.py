@@ -1,0 +1,551 @@
+"""The meeting record (Appendix 2): read model, drafts, sign-off, amendments, versions.
+
+Most of the record is read from what the meeting recorded (attendees, learning points,
+reflections, actions, episodes); the chair writes the rest (issues and timescale,
+conclusions). Version 1 is the first record. Signing a version stores the whole record as it
+stands (`snapshot`) and locks it; later changes to learning points or actions do not touch it.
+An amendment starts a new draft version with a reason, which is signed in turn. Every version
+stays listed and exportable.
+
+The learning log is a plain JSON-able dict (see `build_log`), so that a signed snapshot and a
+live draft are exported by the same code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from data.access import require_case
+from data.cases import Case
+from data.errors import Forbidden, InvalidInput, NotFound
+from data.setup import case_invitees
+from data.store import Store
+from data.users import User
+
+MAX_TEXT = 20000
+REQUIRED_FOR_SIGN_OFF = {
+    "meeting_date": "the date of the meeting",
+    "chair_name": "the chair",
+    "professionals": "the professionals involved (tick who attended, or add invitees)",
+    "issues": "the issues that led to the RPM",
+    "timescale": "the timescale considered",
+    "conclusions": "the conclusions / outcomes",
+}
+SCOPE_LABEL = {"cross_agency": "Cross-agency", "single_agency": "Single agency"}
+STATUS_LABEL = {
+    "open": "Open",
+    "in_progress": "In progress",
+    "done": "Done",
+    "verified": "Verified",
+}
+
+
+@dataclass(frozen=True)
+class RecordVersion:
+    record_id: int
+    version: int
+    issues: str | None
+    timescale: str | None
+    conclusions: str | None
+    amendment_reason: str | None
+    created_by: str
+    created_at: datetime
+    signed_name: str | None
+    signed_by: str | None
+    signed_at: datetime | None
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def status(self) -> str:
+        return "signed off" if self.signed else "draft"
+
+
+_VERSION_COLUMNS = (
+    "record_id, version, issues, timescale, conclusions, amendment_reason, created_by,"
+    " created_at, signed_name, signed_by, signed_at"
+)
+
+
+def list_versions(store: Store, user: User, case_ref: str) -> list[RecordVersion]:
+    """Every version of the case's meeting record, oldest first."""
+    case = require_case(store, user, case_ref)
+    return _versions(store, case.case_id)
+
+
+def _versions(store_or_cur, case_id: int) -> list[RecordVersion]:
+    sql = f"SELECT {_VERSION_COLUMNS} FROM meeting_records WHERE case_id = ? ORDER BY version"
+    if isinstance(store_or_cur, Store):
+        rows = store_or_cur.query(sql, [case_id])
+    else:
+        rows = store_or_cur.execute(sql, [case_id]).fetchall()
+    return [RecordVersion(*row) for row in rows]
+
+
+def latest_version(store: Store, user: User, case_ref: str) -> RecordVersion | None:
+    versions = list_versions(store, user, case_ref)
+    return versions[-1] if versions else None
+
+
+def _meeting(store: Store, case_id: int):
+    return store.query_one(
+        "SELECT meeting_id, meeting_date, start_time, venue, chair_name, facilitator"
+        " FROM meetings WHERE case_id = ? ORDER BY meeting_id DESC LIMIT 1",
+        [case_id],
+    )
+
+
+def require_meeting(store: Store, case: Case):
+    """The case's meeting; refused when none is recorded or it has no date."""
+    meeting = _meeting(store, case.case_id)
+    if meeting is None or meeting[1] is None:
+        raise InvalidInput(
+            f"case {case.case_ref} has no meeting yet: record the meeting date on the case set-up"
+        )
+    return meeting
+
+
+def _can_edit(store: Store, user: User, case: Case) -> None:
+    if user.role == "admin":
+        return
+    if user.role == "chair" and store.query_one(
+        "SELECT 1 FROM case_members WHERE case_id = ? AND user_id = ?"
+        " AND case_role IN ('chair', 'facilitator')",
+        [case.case_id, user.user_id],
+    ):
+        return
+    raise Forbidden(
+        "only the case's chair or facilitator, or an administrator, can edit the record"
+    )
+
+
+def _clean_text(value: str | None, what: str) -> str | None:
+    value = (value or "").strip() or None
+    if value and len(value) > MAX_TEXT:
+        raise InvalidInput(f"{what} is {len(value)} characters; the maximum is {MAX_TEXT}")
+    return value
+
+
+def save_draft(
+    store: Store,
+    user: User,
+    case_ref: str,
+    *,
+    issues: str | None,
+    timescale: str | None,
+    conclusions: str | None,
+    chair_name: str | None = None,
+    attended_ids: list[int] | None = None,
+) -> RecordVersion:
+    """Write the chair's fields of the current draft (creating version 1 if there is none).
+
+    Refused when the latest version is signed off: amend it first.
+    """
+    case = require_case(store, user, case_ref)
+    _can_edit(store, user, case)
+    meeting = require_meeting(store, case)
+    issues = _clean_text(issues, "the issues that led to the RPM")
+    timescale = _clean_text(timescale, "the timescale")
+    conclusions = _clean_text(conclusions, "the conclusions / outcomes")
+    chair_name = _clean_text(chair_name, "the chair's name")
+    with store.transaction() as cur:
+        versions = _versions(cur, case.case_id)
+        if versions and versions[-1].signed:
+            raise InvalidInput(
+                f"version {versions[-1].version} of the record is signed off and locked:"
+                " start an amendment (with a reason) to change it"
+            )
+        if not versions:
+            cur.execute(
+                "INSERT INTO meeting_records (case_id, version, issues, timescale, conclusions,"
+                " created_by) VALUES (?, 1, ?, ?, ?, ?)",
+                [case.case_id, issues, timescale, conclusions, user.username],
+            )
+        else:
+            cur.execute(
+                "UPDATE meeting_records SET issues = ?, timescale = ?, conclusions = ?,"
+                " updated_by = ?, updated_at = current_timestamp WHERE record_id = ?",
+                [issues, timescale, conclusions, user.username, versions[-1].record_id],
+            )
+        if chair_name:
+            cur.execute(
+                "UPDATE meetings SET chair_name = ? WHERE meeting_id = ?", [chair_name, meeting[0]]
+            )
+        if attended_ids is not None:
+            wanted = {int(i) for i in attended_ids}
+            for (invitee_id,) in cur.execute(
+                "SELECT invitee_id FROM invitees WHERE case_id = ?", [case.case_id]
+            ).fetchall():
+                cur.execute(
+                    "UPDATE invitees SET attended = ? WHERE invitee_id = ?",
+                    [invitee_id in wanted, invitee_id],
+                )
+    return _versions(store, case.case_id)[-1]
+
+
+def missing_for_sign_off(log: dict) -> list[str]:
+    """Pure: the required fields of a learning log that are empty, in words."""
+    return [words for key, words in REQUIRED_FOR_SIGN_OFF.items() if not log.get(key)]
+
+
+def sign_off(
+    store: Store, user: User, case_ref: str, signed_name: str, *, now: datetime | None = None
+) -> RecordVersion:
+    """Sign the current draft: its whole content is stored and locked."""
+    case = require_case(store, user, case_ref)
+    _can_edit(store, user, case)
+    require_meeting(store, case)
+    signed_name = _clean_text(signed_name, "the signature")
+    versions = _versions(store, case.case_id)
+    if not versions:
+        raise InvalidInput(f"case {case_ref} has no meeting record yet: save a draft first")
+    draft = versions[-1]
+    if draft.signed:
+        raise InvalidInput(f"version {draft.version} is already signed off and locked")
+    log = build_log(store, case, draft)
+    missing = missing_for_sign_off(log)
+    if not signed_name:
+        missing.append("the signature (the chair's name)")
+    if missing:
+        raise InvalidInput("cannot sign off: " + "; ".join(missing) + " missing")
+    now = now or datetime.now().replace(microsecond=0)
+    log.update(status="signed off", signed_name=signed_name, signed_by=user.username)
+    log["signed_at"] = now.isoformat(sep=" ")
+    with store.transaction() as cur:
+        updated = cur.execute(
+            "UPDATE meeting_records SET signed_name = ?, signed_by = ?, signed_at = ?,"
+            " snapshot = ? WHERE record_id = ? AND signed_at IS NULL RETURNING record_id",
+            [signed_name, user.username, now, json.dumps(log), draft.record_id],
+        ).fetchall()
+        if not updated:
+            raise InvalidInput(f"version {draft.version} was signed off meanwhile")
+    return _versions(store, case.case_id)[-1]
+
+
+def start_amendment(store: Store, user: User, case_ref: str, reason: str) -> RecordVersion:
+    """A new draft version after a signed one, carrying its text forward, with a reason."""
+    case = require_case(store, user, case_ref)
+    _can_edit(store, user, case)
+    reason = _clean_text(reason, "the reason for the amendment")
+    if not reason:
+        raise InvalidInput("the reason for the amendment is missing")
+    with store.transaction() as cur:
+        versions = _versions(cur, case.case_id)
+        if not versions or not versions[-1].signed:
+            raise InvalidInput(
+                "there is no signed-off version to amend: edit the draft instead"
+                if versions
+                else f"case {case_ref} has no meeting record yet"
+            )
+        last = versions[-1]
+        cur.execute(
+            "INSERT INTO meeting_records (case_id, version, issues, timescale, conclusions,"
+            " amendment_reason, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                case.case_id,
+                last.version + 1,
+                last.issues,
+                last.timescale,
+                last.conclusions,
+                reason,
+                user.username,
+            ],
+        )
+    return _versions(store, case.case_id)[-1]
+
+
+def learning_log(store: Store, user: User, case_ref: str, version: int | None = None) -> dict:
+    """The learning log of one version (default: the latest). Signed: as signed. Draft: live."""
+    case = require_case(store, user, case_ref)
+    require_meeting(store, case)
+    versions = _versions(store, case.case_id)
+    if version is None:
+        chosen = versions[-1] if versions else None
+    else:
+        chosen = next((v for v in versions if v.version == version), None)
+        if chosen is None:
+            raise NotFound(f"case {case_ref} has no record version {version}")
+    if chosen is not None and chosen.signed:
+        row = store.query_one(
+            "SELECT snapshot FROM meeting_records WHERE record_id = ?", [chosen.record_id]
+        )
+        return json.loads(row[0])
+    return build_log(store, case, chosen)
+
+
+def latest_signed_version(store: Store, user: User, case_ref: str) -> RecordVersion | None:
+    signed = [v for v in list_versions(store, user, case_ref) if v.signed]
+    return signed[-1] if signed else None
+
+
+# --- the read model ------------------------------------------------------------------------
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def build_log(store: Store, case: Case, record: RecordVersion | None) -> dict:
+    """Everything the learning log shows, read from the store now (JSON-able)."""
+    meeting = _meeting(store, case.case_id)
+    _, meeting_date, start_time, venue, chair_name, facilitator = meeting or (None,) * 6
+    setup = store.query_one(
+        """
+        SELECT c.reflective_model, m.name, a.name, r.purpose
+        FROM cases c JOIN reflective_models m ON m.model_key = c.reflective_model
+        LEFT JOIN case_requests r ON r.case_id = c.case_id
+        LEFT JOIN agencies a ON a.agency_id = r.requesting_agency_id
+        WHERE c.case_id = ?
+        """,
+        [case.case_id],
+    )
+    model_key, model_name, requesting_agency, purpose = setup
+    invitees = case_invitees(store, case.case_id)
+    attended = [i for i in invitees if i.attended]
+    involved = attended or [i for i in invitees if i.attended is None]
+    stages = dict(
+        store.query(
+            "SELECT stage_key, name FROM reflective_stages WHERE model_key = ?", [model_key]
+        )
+    )
+    stage_order = {
+        key: pos
+        for key, pos in store.query(
+            "SELECT stage_key, position FROM reflective_stages WHERE model_key = ?", [model_key]
+        )
+    }
+    points = _learning_points(store, case.case_id, stages)
+    journey = store.query_one(
+        "SELECT count(*), count(DISTINCT agency_id), min(event_date), max(event_date)"
+        " FROM events WHERE case_id = ?",
+        [case.case_id],
+    )
+    agencies = [
+        name
+        for (name,) in store.query(
+            "SELECT a.name FROM events e JOIN agencies a ON a.agency_id = e.agency_id"
+            " WHERE e.case_id = ? GROUP BY a.name ORDER BY min(e.event_date)",
+            [case.case_id],
+        )
+    ]
+    episodes = [
+        {"title": t, "start": _iso(s), "end": _iso(e), "assessment": a}
+        for t, s, e, a in store.query(
+            "SELECT title, start_date, end_date, assessment FROM episodes"
+            " WHERE case_id = ? AND deleted_at IS NULL ORDER BY start_date, episode_id",
+            [case.case_id],
+        )
+    ]
+    reflections = [
+        {"stage": stages.get(key, key), "count": n}
+        for key, n in sorted(
+            store.query(
+                "SELECT stage_key, count(*) FROM reflections"
+                " WHERE case_id = ? AND withdrawn_at IS NULL GROUP BY stage_key",
+                [case.case_id],
+            ),
+            key=lambda r: stage_order.get(r[0], 99),
+        )
+    ]
+    actions = [
+        {
+            "description": d,
+            "owner": o,
+            "agency": a,
+            "due": _iso(due),
+            "status": STATUS_LABEL.get(s, s),
+            "learning_id": lid,
+        }
+        for d, o, a, due, s, lid in store.query(
+            """
+            SELECT x.description, x.owner_name, a.name, x.due_date, x.status, x.learning_id
+            FROM actions x LEFT JOIN agencies a ON a.agency_id = x.owner_agency_id
+            WHERE x.case_id = ? AND x.withdrawn_at IS NULL
+            ORDER BY x.due_date NULLS LAST, x.action_id
+            """,
+            [case.case_id],
+        )
+    ]
+    return {
+        "case_ref": case.case_ref,
+        "case_name": case.label or case.case_ref,
+        "date_of_birth": _iso(case.date_of_birth),
+        "requesting_agency": requesting_agency,
+        "purpose": purpose,
+        "meeting_date": _iso(meeting_date),
+        "start_time": start_time,
+        "venue": venue,
+        "chair_name": chair_name,
+        "facilitator": facilitator,
+        "reflective_model": model_name,
+        "professionals": [{"name": i.name, "role": i.role, "agency": i.agency} for i in involved],
+        "invitee_names": [i.name for i in invitees],
+        "issues": record.issues if record else None,
+        "timescale": record.timescale if record else None,
+        "conclusions": record.conclusions if record else None,
+        "journey": {
+            "event_count": journey[0],
+            "agency_count": journey[1],
+            "first": _iso(journey[2]),
+            "last": _iso(journey[3]),
+            "agencies": agencies,
+            "episodes": episodes,
+            # The database's own clock, comparable with uploads.uploaded_at.
+            "as_of": str(store.query_one("SELECT CAST(current_timestamp AS TIMESTAMP)")[0]),
+        },
+        "learning_points": points,
+        "reflections_by_stage": reflections,
+        "actions": actions,
+        "version": record.version if record else 1,
+        "amendment_reason": record.amendment_reason if record else None,
+        "status": "draft",
+        "signed_name": None,
+        "signed_by": None,
+        "signed_at": None,
+    }
+
+
+def _learning_points(store: Store, case_id: int, stages: dict) -> list[dict]:
+    """Learning points in timeline order (by the earliest event or episode they are linked to)."""
+    rows = store.query(
+        """
+        SELECT l.learning_id, l.scope, a.name, l.text, l.stage_key, l.share_with_crc,
+               least(min(e.event_date), min(p.start_date)) AS on_timeline,
+               list(DISTINCT t.name ORDER BY t.name) FILTER (WHERE t.name IS NOT NULL)
+        FROM learning_points l
+        LEFT JOIN agencies a ON a.agency_id = l.agency_id
+        LEFT JOIN learning_point_links k ON k.learning_id = l.learning_id
+        LEFT JOIN events e ON e.event_id = k.event_id
+        LEFT JOIN episodes p ON p.episode_id = k.episode_id
+        LEFT JOIN learning_point_themes lt ON lt.learning_id = l.learning_id
+        LEFT JOIN themes t ON t.theme_id = lt.theme_id
+        WHERE l.case_id = ? AND l.withdrawn_at IS NULL
+        GROUP BY l.learning_id, l.scope, a.name, l.text, l.stage_key, l.share_with_crc,
+                 l.created_at
+        ORDER BY on_timeline NULLS LAST, l.created_at, l.learning_id
+        """,
+        [case_id],
+    )
+    return [
+        {
+            "learning_id": lid,
+            "scope": scope,
+            "scope_label": SCOPE_LABEL[scope],
+            "agency": agency,
+            "text": text,
+            "stage": stages.get(stage_key, stage_key) if stage_key else None,
+            "share_with_crc": bool(share),
+            "on_timeline": _iso(on),
+            "themes": list(themes or []),
+        }
+        for lid, scope, agency, text, stage_key, share, on, themes in rows
+    ]
+
+
+# --- Appendix 3 ----------------------------------------------------------------------------
+
+
+def age_at(dob: date | None, on: date | None) -> str | None:
+    """Pure: age in years and months on a day, e.g. '7 years 3 months'."""
+    if dob is None or on is None:
+        return None
+    months = (on.year - dob.year) * 12 + (on.month - dob.month) - (on.day < dob.day)
+    if months < 0:
+        return None
+    years, months = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(f"{years} year{'s' * (years != 1)}")
+    if months or not years:
+        parts.append(f"{months} month{'s' * (months != 1)}")
+    return " ".join(parts)
+
+
+NAME_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof"}
+
+
+def redact_names(text: str, names: list[str], whole: list[str] = ()) -> str:
+    """Pure: replace each person's name, and each part of it, with '[name removed]'; the
+    `whole` names (the child's pseudonym) only where they appear whole."""
+    words = {w.strip() for w in whole if w and w.strip()}
+    for name in names:
+        name = (name or "").strip()
+        if not name:
+            continue
+        words.add(name)
+        words.update(
+            p for p in re.split(r"[\s.]+", name) if len(p) >= 3 and p.lower() not in NAME_TITLES
+        )
+    for word in sorted(words, key=len, reverse=True):
+        text = re.sub(
+            rf"(?<!\w){re.escape(word)}(?!\w)", "[name removed]", text, flags=re.IGNORECASE
+        )
+    return text
+
+
+def crc_summary(log: dict, person_names: list[str] | None = None) -> dict:
+    """Pure: Appendix 3 from a learning log. Age, date, chair and the learning flagged for the
+    CRC; no child's name, no other person's name, no event summaries."""
+    dob = date.fromisoformat(log["date_of_birth"]) if log.get("date_of_birth") else None
+    meeting = date.fromisoformat(log["meeting_date"]) if log.get("meeting_date") else None
+    chair = log.get("chair_name") or ""
+    names = [
+        *(n for n in log.get("invitee_names", []) if n != chair),
+        *(p["name"] for p in log.get("professionals", []) if p["name"] != chair),
+        *(n for n in [log.get("facilitator")] if n and n != chair),
+        *(person_names or []),
+    ]
+    label = log.get("case_name") or ""
+    whole = [label, label.split("(")[0]] if label != log.get("case_ref") else []
+    names = [n for n in names if n]
+    learning = [
+        {
+            "scope_label": p["scope_label"],
+            "agency": p["agency"],
+            "stage": p["stage"],
+            "themes": p["themes"],
+            "text": redact_names(p["text"], names, whole),
+        }
+        for p in log.get("learning_points", [])
+        if p.get("share_with_crc")
+    ]
+    return {
+        "case_ref": log["case_ref"],
+        "age_at_meeting": age_at(dob, meeting),
+        "meeting_date": log.get("meeting_date"),
+        "chair_name": chair,
+        "learning": learning,
+        "version": log.get("version"),
+        "status": log.get("status"),
+        "signed_at": log.get("signed_at"),
+    }
+
+
+def person_names(store: Store) -> list[str]:
+    """Account names, to keep them out of the CRC summary."""
+    return [u for (u,) in store.query("SELECT username FROM users WHERE username <> 'admin'")]
+
+
+def journey_events(store: Store, case_id: int, as_of: str | None = None):
+    """The events of the case as they stood at `as_of` (uploads added by then), in the shape
+    `components.timeline.timeline_figure` takes (see `data.events.case_events`)."""
+    import pandas as pd
+
+    df = store.query_df(
+        """
+        SELECT e.event_id, e.event_date, e.date_precision, e.event_time, a.name AS agency,
+               e.event_type, e.summary, e.source_ref
+        FROM events e JOIN agencies a ON a.agency_id = e.agency_id
+        JOIN uploads u ON u.upload_id = e.upload_id
+        WHERE e.case_id = ? AND (CAST(? AS TIMESTAMP) IS NULL OR u.uploaded_at <= CAST(? AS TIMESTAMP))
+        ORDER BY e.event_date, e.event_time NULLS FIRST, a.name, e.event_id
+        """,
+        [case_id, as_of, as_of],
+    )
+    df["event_date"] = pd.to_datetime(df["event_date"])
+    return df
