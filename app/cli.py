@@ -91,10 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     chron.add_argument("-o", "--output", help="file to write (default: standard output)")
 
     # Issue 5: a whole case as one JSON document (docs/schema.md, "Case archive").
-    export = sub.add_parser("export", help="export a whole case as JSON").add_subparsers(
-        dest="export_command", required=True
-    )
+    export = sub.add_parser(
+        "export", help="export a whole case as JSON, or its documents"
+    ).add_subparsers(dest="export_command", required=True)
     export_case = export.add_parser("case", parents=[db_parent], help="the case archive (JSON)")
+    _add_document_exports(export, db_parent)  # issue 6
     export_case.add_argument("--case", required=True, dest="case_ref")
     export_case.add_argument("-o", "--output", required=True, help="JSON file to write")
     import_ = sub.add_parser("import", help="import a whole case from JSON").add_subparsers(
@@ -129,6 +130,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     restore.add_argument("file", help="a file written by `rpm-timeline backup`")
     return parser
+
+
+def _add_document_exports(export, db_parent) -> None:
+    """`export learning-log|crc-summary|invitation` (issue 6)."""
+    for name, text in (
+        ("learning-log", "the learning log (Appendix 2) as DOCX or print-ready HTML"),
+        ("crc-summary", "the summary for the Case Review Committee (Appendix 3) as DOCX"),
+        ("invitation", "the invitation to the meeting as DOCX"),
+    ):
+        cmd = export.add_parser(name, parents=[db_parent], help=text)
+        cmd.add_argument("--case", required=True, dest="case_ref")
+        cmd.add_argument("-o", "--output", required=True, help="file to write")
+        if name == "learning-log":
+            cmd.add_argument("--format", choices=("docx", "html"), default="docx")
+        if name != "invitation":
+            cmd.add_argument("--version", type=int, help="record version (default: latest signed)")
+            cmd.add_argument(
+                "--draft",
+                action="store_true",
+                help="allow a record not signed off (every page then says DRAFT)",
+            )
 
 
 def open_store(args):
@@ -261,6 +283,29 @@ def cmd_chronology(args) -> int:
     return EXIT_OK
 
 
+def _export_document(args) -> int:
+    from app import documents
+    from data.access import SYSTEM
+
+    store, _ = open_store(args)
+    if args.export_command == "learning-log":
+        content = documents.learning_log_file(
+            store, SYSTEM, args.case_ref, args.format, draft=args.draft, version=args.version
+        )
+    elif args.export_command == "crc-summary":
+        content = documents.crc_summary_docx(
+            store, SYSTEM, args.case_ref, draft=args.draft, version=args.version
+        )
+    else:
+        content = documents.invitation_docx(store, SYSTEM, args.case_ref)
+    try:
+        Path(args.output).write_bytes(content)
+    except OSError as exc:
+        raise UserError(f"cannot write {args.output}: {exc.strerror}") from exc
+    print(f"wrote {args.output}")
+    return EXIT_OK
+
+
 def cmd_user(args) -> int:
     import getpass
     import os
@@ -342,6 +387,8 @@ def cmd_restore(args) -> int:
 
 
 def cmd_export(args) -> int:
+    if args.export_command != "case":
+        return _export_document(args)  # issue 6: learning-log, crc-summary, invitation
     from data import audit
     from data.access import SYSTEM
     from data.case_archive import write_case

@@ -8,7 +8,7 @@ from pathlib import Path
 import dash
 import flask
 
-from app import auth, backup_api, security
+from app import auth, backup_api, downloads, security
 from app.config import Config, secret_key
 from app.context import NotSignedIn
 from app.shell import shell_layout
@@ -52,6 +52,7 @@ def create_app(store: Store, config: Config, *, backup_token: str | None = None)
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES * 4 // 3 + 2**20,
     )
     auth.install(server)
+    downloads.install(server)  # case documents (issue 6)
     _install_error_handlers(server)
     app = dash.Dash(
         __name__,

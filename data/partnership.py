@@ -54,6 +54,18 @@ def set_partnership(
 ) -> Partnership:
     """Set the name; replace the logo when one is given, or remove it."""
     _require_admin(user)
+    name = check_partnership(name, logo)
+    with store.transaction() as cur:
+        _put(cur, NAME_KEY, name)
+        if logo is not None:
+            _put(cur, LOGO_KEY, base64.b64encode(logo).decode("ascii"))
+        elif remove_logo:
+            _put(cur, LOGO_KEY, None)
+    return get_partnership(store)
+
+
+def check_partnership(name: str, logo: bytes | None) -> str:
+    """The cleaned name, or InvalidInput for a bad name or logo."""
     name = (name or "").strip()
     if not name:
         raise InvalidInput("the partnership's name is empty")
@@ -68,10 +80,4 @@ def set_partnership(
             )
         if logo_type(logo) is None:
             raise InvalidInput("the logo is not a PNG or JPEG image")
-    with store.transaction() as cur:
-        _put(cur, NAME_KEY, name)
-        if logo is not None:
-            _put(cur, LOGO_KEY, base64.b64encode(logo).decode("ascii"))
-        elif remove_logo:
-            _put(cur, LOGO_KEY, None)
-    return get_partnership(store)
+    return name

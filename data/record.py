@@ -307,7 +307,7 @@ def build_log(store: Store, case: Case, record: RecordVersion | None) -> dict:
     model_key, model_name, requesting_agency, purpose = setup
     invitees = case_invitees(store, case.case_id)
     attended = [i for i in invitees if i.attended]
-    involved = attended or [i for i in invitees if i.attended is None]
+    involved = attended or invitees  # no one ticked: the invitees are listed
     stages = dict(
         store.query(
             "SELECT stage_key, name FROM reflective_stages WHERE model_key = ?", [model_key]

@@ -290,6 +290,8 @@ def get_setup(store: Store, user: User, case_ref: str) -> CaseSetup:
         [case.case_id],
     ):
         setattr(setup, f"{role}_username", username)
+    if setup.facilitator_username is None:  # the chair also facilitates (one membership row)
+        setup.facilitator_username = setup.chair_username
     meeting = store.query_one(
         "SELECT meeting_date, start_time, venue, chair_name, facilitator FROM meetings"
         " WHERE case_id = ? ORDER BY meeting_id DESC LIMIT 1",

@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
+from app.case_forms import case_links
 from app.context import audit, get_store, require_user
 from app.panels.learning import learning_panel
 from app.panels.reflection import reflection_panel
@@ -49,6 +50,7 @@ def layout(case_ref: str | None = None, **_query):
     audit(VIEW_CASE, case_ref=case.case_ref)
     heading = [
         html.H1([case.label or case.case_ref, html.Span(f" {case.case_ref}", className="rpm-ref")]),
+        case_links(case.case_ref, "Timeline"),  # issue 6: set-up and meeting record
         html.P(
             (f"Born {case.date_of_birth:%d %B %Y} · " if case.date_of_birth else "")
             + f"{len(events):,} events from {events['agency'].nunique()} agencies",

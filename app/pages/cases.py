@@ -8,6 +8,7 @@ from dash import html
 
 from app.context import get_store, require_user
 from data.cases import list_cases
+from data.workflow import statuses_for_user
 
 dash.register_page(__name__, path="/", title="Cases - RPM Timeline", name="Cases")
 
@@ -19,7 +20,9 @@ def _span(first, last) -> str:
 
 
 def layout(**_query):
-    summaries = list_cases(get_store(), require_user())
+    store, user = get_store(), require_user()
+    summaries = list_cases(store, user)
+    statuses = statuses_for_user(store, user)
     if not summaries:
         body = dbc.Alert(
             "There are no cases yet. An administrator adds one with "
@@ -38,6 +41,7 @@ def layout(**_query):
                     html.Td(f"{s.event_count:,}", className="text-end"),
                     html.Td(f"{s.agency_count}", className="text-end"),
                     html.Td(_span(s.first_event, s.last_event)),
+                    *_workflow_cells(s.case_ref, statuses.get(s.case_ref)),
                 ]
             )
             for s in summaries
@@ -54,6 +58,8 @@ def layout(**_query):
                             html.Th("Events", scope="col", className="text-end"),
                             html.Th("Agencies", scope="col", className="text-end"),
                             html.Th("Period", scope="col"),
+                            html.Th("Stage reached", scope="col"),
+                            html.Th("Next, and what is overdue", scope="col"),
                         ]
                     )
                 ),
@@ -64,4 +70,36 @@ def layout(**_query):
             responsive=True,
             className="rpm-table",
         )
-    return html.Div([html.H1("Cases"), body])
+    actions = []
+    if user.role in ("admin", "chair"):
+        actions.append(
+            html.A(
+                "Open a case for RPM",
+                href=dash.get_relative_path("/cases/new"),
+                className="btn btn-primary btn-lg mb-3",
+                id="open-case-link",
+            )
+        )
+    return html.Div([html.H1("Cases"), *actions, body])
+
+
+def _workflow_cells(case_ref: str, status) -> list:
+    """Stage reached and what is next or overdue (issue 6); overdue is said in words and bold."""
+    if status is None or status.current is None:
+        return [html.Td("Not opened for RPM"), html.Td("")]
+    next_cell = html.Td(
+        status.describe(),
+        className="rpm-overdue" if status.overdue else "",
+    )
+    return [
+        html.Td(
+            [
+                html.A(
+                    status.current.name,
+                    href=dash.get_relative_path(f"/cases/{case_ref}/setup"),
+                ),
+                html.Div(f"on {status.current_on:%d %b %Y}", className="rpm-hint"),
+            ]
+        ),
+        next_cell,
+    ]

@@ -1,0 +1,64 @@
+"""Document downloads: `/cases/<case_ref>/documents/<kind>` (invitation, learning-log,
+crc-summary), behind the same sign-in guard as every page. Access is checked in the store."""
+
+from __future__ import annotations
+
+import flask
+
+from app.context import get_store, require_user
+from data.errors import Forbidden, NotFound, StoreError
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+KINDS = ("invitation", "learning-log", "crc-summary")
+
+
+def document(case_ref: str, kind: str):
+    from app import documents
+
+    store, user = get_store(), require_user()
+    args = flask.request.args
+    draft = args.get("draft") == "1"
+    version = args.get("version", type=int)
+    fmt = args.get("format", "docx")
+    try:
+        if kind == "invitation":
+            content, fmt = documents.invitation_docx(store, user, case_ref), "docx"
+        elif kind == "learning-log":
+            content = documents.learning_log_file(
+                store, user, case_ref, fmt, draft=draft, version=version
+            )
+        elif kind == "crc-summary":
+            content, fmt = (
+                documents.crc_summary_docx(store, user, case_ref, draft=draft, version=version),
+                "docx",
+            )
+        else:
+            raise NotFound(f"unknown document {kind!r}")
+    except (Forbidden, NotFound):
+        return flask.Response("Not found.", status=404, mimetype="text/plain")
+    except StoreError as exc:
+        return flask.Response(f"Not produced: {exc}", status=400, mimetype="text/plain")
+    suffix = ("-v" + str(version) if version else "") + ("-DRAFT" if draft else "")
+    name = f"{case_ref}-{kind}{suffix}.{fmt}"
+    if fmt == "html":
+        # A self-contained page: nothing may load from elsewhere, no script may run.
+        csp = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+        return flask.Response(
+            content,
+            mimetype="text/html",
+            headers={"Cache-Control": "no-store", "Content-Security-Policy": csp},
+        )
+    return flask.Response(
+        content,
+        mimetype=DOCX,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def install(server: flask.Flask) -> None:
+    server.add_url_rule(
+        "/cases/<case_ref>/documents/<kind>", "case_document", document, methods=["GET"]
+    )

@@ -1,0 +1,407 @@
+"""The meeting record (Appendix 2): the chair's fields, what the meeting recorded, sign-off,
+amendments and every version with its documents."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from app.case_forms import case_links
+from app.context import get_store, require_user
+from components.documents import long_date, month_year
+from components.forms import field
+from data.access import require_case
+from data.errors import Forbidden, InvalidInput, NotFound, StoreError
+from data.record import (
+    learning_log,
+    list_versions,
+    missing_for_sign_off,
+    save_draft,
+    sign_off,
+    start_amendment,
+)
+from data.setup import get_setup
+
+dash.register_page(
+    __name__,
+    path_template="/cases/<case_ref>/record",
+    title="Meeting record - RPM Timeline",
+    name="Meeting record",
+)
+
+DONE_MESSAGES = {
+    "saved": "The draft is saved.",
+    "signed": "The record is signed off and locked. Its documents are listed below.",
+    "amending": "A new draft version is open for the amendment.",
+}
+
+
+def _doc_href(case_ref: str, kind: str, version: int, draft: bool, fmt: str = "docx") -> str:
+    query = f"?version={version}&format={fmt}" + ("&draft=1" if draft else "")
+    return dash.get_relative_path(f"/cases/{case_ref}/documents/{kind}{query}")
+
+
+def versions_table(case_ref: str, versions) -> html.Div:
+    if not versions:
+        return html.P("No version yet: save a draft to start the record.")
+    rows = []
+    for v in reversed(versions):
+        draft = not v.signed
+        links = [
+            html.A(
+                f"Learning log v{v.version} (Word)",
+                href=_doc_href(case_ref, "learning-log", v.version, draft),
+                className="me-3",
+            ),
+            html.A(
+                f"Learning log v{v.version} (print page)",
+                href=_doc_href(case_ref, "learning-log", v.version, draft, "html"),
+                target="_blank",
+                className="me-3",
+            ),
+            html.A(
+                f"CRC summary v{v.version} (Word)",
+                href=_doc_href(case_ref, "crc-summary", v.version, draft),
+            ),
+        ]
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(str(v.version)),
+                    html.Td(
+                        f"Signed off by {v.signed_name} ({v.signed_by}) on {v.signed_at:%d %b %Y %H:%M}"
+                        if v.signed
+                        else "Draft, not signed off"
+                    ),
+                    html.Td(v.amendment_reason or ("First record" if v.version == 1 else "")),
+                    html.Td(f"{v.created_by}, {v.created_at:%d %b %Y}"),
+                    html.Td(links),
+                ]
+            )
+        )
+    return dbc.Table(
+        [
+            html.Caption("Every version of the meeting record", className="visually-hidden"),
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th("Version", scope="col"),
+                        html.Th("Status", scope="col"),
+                        html.Th("Reason for the version", scope="col"),
+                        html.Th("Started by", scope="col"),
+                        html.Th("Documents", scope="col"),
+                    ]
+                )
+            ),
+            html.Tbody(rows),
+        ],
+        id="versions-table",
+        className="rpm-table",
+    )
+
+
+def from_the_meeting(log: dict):
+    """What the record takes from the meeting as it was recorded (read-only here)."""
+    points = log["learning_points"]
+    actions = log["actions"]
+    items = [
+        html.H3("Learning points along the timeline", className="h4"),
+        dbc.Table(
+            [
+                html.Thead(
+                    html.Tr(
+                        [
+                            html.Th("On the timeline", scope="col"),
+                            html.Th("Stage of the cycle", scope="col"),
+                            html.Th("Scope", scope="col"),
+                            html.Th("Learning point", scope="col"),
+                            html.Th("For the CRC", scope="col"),
+                        ]
+                    )
+                ),
+                html.Tbody(
+                    [
+                        html.Tr(
+                            [
+                                html.Td(month_year(p["on_timeline"]) or "Whole case"),
+                                html.Td(p["stage"] or ""),
+                                html.Td(
+                                    p["scope_label"] + (f": {p['agency']}" if p["agency"] else "")
+                                ),
+                                html.Td(p["text"]),
+                                html.Td("Yes" if p["share_with_crc"] else "No"),
+                            ]
+                        )
+                        for p in points
+                    ]
+                ),
+            ],
+            className="rpm-table",
+            id="record-learning",
+        )
+        if points
+        else html.P("No learning points recorded yet (they are added on the timeline)."),
+        html.H3("Actions", className="h4"),
+        html.Ul(
+            [
+                html.Li(
+                    f"{a['description']} (owner: {a['owner']}"
+                    + (f", due {long_date(a['due'])}" if a["due"] else "")
+                    + f", {a['status'].lower()})"
+                )
+                for a in actions
+            ]
+        )
+        if actions
+        else html.P("No actions recorded yet."),
+    ]
+    return html.Section(
+        [html.H2("Filled from the meeting"), *items],
+        className="mb-4",
+    )
+
+
+def layout(case_ref: str | None = None, done: str | None = None, **_query):
+    store, user = get_store(), require_user()
+    try:
+        case = require_case(store, user, case_ref or "")
+    except (NotFound, Forbidden):
+        return html.Div([html.H1("Case not found"), html.A("Back to the cases", href="/")])
+    heading = [
+        html.H1(
+            [
+                f"Meeting record: {case.label or case.case_ref}",
+                html.Span(case.case_ref, className="rpm-ref"),
+            ]
+        ),
+        case_links(case.case_ref, "Meeting record"),
+    ]
+    try:
+        log = learning_log(store, user, case.case_ref)
+    except StoreError as exc:
+        return html.Div(
+            [
+                *heading,
+                dbc.Alert(
+                    [
+                        f"{str(exc)[:1].upper()}{str(exc)[1:]}. ",
+                        html.A(
+                            "Go to the case set-up",
+                            href=dash.get_relative_path(f"/cases/{case.case_ref}/setup"),
+                        ),
+                    ],
+                    color="info",
+                    id="record-no-meeting",
+                ),
+            ]
+        )
+    versions = list_versions(store, user, case.case_ref)
+    latest = versions[-1] if versions else None
+    locked = bool(latest and latest.signed)
+    can_edit = user.role == "admin" or (
+        user.role == "chair"
+    )  # the store checks the chair is this case's chair or facilitator
+    invitees = get_setup(store, user, case.case_ref).invitees
+    if latest is None:
+        status = "No record yet: fill in the fields below and save a draft."
+    elif locked:
+        status = (
+            f"Version {latest.version} is signed off by {latest.signed_name} on"
+            f" {latest.signed_at:%d %B %Y} and locked."
+        )
+    else:
+        status = f"Version {latest.version} is a draft." + (
+            f" Amendment: {latest.amendment_reason}" if latest.amendment_reason else ""
+        )
+    missing = missing_for_sign_off(log)
+    message = [dbc.Alert(DONE_MESSAGES[done], color="success")] if done in DONE_MESSAGES else []
+
+    fields = html.Fieldset(
+        [
+            html.Legend("Written by the chair", className="rpm-legend"),
+            html.P(
+                f"Meeting on {long_date(log['meeting_date'])}"
+                + (f" at {log['start_time']}" if log.get("start_time") else "")
+                + (f", {log['venue']}" if log.get("venue") else "")
+                + f". Facilitator: {log.get('facilitator') or 'not recorded'}."
+            ),
+            dbc.Row(
+                [
+                    field(
+                        "Chair",
+                        dbc.Input(
+                            id="record-chair", value=log.get("chair_name") or "", maxLength=200
+                        ),
+                        width=4,
+                    ),
+                ]
+            ),
+            field(
+                "Professionals involved: who attended",
+                dbc.Checklist(
+                    id="record-attended",
+                    options=[
+                        {
+                            "label": f"{i.name}, {i.role or 'role not given'}, {i.agency}",
+                            "value": i.invitee_id,
+                        }
+                        for i in invitees
+                    ],
+                    value=[i.invitee_id for i in invitees if i.attended],
+                ),
+                "Tick those who came. If no one is ticked, the invitees are listed.",
+            ),
+            field(
+                "Briefly, what were the issues that led to the RPM?",
+                dbc.Textarea(id="record-issues", value=log.get("issues") or "", rows=4),
+            ),
+            field(
+                "Timescale considered",
+                dbc.Input(id="record-timescale", value=log.get("timescale") or "", maxLength=500),
+                "For example: from the birth of the child's sibling in 2015 to the referral in 2019",
+            ),
+            field(
+                "Conclusions / outcomes",
+                dbc.Textarea(id="record-conclusions", value=log.get("conclusions") or "", rows=5),
+            ),
+            html.Div(id="record-save-message", role="status"),
+            dbc.Button("Save draft", id="record-save", color="primary", className="mb-3"),
+        ],
+        className="rpm-fieldset",
+        disabled=locked or not can_edit,
+    )
+    sign = html.Section(
+        [
+            html.H2("Sign off"),
+            html.P(
+                "Signing locks this version. A later change needs an amendment, which starts a"
+                " new version with a reason; every version stays listed."
+            ),
+            html.P(
+                "Still missing before sign-off: " + "; ".join(missing) + ".",
+                className="rpm-missing",
+                id="record-missing",
+            )
+            if missing
+            else html.P("Every required field is filled.", id="record-missing"),
+            dbc.Row(
+                field(
+                    "Signature: type the chair's full name",
+                    dbc.Input(id="record-signature", maxLength=200, autoComplete="off"),
+                    width=5,
+                )
+            ),
+            html.Div(id="record-sign-message", role="status", **{"aria-live": "polite"}),
+            dbc.Button("Sign off and lock", id="record-sign", color="primary"),
+        ],
+        className="rpm-panel mb-4",
+        hidden=locked or not can_edit,
+    )
+    amend = html.Section(
+        [
+            html.H2("Amend the signed record"),
+            field(
+                "Reason for the amendment",
+                dbc.Textarea(id="record-amend-reason", rows=2, maxLength=2000),
+            ),
+            html.Div(id="record-amend-message", role="status", **{"aria-live": "polite"}),
+            dbc.Button("Start an amendment", id="record-amend", color="secondary"),
+        ],
+        className="rpm-panel mb-4",
+        hidden=not locked or not can_edit,
+    )
+    return html.Div(
+        [
+            *heading,
+            *message,
+            html.P(status, className="lead", id="record-status"),
+            fields,
+            from_the_meeting(log),
+            sign,
+            amend,
+            html.Section(
+                [html.H2("Versions and documents"), versions_table(case.case_ref, versions)]
+            ),
+            dcc.Location(id="record-location", refresh=True),
+        ]
+    )
+
+
+@callback(
+    Output("record-save-message", "children"),
+    Output("record-sign-message", "children"),
+    Output("record-amend-message", "children"),
+    Output("record-location", "href"),
+    Input("record-save", "n_clicks"),
+    Input("record-sign", "n_clicks"),
+    Input("record-amend", "n_clicks"),
+    State("record-location", "pathname"),
+    State("record-chair", "value"),
+    State("record-attended", "value"),
+    State("record-issues", "value"),
+    State("record-timescale", "value"),
+    State("record-conclusions", "value"),
+    State("record-signature", "value"),
+    State("record-amend-reason", "value"),
+    prevent_initial_call=True,
+)
+def record_action(save, sign, amend, pathname, chair, attended, issues, timescale, conclusions,
+                  signature, reason):  # fmt: skip
+    store, user = get_store(), require_user()
+    case_ref = (pathname or "").rstrip("/").split("/")[-2]
+    trigger = dash.ctx.triggered_id
+    try:
+        if trigger == "record-save":
+            save_draft(
+                store,
+                user,
+                case_ref,
+                issues=issues,
+                timescale=timescale,
+                conclusions=conclusions,
+                chair_name=chair,
+                attended_ids=attended or [],
+            )
+            done = "saved"
+        elif trigger == "record-sign":
+            # What is on screen is saved first, so that what is signed is what the chair sees;
+            # but only when it can be signed, so that a refused sign-off changes nothing.
+            versions = list_versions(store, user, case_ref)
+            if not versions or not versions[-1].signed:
+                on_screen = learning_log(store, user, case_ref) | {
+                    "chair_name": (chair or "").strip(),
+                    "issues": (issues or "").strip(),
+                    "timescale": (timescale or "").strip(),
+                    "conclusions": (conclusions or "").strip(),
+                }
+                missing = missing_for_sign_off(on_screen)
+                if not (signature or "").strip():
+                    missing.append("the signature (the chair's name)")
+                if missing:
+                    raise InvalidInput("cannot sign off: " + "; ".join(missing) + " missing")
+                save_draft(
+                    store,
+                    user,
+                    case_ref,
+                    issues=issues,
+                    timescale=timescale,
+                    conclusions=conclusions,
+                    chair_name=chair,
+                    attended_ids=attended or [],
+                )
+            sign_off(store, user, case_ref, signature or "")
+            done = "signed"
+        elif trigger == "record-amend":
+            start_amendment(store, user, case_ref, reason or "")
+            done = "amending"
+        else:
+            return no_update, no_update, no_update, no_update
+    except StoreError as exc:
+        # The message goes beside the button that was pressed.
+        alert = dbc.Alert(f"Not done: {exc}", color="danger", id="record-error")
+        slots = ["record-save", "record-sign", "record-amend"]
+        return (*(alert if trigger == slot else None for slot in slots), no_update)
+    n = (save or 0) + (sign or 0) + (amend or 0)
+    href = dash.get_relative_path(f"/cases/{case_ref}/record?done={done}&n={n}")
+    return no_update, no_update, no_update, href
