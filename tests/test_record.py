@@ -1,0 +1,159 @@
+"""The meeting record: drafts, sign-off with required fields, the lock, amendments, versions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from data.access import SYSTEM
+from data.errors import Forbidden, InvalidInput
+from data.record import (
+    age_at,
+    crc_summary,
+    learning_log,
+    list_versions,
+    redact_names,
+    save_draft,
+    sign_off,
+    start_amendment,
+)
+from data.users import get_user
+from tests.rpm_case import ACTION, CASE, CHAIR, NOT_SHARED, RECORD, SHARED, make_case
+
+
+def snapshot_rows(store):
+    return store.query("SELECT * FROM meeting_records ORDER BY version")
+
+
+def test_no_meeting_yet_is_refused_by_name(store):
+    make_case(store, meeting_date=None)
+    with pytest.raises(InvalidInput, match="case DEMO-J has no meeting yet"):
+        save_draft(store, SYSTEM, CASE, **RECORD)
+    with pytest.raises(InvalidInput, match="no meeting yet"):
+        learning_log(store, SYSTEM, CASE)
+    assert snapshot_rows(store) == []
+
+
+def test_sign_off_needs_every_required_field_and_changes_nothing_otherwise(store):
+    make_case(store)
+    save_draft(store, SYSTEM, CASE, issues=RECORD["issues"], timescale="", conclusions=None)
+    before = snapshot_rows(store)
+    with pytest.raises(InvalidInput) as refused:
+        sign_off(store, SYSTEM, CASE, "")
+    message = str(refused.value)
+    assert "the timescale considered" in message
+    assert "the conclusions / outcomes" in message
+    assert "the signature" in message
+    assert "issues" not in message  # filled
+    assert snapshot_rows(store) == before
+
+
+def test_signed_record_is_locked_and_amendments_are_new_versions(store):
+    chair = make_case(store)
+    save_draft(store, chair, CASE, **RECORD, attended_ids=[])
+    signed = sign_off(store, chair, CASE, CHAIR)
+    assert signed.version == 1 and signed.signed and signed.signed_by == "pokafor"
+    log_v1 = learning_log(store, chair, CASE, 1)
+    assert log_v1["status"] == "signed off" and log_v1["signed_name"] == CHAIR
+
+    # Editing a locked record is refused and changes nothing.
+    before = snapshot_rows(store)
+    with pytest.raises(InvalidInput, match="version 1 of the record is signed off and locked"):
+        save_draft(store, chair, CASE, issues="changed", timescale="x", conclusions="y")
+    with pytest.raises(InvalidInput, match="already signed off"):
+        sign_off(store, chair, CASE, CHAIR)
+    assert snapshot_rows(store) == before
+
+    # The signed version does not move when the live learning changes.
+    store.query("UPDATE learning_points SET text = 'rewritten later' WHERE text = ?", [SHARED])
+    assert SHARED in json.dumps(learning_log(store, chair, CASE, 1))
+
+    with pytest.raises(InvalidInput, match="reason for the amendment is missing"):
+        start_amendment(store, chair, CASE, "  ")
+    amended = start_amendment(store, chair, CASE, "Learning point reworded")
+    assert (amended.version, amended.signed, amended.amendment_reason) == (
+        2,
+        False,
+        "Learning point reworded",
+    )
+    assert amended.issues == RECORD["issues"]  # carried forward
+    with pytest.raises(InvalidInput, match="no signed-off version to amend"):
+        start_amendment(store, chair, CASE, "again")
+    draft = learning_log(store, chair, CASE)
+    assert draft["version"] == 2 and draft["status"] == "draft"
+    assert "rewritten later" in json.dumps(draft)
+    save_draft(store, chair, CASE, **{**RECORD, "conclusions": "Amended conclusions"})
+    sign_off(store, chair, CASE, CHAIR)
+    versions = list_versions(store, chair, CASE)
+    assert [(v.version, v.signed) for v in versions] == [(1, True), (2, True)]
+    assert learning_log(store, chair, CASE, 1)["conclusions"] == RECORD["conclusions"]
+    assert learning_log(store, chair, CASE, 2)["conclusions"] == "Amended conclusions"
+
+
+def test_only_the_cases_chair_or_an_admin_edits(store):
+    make_case(store)
+    agency_user = get_user(store, "swhitfield")  # sees the case through its agency
+    with pytest.raises(Forbidden):
+        save_draft(store, agency_user, CASE, **RECORD)
+    assert snapshot_rows(store) == []
+
+
+def test_learning_log_is_filled_from_the_meeting(store):
+    make_case(store)
+    save_draft(store, SYSTEM, CASE, **RECORD)
+    log = learning_log(store, SYSTEM, CASE)
+    assert [p["name"] for p in log["professionals"]] == ["Alex Brown", "Jo Green", "Priya Shah"]
+    points = {p["text"]: p for p in log["learning_points"]}
+    assert points[SHARED]["stage"] == "Analysis"
+    assert points[SHARED]["themes"] == ["Information sharing"]
+    assert points[SHARED]["on_timeline"] is not None
+    assert points[NOT_SHARED]["agency"] == "Police"
+    assert log["learning_points"][0]["text"] == SHARED  # linked to the timeline, so first
+    assert [a["description"] for a in log["actions"]] == [ACTION]
+    assert log["reflections_by_stage"] == [{"stage": "Feelings", "count": 1}]
+    assert log["journey"]["event_count"] > 300
+    # Ticking who attended narrows the professionals involved.
+    alex = store.query_one("SELECT invitee_id FROM invitees WHERE name = 'Alex Brown'")[0]
+    save_draft(store, SYSTEM, CASE, **RECORD, attended_ids=[alex])
+    assert [p["name"] for p in learning_log(store, SYSTEM, CASE)["professionals"]] == ["Alex Brown"]
+
+
+def test_age_and_redaction():
+    from datetime import date
+
+    assert age_at(date(2014, 3, 11), date(2024, 9, 2)) == "10 years 5 months"
+    assert age_at(date(2024, 3, 11), date(2024, 4, 10)) == "0 months"
+    assert age_at(date(2023, 3, 11), date(2024, 3, 11)) == "1 year"
+    assert age_at(None, date(2024, 1, 1)) is None
+    text = "Ms Brown told Alex that Child J's voice was missing; the child was not heard."
+    out = redact_names(text, ["Alex Brown"], ["Child J (fictional demo)", "Child J"])
+    assert out == (
+        "Ms [name removed] told [name removed] that [name removed]'s voice was missing;"
+        " the child was not heard."
+    )
+
+
+def test_crc_summary_keeps_only_shared_learning_without_names():
+    log = {
+        "case_ref": "X-1",
+        "case_name": "Child K",
+        "date_of_birth": "2015-01-20",
+        "meeting_date": "2024-02-01",
+        "chair_name": "Pat Okafor",
+        "facilitator": "Sam Whitfield",
+        "invitee_names": ["Alex Brown"],
+        "professionals": [],
+        "learning_points": [
+            {"scope_label": "Cross-agency", "agency": None, "stage": "Analysis", "themes": [],
+             "text": "Pat Okafor and Sam Whitfield saw Child K", "share_with_crc": True},
+            {"scope_label": "Single agency", "agency": "Police", "stage": None, "themes": [],
+             "text": "not for the committee", "share_with_crc": False},
+        ],
+    }  # fmt: skip
+    summary = crc_summary(log)
+    assert summary["age_at_meeting"] == "9 years"
+    assert summary["chair_name"] == "Pat Okafor"
+    assert [item["text"] for item in summary["learning"]] == [
+        "Pat Okafor and [name removed] [name removed] saw [name removed]"
+    ]
