@@ -62,7 +62,10 @@ def make_case(store, *, meeting_date: date | None = date(2024, 9, 2)):
             " RETURNING learning_id",
             [case_id, SHARED],
         ).fetchone()[0]
-        cur.execute("INSERT INTO learning_point_links (learning_id, event_id) VALUES (?, ?)", [shared_id, event_id])
+        cur.execute(
+            "INSERT INTO learning_point_links (learning_id, event_id) VALUES (?, ?)",
+            [shared_id, event_id],
+        )
         cur.execute(
             "INSERT INTO learning_point_themes SELECT ?, theme_id FROM themes"
             " WHERE name = 'Information sharing'",

@@ -79,9 +79,13 @@ def test_opening_a_case_fills_agencies_members_meeting_and_first_stage(people):
     ]
     # Access follows: the chair and an invited agency's user open the case; others do not.
     require_case(store, chair, "RPM-001")
-    require_case(store, add_user(store, "h1", "agency", "housing-password", agency="Housing"), "RPM-001")
+    require_case(
+        store, add_user(store, "h1", "agency", "housing-password", agency="Housing"), "RPM-001"
+    )
     with pytest.raises(Forbidden):
-        require_case(store, add_user(store, "p1", "agency", "police-password", agency="Health"), "RPM-001")
+        require_case(
+            store, add_user(store, "p1", "agency", "police-password", agency="Health"), "RPM-001"
+        )
 
 
 def test_bad_set_up_changes_nothing(people):

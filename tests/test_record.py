@@ -155,5 +155,5 @@ def test_crc_summary_keeps_only_shared_learning_without_names():
     assert summary["age_at_meeting"] == "9 years"
     assert summary["chair_name"] == "Pat Okafor"
     assert [item["text"] for item in summary["learning"]] == [
-        "Pat Okafor and [name removed] [name removed] saw [name removed]"
+        "Pat Okafor and [name removed] saw [name removed]"
     ]
