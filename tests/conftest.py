@@ -6,6 +6,9 @@ import pytest
 
 from data.store import Store
 
+# Fixtures of a complete RPM case (issue 6): rpm_template, rpm_store.
+pytest_plugins = ["tests.rpm_case"]
+
 
 @pytest.fixture
 def store(tmp_path):

@@ -4,7 +4,10 @@ the UI that creates them)."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
+
+import pytest
 
 from data.access import SYSTEM
 from data.demo import DEMO_CASE_REF, seed_demo
@@ -94,3 +97,28 @@ RECORD = {
     "timescale": "From the first health visitor concern in 2013 to June 2024",
     "conclusions": "Each agency held part of the picture; nobody held all of it.",
 }
+
+
+# Building the case ingests the demo extracts and hashes two passwords (about a second); tests
+# start from a copy of one built per session instead.
+@pytest.fixture(scope="session")
+def rpm_template(tmp_path_factory):
+    from data.store import Store
+
+    path = tmp_path_factory.mktemp("rpm-template") / "rpm.duckdb"
+    store = Store(path)
+    make_case(store)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def rpm_store(tmp_path, rpm_template):
+    """A store with the RPM case of `make_case` (no record yet)."""
+    from data.store import Store
+
+    path = tmp_path / "rpm.duckdb"
+    shutil.copyfile(rpm_template, path)
+    store = Store(path)
+    yield store
+    store.close()

@@ -19,7 +19,15 @@ from data.record import (
     start_amendment,
 )
 from data.users import get_user
-from tests.rpm_case import ACTION, CASE, CHAIR, NOT_SHARED, RECORD, SHARED, make_case
+from tests.rpm_case import (
+    ACTION,
+    CASE,
+    CHAIR,
+    NOT_SHARED,
+    RECORD,
+    SHARED,
+    make_case,
+)
 
 
 def snapshot_rows(store):
@@ -35,8 +43,8 @@ def test_no_meeting_yet_is_refused_by_name(store):
     assert snapshot_rows(store) == []
 
 
-def test_sign_off_needs_every_required_field_and_changes_nothing_otherwise(store):
-    make_case(store)
+def test_sign_off_needs_every_required_field_and_changes_nothing_otherwise(rpm_store):
+    store = rpm_store
     save_draft(store, SYSTEM, CASE, issues=RECORD["issues"], timescale="", conclusions=None)
     before = snapshot_rows(store)
     with pytest.raises(InvalidInput) as refused:
@@ -49,8 +57,9 @@ def test_sign_off_needs_every_required_field_and_changes_nothing_otherwise(store
     assert snapshot_rows(store) == before
 
 
-def test_signed_record_is_locked_and_amendments_are_new_versions(store):
-    chair = make_case(store)
+def test_signed_record_is_locked_and_amendments_are_new_versions(rpm_store):
+    store = rpm_store
+    chair = get_user(store, "pokafor")
     save_draft(store, chair, CASE, **RECORD, attended_ids=[])
     signed = sign_off(store, chair, CASE, CHAIR)
     assert signed.version == 1 and signed.signed and signed.signed_by == "pokafor"
@@ -91,16 +100,16 @@ def test_signed_record_is_locked_and_amendments_are_new_versions(store):
     assert learning_log(store, chair, CASE, 2)["conclusions"] == "Amended conclusions"
 
 
-def test_only_the_cases_chair_or_an_admin_edits(store):
-    make_case(store)
+def test_only_the_cases_chair_or_an_admin_edits(rpm_store):
+    store = rpm_store
     agency_user = get_user(store, "swhitfield")  # sees the case through its agency
     with pytest.raises(Forbidden):
         save_draft(store, agency_user, CASE, **RECORD)
     assert snapshot_rows(store) == []
 
 
-def test_learning_log_is_filled_from_the_meeting(store):
-    make_case(store)
+def test_learning_log_is_filled_from_the_meeting(rpm_store):
+    store = rpm_store
     save_draft(store, SYSTEM, CASE, **RECORD)
     log = learning_log(store, SYSTEM, CASE)
     assert [p["name"] for p in log["professionals"]] == ["Alex Brown", "Jo Green", "Priya Shah"]

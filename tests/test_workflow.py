@@ -19,7 +19,7 @@ from data.workflow import (
     statuses_for_user,
     workflow_status,
 )
-from tests.rpm_case import CASE, make_case
+from tests.rpm_case import CASE
 
 STAGES = [
     Stage("identified", 1, "Identified", None),
@@ -60,8 +60,8 @@ def test_not_started_and_complete():
     assert workflow_status(STAGES, every, date(2030, 1, 1)).describe() == "complete"
 
 
-def test_stages_go_in_order_with_dates_that_never_go_back(store):
-    make_case(store)
+def test_stages_go_in_order_with_dates_that_never_go_back(rpm_store):
+    store = rpm_store
     # Opening the demo case through update_setup does not record "identified": record it.
     record_stage(store, SYSTEM, CASE, "identified", date(2024, 6, 3), "Requested by school")
     with pytest.raises(InvalidInput, match="cannot be recorded before 'Purpose documented"):
@@ -87,8 +87,8 @@ def test_stages_go_in_order_with_dates_that_never_go_back(store):
     assert status.due_on == date(2024, 7, 8) and status.days_overdue == 12
 
 
-def test_who_may_record_stages(store):
-    make_case(store)
+def test_who_may_record_stages(rpm_store):
+    store = rpm_store
     chair = get_user(store, "pokafor")
     record_stage(store, chair, CASE, "identified", date(2024, 6, 3))
     # An agency user taking part in the case sees it but cannot move it on.
@@ -102,8 +102,8 @@ def test_who_may_record_stages(store):
     assert store.query_one("SELECT count(*) FROM case_workflow")[0] == 1
 
 
-def test_expected_durations_are_an_admin_setting_and_change_what_is_overdue(store):
-    make_case(store)
+def test_expected_durations_are_an_admin_setting_and_change_what_is_overdue(rpm_store):
+    store = rpm_store
     record_stage(store, SYSTEM, CASE, "identified", date(2024, 6, 3))
     today = date(2024, 6, 20)
     assert statuses_for_user(store, SYSTEM, today)[CASE].days_overdue == 3  # 14 days expected

@@ -1,0 +1,194 @@
+"""The documents read back as a reader gets them: python-docx for Word, text for HTML."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+
+from app import documents
+from components.documents import APPENDIX2_HEADINGS, APPENDIX3_HEADINGS
+from data.access import SYSTEM
+from data.errors import InvalidInput
+from data.partnership import set_partnership
+from data.record import save_draft, sign_off
+from data.users import get_user
+from tests.rpm_case import (
+    ACTION,
+    CASE,
+    CHAIR,
+    CHILD,
+    FACILITATOR,
+    NOT_SHARED,
+    RECORD,
+    SHARED,
+)
+
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cf000000030101007a3b1fb40000000049454e44ae426082"
+)
+
+
+def read(content: bytes) -> docx.document.Document:
+    return docx.Document(io.BytesIO(content))
+
+
+def body_blocks(document) -> list[tuple[str, str]]:
+    """(kind, text) in document order: paragraphs with their style, tables as their cells."""
+    out = []
+    for element in document.element.body.iterchildren():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            para = docx.text.paragraph.Paragraph(element, document)
+            out.append((para.style.name, para.text))
+        elif tag == "tbl":
+            table = docx.table.Table(element, document)
+            out.append(("table", "\n".join(c.text for row in table.rows for c in row.cells)))
+    return out
+
+
+def all_text(document) -> str:
+    parts = [text for _, text in body_blocks(document)]
+    for section in document.sections:
+        parts += [p.text for p in section.header.paragraphs]
+        parts += [p.text for p in section.footer.paragraphs]
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def signed_store(rpm_store):
+    store = rpm_store
+    chair = get_user(store, "pokafor")
+    save_draft(store, chair, CASE, **RECORD)
+    sign_off(store, chair, CASE, CHAIR)
+    return store
+
+
+def test_learning_log_docx_has_every_appendix2_heading_filled_from_the_store(signed_store):
+    content = documents.learning_log_file(signed_store, SYSTEM, CASE, "docx", with_image=False)
+    document = read(content)
+    blocks = body_blocks(document)
+    headings = [text for style, text in blocks if style == "Heading 2"]
+    assert headings == list(APPENDIX2_HEADINGS)
+    # Under every heading there is something before the next heading.
+    sections: dict[str, str] = {}
+    current = None
+    for style, text in blocks:
+        if style == "Heading 2":
+            current = text
+            sections[current] = ""
+        elif current:
+            sections[current] += text + "\n"
+    for heading in APPENDIX2_HEADINGS:
+        assert sections[heading].strip(), heading
+    h = dict(zip(range(len(APPENDIX2_HEADINGS)), APPENDIX2_HEADINGS, strict=True))
+    assert CHILD in sections[h[0]] and CASE in sections[h[0]]
+    for name in ("Alex Brown", "Jo Green", "Priya Shah", "Designated safeguarding lead"):
+        assert name in sections[h[1]]
+    assert CHAIR in sections[h[2]]
+    assert RECORD["issues"] in sections[h[3]] and RECORD["timescale"] in sections[h[3]]
+    assert "events from 6 agencies" in sections[h[4]]
+    assert "could not be produced" in sections[h[4]]  # asked without the image
+    assert SHARED in sections[h[5]] and "Analysis" in sections[h[5]]
+    assert "Evaluation" in sections[h[5]] and "Feelings 1" in sections[h[5]]
+    assert SHARED in sections[h[6]] and NOT_SHARED not in sections[h[6]]
+    assert NOT_SHARED in sections[h[7]] and "Police" in sections[h[7]]
+    assert RECORD["conclusions"] in sections[h[8]]
+    assert ACTION in sections[h[9]] and "Head of Safeguarding" in sections[h[9]]
+    assert sections[h[10]].count(CHAIR) == 2  # signed by, chair
+    assert "DRAFT" not in all_text(document)
+
+
+def test_not_signed_off_is_refused_unless_draft_then_draft_on_every_page(rpm_store):
+    store = rpm_store
+    chair = get_user(store, "pokafor")
+    save_draft(store, chair, CASE, **RECORD)
+    with pytest.raises(InvalidInput, match="not signed off"):
+        documents.learning_log_file(store, SYSTEM, CASE, "docx", with_image=False)
+    with pytest.raises(InvalidInput, match="not signed off"):
+        documents.crc_summary_docx(store, SYSTEM, CASE)
+    document = read(documents.learning_log_file(store, SYSTEM, CASE, draft=True, with_image=False))
+    for section in document.sections:  # the header repeats on every page of its section
+        assert "DRAFT - NOT SIGNED OFF" in "\n".join(p.text for p in section.header.paragraphs)
+    assert "Not signed: draft" in all_text(document)
+    crc = read(documents.crc_summary_docx(store, SYSTEM, CASE, draft=True))
+    assert all("DRAFT" in "\n".join(p.text for p in s.header.paragraphs) for s in crc.sections)
+
+
+def test_crc_summary_names_the_chair_and_no_one_else_and_no_event(signed_store):
+    document = read(documents.crc_summary_docx(signed_store, SYSTEM, CASE))
+    text = all_text(document)
+    for label in APPENDIX3_HEADINGS:
+        assert label in text
+    assert CHAIR in text
+    assert "10 years 5 months at the meeting" in text
+    assert "2 September 2024" in text
+    assert "Information from school about [name removed] and [name removed] was not shared" in text
+    assert NOT_SHARED not in text  # not flagged for the CRC
+    people = ["Child J", "Alex", "Brown", "Jo Green", "Priya", "Shah", FACILITATOR, "Whitfield",
+              "swhitfield", "pokafor"]  # fmt: skip
+    for name in people:
+        assert name not in text, name
+    summaries = [s for (s,) in signed_store.query("SELECT summary FROM events")]
+    assert summaries
+    for summary in summaries:
+        assert summary not in text
+
+
+def test_html_is_print_ready_self_contained_and_escapes_text(signed_store):
+    signed_store.query(
+        "UPDATE meeting_records SET snapshot = replace(snapshot::VARCHAR, ?, ?)::JSON",
+        [RECORD["conclusions"], "<script>alert(1)</script> & more"],
+    )
+    page = documents.learning_log_file(signed_store, SYSTEM, CASE, "html", with_image=False)
+    page = page.decode("utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
+    assert "<script" not in page
+    assert "http://" not in page and "https://" not in page  # nothing loads from elsewhere
+    assert "@page { size: A4" in page
+    for heading in APPENDIX2_HEADINGS:
+        assert f"<h2>{heading.replace(chr(39), '&#x27;')}</h2>" in page
+
+
+def test_letterhead_name_and_logo_on_every_document(signed_store):
+    set_partnership(signed_store, SYSTEM, "Portsea Safeguarding Partnership", PNG_1PX)
+    for content in (
+        documents.learning_log_file(signed_store, SYSTEM, CASE, with_image=False),
+        documents.crc_summary_docx(signed_store, SYSTEM, CASE),
+        documents.invitation_docx(signed_store, SYSTEM, CASE),
+    ):
+        header = read(content).sections[0].header
+        assert "Portsea Safeguarding Partnership" in header.paragraphs[0].text
+        assert header.paragraphs[0]._p.xpath(".//pic:pic")  # the logo
+    with pytest.raises(InvalidInput, match="not a PNG or JPEG"):
+        set_partnership(signed_store, SYSTEM, "X", b"GIF89a....")
+
+
+def test_invitation_lists_purpose_date_and_attendees(signed_store):
+    text = all_text(read(documents.invitation_docx(signed_store, SYSTEM, CASE)))
+    assert "Reflect on how agencies responded to neglect concerns." in text
+    assert "2 September 2024 at 10:00" in text
+    for name in ("Alex Brown", "Jo Green", "Priya Shah", CHAIR, FACILITATOR):
+        assert name in text
+    assert "Was there anything that acted as a barrier?" in text
+
+
+def test_no_browser_means_the_document_says_so(signed_store, monkeypatch):
+    monkeypatch.setattr(documents, "browser_path", lambda: None)
+    text = all_text(read(documents.learning_log_file(signed_store, SYSTEM, CASE)))
+    assert "could not be produced for this document (no Chromium browser is installed" in text
+
+
+def test_crc_member_gets_signed_summaries_only(signed_store):
+    from data.users import add_user
+
+    crc = add_user(signed_store, "crc1", "crc", "crc-password-1")
+    assert CHAIR in all_text(read(documents.crc_summary_docx(signed_store, crc, CASE)))
+    from data.errors import Forbidden
+
+    with pytest.raises(Forbidden):
+        documents.crc_summary_docx(signed_store, crc, CASE, draft=True)
+    with pytest.raises(Forbidden):
+        documents.learning_log_file(signed_store, crc, CASE, with_image=False)
