@@ -144,6 +144,11 @@ def _add_document_exports(export, db_parent) -> None:
         cmd.add_argument("-o", "--output", required=True, help="file to write")
         if name == "learning-log":
             cmd.add_argument("--format", choices=("docx", "html"), default="docx")
+            cmd.add_argument(
+                "--no-image",
+                action="store_true",
+                help="leave out the timeline image (it is drawn in Chromium, which takes seconds)",
+            )
         if name != "invitation":
             cmd.add_argument("--version", type=int, help="record version (default: latest signed)")
             cmd.add_argument(
@@ -290,7 +295,13 @@ def _export_document(args) -> int:
     store, _ = open_store(args)
     if args.export_command == "learning-log":
         content = documents.learning_log_file(
-            store, SYSTEM, args.case_ref, args.format, draft=args.draft, version=args.version
+            store,
+            SYSTEM,
+            args.case_ref,
+            args.format,
+            draft=args.draft,
+            version=args.version,
+            with_image=not args.no_image,
         )
     elif args.export_command == "crc-summary":
         content = documents.crc_summary_docx(
