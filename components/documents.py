@@ -661,8 +661,7 @@ figure { margin: 6px 0 12px; }
 figure img { width: 100%; border: 1px solid #b1b4b6; }
 figcaption { font-size: 9pt; color: #505a5f; font-style: italic; }
 .draft-banner { background: #ffdd00; font-weight: bold; padding: 6px 10px; margin-bottom: 8px; }
-.draft-mark { position: fixed; top: 0; right: 0; font-weight: bold; font-size: 12pt;
-              background: #ffdd00; padding: 2px 8px; }
+.draft-mark { display: none; }
 .watermark { position: fixed; top: 45%; left: 0; right: 0; text-align: center; font-size: 96pt;
              color: rgba(0,0,0,0.07); transform: rotate(-30deg); pointer-events: none; }
 footer.doc-footer { margin-top: 24px; border-top: 1px solid #b1b4b6; font-size: 9pt;
@@ -681,7 +680,13 @@ def to_html(doc: Doc, letterhead: Letterhead, *, draft: bool = False) -> str:
         f"<style>{HTML_CSS}</style></head><body>",
     ]
     if draft:
-        # position: fixed repeats on every printed page.
+        # In the page margin of every printed page, and a watermark (position: fixed repeats
+        # on every printed page); on screen the banner below says it.
+        parts.append(
+            "<style>@page { @top-right { content: '" + DRAFT_MARK + "'; font: bold 12pt Arial;"
+            " color: #0b0c0c; } @bottom-right { content: '" + DRAFT_MARK + "';"
+            " font: bold 10pt Arial; } }</style>"
+        )
         parts.append(f'<div class="draft-mark" aria-hidden="true">{DRAFT_MARK}</div>')
         parts.append('<div class="watermark" aria-hidden="true">DRAFT</div>')
     logo = ""
