@@ -22,4 +22,7 @@ def seed_demo(store: Store) -> bool:
     for agency, file_name in FILES.items():
         with resources.as_file(folder / file_name) as path:
             ingest_file(store, DEMO_CASE_REF, agency, path, uploaded_by="demo seed")
+    from data.demo.rpm import seed_demo_rpm  # issue 6: the case opened for RPM
+
+    seed_demo_rpm(store, DEMO_CASE_REF, DEMO_LABEL)
     return True

@@ -1,0 +1,54 @@
+"""The demo case opened for RPM (issue 6): request, meeting, invitees and the first flowchart
+stages, so that `make run` shows the workflow. Every name is fictional."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from data.access import SYSTEM
+from data.demo.make_demo import DOB
+from data.setup import CaseSetup, parse_invitees, update_setup
+from data.store import Store
+from data.workflow import record_stage
+
+INVITEES = """Dana Reeve (fictional); Team manager; Children's Social Care; dana.reeve@example.org
+Morgan Hale (fictional); Detective sergeant; Police; morgan.hale@example.org
+Ashley Price (fictional); Health visitor; GP and Health Visiting; ashley.price@example.org
+Robin Ellis (fictional); Designated safeguarding lead; School; robin.ellis@example.org
+Casey Ward (fictional); Housing officer; Housing;
+Jamie Cole (fictional); Family support worker; Family Support Network;"""
+
+
+def seed_demo_rpm(store: Store, case_ref: str, label: str) -> bool:
+    """Open the demo case for RPM, chaired by `admin`. Skipped when there is no admin yet."""
+    if not store.query_one("SELECT 1 FROM users WHERE username = 'admin' AND active"):
+        return False
+    update_setup(
+        store,
+        SYSTEM,
+        CaseSetup(
+            case_ref=case_ref,
+            label=label,
+            date_of_birth=DOB,
+            requesting_agency="School",
+            purpose=(
+                "To reflect together on how agencies understood and responded to neglect of"
+                " Child J over ten years, and what we would do differently."
+            ),
+            chair_username="admin",
+            facilitator_username="admin",
+            chair_name="Lee Morgan (fictional chair)",
+            facilitator_name="Sam Patel (fictional facilitator)",
+            meeting_date=date(2024, 9, 2),
+            start_time="10:00",
+            venue="Partnership offices, meeting room 2",
+            invitees=parse_invitees(INVITEES),
+        ),
+    )
+    for stage, on, note in (
+        ("identified", date(2024, 7, 1), "Requested by the school's safeguarding lead"),
+        ("invites_sent", date(2024, 7, 8), "Purpose recorded; invitations sent"),
+        ("meeting_held", date(2024, 9, 2), None),
+    ):
+        record_stage(store, SYSTEM, case_ref, stage, on, note)
+    return True
