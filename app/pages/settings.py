@@ -59,17 +59,24 @@ def layout(done: str | None = None, **_query):
                     ),
                     html.Div("Current logo", className="rpm-label"),
                     logo,
-                    dbc.Label(
-                        "New logo (PNG or JPEG, up to 512 KB)",
-                        html_for="settings-logo",
-                        className="rpm-label mt-3",
-                    ),
-                    dcc.Upload(
-                        id="settings-logo",
-                        children=html.Div(["Drop an image here or ", html.U("choose a file")]),
-                        accept="image/png,image/jpeg",
-                        max_size=MAX_LOGO_BYTES * 2,
-                        className="rpm-upload",
+                    # The label wraps the upload so that its file input is labelled too.
+                    html.Label(
+                        [
+                            html.Span(
+                                "New logo (PNG or JPEG, up to 512 KB)",
+                                className="rpm-label d-block mt-3",
+                            ),
+                            dcc.Upload(
+                                id="settings-logo",
+                                children=html.Div(
+                                    ["Drop an image here or ", html.U("choose a file")]
+                                ),
+                                accept="image/png,image/jpeg",
+                                max_size=MAX_LOGO_BYTES * 2,
+                                className="rpm-upload",
+                            ),
+                        ],
+                        className="d-block",
                     ),
                     html.Div(id="settings-logo-chosen", className="rpm-hint"),
                     dbc.Checkbox(
@@ -89,18 +96,19 @@ def layout(done: str | None = None, **_query):
                         " next stage is later than this shows as overdue. Leave empty for no limit."
                     ),
                     *[
-                        dbc.Row(
-                            field(
-                                f"{s.position}. {s.name}",
+                        html.Label(
+                            [
+                                html.Span(f"{s.position}. {s.name}", className="rpm-label d-block"),
                                 dbc.Input(
                                     id={"type": "settings-days", "stage": s.stage_key},
+                                    # No min/max here: the browser would send an empty value
+                                    # for 0, which means "no limit"; the store says what is wrong.
                                     type="number",
-                                    min=1,
-                                    max=3650,
                                     value=s.expected_days,
+                                    className="rpm-days",
                                 ),
-                                width=3,
-                            )
+                            ],
+                            className="d-block mb-3",
                         )
                         for s in stages
                         if s.position > 1
