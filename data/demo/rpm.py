@@ -3,6 +3,7 @@ stages, so that `make run` shows the workflow. Every name is fictional."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from data.access import SYSTEM
@@ -11,6 +12,7 @@ from data.setup import CaseSetup, parse_invitees, update_setup
 from data.store import Store
 from data.workflow import record_stage
 
+DEMO_SEED = replace(SYSTEM, username="demo seed")
 INVITEES = """Dana Reeve (fictional); Team manager; Children's Social Care; dana.reeve@example.org
 Morgan Hale (fictional); Detective sergeant; Police; morgan.hale@example.org
 Ashley Price (fictional); Health visitor; GP and Health Visiting; ashley.price@example.org
@@ -50,5 +52,5 @@ def seed_demo_rpm(store: Store, case_ref: str, label: str) -> bool:
         ("invites_sent", date(2024, 7, 8), "Purpose recorded; invitations sent"),
         ("meeting_held", date(2024, 9, 2), None),
     ):
-        record_stage(store, SYSTEM, case_ref, stage, on, note)
+        record_stage(store, DEMO_SEED, case_ref, stage, on, note)
     return True
