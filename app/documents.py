@@ -13,6 +13,9 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 from dataclasses import asdict
 
@@ -43,6 +46,7 @@ from data.users import User
 
 log = logging.getLogger(__name__)
 IMAGE_WIDTH, IMAGE_SCALE = 1000, 2
+RENDER_TIMEOUT = int(os.environ.get("RPM_RENDER_TIMEOUT", "120"))  # seconds
 _render_lock = threading.Lock()  # one Chromium at a time on a small server
 
 
@@ -73,30 +77,41 @@ def static_figure(fig: go.Figure) -> go.Figure:
 
 
 def render_png(fig: go.Figure) -> tuple[bytes | None, str | None]:
-    """(PNG bytes, None), or (None, why not) when the image cannot be drawn here."""
+    """(PNG bytes, None), or (None, why not) when the image cannot be drawn here.
+
+    kaleido drives Chromium in a child process (`app.render_png`) with a hard time limit: a
+    browser that hangs is killed with its process group and the document says so.
+    """
     path = browser_path()
     if path is None:
         return None, "no Chromium browser is installed on the server"
     try:
-        import kaleido
+        import kaleido  # noqa: F401 (checked here; used by the child process)
     except ImportError:
         return None, "the image renderer (kaleido) is not installed"
     height = int(fig.layout.height or 500)
-    try:
-        with _render_lock:
-            png = kaleido.calc_fig_sync(
-                static_figure(fig),
-                opts={
-                    "format": "png",
-                    "width": IMAGE_WIDTH,
-                    "height": height,
-                    "scale": IMAGE_SCALE,
-                },
-                kopts={"mathjax": False, "path": path, "timeout": 60},
-            )
-    except Exception as exc:  # noqa: BLE001 any failure of the renderer means no image
-        log.warning("timeline image not rendered: %s", exc)
-        return None, "the browser that draws it did not answer"
+    command = [
+        sys.executable, "-m", "app.render_png", "--browser", path, "--width", str(IMAGE_WIDTH),
+        "--height", str(height), "--scale", str(IMAGE_SCALE),
+    ]  # fmt: skip
+    with _render_lock:
+        proc = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        try:
+            png, err = proc.communicate(static_figure(fig).to_json().encode(), RENDER_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            log.warning("timeline image not rendered: no answer in %s s", RENDER_TIMEOUT)
+            return None, f"the browser that draws it did not answer within {RENDER_TIMEOUT} seconds"
+    if proc.returncode != 0 or not png.startswith(b"\x89PNG"):
+        log.warning("timeline image not rendered: %s", err.decode(errors="replace")[-500:])
+        return None, "the browser that draws it failed"
     return png, None
 
 

@@ -192,3 +192,21 @@ def test_crc_member_gets_signed_summaries_only(signed_store):
         documents.crc_summary_docx(signed_store, crc, CASE, draft=True)
     with pytest.raises(Forbidden):
         documents.learning_log_file(signed_store, crc, CASE, with_image=False)
+
+
+def test_a_browser_that_never_answers_is_killed_and_the_document_says_so(
+    signed_store, monkeypatch, tmp_path
+):
+    hanging = tmp_path / "hanging-browser"
+    hanging.write_text("#!/bin/sh\nsleep 600\n")
+    hanging.chmod(0o755)
+    monkeypatch.setattr(documents, "browser_path", lambda: str(hanging))
+    monkeypatch.setattr(documents, "RENDER_TIMEOUT", 3)
+    text = all_text(read(documents.learning_log_file(signed_store, SYSTEM, CASE)))
+    assert "the browser that draws it did not answer within 3 seconds" in text
+    import subprocess
+
+    left = subprocess.run(
+        ["pgrep", "-f", str(hanging)], capture_output=True, text=True, check=False
+    )
+    assert left.stdout == ""  # killed with its process group
