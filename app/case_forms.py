@@ -9,8 +9,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
-from app.context import get_store, require_user
+from app.context import audit, get_store, require_user
 from components.forms import field, fieldset
+from data.audit import CHANGE
 from data.cases import list_agencies
 from data.errors import StoreError
 from data.setup import (
@@ -287,6 +288,11 @@ def save_setup(n_clicks, case_ref, existing, *values):
             done = "opened"
     except StoreError as exc:
         return dbc.Alert(f"Not saved: {exc}", color="danger"), no_update
+    audit(
+        CHANGE,
+        case_ref=setup.case_ref,
+        detail="case opened for RPM" if done == "opened" else "case set-up changed",
+    )
     return no_update, dash.get_relative_path(
         f"/cases/{setup.case_ref}/setup?done={done}&n={n_clicks}"
     )

@@ -313,6 +313,15 @@ def _export_document(args) -> int:
         Path(args.output).write_bytes(content)
     except OSError as exc:
         raise UserError(f"cannot write {args.output}: {exc.strerror}") from exc
+    from data import audit
+
+    audit.record(
+        store,
+        SYSTEM,
+        audit.EXPORT,
+        case_ref=args.case_ref,
+        detail=f"{args.export_command} {'draft ' if getattr(args, 'draft', False) else ''}to {Path(args.output).name}",
+    )
     print(f"wrote {args.output}")
     return EXIT_OK
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import flask
 
-from app.context import get_store, require_user
+from app.context import audit, get_store, require_user
+from data.audit import EXPORT
 from data.errors import Forbidden, NotFound, StoreError
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -38,6 +39,13 @@ def document(case_ref: str, kind: str):
         return flask.Response("Not found.", status=404, mimetype="text/plain")
     except StoreError as exc:
         return flask.Response(f"Not produced: {exc}", status=400, mimetype="text/plain")
+    audit(
+        EXPORT,
+        case_ref=case_ref,
+        detail=f"{kind} {fmt}"
+        + (f" version {version}" if version else "")
+        + (" draft" if draft else ""),
+    )
     suffix = ("-v" + str(version) if version else "") + ("-DRAFT" if draft else "")
     name = f"{case_ref}-{kind}{suffix}.{fmt}"
     if fmt == "html":

@@ -8,10 +8,11 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.case_forms import case_links
-from app.context import get_store, require_user
+from app.context import audit, get_store, require_user
 from components.documents import long_date, month_year
 from components.forms import field
 from data.access import require_case
+from data.audit import ACCESS_REFUSED, CHANGE, SIGN_OFF, VIEW_CASE
 from data.errors import Forbidden, InvalidInput, NotFound, StoreError
 from data.record import (
     learning_log,
@@ -167,7 +168,13 @@ def layout(case_ref: str | None = None, done: str | None = None, **_query):
     try:
         case = require_case(store, user, case_ref or "")
     except (NotFound, Forbidden):
+        audit(
+            ACCESS_REFUSED,
+            case_ref=(case_ref or "")[:40],
+            detail="meeting record page: not found or not allowed",
+        )
         return html.Div([html.H1("Case not found"), html.A("Back to the cases", href="/")])
+    audit(VIEW_CASE, case_ref=case.case_ref, detail="meeting record page")
     heading = [
         html.H1(
             [
@@ -364,6 +371,7 @@ def record_action(save, sign, amend, pathname, chair, attended, issues, timescal
                 attended_ids=attended or [],
             )
             done = "saved"
+            audit(CHANGE, case_ref=case_ref, detail="meeting record draft saved")
         elif trigger == "record-sign":
             # What is on screen is saved first, so that what is signed is what the chair sees;
             # but only when it can be signed, so that a refused sign-off changes nothing.
@@ -390,11 +398,17 @@ def record_action(save, sign, amend, pathname, chair, attended, issues, timescal
                     chair_name=chair,
                     attended_ids=attended or [],
                 )
-            sign_off(store, user, case_ref, signature or "")
+            signed = sign_off(store, user, case_ref, signature or "")
             done = "signed"
+            audit(SIGN_OFF, case_ref=case_ref, detail=f"meeting record version {signed.version}")
         elif trigger == "record-amend":
-            start_amendment(store, user, case_ref, reason or "")
+            amended = start_amendment(store, user, case_ref, reason or "")
             done = "amending"
+            audit(
+                CHANGE,
+                case_ref=case_ref,
+                detail=f"amendment started: record version {amended.version}",
+            )
         else:
             return no_update, no_update, no_update, no_update
     except StoreError as exc:

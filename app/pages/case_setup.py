@@ -10,9 +10,10 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.case_forms import case_links, parse_date, setup_form
-from app.context import get_store, require_user
+from app.context import audit, get_store, require_user
 from components.forms import date_text, field
 from data.access import require_case
+from data.audit import ACCESS_REFUSED, CHANGE, VIEW_CASE
 from data.errors import Forbidden, NotFound, StoreError
 from data.setup import get_setup
 from data.workflow import (
@@ -123,7 +124,13 @@ def layout(case_ref: str | None = None, done: str | None = None, **_query):
     try:
         case = require_case(store, user, case_ref or "")
     except (NotFound, Forbidden):
+        audit(
+            ACCESS_REFUSED,
+            case_ref=(case_ref or "")[:40],
+            detail="case set-up page: not found or not allowed",
+        )
         return html.Div([html.H1("Case not found"), html.A("Back to the cases", href="/")])
+    audit(VIEW_CASE, case_ref=case.case_ref, detail="case set-up page")
     setup = get_setup(store, user, case.case_ref)
     can_edit = user.role in ("admin", "chair")
     message = [dbc.Alert(DONE_MESSAGES[done], color="success")] if done in DONE_MESSAGES else []
@@ -176,4 +183,9 @@ def record_next_stage(n_clicks, stage_key, done_on, note, pathname):
         record_stage(store, user, case_ref, stage_key, parse_date(done_on, "date"), note)
     except StoreError as exc:
         return dbc.Alert(f"Not recorded: {exc}", color="danger"), no_update
+    audit(
+        CHANGE,
+        case_ref=case_ref,
+        detail=f"workflow stage {stage_key} recorded as done on {done_on}",
+    )
     return no_update, dash.get_relative_path(f"/cases/{case_ref}/setup?done=stage&n={n_clicks}")

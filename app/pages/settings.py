@@ -9,8 +9,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 
-from app.context import get_store, require_user
+from app.context import audit, get_store, require_user
 from components.forms import field
+from data.audit import CHANGE
 from data.errors import StoreError
 from data.partnership import (
     MAX_LOGO_BYTES,
@@ -162,4 +163,5 @@ def save_settings(n_clicks, name, contents, remove_logo, days, ids):
         set_partnership(store, user, name, logo, remove_logo=bool(remove_logo))
     except (StoreError, ValueError) as exc:
         return dbc.Alert(f"Not saved: {exc}", color="danger"), no_update
+    audit(CHANGE, detail="partnership settings and expected durations saved")
     return no_update, dash.get_relative_path(f"/settings?done=saved&n={n_clicks}")
