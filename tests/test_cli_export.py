@@ -80,3 +80,10 @@ def test_export_refused_until_signed_then_written_with_the_timeline_image(tmp_pa
     assert CHAIR in "\n".join(
         c.text for t in docx.Document(str(crc)).tables for r in t.rows for c in r.cells
     )
+    store = Store(db)
+    exports = store.query(
+        "SELECT actor, case_ref, detail FROM audit_log WHERE action = 'export' ORDER BY audit_id"
+    )
+    store.close()
+    assert [(a, c) for a, c, _ in exports] == [("cli", CASE)] * 3
+    assert exports[-1][2] == "crc-summary to crc.docx"
