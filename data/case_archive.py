@@ -125,6 +125,19 @@ ARCHIVE_TABLES: tuple[ArchiveTable, ...] = (
         "action_history_id_seq",
         refs={"case_id": "cases", "action_id": "actions"},
     ),
+    # Issue 6 (0002 and 0006): the flowchart, the meeting, its invitees and record versions. A
+    # signed version's snapshot is kept as signed (it names the case reference it was signed
+    # under, even when imported with --as).
+    ArchiveTable("case_workflow", refs={"case_id": "cases"}),
+    ArchiveTable("meetings", "meeting_id", "meeting_id_seq", refs={"case_id": "cases"}),
+    ArchiveTable("case_requests", refs={"case_id": "cases", "requesting_agency_id": "agencies"}),
+    ArchiveTable(
+        "invitees",
+        "invitee_id",
+        "invitee_id_seq",
+        refs={"case_id": "cases", "agency_id": "agencies"},
+    ),
+    ArchiveTable("meeting_records", "record_id", "record_id_seq", refs={"case_id": "cases"}),
 )
 LOOKUPS = {
     "agencies": ("agencies", "agency_id"),

@@ -77,6 +77,16 @@ def _fill(store) -> None:
         learning_id=lid,
     )
     learning.set_action_status(store, SYSTEM, DEMO_CASE_REF, aid, "verified", evidence="Seen")
+    # Issue 6: the case opened for RPM (workflow, meeting, request, invitees), a signed record.
+    from data.demo import DEMO_LABEL
+    from data.demo.rpm import seed_demo_rpm
+    from data.record import save_draft, sign_off
+    from data.users import add_user
+
+    add_user(store, "admin", "admin", "long-pass-for-admin")
+    seed_demo_rpm(store, DEMO_CASE_REF, DEMO_LABEL)
+    save_draft(store, SYSTEM, DEMO_CASE_REF, issues="I", timescale="T", conclusions="C")
+    sign_off(store, SYSTEM, DEMO_CASE_REF, "Chair")
 
 
 def _canonical(document: dict) -> dict:
