@@ -38,6 +38,7 @@ def case_links(case_ref: str, current: str = ""):
     """Links between a case's pages (timeline, set-up, meeting record)."""
     items = [
         ("Timeline", f"/cases/{case_ref}"),
+        ("Upload extracts", f"/cases/{case_ref}/upload"),
         ("Set-up and workflow", f"/cases/{case_ref}/setup"),
         ("Meeting record", f"/cases/{case_ref}/record"),
     ]
