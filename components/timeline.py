@@ -1,27 +1,117 @@
-"""The merged multi-agency timeline figure: one lane per agency, one WebGL trace per lane."""
+"""The merged multi-agency timeline figure.
+
+One lane per agency (a row of the y axis, labelled), one WebGL trace per event type (colour
+and marker shape both carry the type, with a legend), month- and year-precision events drawn
+as a span over their month or year with a hollow marker, and a fixed handful of extra traces
+(spans, events with reflections, the selected event). Developmental stages and key practice
+episodes are a few layout shapes: nothing is drawn per event beyond its arrays, so the figure
+stays small and fast on cases of tens of thousands of events. Details are fetched on click.
+
+Everything here is pure: data in, figure out (callable outside Dash for static images).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-
-from components.palette import agency_colour
+from _plotly_utils.utils import to_typed_array_spec
 
 HOVER_SUMMARY_CHARS = 140
+# Above this many events the hover shows date and type only (details come on click), so the
+# browser is not sent a line of text per event.
+HOVER_TEXT_LIMIT = 3000
+DENSE_LIMIT = 10_000  # above this many events markers are drawn smaller
+MAX_TYPE_TRACES = 12  # the 11 most frequent types have their own style, the rest share one
+OTHER_TYPES = "Other types"
 PRECISION_LABEL = {"day": "", "month": " (month only)", "year": " (year only)"}
+MS_PER_DAY = 86_400_000
+DAYS_PER_YEAR = 365.25
+
+# Okabe-Ito based, darkened for at least 3:1 contrast on white; each paired with a shape.
+TYPE_COLOURS = (
+    "#0b5394",
+    "#b45f06",
+    "#00704a",
+    "#a0236e",
+    "#5b4a00",
+    "#c0392b",
+    "#3d3d3d",
+    "#005f73",
+    "#6a3d9a",
+    "#7f5539",
+    "#1d70b8",
+    "#505a5f",
+)
+# plotly symbol numbers (adding 100 gives the hollow variant): circle, square, diamond,
+# triangle-up, triangle-down, cross, x, star, hexagon, pentagon, triangle-right, triangle-left
+TYPE_SYMBOLS = (0, 1, 2, 5, 6, 3, 4, 17, 14, 13, 8, 7)
+OPEN = 100
+
+STAGES = (  # (name, from age, to age in years)
+    ("Pre-birth", None, 0.0),
+    ("Infancy", 0.0, 2.0),
+    ("Early years", 2.0, 5.0),
+    ("Primary", 5.0, 11.0),
+    ("Secondary", 11.0, 16.0),
+)
+STAGE_FILLS = ("#f3f2f1", "#ffffff")
+
+EPISODE_STYLE = {  # assessment: (label, fill, line colour, dash)
+    "good_practice": ("Good practice", "rgba(0,112,60,0.14)", "#00703c", "solid"),
+    "problem": ("Problem", "rgba(212,53,28,0.14)", "#d4351c", "dash"),
+    "mixed": ("Mixed", "rgba(244,119,56,0.16)", "#8f4a00", "dot"),
+}
+
+
+@dataclass(frozen=True)
+class TypeStyle:
+    trace: str  # the legend entry (the type, or OTHER_TYPES)
+    colour: str
+    symbol: int
+
+
+def type_styles(types: Sequence[str]) -> dict[str, TypeStyle]:
+    """A style for each event type, most frequent first; types past the limit share one."""
+    styles: dict[str, TypeStyle] = {}
+    own = MAX_TYPE_TRACES if len(types) <= MAX_TYPE_TRACES else MAX_TYPE_TRACES - 1
+    for index, name in enumerate(types):
+        if index < own:
+            styles[name] = TypeStyle(name, TYPE_COLOURS[index], TYPE_SYMBOLS[index])
+        else:
+            styles[name] = TypeStyle(OTHER_TYPES, TYPE_COLOURS[own], TYPE_SYMBOLS[own])
+    return styles
+
+
+def type_order(events: pd.DataFrame) -> list[str]:
+    """Event types, most frequent first (ties by name)."""
+    counts = events["event_type"].value_counts()
+    return sorted(counts.index, key=lambda t: (-counts[t], t))
 
 
 def lane_order(events: pd.DataFrame, preferred: Sequence[str] | None = None) -> list[str]:
     """Agencies top to bottom: the preferred order first, then the rest by first event."""
-    present = list(dict.fromkeys(events.sort_values("event_date")["agency"]))
+    first = events.groupby("agency", sort=True)["event_date"].min()
+    present = list(first.sort_values(kind="stable").index)
     ordered = [a for a in (preferred or []) if a in present]
     return ordered + [a for a in present if a not in ordered]
 
 
-def hover_text(events: pd.DataFrame) -> np.ndarray:
+def _escape(values: pd.Series) -> pd.Series:
+    return (
+        values.fillna("")
+        .astype(str)
+        .str.replace("&", "&amp;", regex=False)
+        .str.replace("<", "&lt;", regex=False)
+        .str.replace(">", "&gt;", regex=False)
+    )
+
+
+def hover_text(events: pd.DataFrame, *, hide_summaries: bool = False) -> np.ndarray:
     """One short hover line per event: date (with precision), agency, type, start of summary."""
     dates = np.where(
         events["date_precision"] == "year",
@@ -33,79 +123,399 @@ def hover_text(events: pd.DataFrame) -> np.ndarray:
         ),
     )
     precision = events["date_precision"].map(PRECISION_LABEL).fillna("")
-    summary = events["summary"].fillna("").str.slice(0, HOVER_SUMMARY_CHARS)
-    summary = summary.where(
-        events["summary"].fillna("").str.len() <= HOVER_SUMMARY_CHARS, summary + "…"
-    )
-    # Plotly renders hover text as HTML; escape what came from an extract so it stays text.
-    return (
+    text = (
         pd.Series(dates, index=events.index)
         + precision
         + "<br>"
         + _escape(events["agency"])
         + ": "
         + _escape(events["event_type"])
-        + "<br>"
-        + _escape(summary)
-    ).to_numpy()
-
-
-def _escape(values: pd.Series) -> pd.Series:
-    return (
-        values.fillna("")
-        .str.replace("&", "&amp;", regex=False)
-        .str.replace("<", "&lt;", regex=False)
-        .str.replace(">", "&gt;", regex=False)
     )
+    if not hide_summaries and "summary" in events:
+        summary = events["summary"].fillna("").str.slice(0, HOVER_SUMMARY_CHARS)
+        summary = summary.where(
+            events["summary"].fillna("").str.len() <= HOVER_SUMMARY_CHARS, summary + "…"
+        )
+        # Plotly renders hover text as HTML; escape what came from an extract so it stays text.
+        text = text + "<br>" + _escape(summary)
+    return text.to_numpy()
 
 
-def timeline_figure(events: pd.DataFrame, *, lanes: Sequence[str] | None = None) -> go.Figure:
-    """Draw events as markers in one lane per agency, dates on the x axis.
+PRECISIONS = ("day", "month", "year")
 
-    `events` has columns event_id, event_date (datetime64), date_precision, agency,
-    event_type, summary. Each lane is one Scattergl trace with x as epoch milliseconds and
-    the event id as customdata, so the browser gets compact arrays and nothing per event
-    beyond a short hover line.
+
+def span_ends(days: np.ndarray, precision: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) of each event as datetime64[D]: its day, month or year.
+
+    `precision` holds codes: 0 day, 1 month, 2 year.
     """
-    order = lane_order(events, lanes)
-    fig = go.Figure()
-    for index, agency in enumerate(order):
-        lane = events[events["agency"] == agency]
-        fig.add_trace(
+    start = days.astype("datetime64[D]")
+    end = start + np.timedelta64(1, "D")
+    month_end = (start.astype("datetime64[M]") + 1).astype("datetime64[D]")
+    year_end = (start.astype("datetime64[Y]") + 1).astype("datetime64[D]")
+    end = np.where(precision == 1, month_end, np.where(precision == 2, year_end, end))
+    return start, end
+
+
+def x_values(days, axis: str, date_of_birth: date | None) -> np.ndarray:
+    """Dates as the x axis wants them: epoch milliseconds, or the child's age in years."""
+    ms = np.asarray(days).astype("datetime64[ms]").astype("int64").astype("float64")
+    if axis == "age" and date_of_birth is not None:
+        born = float(np.datetime64(date_of_birth, "ms").astype("int64"))
+        return (ms - born) / MS_PER_DAY / DAYS_PER_YEAR
+    return ms
+
+
+def event_codes(
+    events: pd.DataFrame, lanes: Sequence[str], types: Sequence[str]
+) -> dict[str, np.ndarray]:
+    """The events as numeric arrays: id, day, precision code, lane index, type index.
+
+    Uses the columns lane / type_index / precision_code when the read model supplied them
+    (data.events.timeline_points), else computes them from agency / event_type /
+    date_precision. Events of lanes not listed get lane -1; of types not listed, type -1.
+    """
+    if "lane" in events.columns:
+        lane = events["lane"].to_numpy(dtype="int16")
+        type_index = events["type_index"].to_numpy(dtype="int16")
+        precision = events["precision_code"].to_numpy(dtype="int8")
+    else:
+        lane = pd.Categorical(events["agency"], categories=list(lanes)).codes.astype("int16")
+        type_index = pd.Categorical(events["event_type"], categories=list(types)).codes
+        type_index = type_index.astype("int16")
+        precision = pd.Categorical(events["date_precision"], categories=PRECISIONS).codes
+        precision = np.maximum(precision, 0).astype("int8")
+    return {
+        "id": events["event_id"].to_numpy(dtype="int64"),
+        "day": events["event_date"].to_numpy(dtype="datetime64[D]"),
+        "precision": precision,
+        "lane": lane,
+        "type": type_index,
+    }
+
+
+def _x_scalar(day, axis: str, date_of_birth: date | None) -> float | str:
+    if axis == "age" and date_of_birth is not None:
+        return (pd.Timestamp(day) - pd.Timestamp(date_of_birth)).days / DAYS_PER_YEAR
+    return pd.Timestamp(day).strftime("%Y-%m-%d")
+
+
+def _axis_is_age(axis: str, date_of_birth: date | None) -> bool:
+    return axis == "age" and date_of_birth is not None
+
+
+def timeline_traces(
+    events: pd.DataFrame,
+    *,
+    lanes: Sequence[str],
+    types: Sequence[str],
+    axis: str = "date",
+    date_of_birth: date | None = None,
+    reflected_event_ids: Collection[int] = (),
+    selected_event_id: int | None = None,
+    presentation: bool = False,
+    hide_summaries: bool = False,
+) -> list[go.Scattergl]:
+    """The figure's traces, always the same ones in the same order for a given `types`.
+
+    Order: one per type style (possibly empty), precision spans, events with reflections
+    ("Reflected"), the selected event. Keeping the order fixed lets callbacks replace data with
+    `Patch()`: the last three are always at -3, -2 and -1.
+    """
+    styles = type_styles(types)
+    codes = event_codes(events, lanes, types)
+    keep = codes["lane"] >= 0
+    codes = {k: v[keep] for k, v in codes.items()}
+    ev = events[keep] if len(events) <= HOVER_TEXT_LIMIT else None
+    y_all = codes["lane"].astype("int8" if len(lanes) < 120 else "int16")
+    start, end = span_ends(codes["day"], codes["precision"])
+    imprecise = codes["precision"] > 0
+    x_start = x_values(start, axis, date_of_birth)
+    x_end = x_values(end, axis, date_of_birth)
+    # Exact days sit on their day; month/year events at the middle of their span.
+    # (Noon of the day: the day's centre, and far from midnight for float32 rounding.)
+    half_day = 0.5 / DAYS_PER_YEAR if _axis_is_age(axis, date_of_birth) else MS_PER_DAY / 2
+    x_all = np.where(imprecise, (x_start + x_end) / 2, x_start + half_day).astype("float32")
+    with_text = ev is not None and "agency" in ev.columns
+    text_all = hover_text(ev, hide_summaries=hide_summaries) if with_text else None
+    # Dense cases get smaller markers: they overlap anyway until zoomed, and the browser
+    # (software WebGL on many office machines) fills far fewer pixels.
+    dense = len(codes["id"]) > DENSE_LIMIT
+    size = (10 if dense else 17) if presentation else (7 if dense else 12)
+    ids = codes["id"]
+    age = _axis_is_age(axis, date_of_birth)
+    x_hover = "%{x:.1f} years" if age else "%{x|%d %b %Y}"
+    short_hover = x_hover + "<br>%{fullData.name}<br><i>click for details</i><extra></extra>"
+
+    def common(mask):
+        extra = {}
+        if with_text:
+            extra = {"text": text_all[mask], "hovertemplate": "%{text}<extra></extra>"}
+        else:
+            extra = {"hovertemplate": short_hover}
+        # a plain list: dcc.Graph only passes customdata of a clicked point on from an Array
+        return {"customdata": ids[mask].tolist(), **extra}
+
+    traces = []
+    trace_names = list(dict.fromkeys(s.trace for s in styles.values()))
+    style_of_trace = {s.trace: s for s in styles.values()}
+    # type index -> trace number (types beyond the list go to the last, shared, trace)
+    lookup = np.array([trace_names.index(styles[t].trace) for t in types] + [len(trace_names) - 1])
+    trace_of_event = lookup[codes["type"]] if len(trace_names) else codes["type"]
+    for rank, name in enumerate(trace_names):
+        style = style_of_trace[name]
+        mask = trace_of_event == rank
+        symbol = np.where(imprecise[mask], style.symbol + OPEN, style.symbol).astype("int8")
+        traces.append(
             go.Scattergl(
-                x=lane["event_date"].to_numpy(dtype="datetime64[ms]").astype("int64"),
-                y=np.full(len(lane), index, dtype="int16"),
-                customdata=lane["event_id"].to_numpy(),
+                x=_arr(x_all[mask]),
+                y=_arr(y_all[mask]),
                 mode="markers",
-                name=agency,
+                name=name,
                 marker={
-                    "size": 12,
-                    "color": agency_colour(index),
-                    "line": {"width": 1, "color": "white"},
+                    "size": size,
+                    "color": style.colour,
+                    # a typed array: plotly would otherwise check each symbol one by one
+                    "symbol": (
+                        to_typed_array_spec(symbol) if imprecise[mask].any() else style.symbol
+                    ),
+                    "line": {"width": 2 if presentation else 1, "color": style.colour},
                 },
-                text=hover_text(lane),
-                hovertemplate="%{text}<extra></extra>",
+                legendrank=10 + rank,
+                **common(mask),
             )
         )
+    # Spans: one line per month/year event, NaN between them (no per-event shapes).
+    span_idx = np.nonzero(imprecise)[0]
+    sx = np.full(len(span_idx) * 3, np.nan, dtype="float32")
+    sy = np.full(len(span_idx) * 3, np.nan, dtype="float32")
+    sx[0::3], sx[1::3] = x_start[span_idx], x_end[span_idx]
+    sy[0::3] = sy[1::3] = y_all[span_idx]
+    traces.append(
+        go.Scattergl(
+            x=_arr(sx),
+            y=_arr(sy),
+            mode="lines",
+            name="Month or year only (span)",
+            line={"color": "rgba(11,12,12,0.55)", "width": 6 if presentation else 4},
+            hoverinfo="skip",
+            legendrank=1,
+        )
+    )
+    reflected = np.isin(ids, np.fromiter((int(i) for i in reflected_event_ids), dtype="int64"))
+    traces.append(
+        go.Scattergl(
+            x=_arr(x_all[reflected]),
+            y=_arr((y_all[reflected] - 0.32).astype("float32")),
+            mode="markers",
+            name="Reflected",
+            marker={
+                "size": 11 if presentation else 9,
+                "symbol": "diamond",
+                "color": "#ffdd00",
+                "line": {"width": 2, "color": "#0b0c0c"},
+            },
+            legendrank=100,
+            **common(reflected),
+        )
+    )
+    selected = ids == (selected_event_id if selected_event_id is not None else -1)
+    traces.append(
+        go.Scattergl(
+            x=_arr(x_all[selected]),
+            y=_arr(y_all[selected]),
+            mode="markers",
+            name="Selected event",
+            marker={
+                "size": 30 if presentation else 26,
+                "symbol": "circle-open",
+                "color": "#0b0c0c",
+                "line": {"width": 4, "color": "#0b0c0c"},
+            },
+            showlegend=False,
+            **common(selected),
+        )
+    )
+    return traces
+
+
+def _arr(values: np.ndarray):
+    """A numpy array as a plotly typed array (base64), so it is not checked value by value."""
+    return to_typed_array_spec(values) if len(values) else []
+
+
+def stage_shapes(
+    axis: str,
+    date_of_birth: date | None,
+    first_event: pd.Timestamp | None = None,
+    last_event: pd.Timestamp | None = None,
+) -> list[dict]:
+    """Faint background bands for the child's developmental stages, labelled at the bottom.
+
+    Bands are clipped to the events' period (so they do not stretch the axis).
+    """
+    if date_of_birth is None:
+        return []
+    born = pd.Timestamp(date_of_birth)
+    first = first_event if first_event is not None else born - pd.Timedelta(days=270)
+    last = last_event if last_event is not None else born + pd.Timedelta(days=16 * 366)
+    first, last = first - pd.Timedelta(days=30), last + pd.Timedelta(days=30)
+    shapes = []
+    for index, (name, start, stop) in enumerate(STAGES):
+        lo_ts = first if start is None else born + pd.Timedelta(days=round(start * DAYS_PER_YEAR))
+        hi_ts = born + pd.Timedelta(days=round(stop * DAYS_PER_YEAR))
+        lo_ts, hi_ts = max(lo_ts, first), min(hi_ts, last)
+        if hi_ts <= lo_ts:
+            continue
+        lo, hi = _to_x(lo_ts, axis, born), _to_x(hi_ts, axis, born)
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": lo,
+                "x1": hi,
+                "y0": 0,
+                "y1": 1,
+                "layer": "below",
+                "line": {"width": 0},
+                "fillcolor": STAGE_FILLS[index % 2],
+                "label": {
+                    "text": name,
+                    "textposition": "bottom left",
+                    "font": {"size": 13, "color": "#505a5f"},
+                },
+                "name": f"stage:{name}",
+            }
+        )
+    return shapes
+
+
+def _to_x(ts: pd.Timestamp, axis: str, born: pd.Timestamp):
+    if axis == "age":
+        return (ts - born).days / DAYS_PER_YEAR
+    return ts.strftime("%Y-%m-%d")
+
+
+def episode_shapes(episodes: Sequence, axis: str, date_of_birth: date | None) -> list[dict]:
+    """A labelled shaded band across all lanes for each key practice episode.
+
+    Good practice, problem and mixed differ by fill, border dash and the label's words.
+    """
+    shapes = []
+    age = _axis_is_age(axis, date_of_birth)
+    for ep in episodes:
+        label, fill, line, dash = EPISODE_STYLE.get(ep.assessment, EPISODE_STYLE["mixed"])
+        end = pd.Timestamp(ep.end_date) + pd.Timedelta(days=1)
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": _x_scalar(ep.start_date, "age" if age else "date", date_of_birth),
+                "x1": _x_scalar(end, "age" if age else "date", date_of_birth),
+                "y0": 0,
+                "y1": 1,
+                "layer": "below",
+                "fillcolor": fill,
+                "line": {"color": line, "width": 2, "dash": dash},
+                "label": {
+                    "text": f"{label}: {_escape(pd.Series([ep.title]))[0]}",
+                    "textposition": "top left",
+                    "font": {"size": 14, "color": line},
+                },
+                "name": f"episode:{ep.episode_id}",
+            }
+        )
+    return shapes
+
+
+def timeline_figure(
+    events: pd.DataFrame,
+    *,
+    lanes: Sequence[str] | None = None,
+    types: Sequence[str] | None = None,
+    axis: str = "date",
+    date_of_birth: date | None = None,
+    episodes: Sequence = (),
+    reflected_event_ids: Collection[int] = (),
+    selected_event_id: int | None = None,
+    presentation: bool = False,
+    hide_summaries: bool = False,
+) -> go.Figure:
+    """Draw the case's events in one lane per agency, with stages and episodes behind them.
+
+    `events` has columns event_id, event_date (datetime64), date_precision, agency,
+    event_type and, for hover text on smaller cases, summary. `lanes` is the full ordered
+    list of lanes to draw (default: agencies by first event); `types` the case's event types
+    most frequent first (default: from `events`), which fixes the traces and their styles.
+    `axis` is "date" or "age" (years from `date_of_birth`). `episodes` are objects with
+    episode_id, title, start_date, end_date, assessment. Events in `reflected_event_ids` get
+    a yellow diamond badge above them; `selected_event_id` a thick ring.
+    """
+    lanes = list(lanes) if lanes is not None else lane_order(events)
+    types = list(types) if types is not None else type_order(events)
+    age = _axis_is_age(axis, date_of_birth)
+    fig = go.Figure(
+        timeline_traces(
+            events,
+            lanes=lanes,
+            types=types,
+            axis=axis,
+            date_of_birth=date_of_birth,
+            reflected_event_ids=reflected_event_ids,
+            selected_event_id=selected_event_id,
+            presentation=presentation,
+            hide_summaries=hide_summaries,
+        )
+    )
+    first_event = None if events.empty else events["event_date"].min()
+    last_event = None if events.empty else events["event_date"].max()
     fig.update_layout(
         template="simple_white",
-        height=max(320, 90 + 70 * len(order)),
-        margin={"l": 10, "r": 20, "t": 20, "b": 40},
-        showlegend=False,
-        font={"family": "Arial, Helvetica, sans-serif", "size": 16, "color": "#0b0c0c"},
-        hoverlabel={"font_size": 15, "align": "left"},
+        height=timeline_height(len(lanes), presentation),
+        margin={"l": 10, "r": 20, "t": 10, "b": 40},
+        showlegend=True,
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.01,
+            "x": 0,
+            "font": {"size": 18 if presentation else 14},
+            "itemclick": "toggle",
+        },
+        font={"family": "Arial, Helvetica, sans-serif", "size": 22 if presentation else 16},
+        font_color="#0b0c0c",
+        hoverlabel={"font_size": 18 if presentation else 15, "align": "left"},
         dragmode="zoom",
         uirevision="timeline",
+        shapes=stage_shapes("age" if age else "date", date_of_birth, first_event, last_event)
+        + episode_shapes(episodes, axis, date_of_birth),
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
     )
-    fig.update_xaxes(type="date", showgrid=True, gridcolor="#e5e5e5", ticks="outside")
+    if age:
+        fig.update_xaxes(type="linear", title_text="Child's age (years)", dtick=1)
+    else:
+        fig.update_xaxes(
+            type="date",
+            title_text=None,
+            rangeslider={"visible": True, "thickness": 0.05, "bgcolor": "#f3f2f1"},
+        )
+    fig.update_xaxes(showgrid=True, gridcolor="#d8d8d8", ticks="outside", zeroline=False)
     fig.update_yaxes(
-        tickvals=list(range(len(order))),
-        ticktext=order,
-        range=[len(order) - 0.5, -0.5],
+        tickvals=list(range(len(lanes))),
+        ticktext=list(lanes),
+        range=[len(lanes) - 0.5, -0.6],
         showgrid=True,
-        gridcolor="#f0f0f0",
+        gridcolor="#e5e5e5",
         zeroline=False,
         automargin=True,
         fixedrange=True,
     )
     return fig
+
+
+def timeline_height(lane_count: int, presentation: bool = False) -> int:
+    per_lane = 95 if presentation else 70
+    return max(360, 170 + per_lane * max(lane_count, 1))

@@ -1,0 +1,311 @@
+"""Layout pieces of the timeline page: details panels, the episode list, the chronology table.
+
+Pure: data in, Dash components out. Text from extracts and users is passed as component
+children (rendered as text, never as HTML or Markdown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from data.episodes import ASSESSMENTS
+
+PRECISION_WORDS = {"day": "exact day", "month": "month only", "year": "year only"}
+
+
+def format_day(day, precision: str) -> str:
+    if precision == "year":
+        return f"{day:%Y}"
+    if precision == "month":
+        return f"{day:%B %Y}"
+    return f"{day:%A %d %B %Y}"
+
+
+def _row(term: str, value) -> list:
+    return [html.Dt(term, className="col-sm-3"), html.Dd(value, className="col-sm-9")]
+
+
+def event_panel(detail, *, hide_summaries: bool = False, editable: bool = False):
+    """Everything about one event: date and precision, time, agency, type, summary, reference,
+    extra columns, where it came from, and its corrections."""
+    rows = [
+        *_row(
+            "Date",
+            f"{format_day(detail.event_date, detail.date_precision)} "
+            f"({PRECISION_WORDS.get(detail.date_precision, detail.date_precision)})",
+        ),
+        *_row("Time", f"{detail.event_time:%H:%M}" if detail.event_time else "not recorded"),
+        *_row("Agency", detail.agency),
+        *_row("Event type", detail.event_type),
+    ]
+    if not hide_summaries:
+        rows += _row("Summary", html.Div(detail.summary, className="rpm-summary"))
+    rows += _row("Agency's reference", detail.source_ref or "none")
+    if not hide_summaries:
+        for key, value in (detail.extra or {}).items():
+            rows += _row(str(key), "" if value is None else str(value))
+    rows += _row("Came from", detail.source)
+    parts = [
+        html.H3(
+            f"{detail.event_type} · {detail.agency}",
+            id="tl-details-heading",
+            className="h4",
+        ),
+        html.Dl(rows, className="row rpm-details", id="tl-event-details"),
+    ]
+    if detail.corrected and detail.original and not hide_summaries:
+        original = detail.original
+        parts.append(
+            html.P(
+                [
+                    html.Strong("Corrected in the meeting. "),
+                    "The extract said: ",
+                    (
+                        f"{original['event_date']} ({original['date_precision']}), "
+                        f"{original['event_type']}: {original['summary']}"
+                    ),
+                ],
+                className="rpm-note",
+            )
+        )
+    if detail.changes:
+        parts.append(
+            html.Details(
+                [
+                    html.Summary("History of changes"),
+                    html.Ul(
+                        [
+                            html.Li(
+                                f"{c['at']:%d %b %Y %H:%M} {c['by']}: {c['action']} "
+                                f"because {c['reason']}"
+                            )
+                            for c in detail.changes
+                        ]
+                    ),
+                ]
+            )
+        )
+    if editable:
+        parts.append(fix_form(detail))
+    return html.Div(parts, **{"data-event-id": str(detail.event_id)})
+
+
+def fix_form(detail):
+    """Correct the event, or hide it, with a reason (the original stays in the store)."""
+
+    def field(label, control, cid, width):
+        return dbc.Col([dbc.Label(label, html_for=cid, className="fw-bold"), control], md=width)
+
+    return html.Details(
+        [
+            html.Summary("Correct or hide this event", className="fw-bold"),
+            dbc.Row(
+                [
+                    field(
+                        "Date",
+                        dbc.Input(
+                            id="tl-fix-date", type="date", value=f"{detail.event_date:%Y-%m-%d}"
+                        ),
+                        "tl-fix-date",
+                        4,
+                    ),
+                    field(
+                        "Known to the",
+                        dbc.Select(
+                            id="tl-fix-precision",
+                            options=[{"label": p, "value": p} for p in ("day", "month", "year")],
+                            value=detail.date_precision,
+                        ),
+                        "tl-fix-precision",
+                        3,
+                    ),
+                    field(
+                        "Time",
+                        dbc.Input(
+                            id="tl-fix-time",
+                            type="time",
+                            value=f"{detail.event_time:%H:%M}" if detail.event_time else "",
+                        ),
+                        "tl-fix-time",
+                        2,
+                    ),
+                    field(
+                        "Event type",
+                        dbc.Input(id="tl-fix-type", value=detail.event_type, maxLength=100),
+                        "tl-fix-type",
+                        3,
+                    ),
+                ],
+                className="g-2 mt-1",
+            ),
+            dbc.Label("Summary", html_for="tl-fix-summary", className="fw-bold mt-2"),
+            dbc.Textarea(id="tl-fix-summary", value=detail.summary, rows=3),
+            dbc.Label(
+                "Reason for the change (required)",
+                html_for="tl-fix-reason",
+                className="fw-bold mt-2",
+            ),
+            dbc.Input(id="tl-fix-reason", maxLength=1000),
+            html.Div(
+                [
+                    html.Button(
+                        "Save correction",
+                        id="tl-fix-save",
+                        type="button",
+                        className="btn btn-primary me-2",
+                    ),
+                    html.Button(
+                        "Hide this event",
+                        id="tl-fix-hide",
+                        type="button",
+                        className="btn btn-outline-danger",
+                    ),
+                ],
+                className="mt-2",
+            ),
+        ],
+        className="rpm-form mt-3",
+    )
+
+
+def episode_panel(episode):
+    return html.Div(
+        [
+            html.H3(episode.title, id="tl-details-heading", className="h4"),
+            html.Dl(
+                [
+                    *_row(
+                        "Episode", f"{episode.start_date:%d %B %Y} to {episode.end_date:%d %B %Y}"
+                    ),
+                    *_row("It shows", ASSESSMENTS.get(episode.assessment, episode.assessment)),
+                    *_row("Description", episode.description or "none"),
+                    *_row("Marked by", episode.created_by),
+                ],
+                className="row rpm-details",
+            ),
+        ],
+        **{"data-episode-id": str(episode.episode_id)},
+    )
+
+
+def case_panel(case_ref: str):
+    return html.Div(
+        [
+            html.H3("The case as a whole", id="tl-details-heading", className="h4"),
+            html.P(
+                f"Reflections now apply to case {case_ref} as a whole. Click an event or an "
+                "episode to focus on it."
+            ),
+        ]
+    )
+
+
+def episode_list(episodes: Sequence, *, editable: bool):
+    if not episodes:
+        return html.P("No episodes marked yet.", id="tl-no-episodes")
+    items = []
+    for ep in episodes:
+        label = ASSESSMENTS.get(ep.assessment, ep.assessment)
+        buttons = [
+            html.Button(
+                "Select",
+                id={"type": "tl-ep-select", "index": ep.episode_id},
+                type="button",
+                className="btn btn-outline-dark btn-sm me-2",
+                **{"aria-label": f"Select episode {ep.title}"},
+            )
+        ]
+        if editable:
+            buttons += [
+                html.Button(
+                    "Edit",
+                    id={"type": "tl-ep-edit", "index": ep.episode_id},
+                    type="button",
+                    className="btn btn-outline-dark btn-sm me-2",
+                    **{"aria-label": f"Edit episode {ep.title}"},
+                ),
+                html.Button(
+                    "Delete",
+                    id={"type": "tl-ep-delete", "index": ep.episode_id},
+                    type="button",
+                    className="btn btn-outline-danger btn-sm",
+                    **{"aria-label": f"Delete episode {ep.title}"},
+                ),
+            ]
+        items.append(
+            html.Li(
+                [
+                    html.Span(
+                        [
+                            html.Strong(f"{label}: ", className=f"rpm-ep-{ep.assessment}"),
+                            ep.title,
+                            f" ({ep.start_date:%d %b %Y} to {ep.end_date:%d %b %Y})",
+                        ],
+                        className="me-3",
+                    ),
+                    html.Span(buttons),
+                ],
+                className="rpm-episode d-flex flex-wrap align-items-center mb-2",
+            )
+        )
+    return html.Ul(items, className="list-unstyled", id="tl-episodes")
+
+
+def event_table(rows: pd.DataFrame, selected: int | None, *, hide_summaries: bool = False):
+    """One page of the chronology; the selected event's row is marked (and says so)."""
+    header = [
+        html.Span("Select", className="visually-hidden"),
+        "Date",
+        "Time",
+        "Agency",
+        "Event type",
+    ]
+    if not hide_summaries:
+        header.append("Summary")
+    body = []
+    for row in rows.itertuples(index=False):
+        chosen = selected is not None and int(row.event_id) == selected
+        precision = PRECISION_WORDS.get(row.date_precision, "")
+        cells = [
+            html.Td(
+                html.Button(
+                    "Selected" if chosen else "Show",
+                    id={"type": "tl-row", "index": int(row.event_id)},
+                    type="button",
+                    className="btn btn-sm " + ("btn-dark" if chosen else "btn-outline-dark"),
+                    **{"aria-label": f"Show event {row.event_id} on the timeline"},
+                )
+            ),
+            html.Td(
+                format_day(row.event_date, row.date_precision).split(" ", 1)[-1]
+                if row.date_precision == "day"
+                else format_day(row.event_date, row.date_precision) + f" ({precision})"
+            ),
+            html.Td("" if pd.isna(row.event_time) else f"{row.event_time:%H:%M}"),
+            html.Td(row.agency),
+            html.Td(row.event_type),
+        ]
+        if not hide_summaries:
+            cells.append(html.Td(row.summary, className="rpm-summary"))
+        body.append(
+            html.Tr(
+                cells,
+                className="table-active rpm-selected-row" if chosen else None,
+                **({"aria-current": "true"} if chosen else {}),
+            )
+        )
+    return dbc.Table(
+        [
+            html.Caption("The filtered chronology, one page", className="visually-hidden"),
+            html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
+            html.Tbody(body),
+        ],
+        id="tl-chronology",
+        hover=True,
+        responsive=True,
+        className="rpm-table",
+    )

@@ -1,0 +1,402 @@
+"""The meeting timeline in a real browser: filters and the address, clicking an event, the
+keyboard, the table, episodes by dragging, events added in the meeting, presentation mode,
+downloads, accessibility (axe-core), not-found and empty cases, and a 50,000-event case.
+
+These tests change data, so they run against their own server (the demo case, an empty case
+and a synthetic 50,000-event case), not the session's.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import screenshot, sign_in, start_server
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+GRAPH = "#timeline-graph .js-plotly-plot"
+BIG_EVENTS = 50_000
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("bench_timeline", ROOT / "bench" / "timeline.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def tl_server(tmp_path_factory):
+    tmp_dir = tmp_path_factory.mktemp("timeline-server")
+    bench = _bench()
+    store = bench.seed_store(tmp_dir / "rpm.duckdb", bench.synthetic_events(BIG_EVENTS))
+    _seed_demo_too(store)
+    store.close()
+    proc, url = start_server(tmp_dir)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _seed_demo_too(store):
+    from data import cases
+    from data.demo import DEMO_CASE_REF, DEMO_LABEL
+    from data.demo.make_demo import DOB, FILES
+    from data.ingest import ingest_file
+
+    cases.add_case(store, DEMO_CASE_REF, date_of_birth=DOB, label=DEMO_LABEL, is_demo=True)
+    folder = ROOT / "data" / "demo"
+    for agency, file_name in FILES.items():
+        ingest_file(store, DEMO_CASE_REF, agency, folder / file_name, uploaded_by="demo seed")
+    cases.add_case(store, "EMPTY-1", label="No extracts yet")
+
+
+def open_case(page, url, ref="DEMO-J", query=""):
+    page.goto(f"{url}cases/{ref}{query}")
+    page.wait_for_function(f"() => document.querySelector('{GRAPH}')?.data?.length > 0")
+    page.wait_for_selector("#tl-chronology")
+
+
+def lanes(page) -> list[str]:
+    return page.evaluate(f"() => document.querySelector('{GRAPH}').layout.yaxis.ticktext")
+
+
+def point_count(page) -> int:
+    return page.evaluate(
+        f"() => document.querySelector('{GRAPH}')._fullData.slice(0, -3)"
+        ".reduce((n, t) => n + (t.customdata ? t.customdata.length : 0), 0)"
+    )
+
+
+def click_first_point(page) -> int:
+    """Click the first marker where it is drawn; return the id of the event now shown.
+
+    (Markers can overlap, so the event shown may be another one at the same place.)
+    """
+    found = page.evaluate(
+        f"""() => {{
+            const gd = document.querySelector('{GRAPH}');
+            const full = gd._fullLayout;
+            for (const t of gd._fullData.slice(0, -3)) {{
+                if (!t.x || !t.x.length) continue;
+                const x = full.xaxis._offset + full.xaxis.l2p(full.xaxis.d2l(t.x[0]));
+                const y = full.yaxis._offset + full.yaxis.l2p(t.y[0]);
+                return {{x: x, y: y}};
+            }}
+            return null;
+        }}"""
+    )
+    assert found, "no point to click"
+    previous = (
+        page.get_attribute("[data-event-id]", "data-event-id")
+        if page.locator("[data-event-id]").count()
+        else None
+    )
+    box = page.locator(GRAPH).bounding_box()
+    page.mouse.click(box["x"] + found["x"], box["y"] + found["y"])
+    page.wait_for_function(
+        "(prev) => { const d = document.querySelector('[data-event-id]');"
+        " return d && d.dataset.eventId !== prev; }",
+        arg=previous,
+    )
+    return int(page.get_attribute("[data-event-id]", "data-event-id"))
+
+
+def wait_details_for(page, event_id: int):
+    page.wait_for_selector(f"[data-event-id='{event_id}'] #tl-event-details")
+
+
+@pytest.fixture
+def chair_page(page, tl_server):
+    # generous: the machine running the suite may be busy (software WebGL, shared cores)
+    page.set_default_timeout(90_000)
+    sign_in(page, tl_server)
+    page.wait_for_selector("#case-table")
+    return page
+
+
+def test_filters_patch_the_chart_go_into_the_address_and_clear_all(chair_page, tl_server):
+    page = chair_page
+    open_case(page, tl_server)
+    assert len(lanes(page)) == 6
+    everything = point_count(page)
+    for agency in ["GP and Health Visiting", "Family Support Network", "Children's Social Care"]:
+        page.get_by_label(agency, exact=True).uncheck()
+    for agency in ["Housing", "School"]:
+        page.get_by_label(agency, exact=True).uncheck()
+    page.wait_for_function(
+        f"() => document.querySelector('{GRAPH}').layout.yaxis.ticktext.length === 1"
+    )
+    assert lanes(page) == ["Police"]
+    police = point_count(page)
+    assert 0 < police < everything
+    assert "agency=Police" in page.url
+    page.fill("#tl-search", "neighbour")
+    page.press("#tl-search", "Enter")
+    page.wait_for_function("() => window.location.search.includes('q=neighbour')")
+    page.wait_for_function(
+        f"(n) => document.querySelector('{GRAPH}')._fullData.slice(0, -3)"
+        ".reduce((s, t) => s + (t.customdata ? t.customdata.length : 0), 0) < n",
+        arg=police,
+    )
+    shared = page.url
+
+    # The view reopens from its address.
+    open_case(page, tl_server, query="?" + shared.split("?", 1)[1])
+    assert lanes(page) == ["Police"]
+    assert page.input_value("#tl-search") == "neighbour"
+    assert page.locator("#tl-chronology tbody tr").count() == point_count(page)
+
+    page.click("#tl-clear")
+    page.wait_for_function(
+        f"() => document.querySelector('{GRAPH}').layout.yaxis.ticktext.length === 6"
+    )
+    assert point_count(page) == everything
+    page.wait_for_function("() => !window.location.search.includes('agency=')")
+
+
+def test_click_an_event_read_details_step_with_arrows_and_table_follows(chair_page, tl_server):
+    page = chair_page
+    open_case(page, tl_server)
+    event_id = click_first_point(page)
+    wait_details_for(page, event_id)
+    details = page.inner_text("#tl-event-details")
+    for term in (
+        "Date",
+        "Time",
+        "Agency",
+        "Event type",
+        "Summary",
+        "Agency's reference",
+        "Came from",
+    ):
+        assert term in details
+    assert "uploaded by demo seed" in details
+    # the marker is ringed and the table row is marked
+    ring = page.evaluate(
+        f"() => Array.from(document.querySelector('{GRAPH}')._fullData.at(-1).customdata)"
+    )
+    assert ring == [event_id]
+    assert page.locator("#tl-chronology tr[aria-current='true']").count() == 1
+
+    page.locator("body").click(position={"x": 5, "y": 300})
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "(id) => { const d = document.querySelector('[data-event-id]');"
+        " return d && d.dataset.eventId !== String(id); }",
+        arg=event_id,
+    )
+    next_id = int(page.get_attribute("[data-event-id]", "data-event-id"))
+    page.keyboard.press("ArrowLeft")
+    wait_details_for(page, event_id)
+
+    # selecting a row selects the event
+    page.locator("#tl-chronology tbody tr").nth(4).locator("button").click()
+    page.wait_for_function(
+        "(ids) => { const d = document.querySelector('[data-event-id]');"
+        " return d && !ids.includes(Number(d.dataset.eventId)); }",
+        arg=[event_id, next_id],
+    )
+    assert page.locator("#tl-chronology tbody tr").nth(4).get_attribute("aria-current") == "true"
+    page.click("#tl-select-case")
+    page.wait_for_selector("text=The case as a whole", state="visible")
+
+
+def test_episode_by_dragging_across_the_chart_then_edit_and_delete(chair_page, tl_server):
+    page = chair_page
+    open_case(page, tl_server)
+    page.get_by_label("marks an episode").check()
+    page.wait_for_function(f"() => document.querySelector('{GRAPH}').layout.dragmode === 'select'")
+    plot = page.locator(f"{GRAPH} .nsewdrag").first.bounding_box()
+    y = plot["y"] + plot["height"] * 0.5
+    page.mouse.move(plot["x"] + plot["width"] * 0.30, y)
+    page.mouse.down()
+    page.mouse.move(plot["x"] + plot["width"] * 0.40, y + 5, steps=8)
+    page.mouse.move(plot["x"] + plot["width"] * 0.45, y + 10, steps=8)
+    page.mouse.up()
+    page.wait_for_function("() => document.querySelector('#tl-ep-start').value !== ''")
+    start, end = page.input_value("#tl-ep-start"), page.input_value("#tl-ep-end")
+    assert start < end
+    page.fill("#tl-ep-title", "Missed <b>health</b> appointments")
+    page.get_by_label("Problem").check()
+    page.click("#tl-ep-save")
+    page.wait_for_selector("#tl-episodes li")
+    assert "Missed <b>health</b> appointments" in page.inner_text("#tl-episodes")
+    page.wait_for_function(
+        f"() => (document.querySelector('{GRAPH}').layout.shapes || [])"
+        ".some(s => (s.name || '').startsWith('episode:'))"
+    )
+    # the band is labelled on the chart, as text
+    assert page.locator(f"{GRAPH} text", has_text="Problem: Missed <b>health</b>").count() >= 1
+
+    page.locator("#tl-episodes button", has_text="Edit").first.click()
+    page.wait_for_function("() => document.querySelector('#tl-ep-title').value !== ''")
+    page.fill("#tl-ep-title", "Missed appointments")
+    page.get_by_label("Good practice").check()
+    page.click("#tl-ep-save")
+    page.wait_for_selector("#tl-episodes >> text=Good practice:")
+    page.locator("#tl-episodes button", has_text="Select").first.click()
+    page.wait_for_selector("[data-episode-id]")
+    page.locator("#tl-episodes button", has_text="Delete").first.click()
+    page.wait_for_selector("#tl-no-episodes")
+
+
+def test_add_an_event_from_the_discussion_shown_as_text_and_csv_is_formula_safe(
+    chair_page, tl_server
+):
+    page = chair_page
+    open_case(page, tl_server)
+    page.click("text=Add an event from the discussion")
+    page.select_option("#tl-add-agency", "School")
+    page.fill("#tl-add-date", "2019-05-14")
+    page.fill("#tl-add-type", "Phone call")
+    summary = '=HYPERLINK("x") <img src=x onerror=alert(1)><b>not bold</b>'
+    page.fill("#tl-add-summary", summary)
+    page.click("#tl-add-save")
+    page.wait_for_selector("#tl-add-message >> text=Event added")
+    page.fill("#tl-search", "HYPERLINK")
+    page.press("#tl-search", "Enter")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#tl-chronology tbody tr').length === 1"
+    )
+    assert summary in page.inner_text("#tl-chronology")
+    assert page.locator("#tl-chronology b, #tl-chronology img").count() == 0
+    page.locator("#tl-chronology tbody tr button").first.click()
+    page.wait_for_selector("#tl-event-details")
+    details = page.inner_text("#tl-event-details")
+    assert summary in details and "added in the meeting by admin" in details
+    assert page.locator("#tl-details img, #tl-details b").count() == 0
+    # hover text on the chart is escaped too
+    hover = page.evaluate(
+        f"() => document.querySelector('{GRAPH}').data.flatMap(t => Array.from(t.text || []))"
+    )
+    assert any("&lt;img" in h for h in hover) and not any("<img" in h for h in hover)
+
+    with page.expect_download() as download:
+        page.click("#tl-csv")
+    text = Path(download.value.path()).read_text()
+    lines = text.strip().splitlines()
+    assert lines[0] == "date,date_precision,time,agency,event_type,summary,source_ref"
+    assert len(lines) == 2 and "'=HYPERLINK" in lines[1]
+
+    # correct it with a reason: the details say so and keep the original
+    page.click("text=Correct or hide this event")
+    page.fill("#tl-fix-summary", "Teacher recalls a phone call with mother")
+    page.click("#tl-fix-save")
+    page.wait_for_selector("#tl-edit-message >> text=Not saved")  # no reason given
+    page.fill("#tl-fix-reason", "Summary pasted wrongly")
+    page.click("#tl-fix-save")
+    page.wait_for_selector("text=Corrected in the meeting.")
+    page.click("text=History of changes")
+    assert "because Summary pasted wrongly" in page.inner_text("#tl-details")
+
+    with page.expect_download() as png:
+        page.click("#tl-png")
+    assert png.value.suggested_filename == "timeline-DEMO-J.png"
+
+
+def test_age_axis_and_presentation_mode_on_a_projector_sized_screen(chair_page, tl_server):
+    page = chair_page
+    open_case(page, tl_server)
+    page.get_by_label("Child's age").check()
+    page.wait_for_function(
+        f"() => document.querySelector('{GRAPH}').layout.xaxis.type === 'linear'"
+    )
+    assert "axis=age" in page.url
+    page.get_by_label("Calendar date").check()
+    page.wait_for_function(f"() => document.querySelector('{GRAPH}').layout.xaxis.type === 'date'")
+    normal_font = page.evaluate(f"() => document.querySelector('{GRAPH}').layout.font.size")
+    page.click("#tl-present")
+    page.wait_for_function(
+        f"(n) => document.querySelector('{GRAPH}').layout.font.size > n", arg=normal_font
+    )
+    assert page.get_attribute("#tl-present", "aria-pressed") == "true"
+    assert "rpm-presenting" in page.evaluate("() => document.body.className")
+    assert not page.locator("#tl-agencies").is_visible()
+    assert not page.locator(".rpm-header nav").is_visible()
+    page.get_by_label("Hide summaries").check()
+    page.wait_for_function(
+        f"""() => document.querySelector('{GRAPH}').data.every(
+              t => !t.text || Array.from(t.text).every(s => s.split('<br>').length <= 2))"""
+    )
+    page.wait_for_timeout(500)
+    path = screenshot(page, "timeline-presentation")
+    print(f"\npresentation screenshot: {path}")
+    lane_labels = page.locator(f"{GRAPH} .ytick text").all_text_contents()
+    assert len(lane_labels) == 6
+    size = page.evaluate(
+        f"() => parseFloat(getComputedStyle(document.querySelector('{GRAPH} .ytick text')).fontSize)"
+    )
+    assert size >= 20
+    page.click("#tl-present")
+    page.wait_for_function("() => !document.body.classList.contains('rpm-presenting')")
+
+
+def _serious(results) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def test_axe_finds_no_serious_violations_on_case_list_and_timeline(chair_page, tl_server):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    page = chair_page
+    page.goto(tl_server)
+    page.wait_for_selector("#case-table")
+    assert _serious(axe.run(page)) == []
+    open_case(page, tl_server)
+    click_first_point(page)
+    page.wait_for_selector("#tl-event-details")
+    assert _serious(axe.run(page)) == []
+
+
+def test_unknown_case_is_not_found_and_empty_case_is_explained(chair_page, tl_server):
+    page = chair_page
+    page.goto(tl_server + "cases/NO-SUCH-CASE")
+    page.wait_for_selector("#tl-not-found")
+    assert "Case not found" in page.inner_text("h1")
+    page.goto(tl_server + "cases/EMPTY-1")
+    page.wait_for_selector("#tl-empty")
+    assert "upload" in page.inner_text("#tl-empty")
+    assert page.locator("#timeline-graph").count() == 0
+
+
+def test_fifty_thousand_events_open_to_drawn(chair_page, tl_server):
+    page = chair_page
+    page.goto(tl_server)  # warm: signed in, assets cached
+    started = time.perf_counter()
+    page.goto(tl_server + "cases/BENCH-1")
+    page.wait_for_function(
+        f"""() => {{ const gd = document.querySelector('{GRAPH}');
+              return gd && gd._fullLayout && gd.querySelector('.ytick')
+                  && gd.querySelector('canvas'); }}""",
+        timeout=120_000,
+    )
+    drawn = time.perf_counter() - started
+    count = page.evaluate(
+        f"() => document.querySelector('{GRAPH}')._fullData.slice(0, -3)"
+        ".reduce((n, t) => n + (t.customdata ? t.customdata.length : 0), 0)"
+    )
+    print(f"\n50,000-event case: open to chart drawn in {drawn:.2f} s ({count:,} markers)")
+    assert count == BIG_EVENTS
+    assert len(lanes(page)) == 10
+    # details are fetched on click, not shipped with every point
+    assert page.evaluate(f"() => document.querySelector('{GRAPH}').data.every(t => !t.text)")
+    # a filter change is answered quickly
+    started = time.perf_counter()
+    page.get_by_label("Agency A", exact=True).uncheck()
+    page.wait_for_function(
+        f"() => document.querySelector('{GRAPH}').layout.yaxis.ticktext.length === 9"
+    )
+    print(f"50,000-event case: lane toggle redrawn in {time.perf_counter() - started:.2f} s")
+    event_id = click_first_point(page)
+    wait_details_for(page, event_id)
