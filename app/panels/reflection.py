@@ -378,7 +378,8 @@ def refresh(point, _tick, _saved, seen, marks, case_ref):
     """Redraw the panel for the selected point, or when someone has changed the case."""
     store, user = get_store(), require_user()
     revision = refl.case_revision(store, user, case_ref)
-    if ctx.triggered_id == "refl-poll" and revision == seen:
+    # Only a poll tick alone may skip: a selection arriving in the same request must redraw.
+    if set(ctx.triggered_prop_ids) == {"refl-poll.n_intervals"} and revision == seen:
         raise PreventUpdate
     kind, ident = _point(point)
     described = refl.describe_point(store, user, case_ref, kind, ident)

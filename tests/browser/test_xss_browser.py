@@ -48,7 +48,9 @@ INJECTED = """() => ({
 })"""
 POINT = """() => {
   const gd = document.querySelector('#timeline-graph .js-plotly-plot');
-  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, t = gd._fullData[0];
+  // the "Visit ..." event carries the script payload in its summary (traces are event types)
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+  const t = gd._fullData.find(d => (d.name || '').startsWith('Visit'));
   const box = gd.getBoundingClientRect();
   return [box.left + xa._offset + xa.l2p(t.x[0]), box.top + ya._offset + ya.l2p(t.y[0])];
 }"""
