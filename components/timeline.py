@@ -349,6 +349,7 @@ def stage_shapes(
     date_of_birth: date | None,
     first_event: pd.Timestamp | None = None,
     last_event: pd.Timestamp | None = None,
+    font_size: int = 13,
 ) -> list[dict]:
     """Faint background bands for the child's developmental stages, labelled at the bottom.
 
@@ -383,7 +384,7 @@ def stage_shapes(
                 "label": {
                     "text": name,
                     "textposition": "bottom left",
-                    "font": {"size": 13, "color": "#505a5f"},
+                    "font": {"size": font_size, "color": "#505a5f"},
                 },
                 "name": f"stage:{name}",
             }
@@ -397,7 +398,9 @@ def _to_x(ts: pd.Timestamp, axis: str, born: pd.Timestamp):
     return ts.strftime("%Y-%m-%d")
 
 
-def episode_shapes(episodes: Sequence, axis: str, date_of_birth: date | None) -> list[dict]:
+def episode_shapes(
+    episodes: Sequence, axis: str, date_of_birth: date | None, font_size: int = 14
+) -> list[dict]:
     """A labelled shaded band across all lanes for each key practice episode.
 
     Good practice, problem and mixed differ by fill, border dash and the label's words.
@@ -422,7 +425,7 @@ def episode_shapes(episodes: Sequence, axis: str, date_of_birth: date | None) ->
                 "label": {
                     "text": f"{label}: {_escape(pd.Series([ep.title]))[0]}",
                     "textposition": "top left",
-                    "font": {"size": 14, "color": line},
+                    "font": {"size": font_size, "color": line},
                 },
                 "name": f"episode:{ep.episode_id}",
             }
@@ -489,8 +492,14 @@ def timeline_figure(
         hoverlabel={"font_size": 18 if presentation else 15, "align": "left"},
         dragmode="zoom",
         uirevision="timeline",
-        shapes=stage_shapes("age" if age else "date", date_of_birth, first_event, last_event)
-        + episode_shapes(episodes, axis, date_of_birth),
+        shapes=stage_shapes(
+            "age" if age else "date",
+            date_of_birth,
+            first_event,
+            last_event,
+            font_size=18 if presentation else 13,
+        )
+        + episode_shapes(episodes, axis, date_of_birth, 20 if presentation else 14),
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
     )

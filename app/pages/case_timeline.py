@@ -1018,6 +1018,18 @@ clientside_callback(
     prevent_initial_call=True,
 )
 
+# Hiding summaries also hides them in panels other pages mount here (reflection panel).
+clientside_callback(
+    """
+    function(value) {
+        document.body.classList.toggle('rpm-hide-summaries', (value || []).indexOf('hide') >= 0);
+        return '';
+    }
+    """,
+    Output("tl-hide-summaries", "title"),
+    Input("tl-hide-summaries", "value"),
+)
+
 # The filter state goes into the address (replaceState: no page reload, no history entry).
 clientside_callback(
     """
