@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from dash import ALL, Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html
 
+from app.case_forms import case_links
 from app.context import audit, get_store, require_user
 from app.panels.learning import learning_panel
 from app.panels.reflection import reflection_panel
@@ -135,10 +136,7 @@ def layout(case_ref: str | None = None, **query):
             ),
             # Links to the case's other pages (upload, reflections, record) sit here.
             html.Div(
-                html.A(
-                    "Upload extract",
-                    href=dash.get_relative_path(f"/cases/{case.case_ref}/upload"),
-                ),
+                case_links(case.case_ref, "Timeline"),  # upload, set-up, meeting record
                 id="tl-header-links",
                 className="rpm-page-links ms-auto",
             ),
