@@ -89,7 +89,7 @@ def cycle_figure(stages: Sequence[tuple[str, str]], covered: dict[str, int]) -> 
     fig.update_layout(
         template="simple_white",
         height=330,
-        width=460,
+        autosize=True,
         margin={"l": 5, "r": 5, "t": 5, "b": 5},
         showlegend=False,
         font={"family": "Arial, Helvetica, sans-serif"},

@@ -100,7 +100,7 @@ def reflection_panel(case) -> html.Section:
                             dcc.Graph(
                                 id="refl-cycle",
                                 figure=cycle_figure([(s.stage_key, s.name) for s in stages], {}),
-                                config={"staticPlot": True, "responsive": False},
+                                config={"staticPlot": True, "responsive": True},
                                 className="rpm-cycle",
                             ),
                             html.P(id="refl-cycle-text", className="rpm-cycle-text"),
