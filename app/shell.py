@@ -65,6 +65,16 @@ def admin_links():
     ]
 
 
+def crc_nav_link():
+    """The CRC explorer link, for Case Review Committee members and administrators only."""
+    user = current_user()
+    if user is None or user.role not in ("crc", "admin"):
+        return []
+    return [
+        html.A("CRC explorer", href=dash.get_relative_path("/crc"), className="rpm-nav-link")
+    ]
+
+
 def shell_layout():
     return html.Div(
         [
@@ -84,6 +94,7 @@ def shell_layout():
                                     className="rpm-nav-link",
                                 ),
                                 *admin_links(),
+                                *crc_nav_link(),
                             ],
                             **{"aria-label": "Main"},
                             className="ms-4",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib import resources
 
 from data import cases
+from data.demo.crc_demo import seed_crc_demo
 from data.demo.make_demo import DOB, FILES
 from data.ingest import ingest_file
 from data.store import Store
@@ -25,4 +26,5 @@ def seed_demo(store: Store) -> bool:
     from data.demo.rpm import seed_demo_rpm  # issue 6: the case opened for RPM
 
     seed_demo_rpm(store, DEMO_CASE_REF, DEMO_LABEL)
+    seed_crc_demo(store)
     return True

@@ -1,0 +1,415 @@
+"""The Case Review Committee's explorer across cases (role `crc` and admins only).
+
+Reads only the pseudonymised `crc_*` views through `data.crc`; every count from 1 to 5 is shown
+as "c". Each callback checks the signed-in user in the store (`data.crc.require_crc`), so a
+hand-made callback request from an agency or chair user is refused (403), not only the page.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from app.context import get_store, require_user
+from components.crc import (
+    case_rows_figure,
+    count_table,
+    density_heatmap,
+    summary_card,
+    theme_bar_figure,
+    trend_figure,
+)
+from data import crc
+from data.errors import NotFound
+from data.exports import csv_text
+from data.suppression import suppress_count
+
+dash.register_page(__name__, path="/crc", title="CRC explorer - RPM Timeline", name="CRC explorer")
+
+WINDOWS = (12, 24, 36, 60)
+TABS = (
+    ("themes", "Learning themes"),
+    ("barriers", "Barriers"),
+    ("actions", "Actions"),
+    ("process", "Process times"),
+    ("aligned", "Aligned journeys"),
+    ("summary", "Case summary"),
+)
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+FILTER_IDS = ("crc-year", "crc-age", "crc-agency", "crc-theme", "crc-stage", "crc-scope")
+FILTER_STATES = [State(i, "value") for i in FILTER_IDS]
+
+# name -> (caption, file name); the CSV button of each table carries its name.
+TABLES = {
+    "themes-agency": "Learning points by theme and agency (single-agency by agency; cross-agency)",
+    "themes-quarter": "Learning points by theme and quarter of the meeting",
+    "themes-action": "Learning points by theme, with or without an action",
+    "barriers": "Barriers identified by the meetings, by theme and agency",
+    "actions-agency": "Actions by owning agency and state",
+    "actions-theme": "Actions by theme of their learning and state",
+    "process": "Time taken between workflow stages",
+}
+
+
+def _filters(years, ages, agencies, themes, stages, scope) -> crc.CrcFilters:
+    return crc.CrcFilters.from_values(years, ages, agencies, themes, stages, scope)
+
+
+def _dropdown(label: str, id_: str, options, multi: bool = True, value=None):
+    return html.Div(
+        [
+            html.Label(label, htmlFor=id_, className="form-label fw-bold", id=f"{id_}-label"),
+            dcc.Dropdown(
+                id=id_,
+                options=options,
+                value=value,
+                multi=multi,
+                placeholder="All",
+                className="rpm-crc-dropdown",
+            ),
+        ],
+        className="col-12 col-md-6 col-xl-2 mb-3",
+    )
+
+
+def _csv_button(name: str):
+    return html.Button(
+        "Download CSV",
+        id={"type": "crc-csv", "table": name},
+        className="btn btn-outline-dark btn-sm mb-2",
+        **{"aria-label": f"Download CSV: {TABLES[name]}"},
+    )
+
+
+def _refused():
+    return html.Div(
+        [
+            html.H1("Not available"),
+            html.P("The CRC explorer is for Case Review Committee members and administrators."),
+            html.A("Back to the list of cases", href=dash.get_relative_path("/")),
+        ]
+    )
+
+
+def layout(**_query):
+    user = require_user()
+    if user.role not in crc.CRC_ROLES:
+        return _refused()
+    options = crc.filter_options(get_store(), user)
+    return html.Div(
+        [
+            html.H1("Case Review Committee explorer"),
+            html.P(
+                "Learning across cases without identifying children: cases have keys, ages are "
+                "in months, and every count from 1 to 5 is shown as c (with other cells hidden "
+                "where needed so that it cannot be worked out from totals).",
+                className="lead",
+            ),
+            html.Section(
+                [
+                    html.H2("Choose cases", className="h4"),
+                    html.Div(
+                        [
+                            _dropdown(
+                                "Year of meeting",
+                                "crc-year",
+                                [{"label": str(y), "value": y} for y in options["years"]],
+                            ),
+                            _dropdown("Age at meeting", "crc-age", options["age_bands"]),
+                            _dropdown("Agency involved", "crc-agency", options["agencies"]),
+                            _dropdown("Theme", "crc-theme", options["themes"]),
+                            _dropdown(
+                                "Furthest workflow stage",
+                                "crc-stage",
+                                [{"label": n, "value": k} for k, n in options["stages"]],
+                            ),
+                            html.Fieldset(
+                                [
+                                    html.Legend(
+                                        "Learning scope", className="form-label fw-bold fs-6"
+                                    ),
+                                    dcc.RadioItems(
+                                        id="crc-scope",
+                                        options=[
+                                            {"label": "All", "value": "all"},
+                                            {"label": "Single-agency", "value": "single_agency"},
+                                            {"label": "Cross-agency", "value": "cross_agency"},
+                                        ],
+                                        value="all",
+                                        inputClassName="form-check-input me-1",
+                                        labelClassName="form-check d-block",
+                                    ),
+                                ],
+                                className="col-12 col-md-6 col-xl-2 mb-3",
+                            ),
+                        ],
+                        className="row",
+                    ),
+                    html.P(id="crc-case-count", className="fw-bold", **{"aria-live": "polite"}),
+                ],
+                className="rpm-crc-filters",
+            ),
+            dcc.Download(id="crc-download"),
+            dbc.Tabs(
+                [dbc.Tab(label=label, tab_id=tab_id) for tab_id, label in TABS],
+                id="crc-tabs",
+                active_tab="themes",
+                className="mt-4",
+            ),
+            dcc.Loading(html.Div(id="crc-tab-content", className="pt-3"), type="dot"),
+        ],
+        className="rpm-crc",
+    )
+
+
+def _dropdown_single(label: str, id_: str, options, value):
+    return html.Div(
+        [
+            html.Label(label, htmlFor=id_, className="form-label fw-bold", id=f"{id_}-label"),
+            dcc.Dropdown(
+                id=id_, options=options, value=value, clearable=False, className="rpm-crc-dropdown"
+            ),
+        ],
+        className="col-12 col-md-4 col-xl-3 mb-3",
+    )
+
+
+def _table_block(name: str, table, heading: str | None = None):
+    """A heading (optional), the CSV button and the table itself."""
+    return html.Div(
+        [
+            *([html.H3(heading, className="h4 mt-4")] if heading else []),
+            _csv_button(name),
+            count_table(table, f"crc-table-{name}", TABLES[name]),
+        ]
+    )
+
+
+def _themes_tab(user, f):
+    tables = crc.learning_theme_tables(get_store(), user, f)
+    return [
+        html.H2("What keeps coming up: learning themes"),
+        dcc.Graph(
+            id="crc-theme-graph", figure=theme_bar_figure(tables["by_agency"]), config=GRAPH_CONFIG
+        ),
+        _table_block("themes-agency", tables["by_agency"]),
+        html.H3("How themes trend by quarter", className="h4 mt-4"),
+        dcc.Graph(
+            id="crc-trend-graph", figure=trend_figure(tables["by_quarter"]), config=GRAPH_CONFIG
+        ),
+        _table_block("themes-quarter", tables["by_quarter"]),
+        _table_block("themes-action", tables["action"], "Learning with no action yet"),
+    ]
+
+
+def _barriers_tab(user, f):
+    return [
+        html.H2("Barriers the meetings identified"),
+        html.P(
+            "Reflections answering \u201cWas there anything that acted as a barrier?\u201d, by the "
+            "themes of learning linked to the same event or episode and by the agency that "
+            "raised them."
+        ),
+        _table_block("barriers", crc.barrier_table(get_store(), user, f)),
+    ]
+
+
+def _actions_tab(user, f):
+    tables = crc.action_tables(get_store(), user, f)
+    return [
+        html.H2("Are we acting on it: actions"),
+        html.P(
+            "Open means open or in progress and not yet past its due date; Overdue means open "
+            "or in progress past its due date."
+        ),
+        _table_block("actions-agency", tables["by_agency"]),
+        _table_block("actions-theme", tables["by_theme"]),
+    ]
+
+
+def _process_tab(user, f):
+    return [
+        html.H2("Process: time between stages"),
+        html.P(
+            "Days between the flowchart's stages for the cases that reached both. With 1 to 5 "
+            "cases the figures are hidden, as they would describe individual cases."
+        ),
+        _table_block("process", crc.process_table(get_store(), user, f)),
+    ]
+
+
+def _aligned_tab(user, _f):
+    event_types = crc.event_types(get_store(), user)
+    anchor = "Referral" if "Referral" in event_types else next(iter(event_types), None)
+    return [
+        html.H2("Journeys aligned on an event"),
+        html.P(
+            "Each case is aligned on its first event of the chosen type (month 0 is the "
+            "calendar month of that event). Events dated only to a year are left out."
+        ),
+        html.Div(
+            [
+                _dropdown_single("Align on the first", "crc-anchor", event_types, anchor),
+                _dropdown_single(
+                    "Months either side",
+                    "crc-window",
+                    [{"label": str(w), "value": w} for w in WINDOWS],
+                    crc.DEFAULT_WINDOW,
+                ),
+            ],
+            className="row",
+        ),
+        html.P(id="crc-aligned-count", className="fw-bold", **{"aria-live": "polite"}),
+        html.H3("Contact density by agency", className="h4"),
+        dcc.Graph(id="crc-heatmap", config=GRAPH_CONFIG),
+        html.Button(
+            "Download CSV",
+            id="crc-csv-density",
+            className="btn btn-outline-dark btn-sm mb-2",
+            **{
+                "aria-label": "Download CSV: events by agency and month relative to the anchor event"
+            },
+        ),
+        html.H3("Each case as a row", className="h4 mt-3"),
+        dcc.Graph(id="crc-case-rows", config=GRAPH_CONFIG),
+    ]
+
+
+def _summary_tab(user, f):
+    keys = crc.summary_case_keys(get_store(), user, f)
+    return [
+        html.H2("A case's CRC summary (Appendix 3)"),
+        html.P(
+            "The summary the meeting shares with the Case Review Committee: never the child's "
+            "name or the agencies' event records."
+        ),
+        html.Div(
+            [_dropdown_single("Case key", "crc-summary-key", keys, None)],
+            className="row",
+        ),
+        html.Div(id="crc-summary"),
+    ]
+
+
+TAB_BUILDERS = {
+    "themes": _themes_tab,
+    "barriers": _barriers_tab,
+    "actions": _actions_tab,
+    "process": _process_tab,
+    "aligned": _aligned_tab,
+    "summary": _summary_tab,
+}
+
+
+def _table(user, f: crc.CrcFilters, name: str):
+    """One named table, computed alone (for its CSV)."""
+    store = get_store()
+    if name.startswith("themes-"):
+        key = {"themes-agency": "by_agency", "themes-quarter": "by_quarter"}.get(name, "action")
+        return crc.learning_theme_tables(store, user, f)[key]
+    if name.startswith("actions-"):
+        key = "by_agency" if name == "actions-agency" else "by_theme"
+        return crc.action_tables(store, user, f)[key]
+    if name == "barriers":
+        return crc.barrier_table(store, user, f)
+    return crc.process_table(store, user, f)
+
+
+@callback(
+    Output("crc-case-count", "children"),
+    Output("crc-tab-content", "children"),
+    Input("crc-tabs", "active_tab"),
+    *[Input(i, "value") for i in FILTER_IDS],
+)
+def render_tab(tab, years, ages, agencies, themes, stages, scope):
+    """Only the open tab is computed and sent. The aligned tab keeps its own controls: a filter
+    change there updates its figures (update_aligned) without rebuilding the tab."""
+    user = require_user()
+    f = _filters(years, ages, agencies, themes, stages, scope)
+    count = suppress_count(crc.selected_case_count(get_store(), user, f))
+    builder = TAB_BUILDERS.get(tab, _themes_tab)
+    if builder is _aligned_tab and ctx.triggered_id in FILTER_IDS:
+        return f"Cases selected: {count}", no_update
+    return f"Cases selected: {count}", builder(user, f)
+
+
+@callback(
+    Output("crc-aligned-count", "children"),
+    Output("crc-heatmap", "figure"),
+    Output("crc-case-rows", "figure"),
+    Input("crc-anchor", "value"),
+    Input("crc-window", "value"),
+    *[Input(i, "value") for i in FILTER_IDS],
+)
+def update_aligned(anchor, window, years, ages, agencies, themes, stages, scope):
+    user = require_user()
+    f = _filters(years, ages, agencies, themes, stages, scope)
+    window = window if window in WINDOWS else crc.DEFAULT_WINDOW
+    store = get_store()
+    anchor = anchor or ""
+    aligned = suppress_count(crc.aligned_case_count(store, user, f, anchor))
+    density, rows = crc.aligned_events(store, user, f, anchor, window)
+    shown = int(rows["case_row"].max()) + 1 if not rows.empty else 0
+    note = f"Cases with a {anchor or '(no type chosen)'} event: {aligned}"
+    if shown and shown == crc.MAX_CASE_ROWS:
+        note += f" (rows below show the first {shown} by anchor date)"
+    return (
+        note,
+        density_heatmap(crc.density_table(density, window)),
+        case_rows_figure(crc.case_rows_for_display(rows), (-window, window)),
+    )
+
+
+@callback(
+    Output("crc-summary", "children"),
+    Input("crc-summary-key", "value"),
+    prevent_initial_call=True,
+)
+def show_summary(case_key):
+    user = require_user()
+    if not case_key:
+        return []
+    try:
+        return summary_card(crc.crc_summary(get_store(), user, case_key))
+    except NotFound:
+        return html.P("There is no case with that key.")
+
+
+def _csv(table, name: str) -> dict:
+    header, rows = crc.table_csv_rows(table)
+    return {"content": csv_text(header, rows), "filename": f"crc-{name}.csv", "type": "text/csv"}
+
+
+@callback(
+    Output("crc-download", "data", allow_duplicate=True),
+    Input({"type": "crc-csv", "table": ALL}, "n_clicks"),
+    *FILTER_STATES,
+    prevent_initial_call=True,
+)
+def download_csv(clicks, years, ages, agencies, themes, stages, scope):
+    user = require_user()
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or trigger.get("table") not in TABLES or not any(clicks):
+        return no_update
+    f = _filters(years, ages, agencies, themes, stages, scope)
+    name = trigger["table"]
+    return _csv(_table(user, f, name), name)
+
+
+@callback(
+    Output("crc-download", "data", allow_duplicate=True),
+    Input("crc-csv-density", "n_clicks"),
+    State("crc-anchor", "value"),
+    State("crc-window", "value"),
+    *FILTER_STATES,
+    prevent_initial_call=True,
+)
+def download_density(clicks, anchor, window, years, ages, agencies, themes, stages, scope):
+    user = require_user()
+    if not clicks:
+        return no_update
+    f = _filters(years, ages, agencies, themes, stages, scope)
+    window = window if window in WINDOWS else crc.DEFAULT_WINDOW
+    density, _rows = crc.aligned_events(get_store(), user, f, anchor or "", window)
+    return _csv(crc.density_table(density, window), "density")

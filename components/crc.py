@@ -1,0 +1,328 @@
+"""Figures and tables of the CRC explorer. Pure: suppressed tables and counts in, layout out.
+
+Every value drawn here has already been through `data.suppression`: hidden counts arrive as
+"c" and are drawn as "c" (never as a bar length or colour that would give them away).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dash_table, html
+
+from components.palette import AGENCY_COLOURS
+
+SUPPRESSED = "c"
+FONT = {"family": "Arial, Helvetica, sans-serif", "size": 15, "color": "#0b0c0c"}
+SYMBOLS = (
+    "square",
+    "circle",
+    "diamond",
+    "triangle-up",
+    "x",
+    "cross",
+    "star",
+    "triangle-down",
+    "hexagon",
+    "pentagon",
+    "circle-open",
+)
+
+
+def _esc(value: object) -> str:
+    """Plotly renders hover and tick text as HTML: escape anything from the database."""
+    return html_lib.escape(str(value), quote=False)
+
+
+def _numeric(values) -> np.ndarray:
+    """Shown counts as floats, hidden ones as NaN."""
+    return np.array(
+        [np.nan if v == SUPPRESSED or v == "" else float(v) for v in values], dtype=float
+    )
+
+
+def count_table(table: pd.DataFrame, table_id: str, caption: str) -> html.Div:
+    """A suppressed table with its caption. One DataTable component (not one component per
+    cell), which keeps the page quick to render; cells are plain text (never HTML)."""
+    first = str(table.index.name or "").replace("_", " ").capitalize() or " "
+    columns = [{"name": first, "id": "_row"}] + [
+        {"name": str(c), "id": f"c{i}"} for i, c in enumerate(table.columns)
+    ]
+    data = [
+        {"_row": str(label), **{f"c{i}": str(v) for i, v in enumerate(values)}}
+        for label, values in zip(table.index, table.to_numpy().tolist(), strict=True)
+    ]
+    caption_id = f"{table_id}-caption"
+    if not data:
+        body = html.P("Nothing recorded for the cases selected.", className="text-body-secondary")
+    else:
+        body = dash_table.DataTable(
+            columns=columns,
+            data=data,
+            id=f"{table_id}-data",
+            cell_selectable=False,
+            style_as_list_view=True,
+            style_table={"overflowX": "auto", "maxWidth": "100%"},
+            style_header={
+                "fontWeight": "bold",
+                "borderBottom": "2px solid #0b0c0c",
+                "backgroundColor": "white",
+                "whiteSpace": "normal",
+                "height": "auto",
+            },
+            style_cell={
+                "fontFamily": "Arial, Helvetica, sans-serif",
+                "fontSize": "16px",
+                "color": "#0b0c0c",
+                "padding": "4px 10px",
+                "textAlign": "right",
+                "minWidth": "4.5rem",
+            },
+            style_cell_conditional=[
+                {"if": {"column_id": "_row"}, "textAlign": "left", "fontWeight": "bold"}
+            ],
+            style_data_conditional=[
+                {
+                    "if": {"filter_query": '{_row} = "Total"'},
+                    "fontWeight": "bold",
+                    "borderTop": "2px solid #0b0c0c",
+                },
+                *[
+                    {
+                        "if": {"column_id": f"c{i}", "filter_query": f'{{c{i}}} = "c"'},
+                        "color": "#505a5f",
+                        "fontStyle": "italic",
+                    }
+                    for i in range(len(table.columns))
+                ],
+            ],
+        )
+    return html.Div(
+        [html.P(caption, id=caption_id, className="rpm-crc-caption"), body],
+        id=table_id,
+        className="rpm-crc-table",
+    )
+
+
+def theme_bar_figure(by_agency: pd.DataFrame) -> go.Figure:
+    """Learning points per theme, stacked single-agency (sum of shown agency cells is not
+    drawn: only the Cross-agency and Total columns, so no hidden cell can be read off a bar)."""
+    table = by_agency.drop(index="Total", errors="ignore")
+    themes = list(table.index)[::-1]
+    total = _numeric(table["Total"])[::-1] if "Total" in table else np.array([])
+    cross = _numeric(table["Cross-agency"])[::-1] if "Cross-agency" in table else np.array([])
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=[_esc(t) for t in themes],
+            x=total,
+            orientation="h",
+            name="All learning points",
+            marker_color="#0b5394",
+            text=[SUPPRESSED if np.isnan(v) else f"{int(v)}" for v in total],
+            textposition="outside",
+            hovertemplate="%{y}: %{text} learning points<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            y=[_esc(t) for t in themes],
+            x=cross,
+            orientation="h",
+            name="of which cross-agency",
+            marker_color="#b45f06",
+            marker_pattern_shape="/",
+            text=[SUPPRESSED if np.isnan(v) else f"{int(v)}" for v in cross],
+            textposition="outside",
+            hovertemplate="%{y}: %{text} cross-agency<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        barmode="group",
+        height=max(260, 48 * len(themes) + 110),
+        margin={"l": 10, "r": 40, "t": 30, "b": 40},
+        font=FONT,
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        plot_bgcolor="white",
+        xaxis={"title": "learning points (c = 1 to 5, hidden)", "gridcolor": "#dddddd"},
+        yaxis={"automargin": True},
+    )
+    return fig
+
+
+def trend_figure(by_quarter: pd.DataFrame, top: int = 4) -> go.Figure:
+    """Learning points per quarter: all themes, and the most frequent themes (gaps where hidden)."""
+    table = by_quarter.drop(columns="Total", errors="ignore")
+    quarters = [str(q) for q in table.columns]
+    fig = go.Figure()
+    if "Total" in table.index:
+        fig.add_trace(
+            go.Bar(
+                x=quarters,
+                y=_numeric(table.loc["Total"]),
+                name="All themes",
+                marker_color="#d9e3ee",
+                text=[str(v) for v in table.loc["Total"]],
+                textposition="outside",
+            )
+        )
+    themes = [t for t in table.index if t != "Total"][:top]
+    for i, theme in enumerate(themes):
+        fig.add_trace(
+            go.Scatter(
+                x=quarters,
+                y=_numeric(table.loc[theme]),
+                name=_esc(theme),
+                mode="lines+markers",
+                marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 10},
+                line={"color": AGENCY_COLOURS[i % len(AGENCY_COLOURS)], "width": 3},
+                connectgaps=False,
+            )
+        )
+    fig.update_layout(
+        height=380,
+        margin={"l": 10, "r": 10, "t": 30, "b": 40},
+        font=FONT,
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        yaxis={"title": "learning points", "gridcolor": "#dddddd", "rangemode": "tozero"},
+        xaxis={"title": "quarter of the meeting", "type": "category"},
+    )
+    return fig
+
+
+def density_heatmap(table: pd.DataFrame) -> go.Figure:
+    """Agency x month relative to the anchor: events, one heatmap trace; "c" cells are grey."""
+    months = [int(m) for m in table.columns]
+    agencies = [str(a) for a in table.index]
+    z = np.vstack([_numeric(row) for row in table.to_numpy()]) if len(table) else np.zeros((0, 0))
+    text = [[str(v) for v in row] for row in table.to_numpy()]
+    hidden = np.where(np.isnan(z), 0.0, np.nan) if z.size else z
+    fig = go.Figure()
+    fig.add_trace(
+        go.Heatmap(
+            x=months,
+            y=[_esc(a) for a in agencies],
+            z=hidden,
+            colorscale=[[0, "#e8e8e8"], [1, "#e8e8e8"]],
+            showscale=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Heatmap(
+            x=months,
+            y=[_esc(a) for a in agencies],
+            z=z,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 11},
+            colorscale="Blues",
+            colorbar={"title": {"text": "events"}},
+            hovertemplate="%{y}<br>month %{x} from the anchor: %{text} events<extra></extra>",
+            xgap=1,
+            ygap=2,
+        )
+    )
+    fig.add_vline(x=-0.5, line_width=2, line_color="#0b0c0c")
+    fig.update_layout(
+        height=max(220, 44 * len(agencies) + 100),
+        margin={"l": 10, "r": 10, "t": 20, "b": 50},
+        font=FONT,
+        plot_bgcolor="white",
+        xaxis={"title": "months relative to the anchor event (0 = its month)", "dtick": 3},
+        yaxis={"automargin": True, "autorange": "reversed"},
+    )
+    return fig
+
+
+def case_rows_figure(rows: pd.DataFrame, months: tuple[int, int]) -> go.Figure:
+    """Each case as a thin row (LifeLines2 style): event types by month relative to the anchor.
+
+    `rows` has case_row, rel_month, event_type, events. Types differ by colour and marker shape.
+    """
+    fig = go.Figure()
+    n_cases = int(rows["case_row"].max()) + 1 if not rows.empty else 0
+    types = list(rows.groupby("event_type")["events"].sum().sort_values(ascending=False).index)
+    for i, event_type in enumerate(types):
+        part = rows[rows["event_type"] == event_type]
+        # Several types in one month: spread them a little inside the month so all show.
+        offset = (i % 5 - 2) * 0.15
+        fig.add_trace(
+            go.Scattergl(
+                x=part["rel_month"].to_numpy(dtype=float) + offset,
+                y=part["case_row"].to_numpy(),
+                mode="markers",
+                name=_esc(event_type),
+                marker={
+                    "symbol": SYMBOLS[i % len(SYMBOLS)],
+                    "size": 6,
+                    "color": AGENCY_COLOURS[i % len(AGENCY_COLOURS)],
+                },
+                customdata=part["events"].to_numpy(),
+                hovertemplate=(
+                    f"{_esc(event_type)}<br>case row %{{y}}, month %{{x:.0f}}: "
+                    "%{customdata} events<extra></extra>"
+                ),
+            )
+        )
+    fig.add_vline(x=-0.5, line_width=2, line_color="#0b0c0c")
+    fig.update_layout(
+        height=max(240, 7 * n_cases + 140),
+        margin={"l": 60, "r": 10, "t": 20, "b": 50},
+        font=FONT,
+        plot_bgcolor="white",
+        legend={"title": {"text": "Event type"}},
+        xaxis={
+            "title": "months relative to the anchor event",
+            "range": [months[0] - 0.5, months[1] + 0.5],
+            "dtick": 3,
+            "gridcolor": "#eeeeee",
+        },
+        yaxis={
+            "title": "cases (earliest anchor at top)",
+            "autorange": "reversed",
+            "showticklabels": False,
+            "showgrid": False,
+        },
+    )
+    return fig
+
+
+def summary_card(summary) -> html.Div:
+    """Appendix 3 for one case, as text (the learning text is shown as text, never HTML)."""
+    learning = [
+        html.Li([html.Strong(f"{scope}{' · ' + agency if agency else ''}: "), text])
+        for scope, agency, text in summary.learning
+    ]
+    return html.Div(
+        [
+            html.H3(
+                f"Summary of learning points to be shared with the Case Review Committee ({summary.case_key})"
+            ),
+            html.Dl(
+                [
+                    html.Dt("Age of child at the meeting"),
+                    html.Dd(summary.age_text),
+                    html.Dt("Date of reflective practice meeting"),
+                    html.Dd(
+                        f"{summary.meeting_date:%d %B %Y}"
+                        if summary.meeting_date
+                        else "Not recorded"
+                    ),
+                    html.Dt("Chair of meeting"),
+                    html.Dd(summary.chair or "Not recorded"),
+                ],
+                className="rpm-crc-summary-facts",
+            ),
+            html.H4("Learning to be shared"),
+            html.Ul(learning)
+            if learning
+            else html.P("No learning has been flagged for the CRC yet."),
+        ],
+        id="crc-summary-card",
+        className="rpm-crc-summary",
+    )

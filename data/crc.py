@@ -1,0 +1,545 @@
+"""The Case Review Committee's read models across cases.
+
+Every query here reads only the pseudonymised `crc_*` views of migration 0007 (no names, no
+extract text, a case key that is not the case reference). Every table handed to the explorer
+has its small counts hidden by `data.suppression`. Only `crc` and `admin` users may call these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from data.errors import Forbidden, NotFound
+from data.store import Store
+from data.suppression import (
+    SUPPRESSED,
+    is_small,
+    suppress_count,
+    suppress_table,
+    suppress_together,
+)
+from data.users import User
+
+CRC_ROLES = ("crc", "admin")
+AGE_BANDS = ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over", "Not known")
+SCOPES = {"single_agency": "Single-agency", "cross_agency": "Cross-agency"}
+ACTION_COLUMNS = ("Open", "Overdue", "Done", "Verified")
+NO_THEME = "No theme recorded"
+NO_AGENCY = "No agency recorded"
+CROSS_AGENCY = "Cross-agency"
+DEFAULT_WINDOW = 24  # months either side of the anchor
+MAX_CASE_ROWS = 150
+MAX_EVENT_TYPES = 10
+OTHER_TYPES = "Other types"
+
+
+def require_crc(user: User) -> None:
+    """Only the Case Review Committee and administrators see the explorer."""
+    if user is None or user.role not in CRC_ROLES:
+        raise Forbidden("the CRC explorer is for Case Review Committee members and administrators")
+
+
+@dataclass(frozen=True)
+class CrcFilters:
+    """Which cases the explorer looks at. Empty means no restriction."""
+
+    years: tuple[int, ...] = ()
+    age_bands: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    scope: str | None = None  # 'single_agency' or 'cross_agency': also limits learning
+
+    @classmethod
+    def from_values(
+        cls, years=None, age_bands=None, agencies=None, themes=None, stages=None, scope=None
+    ):
+        """Build from what the browser sent, dropping anything malformed."""
+
+        def texts(values):
+            return tuple(str(v) for v in (values or []) if isinstance(v, str | int))[:50]
+
+        def ints(values):
+            out = []
+            for v in values or []:
+                try:
+                    out.append(int(v))
+                except (TypeError, ValueError):
+                    continue
+            return tuple(out)[:50]
+
+        return cls(
+            years=ints(years),
+            age_bands=texts(age_bands),
+            agencies=texts(agencies),
+            themes=texts(themes),
+            stages=texts(stages),
+            scope=scope if scope in SCOPES else None,
+        )
+
+
+@dataclass
+class _Selection:
+    sql: str
+    params: list = field(default_factory=list)
+
+
+def _selection(f: CrcFilters) -> _Selection:
+    """A CTE `sel(case_key)` of the cases the filters choose (fixed SQL, values as parameters)."""
+    conditions, params = ["TRUE"], []
+    if f.years:
+        conditions.append("list_contains(?::INTEGER[], cc.meeting_year)")
+        params.append(list(f.years))
+    if f.age_bands:
+        conditions.append("list_contains(?::VARCHAR[], cc.age_band_at_meeting)")
+        params.append(list(f.age_bands))
+    if f.stages:
+        conditions.append("list_contains(?::VARCHAR[], cc.stage_key)")
+        params.append(list(f.stages))
+    if f.agencies:
+        conditions.append(
+            "cc.case_key IN (SELECT case_key FROM crc_case_agencies"
+            " WHERE list_contains(?::VARCHAR[], agency))"
+        )
+        params.append(list(f.agencies))
+    if f.themes:
+        conditions.append(
+            "cc.case_key IN (SELECT case_key FROM crc_learning_themes"
+            " WHERE list_contains(?::VARCHAR[], theme))"
+        )
+        params.append(list(f.themes))
+    if f.scope:
+        conditions.append(
+            "cc.case_key IN (SELECT case_key FROM crc_learning_points WHERE scope = ?)"
+        )
+        params.append(f.scope)
+    sql = "sel AS (SELECT cc.case_key FROM crc_cases cc WHERE " + " AND ".join(conditions) + ")"
+    return _Selection(sql, params)
+
+
+def _learning_cte(f: CrcFilters) -> tuple[str, list]:
+    """CTEs `sel` and `lp` (the selected cases' learning points, limited to the scope)."""
+    sel = _selection(f)
+    scope_sql, scope_params = ("AND lp.scope = ?", [f.scope]) if f.scope else ("", [])
+    sql = (
+        f"WITH {sel.sql}, lp AS (SELECT lp.* FROM crc_learning_points lp"
+        f" JOIN sel ON sel.case_key = lp.case_key WHERE TRUE {scope_sql})"
+    )
+    return sql, [*sel.params, *scope_params]
+
+
+# ---------------------------------------------------------------- filter choices
+
+
+def filter_options(store: Store, user: User) -> dict[str, list]:
+    """The values each filter can take, for the explorer's dropdowns."""
+    require_crc(user)
+    years = [
+        r[0]
+        for r in store.query(
+            "SELECT DISTINCT meeting_year FROM crc_cases WHERE meeting_year IS NOT NULL ORDER BY 1"
+        )
+    ]
+    agencies = [
+        r[0] for r in store.query("SELECT DISTINCT agency FROM crc_case_agencies ORDER BY 1")
+    ]
+    themes = [r[0] for r in store.query("SELECT name FROM themes ORDER BY name")]
+    stages = [
+        (r[0], r[1])
+        for r in store.query("SELECT stage_key, name FROM workflow_stages ORDER BY position")
+    ]
+    return {
+        "years": years,
+        "age_bands": list(AGE_BANDS),
+        "agencies": agencies,
+        "themes": themes,
+        "stages": [("not_started", "Not started"), *stages],
+    }
+
+
+def event_types(store: Store, user: User) -> list[str]:
+    """Event types to align journeys on, the most widespread across cases first."""
+    require_crc(user)
+    return [
+        r[0]
+        for r in store.query(
+            "SELECT event_type FROM crc_events GROUP BY event_type"
+            " ORDER BY count(DISTINCT case_key) DESC, event_type LIMIT 200"
+        )
+    ]
+
+
+def selected_case_count(store: Store, user: User, f: CrcFilters) -> int:
+    """How many cases the filters choose (raw: show it through `suppress_count`)."""
+    require_crc(user)
+    sel = _selection(f)
+    return store.query_one(f"WITH {sel.sql} SELECT count(*) FROM sel", sel.params)[0]
+
+
+# ---------------------------------------------------------------- learning themes
+
+
+def _pivot(df: pd.DataFrame, index: str, columns: str, rows=None, cols=None) -> pd.DataFrame:
+    """Counts long -> wide, with every wanted row and column present (zeros filled)."""
+    if df.empty:
+        table = pd.DataFrame(dtype=np.int64)
+    else:
+        table = df.pivot_table(
+            index=index, columns=columns, values="n", aggfunc="sum", fill_value=0
+        )
+    rows = list(rows) if rows is not None else list(table.index)
+    cols = list(cols) if cols is not None else list(table.columns)
+    table = table.reindex(index=rows, columns=cols, fill_value=0).astype(np.int64)
+    table.index.name = index
+    table.columns.name = None
+    return table
+
+
+def learning_theme_counts(store: Store, user: User, f: CrcFilters) -> dict[str, pd.DataFrame]:
+    """Raw counts of learning points per theme: by agency (single-agency) or cross-agency,
+    by quarter of the meeting, and with or without an action. Rows are themes (a learning point
+    with two themes counts under both; one with none under "No theme recorded")."""
+    require_crc(user)
+    cte, params = _learning_cte(f)
+    df = store.query_df(
+        cte
+        + """,
+        lt AS (
+            SELECT lp.learning_key, lp.case_key, lp.scope, lp.agency, lp.recorded_on,
+                   coalesce(t.theme, ?) AS theme
+            FROM lp LEFT JOIN crc_learning_themes t ON t.learning_key = lp.learning_key
+        ),
+        acted AS (SELECT DISTINCT learning_key FROM crc_actions WHERE learning_key IS NOT NULL)
+        SELECT lt.theme,
+               CASE WHEN lt.scope = 'cross_agency' THEN ? ELSE coalesce(lt.agency, ?) END AS who,
+               strftime(coalesce(cc.meeting_date, lt.recorded_on), '%Y') || ' Q'
+                   || quarter(coalesce(cc.meeting_date, lt.recorded_on)) AS quarter,
+               acted.learning_key IS NOT NULL AS has_action,
+               count(*) AS n
+        FROM lt JOIN crc_cases cc ON cc.case_key = lt.case_key
+        LEFT JOIN acted ON acted.learning_key = lt.learning_key
+        GROUP BY ALL
+        """,
+        [*params, NO_THEME, CROSS_AGENCY, NO_AGENCY],
+    )
+    themes = _theme_order(df)
+    agencies = sorted(a for a in df["who"].unique() if a != CROSS_AGENCY) if not df.empty else []
+    quarters = sorted(df["quarter"].unique()) if not df.empty else []
+    df["action"] = np.where(df["has_action"].astype(bool), "With an action", "No action yet")
+    return {
+        "by_agency": _pivot(df, "theme", "who", themes, [*agencies, CROSS_AGENCY]),
+        "by_quarter": _pivot(df, "theme", "quarter", themes, quarters),
+        "action": _pivot(df, "theme", "action", themes, ["With an action", "No action yet"]),
+    }
+
+
+def _theme_order(df: pd.DataFrame) -> list[str]:
+    if df.empty:
+        return []
+    totals = df.groupby("theme")["n"].sum().sort_values(ascending=False, kind="stable")
+    ordered = sorted(totals.index, key=lambda t: (t == NO_THEME, -totals[t], t))
+    return ordered
+
+
+def learning_theme_tables(store: Store, user: User, f: CrcFilters) -> dict[str, pd.DataFrame]:
+    """The three theme tables, suppressed together (they share their row totals)."""
+    raw = learning_theme_counts(store, user, f)
+    keys = list(raw)
+    return dict(zip(keys, suppress_together([raw[k] for k in keys]), strict=True))
+
+
+# ---------------------------------------------------------------- barriers
+
+
+def barrier_counts(store: Store, user: User, f: CrcFilters) -> pd.DataFrame:
+    """Barriers the meetings identified (reflections answering question 5), theme x agency."""
+    require_crc(user)
+    sel = _selection(f)
+    df = store.query_df(
+        f"""WITH {sel.sql}
+        SELECT coalesce(t.theme, ?) AS theme, coalesce(b.agency, ?) AS agency, count(*) AS n
+        FROM crc_barriers b JOIN sel ON sel.case_key = b.case_key
+        LEFT JOIN crc_barrier_themes t ON t.barrier_key = b.barrier_key
+        GROUP BY ALL""",
+        [*sel.params, NO_THEME, NO_AGENCY],
+    )
+    agencies = sorted(df["agency"].unique()) if not df.empty else []
+    return _pivot(df, "theme", "agency", _theme_order(df), agencies)
+
+
+def barrier_table(store: Store, user: User, f: CrcFilters) -> pd.DataFrame:
+    return suppress_table(barrier_counts(store, user, f))
+
+
+# ---------------------------------------------------------------- actions
+
+
+def action_counts(store: Store, user: User, f: CrcFilters) -> dict[str, pd.DataFrame]:
+    """Actions by owning agency and by theme of their learning, in four exclusive states:
+    Open (open or in progress, not past its due date), Overdue, Done, Verified."""
+    require_crc(user)
+    sel = _selection(f)
+    scope_sql, scope_params = (
+        (
+            "AND a.learning_key IN (SELECT learning_key FROM crc_learning_points WHERE scope = ?)",
+            [f.scope],
+        )
+        if f.scope
+        else ("", [])
+    )
+    base = f"""WITH {sel.sql},
+        act AS (
+            SELECT a.*, CASE WHEN a.status = 'verified' THEN 'Verified'
+                             WHEN a.status = 'done' THEN 'Done'
+                             WHEN a.overdue THEN 'Overdue' ELSE 'Open' END AS state
+            FROM crc_actions a JOIN sel ON sel.case_key = a.case_key WHERE TRUE {scope_sql}
+        )"""
+    params = [*sel.params, *scope_params]
+    by_agency = store.query_df(
+        base + " SELECT coalesce(agency, ?) AS agency, state, count(*) AS n FROM act GROUP BY ALL",
+        [*params, NO_AGENCY],
+    )
+    by_theme = store.query_df(
+        base
+        + """ SELECT coalesce(t.theme, ?) AS theme, act.state, count(*) AS n
+        FROM act LEFT JOIN crc_learning_themes t ON t.learning_key = act.learning_key
+        GROUP BY ALL""",
+        [*params, NO_THEME],
+    )
+    agencies = sorted(by_agency["agency"].unique()) if not by_agency.empty else []
+    return {
+        "by_agency": _pivot(by_agency, "agency", "state", agencies, ACTION_COLUMNS),
+        "by_theme": _pivot(by_theme, "theme", "state", _theme_order(by_theme), ACTION_COLUMNS),
+    }
+
+
+def action_tables(store: Store, user: User, f: CrcFilters) -> dict[str, pd.DataFrame]:
+    return {k: suppress_table(v) for k, v in action_counts(store, user, f).items()}
+
+
+# ---------------------------------------------------------------- process times
+
+INTERVALS = (
+    ("days_identified_to_meeting", "Case identified to meeting"),
+    ("days_meeting_to_crc", "Meeting to CRC"),
+    ("days_crc_to_frontline", "CRC to frontline briefing"),
+)
+
+
+def process_durations(store: Store, user: User, f: CrcFilters) -> pd.DataFrame:
+    """Raw days of each interval per selected case (one row per case; nulls where not reached)."""
+    require_crc(user)
+    sel = _selection(f)
+    cols = ", ".join(f"p.{c}" for c, _ in INTERVALS)
+    return store.query_df(
+        f"WITH {sel.sql} SELECT p.case_key, {cols} FROM crc_process p"
+        " JOIN sel ON sel.case_key = p.case_key",
+        sel.params,
+    )
+
+
+def process_table(store: Store, user: User, f: CrcFilters) -> pd.DataFrame:
+    """Per interval: cases measured, median and quartiles in days. With 1 to 5 cases the count
+    and the figures are hidden (they would describe individual children's cases)."""
+    df = process_durations(store, user, f)
+    rows = []
+    for col, label in INTERVALS:
+        values = df[col].dropna().astype(float) if col in df else pd.Series(dtype=float)
+        n = len(values)
+        if n == 0 or is_small(np.array([n]))[0]:
+            stats = [SUPPRESSED if n else "", SUPPRESSED if n else "", SUPPRESSED if n else ""]
+        else:
+            q = values.quantile([0.25, 0.5, 0.75]).round().astype(int).tolist()
+            stats = [q[1], q[0], q[2]]
+        rows.append([label, suppress_count(n), *stats])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "Interval",
+            "Cases",
+            "Median days",
+            "Quarter of cases within (days)",
+            "Three quarters within (days)",
+        ],
+    ).set_index("Interval")
+
+
+# ---------------------------------------------------------------- aligned journeys
+
+
+def relative_month(anchor: pd.Series, when: pd.Series) -> pd.Series:
+    """Calendar months from the anchor's month: 0 is the anchor's month, -1 the month before."""
+    a, w = pd.to_datetime(anchor), pd.to_datetime(when)
+    return (w.dt.year - a.dt.year) * 12 + (w.dt.month - a.dt.month)
+
+
+def aligned_events(
+    store: Store, user: User, f: CrcFilters, anchor_type: str, window: int = DEFAULT_WINDOW
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Journeys aligned on each selected case's first event of `anchor_type`.
+
+    Returns (density, rows):
+    - density: agency, rel_month, events, cases (events of that agency in that month relative
+      to the anchor, and how many cases they come from), within +/- `window` months;
+    - rows: case_row (0 = earliest anchor), rel_month, event_type, events: one row per case,
+      month and event type, for at most MAX_CASE_ROWS cases.
+    Events dated only to a year cannot be placed in a month and are left out, as are cases
+    without the anchor event. The relative month is the calendar-month difference (SQL below
+    matches `relative_month`).
+    """
+    require_crc(user)
+    window = max(1, min(int(window), 120))
+    sel = _selection(f)
+    cte = f"""WITH {sel.sql},
+        ev AS (
+            SELECT e.* FROM crc_events e JOIN sel ON sel.case_key = e.case_key
+            WHERE e.date_precision <> 'year'
+        ),
+        anchor AS (
+            SELECT case_key, min(event_date) AS anchor_date FROM ev
+            WHERE event_type = ? GROUP BY case_key
+        ),
+        rel AS (
+            SELECT ev.case_key, ev.agency, ev.event_type, anchor.anchor_date,
+                   (year(ev.event_date) - year(anchor.anchor_date)) * 12
+                   + (month(ev.event_date) - month(anchor.anchor_date)) AS rel_month
+            FROM ev JOIN anchor ON anchor.case_key = ev.case_key
+        )"""
+    params = [*sel.params, anchor_type]
+    density = store.query_df(
+        cte
+        + """ SELECT agency, rel_month, count(*) AS events, count(DISTINCT case_key) AS cases
+        FROM rel WHERE rel_month BETWEEN ? AND ? GROUP BY ALL ORDER BY agency, rel_month""",
+        [*params, -window, window],
+    )
+    rows = store.query_df(
+        cte
+        + """, picked AS (
+            SELECT case_key, row_number() OVER (ORDER BY anchor_date, case_key) - 1 AS case_row
+            FROM anchor ORDER BY case_row LIMIT ?
+        )
+        SELECT picked.case_row, rel.rel_month, rel.event_type, count(*) AS events
+        FROM rel JOIN picked ON picked.case_key = rel.case_key
+        WHERE rel.rel_month BETWEEN ? AND ?
+        GROUP BY ALL ORDER BY picked.case_row, rel.rel_month, rel.event_type""",
+        [*params, MAX_CASE_ROWS, -window, window],
+    )
+    return density, rows
+
+
+def aligned_case_count(store: Store, user: User, f: CrcFilters, anchor_type: str) -> int:
+    require_crc(user)
+    sel = _selection(f)
+    return store.query_one(
+        f"""WITH {sel.sql} SELECT count(DISTINCT e.case_key) FROM crc_events e
+        JOIN sel ON sel.case_key = e.case_key
+        WHERE e.event_type = ? AND e.date_precision <> 'year'""",
+        [*sel.params, anchor_type],
+    )[0]
+
+
+def density_table(density: pd.DataFrame, window: int = DEFAULT_WINDOW) -> pd.DataFrame:
+    """Agency x relative month of event counts, "c" where the events or the cases they come
+    from number 1 to 5. No totals are shown, so no secondary suppression is needed."""
+    months = list(range(-window, window + 1))
+    if density.empty:
+        return pd.DataFrame(index=pd.Index([], name="agency"), columns=months, dtype=object)
+    events = density.pivot_table(
+        index="agency", columns="rel_month", values="events", aggfunc="sum", fill_value=0
+    ).reindex(columns=months, fill_value=0)
+    cases = density.pivot_table(
+        index="agency", columns="rel_month", values="cases", aggfunc="sum", fill_value=0
+    ).reindex(index=events.index, columns=months, fill_value=0)
+    hide = is_small(events.to_numpy()) | is_small(cases.to_numpy())
+    out = pd.DataFrame(
+        np.where(hide, SUPPRESSED, events.to_numpy().astype(object)),
+        index=events.index,
+        columns=months,
+        dtype=object,
+    )
+    out.index.name = "agency"
+    return out
+
+
+def case_rows_for_display(rows: pd.DataFrame) -> pd.DataFrame:
+    """Keep the most common event types; the rest become "Other types"."""
+    if rows.empty:
+        return rows
+    top = rows.groupby("event_type")["events"].sum().sort_values(ascending=False).index
+    keep = set(top[:MAX_EVENT_TYPES])
+    out = rows.copy()
+    out.loc[~out["event_type"].isin(keep), "event_type"] = OTHER_TYPES
+    return out.groupby(["case_row", "rel_month", "event_type"], as_index=False)["events"].sum()
+
+
+# ---------------------------------------------------------------- CRC summary (Appendix 3)
+
+
+def summary_case_keys(store: Store, user: User, f: CrcFilters) -> list[str]:
+    """Case keys of selected cases that have a meeting date or learning shared with the CRC."""
+    require_crc(user)
+    sel = _selection(f)
+    return [
+        r[0]
+        for r in store.query(
+            f"""WITH {sel.sql} SELECT s.case_key FROM crc_summaries s
+            JOIN sel ON sel.case_key = s.case_key
+            WHERE s.meeting_date IS NOT NULL
+               OR s.case_key IN (SELECT case_key FROM crc_shared_learning)
+            ORDER BY s.meeting_date DESC NULLS LAST, s.case_key""",
+            sel.params,
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class CrcSummary:
+    case_key: str
+    age_months: int | None
+    meeting_date: object
+    chair: str | None
+    learning: list[tuple[str, str | None, str]]  # (scope label, agency, text)
+
+    @property
+    def age_text(self) -> str:
+        if self.age_months is None:
+            return "Not recorded"
+        years, months = divmod(self.age_months, 12)
+        return f"{years} years {months} months" if years else f"{months} months"
+
+
+def crc_summary(store: Store, user: User, case_key: str) -> CrcSummary:
+    """Appendix 3 for one case: age at meeting, meeting date, chair, learning shared."""
+    require_crc(user)
+    row = store.query_one(
+        "SELECT case_key, age_months_at_meeting, meeting_date, chair_name FROM crc_summaries"
+        " WHERE case_key = ?",
+        [case_key or ""],
+    )
+    if row is None:
+        raise NotFound(f"unknown case key {case_key!r}")
+    learning = store.query(
+        "SELECT scope, agency, text FROM crc_shared_learning WHERE case_key = ?"
+        " ORDER BY scope DESC, agency NULLS FIRST, learning_key",
+        [case_key],
+    )
+    return CrcSummary(
+        case_key=row[0],
+        age_months=row[1],
+        meeting_date=row[2],
+        chair=row[3],
+        learning=[(SCOPES.get(s, s), a, t) for s, a, t in learning],
+    )
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def table_csv_rows(table: pd.DataFrame) -> tuple[list[str], list[list[object]]]:
+    """A displayed table as header and rows for `data.exports.csv_text`."""
+    header = [str(table.index.name or ""), *[str(c) for c in table.columns]]
+    rows = [[idx, *vals] for idx, vals in zip(table.index, table.to_numpy().tolist(), strict=True)]
+    return header, rows

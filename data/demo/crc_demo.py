@@ -1,0 +1,204 @@
+"""Fictional data for the CRC explorer in the demo: the demo case's meeting and learning, and a
+set of synthetic closed cases (meetings, workflow, learning, actions, barriers, and events that
+carry only a date, an agency and an event type: no extract text).
+
+Everything here is invented. The synthetic cases are generated from a fixed seed so the demo is
+the same on every start. Rows are added with set-based INSERTs from DataFrames.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pandas as pd
+
+from data.cases import ensure_agency
+from data.store import Store
+
+SYNTHETIC_CASES = 30
+SYNTHETIC_SUMMARY = "Synthetic demo event (no extract text)"
+DEMO_MEETING = date(2024, 9, 12)
+DEMO_CHAIR = "A. Example (fictional chair)"
+
+AGENCY_TYPES = {
+    "Children's Social Care": [
+        "Referral",
+        "Assessment",
+        "Home visit",
+        "Supervision",
+        "Strategy meeting",
+    ],
+    "Police": ["Domestic incident", "Welfare check", "Information report", "Missing episode"],
+    "GP and Health Visiting": ["GP appointment", "Health visitor contact", "Was not brought"],
+    "School": ["Attendance", "Welfare concern", "Parent contact", "Exclusion"],
+    "Housing": ["Tenancy visit", "Rent arrears"],
+    "Family Support Network": ["Contact", "Early help"],
+}
+# Themes weighted so that a few keep coming up, as they do in practice reviews.
+THEME_WEIGHTS = {
+    "Information sharing": 9,
+    "Professional curiosity": 7,
+    "Voice of the child": 6,
+    "Escalation and challenge": 4,
+    "Was not brought to appointments": 4,
+    "Domestic abuse": 5,
+    "Neglect": 4,
+    "Thresholds": 3,
+    "Parental mental health": 2,
+    "School attendance and exclusion": 3,
+    "Missing episodes": 1,
+    "Transitions between services": 2,
+}
+LEARNING_TEXT = [
+    "Information held by one agency was not shared when another agency was assessing risk.",
+    "Practitioners accepted explanations at face value; more curiosity was needed.",
+    "The child's own views were not recorded at key decision points.",
+    "Concerns were not escalated when a referral was closed without action.",
+    "Missed health appointments were not followed up as a possible sign of neglect.",
+    "Supervision helped the worker step back and see the pattern of incidents.",
+]
+STAGES = (
+    ("identified", 0),
+    ("invites_sent", 12),
+    ("meeting_held", 30),
+    ("record_distributed", 12),
+    ("sent_to_business_unit", 6),
+    ("crc_considered", 55),
+    ("frontline_informed", 50),
+)
+
+
+def seed_crc_demo(store: Store) -> None:
+    """Add the CRC demo data (called once by `seed_demo`, after the demo case is ingested)."""
+    rng = random.Random(7)
+    with store.transaction() as cur:
+        agency_ids = {name: ensure_agency(cur, name) for name in AGENCY_TYPES}
+        theme_ids = dict(cur.execute("SELECT name, theme_id FROM themes").fetchall())
+        demo_id = cur.execute("SELECT case_id FROM cases WHERE case_ref = 'DEMO-J'").fetchone()
+        cases = []
+        if demo_id:
+            cases.append((demo_id[0], DEMO_MEETING, list(AGENCY_TYPES), DEMO_CHAIR))
+        events = []
+        for n in range(1, SYNTHETIC_CASES + 1):
+            meeting = date(2022, 1, 10) + timedelta(days=rng.randrange(0, 1340))
+            dob = meeting - timedelta(days=rng.randrange(300, 17 * 365))
+            involved = [
+                "Children's Social Care",
+                *rng.sample(list(AGENCY_TYPES)[1:], rng.randint(2, 5)),
+            ]
+            case_id = cur.execute(
+                "INSERT INTO cases (case_ref, label, date_of_birth, is_demo)"
+                " VALUES (?, ?, ?, true) RETURNING case_id",
+                [f"DEMO-S{n:02d}", f"Synthetic case S{n:02d} (fictional)", dob],
+            ).fetchone()[0]
+            cases.append((case_id, meeting, involved, f"Chair {n:02d} (fictional)"))
+            referral = meeting - timedelta(days=rng.randrange(200, 900))
+            start = max(dob - timedelta(days=150), referral - timedelta(days=720))
+            for agency in involved:
+                for _ in range(rng.randint(25, 60)):
+                    day = start + timedelta(days=rng.randrange(0, max(1, (meeting - start).days)))
+                    events.append(
+                        (case_id, agency_ids[agency], day, rng.choice(AGENCY_TYPES[agency]))
+                    )
+            events.append((case_id, agency_ids["Children's Social Care"], referral, "Referral"))
+        if events:
+            df = pd.DataFrame(events, columns=["case_id", "agency_id", "event_date", "event_type"])
+            df["summary"] = SYNTHETIC_SUMMARY
+            cur.register("crc_demo_events", df)
+            cur.execute(
+                "INSERT INTO events (case_id, agency_id, event_date, date_precision, event_type,"
+                " summary) SELECT case_id, agency_id, event_date, 'day', event_type, summary"
+                " FROM crc_demo_events"
+            )
+            cur.unregister("crc_demo_events")
+        for case_id, meeting, involved, chair in cases:
+            _seed_case(cur, rng, case_id, meeting, involved, chair, agency_ids, theme_ids)
+
+
+def _seed_case(cur, rng, case_id, meeting, involved, chair, agency_ids, theme_ids) -> None:
+    for agency in involved:
+        cur.execute(
+            "INSERT INTO case_agencies (case_id, agency_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [case_id, agency_ids[agency]],
+        )
+    cur.execute(
+        "INSERT INTO meetings (case_id, meeting_date, chair_name) VALUES (?, ?, ?)",
+        [case_id, meeting, chair],
+    )
+    # Workflow: recent meetings have not reached the CRC yet.
+    day = meeting - timedelta(days=42 + rng.randrange(0, 40))
+    for stage, gap in STAGES:
+        if stage != "identified":
+            day = (
+                meeting
+                if stage == "meeting_held"
+                else day + timedelta(days=gap + rng.randrange(-5, 30))
+            )
+        if day > date(2025, 10, 1):
+            break
+        cur.execute(
+            "INSERT INTO case_workflow (case_id, stage_key, done_on, done_by) VALUES (?, ?, ?, 'demo seed')",
+            [case_id, stage, day],
+        )
+    event_ids = [
+        r[0]
+        for r in cur.execute(
+            "SELECT event_id FROM events WHERE case_id = ? ORDER BY event_id LIMIT 50", [case_id]
+        ).fetchall()
+    ]
+    themes, weights = list(THEME_WEIGHTS), list(THEME_WEIGHTS.values())
+    for _ in range(rng.randint(3, 6)):
+        cross = rng.random() < 0.45
+        agency = None if cross else rng.choice(involved)
+        learning_id = cur.execute(
+            "INSERT INTO learning_points (case_id, scope, agency_id, text, share_with_crc, created_by,"
+            " created_at) VALUES (?, ?, ?, ?, ?, 'demo seed', ?) RETURNING learning_id",
+            [
+                case_id,
+                "cross_agency" if cross else "single_agency",
+                agency_ids[agency] if agency else None,
+                rng.choice(LEARNING_TEXT),
+                rng.random() < 0.8,
+                meeting,
+            ],
+        ).fetchone()[0]
+        for theme in set(rng.choices(themes, weights, k=rng.randint(1, 2))):
+            cur.execute(
+                "INSERT INTO learning_point_themes VALUES (?, ?)", [learning_id, theme_ids[theme]]
+            )
+        event_id = rng.choice(event_ids) if event_ids else None
+        if event_id is not None:
+            cur.execute(
+                "INSERT INTO learning_point_links (learning_id, event_id) VALUES (?, ?)",
+                [learning_id, event_id],
+            )
+            if rng.random() < 0.6:
+                cur.execute(
+                    "INSERT INTO reflections (case_id, target_kind, event_id, model_key, stage_key,"
+                    " question_key, text, agency_id, author) VALUES (?, 'event', ?, 'gibbs',"
+                    " 'analysis', 'barrier', ?, ?, 'demo seed')",
+                    [
+                        case_id,
+                        event_id,
+                        "Fictional barrier noted in the demo.",
+                        agency_ids[agency or rng.choice(involved)],
+                    ],
+                )
+        if rng.random() < 0.75:
+            due = meeting + timedelta(days=rng.randrange(90, 1200))
+            status = rng.choice(["open", "in_progress", "done", "done", "verified"])
+            cur.execute(
+                "INSERT INTO actions (case_id, learning_id, description, owner_name, owner_agency_id,"
+                " due_date, status, created_by, completed_on) VALUES (?, ?, ?, ?, ?, ?, ?, 'demo seed', ?)",
+                [
+                    case_id,
+                    learning_id,
+                    "Fictional action for the demo.",
+                    "Fictional owner",
+                    agency_ids[agency or rng.choice(involved)],
+                    due,
+                    status,
+                    due - timedelta(days=10) if status in ("done", "verified") else None,
+                ],
+            )
