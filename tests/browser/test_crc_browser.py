@@ -1,0 +1,173 @@
+"""The CRC explorer in a real browser, and its refusals for agency and chair users (page and a
+hand-made callback request)."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from data.store import Store
+from data.users import add_user
+from tests.browser.conftest import screenshot, sign_in, start_server
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "crc-test-password"
+FILTER_IDS = ("crc-year", "crc-age", "crc-agency", "crc-theme", "crc-stage", "crc-scope")
+
+
+@pytest.fixture(scope="module")
+def crc_server(tmp_path_factory):
+    """The demo (with its synthetic closed cases) and one user of each role but admin."""
+    tmp_dir = tmp_path_factory.mktemp("crc-server")
+    store = Store(tmp_dir / "rpm.duckdb")
+    add_user(store, "committee", "crc", PASSWORD)
+    add_user(store, "officer", "agency", PASSWORD, agency="Police")
+    add_user(store, "chairperson", "chair", PASSWORD)
+    store.close()
+    proc, url = start_server(tmp_dir, "--demo")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def signed_in_opener(url: str, username: str):
+    """A urllib opener holding the session cookie of `username`, signed in through the form."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(url + "login").read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form = {"csrf_token": token, "username": username, "password": PASSWORD, "next": "/"}
+    opener.open(url + "login", urllib.parse.urlencode(form).encode())
+    assert any(c.name == "rpm_session" for c in jar)
+    return opener
+
+
+def render_tab_request(tab: str = "themes") -> bytes:
+    """The body Dash sends for the explorer's main callback (`render_tab`)."""
+    return json.dumps(
+        {
+            "output": "..crc-case-count.children...crc-tab-content.children..",
+            "outputs": [
+                {"id": "crc-case-count", "property": "children"},
+                {"id": "crc-tab-content", "property": "children"},
+            ],
+            "inputs": [
+                {"id": "crc-tabs", "property": "active_tab", "value": tab},
+                *[
+                    {"id": i, "property": "value", "value": "all" if i == "crc-scope" else None}
+                    for i in FILTER_IDS
+                ],
+            ],
+            "changedPropIds": ["crc-tabs.active_tab"],
+            "state": [],
+        }
+    ).encode()
+
+
+def post_callback(opener, url: str, body: bytes):
+    request = urllib.request.Request(
+        url + "_dash-update-component",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    return opener.open(request)
+
+
+@pytest.mark.parametrize("username", ["officer", "chairperson"])
+def test_agency_and_chair_users_are_refused_the_explorer_callbacks(crc_server, username):
+    opener = signed_in_opener(crc_server, username)
+    for tab in ("themes", "aligned", "summary"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            post_callback(opener, crc_server, render_tab_request(tab))
+        assert refused.value.code == 403
+        assert "CRC explorer" in json.loads(refused.value.read())["error"]
+    # The same request from a committee member is answered, with counts and no case references.
+    answer = post_callback(signed_in_opener(crc_server, "committee"), crc_server, render_tab_request())
+    text = answer.read().decode()
+    assert answer.status == 200
+    assert "Cases selected: " in text
+    assert "DEMO-" not in text
+
+
+def test_agency_user_is_refused_the_explorer_page(crc_server, page):
+    sign_in(page, crc_server, "officer", PASSWORD)
+    page.wait_for_selector("#case-table, .alert")
+    assert page.locator("a.rpm-nav-link", has_text="CRC explorer").count() == 0
+    page.goto(crc_server + "crc")
+    page.wait_for_selector("h1:has-text('Not available')")
+    assert page.locator("#crc-year").count() == 0
+
+
+def test_crc_user_is_refused_case_timelines(crc_server, page):
+    sign_in(page, crc_server, "committee", PASSWORD)
+    page.wait_for_selector("a.rpm-nav-link:has-text('CRC explorer')")
+    page.goto(crc_server + "cases/DEMO-J")
+    page.wait_for_selector("h1:has-text('Case not found')")
+    assert page.locator("#timeline-graph").count() == 0
+
+
+def test_crc_user_filters_by_theme_and_sees_the_aligned_view(crc_server, page):
+    sign_in(page, crc_server, "committee", PASSWORD)
+    page.wait_for_selector("a.rpm-nav-link:has-text('CRC explorer')")
+    page.click("a.rpm-nav-link:has-text('CRC explorer')")
+    page.wait_for_selector("#crc-table-themes-agency td", timeout=30_000)
+    count = page.locator("#crc-case-count")
+    before = count.inner_text()
+    assert re.fullmatch(r"Cases selected: \d+", before)
+
+    page.click("#crc-theme")
+    page.locator(".dash-dropdown-option", has_text="Missing episodes").click()
+    page.keyboard.press("Escape")
+    page.wait_for_function(
+        "(before) => document.querySelector('#crc-case-count').innerText !== before", arg=before
+    )
+    # Few demo cases have this theme: the count itself is hidden.
+    assert count.inner_text() == "Cases selected: c"
+
+    page.click("a.nav-link:has-text('Aligned journeys')")
+    page.wait_for_function(
+        "() => document.querySelector('#crc-aligned-count')?.innerText"
+        " && document.querySelector('#crc-heatmap .js-plotly-plot')?.data?.length > 0",
+        timeout=30_000,
+    )
+    assert page.locator("#crc-aligned-count").inner_text() == "Cases with a Referral event: c"
+    heat = json.loads(
+        page.evaluate(
+            "() => JSON.stringify(document.querySelector('#crc-heatmap .js-plotly-plot').data"
+            ".map(t => ({type: t.type, y: t.y, text: t.text})))"
+        )
+    )
+    assert {t["type"] for t in heat} == {"heatmap"}
+    cells = {cell for trace in heat for row in trace.get("text") or [] for cell in row}
+    # A handful of cases: every non-zero cell is hidden.
+    assert cells <= {"c", "0"}
+    rows = page.evaluate(
+        "() => document.querySelector('#crc-case-rows .js-plotly-plot').data.length"
+    )
+    assert rows > 0
+    screenshot(page, "crc-aligned-filtered")
+
+    # Back to all cases: the density has shown counts, and its CSV is formula-safe text.
+    page.click("#crc-theme")
+    page.locator(".dash-dropdown-option", has_text="Missing episodes").click()
+    page.keyboard.press("Escape")
+    page.wait_for_function(
+        "() => /Cases with a Referral event: \\d+/.test("
+        "document.querySelector('#crc-aligned-count').innerText)",
+        timeout=30_000,
+    )
+    with page.expect_download() as download:
+        page.click("#crc-csv-density")
+    csv = open(download.value.path(), encoding="utf-8").read()
+    assert csv.splitlines()[0].startswith("agency,-24,")
+    assert "DEMO-" not in csv
+    assert re.search(r",c(,|$)", csv, re.M)
+    screenshot(page, "crc-aligned")

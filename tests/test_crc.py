@@ -1,0 +1,306 @@
+"""The CRC's pseudonymised views and read models, on small hand-checked data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from data import cases, crc
+from data.access import SYSTEM
+from data.errors import Forbidden
+from data.events import case_events, chronology_rows
+from data.exports import csv_text
+from data.store import Store
+from data.users import add_user
+
+PASSWORD = "a-long-password"
+SECRET = "SECRETTEXT"
+CRC_VIEWS = (
+    "crc_cases",
+    "crc_case_agencies",
+    "crc_events",
+    "crc_learning_points",
+    "crc_learning_themes",
+    "crc_actions",
+    "crc_barriers",
+    "crc_barrier_themes",
+    "crc_process",
+    "crc_summaries",
+    "crc_shared_learning",
+)
+# Columns that would identify a child or carry text from an extract. Two documented
+# exceptions: the chair's name (Appendix 3 asks for it) and the learning text the meeting
+# chose to share with the CRC.
+FORBIDDEN_COLUMNS = {
+    "case_id", "case_ref", "label", "date_of_birth", "summary", "source_ref", "extra",
+    "file_name", "upload_id", "row_number", "event_id", "raw", "value", "description",
+    "owner_name", "evidence", "author", "created_by", "done_by", "note", "title", "username",
+    "facilitator", "text", "chair_name", "reflection_id", "content_sha256",
+}  # fmt: skip
+ALLOWED_EXCEPTIONS = {("crc_summaries", "chair_name"), ("crc_shared_learning", "text")}
+
+
+def ids(cur, table, column, where, params):
+    return cur.execute(f"SELECT {column} FROM {table} WHERE {where}", params).fetchone()[0]
+
+
+def add_event(cur, case_id, agency, day, event_type, precision="day", summary=SECRET):
+    agency_id = cases.ensure_agency(cur, agency)
+    cases.add_case_agency(cur, case_id, agency_id)
+    return cur.execute(
+        "INSERT INTO events (case_id, agency_id, event_date, date_precision, event_type, summary,"
+        " source_ref, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING event_id",
+        [case_id, agency_id, day, precision, event_type, summary, SECRET, f'{{"x": "{SECRET}"}}'],
+    ).fetchone()[0]
+
+
+@pytest.fixture
+def hand(store: Store):
+    """Three cases. A and B have a Referral (the anchor); C has none.
+
+    A (born 2015-01-15, meeting 2020-06-01): Police 2019-12-20, CSC Referral 2020-01-05 (anchor),
+      Health 2020-01-31, CSC Referral 2020-03-02, School 2019-11 (month only), Housing 2019
+      (year only, left out of alignment).
+    B (born 2018-06-30, meeting 2021-09-10): CSC Referral 2021-06-30 (anchor), Police
+      2021-05-01, Health 2022-06-01, CSC Assessment 2024-01-01 (31 months on: outside 24).
+    C: one School event, no Referral.
+    """
+    a = cases.add_case(store, "SECRETREF-A", date_of_birth=date(2015, 1, 15), label=SECRET)
+    b = cases.add_case(store, "SECRETREF-B", date_of_birth=date(2018, 6, 30), label=SECRET)
+    c = cases.add_case(store, "SECRETREF-C", date_of_birth=date(2010, 2, 1), label=SECRET)
+    with store.transaction() as cur:
+        add_event(cur, a.case_id, "Police", date(2019, 12, 20), "Domestic incident")
+        anchor_event = add_event(cur, a.case_id, "CSC", date(2020, 1, 5), "Referral")
+        add_event(cur, a.case_id, "Health", date(2020, 1, 31), "GP appointment")
+        add_event(cur, a.case_id, "CSC", date(2020, 3, 2), "Referral")
+        add_event(cur, a.case_id, "School", date(2019, 11, 1), "Attendance", "month")
+        add_event(cur, a.case_id, "Housing", date(2019, 1, 1), "Tenancy visit", "year")
+        add_event(cur, b.case_id, "CSC", date(2021, 6, 30), "Referral")
+        add_event(cur, b.case_id, "Police", date(2021, 5, 1), "Welfare check")
+        add_event(cur, b.case_id, "Health", date(2022, 6, 1), "GP appointment")
+        add_event(cur, b.case_id, "CSC", date(2024, 1, 1), "Assessment")
+        add_event(cur, c.case_id, "School", date(2020, 5, 5), "Attendance")
+        for case, day, chair in ((a, date(2020, 6, 1), "Chair Person"), (b, date(2021, 9, 10), None)):
+            cur.execute(
+                "INSERT INTO meetings (case_id, meeting_date, chair_name, facilitator)"
+                " VALUES (?, ?, ?, ?)",
+                [case.case_id, day, chair, SECRET],
+            )
+        for stage, day in (
+            ("identified", date(2020, 4, 1)),
+            ("meeting_held", date(2020, 6, 1)),
+            ("crc_considered", date(2020, 8, 1)),
+        ):
+            cur.execute(
+                "INSERT INTO case_workflow (case_id, stage_key, done_on, done_by, note)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [a.case_id, stage, day, SECRET, SECRET],
+            )
+        theme = ids(cur, "themes", "theme_id", "name = ?", ["Information sharing"])
+        police = ids(cur, "agencies", "agency_id", "name = ?", ["Police"])
+        learning = []
+        for scope, agency, share in (
+            ("cross_agency", None, True),
+            ("single_agency", police, False),
+        ):
+            learning.append(
+                cur.execute(
+                    "INSERT INTO learning_points (case_id, scope, agency_id, text, share_with_crc,"
+                    " created_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING learning_id",
+                    [a.case_id, scope, agency, f"shared {scope} {SECRET}", share, SECRET],
+                ).fetchone()[0]
+            )
+        cur.execute("INSERT INTO learning_point_themes VALUES (?, ?)", [learning[0], theme])
+        cur.execute(
+            "INSERT INTO learning_point_links (learning_id, event_id) VALUES (?, ?)",
+            [learning[0], anchor_event],
+        )
+        cur.execute(
+            "INSERT INTO reflections (case_id, target_kind, event_id, model_key, stage_key,"
+            " question_key, text, agency_id, author) VALUES (?, 'event', ?, 'gibbs', 'analysis',"
+            " 'barrier', ?, ?, ?)",
+            [a.case_id, anchor_event, SECRET, police, SECRET],
+        )
+        cur.execute(
+            "INSERT INTO actions (case_id, learning_id, description, owner_name, owner_agency_id,"
+            " due_date, status, evidence, created_by) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+            [a.case_id, learning[0], SECRET, SECRET, police, date(2020, 9, 1), SECRET, SECRET],
+        )
+    return store
+
+
+def test_relative_month_is_the_calendar_month_difference():
+    anchor = pd.Series(pd.to_datetime(["2020-01-31"] * 4))
+    when = pd.Series(pd.to_datetime(["2020-02-01", "2019-12-31", "2020-01-01", "2022-01-31"]))
+    assert crc.relative_month(anchor, when).tolist() == [1, -1, 0, 24]
+
+
+def test_aligned_density_and_case_rows_by_hand(hand):
+    density, rows = crc.aligned_events(hand, SYSTEM, crc.CrcFilters(), "Referral", window=24)
+    got = {(r.agency, r.rel_month): (r.events, r.cases) for r in density.itertuples()}
+    assert got == {
+        ("CSC", 0): (2, 2),  # A's and B's first Referral
+        ("CSC", 2): (1, 1),  # A's second Referral, March 2020
+        ("Police", -1): (2, 2),  # A: Dec 2019; B: May 2021
+        ("Health", 0): (1, 1),  # A: 31 Jan 2020, same month as the anchor
+        ("Health", 12): (1, 1),  # B: June 2022
+        ("School", -2): (1, 1),  # A: November 2019 (month only)
+    }  # Housing (year only), B's Assessment (31 months) and case C are left out.
+    assert rows.to_dict("records") == [
+        {"case_row": 0, "rel_month": -2, "event_type": "Attendance", "events": 1},
+        {"case_row": 0, "rel_month": -1, "event_type": "Domestic incident", "events": 1},
+        {"case_row": 0, "rel_month": 0, "event_type": "GP appointment", "events": 1},
+        {"case_row": 0, "rel_month": 0, "event_type": "Referral", "events": 1},
+        {"case_row": 0, "rel_month": 2, "event_type": "Referral", "events": 1},
+        {"case_row": 1, "rel_month": -1, "event_type": "Welfare check", "events": 1},
+        {"case_row": 1, "rel_month": 0, "event_type": "Referral", "events": 1},
+        {"case_row": 1, "rel_month": 12, "event_type": "GP appointment", "events": 1},
+    ]
+    assert crc.aligned_case_count(hand, SYSTEM, crc.CrcFilters(), "Referral") == 2
+    # What the CRC sees: every one of these counts is from 1 to 5, so all hidden.
+    shown = crc.density_table(density, 24)
+    assert set(shown.to_numpy().ravel()) <= {"c", 0}
+    assert shown.loc["CSC", 0] == "c"
+
+
+def test_ages_in_months_and_bands(hand):
+    ages = dict(
+        hand.query("SELECT meeting_date, age_months_at_meeting FROM crc_cases WHERE meeting_date IS NOT NULL")
+    )
+    # A: 2015-01-15 to 2020-06-01 is 64 complete months; B: 2018-06-30 to 2021-09-10 is 38.
+    assert sorted(ages.values()) == [38, 64]
+    bands = {r[0] for r in hand.query("SELECT age_band_at_meeting FROM crc_cases")}
+    assert bands == {"5 to 9", "1 to 4", "Not known"}
+    referral_age = hand.query_one(
+        "SELECT min(age_months) FROM crc_events WHERE event_date = DATE '2020-01-05'"
+    )[0]
+    assert referral_age == 59  # 15 Jan 2015 to 5 Jan 2020: one day short of 60 months
+
+
+def test_views_have_no_personal_or_extract_text_columns(hand):
+    for view in CRC_VIEWS:
+        columns = {r[0] for r in hand.query(f"DESCRIBE {view}")}
+        leaked = {c for c in columns & FORBIDDEN_COLUMNS if (view, c) not in ALLOWED_EXCEPTIONS}
+        assert not leaked, f"{view} exposes {leaked}"
+
+
+def test_views_carry_no_names_references_or_extract_text(hand):
+    for view in CRC_VIEWS:
+        for row in hand.query(f"SELECT * FROM {view}"):
+            text = " ".join(str(v) for v in row)
+            assert "SECRETREF" not in text, view
+            if view != "crc_shared_learning":
+                assert SECRET not in text, view
+    # Only learning flagged for the CRC is shared, with its text.
+    shared = hand.query("SELECT scope, text FROM crc_shared_learning")
+    assert shared == [("cross_agency", f"shared cross_agency {SECRET}")]
+
+
+def test_case_key_is_stable_and_not_the_reference(hand, tmp_path):
+    keys = dict(hand.query("SELECT case_id, case_key FROM crc_case_keys"))
+    assert keys == dict(hand.query("SELECT case_id, case_key FROM crc_case_keys"))
+    assert len(set(keys.values())) == 3
+    for key in keys.values():
+        assert len(key) == 11 and key.startswith("K") and "SECRETREF" not in key
+    # Another database with the same cases gets other keys: the key depends on a secret.
+    other = Store(tmp_path / "other.duckdb")
+    cases.add_case(other, "SECRETREF-A")
+    assert other.query_one("SELECT case_key FROM crc_case_keys")[0] != keys[1]
+    other.close()
+
+
+def test_tables_process_and_summary(hand):
+    f = crc.CrcFilters()
+    themes = crc.learning_theme_counts(hand, SYSTEM, f)
+    assert themes["by_agency"].loc["Information sharing", "Cross-agency"] == 1
+    assert themes["by_agency"].loc[crc.NO_THEME, "Police"] == 1
+    assert themes["action"].loc["Information sharing", "With an action"] == 1
+    assert themes["action"].loc[crc.NO_THEME, "No action yet"] == 1
+    assert themes["by_quarter"].columns.tolist() == ["2020 Q2"]
+    barriers = crc.barrier_counts(hand, SYSTEM, f)
+    assert barriers.loc["Information sharing", "Police"] == 1
+    actions = crc.action_counts(hand, SYSTEM, f)
+    assert actions["by_agency"].loc["Police", "Overdue"] == 1
+    durations = crc.process_durations(hand, SYSTEM, f).dropna(subset=["days_meeting_to_crc"])
+    assert durations[["days_identified_to_meeting", "days_meeting_to_crc"]].values.tolist() == [
+        [61, 61]
+    ]
+    # One case measured: hidden as c.
+    assert crc.process_table(hand, SYSTEM, f).loc["Meeting to CRC", "Median days"] == "c"
+    # Cases with a meeting, the latest meeting first: B then A.
+    b_key, a_key = crc.summary_case_keys(hand, SYSTEM, f)
+    b = crc.crc_summary(hand, SYSTEM, b_key)
+    assert (b.age_text, b.chair, b.learning) == ("3 years 2 months", None, [])
+    a = crc.crc_summary(hand, SYSTEM, a_key)
+    assert (a.age_text, a.meeting_date, a.chair) == (
+        "5 years 4 months",
+        date(2020, 6, 1),
+        "Chair Person",
+    )
+    assert a.learning == [("Cross-agency", None, f"shared cross_agency {SECRET}")]
+
+
+def test_filters_choose_cases(hand):
+    count = crc.selected_case_count
+    assert count(hand, SYSTEM, crc.CrcFilters()) == 3
+    assert count(hand, SYSTEM, crc.CrcFilters(years=(2020,))) == 1
+    assert count(hand, SYSTEM, crc.CrcFilters(age_bands=("1 to 4",))) == 1
+    assert count(hand, SYSTEM, crc.CrcFilters(agencies=("School",))) == 2
+    assert count(hand, SYSTEM, crc.CrcFilters(themes=("Information sharing",))) == 1
+    assert count(hand, SYSTEM, crc.CrcFilters(stages=("crc_considered",))) == 1
+    assert count(hand, SYSTEM, crc.CrcFilters(scope="single_agency")) == 1
+    # The theme filter narrows the aligned view to case A only.
+    density, _ = crc.aligned_events(
+        hand, SYSTEM, crc.CrcFilters(themes=("Information sharing",)), "Referral"
+    )
+    assert density["cases"].max() == 1
+    # Values from the browser that are not what the filter expects are dropped, not used.
+    f = crc.CrcFilters.from_values(["2020", "x"], None, [{"a": 1}], None, None, "bogus")
+    assert (f.years, f.agencies, f.scope) == ((2020,), (), None)
+
+
+def test_only_crc_and_admin_users_may_read(hand):
+    agency = add_user(hand, "pc", "agency", PASSWORD, agency="Police")
+    chair = add_user(hand, "chair", "chair", PASSWORD)
+    committee = add_user(hand, "crc", "crc", PASSWORD)
+    f = crc.CrcFilters()
+    calls = [
+        lambda u: crc.filter_options(hand, u),
+        lambda u: crc.event_types(hand, u),
+        lambda u: crc.selected_case_count(hand, u, f),
+        lambda u: crc.learning_theme_tables(hand, u, f),
+        lambda u: crc.barrier_table(hand, u, f),
+        lambda u: crc.action_tables(hand, u, f),
+        lambda u: crc.process_table(hand, u, f),
+        lambda u: crc.aligned_events(hand, u, f, "Referral"),
+        lambda u: crc.summary_case_keys(hand, u, f),
+    ]
+    for call in calls:
+        for refused in (agency, chair):
+            with pytest.raises(Forbidden, match="CRC explorer"):
+                call(refused)
+        call(committee)
+    key = crc.summary_case_keys(hand, committee, f)[0]
+    with pytest.raises(Forbidden):
+        crc.crc_summary(hand, agency, key)
+    assert crc.crc_summary(hand, committee, key).case_key == key
+
+
+def test_crc_users_are_refused_case_timelines_and_event_details(hand):
+    committee = add_user(hand, "crc", "crc", PASSWORD)
+    assert cases.list_cases(hand, committee) == []
+    for call in (case_events, chronology_rows):
+        with pytest.raises(Forbidden):
+            call(hand, committee, "SECRETREF-A")
+
+
+def test_csv_of_a_table_is_formula_safe(hand):
+    with hand.transaction() as cur:
+        cur.execute("INSERT INTO themes (name) VALUES ('=HYPERLINK(\"x\")')")
+    table = pd.DataFrame({"Total": ["c", 7]}, index=pd.Index(['=HYPERLINK("x")', "Total"], name="theme"))
+    header, rows = crc.table_csv_rows(table)
+    text = csv_text(header, rows)
+    assert text.splitlines()[1].startswith("\"'=HYPERLINK")
+    assert text.splitlines()[0] == "theme,Total"
