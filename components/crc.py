@@ -221,6 +221,8 @@ def density_heatmap(table: pd.DataFrame) -> go.Figure:
             texttemplate="%{text}",
             textfont={"size": 11},
             colorscale="Blues",
+            zmin=0,
+            zmax=max(1.0, float(np.nanmax(z))) if z.size and not np.isnan(z).all() else 1.0,
             colorbar={"title": {"text": "events"}},
             hovertemplate="%{y}<br>month %{x} from the anchor: %{text} events<extra></extra>",
             xgap=1,
@@ -235,6 +237,29 @@ def density_heatmap(table: pd.DataFrame) -> go.Figure:
         plot_bgcolor="white",
         xaxis={"title": "months relative to the anchor event (0 = its month)", "dtick": 3},
         yaxis={"automargin": True, "autorange": "reversed"},
+    )
+    return fig
+
+
+def withheld_figure(message: str) -> go.Figure:
+    """An empty figure that says why nothing is drawn."""
+    fig = go.Figure()
+    fig.add_annotation(
+        text=_esc(message),
+        showarrow=False,
+        font={"size": 17},
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+    )
+    fig.update_layout(
+        height=160,
+        font=FONT,
+        plot_bgcolor="white",
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
     )
     return fig
 
@@ -283,7 +308,7 @@ def case_rows_figure(rows: pd.DataFrame, months: tuple[int, int]) -> go.Figure:
             "gridcolor": "#eeeeee",
         },
         yaxis={
-            "title": "cases (earliest anchor at top)",
+            "title": "one row per case",
             "autorange": "reversed",
             "showticklabels": False,
             "showgrid": False,

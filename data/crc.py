@@ -15,6 +15,7 @@ import pandas as pd
 from data.errors import Forbidden, NotFound
 from data.store import Store
 from data.suppression import (
+    SMALLEST_SHOWN,
     SUPPRESSED,
     is_small,
     suppress_count,
@@ -34,6 +35,8 @@ DEFAULT_WINDOW = 24  # months either side of the anchor
 MAX_CASE_ROWS = 150
 MAX_EVENT_TYPES = 10
 OTHER_TYPES = "Other types"
+# Rows for individual cases in the aligned view are drawn only for at least this many cases.
+MIN_CASES_FOR_ROWS = SMALLEST_SHOWN
 
 
 def require_crc(user: User) -> None:
@@ -377,7 +380,12 @@ def relative_month(anchor: pd.Series, when: pd.Series) -> pd.Series:
 
 
 def aligned_events(
-    store: Store, user: User, f: CrcFilters, anchor_type: str, window: int = DEFAULT_WINDOW
+    store: Store,
+    user: User,
+    f: CrcFilters,
+    anchor_type: str,
+    window: int = DEFAULT_WINDOW,
+    only: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Journeys aligned on each selected case's first event of `anchor_type`.
 
@@ -388,46 +396,56 @@ def aligned_events(
       month and event type, for at most MAX_CASE_ROWS cases.
     Events dated only to a year cannot be placed in a month and are left out, as are cases
     without the anchor event. The relative month is the calendar-month difference (SQL below
-    matches `relative_month`).
+    matches `relative_month`). `only` ("density" or "rows") runs just one of the two queries.
     """
     require_crc(user)
     window = max(1, min(int(window), 120))
     sel = _selection(f)
+    # The anchor is found on the anchor type's events alone (the filter reaches the events
+    # table), and each aligned case gets a small integer (its row) so that counting distinct
+    # cases per cell is cheap. datediff('month') is the calendar-month difference.
     cte = f"""WITH {sel.sql},
-        ev AS (
-            SELECT e.* FROM crc_events e JOIN sel ON sel.case_key = e.case_key
-            WHERE e.date_precision <> 'year'
+        first_anchor AS (
+            SELECT e.case_key, min(e.event_date) AS anchor_date
+            FROM crc_events e JOIN sel ON sel.case_key = e.case_key
+            WHERE e.event_type = ? AND e.date_precision <> 'year'
+            GROUP BY e.case_key
         ),
         anchor AS (
-            SELECT case_key, min(event_date) AS anchor_date FROM ev
-            WHERE event_type = ? GROUP BY case_key
+            SELECT case_key, anchor_date,
+                   row_number() OVER (ORDER BY anchor_date, case_key) - 1 AS case_row
+            FROM first_anchor
         ),
         rel AS (
-            SELECT ev.case_key, ev.agency, ev.event_type, anchor.anchor_date,
-                   (year(ev.event_date) - year(anchor.anchor_date)) * 12
-                   + (month(ev.event_date) - month(anchor.anchor_date)) AS rel_month
-            FROM ev JOIN anchor ON anchor.case_key = ev.case_key
+            SELECT a.case_row, e.agency, e.event_type,
+                   datediff('month', a.anchor_date, e.event_date) AS rel_month
+            FROM crc_events e JOIN anchor a ON a.case_key = e.case_key
+            WHERE e.date_precision <> 'year'
         )"""
     params = [*sel.params, anchor_type]
-    density = store.query_df(
+    empty = pd.DataFrame()
+    density = _aligned_density(store, cte, params, window) if only != "rows" else empty
+    rows = _aligned_rows(store, cte, params, window) if only != "density" else empty
+    return density, rows
+
+
+def _aligned_density(store: Store, cte: str, params: list, window: int) -> pd.DataFrame:
+    return store.query_df(
         cte
-        + """ SELECT agency, rel_month, count(*) AS events, count(DISTINCT case_key) AS cases
+        + """ SELECT agency, rel_month, count(*) AS events, count(DISTINCT case_row) AS cases
         FROM rel WHERE rel_month BETWEEN ? AND ? GROUP BY ALL ORDER BY agency, rel_month""",
         [*params, -window, window],
     )
-    rows = store.query_df(
+
+
+def _aligned_rows(store: Store, cte: str, params: list, window: int) -> pd.DataFrame:
+    return store.query_df(
         cte
-        + """, picked AS (
-            SELECT case_key, row_number() OVER (ORDER BY anchor_date, case_key) - 1 AS case_row
-            FROM anchor ORDER BY case_row LIMIT ?
-        )
-        SELECT picked.case_row, rel.rel_month, rel.event_type, count(*) AS events
-        FROM rel JOIN picked ON picked.case_key = rel.case_key
-        WHERE rel.rel_month BETWEEN ? AND ?
-        GROUP BY ALL ORDER BY picked.case_row, rel.rel_month, rel.event_type""",
+        + """ SELECT case_row, rel_month, event_type, count(*) AS events
+        FROM rel WHERE case_row < ? AND rel_month BETWEEN ? AND ?
+        GROUP BY ALL ORDER BY case_row, rel_month, event_type""",
         [*params, MAX_CASE_ROWS, -window, window],
     )
-    return density, rows
 
 
 def aligned_case_count(store: Store, user: User, f: CrcFilters, anchor_type: str) -> int:

@@ -82,7 +82,10 @@ def hand(store: Store):
         add_event(cur, b.case_id, "Health", date(2022, 6, 1), "GP appointment")
         add_event(cur, b.case_id, "CSC", date(2024, 1, 1), "Assessment")
         add_event(cur, c.case_id, "School", date(2020, 5, 5), "Attendance")
-        for case, day, chair in ((a, date(2020, 6, 1), "Chair Person"), (b, date(2021, 9, 10), None)):
+        for case, day, chair in (
+            (a, date(2020, 6, 1), "Chair Person"),
+            (b, date(2021, 9, 10), None),
+        ):
             cur.execute(
                 "INSERT INTO meetings (case_id, meeting_date, chair_name, facilitator)"
                 " VALUES (?, ?, ?, ?)",
@@ -167,7 +170,9 @@ def test_aligned_density_and_case_rows_by_hand(hand):
 
 def test_ages_in_months_and_bands(hand):
     ages = dict(
-        hand.query("SELECT meeting_date, age_months_at_meeting FROM crc_cases WHERE meeting_date IS NOT NULL")
+        hand.query(
+            "SELECT meeting_date, age_months_at_meeting FROM crc_cases WHERE meeting_date IS NOT NULL"
+        )
     )
     # A: 2015-01-15 to 2020-06-01 is 64 complete months; B: 2018-06-30 to 2021-09-10 is 38.
     assert sorted(ages.values()) == [38, 64]
@@ -299,7 +304,9 @@ def test_crc_users_are_refused_case_timelines_and_event_details(hand):
 def test_csv_of_a_table_is_formula_safe(hand):
     with hand.transaction() as cur:
         cur.execute("INSERT INTO themes (name) VALUES ('=HYPERLINK(\"x\")')")
-    table = pd.DataFrame({"Total": ["c", 7]}, index=pd.Index(['=HYPERLINK("x")', "Total"], name="theme"))
+    table = pd.DataFrame(
+        {"Total": ["c", 7]}, index=pd.Index(['=HYPERLINK("x")', "Total"], name="theme")
+    )
     header, rows = crc.table_csv_rows(table)
     text = csv_text(header, rows)
     assert text.splitlines()[1].startswith("\"'=HYPERLINK")

@@ -73,7 +73,10 @@ def test_no_hidden_cell_can_be_recovered_from_its_row_or_column():
     for _ in range(200):
         r, c = rng.randint(1, 6), rng.randint(1, 6)
         raw = np.array(
-            [[rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 7, 9, 15, 40]) for _ in range(c)] for _ in range(r)]
+            [
+                [rng.choice([0, 0, 1, 2, 3, 4, 5, 6, 7, 9, 15, 40]) for _ in range(c)]
+                for _ in range(r)
+            ]
         )
         out = suppress_table(table(raw.tolist())).to_numpy()
         hidden = out == SUPPRESSED
@@ -102,7 +105,9 @@ def test_tables_sharing_row_totals_hide_the_same_totals():
     rng = random.Random(2)
     for _ in range(100):
         rows = rng.randint(1, 5)
-        first = np.array([[rng.choice([0, 1, 2, 4, 6, 9, 20]) for _ in range(3)] for _ in range(rows)])
+        first = np.array(
+            [[rng.choice([0, 1, 2, 4, 6, 9, 20]) for _ in range(3)] for _ in range(rows)]
+        )
         second = np.zeros((rows, 2), dtype=int)
         for i, total in enumerate(first.sum(axis=1)):
             part = rng.randint(0, int(total))

@@ -19,6 +19,7 @@ from components.crc import (
     summary_card,
     theme_bar_figure,
     trend_figure,
+    withheld_figure,
 )
 from data import crc
 from data.errors import NotFound
@@ -348,17 +349,21 @@ def update_aligned(anchor, window, years, ages, agencies, themes, stages, scope)
     window = window if window in WINDOWS else crc.DEFAULT_WINDOW
     store = get_store()
     anchor = anchor or ""
-    aligned = suppress_count(crc.aligned_case_count(store, user, f, anchor))
+    n_aligned = crc.aligned_case_count(store, user, f, anchor)
+    aligned = suppress_count(n_aligned)
     density, rows = crc.aligned_events(store, user, f, anchor, window)
     shown = int(rows["case_row"].max()) + 1 if not rows.empty else 0
     note = f"Cases with a {anchor or '(no type chosen)'} event: {aligned}"
     if shown and shown == crc.MAX_CASE_ROWS:
         note += f" (rows below show the first {shown} by anchor date)"
-    return (
-        note,
-        density_heatmap(crc.density_table(density, window)),
-        case_rows_figure(crc.case_rows_for_display(rows), (-window, window)),
-    )
+    if n_aligned < crc.MIN_CASES_FOR_ROWS:
+        # A row per case for a handful of cases would describe individual children.
+        rows_figure = withheld_figure(
+            "Rows for individual cases are shown only when 6 or more cases are aligned."
+        )
+    else:
+        rows_figure = case_rows_figure(crc.case_rows_for_display(rows), (-window, window))
+    return note, density_heatmap(crc.density_table(density, window)), rows_figure
 
 
 @callback(

@@ -1,6 +1,6 @@
-"""Fictional data for the CRC explorer in the demo: the demo case's meeting and learning, and a
-set of synthetic closed cases (meetings, workflow, learning, actions, barriers, and events that
-carry only a date, an agency and an event type: no extract text).
+"""Fictional data for the CRC explorer in the demo: synthetic closed cases (meetings, workflow,
+learning, actions, barriers, and events that carry only a date, an agency and an event type: no
+extract text). The demo case DEMO-J itself is left to the pages that build its meeting.
 
 Everything here is invented. The synthetic cases are generated from a fixed seed so the demo is
 the same on every start. Rows are added with set-based INSERTs from DataFrames.
@@ -18,8 +18,6 @@ from data.store import Store
 
 SYNTHETIC_CASES = 30
 SYNTHETIC_SUMMARY = "Synthetic demo event (no extract text)"
-DEMO_MEETING = date(2024, 9, 12)
-DEMO_CHAIR = "A. Example (fictional chair)"
 
 AGENCY_TYPES = {
     "Children's Social Care": [
@@ -75,10 +73,7 @@ def seed_crc_demo(store: Store) -> None:
     with store.transaction() as cur:
         agency_ids = {name: ensure_agency(cur, name) for name in AGENCY_TYPES}
         theme_ids = dict(cur.execute("SELECT name, theme_id FROM themes").fetchall())
-        demo_id = cur.execute("SELECT case_id FROM cases WHERE case_ref = 'DEMO-J'").fetchone()
         cases = []
-        if demo_id:
-            cases.append((demo_id[0], DEMO_MEETING, list(AGENCY_TYPES), DEMO_CHAIR))
         events = []
         for n in range(1, SYNTHETIC_CASES + 1):
             meeting = date(2022, 1, 10) + timedelta(days=rng.randrange(0, 1340))

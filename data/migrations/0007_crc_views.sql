@@ -99,7 +99,10 @@ FROM case_agencies x
 JOIN crc_case_keys k ON k.case_id = x.case_id
 JOIN agencies a ON a.agency_id = x.agency_id;
 
+-- The keys are computed once per case (MATERIALIZED), not once per event: a million events
+-- would otherwise each pay for a hash.
 CREATE VIEW crc_events AS
+WITH k AS MATERIALIZED (SELECT case_id, case_key FROM crc_case_keys)
 SELECT k.case_key,
        e.event_date,
        e.date_precision,
@@ -107,7 +110,7 @@ SELECT k.case_key,
        a.name AS agency,
        e.event_type
 FROM events e
-JOIN crc_case_keys k ON k.case_id = e.case_id
+JOIN k ON k.case_id = e.case_id
 JOIN cases c ON c.case_id = e.case_id
 JOIN agencies a ON a.agency_id = e.agency_id;
 

@@ -1,0 +1,198 @@
+"""CRC explorer queries on 2,000 synthetic cases x 500 events (1,000,000 events).
+
+Generates everything with set-based SQL in a temporary DuckDB file, then prints the time of
+every query behind the explorer (median of 5 runs), unfiltered and with filters, and of the
+figure builders. Prints figures only; asserts nothing. Run: .venv/bin/python bench/crc.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from components.crc import case_rows_figure, density_heatmap, theme_bar_figure, trend_figure
+from data import crc
+from data.access import SYSTEM
+from data.store import Store
+
+CASES = 2_000
+EVENTS_PER_CASE = 500
+AGENCIES = ["Children's Social Care", "Police", "GP and Health Visiting", "School", "Housing",
+            "Family Support Network", "Probation", "Adult Mental Health"]  # fmt: skip
+TYPES = ["Referral", "Assessment", "Home visit", "Domestic incident", "Welfare check",
+         "GP appointment", "Was not brought", "Attendance", "Exclusion", "Tenancy visit",
+         "Contact", "Strategy meeting", "Missing episode", "Information report"]  # fmt: skip
+
+
+def generate(store: Store) -> None:
+    with store.transaction() as cur:
+        for name in AGENCIES:
+            cur.execute("INSERT INTO agencies (name) VALUES (?)", [name])
+        cur.execute(
+            """
+            INSERT INTO cases (case_ref, label, date_of_birth)
+            SELECT 'BENCH-' || i, 'Bench ' || i,
+                   DATE '2004-01-01' + CAST(hash(i) % 6000 AS INTEGER)
+            FROM range(1, ? + 1) t(i)
+            """,
+            [CASES],
+        )
+        cur.execute(
+            """
+            INSERT INTO case_agencies (case_id, agency_id)
+            SELECT c.case_id, a.agency_id FROM cases c, agencies a
+            WHERE hash(c.case_id, a.agency_id) % 4 <> 0 OR a.agency_id = 1
+            """
+        )
+        cur.execute(
+            """
+            INSERT INTO meetings (case_id, meeting_date, chair_name)
+            SELECT case_id, DATE '2019-01-01' + CAST(hash(case_id, 'm') % 2400 AS INTEGER),
+                   'Chair ' || (case_id % 40)
+            FROM cases
+            """
+        )
+        # 500 events per case over the 4 years before the meeting, one Referral among them.
+        cur.execute(
+            """
+            INSERT INTO events (case_id, agency_id, event_date, date_precision, event_type, summary)
+            SELECT c.case_id,
+                   1 + CAST(hash(c.case_id, n, 'a') % ? AS INTEGER),
+                   m.meeting_date - CAST(hash(c.case_id, n, 'd') % 1460 AS INTEGER),
+                   CASE WHEN n % 50 = 0 THEN 'month' ELSE 'day' END,
+                   list_element(?::VARCHAR[], 1 + CAST(hash(c.case_id, n, 't') % ? AS INTEGER)),
+                   'synthetic'
+            FROM cases c JOIN meetings m ON m.case_id = c.case_id, range(?) r(n)
+            """,
+            [len(AGENCIES), TYPES, len(TYPES), EVENTS_PER_CASE],
+        )
+        cur.execute(
+            """
+            INSERT INTO case_workflow (case_id, stage_key, done_on, done_by)
+            SELECT m.case_id, s.stage_key,
+                   m.meeting_date + CASE s.stage_key
+                       WHEN 'identified' THEN -40 - CAST(hash(m.case_id, 1) % 40 AS INTEGER)
+                       WHEN 'meeting_held' THEN 0
+                       WHEN 'crc_considered' THEN 50 + CAST(hash(m.case_id, 2) % 60 AS INTEGER)
+                       ELSE 120 + CAST(hash(m.case_id, 3) % 60 AS INTEGER) END,
+                   'bench'
+            FROM meetings m, workflow_stages s
+            WHERE s.stage_key IN ('identified', 'meeting_held', 'crc_considered', 'frontline_informed')
+            """
+        )
+        cur.execute(
+            """
+            INSERT INTO learning_points (case_id, scope, agency_id, text, share_with_crc, created_by)
+            SELECT c.case_id,
+                   CASE WHEN k % 2 = 0 THEN 'cross_agency' ELSE 'single_agency' END,
+                   CASE WHEN k % 2 = 0 THEN NULL ELSE 1 + CAST(hash(c.case_id, k) % ? AS INTEGER) END,
+                   'learning', k % 3 <> 0, 'bench'
+            FROM cases c, range(5) r(k)
+            """,
+            [len(AGENCIES)],
+        )
+        cur.execute(
+            """
+            INSERT INTO learning_point_themes
+            SELECT DISTINCT learning_id, 1 + CAST(hash(learning_id, j) % 15 AS INTEGER)
+            FROM learning_points, range(2) r(j)
+            """
+        )
+        cur.execute(
+            """
+            INSERT INTO actions (case_id, learning_id, description, owner_name, owner_agency_id,
+                                 due_date, status, created_by)
+            SELECT lp.case_id, lp.learning_id, 'action', 'owner',
+                   1 + CAST(hash(lp.learning_id, 'o') % ? AS INTEGER),
+                   DATE '2020-01-01' + CAST(hash(lp.learning_id, 'due') % 2500 AS INTEGER),
+                   list_element(['open', 'in_progress', 'done', 'verified'],
+                                1 + CAST(hash(lp.learning_id, 's') % 4 AS INTEGER)),
+                   'bench'
+            FROM learning_points lp WHERE hash(lp.learning_id, 'x') % 4 <> 0
+            """,
+            [len(AGENCIES)],
+        )
+        cur.execute(
+            """
+            INSERT INTO reflections (case_id, target_kind, model_key, stage_key, question_key,
+                                     text, agency_id, author)
+            SELECT case_id, 'case', 'gibbs', 'analysis', 'barrier', 'barrier',
+                   1 + CAST(hash(case_id, k) % ? AS INTEGER), 'bench'
+            FROM cases, range(2) r(k)
+            """,
+            [len(AGENCIES)],
+        )
+
+
+def timed(fn, runs: int = 5) -> tuple[float, float, object]:
+    """Median and best of `runs` calls, in ms, and the last result."""
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), min(times), result
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "bench.duckdb")
+        start = time.perf_counter()
+        generate(store)
+        counts = store.query_one(
+            "SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM events),"
+            " (SELECT count(*) FROM learning_points), (SELECT count(*) FROM actions)"
+        )
+        print(
+            f"generated {counts[0]:,} cases, {counts[1]:,} events, {counts[2]:,} learning points,"
+            f" {counts[3]:,} actions in {time.perf_counter() - start:.1f} s"
+        )
+        print("(2-core machine shared with other work: figures vary from run to run)\n")
+        for label, f in (
+            ("all cases", crc.CrcFilters()),
+            ("theme + agency + year", crc.CrcFilters(
+                themes=("Information sharing",), agencies=("Police",), years=(2021, 2022))),
+        ):  # fmt: skip
+            print(f"-- {label}")
+            rows = [
+                ("filter_options", lambda: crc.filter_options(store, SYSTEM)),
+                ("event_types", lambda: crc.event_types(store, SYSTEM)),
+                ("selected_case_count", lambda f=f: crc.selected_case_count(store, SYSTEM, f)),
+                ("learning_theme_tables", lambda f=f: crc.learning_theme_tables(store, SYSTEM, f)),
+                ("barrier_table", lambda f=f: crc.barrier_table(store, SYSTEM, f)),
+                ("action_tables", lambda f=f: crc.action_tables(store, SYSTEM, f)),
+                ("process_table", lambda f=f: crc.process_table(store, SYSTEM, f)),
+                ("aligned_case_count", lambda f=f: crc.aligned_case_count(store, SYSTEM, f, "Referral")),
+                ("aligned density (24 months)", lambda f=f: crc.aligned_events(store, SYSTEM, f, "Referral", 24, "density")),
+                ("aligned case rows (24 months)", lambda f=f: crc.aligned_events(store, SYSTEM, f, "Referral", 24, "rows")),
+                ("aligned_events (both)", lambda f=f: crc.aligned_events(store, SYSTEM, f, "Referral", 24)),
+                ("summary_case_keys", lambda f=f: crc.summary_case_keys(store, SYSTEM, f)),
+            ]  # fmt: skip
+            results = {}
+            for name, fn in rows:
+                ms, best, results[name] = timed(fn)
+                print(f"{name:32s} {ms:8.1f} ms median {best:8.1f} ms best")
+            key = results["summary_case_keys"][0]
+            ms, best, _ = timed(lambda key=key: crc.crc_summary(store, SYSTEM, key))
+            print(f"{'crc_summary':32s} {ms:8.1f} ms median {best:8.1f} ms best")
+            themes = results["learning_theme_tables"]
+            density, case_rows = results["aligned_events (both)"]
+            for name, fn in (
+                ("theme_bar_figure", lambda t=themes: theme_bar_figure(t["by_agency"])),
+                ("trend_figure", lambda t=themes: trend_figure(t["by_quarter"])),
+                ("density_heatmap", lambda d=density: density_heatmap(crc.density_table(d, 24))),
+                ("case_rows_figure", lambda r=case_rows: case_rows_figure(crc.case_rows_for_display(r), (-24, 24))),
+            ):  # fmt: skip
+                ms, best, _ = timed(fn)
+                print(f"{name:32s} {ms:8.1f} ms median {best:8.1f} ms best")
+            print()
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
