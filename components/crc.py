@@ -10,6 +10,7 @@ import html as html_lib
 
 import numpy as np
 import pandas as pd
+import plotly.colors as plotly_colors
 import plotly.graph_objects as go
 from dash import dash_table, html
 
@@ -194,36 +195,42 @@ def trend_figure(by_quarter: pd.DataFrame, top: int = 4) -> go.Figure:
     return fig
 
 
+HIDDEN_GREY = "#e1e1e1"
+
+
+def _hidden_colorscale(top: float) -> tuple[list, float]:
+    """Blues for 0..top, with a grey band below 0 for hidden cells; returns (scale, zmin)."""
+    below = top / 20
+    cut = below / (top + below)
+    blues = plotly_colors.sequential.Blues
+    scale = [[0.0, HIDDEN_GREY], [cut, HIDDEN_GREY]]
+    scale += [[cut + (1 - cut) * i / (len(blues) - 1), c] for i, c in enumerate(blues)]
+    scale[2][0] = cut  # the first blue starts exactly where grey ends
+    return scale, -below
+
+
 def density_heatmap(table: pd.DataFrame) -> go.Figure:
-    """Agency x month relative to the anchor: events, one heatmap trace; "c" cells are grey."""
+    """Agency x month relative to the anchor: events, as ONE heatmap trace. Hidden ("c") cells
+    get a value below zero that the colour scale draws grey, and their text says "c"."""
     months = [int(m) for m in table.columns]
     agencies = [str(a) for a in table.index]
     z = np.vstack([_numeric(row) for row in table.to_numpy()]) if len(table) else np.zeros((0, 0))
     text = [[str(v) for v in row] for row in table.to_numpy()]
-    hidden = np.where(np.isnan(z), 0.0, np.nan) if z.size else z
-    fig = go.Figure()
-    fig.add_trace(
+    shown = z[~np.isnan(z)] if z.size else z
+    top = max(1.0, float(shown.max())) if shown.size else 1.0
+    scale, zmin = _hidden_colorscale(top)
+    fig = go.Figure(
         go.Heatmap(
             x=months,
             y=[_esc(a) for a in agencies],
-            z=hidden,
-            colorscale=[[0, "#e8e8e8"], [1, "#e8e8e8"]],
-            showscale=False,
-            hoverinfo="skip",
-        )
-    )
-    fig.add_trace(
-        go.Heatmap(
-            x=months,
-            y=[_esc(a) for a in agencies],
-            z=z,
+            z=np.where(np.isnan(z), zmin, z) if z.size else z,
             text=text,
             texttemplate="%{text}",
             textfont={"size": 11},
-            colorscale="Blues",
-            zmin=0,
-            zmax=max(1.0, float(np.nanmax(z))) if z.size and not np.isnan(z).all() else 1.0,
-            colorbar={"title": {"text": "events"}},
+            colorscale=scale,
+            zmin=zmin,
+            zmax=top,
+            colorbar={"title": {"text": "events"}, "tick0": 0, "tickmode": "auto"},
             hovertemplate="%{y}<br>month %{x} from the anchor: %{text} events<extra></extra>",
             xgap=1,
             ygap=2,

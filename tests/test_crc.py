@@ -311,3 +311,26 @@ def test_csv_of_a_table_is_formula_safe(hand):
     text = csv_text(header, rows)
     assert text.splitlines()[1].startswith("\"'=HYPERLINK")
     assert text.splitlines()[0] == "theme,Total"
+
+
+def test_density_heatmap_is_one_trace_with_hidden_cells_grey_and_marked_c():
+    from components.crc import case_rows_figure, density_heatmap
+
+    density = pd.DataFrame(
+        {"agency": ["<b>CSC</b>", "<b>CSC</b>", "Police"], "rel_month": [0, 1, 0],
+         "events": [40, 3, 12], "cases": [9, 2, 7]}
+    )  # fmt: skip
+    table = crc.density_table(density, window=1)
+    assert table.loc["<b>CSC</b>"].tolist() == [0, 40, "c"]
+    fig = density_heatmap(table)
+    assert len(fig.data) == 1 and fig.data[0].type == "heatmap"
+    trace = fig.data[0]
+    assert list(trace.y) == ["&lt;b&gt;CSC&lt;/b&gt;", "Police"]  # names are text, not HTML
+    assert list(trace.text[0]) == ["0", "40", "c"]
+    assert trace.z[0][2] < 0 <= trace.z[0][0] and trace.zmin < 0
+    rows = pd.DataFrame(
+        {"case_row": [0, 0, 1], "rel_month": [-1, 0, 0], "event_type": ["A", "B", "A"], "events": [1, 2, 1]}
+    )  # fmt: skip
+    lanes = case_rows_figure(rows, (-1, 1))
+    assert [t.name for t in lanes.data] == ["A", "B"]
+    assert len({t.marker.symbol for t in lanes.data}) == 2  # shape as well as colour

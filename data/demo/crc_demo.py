@@ -21,7 +21,7 @@ SYNTHETIC_SUMMARY = "Synthetic demo event (no extract text)"
 
 AGENCY_TYPES = {
     "Children's Social Care": [
-        "Referral",
+        "Child in need visit",
         "Assessment",
         "Home visit",
         "Supervision",
