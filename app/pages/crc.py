@@ -53,23 +53,50 @@ TABLES = {
 }
 
 
+def _window(value) -> int:
+    try:
+        window = int(value)
+    except (TypeError, ValueError):
+        return crc.DEFAULT_WINDOW
+    return window if window in WINDOWS else crc.DEFAULT_WINDOW
+
+
 def _filters(years, ages, agencies, themes, stages, scope) -> crc.CrcFilters:
     return crc.CrcFilters.from_values(years, ages, agencies, themes, stages, scope)
 
 
-def _dropdown(label: str, id_: str, options, multi: bool = True, value=None):
+def _options(values) -> list[dict]:
+    """Checklist/select options from plain values or (value, label) pairs."""
+    out = []
+    for v in values:
+        value, label = v if isinstance(v, tuple) else (v, str(v))
+        out.append({"label": label, "value": value})
+    return out
+
+
+def _checklist_filter(label: str, id_: str, values):
+    """A filter as native checkboxes in a disclosure: keyboard and screen-reader friendly.
+    Nothing ticked means no restriction; the summary says how many are chosen."""
     return html.Div(
-        [
-            html.Label(label, htmlFor=id_, className="form-label fw-bold", id=f"{id_}-label"),
-            dcc.Dropdown(
-                id=id_,
-                options=options,
-                value=value,
-                multi=multi,
-                placeholder="All",
-                className="rpm-crc-dropdown",
-            ),
-        ],
+        html.Details(
+            [
+                html.Summary(
+                    [
+                        html.Span(label, className="fw-bold"),
+                        " ",
+                        html.Span("(all)", id=f"{id_}-chosen"),
+                    ]
+                ),
+                html.Fieldset(
+                    [
+                        html.Legend(label, className="visually-hidden"),
+                        dbc.Checklist(id=id_, options=_options(values), value=[]),
+                    ],
+                    className="pt-2",
+                ),
+            ],
+            className="rpm-crc-filter",
+        ),
         className="col-12 col-md-6 col-xl-2 mb-3",
     )
 
@@ -112,25 +139,19 @@ def layout(**_query):
                     html.H2("Choose cases", className="h4"),
                     html.Div(
                         [
-                            _dropdown(
-                                "Year of meeting",
-                                "crc-year",
-                                [{"label": str(y), "value": y} for y in options["years"]],
-                            ),
-                            _dropdown("Age at meeting", "crc-age", options["age_bands"]),
-                            _dropdown("Agency involved", "crc-agency", options["agencies"]),
-                            _dropdown("Theme", "crc-theme", options["themes"]),
-                            _dropdown(
-                                "Furthest workflow stage",
-                                "crc-stage",
-                                [{"label": n, "value": k} for k, n in options["stages"]],
+                            _checklist_filter("Year of meeting", "crc-year", options["years"]),
+                            _checklist_filter("Age at meeting", "crc-age", options["age_bands"]),
+                            _checklist_filter("Agency involved", "crc-agency", options["agencies"]),
+                            _checklist_filter("Theme", "crc-theme", options["themes"]),
+                            _checklist_filter(
+                                "Furthest workflow stage", "crc-stage", options["stages"]
                             ),
                             html.Fieldset(
                                 [
                                     html.Legend(
                                         "Learning scope", className="form-label fw-bold fs-6"
                                     ),
-                                    dcc.RadioItems(
+                                    dbc.RadioItems(
                                         id="crc-scope",
                                         options=[
                                             {"label": "All", "value": "all"},
@@ -138,8 +159,6 @@ def layout(**_query):
                                             {"label": "Cross-agency", "value": "cross_agency"},
                                         ],
                                         value="all",
-                                        inputClassName="form-check-input me-1",
-                                        labelClassName="form-check d-block",
                                     ),
                                 ],
                                 className="col-12 col-md-6 col-xl-2 mb-3",
@@ -152,11 +171,20 @@ def layout(**_query):
                 className="rpm-crc-filters",
             ),
             dcc.Download(id="crc-download"),
-            dbc.Tabs(
-                [dbc.Tab(label=label, tab_id=tab_id) for tab_id, label in TABS],
-                id="crc-tabs",
-                active_tab="themes",
-                className="mt-4",
+            html.Fieldset(
+                [
+                    html.Legend("Show", className="fw-bold fs-5"),
+                    dbc.RadioItems(
+                        id="crc-tabs",
+                        options=[{"label": label, "value": tab_id} for tab_id, label in TABS],
+                        value="themes",
+                        className="btn-group flex-wrap",
+                        inputClassName="btn-check",
+                        labelClassName="btn btn-outline-primary",
+                        labelCheckedClassName="active",
+                    ),
+                ],
+                className="mt-4 rpm-crc-views",
             ),
             dcc.Loading(html.Div(id="crc-tab-content", className="pt-3"), type="dot"),
         ],
@@ -164,13 +192,12 @@ def layout(**_query):
     )
 
 
-def _dropdown_single(label: str, id_: str, options, value):
+def _select(label: str, id_: str, values, value, placeholder: str | None = None):
+    """A single choice as a native <select> with its label."""
     return html.Div(
         [
-            html.Label(label, htmlFor=id_, className="form-label fw-bold", id=f"{id_}-label"),
-            dcc.Dropdown(
-                id=id_, options=options, value=value, clearable=False, className="rpm-crc-dropdown"
-            ),
+            html.Label(label, htmlFor=id_, className="form-label fw-bold"),
+            dbc.Select(id=id_, options=_options(values), value=value, placeholder=placeholder),
         ],
         className="col-12 col-md-4 col-xl-3 mb-3",
     )
@@ -251,12 +278,12 @@ def _aligned_tab(user, _f):
         ),
         html.Div(
             [
-                _dropdown_single("Align on the first", "crc-anchor", event_types, anchor),
-                _dropdown_single(
+                _select("Align on the first", "crc-anchor", event_types, anchor),
+                _select(
                     "Months either side",
                     "crc-window",
-                    [{"label": str(w), "value": w} for w in WINDOWS],
-                    crc.DEFAULT_WINDOW,
+                    [(str(w), str(w)) for w in WINDOWS],
+                    str(crc.DEFAULT_WINDOW),
                 ),
             ],
             className="row",
@@ -286,7 +313,7 @@ def _summary_tab(user, f):
             "name or the agencies' event records."
         ),
         html.Div(
-            [_dropdown_single("Case key", "crc-summary-key", keys, None)],
+            [_select("Case key", "crc-summary-key", keys, None, "Choose a case")],
             className="row",
         ),
         html.Div(id="crc-summary"),
@@ -320,7 +347,7 @@ def _table(user, f: crc.CrcFilters, name: str):
 @callback(
     Output("crc-case-count", "children"),
     Output("crc-tab-content", "children"),
-    Input("crc-tabs", "active_tab"),
+    Input("crc-tabs", "value"),
     *[Input(i, "value") for i in FILTER_IDS],
 )
 def render_tab(tab, years, ages, agencies, themes, stages, scope):
@@ -336,6 +363,16 @@ def render_tab(tab, years, ages, agencies, themes, stages, scope):
 
 
 @callback(
+    *[Output(f"{i}-chosen", "children") for i in FILTER_IDS[:5]],
+    *[Input(i, "value") for i in FILTER_IDS[:5]],
+)
+def show_chosen(*values):
+    """Say in each filter's summary how many values are ticked."""
+    require_user()
+    return [f"({len(v)} chosen)" if v else "(all)" for v in values]
+
+
+@callback(
     Output("crc-aligned-count", "children"),
     Output("crc-heatmap", "figure"),
     Output("crc-case-rows", "figure"),
@@ -346,7 +383,7 @@ def render_tab(tab, years, ages, agencies, themes, stages, scope):
 def update_aligned(anchor, window, years, ages, agencies, themes, stages, scope):
     user = require_user()
     f = _filters(years, ages, agencies, themes, stages, scope)
-    window = window if window in WINDOWS else crc.DEFAULT_WINDOW
+    window = _window(window)
     store = get_store()
     anchor = anchor or ""
     n_aligned = crc.aligned_case_count(store, user, f, anchor)
@@ -415,6 +452,6 @@ def download_density(clicks, anchor, window, years, ages, agencies, themes, stag
     if not clicks:
         return no_update
     f = _filters(years, ages, agencies, themes, stages, scope)
-    window = window if window in WINDOWS else crc.DEFAULT_WINDOW
+    window = _window(window)
     density, _rows = crc.aligned_events(get_store(), user, f, anchor or "", window)
     return _csv(crc.density_table(density, window), "density")

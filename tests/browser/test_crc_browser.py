@@ -60,13 +60,13 @@ def render_tab_request(tab: str = "themes") -> bytes:
                 {"id": "crc-tab-content", "property": "children"},
             ],
             "inputs": [
-                {"id": "crc-tabs", "property": "active_tab", "value": tab},
+                {"id": "crc-tabs", "property": "value", "value": tab},
                 *[
                     {"id": i, "property": "value", "value": "all" if i == "crc-scope" else None}
                     for i in FILTER_IDS
                 ],
             ],
-            "changedPropIds": ["crc-tabs.active_tab"],
+            "changedPropIds": ["crc-tabs.value"],
             "state": [],
         }
     ).encode()
@@ -126,16 +126,16 @@ def test_crc_user_filters_by_theme_and_sees_the_aligned_view(crc_server, page):
     before = count.inner_text()
     assert re.fullmatch(r"Cases selected: \d+", before)
 
-    page.click("#crc-theme")
-    page.locator(".dash-dropdown-option", has_text="Missing episodes").click()
-    page.keyboard.press("Escape")
+    page.click("summary:has-text('Theme')")
+    page.get_by_label("Missing episodes").check()
     page.wait_for_function(
         "(before) => document.querySelector('#crc-case-count').innerText !== before", arg=before
     )
+    assert page.locator("#crc-theme-chosen").inner_text() == "(1 chosen)"
     # Few demo cases have this theme: the count itself is hidden.
     assert count.inner_text() == "Cases selected: c"
 
-    page.click("a.nav-link:has-text('Aligned journeys')")
+    page.click("label:has-text('Aligned journeys')")
     page.wait_for_function(
         "() => document.querySelector('#crc-aligned-count')?.innerText"
         " && document.querySelector('#crc-heatmap .js-plotly-plot')?.data?.length > 0",
@@ -161,9 +161,7 @@ def test_crc_user_filters_by_theme_and_sees_the_aligned_view(crc_server, page):
     screenshot(page, "crc-aligned-filtered")
 
     # Back to all cases: the density has shown counts, and its CSV is formula-safe text.
-    page.click("#crc-theme")
-    page.locator(".dash-dropdown-option", has_text="Missing episodes").click()
-    page.keyboard.press("Escape")
+    page.get_by_label("Missing episodes").uncheck()
     page.wait_for_function(
         "() => /Cases with a Referral event: \\d+/.test("
         "document.querySelector('#crc-aligned-count').innerText)",
