@@ -191,7 +191,48 @@ def main() -> None:
                 ms, best, _ = timed(fn)
                 print(f"{name:32s} {ms:8.1f} ms median {best:8.1f} ms best")
             print()
+        page_callbacks(store, Path(tmp) / "bench.duckdb")
         store.close()
+
+
+def page_callbacks(store: Store, db_path: Path) -> None:
+    """Each tab's server callback as the page runs it (queries + figures + layout), in-process."""
+    from contextvars import copy_context
+
+    import flask
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    from app.config import Config
+    from app.server import create_app
+    from data.users import add_user
+
+    user = add_user(store, "bench-crc", "crc", "bench-password-123")
+    app = create_app(store, Config(db_path, "127.0.0.1", 0, None, False))
+    from app.pages import crc as page
+
+    print("-- page callbacks (all cases), server side")
+    with app.server.test_request_context("/"):
+        flask.session["user_id"] = user.user_id
+        filters = (None, None, None, None, None, "all")
+        for tab, _label in page.TABS:
+
+            def render(tab=tab):
+                # render_tab reads dash's callback context (which input changed): give it one.
+                def run():
+                    context_value.set(
+                        AttributeDict(
+                            triggered_inputs=[{"prop_id": "crc-tabs.value", "value": tab}]
+                        )
+                    )
+                    return page.render_tab(tab, *filters)
+
+                return copy_context().run(run)
+
+            ms, best, _ = timed(render, runs=3)
+            print(f"{'render_tab ' + tab:32s} {ms:8.1f} ms median {best:8.1f} ms best")
+        ms, best, _ = timed(lambda: page.update_aligned("Referral", "24", *filters), runs=3)
+        print(f"{'update_aligned':32s} {ms:8.1f} ms median {best:8.1f} ms best")
 
 
 if __name__ == "__main__":

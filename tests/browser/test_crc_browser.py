@@ -72,6 +72,31 @@ def render_tab_request(tab: str = "themes") -> bytes:
     ).encode()
 
 
+def update_aligned_request() -> bytes:
+    """The body Dash sends for the aligned view's callback (`update_aligned`)."""
+    outputs = [
+        {"id": "crc-aligned-count", "property": "children"},
+        {"id": "crc-heatmap", "property": "figure"},
+        {"id": "crc-case-rows", "property": "figure"},
+    ]
+    return json.dumps(
+        {
+            "output": "..crc-aligned-count.children...crc-heatmap.figure...crc-case-rows.figure..",
+            "outputs": outputs,
+            "inputs": [
+                {"id": "crc-anchor", "property": "value", "value": "Referral"},
+                {"id": "crc-window", "property": "value", "value": "24"},
+                *[
+                    {"id": i, "property": "value", "value": "all" if i == "crc-scope" else None}
+                    for i in FILTER_IDS
+                ],
+            ],
+            "changedPropIds": ["crc-anchor.value"],
+            "state": [],
+        }
+    ).encode()
+
+
 def post_callback(opener, url: str, body: bytes):
     request = urllib.request.Request(
         url + "_dash-update-component",
@@ -85,9 +110,10 @@ def post_callback(opener, url: str, body: bytes):
 @pytest.mark.parametrize("username", ["officer", "chairperson"])
 def test_agency_and_chair_users_are_refused_the_explorer_callbacks(crc_server, username):
     opener = signed_in_opener(crc_server, username)
-    for tab in ("themes", "aligned", "summary"):
+    bodies = [render_tab_request(tab) for tab in ("themes", "aligned", "summary")]
+    for body in [*bodies, update_aligned_request()]:
         with pytest.raises(urllib.error.HTTPError) as refused:
-            post_callback(opener, crc_server, render_tab_request(tab))
+            post_callback(opener, crc_server, body)
         assert refused.value.code == 403
         assert "CRC explorer" in json.loads(refused.value.read())["error"]
     # The same request from a committee member is answered, with counts and no case references.
@@ -98,6 +124,10 @@ def test_agency_and_chair_users_are_refused_the_explorer_callbacks(crc_server, u
     assert answer.status == 200
     assert "Cases selected: " in text
     assert "DEMO-" not in text
+    aligned = post_callback(
+        signed_in_opener(crc_server, "committee"), crc_server, update_aligned_request()
+    )
+    assert "Cases with a Referral event: " in aligned.read().decode()
 
 
 def test_agency_user_is_refused_the_explorer_page(crc_server, page):
