@@ -70,9 +70,7 @@ def crc_nav_link():
     user = current_user()
     if user is None or user.role not in ("crc", "admin"):
         return []
-    return [
-        html.A("CRC explorer", href=dash.get_relative_path("/crc"), className="rpm-nav-link")
-    ]
+    return [html.A("CRC explorer", href=dash.get_relative_path("/crc"), className="rpm-nav-link")]
 
 
 def shell_layout():
