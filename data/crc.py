@@ -544,12 +544,18 @@ def crc_summary(store: Store, user: User, case_key: str) -> CrcSummary:
         " ORDER BY scope DESC, agency NULLS FIRST, learning_key",
         [case_key],
     )
+    # Names of people in the case are removed from the learning text, as in the DOCX summary.
+    from data.record import redact_names
+
+    names = store.query("SELECT kind, name FROM crc_redaction_names WHERE case_key = ?", [case_key])
+    whole = [w for kind, n in names if kind == "child" for w in (n, n.split("(")[0])]
+    people = [n for kind, n in names if kind == "person" and n != row[3]]
     return CrcSummary(
         case_key=row[0],
         age_months=row[1],
         meeting_date=row[2],
         chair=row[3],
-        learning=[(SCOPES.get(s, s), a, t) for s, a, t in learning],
+        learning=[(SCOPES.get(s, s), a, redact_names(t, people, whole)) for s, a, t in learning],
     )
 
 

@@ -30,7 +30,7 @@ ACTION = "Brief every designated safeguarding lead on information sharing"
 
 def make_case(store, *, meeting_date: date | None = date(2024, 9, 2)):
     """The demo case set up for RPM; returns the chair user."""
-    seed_demo(store)
+    seed_demo(store, crc_cases=False)  # the demo case alone (no CRC synthetic cases)
     chair = add_user(store, "pokafor", "chair", "chair-password-1")
     add_user(store, "swhitfield", "agency", "facil-password-1", agency="Children's Social Care")
     update_setup(

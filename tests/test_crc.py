@@ -40,6 +40,8 @@ FORBIDDEN_COLUMNS = {
     "facilitator", "text", "chair_name", "reflection_id", "content_sha256",
 }  # fmt: skip
 ALLOWED_EXCEPTIONS = {("crc_summaries", "chair_name"), ("crc_shared_learning", "text")}
+# Internal: names to remove from the shared learning text; never shown (checked below).
+REDACTION_VIEW = "crc_redaction_names"
 
 
 def ids(cur, table, column, where, params):
@@ -185,6 +187,8 @@ def test_ages_in_months_and_bands(hand):
 
 
 def test_views_have_no_personal_or_extract_text_columns(hand):
+    # The internal redaction list holds names and nothing else; the explorer never shows it.
+    assert [r[0] for r in hand.query(f"DESCRIBE {REDACTION_VIEW}")] == ["case_key", "kind", "name"]
     for view in CRC_VIEWS:
         columns = {r[0] for r in hand.query(f"DESCRIBE {view}")}
         leaked = {c for c in columns & FORBIDDEN_COLUMNS if (view, c) not in ALLOWED_EXCEPTIONS}
@@ -244,7 +248,8 @@ def test_tables_process_and_summary(hand):
         date(2020, 6, 1),
         "Chair Person",
     )
-    assert a.learning == [("Cross-agency", None, f"shared cross_agency {SECRET}")]
+    # The child's pseudonym (here SECRET) is removed from the shared text before it is shown.
+    assert a.learning == [("Cross-agency", None, "shared cross_agency [name removed]")]
 
 
 def test_filters_choose_cases(hand):

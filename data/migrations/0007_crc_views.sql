@@ -193,3 +193,20 @@ FROM learning_points lp
 JOIN crc_case_keys k ON k.case_id = lp.case_id
 LEFT JOIN agencies a ON a.agency_id = lp.agency_id
 WHERE lp.share_with_crc AND lp.withdrawn_at IS NULL;
+
+-- Internal, for the explorer's Appendix 3 only: the names to REMOVE from the shared learning
+-- text before it is shown (the child's pseudonym, invitees, the facilitator, members' user
+-- names), as the DOCX summary does. Never shown or handed to the CRC.
+CREATE VIEW crc_redaction_names AS
+SELECT k.case_key, n.kind, n.name
+FROM crc_case_keys k
+JOIN (
+    SELECT case_id, 'child' AS kind, label AS name FROM cases WHERE label IS NOT NULL
+    UNION ALL
+    SELECT case_id, 'person', facilitator FROM meetings WHERE facilitator IS NOT NULL
+    UNION ALL
+    SELECT case_id, 'person', name FROM invitees
+    UNION ALL
+    SELECT cm.case_id, 'person', u.username
+    FROM case_members cm JOIN users u ON u.user_id = cm.user_id
+) n ON n.case_id = k.case_id;
