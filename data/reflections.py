@@ -22,6 +22,8 @@ from data.store import Store
 from data.users import User
 
 MAX_TEXT = 5_000
+# Reflections on events whose upload was replaced stay visible, flagged with this note.
+RETIRED_NOTE = "event retired: its agency replaced that extract"
 TARGET_KINDS = ("event", "episode", "case")
 # Roles that may edit or withdraw anyone's contribution; others only their own.
 MODERATOR_ROLES = ("admin", "chair")
@@ -609,19 +611,20 @@ def describe_point(
         return {"kind": "case", "id": None, "title": "The case as a whole", "detail": ""}
     if target_kind == "event":
         row = store.query_one(
-            "SELECT e.event_date, e.date_precision, a.name, e.event_type, e.summary"
+            "SELECT e.event_date, e.date_precision, a.name, e.event_type, e.summary, e.retired_at"
             " FROM events e JOIN agencies a ON a.agency_id = e.agency_id"
             " WHERE e.event_id = ? AND e.case_id = ?",
             [target_id, case.case_id],
         )
         if row is None:
             return None
-        day, precision, agency, event_type, summary = row
+        day, precision, agency, event_type, summary, retired_at = row
         when = _when(day, precision)
+        retired = f" ({RETIRED_NOTE})" if retired_at is not None else ""
         return {
             "kind": "event",
             "id": target_id,
-            "title": f"{when} · {agency} · {event_type}",
+            "title": f"{when} · {agency} · {event_type}{retired}",
             "detail": summary,
         }
     if target_kind == "episode":
@@ -664,6 +667,7 @@ def reflected_events(store: Store, user: User, case_ref: str):
         JOIN events e ON e.event_id = r.event_id
         JOIN agencies a ON a.agency_id = e.agency_id
         WHERE r.case_id = ? AND r.withdrawn_at IS NULL AND r.target_kind = 'event'
+          AND e.retired_at IS NULL
         GROUP BY e.event_id, e.event_date, a.name
         ORDER BY e.event_date, e.event_id
         """,
@@ -694,7 +698,8 @@ def find_reflections(
     sql = """
         SELECT r.reflection_id, r.target_kind, r.event_id, r.episode_id, r.stage_key, s.name,
                r.question_key, q.text, r.text, a.name, r.author, r.created_at, r.updated_at,
-               e.event_date, e.date_precision, ea.name, e.event_type, ep.title, ep.start_date
+               e.event_date, e.date_precision, ea.name, e.event_type, ep.title, ep.start_date,
+               e.retired_at
         FROM reflections r
         LEFT JOIN reflective_stages s ON s.model_key = r.model_key AND s.stage_key = r.stage_key
         LEFT JOIN rpm_questions q ON q.question_key = r.question_key
@@ -719,10 +724,12 @@ def find_reflections(
     found = []
     for row in store.query(sql, params):
         reflection = Reflection(*row[:13])
-        day, precision, event_agency, event_type, title, start = row[13:]
+        day, precision, event_agency, event_type, title, start, retired_at = row[13:]
         if reflection.target_kind == "event":
             when = _when(day, precision)
             point = f"{when} · {event_agency} · {event_type}"
+            if retired_at is not None:
+                point += f" ({RETIRED_NOTE})"
         elif reflection.target_kind == "episode":
             point = f"Episode: {title} (from {start:%d %b %Y})"
         else:

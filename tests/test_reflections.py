@@ -429,3 +429,35 @@ def test_find_reflections_by_stage_question_and_agency(demo_store):
     assert {f.reflection.text for f in police} == {"e", "p"}
     feelings = reflections.find_reflections(demo_store, SYSTEM, DEMO_CASE_REF, stage_key="feelings")
     assert [f.point for f in feelings] == ["Episode: Reception year (from 01 Sep 2019)"]
+
+
+def test_reflections_on_a_retired_event_stay_visible_and_are_flagged(store, tmp_path):
+    from data.ingest import ingest_file
+
+    cases.add_case(store, "C-R")
+    first = tmp_path / "police-v1.csv"
+    first.write_text("date,event_type,summary\n2016-01-02,Incident,first version\n")
+    ingest_file(store, "C-R", "Police", first)
+    (event_id,) = _event_ids(store, "C-R")
+    reflections.add_reflection(
+        store,
+        SYSTEM,
+        "C-R",
+        target_kind="event",
+        target_id=event_id,
+        stage_key="description",
+        question_key=None,
+        text="Officers attended quickly.",
+        agency="Police",
+    )
+    corrected = tmp_path / "police-v2.csv"
+    corrected.write_text("date,event_type,summary\n2016-01-03,Incident,corrected version\n")
+    ingest_file(store, "C-R", "Police", corrected, replace=True)
+
+    (found,) = reflections.find_reflections(store, SYSTEM, "C-R")
+    assert found.reflection.text == "Officers attended quickly."
+    assert found.point.endswith(f"({reflections.RETIRED_NOTE})")
+    point = reflections.describe_point(store, SYSTEM, "C-R", "event", event_id)
+    assert point["title"].endswith(f"({reflections.RETIRED_NOTE})")
+    # No ring is drawn for an event that is no longer on the timeline.
+    assert reflections.reflected_events(store, SYSTEM, "C-R").empty
