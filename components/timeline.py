@@ -253,8 +253,10 @@ def timeline_traces(
             extra = {"text": text_all[mask], "hovertemplate": "%{text}<extra></extra>"}
         else:
             extra = {"hovertemplate": short_hover}
-        # a plain list: dcc.Graph only passes customdata of a clicked point on from an Array
-        return {"customdata": ids[mask].tolist(), **extra}
+        # Serialised as a plain JSON list (dcc.Graph only passes customdata of a clicked point
+        # on from an Array, not a typed array); an object array skips plotly's per-element
+        # validation of a Python list, which cost ~5x the time on 50,000 events.
+        return {"customdata": ids[mask].astype(object), **extra}
 
     traces = []
     trace_names = list(dict.fromkeys(s.trace for s in styles.values()))

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in, start_server
 
@@ -202,7 +203,8 @@ def test_click_an_event_read_details_step_with_arrows_and_table_follows(chair_pa
         " return d && !ids.includes(Number(d.dataset.eventId)); }",
         arg=[event_id, next_id],
     )
-    assert page.locator("#tl-chronology tbody tr").nth(4).get_attribute("aria-current") == "true"
+    # the table is redrawn by its own callback, after the details panel: wait for it
+    expect(page.locator("#tl-chronology tbody tr").nth(4)).to_have_attribute("aria-current", "true")
     page.click("#tl-select-case")
     page.wait_for_selector("text=The case as a whole", state="visible")
 
