@@ -8,17 +8,19 @@ creates the simulated accounts, and runs one thread per user. Each user, in a lo
 - opens the case list (the pages router callback for "/"),
 - opens the demo case (router callback for "/cases/DEMO-J": reads the events, builds the
   timeline, and WRITES an audit row "view_case"),
-- filters (the audit trail's search callback, filtered by user and action),
-- every 5th loop adds something (the accounts page's "Add account" callback: a WRITE).
+- filters the timeline (the timeline's filter callback: agencies and a text search, answered
+  with a Patch of the trace arrays),
+- adds a reflection to the case as a whole (the reflection panel's save callback: a WRITE),
+- filters the audit trail (its search callback, filtered by user and action),
+- every 5th loop adds an account (the accounts page's "Add account" callback: a WRITE).
 
 Then it stops the server, opens the database file and counts lost writes: acknowledged
 (HTTP 200) writes that are not in the database. It prints requests per second, p50/p95
 latency per action and overall, errors, and lost writes. It asserts nothing.
 
-The simulated users are administrators because the write callbacks on main when this was
-written are the admin's (accounts) and the audit of case views. To add an action (e.g. the
-reflections "add" callback or the timeline filter once they land), write a function
-`(session, user_index, loop) -> (ok, write_key_or_None)` and add it to ACTIONS.
+The simulated users are administrators so that they may use every one of these callbacks. To
+add an action, write a function `(session, user_index, loop) -> (ok, write_key_or_None)` and
+add it to ACTIONS.
 """
 
 from __future__ import annotations
@@ -60,6 +62,82 @@ def open_case(session, user, loop):
     return reply.status == 200 and "timeline-graph" in reply.body, ("view", user)
 
 
+def _find_prop(node, component_id: str, prop: str):
+    """A property of the component with this id in a layout reply (a nested JSON tree)."""
+    if isinstance(node, dict):
+        props = node.get("props")
+        if isinstance(props, dict) and props.get("id") == component_id and prop in props:
+            return props[prop]
+        for value in node.values():
+            found = _find_prop(value, component_id, prop)
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for value in node:
+            found = _find_prop(value, component_id, prop)
+            if found is not None:
+                return found
+    return None
+
+
+_case_data: dict = {}
+
+
+def filter_timeline(session, user, loop):
+    if "tl-case" not in _case_data:
+        page = session.open_page(f"/cases/{CASE}").json()
+        _case_data["tl-case"] = _find_prop(page, "tl-case", "data")
+        _case_data["tl-lane-order"] = _find_prop(page, "tl-lane-order", "data")
+    case_data = _case_data["tl-case"]
+    agencies = case_data["agencies"][: 2 + loop % (len(case_data["agencies"]) - 1)]
+    reply = session.callback(
+        [("timeline-graph", "figure")],
+        [
+            ("tl-agencies", "value", agencies),
+            ("tl-types", "value", []),
+            ("tl-search", "value", ["", "visit", "referral"][loop % 3]),
+            ("tl-lane-order", "data", _case_data["tl-lane-order"]),
+            ("tl-hide-summaries", "value", []),
+            ("tl-axis", "value", "date"),
+            ("tl-present", "n_clicks", None),
+            ("tl-episodes-version", "data", 0),
+            ("tl-events-version", "data", 0),
+        ],
+        [
+            ("tl-case", "data", case_data),
+            ("selected-point", "data", {"kind": "case", "id": None}),
+            ("reflection-marks", "data", None),
+        ],
+        changed=["tl-agencies.value"],
+    )
+    return reply.status == 200 and "timeline-graph" in reply.body, None
+
+
+def add_reflection(session, user, loop):
+    text = f"load test reflection {user:02d}-{loop}"
+    reply = session.callback(
+        [
+            ("refl-message", "children"),
+            ("refl-text", "value"),
+            ("refl-editing", "data"),
+            ("refl-saved", "data"),
+            ("refl-hint-seen", "data"),
+        ],
+        [("refl-save", "n_clicks", loop + 1)],
+        [
+            ("selected-point", "data", {"kind": "case", "id": None}),
+            ("refl-stage", "value", "analysis"),
+            ("refl-question", "value", "barrier"),
+            ("refl-agency", "value", "__none__"),  # "not for one agency"
+            ("refl-text", "value", text),
+            ("refl-editing", "data", None),
+            ("refl-saved", "data", loop),
+            ("refl-case", "data", CASE),
+        ],
+    )
+    return reply.status == 200 and "Reflection saved" in reply.body, ("reflection", text)
+
+
 def filter_audit(session, user, loop):
     reply = session.callback(
         [("audit-results", "children"), ("audit-error", "children")],
@@ -77,10 +155,10 @@ def add_account(session, user, loop):
     return reply.status == 200 and f"Added {name}" in reply.body, ("user", name)
 
 
-ACTIONS = [open_case_list, open_case, filter_audit, add_account]
+ACTIONS = [open_case_list, open_case, filter_timeline, add_reflection, filter_audit, add_account]
 
 
-def run_user(url, index, stop, results, writes, errors):
+def run_user(url, index, stop, results, writes, errors, think=0.0):
     session = DashSession(url, timeout=30)
     if session.sign_in(f"load{index:02d}", PASSWORD).status != 302:
         errors.append(f"user {index}: sign-in failed")
@@ -101,6 +179,8 @@ def run_user(url, index, stop, results, writes, errors):
                 writes.append(write)
             elif not ok:
                 errors.append(f"{action.__name__}: bad reply")
+            if think:
+                stop.wait(think)
         loop += 1
 
 
@@ -114,6 +194,12 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--threads", type=int, default=8, help="server worker threads")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds each user pauses after each action (default 0: back-to-back requests)",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="rpm-load-"))
@@ -130,7 +216,9 @@ def main() -> int:
         results, writes, errors = defaultdict(list), [], []
         stop = threading.Event()
         threads = [
-            threading.Thread(target=run_user, args=(url, i, stop, results, writes, errors))
+            threading.Thread(
+                target=run_user, args=(url, i, stop, results, writes, errors, args.think)
+            )
             for i in range(args.users)
         ]
         started = time.perf_counter()
@@ -154,8 +242,12 @@ def main() -> int:
             "SELECT actor, count(*) FROM audit_log WHERE action = 'view_case' GROUP BY actor"
         ).fetchall()
     )
+    saved_reflections = {r[0] for r in con.execute("SELECT text FROM reflections").fetchall()}
     con.close()
     lost_users = [name for kind, name in writes if kind == "user" and name not in names]
+    lost_reflections = [
+        t for kind, t in writes if kind == "reflection" and t not in saved_reflections
+    ]
     acked_views = defaultdict(int)
     for kind, user in writes:
         if kind == "view":
@@ -164,7 +256,8 @@ def main() -> int:
 
     every = [v for values in results.values() for v in values]
     print(
-        f"RPM Timeline load test: {args.users} users, {elapsed:.0f} s, server threads {args.threads}"
+        f"RPM Timeline load test: {args.users} users, {elapsed:.0f} s, "
+        f"server threads {args.threads}, think time {args.think:g} s"
     )
     print(f"machine: {os.cpu_count()} cores (shared with other work: figures are indicative)")
     print(f"requests: {len(every)}  ({len(every) / elapsed:.1f} req/s)")
@@ -177,8 +270,10 @@ def main() -> int:
             )
     print(f"errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
     print(
-        f"writes acknowledged: {len(writes)}  lost: {len(lost_users) + lost_views} "
-        f"(accounts {len(lost_users)}, case-view audit rows {lost_views})"
+        f"writes acknowledged: {len(writes)}  "
+        f"lost: {len(lost_users) + len(lost_reflections) + lost_views} "
+        f"(accounts {len(lost_users)}, reflections {len(lost_reflections)}, "
+        f"case-view audit rows {lost_views})"
     )
     return 0
 

@@ -704,8 +704,8 @@ def _filter(agencies, types, text, all_agencies) -> EventFilter:
     )
 
 
-def _lanes(order: list[str], flt: EventFilter) -> list[str]:
-    return [a for a in order if flt.agencies is None or a in flt.agencies]
+def _lanes(order: list[str] | None, flt: EventFilter) -> list[str]:
+    return [a for a in order or [] if flt.agencies is None or a in flt.agencies]
 
 
 def _dob(case_data) -> date | None:
