@@ -35,45 +35,46 @@ def cycle_figure(stages: Sequence[tuple[str, str]], covered: dict[str, int]) -> 
     pos = cycle_positions(count)
     xs = [p[0] for p in pos]
     ys = [p[1] for p in pos]
-    fig = go.Figure()
+    # Annotations are collected and set once: adding them one by one revalidates them all.
+    annotations = []
     # The cycle's arrows, stage to stage, stopping short of the circles.
     for i in range(len(stages)):
         (x0, y0), (x1, y1) = pos[i], pos[(i + 1) % count]
-        fig.add_annotation(
-            x=x0 + 0.78 * (x1 - x0),
-            y=y0 + 0.78 * (y1 - y0),
-            ax=x0 + 0.22 * (x1 - x0),
-            ay=y0 + 0.22 * (y1 - y0),
-            xref="x",
-            yref="y",
-            axref="x",
-            ayref="y",
-            showarrow=True,
-            arrowhead=2,
-            arrowsize=1.2,
-            arrowwidth=2,
-            arrowcolor="#505a5f",
-            text="",
+        annotations.append(
+            {
+                "x": x0 + 0.78 * (x1 - x0),
+                "y": y0 + 0.78 * (y1 - y0),
+                "ax": x0 + 0.22 * (x1 - x0),
+                "ay": y0 + 0.22 * (y1 - y0),
+                "xref": "x",
+                "yref": "y",
+                "axref": "x",
+                "ayref": "y",
+                "showarrow": True,
+                "arrowhead": 2,
+                "arrowsize": 1.2,
+                "arrowwidth": 2,
+                "arrowcolor": "#505a5f",
+                "text": "",
+            }
         )
     marks = [f"✓ {covered[k]}" if covered.get(k) else "—" for k, _ in stages]
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=ys,
-            mode="markers+text",
-            marker={
-                "size": 46,
-                "color": [COVERED if covered.get(k) else NOT_COVERED for k, _ in stages],
-                "line": {"width": 3, "color": OUTLINE},
-            },
-            text=marks,
-            textfont={
-                "size": 16,
-                "color": ["#ffffff" if covered.get(k) else OUTLINE for k, _ in stages],
-            },
-            textposition="middle center",
-            hoverinfo="skip",
-        )
+    ring = go.Scatter(
+        x=xs,
+        y=ys,
+        mode="markers+text",
+        marker={
+            "size": 46,
+            "color": [COVERED if covered.get(k) else NOT_COVERED for k, _ in stages],
+            "line": {"width": 3, "color": OUTLINE},
+        },
+        text=marks,
+        textfont={
+            "size": 16,
+            "color": ["#ffffff" if covered.get(k) else OUTLINE for k, _ in stages],
+        },
+        textposition="middle center",
+        hoverinfo="skip",
     )
     for (x, y), (_, name) in zip(pos, stages, strict=False):
         # Labels sit outside the ring, anchored away from their circle.
@@ -83,20 +84,26 @@ def cycle_figure(stages: Sequence[tuple[str, str]], covered: dict[str, int]) -> 
         else:
             label = {"x": x + (0.3 if x > 0 else -0.3), "y": y, "yanchor": "middle"}
             label |= {"xanchor": "left" if x > 0 else "right"}
-        fig.add_annotation(
-            text=_escape(name), showarrow=False, font={"size": 15, "color": OUTLINE}, **label
+        annotations.append(
+            dict(text=_escape(name), showarrow=False, font={"size": 15, "color": OUTLINE}, **label)
         )
-    fig.update_layout(
-        template="simple_white",
-        height=330,
-        autosize=True,
-        margin={"l": 5, "r": 5, "t": 5, "b": 5},
-        showlegend=False,
-        font={"family": "Arial, Helvetica, sans-serif"},
+    # No template: the axes are hidden, and copying a template costs more than the drawing.
+    return go.Figure(
+        data=[ring],
+        layout={
+            "template": "none",
+            "annotations": annotations,
+            "height": 330,
+            "autosize": True,
+            "margin": {"l": 5, "r": 5, "t": 5, "b": 5},
+            "showlegend": False,
+            "paper_bgcolor": "white",
+            "plot_bgcolor": "white",
+            "font": {"family": "Arial, Helvetica, sans-serif"},
+            "xaxis": {"visible": False, "range": [-2.6, 2.6], "fixedrange": True},
+            "yaxis": {"visible": False, "range": [-1.6, 1.6], "fixedrange": True},
+        },
     )
-    fig.update_xaxes(visible=False, range=[-2.6, 2.6], fixedrange=True)
-    fig.update_yaxes(visible=False, range=[-1.6, 1.6], fixedrange=True)
-    return fig
 
 
 def cycle_summary(stages: Sequence[tuple[str, str]], covered: dict[str, int]) -> str:

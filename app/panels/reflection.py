@@ -101,6 +101,7 @@ def reflection_panel(case) -> html.Section:
                                 id="refl-cycle",
                                 figure=cycle_figure([(s.stage_key, s.name) for s in stages], {}),
                                 config={"staticPlot": True, "responsive": True},
+                                style={"height": "330px"},
                                 className="rpm-cycle",
                             ),
                             html.P(id="refl-cycle-text", className="rpm-cycle-text"),
