@@ -10,7 +10,9 @@ from __future__ import annotations
 import flask
 
 from data import audit as audit_log
-from data.errors import Forbidden
+from data.access import require_case
+from data.cases import Case
+from data.errors import Forbidden, NotFound
 from data.store import Store
 from data.users import User, get_user_by_id
 
@@ -75,3 +77,19 @@ def audit(action: str, *, case_ref: str | None = None, subject: str | None = Non
         detail=detail,
         ip=client_ip(),
     )
+
+
+def open_case_page(case_ref: str | None, page: str) -> Case | None:
+    """The case a case page shows, audited as viewed; None, audited as refused, when it does
+    not exist or the signed-in user may not open it (pages show both as not found)."""
+    try:
+        case = require_case(get_store(), require_user(), case_ref or "")
+    except (NotFound, Forbidden):
+        audit(
+            audit_log.ACCESS_REFUSED,
+            case_ref=(case_ref or "")[:40],
+            detail=f"{page}: not found or not allowed",
+        )
+        return None
+    audit(audit_log.VIEW_CASE, case_ref=case.case_ref, detail=page)
+    return case

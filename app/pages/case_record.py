@@ -8,12 +8,11 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.case_forms import case_links
-from app.context import audit, get_store, require_user
+from app.context import audit, get_store, open_case_page, require_user
 from components.documents import long_date, month_year
 from components.forms import field
-from data.access import require_case
-from data.audit import ACCESS_REFUSED, CHANGE, SIGN_OFF, VIEW_CASE
-from data.errors import Forbidden, InvalidInput, NotFound, StoreError
+from data.audit import CHANGE, SIGN_OFF
+from data.errors import InvalidInput, StoreError
 from data.record import (
     learning_log,
     list_versions,
@@ -165,16 +164,9 @@ def from_the_meeting(log: dict):
 
 def layout(case_ref: str | None = None, done: str | None = None, **_query):
     store, user = get_store(), require_user()
-    try:
-        case = require_case(store, user, case_ref or "")
-    except (NotFound, Forbidden):
-        audit(
-            ACCESS_REFUSED,
-            case_ref=(case_ref or "")[:40],
-            detail="meeting record page: not found or not allowed",
-        )
+    case = open_case_page(case_ref, "meeting record page")
+    if case is None:
         return html.Div([html.H1("Case not found"), html.A("Back to the cases", href="/")])
-    audit(VIEW_CASE, case_ref=case.case_ref, detail="meeting record page")
     heading = [
         html.H1(
             [

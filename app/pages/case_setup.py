@@ -10,11 +10,10 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.case_forms import case_links, parse_date, setup_form
-from app.context import audit, get_store, require_user
+from app.context import audit, get_store, open_case_page, require_user
 from components.forms import date_text, field
-from data.access import require_case
-from data.audit import ACCESS_REFUSED, CHANGE, VIEW_CASE
-from data.errors import Forbidden, NotFound, StoreError
+from data.audit import CHANGE
+from data.errors import StoreError
 from data.setup import get_setup
 from data.workflow import (
     can_run_case,
@@ -121,16 +120,9 @@ def workflow_panel(case_ref: str):
 
 def layout(case_ref: str | None = None, done: str | None = None, **_query):
     store, user = get_store(), require_user()
-    try:
-        case = require_case(store, user, case_ref or "")
-    except (NotFound, Forbidden):
-        audit(
-            ACCESS_REFUSED,
-            case_ref=(case_ref or "")[:40],
-            detail="case set-up page: not found or not allowed",
-        )
+    case = open_case_page(case_ref, "case set-up page")
+    if case is None:
         return html.Div([html.H1("Case not found"), html.A("Back to the cases", href="/")])
-    audit(VIEW_CASE, case_ref=case.case_ref, detail="case set-up page")
     setup = get_setup(store, user, case.case_ref)
     can_edit = user.role in ("admin", "chair")
     message = [dbc.Alert(DONE_MESSAGES[done], color="success")] if done in DONE_MESSAGES else []

@@ -20,7 +20,7 @@ import pandas as pd
 from dash import ALL, Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html
 
 from app.case_forms import case_links
-from app.context import audit, get_store, require_user
+from app.context import get_store, open_case_page, require_user
 from app.panels.learning import learning_panel
 from app.panels.reflection import reflection_panel
 from components.timeline import (
@@ -37,8 +37,6 @@ from components.timeline_panels import (
     event_panel,
     event_table,
 )
-from data.access import require_case
-from data.audit import ACCESS_REFUSED, VIEW_CASE
 from data.episodes import (
     ASSESSMENTS,
     add_episode,
@@ -46,7 +44,7 @@ from data.episodes import (
     list_episodes,
     update_episode,
 )
-from data.errors import Forbidden, NotFound, StoreError
+from data.errors import NotFound, StoreError
 from data.event_edits import add_meeting_event, correct_event, set_event_hidden
 from data.events import (
     CHRONOLOGY_COLUMNS,
@@ -103,16 +101,9 @@ def _labelled(label: str, control, control_id: str, **kwargs):
 
 def layout(case_ref: str | None = None, **query):
     store, user = get_store(), require_user()
-    try:
-        case = require_case(store, user, case_ref or "")
-    except (NotFound, Forbidden):
-        audit(
-            ACCESS_REFUSED,
-            case_ref=(case_ref or "")[:40],
-            detail="case page: not found or not allowed",
-        )
+    case = open_case_page(case_ref, "case page")
+    if case is None:
         return _not_found(case_ref)
-    audit(VIEW_CASE, case_ref=case.case_ref)
     agencies, type_counts = case_agencies_and_types(store, user, case.case_ref)
     types = [t for t, _ in type_counts]
     total = sum(n for _, n in type_counts)
