@@ -80,8 +80,7 @@ def reflection_panel(case) -> html.Section:
                             ),
                             dbc.Select(
                                 id="refl-episode",
-                                options=[{"label": "Choose an episode", "value": NONE}]
-                                + [{"label": label, "value": str(i)} for i, label in episodes],
+                                options=_episode_options(episodes),
                                 value=NONE,
                                 disabled=not episodes,
                                 className="rpm-inline-select",
@@ -647,3 +646,27 @@ def find(stage_key, question_key, agency, _revision, case_ref):
             id="refl-find-list",
         ),
     ]
+
+
+def _episode_options(episodes: list[tuple[int, str]]) -> list[dict]:
+    return [{"label": "Choose an episode", "value": NONE}] + [
+        {"label": label, "value": str(i)} for i, label in episodes
+    ]
+
+
+@callback(
+    Output("refl-episode", "options"),
+    Output("refl-episode", "disabled"),
+    Input("tl-episodes-version", "data"),
+    Input("refl-poll", "n_intervals"),
+    State("refl-episode", "options"),
+    State("refl-case", "data"),
+    prevent_initial_call=True,
+)
+def refresh_episode_choices(_version, _tick, shown, case_ref):
+    """Episodes marked on this page, or by others in the meeting, become choosable."""
+    episodes = refl.episode_choices(get_store(), require_user(), case_ref)
+    options = _episode_options(episodes)
+    if options == shown:
+        return no_update, no_update
+    return options, not episodes

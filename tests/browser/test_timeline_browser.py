@@ -235,6 +235,9 @@ def test_episode_by_dragging_across_the_chart_then_edit_and_delete(chair_page, t
     )
     # the band is labelled on the chart, as text
     assert page.locator(f"{GRAPH} text", has_text="Problem: Missed <b>health</b>").count() >= 1
+    # and the reflection panel can now choose it, without reloading the page
+    expect(page.locator("#refl-episode option", has_text="Missed <b>health</b>")).to_have_count(1)
+    expect(page.locator("#refl-episode")).to_be_enabled()
 
     page.locator("#tl-episodes button", has_text="Edit").first.click()
     page.wait_for_function("() => document.querySelector('#tl-ep-title').value !== ''")
