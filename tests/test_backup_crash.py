@@ -133,14 +133,23 @@ def test_backup_while_the_server_runs_and_restore(tmp_path):
     )
 
 
+# The ingest's last step inside its transaction (the audit row, after every event and rejected
+# row is inserted) announces itself and waits, so that the kill lands mid-transaction on any
+# machine, however fast the ingest is.
 INGEST_SCRIPT = textwrap.dedent(
     """
-    import sys
+    import sys, time
+    from data import ingest
     from data.store import Store
-    from data.ingest import ingest_file
+    record = ingest.audit.record
+    def record_then_wait(*args, **kwargs):
+        print("mid-ingest", flush=True)
+        time.sleep(60)
+        return record(*args, **kwargs)
+    ingest.audit.record = record_then_wait
     store = Store(sys.argv[1])
     print("opened", flush=True)
-    ingest_file(store, "C-1", "Police", sys.argv[2], uploaded_by="crash-test")
+    ingest.ingest_file(store, "C-1", "Police", sys.argv[2], uploaded_by="crash-test")
     print("committed", flush=True)
     """
 )
@@ -167,8 +176,9 @@ def test_kill_9_in_the_middle_of_a_large_ingest_leaves_no_partial_upload(tmp_pat
         cwd=os.getcwd(),
     )
     assert proc.stdout.readline().strip() == "opened"
-    time.sleep(1.0)
-    assert proc.poll() is None, "the ingest finished before it could be interrupted"
+    # 200,000 events are inserted but not committed when this line comes.
+    assert proc.stdout.readline().strip() == "mid-ingest"
+    assert proc.poll() is None
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
 
