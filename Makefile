@@ -30,6 +30,7 @@ browser-deps:
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 test: $(VENV)/.installed-test browser-deps lint
 	$(BIN)/python -m pytest

@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from data.episodes import ASSESSMENTS
+from data.vocabulary import ASSESSMENTS
 
 PRECISION_WORDS = {"day": "exact day", "month": "month only", "year": "year only"}
 

@@ -10,12 +10,8 @@ from data.cases import Case
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.store import Store
 from data.users import User
+from data.vocabulary import ASSESSMENTS
 
-ASSESSMENTS = {
-    "good_practice": "Good practice",
-    "problem": "Problem",
-    "mixed": "Mixed",
-}
 MAX_TITLE = 120
 MAX_DESCRIPTION = 2000
 

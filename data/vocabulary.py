@@ -1,0 +1,13 @@
+"""Words the product shows for stored codes, defined once for every screen and document.
+
+Plain constants with no database access, so that `components` can import them without
+reaching the store.
+"""
+
+from __future__ import annotations
+
+ASSESSMENTS = {
+    "good_practice": "Good practice",
+    "problem": "Problem",
+    "mixed": "Mixed",
+}
