@@ -204,6 +204,18 @@ def _axis_is_age(axis: str, date_of_birth: date | None) -> bool:
     return axis == "age" and date_of_birth is not None
 
 
+SPANS_TRACE = "Month or year only (span)"
+REFLECTED_TRACE = "Reflected"
+SELECTED_TRACE = "Selected event"
+EXTRA_TRACES = (SPANS_TRACE, REFLECTED_TRACE, SELECTED_TRACE)
+
+
+def trace_position(types: Sequence[str], name: str) -> int:
+    """Where the extra trace `name` sits among `timeline_traces(types=types)`, for `Patch()`."""
+    type_traces = len(dict.fromkeys(s.trace for s in type_styles(types).values()))
+    return type_traces + EXTRA_TRACES.index(name)
+
+
 def timeline_traces(
     events: pd.DataFrame,
     *,
@@ -220,7 +232,7 @@ def timeline_traces(
 
     Order: one per type style (possibly empty), precision spans, events with reflections
     ("Reflected"), the selected event. Keeping the order fixed lets callbacks replace data with
-    `Patch()`: the last three are always at -3, -2 and -1.
+    `Patch()` at the positions `trace_position` names.
     """
     styles = type_styles(types)
     codes = event_codes(events, lanes, types)
@@ -298,7 +310,7 @@ def timeline_traces(
             x=_arr(sx),
             y=_arr(sy),
             mode="lines",
-            name="Month or year only (span)",
+            name=SPANS_TRACE,
             line={"color": "rgba(11,12,12,0.55)", "width": 6 if presentation else 4},
             hoverinfo="skip",
             legendrank=1,
@@ -310,7 +322,7 @@ def timeline_traces(
             x=_arr(x_all[reflected]),
             y=_arr((y_all[reflected] - 0.32).astype("float32")),
             mode="markers",
-            name="Reflected",
+            name=REFLECTED_TRACE,
             marker={
                 "size": 11 if presentation else 9,
                 "symbol": "diamond",
@@ -327,7 +339,7 @@ def timeline_traces(
             x=_arr(x_all[selected]),
             y=_arr(y_all[selected]),
             mode="markers",
-            name="Selected event",
+            name=SELECTED_TRACE,
             marker={
                 "size": 30 if presentation else 26,
                 "symbol": "circle-open",

@@ -13,9 +13,13 @@ import pytest
 from components.timeline import (
     MAX_TYPE_TRACES,
     OTHER_TYPES,
+    REFLECTED_TRACE,
+    SELECTED_TRACE,
+    SPANS_TRACE,
     event_codes,
     lane_order,
     timeline_figure,
+    trace_position,
     type_order,
     type_styles,
 )
@@ -168,6 +172,14 @@ def test_reflected_events_get_a_badge_and_the_selected_event_a_ring():
     assert selected.name == "Selected event"
     assert decode(selected.customdata) == [1]
     assert timeline_figure(EVENTS).data[-1].x in ([], ())
+
+
+@pytest.mark.parametrize("type_count", [1, 3, MAX_TYPE_TRACES, MAX_TYPE_TRACES + 5])
+def test_named_trace_positions_match_the_traces_drawn(type_count):
+    types = [f"Type {i}" for i in range(type_count)]
+    fig = timeline_figure(EVENTS, types=types)
+    for name in (SPANS_TRACE, REFLECTED_TRACE, SELECTED_TRACE):
+        assert fig.data[trace_position(types, name)].name == name
 
 
 def test_hover_text_is_escaped_and_summaries_can_be_hidden():

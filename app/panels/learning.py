@@ -1,7 +1,7 @@
 """Learning points and actions: what the group learned and what will change.
 
 A learning point is single-agency or cross-agency, tagged with themes from the managed list,
-linked to the point selected on the timeline (`dcc.Store(id="selected-point")`) when asked,
+linked to the point selected on the timeline (`app.timeline.ids.SELECTED_POINT`) when asked,
 and flagged whether it is shared with the Case Review Committee. An action says what will
 change, its owner, due date, status and evidence of impact. Like the reflection panel, this
 panel polls the case's change counter and redraws when someone else has added something.
@@ -15,6 +15,7 @@ from dash.exceptions import PreventUpdate
 
 from app.context import get_store, require_user
 from app.panels.reflection import NONE, chosen
+from app.timeline import ids
 from data import learning as lp
 from data import reflections as refl
 from data.errors import StoreError
@@ -349,7 +350,7 @@ def _ok(text: str):
     State("lp-themes", "value"),
     State("lp-link", "value"),
     State("lp-share", "value"),
-    State("selected-point", "data"),
+    State(ids.SELECTED_POINT, "data"),
     State("lp-saved", "data"),
     State("lp-case", "data"),
     prevent_initial_call=True,

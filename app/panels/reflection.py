@@ -1,10 +1,10 @@
 """The reflection panel: reflect on the selected point of the child's journey.
 
-Reads `dcc.Store(id="selected-point")` ({"kind": "event"|"episode"|"case", "id": int|None}),
-which the page provides and sets when a timeline marker is clicked. Shows what the point is,
+Reads the page's selected point (`app.timeline.ids.SELECTED_POINT`: {"kind":
+"event"|"episode"|"case", "id": int|None}), which the page sets when a marker is clicked. Shows what the point is,
 a small cycle diagram of the stages covered there, the form to add (or edit) a reflection, the
 reflections already made on it, and the coverage of the whole case. Writes the reflected
-points to `dcc.Store(id="reflection-marks")` for the page to mark on the timeline.
+points to `ids.REFLECTION_MARKS` for the page to mark on the timeline.
 
 Several people add reflections at once: each open panel polls the case's change counter every
 two seconds (`refl-poll`) and redraws only when it has moved.
@@ -17,6 +17,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from app.context import get_store, require_user
+from app.timeline import ids
 from components.reflection import coverage_table, cycle_figure, cycle_summary
 from data import reflections as refl
 from data.access import require_case
@@ -32,7 +33,7 @@ def chosen(value):
     return None if value in (None, "", NONE) else value
 
 
-CASE_POINT = {"kind": "case", "id": None}
+CASE_POINT = ids.CASE_POINT
 
 
 def reflection_panel(case) -> html.Section:
@@ -50,7 +51,7 @@ def reflection_panel(case) -> html.Section:
             dcc.Store(id="refl-editing", data=None),
             dcc.Store(id="refl-hint-seen", data=[]),
             dcc.Store(
-                id="reflection-marks", data=refl.reflected_points(store, user, case.case_ref)
+                id=ids.REFLECTION_MARKS, data=refl.reflected_points(store, user, case.case_ref)
             ),
             dcc.Interval(id="refl-poll", interval=POLL_MS),
             html.H2("Reflect on this point", id="refl-heading"),
@@ -365,13 +366,13 @@ def reflection_list(
     Output("refl-cycle-text", "children"),
     Output("refl-list", "children"),
     Output("refl-coverage", "children"),
-    Output("reflection-marks", "data"),
+    Output(ids.REFLECTION_MARKS, "data"),
     Output("refl-revision", "data"),
-    Input("selected-point", "data"),
+    Input(ids.SELECTED_POINT, "data"),
     Input("refl-poll", "n_intervals"),
     Input("refl-saved", "data"),
     State("refl-revision", "data"),
-    State("reflection-marks", "data"),
+    State(ids.REFLECTION_MARKS, "data"),
     State("refl-case", "data"),
 )
 def refresh(point, _tick, _saved, seen, marks, case_ref):
@@ -459,7 +460,7 @@ def blame_hint(text, seen):
     Output("refl-saved", "data"),
     Output("refl-hint-seen", "data", allow_duplicate=True),
     Input("refl-save", "n_clicks"),
-    State("selected-point", "data"),
+    State(ids.SELECTED_POINT, "data"),
     State("refl-stage", "value"),
     State("refl-question", "value"),
     State("refl-agency", "value"),
@@ -580,7 +581,7 @@ def withdraw(clicks, saved, case_ref):
 
 
 @callback(
-    Output("selected-point", "data", allow_duplicate=True),
+    Output(ids.SELECTED_POINT, "data", allow_duplicate=True),
     Output("refl-episode", "value"),
     Input("refl-whole-case", "n_clicks"),
     Input("refl-episode", "value"),
@@ -657,7 +658,7 @@ def _episode_options(episodes: list[tuple[int, str]]) -> list[dict]:
 @callback(
     Output("refl-episode", "options"),
     Output("refl-episode", "disabled"),
-    Input("tl-episodes-version", "data"),
+    Input(ids.EPISODES_VERSION, "data"),
     Input("refl-poll", "n_intervals"),
     State("refl-episode", "options"),
     State("refl-case", "data"),

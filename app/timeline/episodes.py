@@ -1,0 +1,133 @@
+"""Key practice episodes: listed, marked (typed or dragged across the chart), edited, deleted."""
+
+from __future__ import annotations
+
+import dash
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx
+
+from app.context import get_store, require_user
+from app.timeline import ids
+from app.timeline.alerts import not_saved, saved
+from components.timeline_panels import episode_list
+from data.episodes import add_episode, delete_episode, list_episodes, update_episode
+from data.errors import StoreError
+
+
+@callback(
+    Output("tl-episode-list", "children"),
+    Input(ids.EPISODES_VERSION, "data"),
+    State(ids.CASE, "data"),
+)
+def show_episodes(_version, case_data):
+    store, user = get_store(), require_user()
+    return episode_list(
+        list_episodes(store, user, case_data["case_ref"]), editable=case_data["can_chair"]
+    )
+
+
+@callback(
+    Output(ids.EPISODES_VERSION, "data"),
+    Output("tl-ep-message", "children"),
+    Output("tl-episode-editing", "data"),
+    Output("tl-ep-title", "value"),
+    Output("tl-ep-start", "value", allow_duplicate=True),
+    Output("tl-ep-end", "value", allow_duplicate=True),
+    Output("tl-ep-assessment", "value"),
+    Output("tl-ep-description", "value"),
+    Output("tl-ep-form", "open", allow_duplicate=True),
+    Input("tl-ep-save", "n_clicks"),
+    Input("tl-ep-cancel", "n_clicks"),
+    Input({"type": "tl-ep-edit", "index": ALL}, "n_clicks"),
+    Input({"type": "tl-ep-delete", "index": ALL}, "n_clicks"),
+    State("tl-ep-title", "value"),
+    State("tl-ep-start", "value"),
+    State("tl-ep-end", "value"),
+    State("tl-ep-assessment", "value"),
+    State("tl-ep-description", "value"),
+    State("tl-episode-editing", "data"),
+    State(ids.EPISODES_VERSION, "data"),
+    State(ids.CASE, "data"),
+    prevent_initial_call=True,
+)
+def change_episode(
+    _save, _cancel, _edit, _delete, title, start, end, assessment, text, editing, version, case
+):
+    """Save (add or update), start editing, cancel, or delete an episode."""
+    store, user = get_store(), require_user()
+    nu = dash.no_update
+    trigger = ctx.triggered_id
+    blank = (None, "", None, None, "problem", "")
+    if isinstance(trigger, dict):
+        if not ctx.triggered or not ctx.triggered[0]["value"]:
+            return (nu,) * 9
+        episode_id = int(trigger["index"])
+        if trigger["type"] == "tl-ep-delete":
+            try:
+                delete_episode(store, user, case["case_ref"], episode_id)
+            except StoreError as exc:
+                return nu, not_saved(exc), *(nu,) * 7
+            return (version or 0) + 1, saved("Episode deleted."), *blank, nu
+        for ep in list_episodes(store, user, case["case_ref"]):
+            if ep.episode_id == episode_id:
+                return (
+                    nu,
+                    saved(f"Editing the episode '{ep.title}'."),
+                    ep.episode_id,
+                    ep.title,
+                    ep.start_date.isoformat(),
+                    ep.end_date.isoformat(),
+                    ep.assessment,
+                    ep.description or "",
+                    True,
+                )
+        return (nu,) * 9
+    if trigger == "tl-ep-cancel":
+        return nu, "", *blank, False
+    values = {
+        "title": title,
+        "start_date": start,
+        "end_date": end,
+        "assessment": assessment,
+        "description": text,
+    }
+    try:
+        if editing:
+            update_episode(store, user, case["case_ref"], int(editing), **values)
+            message = "Episode saved."
+        else:
+            add_episode(store, user, case["case_ref"], **values)
+            message = "Episode added."
+    except StoreError as exc:
+        return nu, not_saved(exc), *(nu,) * 7
+    return (version or 0) + 1, saved(message), *blank, False
+
+
+# Dragging across the chart in 'marks an episode' mode fills the episode's dates; only the
+# range leaves the browser, not the selected points.
+clientside_callback(
+    """
+    function(selected, axis, caseData) {
+        var nu = window.dash_clientside.no_update;
+        if (!selected || !selected.range || !selected.range.x) { return [nu, nu, nu]; }
+        var r = selected.range.x, days = [];
+        for (var i = 0; i < 2; i++) {
+            var d;
+            if (axis === 'age' && caseData.dob) {
+                d = new Date(Date.parse(caseData.dob) + r[i] * 365.25 * 86400000);
+            } else {
+                d = new Date(typeof r[i] === 'number' ? r[i] : Date.parse(String(r[i]).replace(' ', 'T') + 'Z'));
+            }
+            days.push(d.toISOString().slice(0, 10));
+        }
+        days.sort();
+        return [days[0], days[1], true];
+    }
+    """,
+    Output("tl-ep-start", "value"),
+    Output("tl-ep-end", "value"),
+    Output("tl-ep-form", "open"),
+    Input(ids.GRAPH, "selectedData"),
+    State("tl-axis", "value"),
+    State(ids.CASE, "data"),
+    prevent_initial_call=True,
+)

@@ -1,0 +1,337 @@
+"""What the chart shows and how it changes: filters, lane order, axis, zoom presets, marks.
+
+The figure is built once when the page opens; filter, lane and selection changes send
+`Patch()`es with new trace arrays (numbers only, read by `data.events.timeline_points`) at
+the positions `components.timeline.trace_position` names.
+"""
+
+from __future__ import annotations
+
+import dash
+import numpy as np
+import pandas as pd
+from dash import Input, Output, Patch, State, callback, clientside_callback, ctx
+
+from app.context import get_store, require_user
+from app.timeline import ids
+from app.timeline.state import (
+    date_of_birth,
+    event_filter,
+    lanes_shown,
+    presenting,
+    selected_event,
+    summaries_hidden,
+)
+from components.timeline import (
+    REFLECTED_TRACE,
+    SELECTED_TRACE,
+    span_ends,
+    timeline_figure,
+    timeline_height,
+    timeline_traces,
+    trace_position,
+    x_values,
+)
+from data.episodes import list_episodes
+from data.events import case_events, event_detail, timeline_points
+
+# Up to this many events the figure gets the full frame (hover text with summaries).
+FULL_FRAME_LIMIT = 3000
+
+
+def events_for_figure(store, user, case_data, flt, lanes):
+    """Small cases get the full frame (hover text with summaries); big ones numbers only."""
+    points = timeline_points(store, user, case_data["case_ref"], flt, lanes, case_data["types"])
+    if len(points) <= FULL_FRAME_LIMIT:
+        return case_events(store, user, case_data["case_ref"], flt)
+    return points
+
+
+def build_figure(
+    store, user, case_data, flt, order, axis, presentation, hide, selected, reflected=()
+):
+    lanes = lanes_shown(order, flt)
+    events = events_for_figure(store, user, case_data, flt, lanes)
+    return timeline_figure(
+        events,
+        lanes=lanes,
+        types=case_data["types"],
+        axis=axis,
+        date_of_birth=date_of_birth(case_data),
+        episodes=list_episodes(store, user, case_data["case_ref"]),
+        reflected_event_ids=reflected,
+        selected_event_id=selected,
+        presentation=presentation,
+        hide_summaries=hide,
+    )
+
+
+TRACE_PATCH_TRIGGERS = ("tl-agencies", "tl-types", "tl-search", "tl-lane-order", ids.HIDE_SUMMARIES)
+
+
+@callback(
+    Output(ids.GRAPH, "figure"),
+    Input("tl-agencies", "value"),
+    Input("tl-types", "value"),
+    Input("tl-search", "value"),
+    Input("tl-lane-order", "data"),
+    Input(ids.HIDE_SUMMARIES, "value"),
+    Input("tl-axis", "value"),
+    Input("tl-present", "n_clicks"),
+    Input(ids.EPISODES_VERSION, "data"),
+    Input(ids.EVENTS_VERSION, "data"),
+    State(ids.CASE, "data"),
+    State(ids.SELECTED_POINT, "data"),
+    State(ids.REFLECTION_MARKS, "data"),
+    prevent_initial_call=True,
+)
+def update_figure(
+    agencies, types, text, order, hide, axis, present, _ep, _ev, case_data, point, marks
+):
+    """Filters, lane order and hiding summaries patch the traces; other changes redraw."""
+    store, user = get_store(), require_user()
+    flt = event_filter(agencies, types, text, case_data["agencies"])
+    hide = summaries_hidden(hide)
+    presentation = presenting(present)
+    selected = selected_event(point)
+    reflected = (marks or {}).get("events") or []
+    if ctx.triggered_id in TRACE_PATCH_TRIGGERS:
+        lanes = lanes_shown(order, flt)
+        events = events_for_figure(store, user, case_data, flt, lanes)
+        traces = timeline_traces(
+            events,
+            lanes=lanes,
+            types=case_data["types"],
+            axis=axis,
+            date_of_birth=date_of_birth(case_data),
+            reflected_event_ids=reflected,
+            selected_event_id=selected,
+            presentation=presentation,
+            hide_summaries=hide,
+        )
+        patch = Patch()
+        for index, trace in enumerate(traces):
+            patch["data"][index] = trace.to_plotly_json()
+        patch["layout"]["yaxis"]["tickvals"] = list(range(len(lanes)))
+        patch["layout"]["yaxis"]["ticktext"] = lanes
+        patch["layout"]["yaxis"]["range"] = [len(lanes) - 0.5, -0.6]
+        patch["layout"]["height"] = timeline_height(len(lanes), presentation)
+        return patch
+    return build_figure(
+        store, user, case_data, flt, order, axis, presentation, hide, selected, reflected
+    )
+
+
+@callback(
+    Output(ids.GRAPH, "figure", allow_duplicate=True),
+    Input(ids.REFLECTION_MARKS, "data"),
+    State("tl-agencies", "value"),
+    State("tl-types", "value"),
+    State("tl-search", "value"),
+    State("tl-lane-order", "data"),
+    State("tl-axis", "value"),
+    State(ids.CASE, "data"),
+    prevent_initial_call=True,
+)
+def mark_reflected(marks, agencies, types, text, order, axis, case_data):
+    """Redraw only the 'Reflected' badges when reflections change."""
+    store, user = get_store(), require_user()
+    reflected = (marks or {}).get("events") or []
+    flt = event_filter(agencies, types, text, case_data["agencies"])
+    lanes = lanes_shown(order, flt)
+    events = case_events(store, user, case_data["case_ref"], flt, with_summary=False)
+    events = events[events["event_id"].isin(reflected)]
+    traces = timeline_traces(
+        events,
+        lanes=lanes,
+        types=case_data["types"],
+        axis=axis,
+        date_of_birth=date_of_birth(case_data),
+        reflected_event_ids=reflected,
+    )
+    at = trace_position(case_data["types"], REFLECTED_TRACE)
+    patch = Patch()
+    patch["data"][at] = traces[at].to_plotly_json()
+    return patch
+
+
+@callback(
+    Output(ids.GRAPH, "figure", allow_duplicate=True),
+    Input(ids.SELECTED_POINT, "data"),
+    State(ids.CASE, "data"),
+    State("tl-agencies", "value"),
+    State("tl-lane-order", "data"),
+    State("tl-axis", "value"),
+    prevent_initial_call=True,
+)
+def highlight_selected(point, case_data, agencies, order, axis):
+    """Ring the selected event without resending anything else."""
+    store, user = get_store(), require_user()
+    event_id = selected_event(point)
+    x, y, event_ids = [], [], []
+    if event_id is not None:
+        detail = event_detail(store, user, case_data["case_ref"], event_id)
+        lanes = lanes_shown(order, event_filter(agencies, [], "", case_data["agencies"]))
+        if detail.agency in lanes:
+            precision = {"day": 0, "month": 1, "year": 2}[detail.date_precision]
+            day = np.array([np.datetime64(detail.event_date, "D")])
+            start, end = span_ends(day, np.array([precision]))
+            born = date_of_birth(case_data)
+            xs, xe = (x_values(v, axis, born) for v in (start, end))
+            half = (xe - xs) / 2
+            x, y, event_ids = [float((xs + half)[0])], [lanes.index(detail.agency)], [event_id]
+    at = trace_position(case_data["types"], SELECTED_TRACE)
+    patch = Patch()
+    patch["data"][at]["x"] = x
+    patch["data"][at]["y"] = y
+    patch["data"][at]["customdata"] = event_ids
+    return patch
+
+
+@callback(
+    Output(ids.GRAPH, "figure", allow_duplicate=True),
+    Input("tl-preset-all", "n_clicks"),
+    Input("tl-preset-year", "n_clicks"),
+    Input("tl-preset-period", "n_clicks"),
+    Input("tl-drag", "value"),
+    State("tl-from", "value"),
+    State("tl-to", "value"),
+    State("tl-axis", "value"),
+    State(ids.CASE, "data"),
+    prevent_initial_call=True,
+)
+def zoom_preset(_all, _year, _period, drag, start, end, axis, case_data):
+    """Presets: the whole life, the latest year with events, or a typed period."""
+    store, user = get_store(), require_user()
+    patch = Patch()
+    trigger = ctx.triggered_id
+    if trigger == "tl-drag":
+        patch["layout"]["dragmode"] = drag if drag in ("zoom", "pan", "select") else "zoom"
+        patch["layout"]["selectdirection"] = "h"
+        return patch
+    if trigger == "tl-preset-all":
+        patch["layout"]["xaxis"]["autorange"] = True
+        return patch
+    if trigger == "tl-preset-year":
+        events = case_events(store, user, case_data["case_ref"], with_summary=False)
+        last = events["event_date"].max()
+        lo, hi = last - pd.DateOffset(years=1), last + pd.Timedelta(days=15)
+    else:
+        try:
+            lo, hi = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)
+        except (TypeError, ValueError):
+            return dash.no_update
+        if pd.isna(lo) or pd.isna(hi) or hi <= lo:
+            return dash.no_update
+    born = date_of_birth(case_data)
+    xs = x_values(np.array([lo.to_datetime64(), hi.to_datetime64()]), axis, born)
+    if axis != "age" or born is None:
+        xs = [lo.strftime("%Y-%m-%d"), hi.strftime("%Y-%m-%d")]
+    patch["layout"]["xaxis"]["range"] = [xs[0], xs[1]] if isinstance(xs, list) else list(xs)
+    patch["layout"]["xaxis"]["autorange"] = False
+    return patch
+
+
+@callback(
+    Output("tl-agencies", "value"),
+    Output("tl-types", "value"),
+    Output("tl-search", "value"),
+    Input("tl-clear", "n_clicks"),
+    State(ids.CASE, "data"),
+    prevent_initial_call=True,
+)
+def clear_filters(_n, case_data):
+    require_user()
+    return case_data["agencies"], [], ""
+
+
+@callback(
+    Output("tl-lane-order", "data"),
+    Input("tl-lane-up", "n_clicks"),
+    Input("tl-lane-down", "n_clicks"),
+    State("tl-lane-pick", "value"),
+    State("tl-lane-order", "data"),
+    prevent_initial_call=True,
+)
+def move_lane(_up, _down, lane, order):
+    require_user()
+    order = list(order or [])
+    if lane not in order:
+        return dash.no_update
+    i = order.index(lane)
+    j = i - 1 if ctx.triggered_id == "tl-lane-up" else i + 1
+    if not 0 <= j < len(order):
+        return dash.no_update
+    order[i], order[j] = order[j], order[i]
+    return order
+
+
+# Presentation mode is a class on <body>, so the header's menus can be hidden too.
+clientside_callback(
+    """
+    function(n) {
+        var on = (n || 0) % 2 === 1;
+        document.body.classList.toggle('rpm-presenting', on);
+        return [on ? 'true' : 'false', on ? 'Leave presentation mode' : 'Presentation mode'];
+    }
+    """,
+    Output("tl-present", "aria-pressed"),
+    Output("tl-present", "children"),
+    Input("tl-present", "n_clicks"),
+)
+
+clientside_callback(
+    """
+    function(n, caseData) {
+        if (!n) { return window.dash_clientside.no_update; }
+        var gd = document.querySelector('#timeline-graph .js-plotly-plot');
+        if (gd && window.Plotly) {
+            window.Plotly.downloadImage(gd, {format: 'png', width: 1920,
+                height: gd.offsetHeight || 800, filename: 'timeline-' + caseData.case_ref});
+        }
+        return '';
+    }
+    """,
+    Output("tl-png", "title"),
+    Input("tl-png", "n_clicks"),
+    State(ids.CASE, "data"),
+    prevent_initial_call=True,
+)
+
+# Hiding summaries also hides them in panels other pages mount here (reflection panel).
+clientside_callback(
+    """
+    function(value) {
+        document.body.classList.toggle('rpm-hide-summaries', (value || []).indexOf('hide') >= 0);
+        return '';
+    }
+    """,
+    Output(ids.HIDE_SUMMARIES, "title"),
+    Input(ids.HIDE_SUMMARIES, "value"),
+)
+
+# The filter state goes into the address (replaceState: no page reload, no history entry).
+clientside_callback(
+    """
+    function(agencies, types, text, axis, caseData) {
+        var params = new URLSearchParams();
+        var all = caseData.agencies || [];
+        if (agencies && agencies.length < all.length) {
+            agencies.forEach(function(a) { params.append('agency', a); });
+        }
+        (types || []).forEach(function(t) { params.append('type', t); });
+        if (text) { params.set('q', text); }
+        if (axis === 'age') { params.set('axis', 'age'); }
+        var search = params.toString();
+        var url = window.location.pathname + (search ? '?' + search : '');
+        window.history.replaceState(window.history.state, '', url);
+        return search;
+    }
+    """,
+    Output("tl-page-root", "data-filters"),
+    Input("tl-agencies", "value"),
+    Input("tl-types", "value"),
+    Input("tl-search", "value"),
+    Input("tl-axis", "value"),
+    State(ids.CASE, "data"),
+)

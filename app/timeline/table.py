@@ -1,0 +1,95 @@
+"""The chronology table below the chart (it follows the selected event) and its CSV."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from dash import Input, Output, State, callback, ctx
+
+from app.context import get_store, require_user
+from app.timeline import ids
+from app.timeline.state import event_filter, selected_event, summaries_hidden
+from components.timeline_panels import event_table
+from data.events import CHRONOLOGY_COLUMNS, case_events, chronology_frame_rows
+from data.exports import csv_text
+
+TABLE_PAGE = 25
+SORTS = {
+    "date": "Date, oldest first",
+    "date_desc": "Date, newest first",
+    "agency": "Agency, then date",
+    "type": "Event type, then date",
+}
+
+
+@callback(
+    Output("tl-table", "children"),
+    Output("tl-page", "data"),
+    Output("tl-page-label", "children"),
+    Input("tl-agencies", "value"),
+    Input("tl-types", "value"),
+    Input("tl-search", "value"),
+    Input("tl-sort", "value"),
+    Input("tl-page-prev", "n_clicks"),
+    Input("tl-page-next", "n_clicks"),
+    Input(ids.SELECTED_POINT, "data"),
+    Input(ids.HIDE_SUMMARIES, "value"),
+    Input(ids.EVENTS_VERSION, "data"),
+    State("tl-page", "data"),
+    State(ids.CASE, "data"),
+)
+def show_table(agencies, types, text, sort, _p, _n, point, hide, _ev, page, case_data):
+    """One page of the filtered chronology; it follows the selected event."""
+    store, user = get_store(), require_user()
+    flt = event_filter(agencies, types, text, case_data["agencies"])
+    events = case_events(store, user, case_data["case_ref"], flt)
+    events = _sorted(events, sort)
+    pages = max(1, -(-len(events) // TABLE_PAGE))
+    selected = selected_event(point)
+    trigger = ctx.triggered_id
+    page = page or 0
+    if trigger == "tl-page-prev":
+        page -= 1
+    elif trigger == "tl-page-next":
+        page += 1
+    elif trigger == ids.SELECTED_POINT and selected is not None:
+        where = np.nonzero(events["event_id"].to_numpy() == selected)[0]
+        if len(where):
+            page = int(where[0]) // TABLE_PAGE
+    elif trigger != ids.EVENTS_VERSION:
+        page = 0 if trigger is not None else page
+    page = min(max(page, 0), pages - 1)
+    rows = events.iloc[page * TABLE_PAGE : (page + 1) * TABLE_PAGE]
+    label = f"Page {page + 1} of {pages} · {len(events):,} events"
+    return event_table(rows, selected, hide_summaries=summaries_hidden(hide)), page, label
+
+
+def _sorted(events: pd.DataFrame, sort: str) -> pd.DataFrame:
+    if sort == "date_desc":
+        return events.iloc[::-1]
+    if sort == "agency":
+        return events.sort_values(["agency", "event_date"], kind="stable")
+    if sort == "type":
+        return events.sort_values(["event_type", "event_date"], kind="stable")
+    return events
+
+
+@callback(
+    Output("tl-csv-download", "data"),
+    Input("tl-csv", "n_clicks"),
+    State("tl-agencies", "value"),
+    State("tl-types", "value"),
+    State("tl-search", "value"),
+    State(ids.CASE, "data"),
+    prevent_initial_call=True,
+)
+def download_csv(_n, agencies, types, text, case_data):
+    """The filtered chronology as CSV, formula-safe."""
+    store, user = get_store(), require_user()
+    flt = event_filter(agencies, types, text, case_data["agencies"])
+    rows = chronology_frame_rows(case_events(store, user, case_data["case_ref"], flt))
+    return {
+        "content": csv_text(CHRONOLOGY_COLUMNS, rows),
+        "filename": f"chronology-{case_data['case_ref']}.csv",
+        "type": "text/csv",
+    }
