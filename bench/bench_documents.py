@@ -17,7 +17,7 @@ from app import documents
 from data.access import SYSTEM
 from data.record import save_draft, sign_off
 from data.store import Store
-from tests.rpm_case import CASE, CHAIR, RECORD, make_case
+from tests.rpm_case import CASE, RECORD, make_case
 
 
 def timed(label: str, fn, repeat: int = 3):
@@ -38,7 +38,7 @@ def main() -> None:
         print(f"demo case: {events} events; 2 learning points, 1 action")
         save_draft(store, SYSTEM, CASE, **RECORD)
         start = time.perf_counter()
-        sign_off(store, SYSTEM, CASE, CHAIR)
+        sign_off(store, SYSTEM, CASE, on_behalf=True)
         print(
             f"{'sign-off (snapshot of the record)':<48} {1000 * (time.perf_counter() - start):8.0f} ms"
         )

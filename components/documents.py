@@ -127,6 +127,13 @@ def month_year(value) -> str:
     return f"{date.fromisoformat(value):%b %Y}"
 
 
+def signature_line(signed_name: str | None, signed_by: str | None, on_behalf: bool) -> str:
+    """Pure: who signed, in words, as every document and page says it."""
+    if on_behalf:
+        return f"Signed on behalf of the chair, {signed_name}, by the administrator {signed_by}"
+    return f"Signed by the chair, {signed_name} (account {signed_by})"
+
+
 def _or(text, fallback="Not recorded."):
     return text if text else fallback
 
@@ -303,7 +310,14 @@ def learning_log_doc(log: dict, image_png: bytes | None, image_problem: str | No
     doc.h2(APPENDIX2_HEADINGS[10])
     doc.pairs(
         [
-            ("Signed", log.get("signed_name") if signed else "Not signed: draft"),
+            (
+                "Signed",
+                signature_line(
+                    log.get("signed_name"), log.get("signed_by"), log.get("signed_on_behalf")
+                )
+                if signed
+                else "Not signed: draft",
+            ),
             ("Chair", log.get("chair_name") or ""),
             ("Date", long_date(log.get("signed_at")) if signed else ""),
         ]

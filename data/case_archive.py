@@ -129,6 +129,12 @@ ARCHIVE_TABLES: tuple[ArchiveTable, ...] = (
     # signed version's snapshot is kept as signed (it names the case reference it was signed
     # under, even when imported with --as).
     ArchiveTable("case_workflow", refs={"case_id": "cases"}),
+    ArchiveTable(
+        "case_workflow_changes",
+        "change_id",
+        "workflow_change_id_seq",
+        refs={"case_id": "cases"},
+    ),
     ArchiveTable("meetings", "meeting_id", "meeting_id_seq", refs={"case_id": "cases"}),
     ArchiveTable("case_requests", refs={"case_id": "cases", "requesting_agency_id": "agencies"}),
     ArchiveTable(

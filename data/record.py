@@ -24,6 +24,7 @@ from data.errors import Forbidden, InvalidInput, NotFound
 from data.setup import case_invitees
 from data.store import Store
 from data.users import User
+from data.workflow import complete_stage
 
 MAX_TEXT = 20000
 REQUIRED_FOR_SIGN_OFF = {
@@ -56,6 +57,7 @@ class RecordVersion:
     signed_name: str | None
     signed_by: str | None
     signed_at: datetime | None
+    signed_on_behalf: bool = False
 
     @property
     def signed(self) -> bool:
@@ -68,7 +70,7 @@ class RecordVersion:
 
 _VERSION_COLUMNS = (
     "record_id, version, issues, timescale, conclusions, amendment_reason, created_by,"
-    " created_at, signed_name, signed_by, signed_at"
+    " created_at, signed_name, signed_by, signed_at, coalesce(signed_on_behalf, false)"
 )
 
 
@@ -193,14 +195,43 @@ def missing_for_sign_off(log: dict) -> list[str]:
     return [words for key, words in REQUIRED_FOR_SIGN_OFF.items() if not log.get(key)]
 
 
+def is_case_chair(store: Store, user: User, case: Case) -> bool:
+    """Whether this account is the chair the case was set up with."""
+    return bool(
+        store.query_one(
+            "SELECT 1 FROM case_members WHERE case_id = ? AND user_id = ? AND case_role = 'chair'",
+            [case.case_id, user.user_id],
+        )
+    )
+
+
 def sign_off(
-    store: Store, user: User, case_ref: str, signed_name: str, *, now: datetime | None = None
+    store: Store,
+    user: User,
+    case_ref: str,
+    *,
+    on_behalf: bool = False,
+    now: datetime | None = None,
 ) -> RecordVersion:
-    """Sign the current draft: its whole content is stored and locked."""
+    """Sign the current draft as the signed-in chair: its whole content is stored and locked,
+    and the flowchart's "record completed" stage is recorded with the day and the account.
+
+    The signature is the chair the meeting recorded and the account signing, never free text.
+    An administrator may sign for the chair, and must say so (`on_behalf`); the documents say it.
+    """
     case = require_case(store, user, case_ref)
     _can_edit(store, user, case)
     require_meeting(store, case)
-    signed_name = _clean_text(signed_name, "the signature")
+    chair = is_case_chair(store, user, case)
+    if not chair:
+        if user.role != "admin":
+            raise Forbidden(
+                "only the case's chair, or an administrator on the chair's behalf, can sign off"
+            )
+        if not on_behalf:
+            raise InvalidInput(
+                "you are not this case's chair: confirm that you are signing on the chair's behalf"
+            )
     versions = _versions(store, case.case_id)
     if not versions:
         raise InvalidInput(f"case {case_ref} has no meeting record yet: save a draft first")
@@ -209,21 +240,35 @@ def sign_off(
         raise InvalidInput(f"version {draft.version} is already signed off and locked")
     log = build_log(store, case, draft)
     missing = missing_for_sign_off(log)
-    if not signed_name:
-        missing.append("the signature (the chair's name)")
     if missing:
         raise InvalidInput("cannot sign off: " + "; ".join(missing) + " missing")
     now = now or datetime.now().replace(microsecond=0)
-    log.update(status="signed off", signed_name=signed_name, signed_by=user.username)
+    behalf = not chair
+    log.update(
+        status="signed off",
+        signed_name=log["chair_name"],
+        signed_by=user.username,
+        signed_on_behalf=behalf,
+    )
     log["signed_at"] = now.isoformat(sep=" ")
     with store.transaction() as cur:
         updated = cur.execute(
             "UPDATE meeting_records SET signed_name = ?, signed_by = ?, signed_at = ?,"
-            " snapshot = ? WHERE record_id = ? AND signed_at IS NULL RETURNING record_id",
-            [signed_name, user.username, now, json.dumps(log), draft.record_id],
+            " signed_on_behalf = ?, snapshot = ? WHERE record_id = ? AND signed_at IS NULL"
+            " RETURNING record_id",
+            [log["chair_name"], user.username, now, behalf, json.dumps(log), draft.record_id],
         ).fetchall()
         if not updated:
             raise InvalidInput(f"version {draft.version} was signed off meanwhile")
+        meeting_on = date.fromisoformat(log["meeting_date"])
+        complete_stage(
+            cur, case.case_id, "meeting_held", min(meeting_on, now.date()), user.username,
+            f"Meeting record version {draft.version} signed off",
+        )  # fmt: skip
+        complete_stage(
+            cur, case.case_id, "record_distributed", now.date(), user.username,
+            f"Record version {draft.version} signed off",
+        )  # fmt: skip
     return _versions(store, case.case_id)[-1]
 
 
@@ -406,6 +451,7 @@ def build_log(store: Store, case: Case, record: RecordVersion | None) -> dict:
         "status": "draft",
         "signed_name": None,
         "signed_by": None,
+        "signed_on_behalf": False,
         "signed_at": None,
     }
 

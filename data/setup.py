@@ -16,6 +16,7 @@ from data.cases import MAX_LABEL, add_case_agency, ensure_agency, validate_case_
 from data.errors import Forbidden, InvalidInput
 from data.store import Store
 from data.users import User
+from data.workflow import complete_stage
 
 MAX_PURPOSE = 4000
 MAX_FIELD = 200
@@ -245,10 +246,13 @@ def open_case(store: Store, user: User, setup: CaseSetup, *, identified_on: date
             [setup.case_ref, setup.label.strip()],
         ).fetchone()[0]
         _write(cur, case_id, user, setup, ids)
-        cur.execute(
-            "INSERT INTO case_workflow (case_id, stage_key, done_on, done_by, note)"
-            " VALUES (?, 'identified', ?, ?, ?)",
-            [case_id, identified_on, user.username, f"Requested by {setup.requesting_agency}"],
+        complete_stage(
+            cur,
+            case_id,
+            "identified",
+            identified_on,
+            user.username,
+            f"Requested by {setup.requesting_agency}",
         )
     return get_setup(store, user, setup.case_ref)
 

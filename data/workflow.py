@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from data.access import require_case, visible_case_filter
 from data.errors import Forbidden, InvalidInput
@@ -63,10 +63,13 @@ class WorkflowStatus:
         return f"next: {self.next.name}"
 
 
-def list_stages(store: Store) -> list[Stage]:
-    rows = store.query(
-        "SELECT stage_key, position, name, expected_days FROM workflow_stages ORDER BY position"
-    )
+def list_stages(store_or_cur) -> list[Stage]:
+    """The stages in order, read through the store or a cursor inside a transaction."""
+    sql = "SELECT stage_key, position, name, expected_days FROM workflow_stages ORDER BY position"
+    if isinstance(store_or_cur, Store):
+        rows = store_or_cur.query(sql)
+    else:
+        rows = store_or_cur.execute(sql).fetchall()
     return [Stage(*row) for row in rows]
 
 
@@ -140,6 +143,132 @@ def can_run_case(user: User) -> bool:
     return user.role in ("admin", "chair")
 
 
+@dataclass(frozen=True)
+class StageChange:
+    """One entry of a case's stage history: recorded, corrected, withdrawn, or the meeting
+    date corrected (kept whole, so that a stage recorded by mistake stays answerable for)."""
+
+    stage_key: str
+    change: str
+    done_on: date | None
+    before_on: date | None
+    note: str | None
+    reason: str | None
+    changed_by: str
+    changed_at: datetime
+
+
+CHANGE_WORDS = {
+    "recorded": "Recorded",
+    "corrected": "Corrected",
+    "withdrawn": "Withdrawn",
+    "meeting_date_corrected": "Meeting date corrected",
+}
+
+
+def _stage(stages: Sequence[Stage], stage_key: str) -> Stage:
+    stage = next((s for s in stages if s.stage_key == stage_key), None)
+    if stage is None:
+        raise InvalidInput(
+            f"unknown workflow stage {stage_key!r}: choose one of "
+            + ", ".join(s.stage_key for s in stages)
+        )
+    return stage
+
+
+def _open_stage(store: Store, user: User, case_ref: str, stage_key: str, verb: str):
+    """The case, the stages and the one named, for someone allowed to `verb` stages."""
+    case = require_case(store, user, case_ref)
+    if not can_run_case(user):
+        raise Forbidden(f"only an administrator or the case's chair can {verb} workflow stages")
+    stages = list_stages(store)
+    return case, stages, _stage(stages, stage_key)
+
+
+def _clean_note(note: str | None, what: str = "the note") -> str | None:
+    note = (note or "").strip() or None
+    if note and len(note) > MAX_NOTE:
+        raise InvalidInput(f"{what} is {len(note)} characters; the maximum is {MAX_NOTE}")
+    return note
+
+
+def _check_date(stage: Stage, done_on: date | None, today: date) -> None:
+    if done_on is None:
+        raise InvalidInput(f"the date '{stage.name}' was done is missing")
+    if done_on > today:
+        raise InvalidInput(f"the date for '{stage.name}' ({done_on}) is in the future")
+
+
+def check_order(
+    stages: Sequence[Stage], done: dict[str, date], stage: Stage, done_on: date
+) -> None:
+    """Pure: refuse a date for `stage` that breaks the flowchart's order: every earlier stage
+    recorded, not before the last of them, not after a later stage already recorded."""
+    earlier = [s for s in stages if s.position < stage.position]
+    missing = [s for s in earlier if s.stage_key not in done]
+    if missing:
+        raise InvalidInput(f"'{stage.name}' cannot be recorded before '{missing[0].name}'")
+    if earlier and done_on < done[earlier[-1].stage_key]:
+        raise InvalidInput(
+            f"'{stage.name}' cannot be dated {done_on:%d %b %Y}, before "
+            f"'{earlier[-1].name}' ({done[earlier[-1].stage_key]:%d %b %Y})"
+        )
+    later = [s for s in stages if s.position > stage.position and s.stage_key in done]
+    if later and done_on > done[later[0].stage_key]:
+        raise InvalidInput(
+            f"'{stage.name}' cannot be dated {done_on:%d %b %Y}, after "
+            f"'{later[0].name}' ({done[later[0].stage_key]:%d %b %Y})"
+        )
+
+
+def _done_dates(cur, case_id: int) -> dict[str, date]:
+    return dict(
+        cur.execute(
+            "SELECT stage_key, done_on FROM case_workflow WHERE case_id = ?", [case_id]
+        ).fetchall()
+    )
+
+
+def _log_change(cur, case_id, stage_key, change, done_on, before_on, note, reason, by) -> None:
+    cur.execute(
+        "INSERT INTO case_workflow_changes (case_id, stage_key, change, done_on, before_on,"
+        " note, reason, changed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [case_id, stage_key, change, done_on, before_on, note, reason, by],
+    )
+
+
+def _insert(cur, case_id: int, stage_key: str, done_on: date, by: str, note: str | None) -> None:
+    cur.execute(
+        "INSERT INTO case_workflow (case_id, stage_key, done_on, done_by, note)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [case_id, stage_key, done_on, by, note],
+    )
+    _log_change(cur, case_id, stage_key, "recorded", done_on, None, note, None, by)
+
+
+def _meeting_held_date(cur, case_id: int, done_on: date, reason: str | None, by: str) -> None:
+    """'Meeting held' is never dated before the scheduled meeting, unless the meeting date is
+    corrected to it, with a reason (kept in the stage history)."""
+    row = cur.execute(
+        "SELECT meeting_id, meeting_date FROM meetings WHERE case_id = ?"
+        " ORDER BY meeting_id DESC LIMIT 1",
+        [case_id],
+    ).fetchone()
+    if row is None or row[1] is None or done_on >= row[1]:
+        return
+    reason = _clean_note(reason, "the reason for correcting the meeting date")
+    if not reason:
+        raise InvalidInput(
+            f"the meeting was scheduled for {row[1]:%d %b %Y}: it cannot be recorded as held on"
+            f" {done_on:%d %b %Y}, before that. If it really took place earlier, correct the"
+            " meeting date with a reason"
+        )
+    cur.execute("UPDATE meetings SET meeting_date = ? WHERE meeting_id = ?", [done_on, row[0]])
+    _log_change(
+        cur, case_id, "meeting_held", "meeting_date_corrected", done_on, row[1], None, reason, by
+    )
+
+
 def record_stage(
     store: Store,
     user: User,
@@ -149,50 +278,126 @@ def record_stage(
     note: str | None = None,
     *,
     today: date | None = None,
+    meeting_date_reason: str | None = None,
 ) -> StageDone:
-    """Record that the case reached a stage. Stages go in order; dates never go backwards."""
-    case = require_case(store, user, case_ref)
-    if not can_run_case(user):
-        raise Forbidden("only an administrator or the case's chair can record workflow stages")
-    stages = list_stages(store)
-    stage = next((s for s in stages if s.stage_key == stage_key), None)
-    if stage is None:
-        raise InvalidInput(
-            f"unknown workflow stage {stage_key!r}: choose one of "
-            + ", ".join(s.stage_key for s in stages)
-        )
-    if done_on is None:
-        raise InvalidInput(f"the date '{stage.name}' was done is missing")
-    today = today or date.today()
-    if done_on > today:
-        raise InvalidInput(f"the date for '{stage.name}' ({done_on}) is in the future")
-    note = (note or "").strip() or None
-    if note and len(note) > MAX_NOTE:
-        raise InvalidInput(f"the note is {len(note)} characters; the maximum is {MAX_NOTE}")
+    """Record that the case reached a stage. Stages go in order; dates never go backwards;
+    'meeting held' is not dated before the scheduled meeting (see `_meeting_held_date`)."""
+    case, stages, stage = _open_stage(store, user, case_ref, stage_key, "record")
+    _check_date(stage, done_on, today or date.today())
+    note = _clean_note(note)
     with store.transaction() as cur:
-        done = {
-            key: on
-            for key, on in cur.execute(
-                "SELECT stage_key, done_on FROM case_workflow WHERE case_id = ?", [case.case_id]
-            ).fetchall()
-        }
+        done = _done_dates(cur, case.case_id)
         if stage_key in done:
             raise InvalidInput(f"'{stage.name}' was already recorded on {done[stage_key]:%d %b %Y}")
-        earlier = [s for s in stages if s.position < stage.position]
-        missing = [s for s in earlier if s.stage_key not in done]
-        if missing:
-            raise InvalidInput(f"'{stage.name}' cannot be recorded before '{missing[0].name}'")
-        if earlier and done_on < done[earlier[-1].stage_key]:
-            raise InvalidInput(
-                f"'{stage.name}' cannot be dated {done_on:%d %b %Y}, before "
-                f"'{earlier[-1].name}' ({done[earlier[-1].stage_key]:%d %b %Y})"
-            )
+        check_order(stages, done, stage, done_on)
+        if stage_key == "meeting_held":
+            _meeting_held_date(cur, case.case_id, done_on, meeting_date_reason, user.username)
+        _insert(cur, case.case_id, stage_key, done_on, user.username, note)
+    return StageDone(stage_key, done_on, user.username, note)
+
+
+def complete_stage(cur, case_id: int, stage_key: str, done_on: date, by: str, note: str) -> None:
+    """Inside the transaction of the action that completes a stage (sign-off, sending, the
+    committee's decision, a briefing delivered): record it, unless it already is. Earlier
+    stages not recorded yet are recorded on the same day as implied by it, saying so."""
+    stages = list_stages(cur)
+    done = _done_dates(cur, case_id)
+    if stage_key in done:
+        return
+    target = _stage(stages, stage_key)
+    for stage in stages:
+        if stage.position > target.position:
+            break
+        if stage.stage_key in done:
+            continue
+        on = max([done_on, *done.values()])
+        implied = stage.stage_key != stage_key
+        _insert(
+            cur,
+            case_id,
+            stage.stage_key,
+            on,
+            by,
+            f"Not recorded separately; implied by: {note}" if implied else note,
+        )
+        done[stage.stage_key] = on
+
+
+def correct_stage(
+    store: Store,
+    user: User,
+    case_ref: str,
+    stage_key: str,
+    done_on: date,
+    note: str | None,
+    reason: str,
+    *,
+    today: date | None = None,
+    meeting_date_reason: str | None = None,
+) -> StageDone:
+    """Change the date or note of a recorded stage, with a reason; the old values stay in the
+    stage history."""
+    case, stages, stage = _open_stage(store, user, case_ref, stage_key, "correct")
+    _check_date(stage, done_on, today or date.today())
+    note = _clean_note(note)
+    reason = _clean_note(reason, "the reason for the correction")
+    if not reason:
+        raise InvalidInput(f"the reason for correcting '{stage.name}' is missing")
+    with store.transaction() as cur:
+        done = _done_dates(cur, case.case_id)
+        if stage_key not in done:
+            raise InvalidInput(f"'{stage.name}' is not recorded, so there is nothing to correct")
+        before = done.pop(stage_key)
+        check_order(stages, done, stage, done_on)
+        if stage_key == "meeting_held":
+            _meeting_held_date(cur, case.case_id, done_on, meeting_date_reason, user.username)
         cur.execute(
-            "INSERT INTO case_workflow (case_id, stage_key, done_on, done_by, note)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [case.case_id, stage_key, done_on, user.username, note],
+            "UPDATE case_workflow SET done_on = ?, note = ?, done_by = ?,"
+            " recorded_at = current_timestamp WHERE case_id = ? AND stage_key = ?",
+            [done_on, note, user.username, case.case_id, stage_key],
+        )
+        _log_change(
+            cur, case.case_id, stage_key, "corrected", done_on, before, note, reason, user.username
         )
     return StageDone(stage_key, done_on, user.username, note)
+
+
+def withdraw_stage(store: Store, user: User, case_ref: str, stage_key: str, reason: str) -> None:
+    """Withdraw a stage recorded by mistake, with a reason (kept in the stage history). Only
+    the last stage reached can be withdrawn, so the flowchart stays in order."""
+    case, stages, stage = _open_stage(store, user, case_ref, stage_key, "withdraw")
+    reason = _clean_note(reason, "the reason for withdrawing it")
+    if not reason:
+        raise InvalidInput(f"the reason for withdrawing '{stage.name}' is missing")
+    with store.transaction() as cur:
+        done = _done_dates(cur, case.case_id)
+        if stage_key not in done:
+            raise InvalidInput(f"'{stage.name}' is not recorded, so there is nothing to withdraw")
+        later = [s for s in stages if s.position > stage.position and s.stage_key in done]
+        if later:
+            raise InvalidInput(
+                f"'{stage.name}' cannot be withdrawn while '{later[-1].name}' is recorded:"
+                " withdraw the later stages first"
+            )
+        cur.execute(
+            "DELETE FROM case_workflow WHERE case_id = ? AND stage_key = ?",
+            [case.case_id, stage_key],
+        )
+        _log_change(
+            cur, case.case_id, stage_key, "withdrawn", None, done[stage_key], None, reason,
+            user.username,
+        )  # fmt: skip
+
+
+def stage_history(store: Store, user: User, case_ref: str) -> list[StageChange]:
+    """Every change to the case's recorded stages, oldest first."""
+    case = require_case(store, user, case_ref)
+    rows = store.query(
+        "SELECT stage_key, change, done_on, before_on, note, reason, changed_by, changed_at"
+        " FROM case_workflow_changes WHERE case_id = ? ORDER BY changed_at, change_id",
+        [case.case_id],
+    )
+    return [StageChange(*row) for row in rows]
 
 
 def set_expected_days(store: Store, user: User, values: dict[str, int | None]) -> None:

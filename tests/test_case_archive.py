@@ -86,7 +86,7 @@ def _fill(store) -> None:
     add_user(store, "admin", "admin", "long-pass-for-admin")
     seed_demo_rpm(store, DEMO_CASE_REF, DEMO_LABEL)
     save_draft(store, SYSTEM, DEMO_CASE_REF, issues="I", timescale="T", conclusions="C")
-    sign_off(store, SYSTEM, DEMO_CASE_REF, "Chair")
+    sign_off(store, SYSTEM, DEMO_CASE_REF, on_behalf=True)
 
 
 def _canonical(document: dict) -> dict:

@@ -66,7 +66,7 @@ def test_export_refused_until_signed_then_written_with_the_timeline_image(tmp_pa
     assert "could not be produced for this document (images were not asked for)" in page
 
     store = Store(db)
-    sign_off(store, SYSTEM, CASE, CHAIR)
+    sign_off(store, SYSTEM, CASE, on_behalf=True)
     store.close()
     done = run(db, "export", "learning-log", "--case", CASE, "-o", str(out))
     assert done.returncode == 0, done.stderr

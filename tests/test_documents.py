@@ -62,7 +62,7 @@ def signed_store(rpm_store):
     store = rpm_store
     chair = get_user(store, "pokafor")
     save_draft(store, chair, CASE, **RECORD)
-    sign_off(store, chair, CASE, CHAIR)
+    sign_off(store, chair, CASE)
     return store
 
 

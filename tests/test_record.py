@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 
 import pytest
 
+from components.documents import doc_text, learning_log_doc
 from data.access import SYSTEM
 from data.errors import Forbidden, InvalidInput
 from data.record import (
@@ -19,6 +21,7 @@ from data.record import (
     start_amendment,
 )
 from data.users import get_user
+from data.workflow import case_stages_done, case_workflow_status
 from tests.rpm_case import (
     ACTION,
     CASE,
@@ -48,11 +51,10 @@ def test_sign_off_needs_every_required_field_and_changes_nothing_otherwise(rpm_s
     save_draft(store, SYSTEM, CASE, issues=RECORD["issues"], timescale="", conclusions=None)
     before = snapshot_rows(store)
     with pytest.raises(InvalidInput) as refused:
-        sign_off(store, SYSTEM, CASE, "")
+        sign_off(store, SYSTEM, CASE, on_behalf=True)
     message = str(refused.value)
     assert "the timescale considered" in message
     assert "the conclusions / outcomes" in message
-    assert "the signature" in message
     assert "issues" not in message  # filled
     assert snapshot_rows(store) == before
 
@@ -61,7 +63,7 @@ def test_signed_record_is_locked_and_amendments_are_new_versions(rpm_store):
     store = rpm_store
     chair = get_user(store, "pokafor")
     save_draft(store, chair, CASE, **RECORD, attended_ids=[])
-    signed = sign_off(store, chair, CASE, CHAIR)
+    signed = sign_off(store, chair, CASE)
     assert signed.version == 1 and signed.signed and signed.signed_by == "pokafor"
     log_v1 = learning_log(store, chair, CASE, 1)
     assert log_v1["status"] == "signed off" and log_v1["signed_name"] == CHAIR
@@ -71,7 +73,7 @@ def test_signed_record_is_locked_and_amendments_are_new_versions(rpm_store):
     with pytest.raises(InvalidInput, match="version 1 of the record is signed off and locked"):
         save_draft(store, chair, CASE, issues="changed", timescale="x", conclusions="y")
     with pytest.raises(InvalidInput, match="already signed off"):
-        sign_off(store, chair, CASE, CHAIR)
+        sign_off(store, chair, CASE)
     assert snapshot_rows(store) == before
 
     # The signed version does not move when the live learning changes.
@@ -93,11 +95,54 @@ def test_signed_record_is_locked_and_amendments_are_new_versions(rpm_store):
     assert draft["version"] == 2 and draft["status"] == "draft"
     assert "rewritten later" in json.dumps(draft)
     save_draft(store, chair, CASE, **{**RECORD, "conclusions": "Amended conclusions"})
-    sign_off(store, chair, CASE, CHAIR)
+    sign_off(store, chair, CASE)
     versions = list_versions(store, chair, CASE)
     assert [(v.version, v.signed) for v in versions] == [(1, True), (2, True)]
     assert learning_log(store, chair, CASE, 1)["conclusions"] == RECORD["conclusions"]
     assert learning_log(store, chair, CASE, 2)["conclusions"] == "Amended conclusions"
+
+
+def test_sign_off_is_the_signed_in_chair_and_records_the_stage(rpm_store):
+    store = rpm_store
+    chair = get_user(store, "pokafor")
+    save_draft(store, chair, CASE, **RECORD)
+    signed = sign_off(store, chair, CASE, now=datetime(2024, 9, 20, 15, 30))
+    assert (signed.signed_name, signed.signed_by, signed.signed_on_behalf) == (
+        CHAIR,
+        "pokafor",
+        False,
+    )
+    done = {d.stage_key: d for d in case_stages_done(store, chair, CASE)}
+    # The meeting was held on its date; the record completed on the day it was signed.
+    assert done["meeting_held"].done_on == date(2024, 9, 2)
+    assert done["record_distributed"].done_on == date(2024, 9, 20)
+    assert done["record_distributed"].done_by == "pokafor"
+    status = case_workflow_status(store, chair, CASE, today=date(2024, 9, 25))
+    assert status.current.stage_key == "record_distributed" and not status.overdue
+
+
+def test_an_admin_signs_only_on_the_chairs_behalf_and_the_record_says_so(rpm_store):
+    store = rpm_store
+    save_draft(store, SYSTEM, CASE, **RECORD)
+    before = snapshot_rows(store)
+    with pytest.raises(InvalidInput, match="signing on the chair's behalf"):
+        sign_off(store, SYSTEM, CASE)
+    assert snapshot_rows(store) == before
+    signed = sign_off(store, SYSTEM, CASE, on_behalf=True)
+    assert (signed.signed_name, signed.signed_by, signed.signed_on_behalf) == (CHAIR, "cli", True)
+    log = learning_log(store, SYSTEM, CASE, 1)
+    assert log["signed_on_behalf"] is True
+    text = doc_text(learning_log_doc(log, None, "not asked"))
+    assert f"Signed on behalf of the chair, {CHAIR}, by the administrator cli" in text
+
+
+def test_only_the_cases_chair_signs(rpm_store):
+    store = rpm_store
+    save_draft(store, SYSTEM, CASE, **RECORD)
+    facilitator = get_user(store, "swhitfield")
+    with pytest.raises(Forbidden):
+        sign_off(store, facilitator, CASE)
+    assert [v.signed for v in list_versions(store, SYSTEM, CASE)] == [False]
 
 
 def test_only_the_cases_chair_or_an_admin_edits(rpm_store):

@@ -6,17 +6,24 @@ from datetime import date
 
 import pytest
 
+from components.actions import due_words, overdue_days
 from data.access import SYSTEM
 from data.errors import Forbidden, InvalidInput
+from data.setup import get_setup
 from data.users import add_user, get_user
 from data.workflow import (
     Stage,
     StageDone,
+    case_stages_done,
     case_workflow_status,
+    complete_stage,
+    correct_stage,
     list_stages,
     record_stage,
     set_expected_days,
+    stage_history,
     statuses_for_user,
+    withdraw_stage,
     workflow_status,
 )
 from tests.rpm_case import CASE
@@ -116,3 +123,92 @@ def test_expected_durations_are_an_admin_setting_and_change_what_is_overdue(rpm_
     assert not statuses_for_user(store, SYSTEM, today)[CASE].overdue
     # The case list shows only the cases the user may open.
     assert statuses_for_user(store, add_user(store, "c2", "chair", "chair-password-2")) == {}
+
+
+def _record_up_to_invites(store):
+    record_stage(store, SYSTEM, CASE, "identified", date(2024, 6, 3))
+    record_stage(store, SYSTEM, CASE, "invites_sent", date(2024, 6, 10))
+
+
+def test_meeting_held_is_not_dated_before_the_meeting_unless_its_date_is_corrected(rpm_store):
+    store = rpm_store  # the meeting is scheduled for 2 Sep 2024
+    _record_up_to_invites(store)
+    with pytest.raises(InvalidInput, match=r"scheduled for 02 Sep 2024.*correct the meeting date"):
+        record_stage(store, SYSTEM, CASE, "meeting_held", date(2024, 8, 30))
+    assert "meeting_held" not in {d.stage_key for d in case_stages_done(store, SYSTEM, CASE)}
+    record_stage(
+        store,
+        SYSTEM,
+        CASE,
+        "meeting_held",
+        date(2024, 8, 30),
+        meeting_date_reason="Brought forward at the chair's request",
+    )
+    assert get_setup(store, SYSTEM, CASE).meeting_date == date(2024, 8, 30)
+    changes = [
+        (c.stage_key, c.change, c.before_on, c.reason) for c in stage_history(store, SYSTEM, CASE)
+    ]
+    assert changes[-2:] == [
+        (
+            "meeting_held",
+            "meeting_date_corrected",
+            date(2024, 9, 2),
+            "Brought forward at the chair's request",
+        ),
+        ("meeting_held", "recorded", None, None),
+    ]
+
+
+def test_a_stage_recorded_by_mistake_is_corrected_or_withdrawn_with_a_reason(rpm_store):
+    store = rpm_store
+    _record_up_to_invites(store)
+    with pytest.raises(InvalidInput, match="reason for correcting"):
+        correct_stage(store, SYSTEM, CASE, "invites_sent", date(2024, 6, 12), None, " ")
+    with pytest.raises(InvalidInput, match="before 'Case identified"):
+        correct_stage(store, SYSTEM, CASE, "invites_sent", date(2024, 6, 1), None, "typo")
+    correct_stage(store, SYSTEM, CASE, "invites_sent", date(2024, 6, 12), "By email", "Wrong day")
+    with pytest.raises(InvalidInput, match="after 'Purpose documented"):
+        correct_stage(store, SYSTEM, CASE, "identified", date(2024, 6, 20), None, "typo")
+    with pytest.raises(InvalidInput, match="withdraw the later stages first"):
+        withdraw_stage(store, SYSTEM, CASE, "identified", "mistake")
+    with pytest.raises(InvalidInput, match="reason for withdrawing"):
+        withdraw_stage(store, SYSTEM, CASE, "invites_sent", "")
+    with pytest.raises(Forbidden):
+        withdraw_stage(store, get_user(store, "swhitfield"), CASE, "invites_sent", "mistake")
+    withdraw_stage(store, SYSTEM, CASE, "invites_sent", "Invites not sent after all")
+    assert [d.stage_key for d in case_stages_done(store, SYSTEM, CASE)] == ["identified"]
+    history = [
+        (c.stage_key, c.change, c.done_on, c.before_on, c.reason)
+        for c in stage_history(store, SYSTEM, CASE)
+    ]
+    assert history == [
+        ("identified", "recorded", date(2024, 6, 3), None, None),
+        ("invites_sent", "recorded", date(2024, 6, 10), None, None),
+        ("invites_sent", "corrected", date(2024, 6, 12), date(2024, 6, 10), "Wrong day"),
+        ("invites_sent", "withdrawn", None, date(2024, 6, 12), "Invites not sent after all"),
+    ]
+    # Withdrawn, it can be recorded again.
+    record_stage(store, SYSTEM, CASE, "invites_sent", date(2024, 6, 14))
+
+
+def test_an_action_completing_a_stage_records_the_stages_it_implies(rpm_store):
+    store = rpm_store
+    record_stage(store, SYSTEM, CASE, "identified", date(2024, 6, 3))
+    case_id = store.query_one("SELECT case_id FROM cases WHERE case_ref = ?", [CASE])[0]
+    with store.transaction() as cur:
+        complete_stage(cur, case_id, "meeting_held", date(2024, 9, 2), "pokafor", "record signed")
+        complete_stage(cur, case_id, "meeting_held", date(2024, 9, 9), "pokafor", "again")
+    done = {d.stage_key: d for d in case_stages_done(store, SYSTEM, CASE)}
+    assert done["invites_sent"].note == "Not recorded separately; implied by: record signed"
+    assert done["meeting_held"].done_on == date(2024, 9, 2)  # the second call changed nothing
+
+
+def test_actions_past_due_and_not_done_are_overdue():
+    today = date(2025, 3, 15)
+    assert overdue_days("2025-03-03", "open", today) == 12
+    assert overdue_days(date(2025, 3, 3), "In progress", today) == 12
+    assert overdue_days("2025-03-03", "Done", today) == 0
+    assert overdue_days("2025-03-03", "verified", today) == 0
+    assert overdue_days(None, "open", today) == 0
+    assert due_words("2025-03-15", "open", today) == "due 15 Mar 2025"
+    assert due_words("2025-03-14", "open", today) == "overdue by 1 day (due 14 Mar 2025)"

@@ -9,11 +9,13 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.case_forms import case_links
 from app.context import audit, get_store, open_case_page, require_user
-from components.documents import long_date, month_year
+from components.actions import due_words, overdue_days
+from components.documents import long_date, month_year, signature_line
 from components.forms import field
 from data.audit import CHANGE, SIGN_OFF
 from data.errors import InvalidInput, StoreError
 from data.record import (
+    is_case_chair,
     learning_log,
     list_versions,
     missing_for_sign_off,
@@ -70,7 +72,8 @@ def versions_table(case_ref: str, versions) -> html.Div:
                 [
                     html.Td(str(v.version)),
                     html.Td(
-                        f"Signed off by {v.signed_name} ({v.signed_by}) on {v.signed_at:%d %b %Y %H:%M}"
+                        f"{signature_line(v.signed_name, v.signed_by, v.signed_on_behalf)},"
+                        f" {v.signed_at:%d %b %Y %H:%M}"
                         if v.signed
                         else "Draft, not signed off"
                     ),
@@ -98,6 +101,32 @@ def versions_table(case_ref: str, versions) -> html.Div:
         ],
         id="versions-table",
         className="rpm-table",
+    )
+
+
+def signer_choice(store, user, case, chair_name: str | None):
+    """Who signs: the signed-in chair, by name and account; an administrator who is not the
+    case's chair ticks that they sign on the chair's behalf (the documents say so)."""
+    chair = chair_name or "the chair (not recorded yet)"
+    behalf_options = []
+    if is_case_chair(store, user, case):
+        text = f"You sign as the chair, {chair} (account {user.username})."
+    elif user.role == "admin":
+        text = f"You are signed in as {user.username}, not as this case's chair account."
+        behalf_options = [
+            {
+                "label": f"I am signing on behalf of the chair, {chair}; the record will say it"
+                f" was signed by {user.username} on the chair's behalf",
+                "value": "yes",
+            }
+        ]
+    else:
+        text = "Only the case's chair, or an administrator on the chair's behalf, can sign off."
+    return html.Div(
+        [
+            html.P(text, id="record-signer"),
+            dbc.Checklist(id="record-behalf", options=behalf_options, value=[], className="mb-3"),
+        ]
     )
 
 
@@ -146,12 +175,18 @@ def from_the_meeting(log: dict):
         html.Ul(
             [
                 html.Li(
-                    f"{a['description']} (owner: {a['owner']}"
-                    + (f", due {long_date(a['due'])}" if a["due"] else "")
-                    + f", {a['status'].lower()})"
+                    [
+                        f"{a['description']} (owner: {a['owner']}, {a['status'].lower()}, ",
+                        html.Span(
+                            due_words(a["due"], a["status"]),
+                            className="rpm-overdue" if overdue_days(a["due"], a["status"]) else "",
+                        ),
+                        ")",
+                    ]
                 )
                 for a in actions
-            ]
+            ],
+            id="record-actions",
         )
         if actions
         else html.P("No actions recorded yet."),
@@ -206,8 +241,9 @@ def layout(case_ref: str | None = None, done: str | None = None, **_query):
         status = "No record yet: fill in the fields below and save a draft."
     elif locked:
         status = (
-            f"Version {latest.version} is signed off by {latest.signed_name} on"
-            f" {latest.signed_at:%d %B %Y} and locked."
+            f"Version {latest.version} is signed off and locked."
+            f" {signature_line(latest.signed_name, latest.signed_by, latest.signed_on_behalf)}"
+            f" on {latest.signed_at:%d %B %Y}."
         )
     else:
         status = f"Version {latest.version} is a draft." + (
@@ -284,13 +320,7 @@ def layout(case_ref: str | None = None, done: str | None = None, **_query):
             )
             if missing
             else html.P("Every required field is filled.", id="record-missing"),
-            dbc.Row(
-                field(
-                    "Signature: type the chair's full name",
-                    dbc.Input(id="record-signature", maxLength=200, autoComplete="off"),
-                    width=5,
-                )
-            ),
+            signer_choice(store, user, case, log.get("chair_name")),
             html.Div(id="record-sign-message", role="status", **{"aria-live": "polite"}),
             dbc.Button("Sign off and lock", id="record-sign", color="primary"),
         ],
@@ -341,12 +371,12 @@ def layout(case_ref: str | None = None, done: str | None = None, **_query):
     State("record-issues", "value"),
     State("record-timescale", "value"),
     State("record-conclusions", "value"),
-    State("record-signature", "value"),
+    State("record-behalf", "value"),
     State("record-amend-reason", "value"),
     prevent_initial_call=True,
 )
 def record_action(save, sign, amend, pathname, chair, attended, issues, timescale, conclusions,
-                  signature, reason):  # fmt: skip
+                  behalf, reason):  # fmt: skip
     store, user = get_store(), require_user()
     case_ref = (pathname or "").rstrip("/").split("/")[-2]
     trigger = dash.ctx.triggered_id
@@ -376,8 +406,6 @@ def record_action(save, sign, amend, pathname, chair, attended, issues, timescal
                     "conclusions": (conclusions or "").strip(),
                 }
                 missing = missing_for_sign_off(on_screen)
-                if not (signature or "").strip():
-                    missing.append("the signature (the chair's name)")
                 if missing:
                     raise InvalidInput("cannot sign off: " + "; ".join(missing) + " missing")
                 save_draft(
@@ -390,7 +418,7 @@ def record_action(save, sign, amend, pathname, chair, attended, issues, timescal
                     chair_name=chair,
                     attended_ids=attended or [],
                 )
-            signed = sign_off(store, user, case_ref, signature or "")
+            signed = sign_off(store, user, case_ref, on_behalf=bool(behalf))
             done = "signed"
             audit(SIGN_OFF, case_ref=case_ref, detail=f"meeting record version {signed.version}")
         elif trigger == "record-amend":

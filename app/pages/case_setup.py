@@ -16,11 +16,15 @@ from data.audit import CHANGE
 from data.errors import StoreError
 from data.setup import get_setup
 from data.workflow import (
+    CHANGE_WORDS,
     can_run_case,
     case_stages_done,
     case_workflow_status,
+    correct_stage,
     list_stages,
     record_stage,
+    stage_history,
+    withdraw_stage,
 )
 
 dash.register_page(
@@ -34,6 +38,8 @@ DONE_MESSAGES = {
     "opened": "The case is open for RPM. The first stage, case identified, is recorded.",
     "saved": "The case set-up is saved.",
     "stage": "The stage is recorded.",
+    "corrected": "The stage is corrected; the stage history keeps what it said before.",
+    "withdrawn": "The stage is withdrawn; the stage history keeps it with your reason.",
 }
 
 
@@ -95,26 +101,151 @@ def workflow_panel(case_ref: str):
         id="workflow-table",
         className="rpm-table",
     )
-    form = []
-    if status.next is not None and can_run_case(user):
-        form = [
-            html.H3(f"Record the next stage: {status.next.name}", className="h4 mt-3"),
-            dbc.Row(
-                [
-                    field(
-                        "Date done",
-                        dbc.Input(id="stage-date", type="date", value=date.today().isoformat()),
-                        width=3,
-                    ),
-                    field("Note", dbc.Input(id="stage-note", maxLength=2000), width=6),
-                ]
-            ),
-            html.Div(id="stage-message", role="status"),
-            dbc.Button("Record this stage", id="stage-record", color="primary"),
-            dcc.Store(id="stage-key", data=status.next.stage_key),
+    parts = [html.H2("Workflow (Appendix 1 flowchart)"), table]
+    if can_run_case(user):
+        if status.next is not None:
+            parts += next_stage_form(status.next)
+        if done:
+            parts += correction_form(stages, done)
+    history = stage_history(store, user, case_ref)
+    if history:
+        parts.append(history_table(stages, history))
+    parts.append(dcc.Location(id="workflow-location", refresh=True))
+    return html.Section(parts, className="mb-5")
+
+
+def next_stage_form(stage) -> list:
+    meeting_reason = []
+    if stage.stage_key == "meeting_held":
+        meeting_reason = [
+            field(
+                "If it took place before its scheduled date: why the meeting date changes",
+                dbc.Input(id="stage-meeting-reason", maxLength=2000),
+                "Left empty, a date before the scheduled meeting is refused.",
+            )
         ]
-    return html.Section(
-        [html.H2("Workflow (Appendix 1 flowchart)"), table, *form], className="mb-5"
+    else:
+        meeting_reason = [dcc.Input(id="stage-meeting-reason", type="hidden", value="")]
+    return [
+        html.H3(f"Record the next stage: {stage.name}", className="h4 mt-3"),
+        dbc.Row(
+            [
+                field(
+                    "Date done",
+                    dbc.Input(id="stage-date", type="date", value=date.today().isoformat()),
+                    width=3,
+                ),
+                field("Note", dbc.Input(id="stage-note", maxLength=2000), width=6),
+            ]
+        ),
+        dbc.Row(meeting_reason),
+        html.Div(id="stage-message", role="status"),
+        dbc.Button("Record this stage", id="stage-record", color="primary"),
+        dcc.Store(id="stage-key", data=stage.stage_key),
+    ]
+
+
+def correction_form(stages, done: dict) -> list:
+    """Correct the date or note of a recorded stage, or withdraw the last one, with a reason."""
+    recorded = [s for s in stages if s.stage_key in done]
+    last = recorded[-1]
+    return [
+        html.Details(
+            [
+                html.Summary("Correct or withdraw a stage recorded by mistake", className="h5"),
+                html.P(
+                    "Every correction and withdrawal is kept in the stage history with its"
+                    " reason. Only the last stage reached can be withdrawn."
+                ),
+                dbc.Row(
+                    [
+                        field(
+                            "Stage",
+                            dbc.Select(
+                                id="fix-stage",
+                                options=[
+                                    {"label": f"{s.position}. {s.name}", "value": s.stage_key}
+                                    for s in recorded
+                                ],
+                                value=last.stage_key,
+                            ),
+                            width=5,
+                        ),
+                        field(
+                            "Correct date",
+                            dbc.Input(
+                                id="fix-date",
+                                type="date",
+                                value=done[last.stage_key].done_on.isoformat(),
+                            ),
+                            width=3,
+                        ),
+                        field("Note", dbc.Input(id="fix-note", maxLength=2000), width=4),
+                    ]
+                ),
+                field(
+                    "Reason for the correction or withdrawal",
+                    dbc.Textarea(id="fix-reason", rows=2, maxLength=2000),
+                ),
+                field(
+                    "If 'meeting held' moves before its scheduled date: why the meeting date changes",
+                    dbc.Input(id="fix-meeting-reason", maxLength=2000),
+                ),
+                html.Div(id="fix-message", role="status"),
+                dbc.Button(
+                    "Save the correction", id="fix-correct", color="secondary", className="me-2"
+                ),
+                dcc.ConfirmDialogProvider(
+                    dbc.Button("Withdraw this stage", id="fix-withdraw-button", color="danger"),
+                    id="fix-withdraw",
+                    message="Withdraw this stage? It stays in the stage history with your reason.",
+                ),
+            ],
+            className="rpm-panel mt-3",
+            id="workflow-fix",
+        )
+    ]
+
+
+def history_table(stages, history) -> html.Details:
+    names = {s.stage_key: f"{s.position}. {s.name}" for s in stages}
+    rows = [
+        html.Tr(
+            [
+                html.Td(f"{c.changed_at:%d %b %Y %H:%M}"),
+                html.Td(names.get(c.stage_key, c.stage_key)),
+                html.Td(CHANGE_WORDS.get(c.change, c.change)),
+                html.Td(
+                    (f"{date_text(c.before_on)} → " if c.before_on else "")
+                    + (date_text(c.done_on) if c.done_on else "withdrawn")
+                ),
+                html.Td(c.reason or c.note or ""),
+                html.Td(c.changed_by),
+            ]
+        )
+        for c in reversed(history)
+    ]
+    return html.Details(
+        [
+            html.Summary("Stage history", className="h5"),
+            dbc.Table(
+                [
+                    html.Thead(
+                        html.Tr(
+                            [
+                                html.Th(h, scope="col")
+                                for h in ("When", "Stage", "Change", "Date", "Reason or note", "By")
+                            ]
+                        )
+                    ),
+                    html.Tbody(rows),
+                ],
+                id="workflow-history",
+                className="rpm-table",
+            ),
+        ],
+        className="mt-3",
+        id="workflow-history-details",
     )
 
 
@@ -158,26 +289,80 @@ def layout(case_ref: str | None = None, done: str | None = None, **_query):
     return html.Div(parts)
 
 
+def _case_ref(pathname: str | None) -> str:
+    return (pathname or "").rstrip("/").split("/")[-2]
+
+
 @callback(
     Output("stage-message", "children"),
-    Output("setup-location", "href", allow_duplicate=True),
+    Output("workflow-location", "href", allow_duplicate=True),
     Input("stage-record", "n_clicks"),
     State("stage-key", "data"),
     State("stage-date", "value"),
     State("stage-note", "value"),
-    State("setup-location", "pathname"),
+    State("stage-meeting-reason", "value"),
+    State("workflow-location", "pathname"),
     prevent_initial_call=True,
 )
-def record_next_stage(n_clicks, stage_key, done_on, note, pathname):
+def record_next_stage(n_clicks, stage_key, done_on, note, meeting_reason, pathname):
     store, user = get_store(), require_user()
-    case_ref = (pathname or "").rstrip("/").split("/")[-2]
+    case_ref = _case_ref(pathname)
     try:
-        record_stage(store, user, case_ref, stage_key, parse_date(done_on, "date"), note)
+        record_stage(
+            store,
+            user,
+            case_ref,
+            stage_key,
+            parse_date(done_on, "date"),
+            note,
+            meeting_date_reason=meeting_reason,
+        )
     except StoreError as exc:
         return dbc.Alert(f"Not recorded: {exc}", color="danger"), no_update
     audit(
         CHANGE,
         case_ref=case_ref,
-        detail=f"workflow stage {stage_key} recorded as done on {done_on}",
+        detail=f"workflow stage {stage_key} recorded as done on {done_on}"
+        + (" (meeting date corrected)" if meeting_reason else ""),
     )
     return no_update, dash.get_relative_path(f"/cases/{case_ref}/setup?done=stage&n={n_clicks}")
+
+
+@callback(
+    Output("fix-message", "children"),
+    Output("workflow-location", "href", allow_duplicate=True),
+    Input("fix-correct", "n_clicks"),
+    Input("fix-withdraw", "submit_n_clicks"),
+    State("fix-stage", "value"),
+    State("fix-date", "value"),
+    State("fix-note", "value"),
+    State("fix-reason", "value"),
+    State("fix-meeting-reason", "value"),
+    State("workflow-location", "pathname"),
+    prevent_initial_call=True,
+)
+def fix_stage(correct, withdraw, stage_key, done_on, note, reason, meeting_reason, pathname):
+    store, user = get_store(), require_user()
+    case_ref = _case_ref(pathname)
+    withdrawing = dash.ctx.triggered_id == "fix-withdraw"
+    try:
+        if withdrawing:
+            withdraw_stage(store, user, case_ref, stage_key, reason)
+        else:
+            correct_stage(
+                store,
+                user,
+                case_ref,
+                stage_key,
+                parse_date(done_on, "date"),
+                note,
+                reason,
+                meeting_date_reason=meeting_reason,
+            )
+    except StoreError as exc:
+        return dbc.Alert(f"Not done: {exc}", color="danger"), no_update
+    what = "withdrawn" if withdrawing else f"corrected to {done_on}"
+    audit(CHANGE, case_ref=case_ref, detail=f"workflow stage {stage_key} {what}")
+    done = "withdrawn" if withdrawing else "corrected"
+    n = (correct or 0) + (withdraw or 0)
+    return no_update, dash.get_relative_path(f"/cases/{case_ref}/setup?done={done}&n={n}")

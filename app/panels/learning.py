@@ -16,6 +16,7 @@ from dash.exceptions import PreventUpdate
 from app.context import get_store, require_user
 from app.panels.reflection import NONE, chosen
 from app.timeline import ids
+from components.actions import due_words, overdue_days
 from data import learning as lp
 from data import reflections as refl
 from data.errors import StoreError
@@ -262,7 +263,10 @@ def _action_row(action: lp.Action, user) -> html.Tr:
             html.Td(
                 action.owner_name + (f" ({action.owner_agency})" if action.owner_agency else "")
             ),
-            html.Td(f"{action.due_date:%d %b %Y}" if action.due_date else "—"),
+            html.Td(
+                due_words(action.due_date, action.status) if action.due_date else "—",
+                className="rpm-overdue" if overdue_days(action.due_date, action.status) else "",
+            ),
             html.Td(
                 lp.STATUS_NAMES[action.status], className=f"rpm-status rpm-status-{action.status}"
             ),

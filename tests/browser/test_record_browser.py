@@ -36,23 +36,26 @@ def test_chair_signs_off_the_record_and_amends_it(rpm_server, page):
     assert "Information from school" in page.inner_text("#record-learning")
 
     page.fill("#record-issues", RECORD["issues"])
-    page.fill("#record-timescale", RECORD["timescale"])
     page.fill("#record-conclusions", RECORD["conclusions"])
     page.check("text=Alex Brown, Designated safeguarding lead, School")
-    page.click("#record-sign")  # no signature yet
+    # The signature is the signed-in chair, not typed.
+    assert page.inner_text("#record-signer") == f"You sign as the chair, {CHAIR} (account pokafor)."
+    page.click("#record-sign")  # no timescale yet
     error = page.wait_for_selector("#record-sign-message #record-error")
-    assert "cannot sign off: the signature (the chair's name) missing" in error.inner_text()
+    assert "cannot sign off: the timescale considered missing" in error.inner_text()
     assert page.inner_text("#record-status").startswith("No record yet")  # nothing saved
 
-    page.fill("#record-signature", CHAIR)
+    page.fill("#record-timescale", RECORD["timescale"])
     page.click("#record-sign")
     page.wait_for_url("**done=signed**")
     page.wait_for_selector("#versions-table")
-    assert page.inner_text("#record-status").startswith(f"Version 1 is signed off by {CHAIR}")
+    signature = f"Signed by the chair, {CHAIR} (account pokafor)"
+    assert page.inner_text("#record-status").startswith("Version 1 is signed off and locked.")
+    assert signature in page.inner_text("#record-status")
     assert page.is_disabled("#record-issues") and page.is_disabled("#record-save")
     assert not page.is_visible("#record-sign")
     row = page.inner_text("#versions-table tbody tr")
-    assert f"Signed off by {CHAIR} (pokafor)" in row
+    assert signature in row
     screenshot(page, "record-signed")
 
     # The signed version's CRC summary, fetched with the browser's session.
@@ -77,21 +80,34 @@ def test_chair_signs_off_the_record_and_amends_it(rpm_server, page):
     screenshot(page, "record-amending")
 
 
-def test_chair_records_a_workflow_stage_and_the_case_list_shows_it(rpm_server, page):
+def test_sign_off_recorded_the_stages_and_a_mistaken_stage_is_withdrawn(rpm_server, page):
+    """Runs after the sign-off above: stages 1-4 are recorded by it."""
     url = rpm_server
     sign_in(page, url, "pokafor", "chair-password-1")
     page.wait_for_selector("#case-table")
     page.goto(f"{url}cases/{CASE}/setup")
     page.wait_for_selector("#workflow-table")
-    page.fill("#stage-date", "2024-06-03")
-    page.fill("#stage-note", "Requested by the school")
+    rows = page.query_selector_all("#workflow-table tbody tr")
+    held, completed = rows[2].inner_text(), rows[3].inner_text()
+    assert "Done" in held and "02 Sep 2024" in held  # the meeting's own date
+    assert "Done" in completed and "pokafor" in completed and "signed off" in completed
+    page.fill("#stage-note", "Sent by hand")
     page.click("#stage-record")
     page.wait_for_url("**done=stage**")
-    first = page.inner_text("#workflow-table tbody tr:first-child")
-    assert "Done" in first and "03 Jun 2024" in first and "pokafor" in first
+    assert "Done" in page.inner_text("#workflow-table tbody tr:nth-child(5)")
+
+    page.click("#workflow-fix summary")
+    page.select_option("#fix-stage", "sent_to_business_unit")
+    page.fill("#fix-reason", "Recorded on the wrong case")
+    page.once("dialog", lambda dialog: dialog.accept())  # withdrawing asks for confirmation
+    page.click("#fix-withdraw-button")
+    page.wait_for_url("**done=withdrawn**")
+    assert "Done" not in page.inner_text("#workflow-table tbody tr:nth-child(5)")
+    page.click("#workflow-history-details summary")
+    latest = page.wait_for_selector("#workflow-history tbody tr:first-child").inner_text()
+    assert "Withdrawn" in latest and "Recorded on the wrong case" in latest
+    screenshot(page, "setup-stage-withdrawn")
     page.goto(url)
     page.wait_for_selector("#case-table")
     row = page.inner_text("#case-table tbody tr")
-    assert "Case identified for reflective practice discussion" in row
-    assert "Purpose documented and invites circulated: overdue by" in row
-    screenshot(page, "cases-with-workflow")
+    assert "Record and learning sent to the partnership business unit: due" in row
