@@ -177,7 +177,7 @@ def test_bad_archives_change_nothing(demo_store):
 def test_cli_export_and_import(tmp_path, demo_store):
     _fill(demo_store)
     demo_store.close()
-    env = {**os.environ, "RPM_DB": str(tmp_path / "test.duckdb")}
+    env = {**os.environ, "RPM_DB": str(demo_store.path)}
 
     def run(*args):
         return subprocess.run(
@@ -200,7 +200,7 @@ def test_cli_export_and_import(tmp_path, demo_store):
         "import it under another reference with --as"
     )
     assert run("case", "add", "KOLB-1", "--model", "kolb").returncode == 0
-    assert demo_model(tmp_path / "test.duckdb", "KOLB-1") == "kolb"
+    assert demo_model(demo_store.path, "KOLB-1") == "kolb"
     bad_model = run("case", "add", "BAD-1", "--model", "schon")
     assert bad_model.returncode == 1
     assert "unknown reflective model 'schon'" in bad_model.stderr
