@@ -61,6 +61,7 @@ USER_DEACTIVATED = "user_deactivated"
 USER_REACTIVATED = "user_reactivated"
 ACCESS_REFUSED = "access_refused"
 BACKUP = "backup"
+MAIL = "mail"
 
 ACTIONS = {
     LOGIN: "Signed in",
@@ -81,6 +82,7 @@ ACTIONS = {
     USER_REACTIVATED: "Account reactivated",
     ACCESS_REFUSED: "Access refused",
     BACKUP: "Backup taken",
+    MAIL: "Email sent or queued",
 }
 
 MAX_DETAIL = 500

@@ -9,6 +9,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.case_forms import case_links
 from app.context import audit, get_store, open_case_page, require_user
+from app.mail_panel import mail_section
 from components.actions import due_words, overdue_days
 from components.documents import long_date, month_year, signature_line
 from components.forms import field
@@ -197,7 +198,7 @@ def from_the_meeting(log: dict):
     )
 
 
-def layout(case_ref: str | None = None, done: str | None = None, **_query):
+def layout(case_ref: str | None = None, done: str | None = None, mail: str | None = None, **_query):
     store, user = get_store(), require_user()
     case = open_case_page(case_ref, "meeting record page")
     if case is None:
@@ -351,6 +352,13 @@ def layout(case_ref: str | None = None, done: str | None = None, **_query):
             amend,
             html.Section(
                 [html.H2("Versions and documents"), versions_table(case.case_ref, versions)]
+            ),
+            mail_section(
+                case.case_ref,
+                ["record_to_attendees", "to_business_unit"],
+                can_send=can_edit and any(v.signed for v in versions),
+                heading="Sending the signed record",
+                after=mail,
             ),
             dcc.Location(id="record-location", refresh=True),
         ]

@@ -11,6 +11,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.case_forms import case_links, parse_date, setup_form
 from app.context import audit, get_store, open_case_page, require_user
+from app.mail_panel import mail_section
 from components.forms import date_text, field
 from data.audit import CHANGE
 from data.errors import StoreError
@@ -249,7 +250,7 @@ def history_table(stages, history) -> html.Details:
     )
 
 
-def layout(case_ref: str | None = None, done: str | None = None, **_query):
+def layout(case_ref: str | None = None, done: str | None = None, mail: str | None = None, **_query):
     store, user = get_store(), require_user()
     case = open_case_page(case_ref, "case set-up page")
     if case is None:
@@ -281,7 +282,14 @@ def layout(case_ref: str | None = None, done: str | None = None, **_query):
                     id="invitation-download",
                 ),
             ],
-            className="mb-5",
+            className="mb-4",
+        ),
+        mail_section(
+            case.case_ref,
+            ["invitation"],
+            can_send=can_run_case(user),
+            heading="Sending the invitations",
+            after=mail,
         ),
     ]
     if can_edit:

@@ -346,6 +346,10 @@ def _ok(text: str):
     Output("lp-message", "children"),
     Output("lp-text", "value"),
     Output("lp-themes", "value"),
+    Output("lp-share", "value"),
+    Output("lp-scope", "value"),
+    Output("lp-agency", "value"),
+    Output("lp-link", "value"),
     Output("lp-saved", "data"),
     Input("lp-save", "n_clicks"),
     State("lp-scope", "value"),
@@ -357,9 +361,12 @@ def _ok(text: str):
     State(ids.SELECTED_POINT, "data"),
     State("lp-saved", "data"),
     State("lp-case", "data"),
+    State("lp-agency", "options"),
     prevent_initial_call=True,
 )
-def save_learning(_clicks, scope, agency, text, themes, link, share, point, saved, case_ref):
+def save_learning(
+    _clicks, scope, agency, text, themes, link, share, point, saved, case_ref, agency_options
+):
     store, user = get_store(), require_user()
     event_ids, episode_ids = [], []
     if link and isinstance(point, dict) and point.get("id") is not None:
@@ -381,8 +388,21 @@ def save_learning(_clicks, scope, agency, text, themes, link, share, point, save
             share_with_crc=bool(share),
         )
     except StoreError as exc:
-        return _error("Not saved", exc), no_update, no_update, no_update
-    return _ok("Learning point saved."), "", [], (saved or 0) + 1
+        return _error("Not saved", exc), *(no_update,) * 7
+    # Every field back to its default, the committee flag above all: a point is shared with
+    # the committee only when someone ticks it for that point.
+    listed = {o["value"] for o in agency_options or []}
+    default_agency = user.agency if user.agency in listed else NONE
+    return (
+        _ok("Learning point saved."),
+        "",
+        [],
+        [],
+        "cross_agency",
+        default_agency,
+        ["link"],
+        ((saved or 0) + 1),
+    )
 
 
 @callback(

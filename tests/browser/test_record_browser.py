@@ -12,15 +12,31 @@ import pytest
 
 from tests.browser.conftest import screenshot, sign_in, start_server
 from tests.rpm_case import CASE, CHAIR, RECORD
+from tests.smtp_inbox import smtp_server
 
 pytestmark = pytest.mark.browser
 
 
+BUSINESS_UNIT = "business.unit@partnership.example"
+
+
 @pytest.fixture(scope="module")
-def rpm_server(tmp_path_factory, rpm_template):
+def inbox():
+    with smtp_server() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def rpm_server(tmp_path_factory, rpm_template, inbox):
     tmp_dir = tmp_path_factory.mktemp("rpm-server")
     shutil.copyfile(rpm_template, tmp_dir / "rpm.duckdb")
-    proc, url = start_server(tmp_dir)
+    env = {
+        "RPM_SMTP_HOST": "127.0.0.1",
+        "RPM_SMTP_PORT": str(inbox[1]),
+        "RPM_MAIL_FROM": "rpm@partnership.example",
+        "RPM_BUSINESS_UNIT_EMAIL": BUSINESS_UNIT,
+    }
+    proc, url = start_server(tmp_dir, env=env)
     yield url
     proc.terminate()
     proc.wait(timeout=10)
@@ -111,3 +127,31 @@ def test_sign_off_recorded_the_stages_and_a_mistaken_stage_is_withdrawn(rpm_serv
     page.wait_for_selector("#case-table")
     row = page.inner_text("#case-table tbody tr")
     assert "Record and learning sent to the partnership business unit: due" in row
+
+
+def test_the_chair_sends_invitations_and_the_signed_record_by_email(rpm_server, inbox, page):
+    """Runs after the tests above: version 1 is signed off, version 2 is a draft."""
+    url, (received, _) = rpm_server, inbox
+    sign_in(page, url, "pokafor", "chair-password-1")
+    page.wait_for_selector("#case-table")
+    page.goto(f"{url}cases/{CASE}/setup")
+    assert "sent by email through the mail server" in page.inner_text("#mail-where")
+    page.click("text=Send the invitations to every invitee")
+    page.wait_for_url("**mail=done**")
+    table = page.wait_for_selector("#mail-table").inner_text()
+    assert table.count("Sent: accepted by the mail server") == 2
+    assert {to[0] for to, _ in received.messages} == {"alex@school.example", "jo@csc.example"}
+    screenshot(page, "setup-invitations-sent")
+
+    page.goto(f"{url}cases/{CASE}/record")
+    page.click("text=Send the record and learning to the business unit")
+    page.wait_for_url("**mail=done**", timeout=90_000)  # the learning log is drawn first
+    row = page.wait_for_selector("#mail-table tbody tr").inner_text()
+    assert BUSINESS_UNIT in row and "Sent: accepted" in row
+    to, message = received.messages[-1]
+    assert to == [BUSINESS_UNIT]
+    assert {p.get_filename() for p in message.iter_attachments()} == {
+        f"RPM-learning-log-{CASE}-v1.docx",
+        f"RPM-CRC-summary-{CASE}-v1.docx",
+    }
+    screenshot(page, "record-sent-to-business-unit")

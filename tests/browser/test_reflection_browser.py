@@ -248,6 +248,10 @@ def test_learning_point_and_action(refl_server, page):
     item.wait_for()
     assert "Information sharing" in item.inner_text()
     assert "Shared with CRC" in item.inner_text()
+    # The form is reset whole: the next point is not shared with the committee unless ticked.
+    assert page.input_value("#lp-text") == ""
+    assert not page.is_checked("#lp-share input[value='crc']")
+    assert not page.is_checked("#lp-themes input[value='Information sharing']")
 
     page.wait_for_function("() => document.querySelectorAll('#act-learning option').length > 1")
     value = page.locator("#act-learning option").nth(1).get_attribute("value")
