@@ -68,8 +68,21 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--date-order",
         choices=("dmy", "mdy", "ymd"),
-        default="dmy",
-        help="order of numeric dates (default dmy: 03/05/2016 is 3 May 2016)",
+        default=None,
+        help="order of numeric dates (default: the agency's last upload's, else dmy: "
+        "03/05/2016 is 3 May 2016)",
+    )
+    ingest.add_argument(
+        "--encoding", help="text encoding of a CSV, e.g. utf-8, cp1252 (default: detected)"
+    )
+    ingest.add_argument(
+        "--sheet", help="workbook sheet to read (default: the first with a date column)"
+    )
+    ingest.add_argument(
+        "--header-row",
+        type=int,
+        metavar="N",
+        help="the file's row that names the columns (default: detected, rows above skipped)",
     )
     ingest.add_argument(
         "--replace",
@@ -242,10 +255,15 @@ def cmd_ingest(args) -> int:
         uploaded_by="cli",
         mapping=args.map,
         date_order=args.date_order,
+        encoding=args.encoding,
+        sheet=args.sheet,
+        header_row=args.header_row,
         replace=args.replace,
         strict=args.strict,
     )
-    print(f"read as {result.encoding}, {result.delimiter}-separated")
+    print(f"read as {result.read_as}")
+    for note in result.notes:
+        print(f"note: {note}")
     if result.mapping:
         print("mapping: " + ", ".join(f"{f}={c}" for f, c in result.mapping.items()))
     for warning in result.warnings:

@@ -36,7 +36,9 @@ def event_panel(detail, *, hide_summaries: bool = False, editable: bool = False)
         *_row(
             "Date",
             f"{format_day(detail.event_date, detail.date_precision)} "
-            f"({PRECISION_WORDS.get(detail.date_precision, detail.date_precision)})",
+            f"({PRECISION_WORDS.get(detail.date_precision, detail.date_precision)}"
+            + ("; uncertain, as the extract marks it" if detail.date_uncertain else "")
+            + ")",
         ),
         *_row("Time", f"{detail.event_time:%H:%M}" if detail.event_time else "not recorded"),
         *_row("Agency", detail.agency),

@@ -24,6 +24,7 @@ CHRONOLOGY_COLUMNS = (
     "event_type",
     "summary",
     "source_ref",
+    "date_certainty",  # "uncertain" where the extract marked the date so (?22 May 2016, c. 2015)
 )
 
 
@@ -58,6 +59,7 @@ class EventDetail:
     summary: str
     source_ref: str | None
     extra: dict = field(default_factory=dict)
+    date_uncertain: bool = False
     source: str = ""  # which upload it came from, or who added it in the meeting
     corrected: bool = False
     hidden: bool = False
@@ -94,7 +96,8 @@ def case_events(
     """Every event of the case as the timeline shows it, sorted by date, with the agency name.
 
     Columns: event_id, event_date (datetime64), date_precision, event_time, agency,
-    event_type, summary (unless with_summary=False), source_ref, hidden, corrected.
+    event_type, summary (unless with_summary=False), source_ref, hidden, corrected,
+    date_uncertain (the extract marked the date uncertain, and no correction changed it).
     `flt` keeps only the agencies, types and text asked for (in SQL, parameterised).
     """
     case = require_case(store, user, case_ref)
@@ -103,8 +106,11 @@ def case_events(
     df = store.query_df(
         f"""
         SELECT e.event_id, e.event_date, e.date_precision, e.event_time, a.name AS agency,
-               e.event_type, {summary}, e.source_ref, e.hidden, e.corrected
+               e.event_type, {summary}, e.source_ref, e.hidden, e.corrected,
+               coalesce(o.date_uncertain AND o.event_date = e.event_date, false)
+                   AS date_uncertain
         FROM events_current e JOIN agencies a ON a.agency_id = e.agency_id
+        JOIN events o ON o.event_id = e.event_id
         WHERE {where}
         ORDER BY e.event_date, e.event_time NULLS FIRST, a.name, e.event_id
         """,
@@ -182,7 +188,8 @@ def event_detail(store: Store, user: User, case_ref: str, event_id: int) -> Even
         SELECT e.event_id, e.event_date, e.date_precision, e.event_time, a.name, e.event_type,
                e.summary, e.source_ref, e.extra, e.added_by, e.added_at, e.corrected, e.hidden,
                u.file_name, u.uploaded_by, u.uploaded_at, e.row_number,
-               o.event_date, o.date_precision, o.event_time, o.event_type, o.summary
+               o.event_date, o.date_precision, o.event_time, o.event_type, o.summary,
+               coalesce(o.date_uncertain AND o.event_date = e.event_date, false)
         FROM events_current e
         JOIN agencies a ON a.agency_id = e.agency_id
         JOIN events o ON o.event_id = e.event_id
@@ -210,7 +217,7 @@ def event_detail(store: Store, user: User, case_ref: str, event_id: int) -> Even
         original = dict(
             zip(
                 ("event_date", "date_precision", "event_time", "event_type", "summary"),
-                row[17:],
+                row[17:22],
                 strict=True,
             )
         )
@@ -240,6 +247,7 @@ def event_detail(store: Store, user: User, case_ref: str, event_id: int) -> Even
         summary=summary,
         source_ref=ref,
         extra=json.loads(extra) if isinstance(extra, str) else (extra or {}),
+        date_uncertain=bool(row[22]),
         source=source,
         corrected=bool(corrected),
         hidden=bool(hidden),
@@ -282,6 +290,7 @@ def chronology_frame_rows(df: pd.DataFrame) -> list[list[str]]:
             row.event_type,
             row.summary,
             row.source_ref or "",
+            "uncertain" if getattr(row, "date_uncertain", False) else "",
         ]
         for row in df.itertuples(index=False)
     ]

@@ -2,20 +2,29 @@
 
 The CLI, the demo seeding and the upload page all go through `analyse_file` and `ingest_file`.
 
-1. **Sniff** (`sniff_file`): refuse what cannot be an extract (empty, binary, too big, too many
-   columns), hash the bytes, detect the encoding (UTF-8 with or without BOM, UTF-16 with BOM,
-   else Windows-1252) and the delimiter (comma, tab, semicolon, pipe). Anything that is not
-   UTF-8 is transcoded to a UTF-8 temporary file in streaming chunks.
-2. **Stage and normalise** on a private in-memory DuckDB connection (the store's write lock is
-   not held): DuckDB's CSV reader loads the file as text columns with the header read as row
-   1, so no name from the file ever becomes SQL; SQL then parses dates (`data.dates`), times,
-   field lengths and extra columns, giving each row a reject reason or none.
-3. **Analyse** (nothing committed): counts, the first rejected rows with their reasons, and
+1. **Read** (`_read_source`): refuse what cannot be an extract (empty, too big, a kind of file
+   its name does not say, protected or damaged workbooks: `data.extract_files`), hash the
+   bytes, and load the records into `stage` as text columns c0..cN named by position (never by
+   DuckDB's generated names, which change with the width). A CSV's encoding is detected per
+   file (UTF-8 preferred when nearly all of it decodes; the uploader may choose another) and
+   anything else is transcoded to UTF-8 in streaming chunks, NUL bytes and undecodable bytes
+   marked so that their rows are named in a warning. DuckDB's CSV reader stages the text;
+   workbooks (calamine) and Word chronology tables arrive as a grid of cells.
+2. **Header**: the row naming the columns is found (a `sep=;` line, titles and "printed on"
+   lines above it are skipped and said) or chosen by the uploader. No name from the file ever
+   becomes SQL.
+3. **Normalise** on a private in-memory DuckDB connection (the store's write lock is not
+   held): SQL parses dates (`data.dates`, uncertain dates "?22 May 2016" and "c. 2015" kept with
+   their precision and flagged, Excel serial day numbers in workbooks), times, field lengths
+   and extra columns, giving each row a reject reason or none.
+4. **Analyse** (nothing committed): counts, the first rejected rows with their reasons, and
    warnings (future dates, dates before birth beyond the pre-birth window, possible
-   duplicates). The upload page shows this before the user confirms.
-4. **Commit** (`ingest_file`): the parsed rows are streamed as Arrow into one store
+   duplicates, bytes removed or replaced). The upload page shows this before the user confirms.
+   Without a mapping or date order, the agency's last upload's (on any case) are proposed.
+5. **Commit** (`ingest_file`): the parsed rows are streamed as Arrow into one store
    transaction with set-based INSERTs: every data row becomes an event or a rejected row, or,
-   if the file is unusable, nothing changes. With `replace`, the agency's earlier uploads for
+   if the file is unusable, nothing changes. The same file with the same settings changes
+   nothing; other settings are a new version. With `replace`, the agency's earlier uploads for
    the case are retired (their events kept, flagged with `retired_at`).
 """
 
@@ -26,6 +35,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import re
 import shutil
 import tempfile
@@ -34,6 +44,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from data import audit
 from data.access import SYSTEM, require_case
@@ -49,6 +60,18 @@ from data.dates import (
 )
 from data.errors import Forbidden, InvalidInput
 from data.exports import csv_text
+from data.extract_files import (
+    ENCODINGS,
+    Grid,
+    TextEncoding,
+    detect_encoding,
+    detect_kind,
+    normal_encoding,
+    read_docx_tables,
+    read_workbook,
+    refuse_binary,
+    utf16_without_bom,
+)
 from data.store import Store
 from data.users import User
 
@@ -150,20 +173,26 @@ KEYWORDS = {
 
 
 @dataclass
-class Sniffed:
-    """What the first pass over the bytes found."""
+class Source:
+    """How the file was read into the `stage` table (text columns c0..cN, one row per record)."""
 
     file_name: str
+    kind: str  # csv | workbook | docx
     size: int
     sha256: str
-    encoding: str
-    delimiter: str
-    utf8_path: Path  # the file DuckDB reads: the original, or a UTF-8 transcoded copy
+    encoding: str = ""  # CSV: the encoding it was read in
+    encoding_detected: bool = True  # False when the uploader chose the encoding
+    delimiter: str = ""  # CSV only
+    sheet: str | None = None  # workbook: the sheet; document: which tables
+    sheets: list[str] = field(default_factory=list)  # workbook: every sheet's name
+    row_offset: int = 0  # file rows above the first staged one
+    notes: list[str] = field(default_factory=list)  # what was done to read it, for the preview
+    cleaned: list[IngestWarning] = field(default_factory=list)  # bytes replaced or removed
 
 
 @dataclass
 class IngestWarning:
-    kind: str  # future | before_birth | duplicate_in_file | duplicate_existing
+    kind: str  # future | before_birth | duplicate_in_file | duplicate_existing | undecodable | nul
     message: str
     rows: list[int]
 
@@ -186,6 +215,15 @@ class Analysis:
     warnings: list[IngestWarning]
     preview: list[list[str]]  # first PREVIEW_ROWS data rows, as text
     already_uploaded: bool = False
+    kind: str = "csv"
+    encoding_detected: bool = True
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    header_row: int = 1  # the file's row that names the columns (1 = the first)
+    header_detected: bool = True  # False when the uploader chose the header row
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # rows above the header
+    notes: list[str] = field(default_factory=list)
+    remembered: bool = False  # mapping and date order as the agency's last upload
 
     @property
     def mapping_names(self) -> dict[str, str]:
@@ -194,6 +232,18 @@ class Analysis:
     @property
     def delimiter_name(self) -> str:
         return DELIMITER_NAMES.get(self.delimiter, self.delimiter)
+
+    @property
+    def first_data_row(self) -> int:
+        return self.header_row + 1
+
+    def read_as(self) -> str:
+        """How the file was read, in a few words: "UTF-8, comma-separated" or "sheet 'X'"."""
+        if self.kind == "workbook":
+            return f"workbook, sheet {self.sheet!r}"
+        if self.kind == "docx":
+            return f"Word document, {self.sheet}"
+        return f"{self.encoding}, {self.delimiter_name}-separated"
 
 
 @dataclass
@@ -210,18 +260,20 @@ class IngestResult:
     retired_uploads: int = 0
     encoding: str = ""
     delimiter: str = ""
+    read_as: str = ""
+    notes: list[str] = field(default_factory=list)
 
     def summary_line(self) -> str:
         if self.unchanged:
             return (
                 f"unchanged: {self.file_name} was already uploaded for {self.agency} "
-                f"on case {self.case_ref}"
+                f"on case {self.case_ref} with the same settings"
             )
         return f"imported {self.imported} events, rejected {self.rejected} rows"
 
 
 # ---------------------------------------------------------------------------------------------
-# Sniffing: size, binary, hash, encoding, delimiter
+# Reading a file into `stage`
 
 
 def file_sha256(path: Path) -> str:
@@ -239,11 +291,21 @@ def _cp1252_fallback(exc: UnicodeDecodeError):
 
 codecs.register_error("rpm_cp1252", _cp1252_fallback)
 
-_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+# NUL bytes are marked while transcoding, so that the rows that held them can be named, then
+# removed: no document or export can carry them. A private-use character no export contains.
+_NUL_MARK = "\ue000"
+_SEP_LINE = re.compile(r"\A\ufeff?sep=([^\r\n])[ \t]*(\r\n|\n|\r)", re.IGNORECASE)
 
 
-def sniff_file(path: Path, file_name: str, work_dir: Path, max_bytes: int) -> Sniffed:
-    """Refuse unusable files; detect encoding and delimiter; transcode to UTF-8 if needed."""
+def _read_source(
+    work: _Work,
+    path: Path,
+    file_name: str,
+    max_bytes: int,
+    encoding: str | None,
+    sheet: str | None,
+) -> Source:
+    """Refuse what cannot be an extract; read the rest into `stage` on the work connection."""
     if not path.is_file():
         raise InvalidInput(f"{file_name}: file not found or not readable")
     size = path.stat().st_size
@@ -253,58 +315,180 @@ def sniff_file(path: Path, file_name: str, work_dir: Path, max_bytes: int) -> Sn
         raise InvalidInput(
             f"{file_name}: the file is {size / 2**20:.1f} MB, over the {max_bytes // 2**20} MB limit"
         )
+    kind = detect_kind(path, file_name)
+    if kind == "csv":
+        return _read_csv(work, path, file_name, size, encoding)
+    grid = read_workbook(path, file_name, sheet) if kind == "workbook" else None
+    if kind == "docx":
+        grid = read_docx_tables(path, file_name)
+    source = Source(
+        file_name,
+        kind,
+        size,
+        file_sha256(path),
+        sheet=grid.source,
+        sheets=grid.choices,
+        row_offset=grid.row_offset,
+        notes=list(grid.notes),
+    )
+    _stage_grid(work.con, grid, source)
+    return source
+
+
+def _stage_grid(con, grid: Grid, source: Source) -> None:
+    """Load a grid of text cells into `stage`, removing NUL characters (rows named)."""
+    width = max((len(r) for r in grid.rows), default=0)
+    if width == 0:
+        raise InvalidInput(f"{source.file_name}: the {source.sheet} holds no cells")
+    if width > MAX_COLUMNS:
+        raise InvalidInput(f"{source.file_name}: {width} columns; the maximum is {MAX_COLUMNS}")
+    nul_rows = []
+    columns: list[list[str | None]] = [[] for _ in range(width)]
+    for number, row in enumerate(grid.rows, start=1 + source.row_offset):
+        if any(v and "\x00" in v for v in row):
+            nul_rows.append(number)
+            row = [v.replace("\x00", "") if v else v for v in row]
+        for i in range(width):
+            columns[i].append(row[i] if i < len(row) else None)
+    table = pa.table({_col(i): pa.array(columns[i], type=pa.string()) for i in range(width)})
+    con.register("grid_rows", table)
+    con.execute("CREATE OR REPLACE TABLE stage AS SELECT * FROM grid_rows")
+    con.unregister("grid_rows")
+    if nul_rows:
+        source.cleaned.append(_nul_warning(nul_rows))
+
+
+def _nul_warning(rows: list[int]) -> IngestWarning:
+    return IngestWarning(
+        "nul",
+        "rows from which NUL bytes (which no document can hold) were removed: " + f"{len(rows):,}",
+        rows[:SAMPLE_ROWS],
+    )
+
+
+def _read_csv(work: _Work, path: Path, file_name: str, size: int, chosen: str | None) -> Source:
+    """Decide the encoding, transcode to UTF-8 where needed, find the delimiter, stage."""
     with path.open("rb") as fh:
         head = fh.read(1 << 16)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    else:
-        if b"\x00" in head or len(_CONTROL.findall(head)) > max(2, len(head) // 100):
-            raise InvalidInput(f"{file_name}: not a text file (it holds binary data); send a CSV")
-        encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
-
-    # One pass: hash, and check the bytes are UTF-8 (most files are, and need no copy).
     digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")() if encoding != "utf-16" else None
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-            if decoder is not None:
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError:
-                    decoder, encoding = None, "cp1252"
-        if decoder is not None:
-            try:
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError:
-                encoding = "cp1252"
-
-    utf8_path = path
-    if encoding in ("utf-16", "cp1252"):
-        utf8_path = work_dir / "extract-utf8.csv"
-        errors = "rpm_cp1252" if encoding == "cp1252" else "strict"
-        decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
-        try:
-            with path.open("rb") as src, utf8_path.open("w", encoding="utf-8", newline="") as dst:
-                for block in iter(lambda: src.read(1 << 20), b""):
-                    dst.write(decoder.decode(block))
-                dst.write(decoder.decode(b"", final=True))
-        except UnicodeDecodeError as exc:
-            raise InvalidInput(
-                f"{file_name}: not readable as {encoding} text ({exc.reason})"
-            ) from exc
-        with utf8_path.open("rb") as fh:
-            text_head = fh.read(1 << 16)
-        if b"\x00" in text_head:
-            raise InvalidInput(f"{file_name}: not a text file (it holds binary data); send a CSV")
+    if chosen:
+        encoding = normal_encoding(chosen)
+        if encoding not in ENCODINGS:
+            raise InvalidInput(f"{file_name}: unknown text encoding {chosen!r}")
+        text_encoding = TextEncoding(encoding, detected=False)
+        _hash_into(path, digest)
+    elif head.startswith(codecs.BOM_UTF8):
+        text_encoding = TextEncoding("utf-8-sig", True)
+        _hash_into(path, digest)
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text_encoding = TextEncoding("utf-16", True)
+        _hash_into(path, digest)
     else:
-        text_head = head
-    text = text_head.decode("utf-8", errors="ignore").lstrip("\ufeff")
-    return Sniffed(file_name, size, digest.hexdigest(), encoding, _delimiter(text), utf8_path)
+        if not utf16_without_bom(head):
+            refuse_binary(head, file_name)
+        text_encoding = detect_encoding(path, head, digest)
+    encoding = text_encoding.encoding
+    source = Source(
+        file_name,
+        "csv",
+        size,
+        digest.hexdigest(),
+        encoding=encoding,
+        encoding_detected=text_encoding.detected,
+    )
+    utf8_path = path
+    replaced = nuls = 0
+    if (
+        encoding not in ("utf-8", "utf-8-sig")
+        or not text_encoding.detected
+        or text_encoding.undecodable
+        or text_encoding.nul_bytes
+    ):
+        utf8_path = work.dir / "extract-utf8.csv"
+        replaced, nuls = _transcode(path, utf8_path, encoding)
+    with utf8_path.open("rb") as fh:
+        text = fh.read(1 << 16).decode("utf-8", errors="ignore")
+    sep = _SEP_LINE.match(text)
+    if sep:
+        source.delimiter = sep.group(1)
+        source.notes.append(f"the first line 'sep={sep.group(1)}' (a hint for Excel) was skipped")
+    else:
+        source.delimiter = _delimiter(text.lstrip("\ufeff"))
+    _stage_csv(work, utf8_path, source)
+    if replaced:
+        rows = _rows_containing(work.con, "\ufffd", source.row_offset)
+        if rows:
+            source.cleaned.append(
+                IngestWarning(
+                    "undecodable",
+                    f"rows holding bytes that are not {ENCODINGS.get(encoding, encoding)} text "
+                    "(shown as \ufffd; check the encoding chosen): " + f"{len(rows):,}",
+                    rows[:SAMPLE_ROWS],
+                )
+            )
+    if nuls:
+        rows = _rows_containing(work.con, _NUL_MARK, source.row_offset)
+        _remove_from_stage(work.con, _NUL_MARK)
+        source.cleaned.append(_nul_warning(rows))
+    return source
+
+
+def _hash_into(path: Path, digest) -> None:
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            digest.update(block)
+
+
+def _transcode(src: Path, dst: Path, encoding: str) -> tuple[int, int]:
+    """Write `src` as UTF-8; returns (characters replaced as undecodable, NUL bytes marked)."""
+    errors = "rpm_cp1252" if encoding == "cp1252" else "replace"
+    decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
+    replaced = nuls = 0
+    with src.open("rb") as fin, dst.open("w", encoding="utf-8", newline="") as fout:
+        for block in iter(lambda: fin.read(1 << 22), b""):
+            text = decoder.decode(block)
+            if errors == "replace":
+                replaced += text.count("\ufffd")
+            if "\x00" in text:
+                nuls += text.count("\x00")
+                text = text.replace("\x00", _NUL_MARK)
+            fout.write(text)
+        tail = decoder.decode(b"", final=True)
+        replaced += tail.count("\ufffd")
+        fout.write(tail)
+    return replaced, nuls
+
+
+def _all_columns(con) -> list[str]:
+    return [row[0] for row in con.execute("DESCRIBE stage").fetchall()]
+
+
+def _rows_containing(con, text: str, row_offset: int) -> list[int]:
+    columns = _all_columns(con)
+    found = " OR ".join(f"contains({c}, ?)" for c in columns)
+    return [
+        r
+        for (r,) in con.execute(
+            f"SELECT rowid + 1 + ? FROM stage WHERE {found} ORDER BY rowid",
+            [row_offset] + [text] * len(columns),
+        ).fetchall()
+    ]
+
+
+def _remove_from_stage(con, text: str) -> None:
+    columns = _all_columns(con)
+    con.execute(
+        "UPDATE stage SET " + ", ".join(f"{c} = replace({c}, ?, '')" for c in columns),
+        [text] * len(columns),
+    )
 
 
 def _delimiter(text: str) -> str:
-    """The delimiter that splits the first records into the most, and most regular, fields."""
+    """The delimiter that splits the first records into the most, and most regular, fields.
+
+    The commonest width counts, not the first record's, so a title line above the header does
+    not hide the delimiter.
+    """
     lines = text.splitlines(keepends=True)
     if len(lines) > 1 and len(text) >= (1 << 16) - 4:
         lines = lines[:-1]  # the last line of a cut-off sample may be partial
@@ -315,16 +499,172 @@ def _delimiter(text: str) -> str:
             records = [r for r in csv.reader(io.StringIO(sample), delimiter=delim) if r]
         except csv.Error:
             continue
-        if not records:
+        widths = [len(r) for r in records if len(r) > 1]
+        if not widths:
             continue
-        width = len(records[0])
-        if width < 2:
-            continue
-        regular = sum(1 for r in records if len(r) == width)
-        score = (regular, width)
+        width = max(set(widths), key=lambda w: (widths.count(w), w))
+        score = (widths.count(width), width)
         if score > best_score:
             best, best_score = delim, score
     return best
+
+
+def _stage_csv(work: _Work, utf8_path: Path, source: Source) -> None:
+    """Load the UTF-8 file into `stage` with DuckDB's CSV reader, every field as text.
+
+    The header is read as a data row, so no name from the file ever becomes SQL, and the
+    columns are renamed c0..cN by position (DuckDB's own names change with the width).
+    """
+    con, file_name = work.con, source.file_name
+    read = (
+        "CREATE OR REPLACE TABLE stage AS SELECT * FROM read_csv(?, all_varchar = true, "
+        "header = false, null_padding = true, delim = ?, quote = '\"', escape = '\"', "
+        "parallel = {parallel}{columns}{sizes})"
+    )
+    parallel, width, sizes, path = "true", None, "", utf8_path
+    for _attempt in range(12):
+        columns = (
+            ", auto_detect = false, columns = {"
+            + ", ".join(f"'{_col(i)}': 'VARCHAR'" for i in range(width))
+            + "}"
+            if width
+            else ""
+        )
+        try:
+            con.execute(
+                read.format(parallel=parallel, columns=columns, sizes=sizes),
+                [str(path), source.delimiter],
+            )
+            break
+        except duckdb.Error as exc:
+            message = str(exc)
+            if "quoted new lines" in message and parallel == "true":
+                parallel = "false"  # quoted fields with line breaks need the single-threaded reader
+                continue
+            if "Maximum line size" in message and not sizes:
+                # A field of megabytes (a pasted document): read it, and reject the row for
+                # its length rather than refusing the file.
+                line = max(source.size * 2 + 1024, 1 << 22)
+                sizes = f", max_line_size = {line}, buffer_size = {line}"
+                continue
+            sniff_failed = "sniffing" in message
+            if sniff_failed and path == utf8_path and _mixed_line_endings(utf8_path):
+                path = work.dir / "extract-lines.csv"
+                _one_line_ending(utf8_path, path)
+                source.notes.append("line endings were mixed (Windows and Unix); read as one kind")
+                continue
+            if sniff_failed and not width:
+                # Read with the width the delimiter gives, for the reader to say what is wrong.
+                width = _sample_width(path, source.delimiter)
+                continue
+            found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
+            if found and int(found.group(2)) > int(found.group(1)):
+                # A row beyond the sniffer's sample has more fields: read that many columns
+                # (the row is then rejected for having more fields than the header).
+                width = int(found.group(2))
+                if width > MAX_COLUMNS:
+                    raise InvalidInput(
+                        f"{file_name}: a row has {width} fields; the maximum is {MAX_COLUMNS}"
+                    ) from exc
+                continue
+            raise InvalidInput(
+                f"{file_name}: not a readable CSV file ({_csv_reason(message)})"
+            ) from exc
+    else:
+        raise InvalidInput(f"{file_name}: not a readable CSV file (rows of many widths)")
+    names = _all_columns(con)
+    if len(names) > MAX_COLUMNS:
+        raise InvalidInput(f"{file_name}: {len(names)} columns; the maximum is {MAX_COLUMNS}")
+    for i, name in enumerate(names):
+        if name != _col(i):
+            con.execute(f'ALTER TABLE stage RENAME COLUMN "{name}" TO {_col(i)}')
+
+
+def _sample_width(path: Path, delimiter: str) -> int:
+    with path.open("r", encoding="utf-8", errors="replace", newline="") as fh:
+        lines = [line for _, line in zip(range(50), fh, strict=False)]
+    widths = [len(r) for r in csv.reader(lines, delimiter=delimiter) if r] or [1]
+    return min(max(widths), MAX_COLUMNS)
+
+
+def _mixed_line_endings(path: Path) -> bool:
+    crlf = lf = cr = 0
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            n = block.count(b"\r\n")
+            crlf, lf, cr = crlf + n, lf + block.count(b"\n") - n, cr + block.count(b"\r") - n
+    return sum(1 for n in (crlf, lf, cr) if n) > 1
+
+
+def _one_line_ending(src: Path, dst: Path) -> None:
+    with (
+        src.open("r", encoding="utf-8", newline=None) as fin,
+        dst.open("w", encoding="utf-8", newline="\n") as fout,
+    ):
+        shutil.copyfileobj(fin, fout, 1 << 22)
+
+
+def _csv_reason(message: str) -> str:
+    """DuckDB's complaint in the uploader's words: what and where, never a path."""
+    line = re.search(r"CSV Error on Line: (\d+)", message)
+    where = f" at line {line.group(1)}" if line else ""
+    if "unterminated quote" in message.lower():
+        return f"a quote mark opens a field that is never closed{where}"
+    if "Invalid unicode" in message or "UTF-8" in message:
+        return f"the text is not valid in the encoding chosen{where}"
+    first = message.strip().splitlines()[0] if message.strip() else "unreadable"
+    first = re.sub(r"\"?(/[^\s\"]+)+\"?", "the file", first)
+    first = re.sub(r"^[A-Za-z ]*Error: ", "", first)
+    return first + where if where and where not in first else first
+
+
+def guess_header_row(rows: list[list[str | None]]) -> int:
+    """The index of the row that names the columns among the first rows of a file.
+
+    Titles, "printed on" lines and blank rows above the header hold fewer cells than the
+    header; a header's cells are names, not dates or numbers.
+    """
+    if not rows:
+        return 0
+    filled = [sum(1 for v in r if v and v.strip()) for r in rows]
+    most = max(filled)
+    need = max(2, math.ceil(0.6 * most)) if most > 1 else 1
+    for i, row in enumerate(rows):
+        if filled[i] >= need and not any(_looks_like_data(v) for v in row if v and v.strip()):
+            return i
+    return next((i for i, n in enumerate(filled) if n >= need), 0)
+
+
+_DATA_LIKE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|[-+]?\d+([.,]\d+)?")
+
+
+def _looks_like_data(value: str) -> bool:
+    return _DATA_LIKE.fullmatch(value.strip()) is not None
+
+
+def _find_header(con, source: Source, header_row: int | None) -> tuple[int, list]:
+    """(rowid of the header row, [(row, text)] of the rows skipped above it)."""
+    n_columns = len(_all_columns(con))
+    cols = ", ".join(_col(i) for i in range(n_columns))
+    top = [
+        list(r) for r in con.execute(f"SELECT {cols} FROM stage ORDER BY rowid LIMIT 30").fetchall()
+    ]
+    if not top:
+        raise InvalidInput(f"{source.file_name}: the file is empty")
+    if header_row is None:
+        index = guess_header_row(top)
+    else:
+        index = int(header_row) - 1 - source.row_offset
+        if not 0 <= index < len(top):
+            raise InvalidInput(
+                f"{source.file_name}: the header row must be one of rows "
+                f"{1 + source.row_offset}-{len(top) + source.row_offset}"
+            )
+    skipped = [
+        (i + 1 + source.row_offset, " ".join(v.strip() for v in top[i] if v and v.strip()))
+        for i in range(index)
+    ]
+    return index, skipped
 
 
 # ---------------------------------------------------------------------------------------------
@@ -384,7 +724,7 @@ def parse_map_options(options: list[str], header: list[str]) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Staging and normalising on a private in-memory connection
+# Normalising on a private in-memory connection
 
 
 class _Work:
@@ -393,6 +733,7 @@ class _Work:
     def __init__(self):
         self.dir = Path(tempfile.mkdtemp(prefix="rpm-ingest-"))
         self.con = duckdb.connect(":memory:", config={"preserve_insertion_order": True})
+        self.con.execute("SET enable_progress_bar = false")  # never on a caller's stdout
 
     def close(self):
         self.con.close()
@@ -406,64 +747,14 @@ class _Work:
 
 
 def _col(index: int) -> str:
-    return f"column{index}"
+    return f"c{index}"
 
 
-def _stage(con, sniffed: Sniffed) -> tuple[list[str], int]:
-    """Load the file into `stage` (text columns column0..N; rowid 0 is the header row).
-
-    Returns the header (trimmed; blank names become "column N") and the number of columns.
-    """
-    read = (
-        "CREATE OR REPLACE TABLE stage AS SELECT * FROM read_csv(?, all_varchar = true, "
-        "header = false, null_padding = true, delim = ?, quote = '\"', escape = '\"', "
-        "parallel = {parallel}{columns})"
-    )
-    params = [str(sniffed.utf8_path), sniffed.delimiter]
-    parallel, width = "true", None
-    for _attempt in range(12):
-        # Column names are ours (column0..N), never the file's.
-        columns = (
-            ", auto_detect = false, columns = {"
-            + ", ".join(f"'{_col(i)}': 'VARCHAR'" for i in range(width))
-            + "}"
-            if width
-            else ""
-        )
-        try:
-            con.execute(read.format(parallel=parallel, columns=columns), params)
-            break
-        except duckdb.Error as exc:
-            message = str(exc)
-            if "quoted new lines" in message and parallel == "true":
-                parallel = "false"  # quoted fields with line breaks need the single-threaded reader
-                continue
-            found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
-            if found and int(found.group(2)) > int(found.group(1)):
-                # A row beyond the sniffer's sample has more fields: read that many columns
-                # (the row is then rejected for having more fields than the header).
-                width = int(found.group(2))
-                if width > MAX_COLUMNS:
-                    raise InvalidInput(
-                        f"{sniffed.file_name}: a row has {width} fields; the maximum is "
-                        f"{MAX_COLUMNS}"
-                    ) from exc
-                continue
-            first_line = message.strip().splitlines()[0]
-            raise InvalidInput(
-                f"{sniffed.file_name}: not a readable CSV file ({first_line})"
-            ) from exc
-    else:
-        raise InvalidInput(f"{sniffed.file_name}: not a readable CSV file (rows of many widths)")
-    columns = [row[0] for row in con.execute("DESCRIBE stage").fetchall()]
-    if len(columns) > MAX_COLUMNS:
-        raise InvalidInput(
-            f"{sniffed.file_name}: {len(columns)} columns; the maximum is {MAX_COLUMNS}"
-        )
-    header_row = con.execute(f"SELECT {', '.join(columns)} FROM stage WHERE rowid = 0").fetchone()
-    if header_row is None:
-        raise InvalidInput(f"{sniffed.file_name}: the file is empty")
-    header = [(h or "").strip() for h in header_row]
+def _header_names(con, header_rowid: int, n_columns: int) -> list[str]:
+    """The header row's names (trimmed; blank or repeated names made unique)."""
+    cols = ", ".join(_col(i) for i in range(n_columns))
+    row = con.execute(f"SELECT {cols} FROM stage WHERE rowid = ?", [header_rowid]).fetchone()
+    header = [(h or "").strip() for h in row]
     width = len(header)
     while width > 1 and not header[width - 1]:
         width -= 1  # trailing blank header cells are not columns (unless rows fill them)
@@ -475,11 +766,49 @@ def _stage(con, sniffed: Sniffed) -> tuple[list[str], int]:
         name = h or f"column {i + 1}"
         seen[name] = seen.get(name, 0) + 1
         named.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
-    return named, len(columns)
+    return named
+
+
+# An uncertain date as chronologies write it: "?22 May 2016", "c. 2015", "circa 2015",
+# "approx. March 2016", "2016?" (RE2, case-insensitive).
+_UNCERTAIN_PREFIX = (
+    r"(?i)^(\?+\s*|~\s*|(c|ca)\.\s*|(c|ca|circa|approx|approximately|about|around|est|estimated)"
+    r"\.?\s+)"
+)
+_UNCERTAIN_SUFFIX = (
+    r"(?i)\s*(\?+|\(\s*(approx|approximately|estimated|est|circa|uncertain)\.?\s*\))$"
+)
+_TIME_SUFFIX = r" \d{1,2}[:.]\d{2}([:.]\d{2})?$"
+
+
+def _date_value_sql(kind: str) -> tuple[str, str, list]:
+    """SQL over `date_raw`: the date without its uncertainty marks (`date_stripped`), then over
+    that, in a workbook, an Excel serial day number (42500, 42500.5) written as an ISO date."""
+    stripped = (
+        "CASE WHEN regexp_matches(date_raw, '(?i)^[?~a-z]|[?)]$') "
+        "THEN regexp_replace(regexp_replace(date_raw, ?, ''), ?, '') ELSE date_raw END"
+    )
+    serial = "date_stripped"
+    if kind == "workbook":
+        serial = (
+            "CASE WHEN regexp_full_match(date_stripped, '\\d{5}') THEN strftime("
+            "DATE '1899-12-30' + CAST(date_stripped AS INTEGER), '%Y-%m-%d') "
+            "WHEN regexp_full_match(date_stripped, '\\d{5}\\.\\d+') THEN strftime("
+            "TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST(date_stripped AS DOUBLE)"
+            " * 86400000000) AS BIGINT)), '%Y-%m-%d %H:%M') ELSE date_stripped END"
+        )
+    return stripped, serial, [_UNCERTAIN_PREFIX, _UNCERTAIN_SUFFIX]
 
 
 def _normalise(
-    con, header: list[str], n_columns: int, mapping: dict[str, int], date_order: str
+    con,
+    header: list[str],
+    n_columns: int,
+    mapping: dict[str, int],
+    date_order: str,
+    header_rowid: int,
+    row_offset: int,
+    kind: str,
 ) -> None:
     """Create `parsed`: one row per non-blank data row, with parsed values and any reject reason."""
     mapped = set(mapping.values())
@@ -514,9 +843,13 @@ def _normalise(
         if overflow
         else "false"
     )
-    blank_sql = " AND ".join(f"nullif(trim({c}), '') IS NULL" for c in all_cols)
+    blank_sql = _blank_sql(n_columns)
+    date_stripped, date_value, date_value_params = _date_value_sql(kind)
     exprs, date_params = date_sql_for(date_order)
     time_expr, time_params = time_sql("time_raw")
+    date_only_formats = [
+        f for form in date_forms(date_order) if not form.has_time for f in form.formats
+    ]
     length_checks, length_params = [], []
     for name in FIELDS:
         length_checks.append(f"WHEN length({name}_raw) > ? THEN ?")
@@ -527,7 +860,7 @@ def _normalise(
         f"""
         CREATE TABLE parsed AS
         WITH raw AS (
-            SELECT rowid + 1 AS _row,
+            SELECT rowid + 1 + {int(row_offset)} AS _row,
                    {field_sql("date")} AS date_raw,
                    {field_sql("time")} AS time_raw,
                    {field_sql("event_type")} AS event_type_raw,
@@ -538,11 +871,16 @@ def _normalise(
                    {overflow_sql} AS overflow,
                    {raw_sql} AS raw
             FROM stage
-            WHERE rowid > 0 AND NOT ({blank_sql})
+            WHERE rowid > {int(header_rowid)} AND NOT ({blank_sql})
+        ), stripped AS (
+            SELECT *, {date_stripped} AS date_stripped FROM raw
+        ), valued AS (
+            SELECT *, {date_value} AS date_value FROM stripped
         ), normal AS (
-            SELECT *, {normalise_sql("date_raw")} AS d_norm,
+            SELECT *, {normalise_sql("date_value")} AS d_norm,
+                   date_stripped IS DISTINCT FROM date_raw AS date_uncertain,
                    CASE {" ".join(length_checks)} END AS too_long
-            FROM raw
+            FROM valued
         ), formed AS (
             SELECT *, {exprs["form"]} AS form FROM normal
         ), parsed AS (
@@ -554,6 +892,7 @@ def _normalise(
         )
         SELECT _row, date_raw, time_raw, event_type_raw, summary_raw, source_ref_raw, extra,
                raw, CAST(ts AS DATE) AS event_date, date_precision,
+               date_uncertain,
                CASE WHEN time_raw IS NOT NULL THEN time_parsed
                     WHEN date_has_time THEN CAST(ts AS TIME) END AS event_time,
             CASE
@@ -573,6 +912,10 @@ def _normalise(
                     THEN 'a value in another column is longer than the maximum of '
                          || CAST(? AS VARCHAR) || ' characters'
                 WHEN date_raw IS NULL THEN 'date is empty'
+                WHEN form IS NOT NULL AND ts IS NULL AND date_has_time
+                     AND try_strptime(regexp_replace(d_norm, ?, ''), ?) IS NOT NULL
+                    THEN 'the time in the date is not a time of day (00:00 to 23:59); '
+                         || 'the day itself is valid'
                 WHEN form IS NOT NULL AND ts IS NULL
                     THEN 'date does not exist (no such day or month)'
                 WHEN ts IS NULL
@@ -585,14 +928,20 @@ def _normalise(
         FROM parsed
         """,
         extra_params
+        + date_value_params
         + length_params
         + date_params
         + time_params
         + [MAX_EXTRA_LENGTH, EARLIEST_YEAR, LATEST_YEAR]
         + [[MAX_LENGTH[f] for f in FIELDS], list(FIELDS)]
         + [MAX_EXTRA_LENGTH, MAX_EXTRA_LENGTH]
+        + [_TIME_SUFFIX, date_only_formats]
         + [EARLIEST_YEAR, LATEST_YEAR, EARLIEST_YEAR, LATEST_YEAR],
     )
+
+
+def _blank_sql(n_columns: int) -> str:
+    return " AND ".join(f"nullif(trim({_col(i)}), '') IS NULL" for i in range(n_columns))
 
 
 def date_sql_for(date_order: str) -> tuple[dict, list]:
@@ -600,7 +949,7 @@ def date_sql_for(date_order: str) -> tuple[dict, list]:
     return date_sql("d_norm", date_forms(date_order))
 
 
-def _date_columns(con, header: list[str], limit: int = 200) -> list[int]:
+def _date_columns(con, header: list[str], header_rowid: int, limit: int = 200) -> list[int]:
     """Columns where most of the first non-empty values read as dates, best first."""
     exprs, params = date_sql_for("dmy")
     scores = []
@@ -609,7 +958,8 @@ def _date_columns(con, header: list[str], limit: int = 200) -> list[int]:
             f"""
             WITH v AS (
                 SELECT {normalise_sql(_col(i))} AS d_norm FROM stage
-                WHERE rowid > 0 AND nullif(trim({_col(i)}), '') IS NOT NULL LIMIT {int(limit)}
+                WHERE rowid > {int(header_rowid)} AND nullif(trim({_col(i)}), '') IS NOT NULL
+                LIMIT {int(limit)}
             ), f AS (SELECT {exprs["form"]} AS form FROM v)
             SELECT count(*), count(form) FROM f
             """,
@@ -635,6 +985,63 @@ def check_may_upload(store: Store, user: User, case_ref: str, agency: str):
     return case
 
 
+@dataclass(frozen=True)
+class ReadSettings:
+    """What the uploader may set about reading a file (None: detect, or as last time)."""
+
+    mapping: dict[str, int] | list[str] | None = None
+    date_order: str | None = None
+    encoding: str | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+
+
+def _remembered(store: Store, agency_id: int | None) -> tuple[dict[str, str], str] | None:
+    """The column names and date order of the agency's latest upload, on any case."""
+    if agency_id is None:
+        return None
+    row = store.query_one(
+        "SELECT column_map, date_order FROM uploads WHERE agency_id = ? AND column_map IS NOT NULL"
+        " ORDER BY uploaded_at DESC, upload_id DESC LIMIT 1",
+        [agency_id],
+    )
+    if row is None:
+        return None
+    names = json.loads(row[0]) if isinstance(row[0], str) else dict(row[0])
+    return names, row[1] or "dmy"
+
+
+def _choose_mapping(con, header, header_rowid, mapping, remembered, file_name):
+    """The mapping asked for, else the agency's last one where it fits, else proposed."""
+    if mapping is None:
+        if remembered:
+            names, _ = remembered
+            index = {h: i for i, h in enumerate(header)}
+            if names.get("date") in index:
+                return {f: index[n] for f, n in names.items() if f in FIELDS and n in index}, True
+        mapping = propose_mapping(header)
+        if "date" not in mapping:  # no header says date: look for a column of dates
+            candidates = [
+                i for i in _date_columns(con, header, header_rowid) if i not in mapping.values()
+            ]
+            if candidates:
+                mapping["date"] = candidates[0]
+        return mapping, False
+    if isinstance(mapping, list):  # CLI: the fields named override the proposal
+        given = parse_map_options(mapping, header)
+        proposed = propose_mapping(header)
+        return {
+            f: i for f, i in proposed.items() if f not in given and i not in given.values()
+        } | given, False
+    mapping = {f: i for f, i in mapping.items() if i is not None}
+    bad = [f for f, i in mapping.items() if f not in FIELDS or not 0 <= i < len(header)]
+    if bad:
+        raise InvalidInput(f"{file_name}: mapping names unknown field or column {bad[0]!r}")
+    if len(set(mapping.values())) < len(mapping):
+        raise InvalidInput(f"{file_name}: one column is mapped to two fields")
+    return mapping, False
+
+
 def _prepare(
     work: _Work,
     store: Store,
@@ -642,48 +1049,39 @@ def _prepare(
     agency: str,
     path: Path,
     file_name: str,
-    mapping: dict[str, int] | list[str] | None,
-    date_order: str,
+    settings: ReadSettings,
     max_bytes: int,
+    replace: bool,
 ) -> Analysis:
-    if date_order not in DATE_ORDERS:
-        raise InvalidInput(f"date order {date_order!r}: use one of {', '.join(DATE_ORDERS)}")
-    sniffed = sniff_file(path, file_name, work.dir, max_bytes)
+    if settings.date_order is not None and settings.date_order not in DATE_ORDERS:
+        raise InvalidInput(
+            f"date order {settings.date_order!r}: use one of {', '.join(DATE_ORDERS)}"
+        )
+    source = _read_source(work, path, file_name, max_bytes, settings.encoding, settings.sheet)
     con = work.con
-    header, n_columns = _stage(con, sniffed)
+    n_columns = len(_all_columns(con))
+    header_rowid, skipped = _find_header(con, source, settings.header_row)
+    header = _header_names(con, header_rowid, n_columns)
     row_count = con.execute(
-        "SELECT count(*) FROM stage WHERE rowid > 0 AND NOT ("
-        + " AND ".join(f"nullif(trim({_col(i)}), '') IS NULL" for i in range(n_columns))
-        + ")"
+        f"SELECT count(*) FROM stage WHERE rowid > ? AND NOT ({_blank_sql(n_columns)})",
+        [header_rowid],
     ).fetchone()[0]
     if row_count == 0:
         raise InvalidInput(f"{file_name}: the file has a header but no data rows")
-    if mapping is None:
-        mapping = propose_mapping(header)
-        if "date" not in mapping:  # no header says date: look for a column of dates
-            candidates = [i for i in _date_columns(con, header) if i not in mapping.values()]
-            if candidates:
-                mapping["date"] = candidates[0]
-    elif isinstance(mapping, list):  # CLI: the fields named override the proposal
-        given = parse_map_options(mapping, header)
-        proposed = propose_mapping(header)
-        mapping = {
-            f: i for f, i in proposed.items() if f not in given and i not in given.values()
-        } | given
-    else:
-        mapping = {f: i for f, i in mapping.items() if i is not None}
-        bad = [f for f, i in mapping.items() if f not in FIELDS or not 0 <= i < len(header)]
-        if bad:
-            raise InvalidInput(f"{file_name}: mapping names unknown field or column {bad[0]!r}")
-        if len(set(mapping.values())) < len(mapping):
-            raise InvalidInput(f"{file_name}: one column is mapped to two fields")
-    missing = [f for f in REQUIRED_FIELDS if f not in mapping]
-    if missing:
+    agency_id = _agency_id(store, agency)
+    remembered = _remembered(store, agency_id) if settings.mapping is None else None
+    mapping, used_memory = _choose_mapping(
+        con, header, header_rowid, settings.mapping, remembered, file_name
+    )
+    date_order = settings.date_order or (remembered[1] if remembered else "dmy")
+    if "date" not in mapping:
         raise InvalidInput(
             f"{file_name}: no column that can be a date "
             f"(columns found: {', '.join(h or '(blank)' for h in header)})"
         )
-    _normalise(con, header, n_columns, mapping, date_order)
+    _normalise(
+        con, header, n_columns, mapping, date_order, header_rowid, source.row_offset, source.kind
+    )
     accepted, rejected = con.execute(
         "SELECT count(*) FILTER (reject_reason IS NULL), count(*) FILTER (reject_reason IS NOT NULL)"
         " FROM parsed"
@@ -701,15 +1099,16 @@ def _prepare(
     preview = [
         list(r)
         for r in con.execute(
-            f"SELECT {preview_cols} FROM stage WHERE rowid > 0 ORDER BY rowid LIMIT {PREVIEW_ROWS}"
+            f"SELECT {preview_cols} FROM stage WHERE rowid > ? ORDER BY rowid LIMIT {PREVIEW_ROWS}",
+            [header_rowid],
         ).fetchall()
     ]
     con.execute("DROP TABLE stage")
     analysis = Analysis(
         file_name=file_name,
-        encoding=sniffed.encoding,
-        delimiter=sniffed.delimiter,
-        sha256=sniffed.sha256,
+        encoding=source.encoding,
+        delimiter=source.delimiter,
+        sha256=source.sha256,
         header=header,
         mapping=dict(sorted(mapping.items(), key=lambda kv: FIELDS.index(kv[0]))),
         date_order=date_order,
@@ -717,21 +1116,50 @@ def _prepare(
         accepted=accepted,
         rejected=rejected,
         rejected_rows=rejected_rows,
-        warnings=[],
+        warnings=list(source.cleaned),
         preview=preview,
+        kind=source.kind,
+        encoding_detected=source.encoding_detected,
+        sheet=source.sheet,
+        sheets=source.sheets,
+        header_row=header_rowid + 1 + source.row_offset,
+        header_detected=settings.header_row is None,
+        skipped=skipped,
+        notes=source.notes,
+        remembered=used_memory or (settings.date_order is None and remembered is not None),
     )
-    agency_id = _agency_id(store, agency)
     if agency_id is not None:
         analysis.already_uploaded = (
-            store.query_one(
-                "SELECT 1 FROM uploads WHERE case_id = ? AND agency_id = ? AND content_sha256 = ?"
-                " AND retired_at IS NULL",
-                [case.case_id, agency_id, sniffed.sha256],
-            )
-            is not None
+            _same_upload(store.cursor(), case.case_id, agency_id, analysis, replace) is not None
         )
-    analysis.warnings = _warnings(con, store, case, agency_id)
+    analysis.warnings += _warnings(con, store, case, agency_id)
     return analysis
+
+
+def _settings_key(analysis: Analysis, replace: bool) -> list:
+    """What, beside the bytes, shapes the events of an upload (compared with earlier ones)."""
+    return [
+        json.dumps(analysis.mapping_names),
+        analysis.date_order,
+        "replace" if replace else "add",
+        analysis.encoding,
+        analysis.sheet or "",
+        analysis.header_row,
+    ]
+
+
+def _same_upload(cur, case_id: int, agency_id: int, analysis: Analysis, replace: bool):
+    """The active upload of this very file with these very settings, if there is one."""
+    return cur.execute(
+        """
+        SELECT upload_id FROM uploads
+        WHERE case_id = ? AND agency_id = ? AND content_sha256 = ? AND retired_at IS NULL
+          AND CAST(column_map AS VARCHAR) = ? AND date_order = ? AND mode = ?
+          AND coalesce(encoding, '') = ? AND coalesce(sheet, '') = ?
+          AND coalesce(header_row, 1) = ?
+        """,
+        [case_id, agency_id, analysis.sha256, *_settings_key(analysis, replace)],
+    ).fetchone()
 
 
 def _reject_value_sql() -> str:
@@ -822,20 +1250,28 @@ def analyse_file(
     user: User = SYSTEM,
     file_name: str | None = None,
     mapping: dict[str, int] | list[str] | None = None,
-    date_order: str = "dmy",
+    date_order: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    replace: bool = False,
     max_bytes: int = MAX_FILE_BYTES,
 ) -> Analysis:
     """What ingesting this file would do; nothing is committed.
 
     `mapping` is field → column index (the page), a list of `FIELD=COLUMN` (the CLI), or None
-    for the mapping proposed from the header names (and, for the date, the column contents).
+    for the agency's mapping of last time where the header has its columns, else the mapping
+    proposed from the header names (and, for the date, the column contents). `date_order`
+    None is the agency's of last time, else day first. `encoding`, `sheet` and `header_row`
+    (the file's row number that names the columns) None are detected.
     Raises InvalidInput with one line if the file is unusable.
     """
     path = Path(path)
     file_name = file_name or path.name
     case = check_may_upload(store, user, case_ref, agency)
+    settings = ReadSettings(mapping, date_order, encoding, sheet, header_row)
     with _Work() as work:
-        return _prepare(work, store, case, agency, path, file_name, mapping, date_order, max_bytes)
+        return _prepare(work, store, case, agency, path, file_name, settings, max_bytes, replace)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -852,16 +1288,20 @@ def ingest_file(
     user: User = SYSTEM,
     file_name: str | None = None,
     mapping: dict[str, int] | list[str] | None = None,
-    date_order: str = "dmy",
+    date_order: str | None = None,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
     replace: bool = False,
     strict: bool = False,
     max_bytes: int = MAX_FILE_BYTES,
 ) -> IngestResult:
     """Ingest one extract for a case. Raises InvalidInput (nothing changed) if unusable.
 
-    The same file for the same case and agency changes nothing (`unchanged`). With `replace`
-    the agency's earlier uploads for the case are retired; otherwise the new rows are added.
-    With `strict` a file with any rejected row is refused whole.
+    The same file with the same settings (mapping, date order, mode, encoding, sheet, header
+    row) for the same case and agency changes nothing (`unchanged`); other settings make a new
+    version. With `replace` the agency's earlier uploads for the case are retired; otherwise
+    the new rows are added. With `strict` a file with any rejected row is refused whole.
     """
     path = Path(path)
     file_name = file_name or path.name
@@ -870,8 +1310,9 @@ def ingest_file(
     if not path.is_file():
         raise InvalidInput(f"{file_name}: file not found or not readable")
     case = check_may_upload(store, user, case_ref, agency)
+    settings = ReadSettings(mapping, date_order, encoding, sheet, header_row)
     with _Work() as work:
-        a = _prepare(work, store, case, agency, path, file_name, mapping, date_order, max_bytes)
+        a = _prepare(work, store, case, agency, path, file_name, settings, max_bytes, replace)
         result = IngestResult(
             case.case_ref,
             agency,
@@ -883,6 +1324,8 @@ def ingest_file(
             warnings=a.warnings,
             encoding=a.encoding,
             delimiter=a.delimiter_name,
+            read_as=a.read_as(),
+            notes=a.notes + [f"skipped row {n} above the header: {t}" for n, t in a.skipped],
         )
         if a.already_uploaded:
             result.unchanged = True
@@ -895,19 +1338,16 @@ def ingest_file(
             )
         with store.transaction() as cur:
             agency_id = ensure_agency(cur, agency)
-            if cur.execute(
-                "SELECT 1 FROM uploads WHERE case_id = ? AND agency_id = ? AND content_sha256 = ?"
-                " AND retired_at IS NULL",
-                [case.case_id, agency_id, a.sha256],
-            ).fetchone():
+            if _same_upload(cur, case.case_id, agency_id, a, replace):
                 result.unchanged = True
                 return result
             upload_id = cur.execute(
                 """
                 INSERT INTO uploads (case_id, agency_id, file_name, content_sha256, row_count,
-                                     event_count, rejected_count, uploaded_by, encoding,
-                                     delimiter, column_map, date_order, mode, warning_count)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING upload_id
+                                     event_count, rejected_count, uploaded_by, column_map,
+                                     date_order, mode, encoding, sheet, header_row, delimiter,
+                                     file_kind, warning_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING upload_id
                 """,
                 [
                     case.case_id,
@@ -918,11 +1358,9 @@ def ingest_file(
                     a.accepted,
                     a.rejected,
                     uploaded_by,
-                    a.encoding,
+                    *_settings_key(a, replace),
                     a.delimiter_name,
-                    json.dumps(a.mapping_names),
-                    date_order,
-                    "replace" if replace else "add",
+                    a.kind,
                     sum(len(w.rows) for w in a.warnings),
                 ],
             ).fetchone()[0]
@@ -931,7 +1369,7 @@ def ingest_file(
                 result.retired_uploads = _retire(cur, case.case_id, agency_id, upload_id)
             events = work.con.sql(
                 f"""
-                SELECT _row, event_date, date_precision, event_time,
+                SELECT _row, event_date, date_precision, date_uncertain, event_time,
                        coalesce(event_type_raw, '{UNSPECIFIED_TYPE}') AS event_type,
                        coalesce(summary_raw, '') AS summary, source_ref_raw, extra
                 FROM parsed WHERE reject_reason IS NULL ORDER BY _row
@@ -941,10 +1379,10 @@ def ingest_file(
             cur.execute(
                 """
                 INSERT INTO events (case_id, agency_id, upload_id, row_number, event_date,
-                                    date_precision, event_time, event_type, summary, source_ref,
-                                    extra)
-                SELECT ?, ?, ?, _row, event_date, date_precision, event_time, event_type,
-                       summary, source_ref_raw, extra
+                                    date_precision, date_uncertain, event_time, event_type,
+                                    summary, source_ref, extra)
+                SELECT ?, ?, ?, _row, event_date, date_precision, date_uncertain, event_time,
+                       event_type, summary, source_ref_raw, extra
                 FROM ingest_events
                 """,
                 [case.case_id, agency_id, upload_id],
@@ -1077,13 +1515,43 @@ TEMPLATE_GUIDE = (
 )
 
 
+TEMPLATE_ROWS = (
+    ("03/05/2016", "14:32", "Home visit", "Child seen alone; room clean.", "HV-0001"),
+    ("05/2016", "", "Referral", "Referral received from school (day not recorded).", ""),
+)
+
+
 def template_csv() -> str:
     """A template extract with two example rows. The guide is TEMPLATE_GUIDE."""
-    rows = [
-        ["03/05/2016", "14:32", "Home visit", "Child seen alone; room clean.", "HV-0001"],
-        ["05/2016", "", "Referral", "Referral received from school (day not recorded).", ""],
-    ]
-    return csv_text(FIELDS, rows)
+    return csv_text(FIELDS, TEMPLATE_ROWS)
+
+
+def template_xlsx() -> bytes:
+    """The template as an Excel workbook: sheet "Events" (header, example rows, every cell
+    text so that Excel keeps 03/05/2016 as written) and sheet "Column guide"."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    bold = book.add_format({"bold": True})
+    text = book.add_format({"num_format": "@"})
+    events = book.add_worksheet("Events")
+    events.write_row(0, 0, FIELDS, bold)
+    for r, row in enumerate(TEMPLATE_ROWS, start=1):
+        for c, value in enumerate(row):
+            events.write_string(r, c, value, text)
+    events.set_column(0, len(FIELDS) - 1, 22, text)
+    events.set_column(3, 3, 60, text)
+    events.freeze_panes(1, 0)
+    guide = book.add_worksheet("Column guide")
+    guide.write_row(0, 0, ("column", "required", "what to put in it"), bold)
+    for r, row in enumerate(TEMPLATE_GUIDE, start=1):
+        for c, value in enumerate(row):
+            guide.write_string(r, c, value)
+    guide.set_column(0, 1, 14)
+    guide.set_column(2, 2, 100)
+    book.close()
+    return buffer.getvalue()
 
 
 def event_extra(store: Store, user: User, case_ref: str, event_id: int) -> dict[str, str]:

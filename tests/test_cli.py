@@ -58,12 +58,13 @@ def test_case_add_ingest_list_and_chronology(run, tmp_path):
         "event_type",
         "summary",
         "source_ref",
+        "date_certainty",
     ]
     assert rows[1:] == [
-        ["2015", "year", "", "Police", "Contact", "year only", "P3"],
+        ["2015", "year", "", "Police", "Contact", "year only", "P3", ""],
         # A month-precision date sorts at the start of its month.
-        ["2016-05", "month", "", "Police", "Contact", "month only", "P2"],
-        ["2016-05-03", "day", "14:32", "Police", "Incident", "'=SUM(A1)", "P1"],
+        ["2016-05", "month", "", "Police", "Contact", "month only", "P2", ""],
+        ["2016-05-03", "day", "14:32", "Police", "Incident", "'=SUM(A1)", "P1", ""],
     ]
 
 

@@ -286,7 +286,9 @@ def test_add_an_event_from_the_discussion_shown_as_text_and_csv_is_formula_safe(
         page.click("#tl-csv")
     text = Path(download.value.path()).read_text()
     lines = text.strip().splitlines()
-    assert lines[0] == "date,date_precision,time,agency,event_type,summary,source_ref"
+    assert (
+        lines[0] == "date,date_precision,time,agency,event_type,summary,source_ref,date_certainty"
+    )
     assert len(lines) == 2 and "'=HYPERLINK" in lines[1]
 
     # correct it with a reason: the details say so and keep the original
