@@ -25,6 +25,7 @@ from app.context import get_store, require_user
 from data.access import require_case
 from data.cases import list_agencies
 from data.errors import Forbidden, NotFound, StoreError
+from data.extract_files import ACCEPTED_EXTENSIONS, ENCODINGS
 from data.ingest import (
     DATE_ORDERS,
     FIELD_LABELS,
@@ -37,6 +38,7 @@ from data.ingest import (
     rejects_csv,
     template_csv,
     template_guide_csv,
+    template_xlsx,
 )
 
 dash.register_page(
@@ -53,12 +55,19 @@ DATE_ORDER_LABELS = {
     "mdy": "Month first (05/03/2016 is 3 May 2016)",
     "ymd": "Year first (16/05/03 is 3 May 2016)",
 }
-ENCODING_NAMES = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 with BOM",
-    "utf-16": "UTF-16",
-    "cp1252": "Windows-1252 (Excel)",
-}
+ACCEPT = ",".join(
+    [
+        *ACCEPTED_EXTENSIONS,
+        "text/csv",
+        "text/plain",
+        "text/tab-separated-values",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-excel",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ]
+)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_REJECTS = 50
 PENDING_SECONDS = 3600
 
@@ -160,7 +169,11 @@ def layout(case_ref: str | None = None, **_query):
                 [
                     html.H2("1. Agency and file"),
                     html.Div(agency_field, className="mb-3 rpm-upload-agency"),
-                    dbc.Label("Extract file (CSV or tab-separated)", id="upload-file-label"),
+                    dbc.Label(
+                        "Extract file: CSV or tab-separated text, an Excel workbook (.xlsx, "
+                        ".xls, .ods) or a Word document with a chronology table (.docx)",
+                        id="upload-file-label",
+                    ),
                     html.Div(
                         dcc.Upload(
                             id="upload-file",
@@ -172,7 +185,7 @@ def layout(case_ref: str | None = None, **_query):
                                 ]
                             ),
                             max_size=MAX_UPLOAD_BYTES,
-                            accept=".csv,.tsv,.txt,text/csv,text/plain,text/tab-separated-values",
+                            accept=ACCEPT,
                             className="rpm-upload-drop",
                         ),
                         # assets/upload.js reads the limit to say why a file is refused.
@@ -194,6 +207,8 @@ def layout(case_ref: str | None = None, **_query):
                 children=[
                     html.H2("2. Check the columns"),
                     html.Div(id="upload-detected", className="mb-2"),
+                    html.Ul(id="upload-reading-notes", className="rpm-upload-notes"),
+                    reading_fields(),
                     html.Div(id="upload-preview", className="rpm-upload-preview"),
                     html.Div(
                         [
@@ -271,12 +286,19 @@ def layout(case_ref: str | None = None, **_query):
                 "Download the template (CSV)", id="upload-template-button", color="secondary"
             ),
             dbc.Button(
+                "Download the template (Excel)",
+                id="upload-template-xlsx-button",
+                color="secondary",
+                className="ms-2",
+            ),
+            dbc.Button(
                 "Download the column guide (CSV)",
                 id="upload-guide-button",
                 color="secondary",
                 className="ms-2",
             ),
             dcc.Download(id="upload-template-download"),
+            dcc.Download(id="upload-template-xlsx-download"),
             dcc.Download(id="upload-guide-download"),
             html.Table(
                 [
@@ -378,12 +400,92 @@ def history_view(store, user, case_ref: str):
 # Views of an analysis
 
 
-def _detected_view(analysis) -> html.Div:
-    return html.P(
-        f"{analysis.file_name}: {analysis.row_count:,} rows, read as "
-        f"{ENCODING_NAMES.get(analysis.encoding, analysis.encoding)}, "
-        f"{analysis.delimiter_name}-separated, {len(analysis.header)} columns."
+def reading_fields() -> html.Div:
+    """How the file is read: encoding (text files), sheet (workbooks), the header row."""
+    return html.Div(
+        [
+            html.Div(
+                [
+                    dbc.Label("Text encoding", html_for="upload-encoding"),
+                    dbc.Select(id="upload-encoding", options=[], value=""),
+                    dbc.FormText("Change it if letters such as é or £ look wrong below."),
+                ],
+                id="upload-encoding-field",
+                className="rpm-upload-map-field",
+                hidden=True,
+            ),
+            html.Div(
+                [
+                    dbc.Label("Sheet", html_for="upload-sheet"),
+                    dbc.Select(id="upload-sheet", options=[], value=""),
+                ],
+                id="upload-sheet-field",
+                className="rpm-upload-map-field",
+                hidden=True,
+            ),
+            html.Div(
+                [
+                    dbc.Label("Row that names the columns", html_for="upload-header-row"),
+                    dbc.Input(
+                        id="upload-header-row",
+                        type="number",
+                        min=1,
+                        step=1,
+                        debounce=True,
+                        value=None,
+                    ),
+                    dbc.FormText("Leave empty to find it; rows above it are skipped."),
+                ],
+                className="rpm-upload-map-field",
+            ),
+        ],
+        className="rpm-upload-map mb-3",
     )
+
+
+def _detected_view(analysis) -> html.P:
+    if analysis.kind == "csv":
+        how = (
+            f"read as {ENCODINGS.get(analysis.encoding, analysis.encoding)}"
+            f"{' (detected)' if analysis.encoding_detected else ''}, "
+            f"{analysis.delimiter_name}-separated"
+        )
+    elif analysis.kind == "workbook":
+        how = f"an Excel workbook, sheet {analysis.sheet!r}" + (
+            f" (of {len(analysis.sheets)})" if len(analysis.sheets) > 1 else ""
+        )
+    else:
+        how = f"a Word document, chronology in {analysis.sheet}"
+    return html.P(
+        f"{analysis.file_name}: {analysis.row_count:,} rows, {how}, {len(analysis.header)} "
+        f"columns named on row {analysis.header_row}."
+    )
+
+
+def _reading_notes(analysis) -> list:
+    notes = [
+        html.Li(f"Skipped above the header: row {n}: {text or '(blank)'}")
+        for n, text in analysis.skipped[:8]
+    ]
+    if len(analysis.skipped) > 8:
+        notes.append(html.Li(f"… and {len(analysis.skipped) - 8} more rows above the header."))
+    notes += [html.Li(note[0].upper() + note[1:] + ".") for note in analysis.notes]
+    if analysis.remembered:
+        notes.append(
+            html.Li(
+                "Columns and date order as this agency chose for its last upload: "
+                "check them, and change them if this export differs."
+            )
+        )
+    return notes
+
+
+def _encoding_options(analysis) -> list[dict]:
+    detected = ENCODINGS.get(analysis.encoding, analysis.encoding)
+    first = f"As detected ({detected})" if analysis.encoding_detected else "Detect it"
+    return [{"label": first, "value": ""}] + [
+        {"label": label, "value": code} for code, label in ENCODINGS.items()
+    ]
 
 
 def _preview_view(analysis) -> html.Table:
@@ -412,8 +514,9 @@ def _analysis_view(analysis) -> list:
     if analysis.already_uploaded:
         parts.append(
             dbc.Alert(
-                "This exact file was already uploaded for this agency: importing it again "
-                "changes nothing.",
+                "This exact file was already uploaded for this agency with these settings: "
+                "importing it again changes nothing. A changed date order, column, sheet, "
+                "encoding or header row, or Replace instead of Add, makes a new version.",
                 color="info",
             )
         )
@@ -475,76 +578,108 @@ def _mapping_options(header: list[str]) -> list[dict]:
 # ---------------------------------------------------------------------------------------------
 # Callbacks
 
-MAP_INPUTS = [Input(f"upload-map-{f}", "value") for f in FIELDS]
+ANALYSIS_OUTPUTS = {
+    "token": Output("upload-token", "data"),
+    "contents": Output("upload-file", "contents"),
+    "status": Output("upload-status", "children"),
+    "review_hidden": Output("upload-review", "hidden"),
+    "detected": Output("upload-detected", "children"),
+    "notes": Output("upload-reading-notes", "children"),
+    "preview": Output("upload-preview", "children"),
+    **{f"options_{f}": Output(f"upload-map-{f}", "options") for f in FIELDS},
+    **{f"map_{f}": Output(f"upload-map-{f}", "value") for f in FIELDS},
+    "date_order": Output("upload-date-order", "value"),
+    "encoding_hidden": Output("upload-encoding-field", "hidden"),
+    "encoding_options": Output("upload-encoding", "options"),
+    "encoding": Output("upload-encoding", "value"),
+    "sheet_hidden": Output("upload-sheet-field", "hidden"),
+    "sheet_options": Output("upload-sheet", "options"),
+    "sheet": Output("upload-sheet", "value"),
+    "header_placeholder": Output("upload-header-row", "placeholder"),
+    "header_row": Output("upload-header-row", "value"),
+    "analysis": Output("upload-analysis", "children"),
+    "confirm_disabled": Output("upload-confirm", "disabled"),
+}
+# What the uploader sets, each of which re-analyses the file.
+SETTINGS_INPUTS = {
+    **{f"map_{f}": Input(f"upload-map-{f}", "value") for f in FIELDS},
+    "date_order": Input("upload-date-order", "value"),
+    "agency": Input("upload-agency", "value"),
+    "encoding": Input("upload-encoding", "value"),
+    "sheet": Input("upload-sheet", "value"),
+    "header_row": Input("upload-header-row", "value"),
+    "mode": Input("upload-mode", "value"),
+}
+
+
+def _unchanged(**values) -> dict:
+    return {key: values.get(key, no_update) for key in ANALYSIS_OUTPUTS}
+
+
+def _mapping_from(settings: dict) -> dict[str, int]:
+    return {f: int(settings[f"map_{f}"]) for f in FIELDS if settings[f"map_{f}"] not in (None, "")}
 
 
 @callback(
-    Output("upload-token", "data"),
-    Output("upload-file", "contents"),
-    Output("upload-status", "children"),
-    Output("upload-review", "hidden"),
-    Output("upload-detected", "children"),
-    Output("upload-preview", "children"),
-    *[Output(f"upload-map-{f}", "options") for f in FIELDS],
-    *[Output(f"upload-map-{f}", "value") for f in FIELDS],
-    Output("upload-analysis", "children"),
-    Output("upload-confirm", "disabled"),
-    Input("upload-file", "contents"),
-    *MAP_INPUTS,
-    Input("upload-date-order", "value"),
-    Input("upload-agency", "value"),
-    State("upload-file", "filename"),
-    State("upload-token", "data"),
-    State("upload-case", "data"),
+    output=ANALYSIS_OUTPUTS,
+    inputs={
+        "contents": Input("upload-file", "contents"),
+        "settings": SETTINGS_INPUTS,
+        "filename": State("upload-file", "filename"),
+        "token": State("upload-token", "data"),
+        "case_ref": State("upload-case", "data"),
+    },
     prevent_initial_call=True,
     running=[
         (Output("upload-reading", "children"), "Reading and checking the file: please wait…", ""),
         (Output("upload-confirm", "disabled"), True, True),
     ],
 )
-def analyse(contents, *args):
-    map_values, (date_order, agency, filename, token, case_ref) = (
-        args[: len(FIELDS)],
-        args[len(FIELDS) :],
-    )
+def analyse(contents, settings, filename, token, case_ref):
     store, user = get_store(), require_user()
-    n_out = 6 + 2 * len(FIELDS) + 2
-    unchanged = [no_update] * n_out
-    agency = user.agency if user.role == "agency" else (agency or "").strip()
-    if ctx.triggered_id == "upload-file":
+    agency = user.agency if user.role == "agency" else (settings["agency"] or "").strip()
+    new_file = ctx.triggered_id == "upload-file"
+    if new_file:
         if not contents:
-            return unchanged
+            return _unchanged()
         try:
             content = base64.b64decode(contents.split(",", 1)[1], validate=True)
         except (IndexError, binascii.Error):
-            out = list(unchanged)
-            out[1], out[2] = None, dbc.Alert("The file could not be read.", color="danger")
-            return out
-        if len(content) > MAX_UPLOAD_BYTES:
-            out = list(unchanged)
-            out[1] = None
-            out[2] = dbc.Alert(
-                f"{filename}: over the {MAX_UPLOAD_BYTES // 2**20} MB limit.", color="danger"
+            return _unchanged(
+                contents=None, status=dbc.Alert("The file could not be read.", color="danger")
             )
-            return out
+        if len(content) > MAX_UPLOAD_BYTES:
+            return _unchanged(
+                contents=None,
+                status=dbc.Alert(
+                    f"{filename}: over the {MAX_UPLOAD_BYTES // 2**20} MB limit.", color="danger"
+                ),
+            )
         require_case(store, user, case_ref)
         if token:
             _forget(token)
         token = _keep(user.user_id, case_ref, filename or "extract.csv", content)
-        mapping = None
+        mapping = None  # a new file: its own settings are found (or the agency's remembered)
+        read = {"encoding": None, "sheet": None, "header_row": None, "date_order": None}
     else:
-        # Nothing mapped yet (the file came before the agency): propose a mapping.
-        mapping = {
-            f: int(v) for f, v in zip(FIELDS, map_values, strict=True) if v not in (None, "")
-        } or None
+        mapping = _mapping_from(settings) or None  # nothing mapped yet: propose
+        read = {
+            "encoding": settings["encoding"] or None,
+            "sheet": settings["sheet"] or None,
+            "header_row": settings["header_row"] or None,
+            "date_order": (settings["date_order"] or "dmy") if mapping else None,
+        }
+        if ctx.triggered_id in ("upload-header-row", "upload-sheet", "upload-encoding"):
+            mapping = None  # other columns: map them afresh
     if not agency:
-        out = list(unchanged)
-        out[0], out[1] = token, None
-        out[2] = dbc.Alert("Choose the agency: the file is then checked.", color="warning")
-        return out
+        return _unchanged(
+            token=token,
+            contents=None,
+            status=dbc.Alert("Choose the agency: the file is then checked.", color="warning"),
+        )
     entry = _pending(token, user.user_id, case_ref)
     if entry is None:
-        return unchanged
+        return _unchanged()
     try:
         analysis = analyse_file(
             store,
@@ -554,31 +689,49 @@ def analyse(contents, *args):
             user=user,
             file_name=entry["file_name"],
             mapping=mapping,
-            date_order=date_order or "dmy",
+            replace=settings["mode"] == "replace",
             max_bytes=MAX_UPLOAD_BYTES,
+            **read,
         )
     except StoreError as exc:
-        out = [token, None, dbc.Alert(str(exc), color="danger"), True] + [no_update] * (n_out - 4)
-        out[-1] = True
-        if ctx.triggered_id != "upload-file":  # a mapping without a date: keep the form open
-            out[3] = False
-            out[-2] = dbc.Alert(str(exc), color="danger")
-            out[2] = no_update
-        return out
+        if new_file:
+            return _unchanged(
+                token=token,
+                contents=None,
+                status=dbc.Alert(str(exc), color="danger"),
+                review_hidden=True,
+                confirm_disabled=True,
+            )
+        # A setting that does not work (a mapping without a date): keep the form open.
+        return _unchanged(
+            token=token,
+            contents=None,
+            analysis=dbc.Alert(str(exc), color="danger"),
+            confirm_disabled=True,
+        )
     options = _mapping_options(analysis.header)
-    values = [str(analysis.mapping[f]) if f in analysis.mapping else "" for f in FIELDS]
-    return [
-        token,
-        None,
-        f"{entry['file_name']} read: check the columns and the result below.",
-        False,
-        _detected_view(analysis),
-        _preview_view(analysis),
-        *([options] * len(FIELDS)),
-        *values,
-        _analysis_view(analysis),
-        analysis.accepted + analysis.rejected == 0,
-    ]
+    return {
+        "token": token,
+        "contents": None,
+        "status": f"{entry['file_name']} read: check the columns and the result below.",
+        "review_hidden": False,
+        "detected": _detected_view(analysis),
+        "notes": _reading_notes(analysis),
+        "preview": _preview_view(analysis),
+        **{f"options_{f}": options for f in FIELDS},
+        **{f"map_{f}": str(analysis.mapping[f]) if f in analysis.mapping else "" for f in FIELDS},
+        "date_order": analysis.date_order,
+        "encoding_hidden": analysis.kind != "csv",
+        "encoding_options": _encoding_options(analysis),
+        "encoding": "" if analysis.encoding_detected else analysis.encoding,
+        "sheet_hidden": analysis.kind != "workbook",
+        "sheet_options": [{"label": name, "value": name} for name in analysis.sheets],
+        "sheet": analysis.sheet if analysis.kind == "workbook" else "",
+        "header_placeholder": f"found: row {analysis.header_row}",
+        "header_row": None if analysis.header_detected else analysis.header_row,
+        "analysis": _analysis_view(analysis),
+        "confirm_disabled": analysis.accepted + analysis.rejected == 0,
+    }
 
 
 @callback(
@@ -593,6 +746,9 @@ def analyse(contents, *args):
     State("upload-token", "data"),
     State("upload-agency", "value"),
     State("upload-case", "data"),
+    State("upload-encoding", "value"),
+    State("upload-sheet", "value"),
+    State("upload-header-row", "value"),
     prevent_initial_call=True,
     running=[
         (Output("upload-confirm", "disabled"), True, False),
@@ -601,7 +757,7 @@ def analyse(contents, *args):
 )
 def confirm(n_clicks, *args):
     map_values = args[: len(FIELDS)]
-    date_order, mode, token, agency, case_ref = args[len(FIELDS) :]
+    date_order, mode, token, agency, case_ref, encoding, sheet, header_row = args[len(FIELDS) :]
     store, user = get_store(), require_user()
     if not n_clicks:
         return no_update, no_update, no_update, no_update
@@ -621,6 +777,9 @@ def confirm(n_clicks, *args):
             file_name=entry["file_name"],
             mapping=mapping,
             date_order=date_order or "dmy",
+            encoding=encoding or None,
+            sheet=sheet or None,
+            header_row=header_row or None,
             replace=mode == "replace",
             max_bytes=MAX_UPLOAD_BYTES,
         )
@@ -630,7 +789,8 @@ def confirm(n_clicks, *args):
     timeline = dash.get_relative_path(f"/cases/{case_ref}")
     if result.unchanged:
         message = dbc.Alert(
-            f"Nothing changed: {result.file_name} was already uploaded for {result.agency}.",
+            f"Nothing changed: {result.file_name} was already uploaded for {result.agency} "
+            "with the same settings.",
             color="info",
         )
     else:
@@ -679,6 +839,18 @@ def download_template(n_clicks):
     if not n_clicks:
         return no_update
     return dcc.send_string(template_csv(), "rpm-extract-template.csv", type="text/csv")
+
+
+@callback(
+    Output("upload-template-xlsx-download", "data"),
+    Input("upload-template-xlsx-button", "n_clicks"),
+    prevent_initial_call=True,
+)
+def download_template_xlsx(n_clicks):
+    require_user()
+    if not n_clicks:
+        return no_update
+    return dcc.send_bytes(template_xlsx(), "rpm-extract-template.xlsx", type=XLSX_TYPE)
 
 
 @callback(
