@@ -142,7 +142,37 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", parents=[db_parent], help="restore a backup into a NEW database file (--db)"
     )
     restore.add_argument("file", help="a file written by `rpm-timeline backup`")
+    _add_crc_commands(sub, db_parent)
     return parser
+
+
+def _add_crc_commands(sub, db_parent) -> None:
+    """`crc publish` and `crc serve-pooled`: bundles for regional and national pooling."""
+    crc = sub.add_parser("crc", help="publish committee-level data; explore many partnerships'")
+    crc_sub = crc.add_subparsers(dest="crc_command", required=True)
+    publish = crc_sub.add_parser(
+        "publish", parents=[db_parent], help="write a bundle of Parquet files (docs/pooled.md)"
+    )
+    publish.add_argument("-o", "--output", required=True, help="folder to write the bundle into")
+    publish.add_argument("--code", help="the partnership's code (default: $RPM_PARTNERSHIP_CODE)")
+    publish.add_argument(
+        "--linkable",
+        action="store_true",
+        help="keys stable across this partnership's linkable bundles (default: fresh each time)",
+    )
+    pooled = crc_sub.add_parser(
+        "serve-pooled",
+        parents=[db_parent],
+        help="the CRC explorer over many partnerships' bundles (--db holds the accounts)",
+    )
+    demo = crc_sub.add_parser(
+        "demo-bundles", help="write four fictional partnerships' bundles (a regional demo)"
+    )
+    demo.add_argument("-o", "--output", required=True, help="folder to write the bundles into")
+    pooled.add_argument("bundles", nargs="+", metavar="DIR", help="a bundle, or a folder of them")
+    pooled.add_argument("--host", help="default: $RPM_HOST, else 127.0.0.1")
+    pooled.add_argument("--port", type=int, help="default: $RPM_PORT, else 8050")
+    pooled.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
 
 
 def _add_document_exports(export, db_parent) -> None:
@@ -183,7 +213,7 @@ def open_store(args):
         ) from exc
 
 
-def cmd_serve(args) -> int:
+def cmd_serve(args, pooled=None) -> int:
     import waitress
 
     from app.server import create_app
@@ -193,7 +223,7 @@ def cmd_serve(args) -> int:
     store, _ = open_store(args)
     config = Config.from_env(db=args.db, host=args.host, port=args.port)
     generated = ensure_admin(store, config.admin_password)
-    if args.demo and seed_demo(store):
+    if getattr(args, "demo", False) and seed_demo(store):
         print(f"Seeded the fictional demo case {DEMO_CASE_REF}.")
     import atexit
 
@@ -201,7 +231,7 @@ def cmd_serve(args) -> int:
 
     token = write_server_info(config.db_path, config.host, config.port)
     atexit.register(remove_server_info, config.db_path, token)
-    app = create_app(store, config, backup_token=token)
+    app = create_app(store, config, backup_token=token, pooled=pooled)
     url = f"http://{config.host}:{config.port}/"
     print(f"RPM Timeline on {url} (database {config.db_path})")
     if generated:
@@ -215,6 +245,35 @@ def cmd_serve(args) -> int:
         app.server, host=config.host, port=config.port, threads=args.threads, ident="rpm-timeline"
     )
     return EXIT_OK
+
+
+def cmd_crc(args) -> int:
+    if args.crc_command == "publish":
+        from data.access import SYSTEM
+        from data.publish import publish
+
+        store, config = open_store(args)
+        code = args.code or config.partnership_code
+        print(
+            f"published {publish(store, SYSTEM, args.output, code, linkable=args.linkable).line()}"
+        )
+        return EXIT_OK
+    if args.crc_command == "demo-bundles":
+        from data.demo.bundles import write_demo_bundles
+
+        for folder in write_demo_bundles(args.output):
+            print(f"wrote {folder}")
+        return EXIT_OK
+    from data.bundle import BadBundle
+    from data.pooled import open_pooled
+
+    try:
+        pooled = open_pooled(args.bundles)
+    except BadBundle as exc:
+        raise UserError(f"bundle refused: {exc}") from exc
+    names = ", ".join(b.partnership for b in pooled.bundles)
+    print(f"Pooled {len(pooled.bundles)} partnerships' bundles: {names}")
+    return cmd_serve(args, pooled=pooled)
 
 
 def cmd_case(args) -> int:
@@ -469,6 +528,7 @@ COMMANDS = {
     "restore": cmd_restore,
     "export": cmd_export,
     "import": cmd_import,
+    "crc": cmd_crc,
 }
 
 

@@ -17,6 +17,8 @@ class Config:
     port: int
     admin_password: str | None
     secure_cookies: bool
+    partnership_code: str | None = None  # in published bundles (data.publish)
+    publish_dir: Path | None = None  # where the explorer's Publish button writes bundles
 
     @classmethod
     def from_env(
@@ -29,6 +31,8 @@ class Config:
             port=int(port or env.get("RPM_PORT") or 8050),
             admin_password=env.get("RPM_ADMIN_PASSWORD") or None,
             secure_cookies=env.get("RPM_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
+            partnership_code=env.get("RPM_PARTNERSHIP_CODE") or None,
+            publish_dir=Path(env["RPM_PUBLISH_DIR"]) if env.get("RPM_PUBLISH_DIR") else None,
         )
 
 

@@ -25,6 +25,12 @@ def get_store() -> Store:
     return flask.current_app.config["RPM_STORE"]
 
 
+def get_crc_store():
+    """What the CRC explorer reads: the pooled bundles when the server was started on them
+    (`rpm-timeline crc serve-pooled`), else this partnership's database."""
+    return flask.current_app.config.get("RPM_POOLED") or get_store()
+
+
 def _session_user() -> User | None:
     user_id = flask.session.get("user_id")
     if user_id is None:

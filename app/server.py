@@ -37,10 +37,16 @@ INDEX = """<!DOCTYPE html>
 """
 
 
-def create_app(store: Store, config: Config, *, backup_token: str | None = None) -> dash.Dash:
+def create_app(
+    store: Store, config: Config, *, backup_token: str | None = None, pooled=None
+) -> dash.Dash:
+    """The app on `store`; with `pooled` (a `data.pooled.PooledStore`) the CRC explorer reads
+    many partnerships' bundles instead of this database's views."""
     server = flask.Flask("rpm_timeline")
     server.config.update(
         RPM_STORE=store,
+        RPM_CONFIG=config,
+        RPM_POOLED=pooled,
         SECRET_KEY=secret_key(config.db_path),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -62,6 +62,7 @@ USER_REACTIVATED = "user_reactivated"
 ACCESS_REFUSED = "access_refused"
 BACKUP = "backup"
 MAIL = "mail"
+PUBLISH = "publish"
 
 ACTIONS = {
     LOGIN: "Signed in",
@@ -83,6 +84,7 @@ ACTIONS = {
     ACCESS_REFUSED: "Access refused",
     BACKUP: "Backup taken",
     MAIL: "Email sent or queued",
+    PUBLISH: "Published bundle",
 }
 
 MAX_DETAIL = 500

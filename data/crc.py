@@ -55,10 +55,18 @@ class CrcFilters:
     themes: tuple[str, ...] = ()
     stages: tuple[str, ...] = ()
     scope: str | None = None  # 'single_agency' or 'cross_agency': also limits learning
+    partnerships: tuple[str, ...] = ()  # pooled bundles only (data.pooled)
 
     @classmethod
     def from_values(
-        cls, years=None, age_bands=None, agencies=None, themes=None, stages=None, scope=None
+        cls,
+        years=None,
+        age_bands=None,
+        agencies=None,
+        themes=None,
+        stages=None,
+        scope=None,
+        partnerships=None,
     ):
         """Build from what the browser sent, dropping anything malformed."""
 
@@ -81,6 +89,7 @@ class CrcFilters:
             themes=texts(themes),
             stages=texts(stages),
             scope=scope if scope in SCOPES else None,
+            partnerships=texts(partnerships),
         )
 
 
@@ -102,6 +111,9 @@ def _selection(f: CrcFilters) -> _Selection:
     if f.stages:
         conditions.append("list_contains(?::VARCHAR[], cc.stage_key)")
         params.append(list(f.stages))
+    if f.partnerships:
+        conditions.append("list_contains(?::VARCHAR[], cc.partnership)")
+        params.append(list(f.partnerships))
     if f.agencies:
         conditions.append(
             "cc.case_key IN (SELECT case_key FROM crc_case_agencies"

@@ -18,15 +18,11 @@ import duckdb
 from data.migrations import apply_migrations
 
 
-class Store:
-    """Owns the database file for the life of the process."""
+class ReadQueries:
+    """Reading through one connection, a cursor per thread (`Store`, `data.pooled.PooledStore`)."""
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(str(self.path))
-        apply_migrations(self._con)
-        self._write_lock = threading.RLock()
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
         self._local = threading.local()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -36,19 +32,6 @@ class Store:
             cur = self._con.cursor()
             self._local.cursor = cur
         return cur
-
-    @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A write transaction: committed when the block ends, rolled back if it raises."""
-        with self._write_lock:
-            cur = self.cursor()
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                yield cur
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            cur.execute("COMMIT")
 
     def query_df(self, sql: str, params: list | tuple = ()):
         """Run a read query and return a pandas DataFrame."""
@@ -62,3 +45,27 @@ class Store:
 
     def close(self) -> None:
         self._con.close()
+
+
+class Store(ReadQueries):
+    """Owns the database file for the life of the process."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        super().__init__(duckdb.connect(str(self.path)))
+        apply_migrations(self._con)
+        self._write_lock = threading.RLock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
+        with self._write_lock:
+            cur = self.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")

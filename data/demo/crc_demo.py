@@ -67,15 +67,16 @@ STAGES = (
 )
 
 
-def seed_crc_demo(store: Store) -> None:
-    """Add the CRC demo data (called once by `seed_demo`, after the demo case is ingested)."""
-    rng = random.Random(7)
+def seed_crc_demo(store: Store, *, seed: int = 7, cases: int = SYNTHETIC_CASES) -> None:
+    """Add the CRC demo data (called once by `seed_demo`, after the demo case is ingested).
+    Another seed or number of cases makes another fictional partnership (data.demo.bundles)."""
+    rng = random.Random(seed)
     with store.transaction() as cur:
         agency_ids = {name: ensure_agency(cur, name) for name in AGENCY_TYPES}
         theme_ids = dict(cur.execute("SELECT name, theme_id FROM themes").fetchall())
-        cases = []
+        made = []
         events = []
-        for n in range(1, SYNTHETIC_CASES + 1):
+        for n in range(1, cases + 1):
             meeting = date(2022, 1, 10) + timedelta(days=rng.randrange(0, 1340))
             dob = meeting - timedelta(days=rng.randrange(300, 17 * 365))
             involved = [
@@ -87,7 +88,7 @@ def seed_crc_demo(store: Store) -> None:
                 " VALUES (?, ?, ?, true) RETURNING case_id",
                 [f"DEMO-S{n:02d}", f"Synthetic case S{n:02d} (fictional)", dob],
             ).fetchone()[0]
-            cases.append((case_id, meeting, involved, f"Chair {n:02d} (fictional)"))
+            made.append((case_id, meeting, involved, f"Chair {n:02d} (fictional)"))
             referral = meeting - timedelta(days=rng.randrange(200, 900))
             start = max(dob - timedelta(days=150), referral - timedelta(days=720))
             for agency in involved:
@@ -107,7 +108,7 @@ def seed_crc_demo(store: Store) -> None:
                 " FROM crc_demo_events"
             )
             cur.unregister("crc_demo_events")
-        for case_id, meeting, involved, chair in cases:
+        for case_id, meeting, involved, chair in made:
             _seed_case(cur, rng, case_id, meeting, involved, chair, agency_ids, theme_ids)
 
 

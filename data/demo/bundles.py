@@ -1,0 +1,59 @@
+"""Fictional bundles of a region's partnerships, for the pooled explorer's demo and tests.
+
+Each partnership is a fresh database seeded with the CRC demo's synthetic cases (its own seed
+and size), its records signed off with the learning they flag for the committee, and then
+published through `data.publish` like a real one. Everything here is invented.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from data.access import SYSTEM
+from data.demo.crc_demo import seed_crc_demo
+from data.partnership import NAME_KEY
+from data.publish import publish
+from data.store import Store
+
+# (code, name, synthetic cases): a fictional region of four partnerships.
+REGION = (
+    ("HAMPSHIRE", "Hampshire Safeguarding Children Partnership (fictional)", 36),
+    ("ISLE-OF-WIGHT", "Isle of Wight Safeguarding Children Partnership (fictional)", 12),
+    ("PORTSMOUTH", "Portsmouth Safeguarding Children Partnership (fictional)", 28),
+    ("SOUTHAMPTON", "Southampton Safeguarding Children Partnership (fictional)", 22),
+)
+
+
+def sign_off_demo_records(store: Store) -> None:
+    """A signed version 1 of every case's record, flagging the learning the seed flagged."""
+    with store.transaction() as cur:
+        rows = cur.execute(
+            "SELECT case_id, list({'learning_id': learning_id, 'share_with_crc': share_with_crc})"
+            " FROM learning_points WHERE withdrawn_at IS NULL GROUP BY case_id ORDER BY case_id"
+        ).fetchall()
+        for case_id, points in rows:
+            cur.execute(
+                "INSERT INTO meeting_records (case_id, version, created_by, signed_name,"
+                " signed_by, signed_at, snapshot) VALUES (?, 1, 'demo seed', 'Fictional chair',"
+                " 'demo seed', current_timestamp::TIMESTAMP, ?)",
+                [case_id, json.dumps({"status": "signed off", "learning_points": points})],
+            )
+
+
+def write_demo_bundles(out_dir: str | Path, partnerships=REGION) -> list[Path]:
+    """One published bundle per fictional partnership in `out_dir`; their folders."""
+    folders = []
+    for seed, (code, name, n_cases) in enumerate(partnerships, start=11):
+        with tempfile.TemporaryDirectory() as tmp:
+            store = Store(Path(tmp) / "partnership.duckdb")
+            try:
+                with store.transaction() as cur:
+                    cur.execute("INSERT INTO settings (key, value) VALUES (?, ?)", [NAME_KEY, name])
+                seed_crc_demo(store, seed=seed, cases=n_cases)
+                sign_off_demo_records(store)
+                folders.append(publish(store, SYSTEM, out_dir, code).path)
+            finally:
+                store.close()
+    return folders

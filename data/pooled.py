@@ -1,0 +1,174 @@
+"""Many partnerships' bundles read as one, in place, through DuckDB (format: `data.bundle`).
+
+`open_pooled(paths)` checks every bundle against its manifest (schema version, files present,
+checksums, columns) and opens an in-memory DuckDB whose `crc_*` relations are views over the
+bundles' Parquet files (`read_parquet([...], union_by_name=true)`): nothing is imported. The
+explorer's read models in `data.crc` run against it unchanged. Keys are prefixed with the
+partnership's code, so two partnerships' keys never meet; `partnership` is a column of every
+view and a filter of `data.crc.CrcFilters`. Suppression happens in the read models after
+pooling, on whatever the filters choose (one partnership alone when one is selected).
+
+The Appendix 3 summaries and their text are never in a bundle, so the pooled explorer has no
+case summaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from data.bundle import (
+    KEY_KINDS,
+    MANIFEST,
+    TABLES,
+    BadBundle,
+    check_columns,
+    check_files,
+    read_manifest,
+)
+from data.crc import CrcFilters, _learning_cte, _pivot, _theme_order, require_crc
+from data.store import ReadQueries
+from data.suppression import suppress_table
+from data.users import User
+
+# Lists every bundle carries alike: pooled as one list, without the partnership.
+REFERENCE_TABLES = ("themes", "workflow_stages")
+
+
+@dataclass(frozen=True)
+class Bundle:
+    folder: Path
+    partnership: str
+    partnership_name: str
+    published_at: str
+    rows: dict[str, int]
+
+
+def find_bundles(paths: list[str | Path]) -> list[Path]:
+    """Bundle folders: each path is a bundle, or a folder whose sub-folders are bundles."""
+    found = []
+    for raw in paths:
+        path = Path(raw)
+        if (path / MANIFEST).is_file():
+            found.append(path)
+        elif path.is_dir():
+            subs = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
+            found.extend(p for p in subs if (p / MANIFEST).is_file())
+            if not any((p / MANIFEST).is_file() for p in subs):
+                raise BadBundle(f"{path}: no bundle there (no {MANIFEST} in it or its folders)")
+        else:
+            raise BadBundle(f"{path}: no such folder")
+    if not found:
+        raise BadBundle("no bundles given")
+    return found
+
+
+def _sql_text(path: Path) -> str:
+    return str(path.resolve()).replace("'", "''")
+
+
+def check_bundle(con: duckdb.DuckDBPyConnection, folder: Path) -> Bundle:
+    """One bundle, validated, or BadBundle with one line saying which and why."""
+    manifest = read_manifest(folder)
+    check_files(folder, manifest)
+    code = manifest["partnership"]
+    for table in TABLES:
+        path = folder / table.file
+        try:
+            columns = [
+                r[0]
+                for r in con.execute(
+                    f"SELECT name FROM parquet_schema('{_sql_text(path)}') WHERE num_children"
+                    " IS NULL OR num_children = 0"
+                ).fetchall()
+            ]
+            codes = con.execute(
+                f"SELECT DISTINCT partnership FROM read_parquet('{_sql_text(path)}')"
+            ).fetchall()
+        except duckdb.Error as exc:
+            raise BadBundle(f"{folder.name}: {table.file} is not a readable Parquet file") from exc
+        check_columns(folder, table.file, columns)
+        if any(c != code for (c,) in codes):
+            raise BadBundle(f"{folder.name}: {table.file} holds rows of another partnership")
+    return Bundle(
+        folder=folder,
+        partnership=code,
+        partnership_name=str(manifest.get("partnership_name") or code),
+        published_at=str(manifest.get("published_at") or ""),
+        rows={name: entry.get("rows", 0) for name, entry in manifest["files"].items()},
+    )
+
+
+def _view_sql(table, folders: list[Path]) -> str:
+    files = ", ".join(f"'{_sql_text(f / table.file)}'" for f in folders)
+    source = f"read_parquet([{files}], union_by_name = true)"
+    if table.name in REFERENCE_TABLES:
+        return f"CREATE VIEW {table.name} AS SELECT DISTINCT * EXCLUDE (partnership) FROM {source}"
+    columns = []
+    for name in table.column_names:
+        if name in KEY_KINDS:
+            columns.append(f"partnership || ':' || {name} AS {name}")
+        else:
+            columns.append(name)
+    return f"CREATE VIEW {table.name} AS SELECT {', '.join(columns)} FROM {source}"
+
+
+class PooledStore(ReadQueries):
+    """The read side of `data.store.Store` over bundles, with the bundles it holds."""
+
+    def __init__(self, bundles: list[Bundle], con: duckdb.DuckDBPyConnection):
+        super().__init__(con)
+        self.bundles = bundles
+
+
+def open_pooled(paths: list[str | Path], *, memory_limit: str | None = None) -> PooledStore:
+    """Validate the bundles under `paths` and open them as one (BadBundle if any is bad)."""
+    folders = find_bundles(paths)
+    con = duckdb.connect(":memory:")
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+    bundles = [check_bundle(con, f) for f in folders]
+    seen: dict[str, Path] = {}
+    for b in bundles:
+        if b.partnership in seen:
+            raise BadBundle(
+                f"{b.folder.name}: a second bundle of {b.partnership} (with"
+                f" {seen[b.partnership].name}); pool one bundle per partnership"
+            )
+        seen[b.partnership] = b.folder
+    for table in TABLES:
+        con.execute(_view_sql(table, folders))
+    return PooledStore(bundles, con)
+
+
+def is_pooled(store) -> bool:
+    return isinstance(store, PooledStore)
+
+
+def partnerships(store: PooledStore, user: User) -> list[tuple[str, str]]:
+    """(code, name) of every pooled partnership, by code."""
+    require_crc(user)
+    return sorted((b.partnership, b.partnership_name) for b in store.bundles)
+
+
+def theme_partnership_counts(store: PooledStore, user: User, f: CrcFilters) -> pd.DataFrame:
+    """Raw counts of learning points per theme and partnership (the partnership dimension)."""
+    require_crc(user)
+    cte, params = _learning_cte(f)
+    df = store.query_df(
+        cte
+        + """
+        SELECT coalesce(t.theme, 'No theme recorded') AS theme, lp.partnership, count(*) AS n
+        FROM lp LEFT JOIN crc_learning_themes t ON t.learning_key = lp.learning_key
+        GROUP BY ALL""",
+        params,
+    )
+    codes = [c for c, _ in partnerships(store, user) if not f.partnerships or c in f.partnerships]
+    return _pivot(df, "theme", "partnership", _theme_order(df), codes)
+
+
+def theme_partnership_table(store: PooledStore, user: User, f: CrcFilters) -> pd.DataFrame:
+    return suppress_table(theme_partnership_counts(store, user, f))

@@ -1,0 +1,291 @@
+"""Publishing bundles and reading many partnerships' bundles as one (data.publish, data.pooled)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+
+import duckdb
+import pandas as pd
+import pytest
+
+from app.cli import main
+from data import crc, pooled
+from data.access import SYSTEM
+from data.bundle import MANIFEST, TABLES, BadBundle, sha256_file
+from data.demo.bundles import sign_off_demo_records
+from data.demo.crc_demo import LEARNING_TEXT, seed_crc_demo
+from data.publish import publish
+from data.store import Store
+from data.suppression import SUPPRESSED
+
+CODES = ("NORTH", "SOUTH")
+# Anything a bundle must never carry: names, references, extract or meeting text.
+FORBIDDEN = {
+    "case_id", "case_ref", "label", "date_of_birth", "summary", "source_ref", "extra",
+    "file_name", "description", "owner_name", "evidence", "author", "text", "chair_name",
+    "facilitator", "note", "username", "share_with_crc", "created_by",
+}  # fmt: skip
+
+
+def _partnership(path, seed, n_cases) -> Store:
+    """A fictional partnership with every learning point flagged and its records signed."""
+    store = Store(path)
+    seed_crc_demo(store, seed=seed, cases=n_cases)
+    with store.transaction() as cur:
+        cur.execute("UPDATE learning_points SET share_with_crc = true")
+    sign_off_demo_records(store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory):
+    """Two partnerships' databases and their bundles in one folder."""
+    root = tmp_path_factory.mktemp("region")
+    stores = {
+        code: _partnership(root / f"{code}.duckdb", seed, n)
+        for code, seed, n in zip(CODES, (3, 4), (9, 7), strict=True)
+    }
+    out = root / "bundles"
+    folders = {code: publish(store, SYSTEM, out, code).path for code, store in stores.items()}
+    yield stores, out, folders
+    for store in stores.values():
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def pool(region):
+    p = pooled.open_pooled([region[1]])
+    yield p
+    p.close()
+
+
+def _parquet(folder, table: str) -> pd.DataFrame:
+    return duckdb.sql(f"SELECT * FROM read_parquet('{folder / (table + '.parquet')}')").df()
+
+
+def test_pooled_read_models_equal_each_partnerships_own(region, pool):
+    """Every explorer query over the pool, filtered to one partnership, gives what that
+    partnership's own database gives: the bundle loses nothing the committee sees."""
+    stores, _, _ = region
+    for code, store in stores.items():
+        mine, pooled_one = crc.CrcFilters(), crc.CrcFilters(partnerships=(code,))
+        assert crc.selected_case_count(pool, SYSTEM, pooled_one) == crc.selected_case_count(
+            store, SYSTEM, mine
+        )
+        for read in (crc.learning_theme_counts, crc.action_counts):
+            ours, theirs = read(pool, SYSTEM, pooled_one), read(store, SYSTEM, mine)
+            for key in ours:
+                pd.testing.assert_frame_equal(ours[key], theirs[key])
+        pd.testing.assert_frame_equal(
+            crc.barrier_counts(pool, SYSTEM, pooled_one), crc.barrier_counts(store, SYSTEM, mine)
+        )
+        pd.testing.assert_frame_equal(
+            crc.process_table(pool, SYSTEM, pooled_one), crc.process_table(store, SYSTEM, mine)
+        )
+        ours = crc.aligned_events(pool, SYSTEM, pooled_one, "Referral")
+        theirs = crc.aligned_events(store, SYSTEM, mine, "Referral")
+        for a, b in zip(ours, theirs, strict=True):
+            pd.testing.assert_frame_equal(a, b)
+    total = sum(crc.selected_case_count(s, SYSTEM, crc.CrcFilters()) for s in stores.values())
+    assert crc.selected_case_count(pool, SYSTEM, crc.CrcFilters()) == total
+    assert [c for c, _ in pooled.partnerships(pool, SYSTEM)] == list(CODES)
+
+
+def test_no_case_reference_name_or_free_text_in_any_file(region):
+    stores, _, folders = region
+    for code, folder in folders.items():
+        store = stores[code]
+        refs = [r[0] for r in store.query("SELECT case_ref FROM cases")]
+        labels = [r[0] for r in store.query("SELECT label FROM cases")]
+        chairs = [r[0] for r in store.query("SELECT chair_name FROM meetings")]
+        secrets_ = [*refs, *labels, *chairs, *LEARNING_TEXT, "Fictional", "demo seed"]
+        internal_keys = {r[0] for r in store.query("SELECT case_key FROM crc_cases")}
+        for table in TABLES:
+            df = _parquet(folder, table.name)
+            assert list(df.columns) == list(table.column_names)
+            assert not FORBIDDEN & set(df.columns)
+            for column in df.columns:
+                values = [str(v) for v in df[column].dropna().unique()]
+                for text in secrets_:
+                    assert not any(text in v for v in values), (table.name, column, text)
+            if "case_key" in df:
+                assert not internal_keys & set(df["case_key"])
+
+
+def test_only_signed_off_learning_flagged_for_the_committee_is_published(tmp_path):
+    store = _partnership(tmp_path / "p.duckdb", 5, 4)
+    signed = store.query_one("SELECT count(*) FROM learning_points")[0]
+    case_a, case_b = (r[0] for r in store.query("SELECT case_id FROM cases ORDER BY 1 LIMIT 2"))
+    with store.transaction() as cur:
+        # Saved after sign-off, flagged for the committee: not in the signed record.
+        cur.execute(
+            "INSERT INTO learning_points (case_id, scope, text, share_with_crc, created_by)"
+            " VALUES (?, 'cross_agency', 'unsigned', true, 'x')",
+            [case_a],
+        )
+        # Case B's record is being amended: its learning leaves until the new version is signed.
+        cur.execute(
+            "INSERT INTO meeting_records (case_id, version, amendment_reason, created_by)"
+            " VALUES (?, 2, 'correction', 'x')",
+            [case_b],
+        )
+        withdrawn = cur.execute(
+            "SELECT count(*) FROM learning_points WHERE case_id = ?", [case_b]
+        ).fetchone()[0]
+        # Flagged false in case A's signed snapshot: stays in the case.
+        cur.execute(
+            "UPDATE meeting_records SET snapshot = json_transform(snapshot,"
+            ' \'{"learning_points": [{"learning_id": "INTEGER"}]}\') WHERE case_id = ?',
+            [case_a],
+        )
+        not_flagged = cur.execute(
+            "SELECT count(*) FROM learning_points WHERE case_id = ? AND text <> 'unsigned'",
+            [case_a],
+        ).fetchone()[0]
+    folder = publish(store, SYSTEM, tmp_path / "out", "EAST").path
+    learning = _parquet(folder, "crc_learning_points")
+    assert len(learning) == signed - withdrawn - not_flagged > 0
+    themes = _parquet(folder, "crc_learning_themes")
+    assert set(themes["learning_key"]) <= set(learning["learning_key"])
+    actions = _parquet(folder, "crc_actions")
+    linked = set(actions["learning_key"].dropna())
+    assert linked <= set(learning["learning_key"]) and linked
+    store.close()
+
+
+def test_keys_differ_across_publications_unless_linkable(region, tmp_path):
+    stores, _, folders = region
+    store = stores["NORTH"]
+    first = _parquet(folders["NORTH"], "crc_cases")["case_key"]
+    again = _parquet(publish(store, SYSTEM, tmp_path, "NORTH").path, "crc_cases")["case_key"]
+    assert len(first) == len(again) > 0 and not set(first) & set(again)
+    linked = [
+        set(
+            _parquet(publish(store, SYSTEM, tmp_path, "NORTH", linkable=True).path, "crc_cases")[
+                "case_key"
+            ]
+        )
+        for _ in range(2)
+    ]
+    assert linked[0] == linked[1] and not linked[0] & set(first)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [f"NORTH_{date.today()}_v{n}" for n in (1, 2, 3)]
+    rows = store.query("SELECT detail FROM audit_log WHERE action = 'publish' ORDER BY occurred_at")
+    assert len(rows) == 4 and "(linkable keys)" in rows[-1][0]
+    assert store.query_one("SELECT count(*) FROM publications WHERE linkable")[0] == 2
+
+
+def test_suppression_after_pooling_and_per_partnership(tmp_path):
+    """Three cross-agency learning points on Neglect in each of two partnerships: six pooled
+    (shown), three in either partnership alone (hidden when it is selected)."""
+    out = tmp_path / "bundles"
+    for code in CODES:
+        store = Store(tmp_path / f"{code}.duckdb")
+        with store.transaction() as cur:
+            case_id = cur.execute(
+                "INSERT INTO cases (case_ref, date_of_birth) VALUES (?, '2015-01-01')"
+                " RETURNING case_id",
+                [f"REF-{code}"],
+            ).fetchone()[0]
+            cur.execute(
+                "INSERT INTO meetings (case_id, meeting_date) VALUES (?, '2024-03-01')", [case_id]
+            )
+            theme = cur.execute("SELECT theme_id FROM themes WHERE name = 'Neglect'").fetchone()[0]
+            for _ in range(3):
+                lid = cur.execute(
+                    "INSERT INTO learning_points (case_id, scope, text, share_with_crc,"
+                    " created_by) VALUES (?, 'cross_agency', 'x', true, 'x') RETURNING learning_id",
+                    [case_id],
+                ).fetchone()[0]
+                cur.execute("INSERT INTO learning_point_themes VALUES (?, ?)", [lid, theme])
+        sign_off_demo_records(store)
+        publish(store, SYSTEM, out, code)
+        store.close()
+    p = pooled.open_pooled([out])
+    both = crc.learning_theme_tables(p, SYSTEM, crc.CrcFilters())["by_agency"]
+    assert both.loc["Neglect", "Cross-agency"] == 6
+    one = crc.learning_theme_tables(p, SYSTEM, crc.CrcFilters(partnerships=("NORTH",)))
+    assert one["by_agency"].loc["Neglect", "Cross-agency"] == SUPPRESSED
+    by_partnership = pooled.theme_partnership_table(p, SYSTEM, crc.CrcFilters())
+    assert by_partnership.loc["Neglect", "NORTH"] == SUPPRESSED
+    assert by_partnership.loc["Neglect", "Total"] == 6
+    p.close()
+
+
+def _tampered(region, tmp_path, change) -> str:
+    source = region[2]["NORTH"]
+    folder = tmp_path / source.name
+    shutil.copytree(source, folder)
+    change(folder)
+    with pytest.raises(BadBundle) as caught:
+        pooled.open_pooled([folder, region[2]["SOUTH"]])
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(source.name)
+    return message
+
+
+def _edit_manifest(folder, **changes):
+    manifest = json.loads((folder / MANIFEST).read_text())
+    manifest.update(changes)
+    (folder / MANIFEST).write_text(json.dumps(manifest))
+
+
+def _add_column(folder):
+    """A forbidden column, with the manifest's checksum made to match (a deliberate edit)."""
+    path = folder / "crc_events.parquet"
+    duckdb.sql(
+        f"COPY (SELECT *, 'leaked text' AS summary FROM read_parquet('{path}'))"
+        f" TO '{folder / 'x.parquet'}' (FORMAT parquet)"
+    )
+    (folder / "x.parquet").replace(path)
+    manifest = json.loads((folder / MANIFEST).read_text())
+    manifest["files"]["crc_events.parquet"]["sha256"] = sha256_file(path)
+    (folder / MANIFEST).write_text(json.dumps(manifest))
+
+
+def _flip_byte(folder):
+    path = folder / "crc_events.parquet"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (_flip_byte, "crc_events.parquet does not match its checksum"),
+        (lambda f: (f / "crc_actions.parquet").unlink(), "crc_actions.parquet is missing"),
+        (lambda f: _edit_manifest(f, schema_version=2), "schema version 2"),
+        (lambda f: (f / MANIFEST).write_text("{not json"), "manifest.json is not valid JSON"),
+        (_add_column, "crc_events.parquet has a column bundles may not carry: summary"),
+    ],
+)
+def test_bad_or_tampered_bundle_refused_in_one_line(region, tmp_path, change, says):
+    assert says in _tampered(region, tmp_path, change)
+
+
+def test_two_bundles_of_one_partnership_refused(region, tmp_path):
+    copy = tmp_path / "NORTH_again"
+    shutil.copytree(region[2]["NORTH"], copy)
+    with pytest.raises(BadBundle, match="a second bundle of NORTH"):
+        pooled.open_pooled([region[1], copy])
+
+
+def test_cli_publish_and_refusals(region, tmp_path, monkeypatch, capsys):
+    db = tmp_path / "cli.duckdb"
+    Store(db).close()
+    monkeypatch.setenv("RPM_PARTNERSHIP_CODE", "west")
+    assert main(["crc", "publish", "--db", str(db), "-o", str(tmp_path / "out")]) == 0
+    assert f"WEST_{date.today()}_v1" in capsys.readouterr().out
+    monkeypatch.setenv("RPM_PARTNERSHIP_CODE", "no spaces")
+    assert main(["crc", "publish", "--db", str(db), "-o", str(tmp_path / "out")]) == 1
+    assert "partnership code 'NO SPACES' is not valid" in capsys.readouterr().err
+    bad = tmp_path / "bad"
+    shutil.copytree(region[2]["SOUTH"], bad)
+    _edit_manifest(bad, schema_version=9)
+    args = ["crc", "serve-pooled", "--db", str(db), str(region[2]["NORTH"]), str(bad)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "bundle refused: bad: schema version 9" in err
