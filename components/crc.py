@@ -66,7 +66,7 @@ def count_table(table: pd.DataFrame, table_id: str, caption: str) -> html.Div:
             id=f"{table_id}-data",
             cell_selectable=False,
             style_as_list_view=True,
-            style_table={"overflowX": "auto", "maxWidth": "100%"},
+            style_table={"overflowX": "visible"},
             style_header={
                 "fontWeight": "bold",
                 "borderBottom": "2px solid #0b0c0c",
@@ -100,6 +100,14 @@ def count_table(table: pd.DataFrame, table_id: str, caption: str) -> html.Div:
                     for i in range(len(table.columns))
                 ],
             ],
+        )
+        # A wide table scrolls in a region that the keyboard can reach and that is named.
+        body = html.Div(
+            body,
+            tabIndex="0",
+            role="region",
+            style={"overflowX": "auto", "maxWidth": "100%"},
+            **{"aria-labelledby": caption_id},
         )
     return html.Div(
         [html.P(caption, id=caption_id, className="rpm-crc-caption"), body],

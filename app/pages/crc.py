@@ -11,7 +11,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from app.context import get_store, require_user
+from app.context import get_crc_store, require_user
+from app.panels.publish import publish_panel
 from components.crc import (
     case_rows_figure,
     count_table,
@@ -21,7 +22,7 @@ from components.crc import (
     trend_figure,
     withheld_figure,
 )
-from data import crc
+from data import crc, pooled
 from data.errors import NotFound
 from data.exports import csv_text
 from data.suppression import suppress_count
@@ -38,7 +39,16 @@ TABS = (
     ("summary", "Case summary"),
 )
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
-FILTER_IDS = ("crc-year", "crc-age", "crc-agency", "crc-theme", "crc-stage", "crc-scope")
+FILTER_IDS = (
+    "crc-year",
+    "crc-age",
+    "crc-agency",
+    "crc-theme",
+    "crc-stage",
+    "crc-scope",
+    "crc-partnership",  # pooled bundles only; an empty, hidden list otherwise
+)
+CHECKLIST_IDS = (*FILTER_IDS[:5], "crc-partnership")
 FILTER_STATES = [State(i, "value") for i in FILTER_IDS]
 
 # name -> (caption, file name); the CSV button of each table carries its name.
@@ -50,6 +60,7 @@ TABLES = {
     "actions-agency": "Actions by owning agency and state",
     "actions-theme": "Actions by theme of their learning and state",
     "process": "Time taken between workflow stages",
+    "themes-partnership": "Learning points by theme and partnership",
 }
 
 
@@ -61,8 +72,8 @@ def _window(value) -> int:
     return window if window in WINDOWS else crc.DEFAULT_WINDOW
 
 
-def _filters(years, ages, agencies, themes, stages, scope) -> crc.CrcFilters:
-    return crc.CrcFilters.from_values(years, ages, agencies, themes, stages, scope)
+def _filters(years, ages, agencies, themes, stages, scope, partnerships=None) -> crc.CrcFilters:
+    return crc.CrcFilters.from_values(years, ages, agencies, themes, stages, scope, partnerships)
 
 
 def _options(values) -> list[dict]:
@@ -124,16 +135,23 @@ def layout(**_query):
     user = require_user()
     if user.role not in crc.CRC_ROLES:
         return _refused()
-    options = crc.filter_options(get_store(), user)
+    store = get_crc_store()
+    options = crc.filter_options(store, user)
+    is_pooled = pooled.is_pooled(store)
     return html.Div(
         [
-            html.H1("Case Review Committee explorer"),
+            html.H1(
+                "Regional and national learning explorer"
+                if is_pooled
+                else "Case Review Committee explorer"
+            ),
             html.P(
                 "Learning across cases without identifying children: cases have keys, ages are "
                 "in months, and every count from 1 to 5 is shown as c (with other cells hidden "
                 "where needed so that it cannot be worked out from totals).",
                 className="lead",
             ),
+            *(_pooled_intro(store, user) if is_pooled else []),
             html.Section(
                 [
                     html.H2("Choose cases", className="h4"),
@@ -146,6 +164,7 @@ def layout(**_query):
                             _checklist_filter(
                                 "Furthest workflow stage", "crc-stage", options["stages"]
                             ),
+                            _partnership_filter(store, user, is_pooled),
                             html.Fieldset(
                                 [
                                     html.Legend(
@@ -176,7 +195,11 @@ def layout(**_query):
                     html.Legend("Show", className="fw-bold fs-5"),
                     dbc.RadioItems(
                         id="crc-tabs",
-                        options=[{"label": label, "value": tab_id} for tab_id, label in TABS],
+                        options=[
+                            {"label": label, "value": tab_id}
+                            for tab_id, label in TABS
+                            if not (is_pooled and tab_id in POOLED_WITHOUT)
+                        ],
                         value="themes",
                         className="btn-group flex-wrap",
                         inputClassName="btn-check",
@@ -187,8 +210,38 @@ def layout(**_query):
                 className="mt-4 rpm-crc-views",
             ),
             dcc.Loading(html.Div(id="crc-tab-content", className="pt-3"), type="dot"),
+            *([publish_panel()] if user.role == "admin" and not is_pooled else []),
         ],
         className="rpm-crc",
+    )
+
+
+def _pooled_intro(store, user):
+    """Which partnerships' bundles are pooled, and what that means for the figures."""
+    return [
+        html.P(
+            [
+                f"Pooled from {len(store.bundles)} partnerships' published bundles: ",
+                ", ".join(
+                    f"{b.partnership_name} ({b.partnership}, published {b.published_at[:10]})"
+                    for b in sorted(store.bundles, key=lambda b: b.partnership)
+                ),
+                ". Choosing partnerships shows their figures alone, suppressed on their own.",
+            ]
+        )
+    ]
+
+
+def _partnership_filter(store, user, is_pooled: bool):
+    if is_pooled:
+        choices = [(code, f"{name} ({code})") for code, name in pooled.partnerships(store, user)]
+        return _checklist_filter("Partnership", "crc-partnership", choices)
+    return html.Div(
+        [
+            dbc.Checklist(id="crc-partnership", options=[], value=[]),
+            html.Span(id="crc-partnership-chosen"),
+        ],
+        hidden=True,
     )
 
 
@@ -215,7 +268,7 @@ def _table_block(name: str, table, heading: str | None = None):
 
 
 def _themes_tab(user, f):
-    tables = crc.learning_theme_tables(get_store(), user, f)
+    tables = crc.learning_theme_tables(get_crc_store(), user, f)
     return [
         html.H2("What keeps coming up: learning themes"),
         dcc.Graph(
@@ -228,6 +281,17 @@ def _themes_tab(user, f):
         ),
         _table_block("themes-quarter", tables["by_quarter"]),
         _table_block("themes-action", tables["action"], "Learning with no action yet"),
+        *(
+            [
+                _table_block(
+                    "themes-partnership",
+                    pooled.theme_partnership_table(get_crc_store(), user, f),
+                    "Themes by partnership",
+                )
+            ]
+            if pooled.is_pooled(get_crc_store())
+            else []
+        ),
     ]
 
 
@@ -239,12 +303,12 @@ def _barriers_tab(user, f):
             "themes of learning linked to the same event or episode and by the agency that "
             "raised them."
         ),
-        _table_block("barriers", crc.barrier_table(get_store(), user, f)),
+        _table_block("barriers", crc.barrier_table(get_crc_store(), user, f)),
     ]
 
 
 def _actions_tab(user, f):
-    tables = crc.action_tables(get_store(), user, f)
+    tables = crc.action_tables(get_crc_store(), user, f)
     return [
         html.H2("Are we acting on it: actions"),
         html.P(
@@ -263,12 +327,12 @@ def _process_tab(user, f):
             "Days between the flowchart's stages for the cases that reached both. With 1 to 5 "
             "cases the figures are hidden, as they would describe individual cases."
         ),
-        _table_block("process", crc.process_table(get_store(), user, f)),
+        _table_block("process", crc.process_table(get_crc_store(), user, f)),
     ]
 
 
 def _aligned_tab(user, _f):
-    event_types = crc.event_types(get_store(), user)
+    event_types = crc.event_types(get_crc_store(), user)
     anchor = "Referral" if "Referral" in event_types else next(iter(event_types), None)
     return [
         html.H2("Journeys aligned on an event"),
@@ -305,7 +369,7 @@ def _aligned_tab(user, _f):
 
 
 def _summary_tab(user, f):
-    keys = crc.summary_case_keys(get_store(), user, f)
+    keys = crc.summary_case_keys(get_crc_store(), user, f)
     return [
         html.H2("A case's CRC summary (Appendix 3)"),
         html.P(
@@ -320,6 +384,9 @@ def _summary_tab(user, f):
     ]
 
 
+# Case summaries are never published, so the pooled explorer has none.
+POOLED_WITHOUT = ("summary",)
+
 TAB_BUILDERS = {
     "themes": _themes_tab,
     "barriers": _barriers_tab,
@@ -332,7 +399,9 @@ TAB_BUILDERS = {
 
 def _table(user, f: crc.CrcFilters, name: str):
     """One named table, computed alone (for its CSV)."""
-    store = get_store()
+    store = get_crc_store()
+    if name == "themes-partnership":
+        return pooled.theme_partnership_table(store, user, f)
     if name.startswith("themes-"):
         key = {"themes-agency": "by_agency", "themes-quarter": "by_quarter"}.get(name, "action")
         return crc.learning_theme_tables(store, user, f)[key]
@@ -350,12 +419,12 @@ def _table(user, f: crc.CrcFilters, name: str):
     Input("crc-tabs", "value"),
     *[Input(i, "value") for i in FILTER_IDS],
 )
-def render_tab(tab, years, ages, agencies, themes, stages, scope):
+def render_tab(tab, years, ages, agencies, themes, stages, scope, partnerships):
     """Only the open tab is computed and sent. The aligned tab keeps its own controls: a filter
     change there updates its figures (update_aligned) without rebuilding the tab."""
     user = require_user()
-    f = _filters(years, ages, agencies, themes, stages, scope)
-    count = suppress_count(crc.selected_case_count(get_store(), user, f))
+    f = _filters(years, ages, agencies, themes, stages, scope, partnerships)
+    count = suppress_count(crc.selected_case_count(get_crc_store(), user, f))
     builder = TAB_BUILDERS.get(tab, _themes_tab)
     if builder is _aligned_tab and ctx.triggered_id in FILTER_IDS:
         return f"Cases selected: {count}", no_update
@@ -363,8 +432,8 @@ def render_tab(tab, years, ages, agencies, themes, stages, scope):
 
 
 @callback(
-    *[Output(f"{i}-chosen", "children") for i in FILTER_IDS[:5]],
-    *[Input(i, "value") for i in FILTER_IDS[:5]],
+    *[Output(f"{i}-chosen", "children") for i in CHECKLIST_IDS],
+    *[Input(i, "value") for i in CHECKLIST_IDS],
 )
 def show_chosen(*values):
     """Say in each filter's summary how many values are ticked."""
@@ -380,11 +449,11 @@ def show_chosen(*values):
     Input("crc-window", "value"),
     *[Input(i, "value") for i in FILTER_IDS],
 )
-def update_aligned(anchor, window, years, ages, agencies, themes, stages, scope):
+def update_aligned(anchor, window, years, ages, agencies, themes, stages, scope, partnerships):
     user = require_user()
-    f = _filters(years, ages, agencies, themes, stages, scope)
+    f = _filters(years, ages, agencies, themes, stages, scope, partnerships)
     window = _window(window)
-    store = get_store()
+    store = get_crc_store()
     anchor = anchor or ""
     n_aligned = crc.aligned_case_count(store, user, f, anchor)
     aligned = suppress_count(n_aligned)
@@ -413,7 +482,7 @@ def show_summary(case_key):
     if not case_key:
         return []
     try:
-        return summary_card(crc.crc_summary(get_store(), user, case_key))
+        return summary_card(crc.crc_summary(get_crc_store(), user, case_key))
     except NotFound:
         return html.P("There is no case with that key.")
 
@@ -429,12 +498,12 @@ def _csv(table, name: str) -> dict:
     *FILTER_STATES,
     prevent_initial_call=True,
 )
-def download_csv(clicks, years, ages, agencies, themes, stages, scope):
+def download_csv(clicks, years, ages, agencies, themes, stages, scope, partnerships):
     user = require_user()
     trigger = ctx.triggered_id
     if not isinstance(trigger, dict) or trigger.get("table") not in TABLES or not any(clicks):
         return no_update
-    f = _filters(years, ages, agencies, themes, stages, scope)
+    f = _filters(years, ages, agencies, themes, stages, scope, partnerships)
     name = trigger["table"]
     return _csv(_table(user, f, name), name)
 
@@ -447,11 +516,13 @@ def download_csv(clicks, years, ages, agencies, themes, stages, scope):
     *FILTER_STATES,
     prevent_initial_call=True,
 )
-def download_density(clicks, anchor, window, years, ages, agencies, themes, stages, scope):
+def download_density(
+    clicks, anchor, window, years, ages, agencies, themes, stages, scope, partnerships
+):
     user = require_user()
     if not clicks:
         return no_update
-    f = _filters(years, ages, agencies, themes, stages, scope)
+    f = _filters(years, ages, agencies, themes, stages, scope, partnerships)
     window = _window(window)
-    density, _rows = crc.aligned_events(get_store(), user, f, anchor or "", window)
+    density, _rows = crc.aligned_events(get_crc_store(), user, f, anchor or "", window)
     return _csv(crc.density_table(density, window), "density")

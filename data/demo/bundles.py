@@ -8,7 +8,6 @@ published through `data.publish` like a real one. Everything here is invented.
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
 from data.access import SYSTEM
@@ -46,14 +45,13 @@ def write_demo_bundles(out_dir: str | Path, partnerships=REGION) -> list[Path]:
     """One published bundle per fictional partnership in `out_dir`; their folders."""
     folders = []
     for seed, (code, name, n_cases) in enumerate(partnerships, start=11):
-        with tempfile.TemporaryDirectory() as tmp:
-            store = Store(Path(tmp) / "partnership.duckdb")
-            try:
-                with store.transaction() as cur:
-                    cur.execute("INSERT INTO settings (key, value) VALUES (?, ?)", [NAME_KEY, name])
-                seed_crc_demo(store, seed=seed, cases=n_cases)
-                sign_off_demo_records(store)
-                folders.append(publish(store, SYSTEM, out_dir, code).path)
-            finally:
-                store.close()
+        store = Store(":memory:")  # a passing database: nothing of it is kept but the bundle
+        try:
+            with store.transaction() as cur:
+                cur.execute("INSERT INTO settings (key, value) VALUES (?, ?)", [NAME_KEY, name])
+            seed_crc_demo(store, seed=seed, cases=n_cases)
+            sign_off_demo_records(store)
+            folders.append(publish(store, SYSTEM, out_dir, code).path)
+        finally:
+            store.close()
     return folders

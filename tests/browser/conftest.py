@@ -47,7 +47,9 @@ def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     raise RuntimeError(f"server did not start on {url}")
 
 
-def start_server(tmp_dir: Path, *extra_args: str, env: dict | None = None):
+def start_server(
+    tmp_dir: Path, *extra_args: str, env: dict | None = None, command: tuple = ("serve",)
+):
     port = _free_port()
     full_env = {
         **os.environ,
@@ -58,7 +60,7 @@ def start_server(tmp_dir: Path, *extra_args: str, env: dict | None = None):
     }
     log = (tmp_dir / "server.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--port", str(port), *extra_args],
+        [sys.executable, "-m", "app", *command, "--port", str(port), *extra_args],
         env=full_env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -20,7 +20,9 @@ from tests.browser.conftest import screenshot, sign_in, start_server
 pytestmark = pytest.mark.browser
 
 PASSWORD = "crc-test-password"
-FILTER_IDS = ("crc-year", "crc-age", "crc-agency", "crc-theme", "crc-stage", "crc-scope")
+FILTER_IDS = (
+    "crc-year", "crc-age", "crc-agency", "crc-theme", "crc-stage", "crc-scope", "crc-partnership"
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,133 @@
+"""The pooled explorer over four fictional partnerships' bundles, and the Publish button, in a
+real browser: partnership as filter and dimension, per-partnership suppression, no console
+errors, axe clean, screenshots at 1920x1080 and 1366x768."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from data.demo.bundles import write_demo_bundles
+from tests.browser.conftest import screenshot, sign_in, start_server
+
+pytestmark = pytest.mark.browser
+
+REGION = (
+    ("HAMPSHIRE", "Hampshire (fictional)", 12),
+    ("ISLE-OF-WIGHT", "Isle of Wight (fictional)", 5),
+    ("PORTSMOUTH", "Portsmouth (fictional)", 9),
+    ("SOUTHAMPTON", "Southampton (fictional)", 8),
+)
+
+
+@pytest.fixture(scope="module")
+def pooled_server(tmp_path_factory):
+    tmp_dir = tmp_path_factory.mktemp("pooled")
+    write_demo_bundles(tmp_dir / "region", REGION)
+    proc, url = start_server(tmp_dir, command=("crc", "serve-pooled", str(tmp_dir / "region")))
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+def _serious(results) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def _cells(page, table_id: str) -> dict[str, list[str]]:
+    """Header -> column of cell texts of a rendered count table."""
+    header = [h.strip() for h in page.locator(f"#{table_id} th.dash-header").all_inner_texts()]
+    rows = [
+        [t.strip() for t in r.locator("td.dash-cell").all_inner_texts()]
+        for r in page.locator(f"#{table_id} tr:has(td.dash-cell)").all()
+    ]
+    return {h: [r[i] for r in rows] for i, h in enumerate(header)}
+
+
+@pytest.mark.parametrize("viewport", [(1920, 1080), (1366, 768)])
+def test_pooled_explorer_by_partnership(pooled_server, browser, viewport):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    page = context.new_page()
+    errors = _errors(page)
+    sign_in(page, pooled_server)
+    page.goto(pooled_server + "crc")
+    page.wait_for_selector("#crc-table-themes-partnership td", timeout=30_000)
+    assert page.inner_text("h1") == "Regional and national learning explorer"
+    assert "Pooled from 4 partnerships' published bundles" in page.inner_text("main")
+    # Case summaries are never published; nor can a pooled explorer publish.
+    assert page.locator("label:has-text('Case summary')").count() == 0
+    assert page.locator("#crc-publish").count() == 0
+    pooled = _cells(page, "crc-table-themes-partnership")
+    assert list(pooled) == ["Theme", *[c for c, _, _ in REGION], "Total"]
+    screenshot(page, f"pooled-explorer-{viewport[0]}")
+    assert _serious(Axe().run(page)) == []
+
+    before = page.inner_text("#crc-case-count")
+    page.click("summary:has-text('Partnership')")
+    page.get_by_label("Isle of Wight (fictional) (ISLE-OF-WIGHT)").check()
+    page.wait_for_function(
+        "(b) => document.querySelector('#crc-case-count').innerText !== b", arg=before
+    )
+    assert page.inner_text("#crc-partnership-chosen") == "(1 chosen)"
+    # Five cases alone: the count is hidden, and so is every small cell of its own figures.
+    assert page.inner_text("#crc-case-count") == "Cases selected: c"
+    page.wait_for_function(
+        "() => document.querySelectorAll('#crc-table-themes-partnership th.dash-header')"
+        ".length === 3"
+    )
+    one = _cells(page, "crc-table-themes-partnership")
+    assert list(one) == ["Theme", "ISLE-OF-WIGHT", "Total"]
+    counts = [v for v in one["ISLE-OF-WIGHT"] if v not in ("c", "0")]
+    assert all(int(v) >= 6 for v in counts)
+    assert "c" in one["ISLE-OF-WIGHT"]
+    screenshot(page, f"pooled-explorer-one-partnership-{viewport[0]}")
+
+    page.click("label:has-text('Aligned journeys')")
+    page.wait_for_function(
+        "() => document.querySelector('#crc-heatmap .js-plotly-plot')?.data?.length > 0",
+        timeout=30_000,
+    )
+    assert _serious(Axe().run(page)) == []
+    assert errors == []
+    context.close()
+
+
+def test_admin_publishes_a_bundle_from_the_explorer(tmp_path, page):
+    out = tmp_path / "published"
+    proc, url = start_server(
+        tmp_path, env={"RPM_PARTNERSHIP_CODE": "portsmouth", "RPM_PUBLISH_DIR": str(out)}
+    )
+    try:
+        errors = _errors(page)
+        sign_in(page, url)
+        page.goto(url + "crc")
+        page.wait_for_selector("#crc-publish")
+        with page.expect_download() as download:
+            page.click("#crc-publish")
+        page.wait_for_selector("#crc-publish-result:has-text('Published PORTSMOUTH_')")
+        data = Path(download.value.path()).read_bytes()
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        (folder,) = list(out.iterdir())
+        assert download.value.suggested_filename == f"{folder.name}.zip"
+        assert f"{folder.name}/manifest.json" in names
+        assert f"{folder.name}/crc_events.parquet" in names
+        assert errors == []
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
