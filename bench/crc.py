@@ -214,7 +214,8 @@ def page_callbacks(store: Store, db_path: Path) -> None:
     print("-- page callbacks (all cases), server side")
     with app.server.test_request_context("/"):
         flask.session["user_id"] = user.user_id
-        filters = (None, None, None, None, None, "all")
+        flask.session["gen"] = user.session_generation  # a session the sign-in guard accepts
+        filters = (None, None, None, None, None, "all", None)  # the last: partnerships
         for tab, _label in page.TABS:
 
             def render(tab=tab):

@@ -3,9 +3,9 @@
 `open_pooled(paths)` checks every bundle against its manifest (schema version, files present,
 checksums, columns) and opens an in-memory DuckDB whose `crc_*` relations are views over the
 bundles' Parquet files (`read_parquet([...], union_by_name=true)`): nothing is imported. The
-explorer's read models in `data.crc` run against it unchanged. Keys are prefixed with the
-partnership's code, so two partnerships' keys never meet; `partnership` is a column of every
-view and a filter of `data.crc.CrcFilters`. Suppression happens in the read models after
+explorer's read models in `data.crc` run against it unchanged, joining on the keys as
+published: 64-bit keyed hashes, refused if two partnerships' bundles share one. `partnership`
+is a column of every view and a filter of `data.crc.CrcFilters`. Suppression happens in the read models after
 pooling, on whatever the filters choose (one partnership alone when one is selected).
 
 The Appendix 3 summaries and their text are never in a bundle, so the pooled explorer has no
@@ -21,7 +21,6 @@ import duckdb
 import pandas as pd
 
 from data.bundle import (
-    KEY_KINDS,
     MANIFEST,
     TABLES,
     BadBundle,
@@ -70,36 +69,62 @@ def _sql_text(path: Path) -> str:
     return str(path.resolve()).replace("'", "''")
 
 
-def check_bundle(con: duckdb.DuckDBPyConnection, folder: Path) -> Bundle:
-    """One bundle, validated, or BadBundle with one line saying which and why."""
+def check_bundle(folder: Path) -> Bundle:
+    """One bundle's manifest and checksums, or BadBundle with one line saying which and why."""
     manifest = read_manifest(folder)
     check_files(folder, manifest)
-    code = manifest["partnership"]
-    for table in TABLES:
-        path = folder / table.file
-        try:
-            columns = [
-                r[0]
-                for r in con.execute(
-                    f"SELECT name FROM parquet_schema('{_sql_text(path)}') WHERE num_children"
-                    " IS NULL OR num_children = 0"
-                ).fetchall()
-            ]
-            codes = con.execute(
-                f"SELECT DISTINCT partnership FROM read_parquet('{_sql_text(path)}')"
-            ).fetchall()
-        except duckdb.Error as exc:
-            raise BadBundle(f"{folder.name}: {table.file} is not a readable Parquet file") from exc
-        check_columns(folder, table.file, columns)
-        if any(c != code for (c,) in codes):
-            raise BadBundle(f"{folder.name}: {table.file} holds rows of another partnership")
     return Bundle(
         folder=folder,
-        partnership=code,
-        partnership_name=str(manifest.get("partnership_name") or code),
+        partnership=manifest["partnership"],
+        partnership_name=str(manifest.get("partnership_name") or manifest["partnership"]),
         published_at=str(manifest.get("published_at") or ""),
         rows={name: entry.get("rows", 0) for name, entry in manifest["files"].items()},
     )
+
+
+def check_contents(con: duckdb.DuckDBPyConnection, bundles: list[Bundle]) -> None:
+    """Every file's columns are its table's, its rows are its own partnership's, and no key
+    is in two partnerships' bundles (the explorer joins on keys across the pool). Read from
+    the files' metadata in a few queries, however many bundles there are."""
+    by_path = {str((b.folder / t.file).resolve()): (b, t) for b in bundles for t in TABLES}
+    files = ", ".join(f"'{_sql_text(Path(p))}'" for p in by_path)
+    try:
+        schema = con.execute(
+            f"SELECT file_name, list(name) FROM parquet_schema([{files}])"
+            " WHERE num_children IS NULL OR num_children = 0 GROUP BY file_name"
+        ).fetchall()
+        stats = con.execute(
+            f"SELECT file_name, min(stats_min_value), max(stats_max_value), sum(num_values)"
+            f" FROM parquet_metadata([{files}]) WHERE path_in_schema = 'partnership'"
+            " GROUP BY file_name"
+        ).fetchall()
+    except duckdb.Error as exc:
+        raise BadBundle(f"a bundle holds a file that is not readable Parquet ({exc})") from exc
+    for path, columns in schema:
+        bundle, table = by_path[path]
+        check_columns(bundle.folder, table.file, columns)
+    for path, low, high, values in stats:
+        bundle, table = by_path[path]
+        if values and (low != bundle.partnership or high != bundle.partnership):
+            raise BadBundle(f"{bundle.folder.name}: {table.file} holds rows of another partnership")
+
+
+def _check_keys_unique(con: duckdb.DuckDBPyConnection) -> None:
+    for table, key in (
+        ("crc_cases", "case_key"),
+        ("crc_learning_points", "learning_key"),
+        ("crc_actions", "action_key"),
+        ("crc_barriers", "barrier_key"),
+    ):
+        clash = con.execute(
+            f"SELECT {key}, list(DISTINCT partnership ORDER BY partnership) FROM {table}"
+            f" GROUP BY {key} HAVING count(DISTINCT partnership) > 1 LIMIT 1"
+        ).fetchone()
+        if clash:
+            raise BadBundle(
+                f"the bundles of {' and '.join(clash[1])} share the {key} {clash[0]}:"
+                " keys must be made by rpm-timeline crc publish"
+            )
 
 
 def _view_sql(table, folders: list[Path]) -> str:
@@ -107,13 +132,7 @@ def _view_sql(table, folders: list[Path]) -> str:
     source = f"read_parquet([{files}], union_by_name = true)"
     if table.name in REFERENCE_TABLES:
         return f"CREATE VIEW {table.name} AS SELECT DISTINCT * EXCLUDE (partnership) FROM {source}"
-    columns = []
-    for name in table.column_names:
-        if name in KEY_KINDS:
-            columns.append(f"partnership || ':' || {name} AS {name}")
-        else:
-            columns.append(name)
-    return f"CREATE VIEW {table.name} AS SELECT {', '.join(columns)} FROM {source}"
+    return f"CREATE VIEW {table.name} AS SELECT {', '.join(table.column_names)} FROM {source}"
 
 
 class PooledStore(ReadQueries):
@@ -130,7 +149,7 @@ def open_pooled(paths: list[str | Path], *, memory_limit: str | None = None) -> 
     con = duckdb.connect(":memory:")
     if memory_limit:
         con.execute(f"SET memory_limit = '{memory_limit}'")
-    bundles = [check_bundle(con, f) for f in folders]
+    bundles = [check_bundle(f) for f in folders]
     seen: dict[str, Path] = {}
     for b in bundles:
         if b.partnership in seen:
@@ -139,8 +158,11 @@ def open_pooled(paths: list[str | Path], *, memory_limit: str | None = None) -> 
                 f" {seen[b.partnership].name}); pool one bundle per partnership"
             )
         seen[b.partnership] = b.folder
+    check_contents(con, bundles)
+    con.execute("SET parquet_metadata_cache = true")  # every query reads every file's footer
     for table in TABLES:
         con.execute(_view_sql(table, folders))
+    _check_keys_unique(con)
     return PooledStore(bundles, con)
 
 

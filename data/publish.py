@@ -184,18 +184,8 @@ def publish(
     partial.mkdir()
     try:
         files = _write_tables(store, partial, code, linkable)
-        manifest = {
-            "format": BUNDLE_FORMAT,
-            "schema_version": SCHEMA_VERSION,
-            "partnership": code,
-            "partnership_name": get_partnership(store).name,
-            "published_at": now.isoformat(),
-            "bundle": name,
-            "linkable": linkable,
-            "files": files,
-        }
-        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        (partial / README).write_text(readme_text(manifest), encoding="utf-8")
+        partnership_name = get_partnership(store).name
+        manifest = finish_bundle(partial, name, code, partnership_name, now, linkable, files)
         os.replace(partial, out_dir / name)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -237,21 +227,51 @@ def _write_tables(store: Store, folder: Path, code: str, linkable: bool) -> dict
                 " COMPRESSION zstd)",
                 [code],
             ).fetchone()[0]
-            types = cur.execute(
-                f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM"
-                f" read_parquet('{_sql_text(path)}'))"
-            ).fetchall()
-            files[table.file] = {
-                "table": table.name,
-                "rows": rows,
-                "bytes": path.stat().st_size,
-                "sha256": sha256_file(path),
-                "types": dict(types),
-            }
+            files[table.file] = table_entry(cur, table, path, rows)
     finally:
         cur.unregister("pub_keys")
         cur.execute("ROLLBACK")  # read-only: nothing to keep
     return files
+
+
+def table_entry(cur, table: BundleTable, path: Path, rows: int) -> dict:
+    """A written file's entry in the manifest: rows, bytes, checksum and column types."""
+    types = cur.execute(
+        "SELECT column_name, column_type FROM"
+        f" (DESCRIBE SELECT * FROM read_parquet('{_sql_text(path)}'))"
+    ).fetchall()
+    return {
+        "table": table.name,
+        "rows": rows,
+        "bytes": path.stat().st_size,
+        "sha256": sha256_file(path),
+        "types": dict(types),
+    }
+
+
+def finish_bundle(
+    folder: Path,
+    bundle: str,
+    code: str,
+    partnership_name: str,
+    published_at: datetime,
+    linkable: bool,
+    files: dict,
+) -> dict:
+    """Write the manifest and README of bundle `bundle` beside its files; return the manifest."""
+    manifest = {
+        "format": BUNDLE_FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "partnership": code,
+        "partnership_name": partnership_name,
+        "published_at": published_at.isoformat(),
+        "bundle": bundle,
+        "linkable": linkable,
+        "files": files,
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    (folder / README).write_text(readme_text(manifest), encoding="utf-8")
+    return manifest
 
 
 def _sql_text(path: Path) -> str:

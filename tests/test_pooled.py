@@ -289,3 +289,40 @@ def test_cli_publish_and_refusals(region, tmp_path, monkeypatch, capsys):
     assert main(args) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "bundle refused: bad: schema version 9" in err
+
+
+def test_the_duckdb_examples_in_the_docs_answer_over_the_bundles(region, monkeypatch):
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "pooled.md").read_text()
+    duckdb_part = doc.split("## DuckDB")[1].split("## Spark SQL")[0]
+    queries = [block.split("```")[0] for block in duckdb_part.split("```sql\n")[1:]]
+    assert len(queries) == 2
+    monkeypatch.chdir(region[1].parent)  # the folder holding bundles/
+    themes = duckdb.sql(queries[0]).df()
+    assert set(themes["partnership"]) == set(CODES)
+    assert themes["learning_points"].map(lambda v: v == "c" or int(v) >= 6).all()
+    assert not duckdb.sql(queries[1]).df().empty
+
+
+def test_bundles_of_two_partnerships_sharing_a_key_refused(region, tmp_path):
+    """The explorer joins on keys across the pool, so a key in two bundles is refused."""
+    north, south = (tmp_path / c for c in CODES)
+    shutil.copytree(region[2]["NORTH"], north)
+    shutil.copytree(region[2]["SOUTH"], south)
+    path = south / "crc_cases.parquet"
+    stolen = _parquet(north, "crc_cases")["case_key"].iloc[0]
+    duckdb.sql(
+        f"COPY (SELECT * REPLACE (CASE WHEN row_number() OVER () = 1 THEN '{stolen}'"
+        f" ELSE case_key END AS case_key) FROM read_parquet('{path}'))"
+        f" TO '{south / 'x.parquet'}' (FORMAT parquet)"
+    )
+    (south / "x.parquet").replace(path)
+    _edit_manifest(south, files={
+        **json.loads((south / MANIFEST).read_text())["files"],
+        "crc_cases.parquet": {"sha256": sha256_file(path)},
+    })  # fmt: skip
+    with pytest.raises(
+        BadBundle, match=f"the bundles of NORTH and SOUTH share the case_key {stolen}"
+    ):
+        pooled.open_pooled([north, south])

@@ -1,0 +1,320 @@
+"""The pooled explorer at England's scale: 150 partnerships' bundles, read in place.
+
+Generates 150 synthetic bundles (20,000,000 events, 200,000 learning points, 150,000 actions
+in total; set-based SQL in DuckDB, in a child process so its memory is not counted), then
+prints for every query behind the explorer: its time over all partnerships, filtered to one
+region of 4, and, as the baseline measured in the same run, over one partnership's bundle
+alone; and the server's memory (resident set) after each. Then the time and size of one
+partnership's `publish` of a 1,000,000-event database, beside a plain Parquet copy of its
+events. Prints figures only; asserts nothing.
+
+Run: .venv/bin/python bench/pooled.py [--partnerships 150] [--events 20000000] [--dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import duckdb  # noqa: E402
+
+from data import crc, pooled  # noqa: E402
+from data.access import SYSTEM  # noqa: E402
+from data.bundle import TABLES  # noqa: E402
+
+AGENCIES = ["Children's Social Care", "Police", "GP and Health Visiting", "School", "Housing",
+            "Family Support Network", "Probation", "Adult Mental Health"]  # fmt: skip
+TYPES = ["Referral", "Assessment", "Home visit", "Domestic incident", "Welfare check",
+         "GP appointment", "Was not brought", "Attendance", "Exclusion", "Tenancy visit",
+         "Contact", "Strategy meeting", "Missing episode", "Information report"]  # fmt: skip
+THEMES = ["Information sharing", "Professional curiosity", "Voice of the child",
+          "Escalation and challenge", "Thresholds", "Risk assessment", "Neglect",
+          "Domestic abuse", "Parental mental health", "Parental substance misuse",
+          "Missing episodes", "Exploitation", "School attendance and exclusion",
+          "Was not brought to appointments", "Transitions between services"]  # fmt: skip
+STAGES = [("identified", "Case identified", 1), ("meeting_held", "Meeting held", 3),
+          ("crc_considered", "CRC considered", 6), ("frontline_informed", "Frontline informed", 7)]  # fmt: skip
+CASES_PER_PARTNERSHIP = 100
+
+
+def _sql_text(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _generated(code: str, cases: int, events: int, learning: int, actions: int) -> dict:
+    """SELECT per table for one synthetic partnership (keys as a publication makes them)."""
+    key = "upper(substr(md5(? || ':{kind}:' || CAST({n} AS VARCHAR)), 1, 16))"
+    ck = "'C' || " + key.format(kind="c", n="c")
+    agency = f"list_element(?::VARCHAR[], 1 + CAST(hash({{n}}, '{{salt}}') % {len(AGENCIES)} AS INTEGER))"
+    meeting = "DATE '2024-01-01' + CAST(hash(c, 'm') % 365 AS INTEGER)"
+    cases_sql = f"SELECT c, {ck} AS case_key, {meeting} AS meeting_date FROM range(?) r(c)"
+    return {
+        "crc_cases": (
+            f"""SELECT ? AS partnership, case_key, meeting_date, year(meeting_date) AS meeting_year,
+                   CAST(hash(c, 'age') % 200 AS BIGINT) AS age_months_at_meeting,
+                   list_element(['Under 1', '1 to 4', '5 to 9', '10 to 15', '16 and over'],
+                                1 + CAST(hash(c, 'b') % 5 AS INTEGER)) AS age_band_at_meeting,
+                   'frontline_informed' AS stage_key, CAST(5 AS BIGINT) AS agency_count,
+                   false AS is_demo
+            FROM ({cases_sql})""",
+            [code, code, cases],
+        ),
+        "crc_case_agencies": (
+            (
+                f"SELECT ? AS partnership, {ck} AS case_key, a AS agency FROM range(?) r(c),"
+                " unnest(?::VARCHAR[]) u(a) WHERE hash(c, a) % 3 <> 0 OR a = ?"
+            ),
+            [code, code, cases, AGENCIES, AGENCIES[0]],
+        ),
+        "crc_events": (
+            f"""SELECT ? AS partnership, {ck.replace("CAST(c AS", "CAST(e % ? AS")} AS case_key,
+                   DATE '2024-01-01' - CAST(hash(e, 'd') % 1460 AS INTEGER) AS event_date,
+                   CASE WHEN e % 50 = 0 THEN 'month' ELSE 'day' END AS date_precision,
+                   CAST(hash(e, 'age') % 200 AS BIGINT) AS age_months,
+                   {agency.format(n="e", salt="a")} AS agency,
+                   list_element(?::VARCHAR[], 1 + CAST(hash(e, 't') % {len(TYPES)} AS INTEGER))
+                       AS event_type
+            FROM range(?) r(e)""",
+            [code, code, cases, AGENCIES, TYPES, events],
+        ),
+        "crc_learning_points": (
+            f"""SELECT ? AS partnership, {ck.replace("CAST(c AS", "CAST(l % ? AS")} AS case_key,
+                   'L' || {key.format(kind="l", n="l")} AS learning_key,
+                   CASE WHEN l % 2 = 0 THEN 'cross_agency' ELSE 'single_agency' END AS scope,
+                   CASE WHEN l % 2 = 0 THEN NULL ELSE {agency.format(n="l", salt="la")} END
+                       AS agency,
+                   DATE '2024-03-01' + CAST(hash(l, 'r') % 300 AS INTEGER) AS recorded_on
+            FROM range(?) r(l)""",
+            [code, code, cases, code, AGENCIES, learning],
+        ),
+        "crc_learning_themes": (
+            f"""SELECT DISTINCT ? AS partnership, {ck.replace("CAST(c AS", "CAST(l % ? AS")}
+                   AS case_key, 'L' || {key.format(kind="l", n="l")} AS learning_key,
+                   list_element(?::VARCHAR[], 1 + CAST(hash(l, j) % {len(THEMES)} AS INTEGER))
+                       AS theme
+            FROM range(?) r(l), range(2) s(j)""",
+            [code, code, cases, code, THEMES, learning],
+        ),
+        "crc_actions": (
+            f"""SELECT ? AS partnership, {ck.replace("CAST(c AS", "CAST(x % ? AS")} AS case_key,
+                   'A' || {key.format(kind="a", n="x")} AS action_key,
+                   'L' || {key.format(kind="l", n="x")} AS learning_key,
+                   {agency.format(n="x", salt="o")} AS agency,
+                   list_element(['open', 'in_progress', 'done', 'verified'],
+                                1 + CAST(hash(x, 's') % 4 AS INTEGER)) AS status,
+                   DATE '2024-06-01' + CAST(hash(x, 'due') % 700 AS INTEGER) AS due_date,
+                   CAST(NULL AS DATE) AS completed_on, hash(x, 'o') % 3 = 0 AS overdue
+            FROM range(?) r(x)""",
+            [code, code, cases, code, code, AGENCIES, actions],
+        ),
+        "crc_barriers": (
+            f"""SELECT ? AS partnership, {ck.replace("CAST(c AS", "CAST(b % ? AS")} AS case_key,
+                   'B' || {key.format(kind="b", n="b")} AS barrier_key, 'event' AS target_kind,
+                   {agency.format(n="b", salt="ba")} AS agency,
+                   DATE '2024-03-01' + CAST(hash(b, 'r') % 300 AS INTEGER) AS recorded_on
+            FROM range(?) r(b)""",
+            [code, code, cases, code, AGENCIES, learning // 2],
+        ),
+        "crc_barrier_themes": (
+            f"""SELECT ? AS partnership, {ck.replace("CAST(c AS", "CAST(b % ? AS")} AS case_key,
+                   'B' || {key.format(kind="b", n="b")} AS barrier_key,
+                   list_element(?::VARCHAR[], 1 + CAST(hash(b) % {len(THEMES)} AS INTEGER))
+                       AS theme
+            FROM range(?) r(b)""",
+            [code, code, cases, code, THEMES, learning // 2],
+        ),
+        "crc_process": (
+            f"""SELECT ? AS partnership, case_key, meeting_date - 60 AS identified_on,
+                   meeting_date, meeting_date + 70 AS crc_considered_on,
+                   meeting_date + 140 AS frontline_informed_on,
+                   CAST(60 + hash(c, 'p1') % 30 AS BIGINT) AS days_identified_to_meeting,
+                   CAST(70 + hash(c, 'p2') % 40 AS BIGINT) AS days_meeting_to_crc,
+                   CAST(70 + hash(c, 'p3') % 40 AS BIGINT) AS days_crc_to_frontline,
+                   'frontline_informed' AS stage_key
+            FROM ({cases_sql})""",
+            [code, code, cases],
+        ),
+        "themes": ("SELECT ? AS partnership, unnest(?::VARCHAR[]) AS name", [code, THEMES]),
+        "workflow_stages": (
+            (
+                "SELECT ? AS partnership, s.k AS stage_key, s.n AS name, s.p AS position FROM"
+                " (SELECT unnest(?::STRUCT(k VARCHAR, n VARCHAR, p INTEGER)[], recursive := true)) s"
+            ),
+            [code, [{"k": k, "n": n, "p": p} for k, n, p in STAGES]],
+        ),
+    }
+
+
+def generate(out: Path, partnerships: int, events: int, learning: int, actions: int) -> None:
+    from data.publish import finish_bundle, table_entry
+
+    con = duckdb.connect()
+    for i in range(partnerships):
+        code = f"P{i + 1:03d}"
+        folder = out / f"{code}_bench"
+        folder.mkdir(parents=True)
+        files = {}
+        sqls = _generated(
+            code, CASES_PER_PARTNERSHIP, events // partnerships, learning // partnerships,
+            actions // partnerships,
+        )  # fmt: skip
+        for table in TABLES:
+            sql, params = sqls[table.name]
+            path = folder / table.file
+            rows = con.execute(
+                f"COPY ({sql}) TO '{_sql_text(path)}' (FORMAT parquet, COMPRESSION zstd)", params
+            ).fetchone()[0]
+            files[table.file] = table_entry(con, table, path, rows)
+        finish_bundle(
+            folder, folder.name, code, f"Bench partnership {code}", datetime.now(), False, files
+        )
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+QUERIES = {
+    "case count": lambda s, f: crc.selected_case_count(s, SYSTEM, f),
+    "filter options": lambda s, f: crc.filter_options(s, SYSTEM),
+    "learning themes (3 tables)": lambda s, f: crc.learning_theme_tables(s, SYSTEM, f),
+    "themes by partnership": lambda s, f: pooled.theme_partnership_table(s, SYSTEM, f),
+    "barriers": lambda s, f: crc.barrier_table(s, SYSTEM, f),
+    "actions (2 tables)": lambda s, f: crc.action_tables(s, SYSTEM, f),
+    "process times": lambda s, f: crc.process_table(s, SYSTEM, f),
+    "event types": lambda s, f: crc.event_types(s, SYSTEM),
+    "aligned count": lambda s, f: crc.aligned_case_count(s, SYSTEM, f, "Referral"),
+    "aligned density + rows": lambda s, f: crc.aligned_events(s, SYSTEM, f, "Referral"),
+}
+# What opening the explorer runs before the first tab is drawn.
+FIRST_VIEW = ("filter options", "case count", "learning themes (3 tables)", "themes by partnership")
+
+
+def timed(fn, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_queries(folders: list[Path], region: tuple[str, ...]) -> None:
+    start = time.perf_counter()
+    pool = pooled.open_pooled(folders)
+    print(f"open + validate {len(folders)} bundles (checksums of every file):"
+          f" {time.perf_counter() - start:.2f} s, server memory {rss_mb():.0f} MB")  # fmt: skip
+    one = pooled.open_pooled([folders[0]])
+    cases = crc.selected_case_count(pool, SYSTEM, crc.CrcFilters())
+    events = pool.query_one("SELECT count(*) FROM crc_events")[0]
+    print(f"pooled: {cases:,} cases, {events:,} events\n")
+    every = f"all {len(folders)}"
+    print(f"{'query':<28} {every:>9} {'region of 4':>12} {'baseline: 1':>12} {'memory':>9}")
+    sums = {"all": 0.0, "region": 0.0, "one": 0.0}
+    for name, query in QUERIES.items():
+        t_all = timed(lambda q=query: q(pool, crc.CrcFilters()))
+        t_region = timed(lambda q=query: q(pool, crc.CrcFilters(partnerships=region)))
+        t_one = timed(lambda q=query: q(one, crc.CrcFilters()))
+        if name in FIRST_VIEW:
+            sums["all"] += t_all
+            sums["region"] += t_region
+            sums["one"] += t_one
+        print(f"{name:<28} {t_all:>8.3f}s {t_region:>11.3f}s {t_one:>11.3f}s {rss_mb():>6.0f} MB")
+    print(f"{'first view (sum of above *)':<28} {sums['all']:>8.3f}s {sums['region']:>11.3f}s"
+          f" {sums['one']:>11.3f}s")  # fmt: skip
+    print(f"\npeak server memory: {peak_mb():.0f} MB (aim: under 4,096 MB)")
+    print("* first view: " + ", ".join(FIRST_VIEW))
+
+
+def bench_publish() -> None:
+    """One partnership's publish of bench/crc.py's 1,000,000-event database."""
+    from data.demo.bundles import sign_off_demo_records
+    from data.publish import publish
+    from data.store import Store
+
+    spec = importlib.util.spec_from_file_location("bench_crc", ROOT / "bench" / "crc.py")
+    bench_crc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench_crc)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "million.duckdb")
+        bench_crc.generate(store)
+        sign_off_demo_records(store)
+        store.cursor().execute("CHECKPOINT")
+        db_size = (Path(tmp) / "million.duckdb").stat().st_size
+        start = time.perf_counter()
+        publication = publish(store, SYSTEM, Path(tmp) / "out", "MILLION")
+        took = time.perf_counter() - start
+        size = sum(f.stat().st_size for f in publication.path.iterdir())
+        start = time.perf_counter()
+        store.cursor().execute(
+            f"COPY (SELECT * FROM crc_events) TO '{_sql_text(Path(tmp) / 'plain.parquet')}'"
+            " (FORMAT parquet, COMPRESSION zstd)"
+        ).fetchall()
+        plain = time.perf_counter() - start
+        events = publication.manifest["files"]["crc_events.parquet"]["rows"]
+        print(f"\npublish of a {events:,}-event database ({db_size / 2**20:.0f} MB file):"
+              f" {took:.2f} s, bundle {size / 2**20:.1f} MB;"
+              f" baseline, plain Parquet copy of crc_events: {plain:.2f} s")  # fmt: skip
+        store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--partnerships", type=int, default=150)
+    parser.add_argument("--events", type=int, default=20_000_000)
+    parser.add_argument("--learning", type=int, default=200_000)
+    parser.add_argument("--actions", type=int, default=150_000)
+    parser.add_argument("--dir", help="keep the bundles here (default: a temporary folder)")
+    parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-publish", action="store_true", help="skip the publish figure")
+    args = parser.parse_args()
+    if args.generate_only:
+        generate(Path(args.dir), args.partnerships, args.events, args.learning, args.actions)
+        return
+    tmp = None if args.dir else tempfile.mkdtemp(prefix="rpm-pooled-")
+    out = Path(args.dir or tmp)
+    try:
+        if not any(out.glob("*/manifest.json")):
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, __file__, "--generate-only", "--dir", str(out),
+                 "--partnerships", str(args.partnerships), "--events", str(args.events),
+                 "--learning", str(args.learning), "--actions", str(args.actions)],
+                check=True,
+            )  # fmt: skip
+            size = sum(f.stat().st_size for f in out.rglob("*.parquet"))
+            print(f"generated {args.partnerships} bundles ({args.events:,} events) in"
+                  f" {time.perf_counter() - start:.0f} s: {size / 2**20:.0f} MB of Parquet")  # fmt: skip
+        folders = sorted(p.parent for p in out.glob("*/manifest.json"))
+        region = tuple(p.name.split("_")[0] for p in folders[:4])
+        bench_queries(folders, region)
+        if not args.no_publish:
+            bench_publish()
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(f"(machine: {os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    main()
