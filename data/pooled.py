@@ -98,8 +98,9 @@ def check_contents(con: duckdb.DuckDBPyConnection, bundles: list[Bundle]) -> Non
             f" FROM parquet_metadata([{files}]) WHERE path_in_schema = 'partnership'"
             " GROUP BY file_name"
         ).fetchall()
-    except duckdb.Error as exc:
-        raise BadBundle(f"a bundle holds a file that is not readable Parquet ({exc})") from exc
+    except duckdb.Error:
+        _name_unreadable(con, by_path)
+        raise
     for path, columns in schema:
         bundle, table = by_path[path]
         check_columns(bundle.folder, table.file, columns)
@@ -107,6 +108,15 @@ def check_contents(con: duckdb.DuckDBPyConnection, bundles: list[Bundle]) -> Non
         bundle, table = by_path[path]
         if values and (low != bundle.partnership or high != bundle.partnership):
             raise BadBundle(f"{bundle.folder.name}: {table.file} holds rows of another partnership")
+
+
+def _name_unreadable(con: duckdb.DuckDBPyConnection, by_path: dict) -> None:
+    """Find the file that DuckDB cannot read as Parquet and say which it is."""
+    for path, (bundle, table) in by_path.items():
+        try:
+            con.execute(f"SELECT count(*) FROM parquet_metadata('{_sql_text(Path(path))}')")
+        except duckdb.Error as exc:
+            raise BadBundle(f"{bundle.folder.name}: {table.file} is not readable Parquet") from exc
 
 
 def _check_keys_unique(con: duckdb.DuckDBPyConnection) -> None:

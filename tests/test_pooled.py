@@ -245,6 +245,15 @@ def _add_column(folder):
     (folder / MANIFEST).write_text(json.dumps(manifest))
 
 
+def _not_parquet(folder):
+    """Text instead of Parquet, with a matching checksum: refused by name all the same."""
+    path = folder / "crc_events.parquet"
+    path.write_text("case_key,summary\nK1,leaked\n")
+    manifest = json.loads((folder / MANIFEST).read_text())
+    manifest["files"]["crc_events.parquet"]["sha256"] = sha256_file(path)
+    (folder / MANIFEST).write_text(json.dumps(manifest))
+
+
 def _flip_byte(folder):
     path = folder / "crc_events.parquet"
     data = bytearray(path.read_bytes())
@@ -260,6 +269,7 @@ def _flip_byte(folder):
         (lambda f: _edit_manifest(f, schema_version=2), "schema version 2"),
         (lambda f: (f / MANIFEST).write_text("{not json"), "manifest.json is not valid JSON"),
         (_add_column, "crc_events.parquet has a column bundles may not carry: summary"),
+        (_not_parquet, "crc_events.parquet is not readable Parquet"),
     ],
 )
 def test_bad_or_tampered_bundle_refused_in_one_line(region, tmp_path, change, says):
