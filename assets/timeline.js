@@ -19,4 +19,44 @@
       button.click();
     }
   });
+
+  /* The page's change poll stops while the tab is hidden (another tab, a minimised window)
+     and asks at once when it is shown again. */
+  document.addEventListener('visibilitychange', function () {
+    var clientside = window.dash_clientside;
+    if (!clientside || !clientside.set_props || !document.getElementById('tl-poll')) { return; }
+    clientside.set_props('tl-poll', {disabled: document.hidden});
+    if (!document.hidden) {
+      clientside.set_props('tl-poll', {n_intervals: Date.now() % 1000000});
+    }
+  });
+})();
+
+/* The chart and the side panel fill the window below the toolbar, whatever the header's
+   height (presentation mode hides its menus), so the chart, the selected point's details and
+   the reflection form are all on one screen. */
+(function () {
+  function fit() {
+    var stage = document.querySelector('.rpm-tl-stage');
+    if (!stage) { return; }
+    var top = stage.getBoundingClientRect().top + window.scrollY;
+    var height = Math.floor(Math.max(window.innerHeight - top - 8, 420)) + 'px';
+    if (stage.style.height !== height && !fitting) {
+      stage.style.height = height;
+      fitting = true;
+      window.dispatchEvent(new Event('resize'));  // the chart redraws to its new size
+      fitting = false;
+    }
+  }
+  var fitting = false;
+  var pending = false;
+  function soon() {
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; fit(); });
+  }
+  window.addEventListener('resize', function () { if (!pending) { fit(); } });
+  new MutationObserver(soon).observe(document.documentElement, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ['class'],
+  });
 })();

@@ -30,3 +30,18 @@ def fieldset(legend: str, rows: list, *, hidden: bool = False, id: str | None = 
 
 def date_text(value) -> str:
     return f"{value:%d %b %Y}" if value else ""
+
+
+def uk_date_input(ident: str, value: str = "", **kwargs):
+    """A date field shown and read day first (dd/mm/yyyy) whatever the browser's locale (a
+    browser date picker follows the locale: mm/dd/yyyy on a US-configured machine)."""
+    return dbc.Input(
+        id=ident,
+        type="text",
+        value=value,
+        placeholder="dd/mm/yyyy",
+        inputMode="numeric",
+        autoComplete="off",
+        maxLength=10,
+        **kwargs,
+    )

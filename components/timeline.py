@@ -1,6 +1,7 @@
 """The merged multi-agency timeline figure.
 
-One lane per agency (a row of the y axis, labelled), one WebGL trace per event type (colour
+One lane per agency (a row of the y axis, labelled), one trace per event type (SVG for small
+cases, WebGL for large) (colour
 and marker shape both carry the type, with a legend), month- and year-precision events drawn
 as a span over their month or year with a hollow marker, and a fixed handful of extra traces
 (spans, events with reflections, the selected event). Developmental stages and key practice
@@ -26,6 +27,9 @@ HOVER_SUMMARY_CHARS = 140
 # browser is not sent a line of text per event.
 HOVER_TEXT_LIMIT = 3000
 DENSE_LIMIT = 10_000  # above this many events markers are drawn smaller
+# Up to this many events the chart is SVG: no WebGL context to start (about a second in the
+# software WebGL of many office machines) and crisp at any scale; above it, WebGL.
+SVG_LIMIT = 5_000
 MAX_TYPE_TRACES = 12  # the 11 most frequent types have their own style, the rest share one
 OTHER_TYPES = "Other types"
 PRECISION_LABEL = {"day": "", "month": " (month only)", "year": " (year only)"}
@@ -227,12 +231,14 @@ def timeline_traces(
     selected_event_id: int | None = None,
     presentation: bool = False,
     hide_summaries: bool = False,
-) -> list[go.Scattergl]:
+    webgl: bool | None = None,
+) -> list[go.Scatter] | list[go.Scattergl]:
     """The figure's traces, always the same ones in the same order for a given `types`.
 
     Order: one per type style (possibly empty), precision spans, events with reflections
     ("Reflected"), the selected event. Keeping the order fixed lets callbacks replace data with
-    `Patch()` at the positions `trace_position` names.
+    `Patch()` at the positions `trace_position` names. `webgl` (default: more than
+    `SVG_LIMIT` events) draws with WebGL; pass the same value for every patch of one figure.
     """
     styles = type_styles(types)
     codes = event_codes(events, lanes, types)
@@ -253,7 +259,10 @@ def timeline_traces(
     # Dense cases get smaller markers: they overlap anyway until zoomed, and the browser
     # (software WebGL on many office machines) fills far fewer pixels.
     dense = len(codes["id"]) > DENSE_LIMIT
-    size = (10 if dense else 17) if presentation else (7 if dense else 12)
+    sizes = mark_sizes(presentation, dense)
+    scatter = (
+        go.Scattergl if (len(codes["id"]) > SVG_LIMIT if webgl is None else webgl) else go.Scatter
+    )
     ids = codes["id"]
     age = _axis_is_age(axis, date_of_birth)
     x_hover = "%{x:.1f} years" if age else "%{x|%d %b %Y}"
@@ -279,22 +288,13 @@ def timeline_traces(
     for rank, name in enumerate(trace_names):
         style = style_of_trace[name]
         mask = trace_of_event == rank
-        symbol = np.where(imprecise[mask], style.symbol + OPEN, style.symbol).astype("int8")
         traces.append(
-            go.Scattergl(
+            scatter(
                 x=_arr(x_all[mask]),
                 y=_arr(y_all[mask]),
                 mode="markers",
                 name=name,
-                marker={
-                    "size": size,
-                    "color": style.colour,
-                    # a typed array: plotly would otherwise check each symbol one by one
-                    "symbol": (
-                        to_typed_array_spec(symbol) if imprecise[mask].any() else style.symbol
-                    ),
-                    "line": {"width": 2 if presentation else 1, "color": style.colour},
-                },
+                marker=event_marker(style, imprecise[mask], sizes),
                 legendrank=10 + rank,
                 **common(mask),
             )
@@ -306,25 +306,25 @@ def timeline_traces(
     sx[0::3], sx[1::3] = x_start[span_idx], x_end[span_idx]
     sy[0::3] = sy[1::3] = y_all[span_idx]
     traces.append(
-        go.Scattergl(
+        scatter(
             x=_arr(sx),
             y=_arr(sy),
             mode="lines",
             name=SPANS_TRACE,
-            line={"color": "rgba(11,12,12,0.55)", "width": 6 if presentation else 4},
+            line={"color": "rgba(11,12,12,0.55)", "width": sizes["span"]},
             hoverinfo="skip",
             legendrank=1,
         )
     )
     reflected = np.isin(ids, np.fromiter((int(i) for i in reflected_event_ids), dtype="int64"))
     traces.append(
-        go.Scattergl(
+        scatter(
             x=_arr(x_all[reflected]),
             y=_arr((y_all[reflected] - 0.32).astype("float32")),
             mode="markers",
             name=REFLECTED_TRACE,
             marker={
-                "size": 11 if presentation else 9,
+                "size": sizes["reflected"],
                 "symbol": "diamond",
                 "color": "#ffdd00",
                 "line": {"width": 2, "color": "#0b0c0c"},
@@ -335,22 +335,90 @@ def timeline_traces(
     )
     selected = ids == (selected_event_id if selected_event_id is not None else -1)
     traces.append(
-        go.Scattergl(
+        scatter(
             x=_arr(x_all[selected]),
             y=_arr(y_all[selected]),
             mode="markers",
             name=SELECTED_TRACE,
             marker={
-                "size": 30 if presentation else 26,
+                "size": sizes["selected"],
                 "symbol": "circle-open",
                 "color": "#0b0c0c",
-                "line": {"width": 4, "color": "#0b0c0c"},
+                "line": {"width": sizes["selected_line"], "color": "#0b0c0c"},
             },
             showlegend=False,
             **common(selected),
         )
     )
     return traces
+
+
+def mark_sizes(presentation: bool, dense: bool) -> dict[str, int]:
+    """Marker and line sizes in pixels: larger for the shared screen, smaller when dense."""
+    if presentation:
+        return {
+            "event": 10 if dense else 17,
+            "outline": 2,
+            "span": 6,
+            "reflected": 13,
+            "selected": 44,
+            "selected_line": 6,
+        }
+    return {
+        "event": 7 if dense else 12,
+        "outline": 1,
+        "span": 4,
+        "reflected": 9,
+        "selected": 26,
+        "selected_line": 4,
+    }
+
+
+def event_marker(style: TypeStyle, imprecise: np.ndarray, sizes: dict[str, int]) -> dict:
+    """The marker of one event-type trace: its colour and shape, hollow for month or year
+    only dates (`imprecise`, one flag per event)."""
+    symbol = np.where(imprecise, style.symbol + OPEN, style.symbol).astype("int8")
+    return {
+        "size": sizes["event"],
+        "color": style.colour,
+        # a typed array: plotly would otherwise check each symbol one by one
+        "symbol": to_typed_array_spec(symbol) if imprecise.any() else style.symbol,
+        "line": {"width": sizes["outline"], "color": style.colour},
+    }
+
+
+def presentation_update(presentation: bool, types: Sequence[str], dense: bool) -> dict:
+    """What presentation mode changes, as `Plotly.update` arguments: per-trace sizes (in
+    `timeline_traces` order) and layout font sizes. The page applies it in the browser, so
+    the toggle needs no server."""
+    sizes = mark_sizes(presentation, dense)
+    type_traces = trace_position(types, SPANS_TRACE)
+    marker = [sizes["event"]] * type_traces + [None, sizes["reflected"], sizes["selected"]]
+    outline = [sizes["outline"]] * type_traces + [None, 2, sizes["selected_line"]]
+    line = [None] * type_traces + [sizes["span"], None, None]
+    return {
+        "traces": {"marker.size": marker, "marker.line.width": outline, "line.width": line},
+        "layout": presentation_layout(presentation),
+        "shape_labels": label_sizes(presentation),
+    }
+
+
+def label_sizes(presentation: bool) -> dict[str, int]:
+    """Font sizes of the stage and episode band labels (shapes named "stage:..."/"episode:...")."""
+    return {"stage": 18 if presentation else 13, "episode": 20 if presentation else 14}
+
+
+def presentation_layout(presentation: bool) -> dict:
+    """Layout font sizes for presentation mode or not (dotted Plotly paths). On the shared
+    screen lane labels and year ticks stay readable from the back of the room (a 1920x1080
+    screen seen at a quarter of its size), the legend at half."""
+    return {
+        "font.size": 22 if presentation else 16,
+        "yaxis.tickfont.size": 34 if presentation else 16,
+        "xaxis.tickfont.size": 32 if presentation else 16,
+        "legend.font.size": 24 if presentation else 14,
+        "hoverlabel.font.size": 20 if presentation else 15,
+    }
 
 
 def _arr(values: np.ndarray):
@@ -397,7 +465,9 @@ def stage_shapes(
                 "fillcolor": STAGE_FILLS[index % 2],
                 "label": {
                     "text": name,
-                    "textposition": "bottom left",
+                    # the pre-birth band is short: its label sits at the top, so it never
+                    # collides with the next band's label at the bottom
+                    "textposition": "top left" if index == 0 else "bottom left",
                     "font": {"size": font_size, "color": "#505a5f"},
                 },
                 "name": f"stage:{name}",
@@ -459,6 +529,7 @@ def timeline_figure(
     selected_event_id: int | None = None,
     presentation: bool = False,
     hide_summaries: bool = False,
+    webgl: bool | None = None,
 ) -> go.Figure:
     """Draw the case's events in one lane per agency, with stages and episodes behind them.
 
@@ -468,7 +539,8 @@ def timeline_figure(
     most frequent first (default: from `events`), which fixes the traces and their styles.
     `axis` is "date" or "age" (years from `date_of_birth`). `episodes` are objects with
     episode_id, title, start_date, end_date, assessment. Events in `reflected_event_ids` get
-    a yellow diamond badge above them; `selected_event_id` a thick ring.
+    a yellow diamond badge above them; `selected_event_id` a thick ring. `webgl`: see
+    `timeline_traces`.
     """
     lanes = list(lanes) if lanes is not None else lane_order(events)
     types = list(types) if types is not None else type_order(events)
@@ -484,46 +556,50 @@ def timeline_figure(
             selected_event_id=selected_event_id,
             presentation=presentation,
             hide_summaries=hide_summaries,
+            webgl=webgl,
         )
     )
     first_event = None if events.empty else events["event_date"].min()
     last_event = None if events.empty else events["event_date"].max()
+    labels = label_sizes(presentation)
     fig.update_layout(
         template="simple_white",
         height=timeline_height(len(lanes), presentation),
-        margin={"l": 10, "r": 20, "t": 10, "b": 40},
+        # the mode bar stands upright in the right margin, clear of the legend above the chart
+        margin={"l": 10, "r": 44, "t": 10, "b": 40},
+        modebar={"orientation": "v"},
         showlegend=True,
         legend={
             "orientation": "h",
             "yanchor": "bottom",
             "y": 1.01,
             "x": 0,
-            "font": {"size": 18 if presentation else 14},
             "itemclick": "toggle",
         },
-        font={"family": "Arial, Helvetica, sans-serif", "size": 22 if presentation else 16},
+        font={"family": "Arial, Helvetica, sans-serif"},
         font_color="#0b0c0c",
-        hoverlabel={"font_size": 18 if presentation else 15, "align": "left"},
+        hoverlabel={"align": "left"},
         dragmode="zoom",
-        uirevision="timeline",
+        uirevision=f"timeline-{'age' if age else 'date'}",  # switching axis sets the span anew
         shapes=stage_shapes(
             "age" if age else "date",
             date_of_birth,
             first_event,
             last_event,
-            font_size=18 if presentation else 13,
+            font_size=labels["stage"],
         )
-        + episode_shapes(episodes, axis, date_of_birth, 20 if presentation else 14),
+        + episode_shapes(episodes, axis, date_of_birth, labels["episode"]),
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
     )
+    fig.update_layout(presentation_layout(presentation))
     if age:
-        fig.update_xaxes(type="linear", title_text="Child's age (years)", dtick=1)
+        # ticks chosen by Plotly: whole years when zoomed out, fractions when zoomed in
+        fig.update_xaxes(type="linear", title_text="Child's age (years)")
     else:
         fig.update_xaxes(
             type="date",
             title_text=None,
-            rangeslider={"visible": True, "thickness": 0.05, "bgcolor": "#f3f2f1"},
         )
     fig.update_xaxes(showgrid=True, gridcolor="#d8d8d8", ticks="outside", zeroline=False)
     fig.update_yaxes(

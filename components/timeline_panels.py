@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
+from components.forms import uk_date_input
 from data.vocabulary import ASSESSMENTS
 
 PRECISION_WORDS = {"day": "exact day", "month": "month only", "year": "year only"}
@@ -30,8 +31,8 @@ def _row(term: str, value) -> list:
 
 
 def event_panel(detail, *, hide_summaries: bool = False, editable: bool = False):
-    """Everything about one event: date and precision, time, agency, type, summary, reference,
-    extra columns, where it came from, and its corrections."""
+    """Everything about one event: date and precision, agency, type and summary first; time,
+    reference, extra columns, where it came from and its corrections one click away."""
     rows = [
         *_row(
             "Date",
@@ -40,24 +41,45 @@ def event_panel(detail, *, hide_summaries: bool = False, editable: bool = False)
             + ("; uncertain, as the extract marks it" if detail.date_uncertain else "")
             + ")",
         ),
-        *_row("Time", f"{detail.event_time:%H:%M}" if detail.event_time else "not recorded"),
-        *_row("Agency", detail.agency),
-        *_row("Event type", detail.event_type),
     ]
     if not hide_summaries:
         rows += _row("Summary", html.Div(detail.summary, className="rpm-summary"))
-    rows += _row("Agency's reference", detail.source_ref or "none")
+    more = [
+        *_row("Time", f"{detail.event_time:%H:%M}" if detail.event_time else "not recorded"),
+        *_row("Agency", detail.agency),
+        *_row("Event type", detail.event_type),
+        *_row("Agency's reference", detail.source_ref or "none"),
+    ]
     if not hide_summaries:
         for key, value in (detail.extra or {}).items():
-            rows += _row(str(key), "" if value is None else str(value))
-    rows += _row("Came from", detail.source)
+            more += _row(str(key), "" if value is None else str(value))
+    more += _row("Came from", detail.source)
     parts = [
         html.H3(
             f"{detail.event_type} · {detail.agency}",
             id="tl-details-heading",
             className="h4",
         ),
+        *(
+            [
+                html.P(
+                    "Hidden from the timeline (the reason is in its history of changes). "
+                    "It can be shown again below.",
+                    className="rpm-note",
+                    id="tl-hidden-note",
+                )
+            ]
+            if detail.hidden
+            else []
+        ),
         html.Dl(rows, className="row rpm-details", id="tl-event-details"),
+        html.Details(
+            [
+                html.Summary("More about this event"),
+                html.Dl(more, className="row rpm-details", id="tl-event-more"),
+            ],
+            className="rpm-more",
+        ),
     ]
     if detail.corrected and detail.original and not hide_summaries:
         original = detail.original
@@ -104,14 +126,17 @@ def fix_form(detail):
 
     return html.Details(
         [
-            html.Summary("Correct or hide this event", className="fw-bold"),
+            html.Summary(
+                "Correct or show this event again"
+                if detail.hidden
+                else "Correct or hide this event",
+                className="fw-bold",
+            ),
             dbc.Row(
                 [
                     field(
-                        "Date",
-                        dbc.Input(
-                            id="tl-fix-date", type="date", value=f"{detail.event_date:%Y-%m-%d}"
-                        ),
+                        "Date (dd/mm/yyyy)",
+                        uk_date_input("tl-fix-date", value=f"{detail.event_date:%d/%m/%Y}"),
                         "tl-fix-date",
                         4,
                     ),
@@ -161,7 +186,7 @@ def fix_form(detail):
                         className="btn btn-primary me-2",
                     ),
                     html.Button(
-                        "Hide this event",
+                        "Show this event again" if detail.hidden else "Hide this event",
                         id="tl-fix-hide",
                         type="button",
                         className="btn btn-outline-danger",
@@ -289,7 +314,11 @@ def event_table(rows: pd.DataFrame, selected: int | None, *, hide_summaries: boo
             ),
             html.Td("" if pd.isna(row.event_time) else f"{row.event_time:%H:%M}"),
             html.Td(row.agency),
-            html.Td(row.event_type),
+            html.Td(
+                [row.event_type, html.Span("Hidden", className="badge bg-dark ms-2")]
+                if getattr(row, "hidden", False)
+                else row.event_type
+            ),
         ]
         if not hide_summaries:
             cells.append(html.Td(row.summary, className="rpm-summary"))

@@ -14,7 +14,9 @@ two-digit numeric dates as year/month/day.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 EARLIEST_YEAR = 1900
@@ -155,3 +157,40 @@ TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%H.%M", "%H.%M.%S", "%I:%M %p", "%I:%M%p",
 def time_sql(value_sql: str) -> tuple[str, list]:
     """SQL for a TIME read from a separate time column (NULL when not a time of day)."""
     return f"CAST(try_strptime({value_sql}, ?) AS TIME)", [list(TIME_FORMATS)]
+
+
+# --- dates typed into the app's forms ---------------------------------------------------------
+
+_TYPED_DAY = re.compile(r"(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})")
+_TYPED_MONTH = re.compile(r"(\d{1,2})[/.\- ](\d{4})")
+
+
+def typed_date(value, precision: str = "day") -> date:
+    """A date typed into a form, read day first whatever the browser's locale: 14/05/2019
+    (also 14-05-2019, 14.05.2019), or ISO 2019-05-14; for month precision also 05/2019, for
+    year precision 2019. ValueError with the reason when it is not such a date."""
+    if isinstance(value, date):
+        return value
+    text = " ".join(str(value or "").split())
+    if not text:
+        raise ValueError("no date given: write it day first, dd/mm/yyyy")
+    try:
+        if match := _TYPED_DAY.fullmatch(text):
+            day, month, year = (int(g) for g in match.groups())
+            return date(year, month, day)
+        if precision == "month" and (match := _TYPED_MONTH.fullmatch(text)):
+            return date(int(match.group(2)), int(match.group(1)), 1)
+        if precision == "year" and re.fullmatch(r"\d{4}", text):
+            return date(int(text), 1, 1)
+        if precision == "month" and re.fullmatch(r"\d{4}-\d{2}", text):
+            return date.fromisoformat(text + "-01")
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date that exists") from None
+    raise ValueError(f"{text!r} is not a date: write it day first, dd/mm/yyyy")
+
+
+def uk_day(day: date | None) -> str:
+    """A date as the forms show it: dd/mm/yyyy."""
+    return f"{day:%d/%m/%Y}" if day else ""

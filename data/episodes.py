@@ -7,7 +7,9 @@ from datetime import date
 
 from data.access import require_case
 from data.cases import Case
+from data.dates import typed_date
 from data.errors import Forbidden, InvalidInput, NotFound
+from data.reflections import bump_revision
 from data.store import Store
 from data.users import User
 from data.vocabulary import ASSESSMENTS
@@ -56,12 +58,10 @@ def _validate(title, start, end, assessment, description) -> tuple:
 
 
 def _as_date(value, what: str) -> date:
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value or "").strip()[:10])
-    except ValueError:
-        raise InvalidInput(f"episode {what} {value!r} is not a date (YYYY-MM-DD)") from None
+        return typed_date(value)
+    except ValueError as exc:
+        raise InvalidInput(f"the episode's {what}: {exc}") from None
 
 
 def list_episodes(store: Store, user: User, case_ref: str) -> list[Episode]:
@@ -92,6 +92,7 @@ def add_episode(
     case = require_chair(store, user, case_ref)
     values = _validate(title, start_date, end_date, assessment, description)
     with store.transaction() as cur:
+        bump_revision(cur, case.case_id)  # other open pages list it
         return cur.execute(
             """
             INSERT INTO episodes (case_id, title, start_date, end_date, assessment, description,
@@ -118,6 +119,7 @@ def update_episode(
     values = _validate(title, start_date, end_date, assessment, description)
     with store.transaction() as cur:
         _require_episode(cur, case, episode_id)
+        bump_revision(cur, case.case_id)
         cur.execute(
             """
             UPDATE episodes SET title = ?, start_date = ?, end_date = ?, assessment = ?,
@@ -133,6 +135,7 @@ def delete_episode(store: Store, user: User, case_ref: str, episode_id: int) -> 
     case = require_chair(store, user, case_ref)
     with store.transaction() as cur:
         _require_episode(cur, case, episode_id)
+        bump_revision(cur, case.case_id)
         cur.execute(
             "UPDATE episodes SET deleted_at = current_timestamp WHERE episode_id = ?",
             [int(episode_id)],

@@ -8,6 +8,7 @@ from datetime import date, time
 
 from data.access import require_case
 from data.cases import Case, add_case_agency, ensure_agency
+from data.dates import typed_date
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.store import Store
 from data.users import User
@@ -32,19 +33,10 @@ def _require_editor(store: Store, user: User, case_ref: str, agency: str | None)
 def _parse_date(value, precision: str) -> date:
     if precision not in PRECISIONS:
         raise InvalidInput(f"date precision {precision!r} is not one of: day, month, year")
-    if isinstance(value, date):
-        day = value
-    else:
-        text = str(value or "").strip()
-        try:
-            if precision == "year" and len(text) == 4:
-                day = date(int(text), 1, 1)
-            elif precision == "month" and len(text) == 7:
-                day = date.fromisoformat(text + "-01")
-            else:
-                day = date.fromisoformat(text[:10])
-        except ValueError:
-            raise InvalidInput(f"date {text!r} is not a date (YYYY-MM-DD)") from None
+    try:
+        day = typed_date(value, precision)
+    except ValueError as exc:
+        raise InvalidInput(f"the date {exc}") from None
     if precision == "month":
         day = day.replace(day=1)
     elif precision == "year":

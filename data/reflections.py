@@ -182,7 +182,8 @@ def record_change(cur, case_id: int, who: str, detail: str) -> None:
 
 
 def case_revision(store: Store, user: User, case_ref: str) -> int:
-    """A number that grows with every change to the case's reflections, learning or actions."""
+    """A number that grows with every change to the case's reflections, learning, actions or
+    episodes (open pages poll it to redraw what others changed)."""
     case = require_case(store, user, case_ref)
     row = store.query_one("SELECT revision FROM case_revisions WHERE case_id = ?", [case.case_id])
     return row[0] if row else 0

@@ -75,12 +75,12 @@ def test_chosen_lane_order_is_drawn_and_unknown_lanes_are_ignored():
     assert decode(traces_by_name(fig)["Incident"].y) == [1, 1]
 
 
-def test_one_webgl_trace_per_event_type_with_its_own_colour_and_shape_and_a_legend():
+def test_one_trace_per_event_type_with_its_own_colour_and_shape_and_a_legend():
     fig = timeline_figure(EVENTS)
     names = [t.name for t in fig.data]
     assert names[-3:] == ["Month or year only (span)", "Reflected", "Selected event"]
     assert {"Incident", "Visit", "Exclusion"} <= set(names)
-    assert all(t.type == "scattergl" for t in fig.data)
+    assert all(t.type == "scatter" for t in fig.data)  # small: SVG, no WebGL context
     assert fig.layout.showlegend
     styles = type_styles(["Incident", "Visit", "Exclusion"])
     colours = {s.colour for s in styles.values()}
@@ -236,6 +236,8 @@ def test_large_case_is_compact_with_no_per_event_text_or_shapes():
         }
     ).sort_values("event_date")
     fig = timeline_figure(frame, date_of_birth=DOB)
+    assert all(t.type == "scattergl" for t in fig.data)  # large: WebGL
+    assert timeline_figure(EVENTS, webgl=True).data[0].type == "scattergl"  # as the page asks
     size = len(pio.to_json(fig))
     assert size < 40 * n  # half are month spans here; the naive figure is ~140 an event
     assert all(t.text is None for t in fig.data)

@@ -1,7 +1,7 @@
 """One case's merged multi-agency timeline: the screen the chair shares in the meeting.
 
 The page's rooms live in `app.timeline` (layout, figure, selection, table, episodes, event
-edits); importing them here registers their callbacks. Ids other pages and panels rely on are
+edits, tabs, changes); importing them here registers their callbacks. Ids other pages and panels rely on are
 in `app.timeline.ids`.
 """
 
@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import dash
 
-from app.timeline import episodes, event_edits, figure, selection, table  # noqa: F401
+from app.timeline import (  # noqa: F401
+    changes,
+    episodes,
+    event_edits,
+    figure,
+    selection,
+    table,
+    tabs,
+)
 from app.timeline.layout import page_layout
 
 dash.register_page(

@@ -4,7 +4,7 @@ A learning point is single-agency or cross-agency, tagged with themes from the m
 linked to the point selected on the timeline (`app.timeline.ids.SELECTED_POINT`) when asked,
 and flagged whether it is shared with the Case Review Committee. An action says what will
 change, its owner, due date, status and evidence of impact. Like the reflection panel, this
-panel polls the case's change counter and redraws when someone else has added something.
+panel redraws when the page's change poll sees someone else add something.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from data import learning as lp
 from data import reflections as refl
 from data.errors import StoreError
 
-POLL_MS = 3000
 SCOPE_NAMES = {"single_agency": "Single-agency", "cross_agency": "Cross-agency"}
 
 
@@ -36,7 +35,6 @@ def learning_panel(case) -> html.Section:
             dcc.Store(id="lp-revision", data=-1),
             dcc.Store(id="lp-saved", data=0),
             dcc.Store(id="act-editing", data=None),
-            dcc.Interval(id="lp-poll", interval=POLL_MS),
             html.H2("Learning points", id="lp-heading"),
             html.Div(
                 [
@@ -282,7 +280,7 @@ def _action_row(action: lp.Action, user) -> html.Tr:
     Output("act-learning", "options"),
     Output("lp-themes", "options"),
     Output("lp-revision", "data"),
-    Input("lp-poll", "n_intervals"),
+    Input(ids.CASE_REVISION, "data"),
     Input("lp-saved", "data"),
     State("lp-revision", "data"),
     State("lp-case", "data"),
@@ -290,7 +288,7 @@ def _action_row(action: lp.Action, user) -> html.Tr:
 def refresh(_tick, _saved, seen, case_ref):
     store, user = get_store(), require_user()
     revision = refl.case_revision(store, user, case_ref)
-    if ctx.triggered_id == "lp-poll" and revision == seen:
+    if ctx.triggered_id == ids.CASE_REVISION and revision == seen:
         raise PreventUpdate
     points = lp.list_learning_points(store, user, case_ref)
     actions = lp.list_actions(store, user, case_ref)

@@ -6,8 +6,8 @@ a small cycle diagram of the stages covered there, the form to add (or edit) a r
 reflections already made on it, and the coverage of the whole case. Writes the reflected
 points to `ids.REFLECTION_MARKS` for the page to mark on the timeline.
 
-Several people add reflections at once: each open panel polls the case's change counter every
-two seconds (`refl-poll`) and redraws only when it has moved.
+Several people add reflections at once: the panel redraws when the page's change poll sees the
+case's change counter move (`ids.CASE_REVISION`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from data import reflections as refl
 from data.access import require_case
 from data.errors import StoreError
 
-POLL_MS = 2000
 # dbc.Select keeps "" for its hidden placeholder, so "no choice" is this value instead.
 NONE = "__none__"
 
@@ -53,7 +52,6 @@ def reflection_panel(case) -> html.Section:
             dcc.Store(
                 id=ids.REFLECTION_MARKS, data=refl.reflected_points(store, user, case.case_ref)
             ),
-            dcc.Interval(id="refl-poll", interval=POLL_MS),
             html.H2("Reflect on this point", id="refl-heading"),
             html.Div(
                 [
@@ -77,7 +75,9 @@ def reflection_panel(case) -> html.Section:
                                 className="me-3",
                             ),
                             html.Label(
-                                "Key practice episode", htmlFor="refl-episode", className="me-2"
+                                "Key practice episode",
+                                htmlFor="refl-episode",
+                                className="me-2 rpm-episode-label",
                             ),
                             dbc.Select(
                                 id="refl-episode",
@@ -92,6 +92,24 @@ def reflection_panel(case) -> html.Section:
                 ],
                 className="rpm-point",
             ),
+            _form(stages, questions, agencies, user),
+            html.H3("Reflections on this point", className="h5 mt-3"),
+            html.Div(id="refl-list", **{"aria-live": "polite"}),
+        ],
+        className="rpm-panel rpm-reflection-panel",
+        **{"aria-labelledby": "refl-heading"},
+    )
+
+
+def reflection_overview(case) -> html.Div:
+    """The cycle diagram of the selected point, everything said found again, and the coverage
+    of the whole case (built when its tab is first opened)."""
+    store = get_store()
+    stages = refl.model_stages(store, refl.case_model(store, case))
+    questions = refl.list_questions(store)
+    agencies = refl.case_agency_names(store, case)
+    return html.Div(
+        [
             dbc.Row(
                 [
                     dbc.Col(
@@ -108,24 +126,22 @@ def reflection_panel(case) -> html.Section:
                         ],
                         md=5,
                     ),
-                    dbc.Col(_form(stages, questions, agencies, user), md=7),
+                    dbc.Col(
+                        html.Details(
+                            [
+                                html.Summary("Coverage: what the group has and has not discussed"),
+                                html.Div(id="refl-coverage", className="mt-2"),
+                            ],
+                            className="rpm-coverage-details",
+                            open=True,
+                        ),
+                        md=7,
+                    ),
                 ],
                 className="g-4",
             ),
-            html.H3("Reflections on this point", className="h4 mt-4"),
-            html.Div(id="refl-list", **{"aria-live": "polite"}),
             _finder(stages, questions, agencies),
-            html.Details(
-                [
-                    html.Summary("Coverage: what the group has and has not discussed"),
-                    html.Div(id="refl-coverage", className="mt-2"),
-                ],
-                className="rpm-coverage-details mt-4",
-                open=True,
-            ),
-        ],
-        className="rpm-panel rpm-reflection-panel",
-        **{"aria-labelledby": "refl-heading"},
+        ]
     )
 
 
@@ -145,28 +161,45 @@ def _form(stages, questions, agencies, user) -> html.Div:
                 id="refl-stage-prompt",
                 className="rpm-prompt",
             ),
-            dbc.Label(
-                "Which of the seven questions it answers (optional)", html_for="refl-question"
-            ),
-            dbc.Select(
-                id="refl-question",
-                options=[{"label": "None in particular", "value": NONE}]
-                + [
-                    {"label": f"{q.position}. {q.text}", "value": q.question_key} for q in questions
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            dbc.Label(
+                                "Question (optional)",
+                                html_for="refl-question",
+                            ),
+                            dbc.Select(
+                                id="refl-question",
+                                options=[{"label": "None in particular", "value": NONE}]
+                                + [
+                                    {"label": f"{q.position}. {q.text}", "value": q.question_key}
+                                    for q in questions
+                                ],
+                                value=NONE,
+                            ),
+                        ],
+                        xs=6,
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label("Agency perspective", html_for="refl-agency"),
+                            dbc.Select(
+                                id="refl-agency",
+                                options=[{"label": "Not for one agency", "value": NONE}]
+                                + [{"label": a, "value": a} for a in agencies],
+                                value=default_agency,
+                            ),
+                        ],
+                        xs=6,
+                    ),
                 ],
-                value=NONE,
+                className="g-2",
             ),
-            dbc.Label("Agency perspective", html_for="refl-agency", className="mt-3"),
-            dbc.Select(
-                id="refl-agency",
-                options=[{"label": "Not for one agency", "value": NONE}]
-                + [{"label": a, "value": a} for a in agencies],
-                value=default_agency,
-            ),
-            dbc.Label("Reflection", html_for="refl-text", className="mt-3"),
+            dbc.Label("Reflection", html_for="refl-text", className="mt-2"),
             dbc.Textarea(
                 id="refl-text",
-                rows=5,
+                rows=3,
                 maxLength=refl.MAX_TEXT + 1000,
                 placeholder="What the group said at this point",
                 className="rpm-textarea",
@@ -359,47 +392,47 @@ def reflection_list(
     return out
 
 
+def _shown_point(store, user, case_ref, point) -> tuple[str, int | None, dict]:
+    """The selected point as the panel shows it (the case as a whole if it is not a point of
+    this case any more)."""
+    kind, ident = _point(point)
+    described = refl.describe_point(store, user, case_ref, kind, ident)
+    if described is None:
+        kind, ident = "case", None
+        described = refl.describe_point(store, user, case_ref, kind, ident)
+    return kind, ident, described
+
+
 @callback(
     Output("refl-point-title", "children"),
+    Output("refl-point-title", "data-point"),
     Output("refl-point-detail", "children"),
-    Output("refl-cycle", "figure"),
-    Output("refl-cycle-text", "children"),
     Output("refl-list", "children"),
-    Output("refl-coverage", "children"),
     Output(ids.REFLECTION_MARKS, "data"),
     Output("refl-revision", "data"),
     Input(ids.SELECTED_POINT, "data"),
-    Input("refl-poll", "n_intervals"),
+    Input(ids.CASE_REVISION, "data"),
     Input("refl-saved", "data"),
     State("refl-revision", "data"),
     State(ids.REFLECTION_MARKS, "data"),
     State("refl-case", "data"),
 )
-def refresh(point, _tick, _saved, seen, marks, case_ref):
-    """Redraw the panel for the selected point, or when someone has changed the case."""
+def refresh(point, _revision, _saved, seen, marks, case_ref):
+    """The point reflected on (always the one selected: a new selection redraws it whatever
+    else arrives in the same request), its reflections, and the marks on the timeline."""
     store, user = get_store(), require_user()
     revision = refl.case_revision(store, user, case_ref)
-    # Only a poll tick alone may skip: a selection arriving in the same request must redraw.
-    if set(ctx.triggered_prop_ids) == {"refl-poll.n_intervals"} and revision == seen:
-        raise PreventUpdate
-    kind, ident = _point(point)
-    described = refl.describe_point(store, user, case_ref, kind, ident)
-    if described is None:  # not a point of this case: fall back to the case as a whole
-        kind, ident = "case", None
-        described = refl.describe_point(store, user, case_ref, kind, ident)
+    if set(ctx.triggered_prop_ids) == {f"{ids.CASE_REVISION}.data"} and revision == seen:
+        raise PreventUpdate  # already drawn
+    kind, ident, described = _shown_point(store, user, case_ref, point)
     case = require_case(store, user, case_ref)
     stages = refl.model_stages(store, refl.case_model(store, case))
-    pairs = [(s.stage_key, s.name) for s in stages]
     items = refl.list_reflections(store, user, case_ref, target_kind=kind, target_id=ident)
-    covered: dict[str, int] = {}
-    for r in items:
-        covered[r.stage_key] = covered.get(r.stage_key, 0) + 1
     new_marks = refl.reflected_points(store, user, case_ref)
     return (
         described["title"],
+        f"{kind}:{ident}" if ident is not None else kind,
         described["detail"],
-        cycle_figure(pairs, covered),
-        cycle_summary(pairs, covered),
         reflection_list(
             items,
             stages,
@@ -410,9 +443,32 @@ def refresh(point, _tick, _saved, seen, marks, case_ref):
                 if r.updated_at
             },
         ),
-        coverage_table(refl.coverage(store, user, case_ref)),
         no_update if new_marks == marks else new_marks,
         revision,
+    )
+
+
+@callback(
+    Output("refl-cycle", "figure"),
+    Output("refl-cycle-text", "children"),
+    Output("refl-coverage", "children"),
+    Input(ids.SELECTED_POINT, "data"),
+    Input("refl-revision", "data"),
+    State("refl-case", "data"),
+)
+def refresh_overview(point, _revision, case_ref):
+    """The cycle diagram of the selected point and the case's coverage (when shown)."""
+    store, user = get_store(), require_user()
+    kind, ident, _ = _shown_point(store, user, case_ref, point)
+    case = require_case(store, user, case_ref)
+    pairs = [(s.stage_key, s.name) for s in refl.model_stages(store, refl.case_model(store, case))]
+    covered: dict[str, int] = {}
+    for r in refl.list_reflections(store, user, case_ref, target_kind=kind, target_id=ident):
+        covered[r.stage_key] = covered.get(r.stage_key, 0) + 1
+    return (
+        cycle_figure(pairs, covered),
+        cycle_summary(pairs, covered),
+        coverage_table(refl.coverage(store, user, case_ref)),
     )
 
 
@@ -659,7 +715,7 @@ def _episode_options(episodes: list[tuple[int, str]]) -> list[dict]:
     Output("refl-episode", "options"),
     Output("refl-episode", "disabled"),
     Input(ids.EPISODES_VERSION, "data"),
-    Input("refl-poll", "n_intervals"),
+    Input(ids.CASE_REVISION, "data"),
     State("refl-episode", "options"),
     State("refl-case", "data"),
     prevent_initial_call=True,

@@ -74,8 +74,8 @@ def change_episode(
                     saved(f"Editing the episode '{ep.title}'."),
                     ep.episode_id,
                     ep.title,
-                    ep.start_date.isoformat(),
-                    ep.end_date.isoformat(),
+                    f"{ep.start_date:%d/%m/%Y}",
+                    f"{ep.end_date:%d/%m/%Y}",
                     ep.assessment,
                     ep.description or "",
                     True,
@@ -102,13 +102,13 @@ def change_episode(
     return (version or 0) + 1, saved(message), *blank, False
 
 
-# Dragging across the chart in 'marks an episode' mode fills the episode's dates; only the
-# range leaves the browser, not the selected points.
+# Dragging across the chart in 'marks an episode' mode opens the episodes tab with the dates
+# filled; only the range leaves the browser, not the selected points.
 clientside_callback(
     """
     function(selected, axis, caseData) {
         var nu = window.dash_clientside.no_update;
-        if (!selected || !selected.range || !selected.range.x) { return [nu, nu, nu]; }
+        if (!selected || !selected.range || !selected.range.x) { return [nu, nu, nu, nu]; }
         var r = selected.range.x, days = [];
         for (var i = 0; i < 2; i++) {
             var d;
@@ -120,12 +120,14 @@ clientside_callback(
             days.push(d.toISOString().slice(0, 10));
         }
         days.sort();
-        return [days[0], days[1], true];
+        var uk = days.map(function(iso) { return iso.split('-').reverse().join('/'); });
+        return [uk[0], uk[1], true, 'episodes'];
     }
     """,
     Output("tl-ep-start", "value"),
     Output("tl-ep-end", "value"),
     Output("tl-ep-form", "open"),
+    Output("tl-tabs", "active_tab"),
     Input(ids.GRAPH, "selectedData"),
     State("tl-axis", "value"),
     State(ids.CASE, "data"),

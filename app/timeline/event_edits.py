@@ -11,6 +11,7 @@ from app.timeline.alerts import not_saved, saved
 from app.timeline.state import selected_event
 from data.errors import StoreError
 from data.event_edits import add_meeting_event, correct_event, set_event_hidden
+from data.events import event_detail
 
 
 @callback(
@@ -64,17 +65,22 @@ def add_event(_n, agency, day, precision, at, etype, summary, version, case_data
     prevent_initial_call=True,
 )
 def fix_event(save, hide, point, day, precision, at, etype, summary, reason, version, case_data):
-    """Correct or hide the selected event; the original stays in the store."""
+    """Correct the selected event, hide it or show it again; the original stays in the store."""
     store, user = get_store(), require_user()
     event_id = selected_event(point)
     if event_id is None or not (save or hide):
         return dash.no_update, dash.no_update
     try:
         if ctx.triggered_id == "tl-fix-hide":
+            hidden = event_detail(store, user, case_data["case_ref"], event_id).hidden
             set_event_hidden(
-                store, user, case_data["case_ref"], event_id, hidden=True, reason=reason
+                store, user, case_data["case_ref"], event_id, hidden=not hidden, reason=reason
             )
-            message = "Event hidden from the timeline; the original is kept with your reason."
+            message = (
+                "Event shown on the timeline again; your reason is recorded."
+                if hidden
+                else "Event hidden from the timeline; the original is kept with your reason."
+            )
         else:
             correct_event(
                 store,

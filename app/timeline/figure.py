@@ -20,18 +20,21 @@ from app.timeline.state import (
     lanes_shown,
     presenting,
     selected_event,
+    span_axis_range,
+    span_of,
     summaries_hidden,
 )
 from components.timeline import (
     REFLECTED_TRACE,
     SELECTED_TRACE,
+    presentation_layout,
     span_ends,
     timeline_figure,
-    timeline_height,
     timeline_traces,
     trace_position,
     x_values,
 )
+from data.dates import typed_date
 from data.episodes import list_episodes
 from data.events import case_events, event_detail, timeline_points
 
@@ -48,11 +51,13 @@ def events_for_figure(store, user, case_data, flt, lanes):
 
 
 def build_figure(
-    store, user, case_data, flt, order, axis, presentation, hide, selected, reflected=()
+    store, user, case_data, flt, order, axis, presentation, hide, selected, reflected=(), span=None
 ):
+    """The page's figure, showing the visible `span` (None: everything); its height follows
+    the page (CSS), not the number of lanes."""
     lanes = lanes_shown(order, flt)
     events = events_for_figure(store, user, case_data, flt, lanes)
-    return timeline_figure(
+    figure = timeline_figure(
         events,
         lanes=lanes,
         types=case_data["types"],
@@ -63,7 +68,13 @@ def build_figure(
         selected_event_id=selected,
         presentation=presentation,
         hide_summaries=hide,
+        webgl=case_data["webgl"],
     )
+    figure.update_layout(height=None, autosize=True)
+    shown = span_axis_range(span, axis, date_of_birth(case_data))
+    if shown is not None:
+        figure.update_xaxes(range=shown, autorange=False)
+    return figure
 
 
 TRACE_PATCH_TRIGGERS = ("tl-agencies", "tl-types", "tl-search", "tl-lane-order", ids.HIDE_SUMMARIES)
@@ -77,18 +88,20 @@ TRACE_PATCH_TRIGGERS = ("tl-agencies", "tl-types", "tl-search", "tl-lane-order",
     Input("tl-lane-order", "data"),
     Input(ids.HIDE_SUMMARIES, "value"),
     Input("tl-axis", "value"),
-    Input("tl-present", "n_clicks"),
     Input(ids.EPISODES_VERSION, "data"),
     Input(ids.EVENTS_VERSION, "data"),
+    State("tl-present", "n_clicks"),
     State(ids.CASE, "data"),
     State(ids.SELECTED_POINT, "data"),
     State(ids.REFLECTION_MARKS, "data"),
+    State(ids.SPAN, "data"),
     prevent_initial_call=True,
 )
 def update_figure(
-    agencies, types, text, order, hide, axis, present, _ep, _ev, case_data, point, marks
+    agencies, types, text, order, hide, axis, _ep, _ev, present, case_data, point, marks, span
 ):
-    """Filters, lane order and hiding summaries patch the traces; other changes redraw."""
+    """Filters, lane order and hiding summaries patch the traces; other changes redraw,
+    keeping the visible span (on the new axis too)."""
     store, user = get_store(), require_user()
     flt = event_filter(agencies, types, text, case_data["agencies"])
     hide = summaries_hidden(hide)
@@ -108,6 +121,7 @@ def update_figure(
             selected_event_id=selected,
             presentation=presentation,
             hide_summaries=hide,
+            webgl=case_data["webgl"],
         )
         patch = Patch()
         for index, trace in enumerate(traces):
@@ -115,10 +129,15 @@ def update_figure(
         patch["layout"]["yaxis"]["tickvals"] = list(range(len(lanes)))
         patch["layout"]["yaxis"]["ticktext"] = lanes
         patch["layout"]["yaxis"]["range"] = [len(lanes) - 0.5, -0.6]
-        patch["layout"]["height"] = timeline_height(len(lanes), presentation)
+        for path, value in presentation_layout(presentation).items():
+            *parents, leaf = path.split(".")
+            node = patch["layout"]
+            for part in parents:
+                node = node[part]
+            node[leaf] = value
         return patch
     return build_figure(
-        store, user, case_data, flt, order, axis, presentation, hide, selected, reflected
+        store, user, case_data, flt, order, axis, presentation, hide, selected, reflected, span
     )
 
 
@@ -148,6 +167,7 @@ def mark_reflected(marks, agencies, types, text, order, axis, case_data):
         axis=axis,
         date_of_birth=date_of_birth(case_data),
         reflected_event_ids=reflected,
+        webgl=case_data["webgl"],
     )
     at = trace_position(case_data["types"], REFLECTED_TRACE)
     patch = Patch()
@@ -172,7 +192,7 @@ def highlight_selected(point, case_data, agencies, order, axis):
     if event_id is not None:
         detail = event_detail(store, user, case_data["case_ref"], event_id)
         lanes = lanes_shown(order, event_filter(agencies, [], "", case_data["agencies"]))
-        if detail.agency in lanes:
+        if detail.agency in lanes and not detail.hidden:
             precision = {"day": 0, "month": 1, "year": 2}[detail.date_precision]
             day = np.array([np.datetime64(detail.event_date, "D")])
             start, end = span_ends(day, np.array([precision]))
@@ -190,6 +210,7 @@ def highlight_selected(point, case_data, agencies, order, axis):
 
 @callback(
     Output(ids.GRAPH, "figure", allow_duplicate=True),
+    Output(ids.SPAN, "data", allow_duplicate=True),
     Input("tl-preset-all", "n_clicks"),
     Input("tl-preset-year", "n_clicks"),
     Input("tl-preset-period", "n_clicks"),
@@ -208,28 +229,29 @@ def zoom_preset(_all, _year, _period, drag, start, end, axis, case_data):
     if trigger == "tl-drag":
         patch["layout"]["dragmode"] = drag if drag in ("zoom", "pan", "select") else "zoom"
         patch["layout"]["selectdirection"] = "h"
-        return patch
+        return patch, dash.no_update
     if trigger == "tl-preset-all":
         patch["layout"]["xaxis"]["autorange"] = True
-        return patch
+        return patch, None
     if trigger == "tl-preset-year":
         events = case_events(store, user, case_data["case_ref"], with_summary=False)
         last = events["event_date"].max()
         lo, hi = last - pd.DateOffset(years=1), last + pd.Timedelta(days=15)
     else:
-        try:
-            lo, hi = pd.Timestamp(start), pd.Timestamp(end) + pd.Timedelta(days=1)
-        except (TypeError, ValueError):
-            return dash.no_update
-        if pd.isna(lo) or pd.isna(hi) or hi <= lo:
-            return dash.no_update
+        try:  # typed day first, dd/mm/yyyy
+            lo = pd.Timestamp(typed_date(start))
+            hi = pd.Timestamp(typed_date(end)) + pd.Timedelta(days=1)
+        except ValueError:
+            return dash.no_update, dash.no_update
+        if hi <= lo:
+            return dash.no_update, dash.no_update
     born = date_of_birth(case_data)
     xs = x_values(np.array([lo.to_datetime64(), hi.to_datetime64()]), axis, born)
     if axis != "age" or born is None:
         xs = [lo.strftime("%Y-%m-%d"), hi.strftime("%Y-%m-%d")]
     patch["layout"]["xaxis"]["range"] = [xs[0], xs[1]] if isinstance(xs, list) else list(xs)
     patch["layout"]["xaxis"]["autorange"] = False
-    return patch
+    return patch, span_of(lo.date(), (hi - pd.Timedelta(days=1)).date())
 
 
 @callback(
@@ -266,18 +288,36 @@ def move_lane(_up, _down, lane, order):
     return order
 
 
-# Presentation mode is a class on <body>, so the header's menus can be hidden too.
+# Presentation mode is a class on <body> (so the header's menus can be hidden too) and larger
+# type and marks on the chart, applied in the browser: no server round trip.
 clientside_callback(
     """
-    function(n) {
+    function(n, caseData) {
         var on = (n || 0) % 2 === 1;
         document.body.classList.toggle('rpm-presenting', on);
+        var gd = document.querySelector('#timeline-graph .js-plotly-plot');
+        var update = caseData.presentation[on ? 'on' : 'off'];
+        if (gd && gd.data && window.Plotly) {
+            var layout = Object.assign({}, update.layout);
+            (gd.layout.shapes || []).forEach(function(shape, i) {
+                var kind = String(shape.name || '').split(':')[0];
+                if (update.shape_labels[kind]) {
+                    layout['shapes[' + i + '].label.font.size'] = update.shape_labels[kind];
+                }
+            });
+            var traces = {};
+            Object.keys(update.traces).forEach(function(key) {
+                traces[key] = update.traces[key].slice(0, gd.data.length);
+            });
+            window.Plotly.update(gd, traces, layout);
+        }
         return [on ? 'true' : 'false', on ? 'Leave presentation mode' : 'Presentation mode'];
     }
     """,
     Output("tl-present", "aria-pressed"),
     Output("tl-present", "children"),
     Input("tl-present", "n_clicks"),
+    State(ids.CASE, "data"),
 )
 
 clientside_callback(
@@ -310,10 +350,10 @@ clientside_callback(
     Input(ids.HIDE_SUMMARIES, "value"),
 )
 
-# The filter state goes into the address (replaceState: no page reload, no history entry).
+# The filters and the visible span go into the address (replaceState: no page reload, no history entry).
 clientside_callback(
     """
-    function(agencies, types, text, axis, caseData) {
+    function(agencies, types, text, axis, span, caseData) {
         var params = new URLSearchParams();
         var all = caseData.agencies || [];
         if (agencies && agencies.length < all.length) {
@@ -322,6 +362,7 @@ clientside_callback(
         (types || []).forEach(function(t) { params.append('type', t); });
         if (text) { params.set('q', text); }
         if (axis === 'age') { params.set('axis', 'age'); }
+        if (span && span.from && span.to) { params.set('from', span.from); params.set('to', span.to); }
         var search = params.toString();
         var url = window.location.pathname + (search ? '?' + search : '');
         window.history.replaceState(window.history.state, '', url);
@@ -333,5 +374,60 @@ clientside_callback(
     Input("tl-types", "value"),
     Input("tl-search", "value"),
     Input("tl-axis", "value"),
+    Input(ids.SPAN, "data"),
     State(ids.CASE, "data"),
+)
+
+
+# "Find a type" narrows the event-type list as you type (ticked types always stay listed).
+clientside_callback(
+    """
+    function(text, ticked, caseData) {
+        var words = String(text || '').toLowerCase().trim();
+        var keep = ticked || [];
+        return caseData.type_options.filter(function(o) {
+            return !words || keep.indexOf(o.value) >= 0
+                || o.label.toLowerCase().indexOf(words) >= 0;
+        });
+    }
+    """,
+    Output("tl-types", "options"),
+    Input("tl-types-find", "value"),
+    State("tl-types", "value"),
+    State(ids.CASE, "data"),
+    prevent_initial_call=True,
+)
+
+
+# Zooming or panning the chart sets the visible span (as days), which the table follows and
+# the address keeps; an axis change does not move it.
+clientside_callback(
+    """
+    function(relayout, axis, caseData) {
+        var nu = window.dash_clientside.no_update;
+        if (!relayout) { return nu; }
+        if (relayout['xaxis.autorange']) { return null; }
+        var r = relayout['xaxis.range'] ||
+            (relayout['xaxis.range[0]'] !== undefined
+                ? [relayout['xaxis.range[0]'], relayout['xaxis.range[1]']] : null);
+        if (!r) { return nu; }
+        var days = r.map(function(v) {
+            var ms;
+            if (axis === 'age' && caseData.dob) {
+                ms = Date.parse(caseData.dob) + Number(v) * 365.25 * 86400000;
+            } else {
+                var t = String(v);
+                t = t.length <= 10 ? t + 'T00:00:00' : t.replace(' ', 'T');
+                ms = typeof v === 'number' ? v : Date.parse(t + 'Z');
+            }
+            return new Date(ms).toISOString().slice(0, 10);
+        });
+        return {from: days[0], to: days[1]};
+    }
+    """,
+    Output(ids.SPAN, "data"),
+    Input(ids.GRAPH, "relayoutData"),
+    State("tl-axis", "value"),
+    State(ids.CASE, "data"),
+    prevent_initial_call=True,
 )

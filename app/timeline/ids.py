@@ -4,6 +4,8 @@
 the one selected point that every panel follows. `REFLECTION_MARKS` holds the points with
 reflections (written by the reflection panel, drawn by the page). `EPISODES_VERSION` and
 `EVENTS_VERSION` count changes made on the page, so panels redraw after them.
+`CASE_REVISION` is the case's change counter as the page's one poll (`POLL`) last saw it:
+panels redraw what others changed when it moves, instead of polling on their own.
 """
 
 SELECTED_POINT = "selected-point"
@@ -15,5 +17,8 @@ GRAPH = "timeline-graph"
 EPISODES_VERSION = "tl-episodes-version"
 EVENTS_VERSION = "tl-events-version"
 HIDE_SUMMARIES = "tl-hide-summaries"
+POLL = "tl-poll"
+SPAN = "tl-span"  # the visible span: {"from": ISO day, "to": ISO day}, or None (all)
+CASE_REVISION = "tl-case-revision"
 
 CASE_POINT = {"kind": "case", "id": None}

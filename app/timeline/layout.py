@@ -12,15 +12,17 @@ from dash import dcc, html
 
 from app.case_forms import case_links
 from app.context import get_store, open_case_page, require_user
-from app.panels.learning import learning_panel
 from app.panels.reflection import reflection_panel
 from app.timeline import ids
+from app.timeline.changes import POLL_MS
 from app.timeline.figure import build_figure
-from app.timeline.state import as_list, event_filter
-from app.timeline.table import SORTS
+from app.timeline.state import as_list, event_filter, span_dates, span_of
+from app.timeline.table import SORTS, case_counts
+from components.forms import uk_date_input
+from components.timeline import DENSE_LIMIT, SVG_LIMIT, presentation_update
 from data.episodes import ASSESSMENTS
-from data.events import case_agencies_and_types
-from data.reflections import reflected_points
+from data.events import case_agencies_and_types, case_events
+from data.reflections import case_revision, reflected_points
 
 
 def _not_found(case_ref: str | None):
@@ -50,23 +52,32 @@ def page_layout(case_ref: str | None = None, **query):
     agencies, type_counts = case_agencies_and_types(store, user, case.case_ref)
     types = [t for t, _ in type_counts]
     total = sum(n for _, n in type_counts)
-    heading = _heading(case, total, agencies)
 
     case_data = {
         "case_ref": case.case_ref,
         "dob": case.date_of_birth.isoformat() if case.date_of_birth else None,
         "agencies": agencies,
         "types": types,
+        "type_options": [{"label": f"{t} ({n})", "value": t} for t, n in type_counts],
+        "webgl": total > SVG_LIMIT,
+        "presentation": {
+            state: presentation_update(state == "on", types, total > DENSE_LIMIT)
+            for state in ("on", "off")
+        },
         "can_chair": user.role in ("admin", "chair"),
         "agency": user.agency,
         "role": user.role,
     }
+    everything = case_events(store, user, case.case_ref, include_hidden=True, with_summary=False)
+    heading = _heading(case, case_counts(case_data, everything))
     stores = [
         dcc.Store(id=ids.CASE, data=case_data),
         dcc.Store(id=ids.SELECTED_POINT, data=dict(ids.CASE_POINT)),
         dcc.Store(id="tl-lane-order", data=agencies),
         dcc.Store(id=ids.EPISODES_VERSION, data=0),
         dcc.Store(id=ids.EVENTS_VERSION, data=0),
+        dcc.Store(id=ids.CASE_REVISION, data=case_revision(store, user, case.case_ref)),
+        dcc.Interval(id=ids.POLL, interval=POLL_MS),
         dcc.Store(id="tl-page", data=0),
         dcc.Store(id="tl-episode-editing", data=None),
     ]
@@ -97,31 +108,33 @@ def page_layout(case_ref: str | None = None, **query):
     picked_types = [t for t in as_list(query.get("type")) if t in types]
     search = str(query.get("q") or "")[:200]
     axis = "age" if query.get("axis") == "age" and case.date_of_birth else "date"
+    span = span_of(*dates) if (dates := span_dates(query)) else None
     flt = event_filter(picked_agencies, picked_types, search, agencies)
     reflected = reflected_points(store, user, case.case_ref)["events"]
     figure = build_figure(
-        store, user, case_data, flt, agencies, axis, False, False, None, reflected
+        store, user, case_data, flt, agencies, axis, False, False, None, reflected, span
     )
-    controls = _controls(agencies, type_counts, picked_agencies, picked_types, search, axis, case)
+    toolbar = _toolbar(
+        case_data["type_options"], agencies, picked_agencies, picked_types, search, axis, case
+    )
     return html.Div(
         [
             *stores,
+            dcc.Store(id=ids.SPAN, data=span),
             heading,
-            controls,
-            _graph(figure, case.case_ref),
-            _details(),
-            _reflection_slot(case),
-            _episodes(),
-            _add_event(agencies, types, user),
-            _table(),
+            toolbar,
+            html.Div(
+                [_graph(figure, case.case_ref), _side_panel(case)],
+                className="rpm-tl-stage",
+            ),
+            _below_the_chart(case, agencies, types, user),
         ],
         id="tl-page-root",
         className="rpm-tl",
     )
 
 
-def _heading(case, total: int, agencies: list[str]):
-    born = f"Born {case.date_of_birth:%d %B %Y} · " if case.date_of_birth else ""
+def _heading(case, counts: str):
     return html.Div(
         [
             html.Div(
@@ -133,7 +146,7 @@ def _heading(case, total: int, agencies: list[str]):
                         ]
                     ),
                     html.P(
-                        born + f"{total:,} events from {len(agencies)} agencies",
+                        counts,
                         className="lead",
                         id="tl-lead",
                     ),
@@ -150,221 +163,169 @@ def _heading(case, total: int, agencies: list[str]):
     )
 
 
-def _controls(agencies, type_counts, picked_agencies, picked_types, search, axis, case):
+def _popover(summary: str, body, ident: str, *, open_: bool = False):
+    """A toolbar button that opens a panel over the chart (never pushing it down)."""
+    return html.Details(
+        [
+            html.Summary(summary, className="btn btn-outline-dark btn-sm"),
+            html.Div(body, className="rpm-popover-body"),
+        ],
+        id=ident,
+        className="rpm-popover",
+        open=open_,
+    )
+
+
+def _toolbar(case_options, agencies, picked_agencies, picked_types, search, axis, case):
+    """Filters and view in one compact bar above the chart."""
+    button = "btn btn-outline-dark btn-sm"
+    lanes = html.Fieldset(
+        [
+            html.Legend("Agencies (lanes)", className="fs-6 fw-bold"),
+            dbc.Checklist(
+                id="tl-agencies",
+                options=[{"label": a, "value": a} for a in agencies],
+                value=picked_agencies,
+                className="rpm-checklist",
+            ),
+            html.Div(
+                [
+                    dbc.Label("Move lane", html_for="tl-lane-pick", className="me-2 mb-0"),
+                    dbc.Select(
+                        id="tl-lane-pick",
+                        options=[{"label": a, "value": a} for a in agencies],
+                        value=agencies[0] if agencies else None,
+                        className="rpm-lane-pick me-2",
+                    ),
+                    html.Button("Up", id="tl-lane-up", type="button", className=button + " me-1"),
+                    html.Button("Down", id="tl-lane-down", type="button", className=button),
+                ],
+                className="d-flex align-items-center mt-2",
+            ),
+        ]
+    )
+    types = html.Fieldset(
+        [
+            html.Legend("Event types (none ticked: all)", className="fs-6 fw-bold"),
+            dbc.Label("Find a type", html_for="tl-types-find", className="visually-hidden"),
+            dbc.Input(
+                id="tl-types-find",
+                type="search",
+                placeholder="Find a type",
+                className="mb-2",
+                autoComplete="off",
+            ),
+            dbc.Checklist(
+                id="tl-types",
+                options=case_options,
+                value=picked_types,
+                className="rpm-type-list",
+            ),
+        ]
+    )
+    more = html.Div(
+        [
+            dbc.Checklist(
+                id=ids.HIDE_SUMMARIES,
+                options=[{"label": "Hide summaries", "value": "hide"}],
+                value=[],
+                className="mb-2",
+            ),
+            html.Fieldset(
+                [
+                    html.Legend("Dragging on the chart", className="fs-6 fw-bold"),
+                    dbc.RadioItems(
+                        id="tl-drag",
+                        options=[
+                            {"label": "zooms in", "value": "zoom"},
+                            {"label": "pans", "value": "pan"},
+                            {"label": "marks an episode", "value": "select"},
+                        ],
+                        value="zoom",
+                    ),
+                ],
+                className="mb-2",
+            ),
+            html.Div(
+                [
+                    dbc.Label("From", html_for="tl-from", className="me-1 mb-0"),
+                    uk_date_input("tl-from", className="rpm-date me-2"),
+                    dbc.Label("to", html_for="tl-to", className="me-1 mb-0"),
+                    uk_date_input("tl-to", className="rpm-date me-2"),
+                    html.Button(
+                        "Zoom to period", id="tl-preset-period", type="button", className=button
+                    ),
+                ],
+                className="d-flex flex-wrap align-items-center gap-1 mb-2",
+            ),
+            html.Button("Download PNG", id="tl-png", type="button", className=button + " me-2"),
+            html.Button("Download CSV", id="tl-csv", type="button", className=button),
+            dcc.Download(id="tl-csv-download"),
+        ]
+    )
     return html.Section(
         [
             html.H2("Filters and view", className="visually-hidden"),
-            dbc.Row(
+            _popover("Lanes", lanes, "tl-lanes-menu"),
+            _popover("Event types", types, "tl-types-menu"),
+            html.Div(
                 [
-                    dbc.Col(
-                        html.Fieldset(
-                            [
-                                html.Legend("Agencies (lanes)", className="fs-6 fw-bold"),
-                                dbc.Checklist(
-                                    id="tl-agencies",
-                                    options=[{"label": a, "value": a} for a in agencies],
-                                    value=picked_agencies,
-                                    inline=True,
-                                    className="rpm-checklist",
-                                ),
-                            ]
-                        ),
-                        lg=6,
+                    dbc.Label(
+                        "Search summaries", html_for="tl-search", className="visually-hidden"
                     ),
-                    dbc.Col(
-                        html.Details(
-                            [
-                                html.Summary("Event types (none ticked: all)", className="fw-bold"),
-                                html.Fieldset(
-                                    [
-                                        html.Legend("Event types", className="visually-hidden"),
-                                        dbc.Checklist(
-                                            id="tl-types",
-                                            options=[
-                                                {"label": f"{t} ({n})", "value": t}
-                                                for t, n in type_counts
-                                            ],
-                                            value=picked_types,
-                                        ),
-                                    ],
-                                    className="rpm-type-list",
-                                ),
-                            ],
-                            open=bool(picked_types),
-                        ),
-                        lg=2,
+                    dbc.Input(
+                        id="tl-search",
+                        type="search",
+                        value=search,
+                        debounce=True,
+                        placeholder="Search summaries",
+                        className="form-control-sm rpm-search",
                     ),
-                    dbc.Col(
-                        _labelled(
-                            "Search summaries",
-                            dbc.Input(
-                                id="tl-search",
-                                type="search",
-                                value=search,
-                                debounce=True,
-                                placeholder="words in the summary",
-                            ),
-                            "tl-search",
-                        ),
-                        lg=2,
-                    ),
-                    dbc.Col(
-                        html.Button(
-                            "Clear all filters",
-                            id="tl-clear",
-                            className="btn btn-outline-dark mt-4",
-                            type="button",
-                        ),
-                        lg=2,
-                    ),
-                ],
-                className="g-3 rpm-menu",
+                ]
             ),
-            dbc.Row(
+            html.Button("Clear filters", id="tl-clear", className=button, type="button"),
+            html.Fieldset(
                 [
-                    dbc.Col(
-                        html.Fieldset(
-                            [
-                                html.Legend("Horizontal axis", className="fs-6 fw-bold"),
-                                dbc.RadioItems(
-                                    id="tl-axis",
-                                    options=[
-                                        {"label": "Calendar date", "value": "date"},
-                                        {
-                                            "label": "Child's age",
-                                            "value": "age",
-                                            "disabled": case.date_of_birth is None,
-                                        },
-                                    ],
-                                    value=axis,
-                                    inline=True,
-                                ),
-                            ]
-                        ),
-                        lg=3,
-                    ),
-                    dbc.Col(
-                        html.Div(
-                            [
-                                html.Span("Show: ", className="fw-bold me-2"),
-                                html.Button(
-                                    "Whole life",
-                                    id="tl-preset-all",
-                                    type="button",
-                                    className="btn btn-outline-dark btn-sm me-2",
-                                ),
-                                html.Button(
-                                    "Latest year",
-                                    id="tl-preset-year",
-                                    type="button",
-                                    className="btn btn-outline-dark btn-sm me-2",
-                                ),
-                                dbc.Label("From", html_for="tl-from", className="me-1"),
-                                dbc.Input(id="tl-from", type="date", className="rpm-date me-2"),
-                                dbc.Label("to", html_for="tl-to", className="me-1"),
-                                dbc.Input(id="tl-to", type="date", className="rpm-date me-2"),
-                                html.Button(
-                                    "Zoom to period",
-                                    id="tl-preset-period",
-                                    type="button",
-                                    className="btn btn-outline-dark btn-sm",
-                                ),
-                            ],
-                            className="d-flex flex-wrap align-items-center",
-                        ),
-                        lg=6,
-                    ),
-                    dbc.Col(
-                        html.Fieldset(
-                            [
-                                html.Legend("Dragging on the chart", className="fs-6 fw-bold"),
-                                dbc.RadioItems(
-                                    id="tl-drag",
-                                    options=[
-                                        {"label": "zooms in", "value": "zoom"},
-                                        {"label": "pans", "value": "pan"},
-                                        {"label": "marks an episode", "value": "select"},
-                                    ],
-                                    value="zoom",
-                                    inline=True,
-                                ),
-                            ]
-                        ),
-                        lg=3,
+                    html.Legend("Axis", className="visually-hidden"),
+                    dbc.RadioItems(
+                        id="tl-axis",
+                        options=[
+                            {"label": "Date", "value": "date"},
+                            {
+                                "label": "Child's age",
+                                "value": "age",
+                                "disabled": case.date_of_birth is None,
+                            },
+                        ],
+                        value=axis,
+                        inline=True,
+                        className="rpm-axis",
                     ),
                 ],
-                className="g-3 mt-1 rpm-menu",
+                className="rpm-tool-group",
             ),
-            dbc.Row(
+            html.Div(
                 [
-                    dbc.Col(
-                        html.Div(
-                            [
-                                dbc.Label("Lane", html_for="tl-lane-pick", className="me-2"),
-                                dbc.Select(
-                                    id="tl-lane-pick",
-                                    options=[{"label": a, "value": a} for a in agencies],
-                                    value=agencies[0] if agencies else None,
-                                    className="rpm-lane-pick me-2",
-                                ),
-                                html.Button(
-                                    "Move up",
-                                    id="tl-lane-up",
-                                    type="button",
-                                    className="btn btn-outline-dark btn-sm me-2",
-                                ),
-                                html.Button(
-                                    "Move down",
-                                    id="tl-lane-down",
-                                    type="button",
-                                    className="btn btn-outline-dark btn-sm",
-                                ),
-                            ],
-                            className="d-flex align-items-center",
-                        ),
-                        lg=5,
-                        className="rpm-menu",
-                    ),
-                    dbc.Col(
-                        html.Div(
-                            [
-                                html.Button(
-                                    "Presentation mode",
-                                    id="tl-present",
-                                    type="button",
-                                    className="btn btn-dark me-3",
-                                    **{"aria-pressed": "false"},
-                                    n_clicks=0,
-                                ),
-                                dbc.Checklist(
-                                    id=ids.HIDE_SUMMARIES,
-                                    options=[{"label": "Hide summaries", "value": "hide"}],
-                                    value=[],
-                                    className="me-3",
-                                ),
-                                html.Button(
-                                    "Download PNG",
-                                    id="tl-png",
-                                    type="button",
-                                    className="btn btn-outline-dark btn-sm me-2 rpm-menu",
-                                ),
-                                html.Button(
-                                    "Download CSV",
-                                    id="tl-csv",
-                                    type="button",
-                                    className="btn btn-outline-dark btn-sm rpm-menu",
-                                ),
-                                dcc.Download(id="tl-csv-download"),
-                            ],
-                            className="d-flex flex-wrap align-items-center justify-content-lg-end",
-                        ),
-                        lg=7,
+                    html.Button("Whole life", id="tl-preset-all", type="button", className=button),
+                    html.Button(
+                        "Latest year", id="tl-preset-year", type="button", className=button
                     ),
                 ],
-                className="g-3 mt-1",
+                className="btn-group",
+                role="group",
+                **{"aria-label": "Show"},
+            ),
+            _popover("More", more, "tl-more-menu"),
+            html.Button(
+                "Presentation mode",
+                id="tl-present",
+                type="button",
+                className="btn btn-dark btn-sm ms-auto rpm-present",
+                **{"aria-pressed": "false"},
+                n_clicks=0,
             ),
         ],
-        className="rpm-tl-controls",
+        className="rpm-tl-toolbar",
     )
 
 
@@ -384,76 +345,86 @@ def _graph(figure, case_ref: str):
                 },
             },
             className="rpm-timeline",
+            style={"height": "100%"},
         ),
         delay_show=400,
+        parent_className="rpm-tl-chart",
     )
 
 
-def _details():
-    return dbc.Row(
+def _side_panel(case):
+    """Beside the chart: the selected point's details and the form to reflect on it."""
+    button = "btn btn-outline-dark btn-sm"
+    details = html.Section(
         [
-            dbc.Col(
-                html.Section(
-                    [
-                        html.Div(
-                            [
-                                html.H2("Details", className="h3 me-auto"),
-                                html.Button(
-                                    "Previous event",
-                                    id="tl-prev",
-                                    type="button",
-                                    className="btn btn-outline-dark btn-sm me-2",
-                                    title="Left arrow key",
-                                ),
-                                html.Button(
-                                    "Next event",
-                                    id="tl-next",
-                                    type="button",
-                                    className="btn btn-outline-dark btn-sm me-2",
-                                    title="Right arrow key",
-                                ),
-                                html.Button(
-                                    "The case as a whole",
-                                    id="tl-select-case",
-                                    type="button",
-                                    className="btn btn-outline-dark btn-sm",
-                                ),
-                            ],
-                            className="d-flex align-items-center flex-wrap",
-                        ),
-                        html.P(
-                            "Click an event on the chart or in the table; the left and right "
-                            "arrow keys step through the events shown.",
-                            className="text-muted small",
-                        ),
-                        html.Div(id="tl-details", **{"aria-live": "polite"}),
-                        html.Div(id="tl-edit-message", role="status"),
-                    ],
-                    className="rpm-panel",
-                    **{"aria-labelledby": "tl-details-heading"},
-                ),
-                lg=12,
+            html.Div(
+                [
+                    html.H2("Details", className="h4 me-auto mb-0"),
+                    html.Button(
+                        "Previous",
+                        id="tl-prev",
+                        type="button",
+                        className=button,
+                        title="Left arrow key",
+                    ),
+                    html.Button(
+                        "Next",
+                        id="tl-next",
+                        type="button",
+                        className=button,
+                        title="Right arrow key",
+                    ),
+                    html.Button("The case", id="tl-select-case", type="button", className=button),
+                ],
+                className="d-flex align-items-center flex-wrap gap-1",
             ),
+            html.P(
+                "Click an event; the left and right arrow keys step through the events shown.",
+                className="visually-hidden",
+            ),
+            html.Div(id="tl-details", **{"aria-live": "polite"}),
+            html.Div(id="tl-edit-message", role="status"),
         ],
-        className="g-4 mt-2",
+        className="rpm-side-details",
+        **{"aria-labelledby": "tl-details-heading"},
+    )
+    return html.Aside(
+        [details, html.Div(reflection_panel(case), id=ids.REFLECTION_SLOT)],
+        className="rpm-tl-side",
+        **{"aria-label": "Selected point"},
     )
 
 
-def _reflection_slot(case):
-    return html.Div(
-        dbc.Row(
-            [dbc.Col(reflection_panel(case), xl=7), dbc.Col(learning_panel(case), xl=5)],
-            className="g-4",
-        ),
-        id=ids.REFLECTION_SLOT,
-        className="mt-3",
+TABS = (
+    ("chronology", "Chronology"),
+    ("episodes", "Key practice episodes"),
+    ("add-event", "Add an event"),
+    ("coverage", "Reflective cycle and coverage"),
+    ("learning", "Learning points and actions"),
+)
+
+
+def _below_the_chart(case, agencies, types, user):
+    """Tabs under the chart; the reflective overview and learning are built when first opened."""
+    content = {
+        "chronology": _table(),
+        "episodes": _episodes(),
+        "add-event": _add_event(agencies, types, user),
+        "coverage": html.Div(id="tl-tab-coverage"),
+        "learning": html.Div(id="tl-tab-learning"),
+    }
+    return dbc.Tabs(
+        [dbc.Tab(content[key], label=label, tab_id=key) for key, label in TABS],
+        id="tl-tabs",
+        active_tab="chronology",
+        className="mt-3 rpm-tl-tabs",
     )
 
 
 def _episodes():
     return html.Section(
         [
-            html.H2("Key practice episodes", className="h3"),
+            html.H2("Key practice episodes", className="visually-hidden"),
             html.Div(id="tl-episode-list"),
             html.Details(
                 [
@@ -475,15 +446,15 @@ def _episodes():
                             ),
                             dbc.Col(
                                 _labelled(
-                                    "Starts",
-                                    dbc.Input(id="tl-ep-start", type="date"),
+                                    "Starts (dd/mm/yyyy)",
+                                    uk_date_input("tl-ep-start"),
                                     "tl-ep-start",
                                 ),
                                 md=2,
                             ),
                             dbc.Col(
                                 _labelled(
-                                    "Ends", dbc.Input(id="tl-ep-end", type="date"), "tl-ep-end"
+                                    "Ends (dd/mm/yyyy)", uk_date_input("tl-ep-end"), "tl-ep-end"
                                 ),
                                 md=2,
                             ),
@@ -562,7 +533,7 @@ def _add_event(agencies, types, user):
                         ),
                         dbc.Col(
                             _labelled(
-                                "Date", dbc.Input(id="tl-add-date", type="date"), "tl-add-date"
+                                "Date (dd/mm/yyyy)", uk_date_input("tl-add-date"), "tl-add-date"
                             ),
                             md=2,
                         ),
@@ -622,6 +593,12 @@ def _table():
             html.Div(
                 [
                     html.H2("Chronology", className="h3 me-auto"),
+                    dbc.Checklist(
+                        id="tl-show-hidden",
+                        options=[{"label": "Show hidden events", "value": "hidden"}],
+                        value=[],
+                        className="me-3",
+                    ),
                     dbc.Label("Sort by", html_for="tl-sort", className="me-2 mb-0"),
                     dbc.Select(
                         id="tl-sort",

@@ -7,7 +7,7 @@ see assets/timeline.js) all write `ids.SELECTED_POINT`; every panel reads it.
 from __future__ import annotations
 
 import dash
-from dash import ALL, Input, Output, State, callback, ctx, html
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, html
 
 from app.context import get_store, require_user
 from app.timeline import ids
@@ -87,3 +87,20 @@ def show_details(point, hide, _ev, _ep, case_data):
                 return episode_panel(ep)
         return html.P("That episode has been deleted.")
     return case_panel(case_data["case_ref"])
+
+
+# Choosing "Show" on a chronology row brings the chart and the details back into view (the
+# table sits below them).
+clientside_callback(
+    """
+    function(clicks) {
+        if ((clicks || []).some(function(n) { return n; })) {
+            window.scrollTo({top: 0});
+        }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("tl-details", "title"),
+    Input({"type": "tl-row", "index": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)

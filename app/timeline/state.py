@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from data.events import EventFilter
 
@@ -43,3 +43,29 @@ def selected_event(point) -> int | None:
 
 def summaries_hidden(value) -> bool:
     return "hide" in (value or [])
+
+
+def span_dates(span) -> tuple[date, date] | None:
+    """The visible span ({"from": ISO day, "to": ISO day}) as dates, or None (everything)."""
+    if not span or not span.get("from") or not span.get("to"):
+        return None
+    try:
+        lo, hi = date.fromisoformat(span["from"]), date.fromisoformat(span["to"])
+    except (TypeError, ValueError):
+        return None
+    return (lo, hi) if lo <= hi else None
+
+
+def span_of(lo: date, hi: date) -> dict:
+    return {"from": lo.isoformat(), "to": hi.isoformat()}
+
+
+def span_axis_range(span, axis: str, born: date | None) -> list | None:
+    """The x-axis range that shows the span on the date or age axis."""
+    dates = span_dates(span)
+    if dates is None:
+        return None
+    lo, hi = dates
+    if axis == "age" and born is not None:
+        return [(d - born).days / 365.25 for d in (lo, hi)]
+    return [lo.isoformat(), (hi + timedelta(days=1)).isoformat()]

@@ -8,7 +8,13 @@ from dash import Input, Output, State, callback, ctx
 
 from app.context import get_store, require_user
 from app.timeline import ids
-from app.timeline.state import event_filter, selected_event, summaries_hidden
+from app.timeline.state import (
+    date_of_birth,
+    event_filter,
+    selected_event,
+    span_dates,
+    summaries_hidden,
+)
 from components.timeline_panels import event_table
 from data.events import CHRONOLOGY_COLUMNS, case_events, chronology_frame_rows
 from data.exports import csv_text
@@ -35,14 +41,21 @@ SORTS = {
     Input(ids.SELECTED_POINT, "data"),
     Input(ids.HIDE_SUMMARIES, "value"),
     Input(ids.EVENTS_VERSION, "data"),
+    Input(ids.SPAN, "data"),
+    Input("tl-show-hidden", "value"),
     State("tl-page", "data"),
     State(ids.CASE, "data"),
 )
-def show_table(agencies, types, text, sort, _p, _n, point, hide, _ev, page, case_data):
-    """One page of the filtered chronology; it follows the selected event."""
+def show_table(
+    agencies, types, text, sort, _p, _n, point, hide, _ev, span, show_hidden, page, case_data
+):
+    """One page of the chronology of what the chart shows (its filters and visible span); it
+    follows the selected event."""
     store, user = get_store(), require_user()
     flt = event_filter(agencies, types, text, case_data["agencies"])
-    events = case_events(store, user, case_data["case_ref"], flt)
+    with_hidden = "hidden" in (show_hidden or [])
+    events = case_events(store, user, case_data["case_ref"], flt, include_hidden=with_hidden)
+    events, shown = in_span(events, span)
     events = _sorted(events, sort)
     pages = max(1, -(-len(events) // TABLE_PAGE))
     selected = selected_event(point)
@@ -60,8 +73,21 @@ def show_table(agencies, types, text, sort, _p, _n, point, hide, _ev, page, case
         page = 0 if trigger is not None else page
     page = min(max(page, 0), pages - 1)
     rows = events.iloc[page * TABLE_PAGE : (page + 1) * TABLE_PAGE]
-    label = f"Page {page + 1} of {pages} · {len(events):,} events"
+    label = f"Page {page + 1} of {pages} · {len(events):,} events {shown}"
     return event_table(rows, selected, hide_summaries=summaries_hidden(hide)), page, label
+
+
+def in_span(events: pd.DataFrame, span) -> tuple[pd.DataFrame, str]:
+    """The events in the chart's visible span, and words saying which span that is."""
+    dates = span_dates(span)
+    if dates is None:
+        return events, "(the whole timeline, as on the chart)"
+    lo, hi = dates
+    day = events["event_date"].dt.date
+    return (
+        events[(day >= lo) & (day <= hi)],
+        f"shown on the chart, {lo:%d %b %Y} to {hi:%d %b %Y}",
+    )
 
 
 def _sorted(events: pd.DataFrame, sort: str) -> pd.DataFrame:
@@ -93,3 +119,27 @@ def download_csv(_n, agencies, types, text, case_data):
         "filename": f"chronology-{case_data['case_ref']}.csv",
         "type": "text/csv",
     }
+
+
+@callback(
+    Output("tl-lead", "children"),
+    Input(ids.EVENTS_VERSION, "data"),
+    State(ids.CASE, "data"),
+    prevent_initial_call=True,
+)
+def show_counts(_version, case_data):
+    """The heading's counts, true after events are added, hidden or shown again."""
+    events = case_events(
+        get_store(), require_user(), case_data["case_ref"], include_hidden=True, with_summary=False
+    )
+    return case_counts(case_data, events)
+
+
+def case_counts(case_data, events: pd.DataFrame) -> str:
+    """ "Born ... · 313 events from 6 agencies · 2 hidden" (hidden events are not counted)."""
+    shown = events[~events["hidden"].astype(bool)]
+    hidden = len(events) - len(shown)
+    born = date_of_birth(case_data)
+    words = f"Born {born:%d %B %Y} · " if born else ""
+    words += f"{len(shown):,} events from {shown['agency'].nunique()} agencies"
+    return words + (f" · {hidden:,} hidden" if hidden else "")

@@ -51,6 +51,10 @@ def open_case(page, url: str) -> None:
     page.wait_for_selector("#refl-point-title:not(:empty)")
 
 
+def open_tab(page, label: str) -> None:
+    page.click(f"#tl-tabs .nav-link:text-is('{label}')")
+
+
 def click_event(page, lane: int, index: int) -> int:
     """Click the index-th marker of a lane as a person would; returns its event id."""
     pos = page.evaluate(
@@ -84,6 +88,17 @@ def select_event(page, lane: int, index: int) -> int:
         except PlaywrightTimeout:
             continue
     raise AssertionError("clicking the event did not select it")
+
+
+def wait_ringed(page, event_id: int) -> None:
+    """Wait until the event has its "Reflected" mark on the timeline."""
+    page.wait_for_function(
+        f"""() => {{
+            const gd = document.querySelector('{GRAPH}');
+            const ring = gd._fullData.find(t => t.name === 'Reflected');
+            return ring && Array.from(ring.customdata || []).includes({event_id});
+        }}"""
+    )
 
 
 def ring_event_ids(page) -> list[int]:
@@ -143,15 +158,10 @@ def test_select_event_add_gibbs_reflection_see_ring_and_cycle(refl_server, page)
     assert page.locator("[data-stage=analysis] .rpm-question").inner_text() == (
         "Was there anything that acted as a barrier?"
     )
+    open_tab(page, "Reflective cycle and coverage")  # built when first opened
     page.wait_for_selector("#refl-cycle-text:has-text('Covered: Analysis.')")
     # The ring marks the event on the timeline.
-    page.wait_for_function(
-        f"""() => {{
-            const gd = document.querySelector('{GRAPH}');
-            const ring = gd._fullData.find(t => t.name === 'Reflected');
-            return ring && Array.from(ring.customdata || []).includes({event_id});
-        }}"""
-    )
+    wait_ringed(page, event_id)
     assert ring_event_ids(page) == [event_id]
     # Coverage: the Police row has Analysis covered.
     police_row = page.locator("#refl-coverage-table tr", has_text="Agency: Police")
@@ -238,6 +248,7 @@ def test_two_people_see_each_others_reflections_within_five_seconds(refl_server,
 def test_learning_point_and_action(refl_server, page):
     sign_in(page, refl_server)
     open_case(page, refl_server)
+    open_tab(page, "Learning points and actions")
     page.click("#lp-save")
     page.wait_for_selector("#lp-message:has-text('the learning point is empty')")
     page.fill("#lp-text", "Schools are not invited to strategy discussions.")
@@ -273,3 +284,76 @@ def test_learning_point_and_action(refl_server, page):
     page.wait_for_selector("#act-table tbody tr:has-text('Audit: all 12')")
     assert "Done" in page.locator("#act-table tbody tr", has_text="Invite the school").inner_text()
     screenshot(page, "learning-and-actions")
+
+
+def _shown_points(page) -> tuple[str, str]:
+    """(what the details show, what the reflection form targets), as "event:ID" or "case"."""
+    return tuple(
+        page.evaluate(
+            """() => {
+                const d = document.querySelector('#tl-details [data-event-id]');
+                const c = document.querySelector('#tl-details [data-episode-id]');
+                const details = d ? 'event:' + d.dataset.eventId
+                    : (c ? 'episode:' + c.dataset.episodeId : 'case');
+                return [details, document.querySelector('#refl-point-title').dataset.point];
+            }"""
+        )
+    )
+
+
+def test_twenty_rapid_clicks_every_panel_follows_the_one_selected_point(refl_server, page):
+    """Events and the case clicked in quick succession: after each, the details and the
+    reflection form show the same point, and a reflection typed then is saved to it."""
+    sign_in(page, refl_server)
+    open_case(page, refl_server)
+    markers = page.evaluate(
+        """() => {
+            const gd = document.querySelector('#timeline-graph .js-plotly-plot');
+            const out = [];
+            gd._fullData.forEach((t, n) => {
+                if (t.mode === 'markers' && t.legendrank < 100 && t.x.length > 3) {
+                    out.push([n, 1], [n, t.x.length - 2]);
+                }
+            });
+            return out;
+        }"""
+    )
+    assert len(markers) >= 10
+    targets = []
+    for i in range(20):
+        if i % 4 == 3:
+            page.click("#tl-select-case")
+            expected = "case"
+        else:
+            lane, index = markers[i % len(markers)]
+            click_event(page, lane, index)
+            expected = None  # overlapping markers: whichever event the details show
+        page.wait_for_function(
+            """(want) => {
+                const d = document.querySelector('#tl-details [data-event-id]');
+                const shown = d ? 'event:' + d.dataset.eventId : 'case';
+                const target = document.querySelector('#refl-point-title').dataset.point;
+                return shown === target && (!want || shown === want);
+            }""",
+            arg=expected,
+            timeout=15_000,
+        )
+        details, target = _shown_points(page)
+        assert details == target
+        targets.append(target)
+    assert len(set(targets)) > 5  # different events really were clicked
+
+    # A burst without waiting: the last click wins everywhere.
+    for lane, index in markers[:4]:
+        click_event(page, lane, index)
+    page.wait_for_timeout(3000)
+    details, target = _shown_points(page)
+    assert details == target and details.startswith("event:")
+
+    note = f"Said at {time.time():.0f} about this very event."
+    page.fill("#refl-text", note)
+    page.click("#refl-save")
+    page.wait_for_selector("#refl-ok")
+    page.wait_for_selector(f"#refl-list .rpm-reflection-text:text-is({json.dumps(note)})")
+    assert _shown_points(page) == (details, target)
+    wait_ringed(page, int(details.split(":")[1]))

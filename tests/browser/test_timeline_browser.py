@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,21 @@ def open_case(page, url, ref="DEMO-J", query=""):
     page.goto(f"{url}cases/{ref}{query}")
     page.wait_for_function(f"() => document.querySelector('{GRAPH}')?.data?.length > 0")
     page.wait_for_selector("#tl-chronology")
+
+
+def open_menu(page, ident: str) -> None:
+    """Open a toolbar popover (lanes, event types, more)."""
+    if not page.evaluate("(id) => document.getElementById(id).open", ident):
+        page.click(f"#{ident} > summary")
+
+
+def close_menu(page, ident: str) -> None:
+    if page.evaluate("(id) => document.getElementById(id).open", ident):
+        page.click(f"#{ident} > summary")
+
+
+def open_tab(page, label: str) -> None:
+    page.click(f"#tl-tabs .nav-link:text-is('{label}')")
 
 
 def lanes(page) -> list[str]:
@@ -126,6 +142,7 @@ def test_filters_patch_the_chart_go_into_the_address_and_clear_all(chair_page, t
     open_case(page, tl_server)
     assert len(lanes(page)) == 6
     everything = point_count(page)
+    open_menu(page, "tl-lanes-menu")
     for agency in ["GP and Health Visiting", "Family Support Network", "Children's Social Care"]:
         page.get_by_label(agency, exact=True).uncheck()
     for agency in ["Housing", "School"]:
@@ -166,7 +183,7 @@ def test_click_an_event_read_details_step_with_arrows_and_table_follows(chair_pa
     open_case(page, tl_server)
     event_id = click_first_point(page)
     wait_details_for(page, event_id)
-    details = page.inner_text("#tl-event-details")
+    details = page.text_content("#tl-details")  # the rest is one click away ("More about")
     for term in (
         "Date",
         "Time",
@@ -212,7 +229,9 @@ def test_click_an_event_read_details_step_with_arrows_and_table_follows(chair_pa
 def test_episode_by_dragging_across_the_chart_then_edit_and_delete(chair_page, tl_server):
     page = chair_page
     open_case(page, tl_server)
+    open_menu(page, "tl-more-menu")
     page.get_by_label("marks an episode").check()
+    close_menu(page, "tl-more-menu")
     page.wait_for_function(f"() => document.querySelector('{GRAPH}').layout.dragmode === 'select'")
     plot = page.locator(f"{GRAPH} .nsewdrag").first.bounding_box()
     y = plot["y"] + plot["height"] * 0.5
@@ -222,8 +241,9 @@ def test_episode_by_dragging_across_the_chart_then_edit_and_delete(chair_page, t
     page.mouse.move(plot["x"] + plot["width"] * 0.45, y + 10, steps=8)
     page.mouse.up()
     page.wait_for_function("() => document.querySelector('#tl-ep-start').value !== ''")
+    expect(page.locator("#tl-ep-title")).to_be_visible()  # the episodes tab opened itself
     start, end = page.input_value("#tl-ep-start"), page.input_value("#tl-ep-end")
-    assert start < end
+    assert datetime.strptime(start, "%d/%m/%Y") < datetime.strptime(end, "%d/%m/%Y")  # UK
     page.fill("#tl-ep-title", "Missed <b>health</b> appointments")
     page.get_by_label("Problem").check()
     page.click("#tl-ep-save")
@@ -256,14 +276,16 @@ def test_add_an_event_from_the_discussion_shown_as_text_and_csv_is_formula_safe(
 ):
     page = chair_page
     open_case(page, tl_server)
+    open_tab(page, "Add an event")
     page.click("text=Add an event from the discussion")
     page.select_option("#tl-add-agency", "School")
-    page.fill("#tl-add-date", "2019-05-14")
+    page.fill("#tl-add-date", "14/05/2019")  # day first, whatever the browser's locale
     page.fill("#tl-add-type", "Phone call")
     summary = '=HYPERLINK("x") <img src=x onerror=alert(1)><b>not bold</b>'
     page.fill("#tl-add-summary", summary)
     page.click("#tl-add-save")
     page.wait_for_selector("#tl-add-message >> text=Event added")
+    open_tab(page, "Chronology")
     page.fill("#tl-search", "HYPERLINK")
     page.press("#tl-search", "Enter")
     page.wait_for_function(
@@ -273,8 +295,9 @@ def test_add_an_event_from_the_discussion_shown_as_text_and_csv_is_formula_safe(
     assert page.locator("#tl-chronology b, #tl-chronology img").count() == 0
     page.locator("#tl-chronology tbody tr button").first.click()
     page.wait_for_selector("#tl-event-details")
-    details = page.inner_text("#tl-event-details")
+    details = page.text_content("#tl-details")
     assert summary in details and "added in the meeting by admin" in details
+    assert "14 May 2019" in details
     assert page.locator("#tl-details img, #tl-details b").count() == 0
     # hover text on the chart is escaped too
     hover = page.evaluate(
@@ -282,6 +305,7 @@ def test_add_an_event_from_the_discussion_shown_as_text_and_csv_is_formula_safe(
     )
     assert any("&lt;img" in h for h in hover) and not any("<img" in h for h in hover)
 
+    open_menu(page, "tl-more-menu")
     with page.expect_download() as download:
         page.click("#tl-csv")
     text = Path(download.value.path()).read_text()
@@ -302,6 +326,33 @@ def test_add_an_event_from_the_discussion_shown_as_text_and_csv_is_formula_safe(
     page.click("text=History of changes")
     assert "because Summary pasted wrongly" in page.inner_text("#tl-details")
 
+    # hidden with a reason: gone from the chart and the counts, listed with "show hidden",
+    # and shown again with a reason (both recorded)
+    lead = page.inner_text("#tl-lead")
+    page.click("text=Correct or hide this event")
+    page.fill("#tl-fix-reason", "Duplicate of the school's own entry")
+    page.click("#tl-fix-hide")
+    page.wait_for_selector("#tl-edit-message >> text=Event hidden")
+    page.wait_for_selector("#tl-lead:has-text('1 hidden')")
+    assert page.inner_text("#tl-lead") != lead
+    page.wait_for_function(
+        "() => document.querySelectorAll('#tl-chronology tbody tr').length === 0"
+    )
+    page.get_by_label("Show hidden events").check()
+    page.wait_for_selector("#tl-chronology tbody tr .badge:text('Hidden')")
+    page.locator("#tl-chronology tbody tr button").first.click()
+    page.wait_for_selector("#tl-hidden-note")
+    assert page.evaluate("() => window.scrollY") < 200  # back up to the chart and details
+    page.click("text=Correct or show this event again")
+    page.fill("#tl-fix-reason", "Not a duplicate after all")
+    page.click("#tl-fix-hide")
+    page.wait_for_selector("#tl-edit-message >> text=shown on the timeline again")
+    page.wait_for_function("() => !document.querySelector('#tl-lead').innerText.includes('hidden')")
+    page.click("text=History of changes")
+    history = page.inner_text("#tl-details")
+    assert "Duplicate of the school's own entry" in history and "Not a duplicate" in history
+
+    open_menu(page, "tl-more-menu")
     with page.expect_download() as png:
         page.click("#tl-png")
     assert png.value.suggested_filename == "timeline-DEMO-J.png"
@@ -315,7 +366,7 @@ def test_age_axis_and_presentation_mode_on_a_projector_sized_screen(chair_page, 
         f"() => document.querySelector('{GRAPH}').layout.xaxis.type === 'linear'"
     )
     assert "axis=age" in page.url
-    page.get_by_label("Calendar date").check()
+    page.get_by_label("Date", exact=True).check()
     page.wait_for_function(f"() => document.querySelector('{GRAPH}').layout.xaxis.type === 'date'")
     normal_font = page.evaluate(f"() => document.querySelector('{GRAPH}').layout.font.size")
     page.click("#tl-present")
@@ -326,7 +377,9 @@ def test_age_axis_and_presentation_mode_on_a_projector_sized_screen(chair_page, 
     assert "rpm-presenting" in page.evaluate("() => document.body.className")
     assert not page.locator("#tl-agencies").is_visible()
     assert not page.locator(".rpm-header nav").is_visible()
+    open_menu(page, "tl-more-menu")
     page.get_by_label("Hide summaries").check()
+    close_menu(page, "tl-more-menu")
     page.wait_for_function(
         f"""() => document.querySelector('{GRAPH}').data.every(
               t => !t.text || Array.from(t.text).every(s => s.split('<br>').length <= 2))"""
@@ -399,6 +452,7 @@ def test_fifty_thousand_events_open_to_drawn(chair_page, tl_server):
     # details are fetched on click, not shipped with every point
     assert page.evaluate(f"() => document.querySelector('{GRAPH}').data.every(t => !t.text)")
     # a filter change is answered quickly
+    open_menu(page, "tl-lanes-menu")
     started = time.perf_counter()
     page.get_by_label("Agency A", exact=True).uncheck()
     page.wait_for_function(
