@@ -12,7 +12,11 @@ creates the simulated accounts, and runs one thread per user. Each user, in a lo
   with a Patch of the trace arrays),
 - adds a reflection to the case as a whole (the reflection panel's save callback: a WRITE),
 - filters the audit trail (its search callback, filtered by user and action),
-- every 5th loop adds an account (the accounts page's "Add account" callback: a WRITE).
+- every 5th loop adds an account (the accounts page's "Add account" callback: a WRITE);
+
+and, at the same time, keeps the demo case's page open: its one change poll every two seconds
+(`poll_changes`, answered 204 when nothing changed) and the reflection panel's redraw when the
+case has changed (`panel_redraw`).
 
 Then it stops the server, opens the database file and counts lost writes: acknowledged
 (HTTP 200) writes that are not in the database. It prints requests per second, p50/p95
@@ -99,14 +103,15 @@ def filter_timeline(session, user, loop):
             ("tl-lane-order", "data", _case_data["tl-lane-order"]),
             ("tl-hide-summaries", "value", []),
             ("tl-axis", "value", "date"),
-            ("tl-present", "n_clicks", None),
             ("tl-episodes-version", "data", 0),
             ("tl-events-version", "data", 0),
         ],
         [
+            ("tl-present", "n_clicks", None),
             ("tl-case", "data", case_data),
             ("selected-point", "data", {"kind": "case", "id": None}),
             ("reflection-marks", "data", None),
+            ("tl-span", "data", None),
         ],
         changed=["tl-agencies.value"],
     )
@@ -156,6 +161,62 @@ def add_account(session, user, loop):
 
 
 ACTIONS = [open_case_list, open_case, filter_timeline, add_reflection, filter_audit, add_account]
+
+
+def keep_case_open(url, index, stop, results, errors, interval=2.0):
+    """The case page each user keeps open: its one change poll every two seconds and, when the
+    case has changed (others' reflections), the reflection panel's redraw it triggers."""
+    session = DashSession(url, timeout=30)
+    if session.sign_in(f"load{index:02d}", PASSWORD).status != 302:
+        errors.append(f"user {index}: page sign-in failed")
+        return
+    page = session.open_page(f"/cases/{CASE}").json()
+    case_data = _find_prop(page, "tl-case", "data")
+    seen, tick = _find_prop(page, "tl-case-revision", "data"), 0
+    while not stop.wait(interval):
+        tick += 1
+        started = time.perf_counter()
+        try:
+            reply = session.callback(
+                [("tl-case-revision", "data")],
+                [("tl-poll", "n_intervals", tick)],
+                [("tl-case-revision", "data", seen), ("tl-case", "data", case_data)],
+            )
+        except OSError as exc:
+            errors.append(f"poll_changes: {exc}")
+            continue
+        results["poll_changes"].append(time.perf_counter() - started)
+        if reply.status == 204:
+            continue  # nothing changed: the cheap answer
+        if reply.status != 200:
+            errors.append(f"poll_changes: HTTP {reply.status}")
+            continue
+        seen = reply.json()["response"]["tl-case-revision"]["data"]
+        started = time.perf_counter()
+        redraw = session.callback(
+            [
+                ("refl-point-title", "children"),
+                ("refl-point-title", "data-point"),
+                ("refl-point-detail", "children"),
+                ("refl-list", "children"),
+                ("reflection-marks", "data"),
+                ("refl-revision", "data"),
+            ],
+            [
+                ("selected-point", "data", {"kind": "case", "id": None}),
+                ("tl-case-revision", "data", seen),
+                ("refl-saved", "data", 0),
+            ],
+            [
+                ("refl-revision", "data", -1),
+                ("reflection-marks", "data", None),
+                ("refl-case", "data", CASE),
+            ],
+            changed=["tl-case-revision.data"],
+        )
+        results["panel_redraw"].append(time.perf_counter() - started)
+        if redraw.status != 200:
+            errors.append(f"panel_redraw: HTTP {redraw.status}")
 
 
 def run_user(url, index, stop, results, writes, errors, think=0.0):
@@ -220,6 +281,9 @@ def main() -> int:
                 target=run_user, args=(url, i, stop, results, writes, errors, args.think)
             )
             for i in range(args.users)
+        ] + [
+            threading.Thread(target=keep_case_open, args=(url, i, stop, results, errors))
+            for i in range(args.users)
         ]
         started = time.perf_counter()
         for t in threads:
@@ -269,6 +333,7 @@ def main() -> int:
                 f"{pct(values, 95) * 1000:>10.0f}{max(values) * 1000:>10.0f}"
             )
     print(f"errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
+    print("target: p95 of all requests under 1000 ms, 0 errors, 0 lost writes")
     print(
         f"writes acknowledged: {len(writes)}  "
         f"lost: {len(lost_users) + len(lost_reflections) + lost_views} "

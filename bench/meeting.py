@@ -1,0 +1,392 @@
+"""Benchmark the meeting screen as a chair uses it, in headless Chromium against the real app.
+
+Seeds a temporary database with the demo case (313 events) and a synthetic 50,000-event case,
+starts `rpm-timeline serve` on it, and in the same run a bare Dash page with one graph of the
+same points (SVG scatter and WebGL scattergl for the demo case, WebGL for the big one). Prints
+the median of 5 runs of each figure beside its baseline and target:
+
+- demo case open to chart drawn (target: at most 1.5x the bare SVG page);
+- click an event to its details and the reflection form's target showing it (< 300 ms);
+- arrow key to the next event (< 200 ms);
+- a lane toggle and an event-type filter to the chart updated (< 300 ms);
+- presentation toggle to the chart re-laid out (< 100 ms);
+- 50,000-event case open to chart drawn (target: at most the bare WebGL page).
+
+    .venv/bin/python bench/meeting.py [--runs 5]
+
+Times are taken from the Python side (Playwright round trips included, a few ms); figures
+depend on the machine (software WebGL, shared cores); nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import ADMIN_PASSWORD, _free_port, start_server  # noqa: E402
+
+CHROMIUM = os.environ.get("RPM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+GRAPH = "#timeline-graph .js-plotly-plot"
+BARE_GRAPH = "#bare-graph .js-plotly-plot"
+DEMO, BIG = "DEMO-J", "BENCH-1"
+BIG_EVENTS = 50_000
+# The chart is drawn: axes laid out, lane labels placed, and its marks painted.
+DRAWN_JS = """(sel) => { const gd = document.querySelector(sel);
+    return !!(gd && gd._fullLayout && gd.querySelector('.ytick')
+        && (gd.querySelector('.scatterlayer .point') || gd.querySelector('canvas'))); }"""
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def seed(db: Path, points: Path) -> None:
+    """The demo case and a synthetic 50,000-event case in one database; their points (date,
+    agency) also written to `points` for the bare page (DuckDB lets one process open a file)."""
+    import pandas as pd
+
+    from data import cases
+    from data.access import SYSTEM
+    from data.demo import DEMO_CASE_REF, DEMO_LABEL
+    from data.demo.make_demo import DOB, FILES
+    from data.events import case_events
+    from data.ingest import ingest_file
+
+    synthetic = _load("bench_timeline", ROOT / "bench" / "timeline.py")
+    store = synthetic.seed_store(db, synthetic.synthetic_events(BIG_EVENTS))
+    cases.add_case(store, DEMO_CASE_REF, date_of_birth=DOB, label=DEMO_LABEL, is_demo=True)
+    for agency, file_name in FILES.items():
+        ingest_file(
+            store, DEMO_CASE_REF, agency, ROOT / "data/demo" / file_name, uploaded_by="bench"
+        )
+    frames = [
+        case_events(store, SYSTEM, ref, with_summary=False)[["event_date", "agency"]].assign(
+            case_ref=ref
+        )
+        for ref in (DEMO, BIG)
+    ]
+    pd.concat(frames).to_pickle(points)
+    store.close()
+
+
+def _wait_for_bare(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+    import urllib.request
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the bare page's server exited with {proc.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the bare page's server did not start on {url}")
+
+
+def bare_app(points: Path, port: int) -> None:
+    """The baseline: one dcc.Graph per page of the same points, nothing else."""
+    import dash
+    import flask
+    import pandas as pd
+    import plotly.graph_objects as go
+    from dash import dcc, html
+
+    everything = pd.read_pickle(points)
+    frames = {ref: everything[everything["case_ref"] == ref] for ref in (DEMO, BIG)}
+    server = flask.Flask(__name__)
+
+    def page(prefix: str, ref: str, trace_type):
+        events = frames[ref]
+        fig = go.Figure(
+            trace_type(x=events["event_date"], y=events["agency"], mode="markers"),
+            layout={"height": 700, "template": "simple_white"},
+        )
+        app = dash.Dash(__name__, server=server, url_base_pathname=prefix, serve_locally=True)
+        app.layout = html.Div(dcc.Graph(id="bare-graph", figure=fig))
+
+    page("/svg-demo/", DEMO, go.Scatter)
+    page("/gl-demo/", DEMO, go.Scattergl)
+    page("/gl-big/", BIG, go.Scattergl)
+    server.run(host="127.0.0.1", port=port, threaded=True)
+
+
+def median_of(runs: int, measure) -> float:
+    return statistics.median(measure() for _ in range(runs))
+
+
+def open_to_drawn(page, url: str, graph: str) -> float:
+    page.goto("about:blank")
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(DRAWN_JS, arg=graph, timeout=180_000, polling="raf")
+    return time.perf_counter() - started
+
+
+def _shown_event(page) -> str | None:
+    node = page.locator("[data-event-id]")
+    return node.first.get_attribute("data-event-id") if node.count() else None
+
+
+def _marker_positions(page, limit: int = 40) -> list[dict]:
+    """Screen positions of some markers of the type traces, spread across the chart."""
+    return page.evaluate(
+        """([sel, limit]) => {
+            const gd = document.querySelector(sel), full = gd._fullLayout, out = [];
+            const box = gd.getBoundingClientRect();
+            for (const t of gd._fullData) {
+                if (!t.customdata || t.mode !== 'markers' || t.legendrank >= 100) continue;
+                const step = Math.max(1, Math.floor(t.x.length / 6));
+                for (let i = 0; i < t.x.length; i += step) {
+                    out.push({x: box.left + full.xaxis._offset
+                                 + full.xaxis.l2p(full.xaxis.d2l(t.x[i])),
+                              y: box.top + full.yaxis._offset + full.yaxis.l2p(t.y[i])});
+                }
+            }
+            return out.slice(0, limit);
+        }""",
+        [GRAPH, limit],
+    )
+
+
+def click_to_details(page, position: dict) -> float | None:
+    """Click a marker; time until the details and the reflection form show the same event."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    before = _shown_event(page)
+    started = time.perf_counter()
+    page.mouse.click(position["x"], position["y"])
+    try:
+        page.wait_for_function(
+            """(prev) => { const d = document.querySelector('[data-event-id]');
+                const r = document.querySelector('#refl-point-title');
+                return d && d.dataset.eventId !== prev && r
+                    && r.dataset.point === 'event:' + d.dataset.eventId; }""",
+            arg=before,
+            timeout=8_000,
+            polling="raf",
+        )
+    except PlaywrightTimeout:  # the click hit no marker (overlap, edge): not a measurement
+        return None
+    return time.perf_counter() - started
+
+
+def arrow_to_next(page) -> float:
+    before = _shown_event(page)
+    page.locator("h1").first.click()  # focus off any control that uses the arrow keys
+    started = time.perf_counter()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        """(prev) => { const d = document.querySelector('[data-event-id]');
+            return d && d.dataset.eventId !== prev; }""",
+        arg=before,
+        polling="raf",
+    )
+    return time.perf_counter() - started
+
+
+def _lane_count(page) -> int:
+    return page.evaluate(f"() => document.querySelector('{GRAPH}').layout.yaxis.ticktext.length")
+
+
+def _open_menu(page, ident: str) -> None:
+    """Open a toolbar popover (a <details>) so its checkboxes can be clicked."""
+    page.evaluate(
+        "(id) => { const d = document.getElementById(id);"
+        " if (d && d.tagName === 'DETAILS') { d.open = true; } }",
+        ident,
+    )
+
+
+def lane_toggle(page, agency: str) -> float:
+    lanes = _lane_count(page)
+    _open_menu(page, "tl-lanes-menu")
+    box = page.get_by_label(agency, exact=True)
+    started = time.perf_counter()
+    box.set_checked(not box.is_checked())
+    page.wait_for_function(
+        f"(n) => document.querySelector('{GRAPH}').layout.yaxis.ticktext.length !== n",
+        arg=lanes,
+        polling="raf",
+    )
+    return time.perf_counter() - started
+
+
+def _points_drawn(page) -> int:
+    return page.evaluate(
+        f"""() => document.querySelector('{GRAPH}')._fullData
+            .filter(t => t.customdata && t.legendrank < 100)
+            .reduce((n, t) => n + t.customdata.length, 0)"""
+    )
+
+
+def type_filter(page) -> float:
+    """Tick (or untick) the first event type; time until the chart shows the new points."""
+    before = _points_drawn(page)
+    _open_menu(page, "tl-types-menu")
+    box = page.locator("#tl-types input[type=checkbox]").first
+    started = time.perf_counter()
+    box.set_checked(not box.is_checked())
+    page.wait_for_function(
+        f"""(n) => document.querySelector('{GRAPH}')._fullData
+            .filter(t => t.customdata && t.legendrank < 100)
+            .reduce((m, t) => m + t.customdata.length, 0) !== n""",
+        arg=before,
+        polling="raf",
+    )
+    return time.perf_counter() - started
+
+
+def presentation_toggle(page) -> float:
+    on = page.evaluate("() => document.body.classList.contains('rpm-presenting')")
+    size = page.evaluate(f"() => document.querySelector('{GRAPH}')._fullLayout.font.size")
+    started = time.perf_counter()
+    page.click("#tl-present")
+    page.wait_for_function(
+        f"""([on, size]) => document.body.classList.contains('rpm-presenting') !== on
+            && document.querySelector('{GRAPH}')._fullLayout.font.size !== size""",
+        arg=[on, size],
+        polling="raf",
+    )
+    return time.perf_counter() - started
+
+
+def sign_in(page, url: str) -> None:
+    page.goto(url + "login")
+    page.fill("#username", "admin")
+    page.fill("#password", ADMIN_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#case-table")
+
+
+def row(label: str, ours: float, baseline: str, target: str, met: bool) -> None:
+    verdict = "met" if met else "MISSED"
+    print(f"{label:44}{ours * 1000:>9.0f} ms   {baseline:>26}   {target:>22}   {verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--bare-port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--bare-points", help=argparse.SUPPRESS)
+    args, _ = parser.parse_known_args()
+    if args.bare_points:  # the baseline server, run in its own process
+        bare_app(Path(args.bare_points), args.bare_port)
+        return
+    from playwright.sync_api import sync_playwright
+
+    runs = args.runs
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_dir = Path(tmp)
+        db = tmp_dir / "rpm.duckdb"
+        print(f"seeding the demo case and a {BIG_EVENTS:,}-event case ...", flush=True)
+        points = tmp_dir / "points.pkl"
+        seed(db, points)
+        app_proc, app_url = start_server(tmp_dir)  # serves tmp_dir / "rpm.duckdb"
+        bare_port = _free_port()
+        bare_proc = subprocess.Popen(
+            [sys.executable, __file__, "--bare-points", str(points), "--bare-port", str(bare_port)],
+            stdout=(tmp_dir / "bare.log").open("w"),
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        bare_url = f"http://127.0.0.1:{bare_port}/"
+        try:
+            _wait_for_bare(bare_url + "svg-demo/", bare_proc)
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(
+                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+                )
+                measure(browser, app_url, bare_url, runs)
+                browser.close()
+        finally:
+            for proc in (app_proc, bare_proc):
+                proc.terminate()
+                proc.wait(timeout=10)
+
+
+def measure(browser, app_url: str, bare_url: str, runs: int) -> None:
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, app_url)
+    for warm in (bare_url + "svg-demo/", bare_url + "gl-demo/", app_url + f"cases/{DEMO}"):
+        open_to_drawn(page, warm, GRAPH if warm.startswith(app_url) else BARE_GRAPH)
+
+    bare_svg = median_of(runs, lambda: open_to_drawn(page, bare_url + "svg-demo/", BARE_GRAPH))
+    bare_gl = median_of(runs, lambda: open_to_drawn(page, bare_url + "gl-demo/", BARE_GRAPH))
+    demo = median_of(runs, lambda: open_to_drawn(page, app_url + f"cases/{DEMO}", GRAPH))
+    page.wait_for_selector("#refl-point-title")
+
+    clicks = []
+    for position in _marker_positions(page, 3 * runs):
+        took = click_to_details(page, position)
+        if took is not None:
+            clicks.append(took)
+        if len(clicks) == runs:
+            break
+    clicks = clicks or [float("nan")]
+    arrows = [arrow_to_next(page) for _ in range(runs)]
+    agency = page.evaluate(f"() => document.querySelector('{GRAPH}').layout.yaxis.ticktext[0]")
+    even = runs + runs % 2  # toggles come in pairs, so the page ends as it began
+    toggles = [lane_toggle(page, agency) for _ in range(even)]
+    filters = [type_filter(page) for _ in range(even)]
+    presents = [presentation_toggle(page) for _ in range(even)]
+
+    open_to_drawn(page, bare_url + "gl-big/", BARE_GRAPH)  # warm
+    bare_big = median_of(runs, lambda: open_to_drawn(page, bare_url + "gl-big/", BARE_GRAPH))
+    big = median_of(runs, lambda: open_to_drawn(page, app_url + f"cases/{BIG}", GRAPH))
+    context.close()
+
+    med = statistics.median
+    print(f"\nmedian of {runs} runs (headless Chromium, software WebGL)")
+    print(f"{'':44}{'ours':>12}   {'baseline (same run)':>26}   {'target':>22}")
+    row(
+        "demo case open to chart drawn",
+        demo,
+        f"bare SVG {bare_svg * 1000:.0f} / WebGL {bare_gl * 1000:.0f} ms",
+        f"<= 1.5x SVG ({1.5 * bare_svg * 1000:.0f} ms)",
+        demo <= 1.5 * bare_svg,
+    )
+    row(
+        "click event to details + reflection target", med(clicks), "", "< 300 ms", med(clicks) < 0.3
+    )
+    row("arrow key to next event", med(arrows), "", "< 200 ms", med(arrows) < 0.2)
+    row("lane toggle to chart updated", med(toggles), "", "< 300 ms", med(toggles) < 0.3)
+    row("event-type filter to chart updated", med(filters), "", "< 300 ms", med(filters) < 0.3)
+    row(
+        "presentation toggle to chart re-laid out",
+        med(presents),
+        "",
+        "< 100 ms",
+        med(presents) < 0.1,
+    )
+    row(
+        f"{BIG_EVENTS:,}-event case open to chart drawn",
+        big,
+        f"bare WebGL {bare_big * 1000:.0f} ms",
+        f"<= bare ({bare_big * 1000:.0f} ms)",
+        big <= bare_big,
+    )
+    print(f"clicks measured: {len(clicks)}; browser console errors: {len(errors)}")
+    for message in errors[:5]:
+        print("  console:", message[:200])
+
+
+if __name__ == "__main__":
+    main()
