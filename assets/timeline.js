@@ -49,14 +49,16 @@
     }
   }
   var fitting = false;
-  var pending = false;
-  function soon() {
-    if (pending) { return; }
-    pending = true;
-    window.requestAnimationFrame(function () { pending = false; fit(); });
+  // Fit when the page's stage first appears (a cheap look each frame until then: no layout
+  // is forced while Dash builds the page), on resizes, and when presentation mode changes
+  // the header's height.
+  var seen = null;
+  function watch() {
+    var stage = document.querySelector('.rpm-tl-stage');
+    if (stage !== seen) { seen = stage; if (stage) { fit(); } }
+    window.requestAnimationFrame(watch);
   }
-  window.addEventListener('resize', function () { if (!pending) { fit(); } });
-  new MutationObserver(soon).observe(document.documentElement, {
-    childList: true, subtree: true, attributes: true, attributeFilter: ['class'],
-  });
+  window.requestAnimationFrame(watch);
+  window.addEventListener('resize', function () { if (!fitting) { fit(); } });
+  new MutationObserver(fit).observe(document.body, {attributes: true, attributeFilter: ['class']});
 })();

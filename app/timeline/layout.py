@@ -330,7 +330,9 @@ def _toolbar(case_options, agencies, picked_agencies, picked_types, search, axis
 
 
 def _graph(figure, case_ref: str):
-    return dcc.Loading(
+    # No dcc.Loading around it: its overlay covered what sits below the chart (the table's
+    # buttons) and caught the clicks meant for it.
+    return html.Div(
         dcc.Graph(
             id=ids.GRAPH,
             figure=figure,
@@ -347,8 +349,7 @@ def _graph(figure, case_ref: str):
             className="rpm-timeline",
             style={"height": "100%"},
         ),
-        delay_show=400,
-        parent_className="rpm-tl-chart",
+        className="rpm-tl-chart",
     )
 
 
