@@ -256,20 +256,6 @@ def event_detail(store: Store, user: User, case_ref: str, event_id: int) -> Even
     )
 
 
-def neighbour_event(events: pd.DataFrame, event_id: int | None, step: int) -> int | None:
-    """The id of the event `step` places after (or before) this one in `events` order."""
-    if events.empty:
-        return None
-    ids = events["event_id"].to_numpy()
-    if event_id is None:
-        return int(ids[0] if step > 0 else ids[-1])
-    where = (ids == event_id).nonzero()[0]
-    if len(where) == 0:
-        return int(ids[0])
-    index = min(max(int(where[0]) + step, 0), len(ids) - 1)
-    return int(ids[index])
-
-
 def format_date(day, precision: str) -> str:
     """A date as the chronology writes it: YYYY-MM-DD, YYYY-MM or YYYY by precision."""
     if precision == "year":

@@ -17,7 +17,6 @@ from data.events import (
     case_events,
     chronology_rows,
     event_detail,
-    neighbour_event,
     timeline_points,
 )
 from data.users import add_user
@@ -55,7 +54,7 @@ def test_timeline_points_are_numbers_in_lane_and_type_order(demo_store):
     assert set(points["precision_code"]) <= {0, 1, 2}
 
 
-def test_event_detail_has_extract_provenance_and_neighbours(demo_store):
+def test_event_detail_has_extract_provenance(demo_store):
     event_id = first_event(demo_store)
     detail = event_detail(demo_store, SYSTEM, REF, event_id)
     assert detail.agency == "Police"
@@ -63,12 +62,6 @@ def test_event_detail_has_extract_provenance_and_neighbours(demo_store):
     assert detail.source_ref == "P-0001"
     with pytest.raises(NotFound):
         event_detail(demo_store, SYSTEM, REF, 10**9)
-    events = case_events(demo_store, SYSTEM, REF)
-    ids = list(events["event_id"])
-    assert neighbour_event(events, ids[1], 1) == ids[2]
-    assert neighbour_event(events, ids[1], -1) == ids[0]
-    assert neighbour_event(events, ids[0], -1) == ids[0]
-    assert neighbour_event(events, None, 1) == ids[0]
 
 
 def test_episodes_add_edit_delete_and_validation(demo_store):

@@ -127,7 +127,7 @@ clientside_callback(
     Output("tl-ep-start", "value"),
     Output("tl-ep-end", "value"),
     Output("tl-ep-form", "open"),
-    Output("tl-tabs", "active_tab"),
+    Output(ids.TAB, "data"),
     Input(ids.GRAPH, "selectedData"),
     State("tl-axis", "value"),
     State(ids.CASE, "data"),

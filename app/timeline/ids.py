@@ -18,6 +18,7 @@ EPISODES_VERSION = "tl-episodes-version"
 EVENTS_VERSION = "tl-events-version"
 HIDE_SUMMARIES = "tl-hide-summaries"
 POLL = "tl-poll"
+TAB = "tl-tab"  # the tab chosen under the chart
 SPAN = "tl-span"  # the visible span: {"from": ISO day, "to": ISO day}, or None (all)
 CASE_REVISION = "tl-case-revision"
 

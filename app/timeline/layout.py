@@ -406,7 +406,9 @@ TABS = (
 
 
 def _below_the_chart(case, agencies, types, user):
-    """Tabs under the chart; the reflective overview and learning are built when first opened."""
+    """Tabs under the chart (every panel stays in the page, hidden when not chosen, so what
+    is typed in one is kept); the reflective overview and learning are built when first
+    opened."""
     content = {
         "chronology": _table(),
         "episodes": _episodes(),
@@ -414,11 +416,40 @@ def _below_the_chart(case, agencies, types, user):
         "coverage": html.Div(id="tl-tab-coverage"),
         "learning": html.Div(id="tl-tab-learning"),
     }
-    return dbc.Tabs(
-        [dbc.Tab(content[key], label=label, tab_id=key) for key, label in TABS],
+    first = TABS[0][0]
+    strip = html.Div(
+        [
+            html.Button(
+                label,
+                id={"type": "tl-tab", "index": key},
+                type="button",
+                role="tab",
+                className="nav-link" + (" active" if key == first else ""),
+                **{
+                    "aria-selected": "true" if key == first else "false",
+                    "aria-controls": f"tl-panel-{key}",
+                },
+            )
+            for key, label in TABS
+        ],
         id="tl-tabs",
-        active_tab="chronology",
-        className="mt-3 rpm-tl-tabs",
+        role="tablist",
+        className="nav nav-tabs",
+        **{"aria-label": "More about the case"},
+    )
+    panels = [
+        html.Div(
+            content[key],
+            id=f"tl-panel-{key}",
+            role="tabpanel",
+            hidden=key != first,
+            className="rpm-tab-panel",
+            **{"aria-label": label},
+        )
+        for key, label in TABS
+    ]
+    return html.Section(
+        [dcc.Store(id=ids.TAB, data=first), strip, *panels], className="mt-3 rpm-tl-tabs"
     )
 
 

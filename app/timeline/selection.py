@@ -6,60 +6,79 @@ see assets/timeline.js) all write `ids.SELECTED_POINT`; every panel reads it.
 
 from __future__ import annotations
 
-import dash
-from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, html
+from dash import ALL, Input, Output, State, callback, clientside_callback, html
 
 from app.context import get_store, require_user
 from app.timeline import ids
-from app.timeline.state import event_filter, selected_event, summaries_hidden
+from app.timeline.state import selected_event, summaries_hidden
 from components.timeline_panels import case_panel, episode_panel, event_panel
 from data.episodes import list_episodes
 from data.errors import NotFound
-from data.events import event_detail, neighbour_event, timeline_points
+from data.events import event_detail
 
-
-@callback(
+# What the user selected, set in the browser (no server round trip): an event (a marker or a
+# table row), an episode, or the case as a whole.
+clientside_callback(
+    """
+    function(click, _rows, _episodes, _case) {
+        var dc = window.dash_clientside, nu = dc.no_update;
+        var ctx = dc.callback_context, trigger = ctx.triggered_id;
+        if (trigger === 'tl-select-case') { return {kind: 'case', id: null}; }
+        if (trigger && typeof trigger === 'object') {
+            var fired = ctx.triggered.some(function(t) { return t.value; });
+            if (!fired) { return nu; }  // a row or button was (re)drawn, not clicked
+            return {kind: trigger.type === 'tl-row' ? 'event' : 'episode', id: Number(trigger.index)};
+        }
+        var points = (click && click.points) || [];
+        for (var i = 0; i < points.length; i++) {
+            var id = points[i].customdata;
+            if (Array.isArray(id)) { id = id[0]; }
+            if (id !== undefined && id !== null) { return {kind: 'event', id: Number(id)}; }
+        }
+        return nu;
+    }
+    """,
     Output(ids.SELECTED_POINT, "data"),
     Input(ids.GRAPH, "clickData"),
     Input({"type": "tl-row", "index": ALL}, "n_clicks"),
     Input({"type": "tl-ep-select", "index": ALL}, "n_clicks"),
-    Input("tl-prev", "n_clicks"),
-    Input("tl-next", "n_clicks"),
     Input("tl-select-case", "n_clicks"),
-    State(ids.SELECTED_POINT, "data"),
-    State(ids.CASE, "data"),
-    State("tl-agencies", "value"),
-    State("tl-types", "value"),
-    State("tl-search", "value"),
     prevent_initial_call=True,
 )
-def select_point(click, _rows, _eps, _prev, _next, _case, point, case_data, agencies, types, text):
-    """What the user selected: an event (marker, row, previous/next), an episode, the case."""
-    store, user = get_store(), require_user()
-    trigger = ctx.triggered_id
-    if trigger == "tl-select-case":
-        return dict(ids.CASE_POINT)
-    if isinstance(trigger, dict):
-        if not ctx.triggered or not ctx.triggered[0]["value"]:
-            return dash.no_update  # a row or button was (re)drawn, not clicked
-        kind = "event" if trigger["type"] == "tl-row" else "episode"
-        return {"kind": kind, "id": int(trigger["index"])}
-    if trigger == ids.GRAPH:
-        points = (click or {}).get("points") or []
-        event_ids = [p.get("customdata") for p in points if p.get("customdata") is not None]
-        if not event_ids:
-            return dash.no_update
-        event_id = event_ids[0][0] if isinstance(event_ids[0], list) else event_ids[0]
-        return {"kind": "event", "id": int(event_id)}
-    flt = event_filter(agencies, types, text, case_data["agencies"])
-    events = timeline_points(
-        store, user, case_data["case_ref"], flt, case_data["agencies"], case_data["types"]
-    )
-    step = -1 if trigger == "tl-prev" else 1
-    event_id = neighbour_event(events, selected_event(point), step)
-    if event_id is None:
-        return dash.no_update
-    return {"kind": "event", "id": event_id}
+
+
+# Previous / next (and the arrow keys, which press these buttons) step through the events the
+# chart shows, in the browser: in time order, then top to bottom, from the chart's own arrays.
+clientside_callback(
+    """
+    function(_prev, _next, point) {
+        var nu = window.dash_clientside.no_update;
+        var gd = document.querySelector('#timeline-graph .js-plotly-plot');
+        if (!gd || !gd._fullData) { return nu; }
+        var events = [];
+        gd._fullData.forEach(function(t) {
+            if (t.mode !== 'markers' || !t.customdata || t.legendrank >= 100) { return; }
+            for (var i = 0; i < t.customdata.length; i++) {
+                events.push([Number(t.x[i]), Number(t.y[i]), Number(t.customdata[i])]);
+            }
+        });
+        if (!events.length) { return nu; }
+        events.sort(function(a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]; });
+        var step = window.dash_clientside.callback_context.triggered_id === 'tl-prev' ? -1 : 1;
+        var current = point && point.kind === 'event' ? Number(point.id) : null;
+        var at = -1;
+        for (var j = 0; j < events.length; j++) { if (events[j][2] === current) { at = j; break; } }
+        var next = at < 0 ? (step > 0 ? 0 : events.length - 1)
+                          : Math.min(Math.max(at + step, 0), events.length - 1);
+        return {kind: 'event', id: events[next][2]};
+    }
+    """,
+    Output(ids.SELECTED_POINT, "data", allow_duplicate=True),
+    Input("tl-prev", "n_clicks"),
+    Input("tl-next", "n_clicks"),
+    State(ids.SELECTED_POINT, "data"),
+    prevent_initial_call=True,
+)
 
 
 @callback(

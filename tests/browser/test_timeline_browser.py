@@ -329,6 +329,11 @@ def test_add_an_event_from_the_discussion_shown_as_text_and_csv_is_formula_safe(
     # hidden with a reason: gone from the chart and the counts, listed with "show hidden",
     # and shown again with a reason (both recorded)
     lead = page.inner_text("#tl-lead")
+    page.fill("#tl-search", "Teacher recalls")  # the corrected summary
+    page.press("#tl-search", "Enter")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#tl-chronology tbody tr').length === 1"
+    )
     page.click("text=Correct or hide this event")
     page.fill("#tl-fix-reason", "Duplicate of the school's own entry")
     page.click("#tl-fix-hide")
@@ -342,7 +347,11 @@ def test_add_an_event_from_the_discussion_shown_as_text_and_csv_is_formula_safe(
     page.wait_for_selector("#tl-chronology tbody tr .badge:text('Hidden')")
     page.locator("#tl-chronology tbody tr button").first.click()
     page.wait_for_selector("#tl-hidden-note")
-    assert page.evaluate("() => window.scrollY") < 200  # back up to the chart and details
+    # back up to the chart and the details, not left scrolled down at the table
+    assert page.evaluate(
+        "() => { const r = document.querySelector('.rpm-tl-side').getBoundingClientRect();"
+        " return r.top >= -60 && r.top < window.innerHeight / 2; }"
+    )
     page.click("text=Correct or show this event again")
     page.fill("#tl-fix-reason", "Not a duplicate after all")
     page.click("#tl-fix-hide")
