@@ -20,20 +20,25 @@ from data.events import event_detail
 # table row), an episode, or the case as a whole.
 clientside_callback(
     """
-    function(click, _rows, _episodes, _case) {
+    function(click, _rows, _episodes, _case, current) {
         var dc = window.dash_clientside, nu = dc.no_update;
         var ctx = dc.callback_context, trigger = ctx.triggered_id;
-        if (trigger === 'tl-select-case') { return {kind: 'case', id: null}; }
+        // choosing the point already selected changes nothing (panels are not redrawn)
+        function choose(kind, id) {
+            if (current && current.kind === kind && current.id === id) { return nu; }
+            return {kind: kind, id: id};
+        }
+        if (trigger === 'tl-select-case') { return choose('case', null); }
         if (trigger && typeof trigger === 'object') {
             var fired = ctx.triggered.some(function(t) { return t.value; });
             if (!fired) { return nu; }  // a row or button was (re)drawn, not clicked
-            return {kind: trigger.type === 'tl-row' ? 'event' : 'episode', id: Number(trigger.index)};
+            return choose(trigger.type === 'tl-row' ? 'event' : 'episode', Number(trigger.index));
         }
         var points = (click && click.points) || [];
         for (var i = 0; i < points.length; i++) {
             var id = points[i].customdata;
             if (Array.isArray(id)) { id = id[0]; }
-            if (id !== undefined && id !== null) { return {kind: 'event', id: Number(id)}; }
+            if (id !== undefined && id !== null) { return choose('event', Number(id)); }
         }
         return nu;
     }
@@ -43,6 +48,7 @@ clientside_callback(
     Input({"type": "tl-row", "index": ALL}, "n_clicks"),
     Input({"type": "tl-ep-select", "index": ALL}, "n_clicks"),
     Input("tl-select-case", "n_clicks"),
+    State(ids.SELECTED_POINT, "data"),
     prevent_initial_call=True,
 )
 

@@ -46,6 +46,7 @@ def refl_server(tmp_path_factory):
 
 
 def open_case(page, url: str) -> None:
+    page.set_default_timeout(90_000)  # generous: the machine running the suite may be busy
     page.goto(url + "cases/DEMO-J")
     page.wait_for_function(f"() => document.querySelector('{GRAPH}')?._fullData?.length > 0")
     page.wait_for_selector("#refl-point-title:not(:empty)")
@@ -346,7 +347,14 @@ def test_twenty_rapid_clicks_every_panel_follows_the_one_selected_point(refl_ser
     # A burst without waiting: the last click wins everywhere.
     for lane, index in markers[:4]:
         click_event(page, lane, index)
-    page.wait_for_timeout(3000)
+    page.wait_for_function(
+        """() => {
+            const d = document.querySelector('#tl-details [data-event-id]');
+            const target = document.querySelector('#refl-point-title').dataset.point;
+            return d && target === 'event:' + d.dataset.eventId;
+        }""",
+        timeout=30_000,
+    )
     details, target = _shown_points(page)
     assert details == target and details.startswith("event:")
 
