@@ -48,13 +48,17 @@ def content_security_policy(script_hashes: list[str]) -> str:
 def install(app: dash.Dash, *, https: bool) -> None:
     """Add the headers to every response of this app's server."""
     server = app.server
-    cache: dict[str, str] = {}
+    cache: dict[tuple, str] = {}
 
     def policy() -> str:
-        # Hashes are computed on first use: every page and clientside callback is registered by then.
-        if "csp" not in cache:
-            cache["csp"] = content_security_policy(list(app.csp_hashes()))
-        return cache["csp"]
+        # Dash adds inline scripts after start-up (the pages router registers its page-title
+        # callback on the first request that reaches Dash, which a sign-in redirect may not
+        # be), so the policy follows the scripts Dash has now, rebuilt only when they change.
+        hashes = tuple(app.csp_hashes())
+        if hashes not in cache:
+            cache.clear()
+            cache[hashes] = content_security_policy(list(hashes))
+        return cache[hashes]
 
     @server.after_request
     def add_security_headers(response: flask.Response) -> flask.Response:

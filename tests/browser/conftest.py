@@ -1,5 +1,9 @@
 """Browser tests: the real server (`rpm-timeline serve`) in a subprocess, driven by headless
-Debian Chromium through Playwright. One server per session; each test gets a fresh page."""
+Debian Chromium through Playwright. One server per session; each test gets a fresh page.
+
+Every page any test opens is watched: a console error, an uncaught exception or a
+Content-Security-Policy violation fails the test that caused it (`console_is_clean`).
+"""
 
 from __future__ import annotations
 
@@ -79,6 +83,51 @@ def server(tmp_path_factory):
     proc.wait(timeout=10)
 
 
+# What the watched pages reported during the running test: "page URL: message".
+CONSOLE_PROBLEMS: list[str] = []
+# Chromium logs blocked scripts itself; this also reports violations it might not log.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline'));
+});
+"""
+
+
+def watch_console(context) -> None:
+    """Record every console error, page exception and CSP violation of this context's pages."""
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def on_console(message):
+        if message.type != "error":
+            return
+        page_url = message.page.url if message.page else "?"
+        # A refused sign-in answers its own page with 401/429 on purpose; Chromium logs the
+        # status of the document itself. Failures of anything the page loads still count.
+        if message.text.startswith("Failed to load resource") and (
+            message.location.get("url") == page_url
+        ):
+            return
+        CONSOLE_PROBLEMS.append(f"{page_url}: {message.text}")
+
+    context.on("console", on_console)
+    context.on("weberror", lambda error: CONSOLE_PROBLEMS.append(f"uncaught: {error.error}"))
+
+
+class WatchedBrowser:
+    """The Playwright browser, except that every context it opens is watched."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        watch_console(context)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -87,8 +136,17 @@ def browser():
         pytest.fail(f"{CHROMIUM} not found: run `make test`, which installs Debian's chromium")
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
+        yield WatchedBrowser(b)
         b.close()
+
+
+@pytest.fixture(autouse=True)
+def console_is_clean():
+    """Fails the test if any page it opened logged an error or a CSP violation."""
+    CONSOLE_PROBLEMS.clear()
+    yield
+    problems, CONSOLE_PROBLEMS[:] = list(CONSOLE_PROBLEMS), []
+    assert not problems, "the browser console reported:\n" + "\n".join(problems)
 
 
 @pytest.fixture
