@@ -60,6 +60,8 @@ PASSWORD_RESET = "password_reset"
 USER_DEACTIVATED = "user_deactivated"
 USER_REACTIVATED = "user_reactivated"
 ACCESS_REFUSED = "access_refused"
+ACCESS_GRANTED = "access_granted"
+ACCESS_REMOVED = "access_removed"
 BACKUP = "backup"
 MAIL = "mail"
 PUBLISH = "publish"
@@ -82,6 +84,8 @@ ACTIONS = {
     USER_DEACTIVATED: "Account deactivated",
     USER_REACTIVATED: "Account reactivated",
     ACCESS_REFUSED: "Access refused",
+    ACCESS_GRANTED: "Case access granted",
+    ACCESS_REMOVED: "Case access removed",
     BACKUP: "Backup taken",
     MAIL: "Email sent or queued",
     PUBLISH: "Published bundle",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from data import audit
 from data.errors import InvalidInput, NotFound
 from data.store import Store
 
@@ -102,12 +103,22 @@ def count_cases(store: Store) -> int:
     return store.query_one("SELECT count(*) FROM cases")[0]
 
 
-def add_case_agency(cur, case_id: int, agency_id: int) -> None:
-    """Record that an agency takes part in a case (inside the caller's transaction)."""
+def add_case_agency(cur, case_id: int, agency_id: int, *, by, why: str) -> bool:
+    """Let an agency's users open a case (inside the caller's transaction), audited as a grant
+    by `by` (a User or a name) for the reason `why`; False if the agency already had access."""
+    if cur.execute(
+        "SELECT 1 FROM case_agencies WHERE case_id = ? AND agency_id = ?", [case_id, agency_id]
+    ).fetchone():
+        return False
     cur.execute(
-        "INSERT INTO case_agencies (case_id, agency_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        [case_id, agency_id],
+        "INSERT INTO case_agencies (case_id, agency_id) VALUES (?, ?)", [case_id, agency_id]
     )
+    case_ref, agency = cur.execute(
+        "SELECT c.case_ref, a.name FROM cases c, agencies a WHERE c.case_id = ? AND a.agency_id = ?",
+        [case_id, agency_id],
+    ).fetchone()
+    audit.record(cur, by, audit.ACCESS_GRANTED, case_ref=case_ref, detail=f"agency {agency}: {why}")
+    return True
 
 
 def ensure_agency(cur, name: str) -> int:

@@ -86,7 +86,7 @@ def add_meeting_event(
     text = _text(summary, "summary", MAX_SUMMARY)
     with store.transaction() as cur:
         agency_id = ensure_agency(cur, agency)
-        add_case_agency(cur, case.case_id, agency_id)
+        add_case_agency(cur, case.case_id, agency_id, by=user, why="event added in the meeting")
         return cur.execute(
             """
             INSERT INTO events (case_id, agency_id, upload_id, row_number, event_date,

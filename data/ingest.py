@@ -1364,7 +1364,9 @@ def ingest_file(
                     sum(len(w.rows) for w in a.warnings),
                 ],
             ).fetchone()[0]
-            add_case_agency(cur, case.case_id, agency_id)
+            add_case_agency(
+                cur, case.case_id, agency_id, by=user, why=f"extract {file_name} uploaded"
+            )
             if replace:
                 result.retired_uploads = _retire(cur, case.case_id, agency_id, upload_id)
             events = work.con.sql(

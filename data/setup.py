@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from data.access import require_case
-from data.cases import MAX_LABEL, add_case_agency, ensure_agency, validate_case_ref
+from data import audit
+from data.access import require_case, revoke_agency
+from data.cases import MAX_LABEL, Case, add_case_agency, ensure_agency, validate_case_ref
 from data.errors import Forbidden, InvalidInput
 from data.store import Store
 from data.users import User
@@ -152,9 +153,50 @@ def _validate(cur, user: User, setup: CaseSetup) -> dict:
     return ids
 
 
-def _write(cur, case_id: int, user: User, setup: CaseSetup, ids: dict) -> None:
+def _setup_agency_ids(cur, case_id: int) -> set[int]:
+    """The agencies the set-up names: the requesting agency and every invitee's."""
+    rows = cur.execute(
+        "SELECT requesting_agency_id FROM case_requests WHERE case_id = ?"
+        " UNION SELECT agency_id FROM invitees WHERE case_id = ? AND agency_id IS NOT NULL",
+        [case_id, case_id],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _members(cur, case_id: int) -> dict[int, tuple[str, str]]:
+    rows = cur.execute(
+        "SELECT m.user_id, u.username, m.case_role FROM case_members m"
+        " JOIN users u ON u.user_id = m.user_id WHERE m.case_id = ?",
+        [case_id],
+    ).fetchall()
+    return {user_id: (username, role) for user_id, username, role in rows}
+
+
+def _audit_members(cur, case, user: User, before: dict, after: dict) -> None:
+    for changes, action, verb in (
+        (after.keys() - before.keys(), audit.ACCESS_GRANTED, "named in"),
+        (before.keys() - after.keys(), audit.ACCESS_REMOVED, "no longer in"),
+    ):
+        for user_id in changes:
+            username, role = after.get(user_id) or before[user_id]
+            audit.record(
+                cur,
+                user,
+                action,
+                case_ref=case.case_ref,
+                subject=username,
+                detail=f"account {username} ({role}): {verb} the case set-up",
+            )
+
+
+def _write(cur, case: Case, user: User, setup: CaseSetup, ids: dict) -> None:
+    """Record the set-up. Access follows it: an agency (requester or invitee) or a chair or
+    facilitator account it no longer names can no longer open the case, from the next request.
+    Agencies given access otherwise (an upload) keep it; the set-up page's list removes them."""
+    case_id = case.case_id
+    agencies_before, members_before = _setup_agency_ids(cur, case_id), _members(cur, case_id)
     requesting_id = ensure_agency(cur, setup.requesting_agency)
-    add_case_agency(cur, case_id, requesting_id)
+    add_case_agency(cur, case_id, requesting_id, by=user, why="requesting agency")
     cur.execute(
         """
         INSERT INTO case_requests (case_id, requesting_agency_id, purpose, opened_by)
@@ -189,7 +231,7 @@ def _write(cur, case_id: int, user: User, setup: CaseSetup, ids: dict) -> None:
     cur.execute("DELETE FROM invitees WHERE case_id = ?", [case_id])
     for position, inv in enumerate(setup.invitees, start=1):
         agency_id = ensure_agency(cur, inv.agency)
-        add_case_agency(cur, case_id, agency_id)
+        add_case_agency(cur, case_id, agency_id, by=user, why=f"invitee {inv.name}")
         cur.execute(
             "INSERT INTO invitees (case_id, position, name, role, agency_id, email, attended)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -204,6 +246,10 @@ def _write(cur, case_id: int, user: User, setup: CaseSetup, ids: dict) -> None:
             ],
         )
     _upsert_meeting(cur, case_id, setup)
+    for agency_id in agencies_before - _setup_agency_ids(cur, case_id):
+        name = cur.execute("SELECT name FROM agencies WHERE agency_id = ?", [agency_id]).fetchone()
+        revoke_agency(cur, case, agency_id, name[0], by=user, why="no longer in the case set-up")
+    _audit_members(cur, case, user, members_before, _members(cur, case_id))
 
 
 def _upsert_meeting(cur, case_id: int, setup: CaseSetup) -> None:
@@ -245,7 +291,7 @@ def open_case(store: Store, user: User, setup: CaseSetup, *, identified_on: date
             "INSERT INTO cases (case_ref, label) VALUES (?, ?) RETURNING case_id",
             [setup.case_ref, setup.label.strip()],
         ).fetchone()[0]
-        _write(cur, case_id, user, setup, ids)
+        _write(cur, Case(case_id, setup.case_ref, None, None, False), user, setup, ids)
         complete_stage(
             cur,
             case_id,
@@ -264,7 +310,7 @@ def update_setup(store: Store, user: User, setup: CaseSetup) -> CaseSetup:
         raise Forbidden("only an administrator or the case's chair can change the case set-up")
     with store.transaction() as cur:
         ids = _validate(cur, user, setup)
-        _write(cur, case.case_id, user, setup, ids)
+        _write(cur, case, user, setup, ids)
     return get_setup(store, user, setup.case_ref)
 
 

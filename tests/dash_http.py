@@ -45,6 +45,14 @@ def output_key(outputs: list[tuple[str, str]]) -> str:
     return ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".."
 
 
+def _prop(item):
+    """One input as the renderer sends it; a list of them is one pattern-matching (ALL) input."""
+    if isinstance(item, list):
+        return [_prop(one) for one in item]
+    i, p, v = item
+    return {"id": i, "property": p, "value": v}
+
+
 class DashSession:
     """One browser-like session (its own cookies) against `base_url` (ending with /)."""
 
@@ -92,7 +100,7 @@ class DashSession:
     def callback(
         self,
         outputs: list[tuple[str, str]],
-        inputs: list[tuple[str, str, object]],
+        inputs: list[tuple[str, str, object] | list[tuple]],
         state: list[tuple[str, str, object]] = (),
         changed: list[str] | None = None,
     ) -> Reply:
@@ -102,7 +110,7 @@ class DashSession:
             "outputs": [{"id": i, "property": p} for i, p in outputs]
             if len(outputs) > 1
             else {"id": outputs[0][0], "property": outputs[0][1]},
-            "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+            "inputs": [_prop(item) for item in inputs],
             "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
             "changedPropIds": changed
             if changed is not None

@@ -8,7 +8,14 @@ import pytest
 
 from data.access import SYSTEM, require_case
 from data.errors import Forbidden, InvalidInput
-from data.setup import CaseSetup, format_invitees, get_setup, open_case, parse_invitees
+from data.setup import (
+    CaseSetup,
+    format_invitees,
+    get_setup,
+    open_case,
+    parse_invitees,
+    update_setup,
+)
 from data.users import add_user, get_user
 
 
@@ -129,3 +136,74 @@ def test_changing_the_set_up_keeps_attendance_and_replaces_the_chair(people):
     ]
     with pytest.raises(Forbidden):
         require_case(store, get_user(store, "chair1"), "RPM-001")
+
+
+def _audit_lines(store, action):
+    return [
+        r[0]
+        for r in store.query(
+            "SELECT coalesce(detail, '') FROM audit_log WHERE action = ? ORDER BY audit_id",
+            [action],
+        )
+    ]
+
+
+def test_access_follows_the_set_up_and_every_grant_and_removal_is_audited(people):
+    from data.access import remove_agency_access, who_can_open
+
+    store = people
+    chair = get_user(store, "chair1")
+    housing = add_user(store, "housing1", "agency", "housing-password-1", agency="Housing")
+    open_case(store, chair, new_setup())
+    assert require_case(store, housing, "RPM-001").case_ref == "RPM-001"
+    lines = {(a.kind, a.name): a for a in who_can_open(store, chair, "RPM-001")}
+    assert lines[("agency", "Housing")].accounts == ("housing1",)
+    assert lines[("agency", "Housing")].why == "invited: Jo Green"
+    assert lines[("agency", "Housing")].removable
+    assert not lines[("agency", "School")].removable  # the requesting agency
+    assert lines[("chair", "chair1")].instead and lines[("facilitator", "facil1")].instead
+    assert ("admins", "Administrators") in lines
+
+    # Saving the set-up without Housing's invitee takes Housing's access away at once.
+    update_setup(store, chair, new_setup(invitees=parse_invitees("Alex Brown; DSL; School;")))
+    with pytest.raises(Forbidden):
+        require_case(store, housing, "RPM-001")
+    assert "agency Housing: no longer in the case set-up" in _audit_lines(store, "access_removed")
+    granted = _audit_lines(store, "access_granted")
+    assert "agency Housing: invitee Jo Green" in granted
+    assert "agency School: requesting agency" in granted
+    assert "account chair1 (chair): named in the case set-up" in granted
+
+    # Re-invited, then removed from the access list: its invitees leave with it.
+    update_setup(store, chair, new_setup())
+    assert require_case(store, housing, "RPM-001")
+    assert remove_agency_access(store, chair, "RPM-001", "Housing") == 1
+    with pytest.raises(Forbidden):
+        require_case(store, housing, "RPM-001")
+    assert [i.name for i in get_setup(store, chair, "RPM-001").invitees] == ["Alex Brown"]
+    with pytest.raises(InvalidInput, match="asked for this RPM"):
+        remove_agency_access(store, chair, "RPM-001", "School")
+    with pytest.raises(Forbidden):
+        remove_agency_access(store, get_user(store, "facil1"), "RPM-001", "School")
+
+
+def test_a_member_account_can_be_removed_but_not_the_chair(people):
+    from data.access import remove_member
+
+    store = people
+    chair = get_user(store, "chair1")
+    other = add_user(store, "chair2", "chair", "chair-password-2")
+    open_case(store, chair, new_setup())
+    with store.transaction() as cur:
+        cur.execute(
+            "INSERT INTO case_members (case_id, user_id, case_role)"
+            " SELECT case_id, ?, 'participant' FROM cases WHERE case_ref = 'RPM-001'",
+            [other.user_id],
+        )
+    assert require_case(store, other, "RPM-001")
+    remove_member(store, chair, "RPM-001", "chair2")
+    with pytest.raises(Forbidden):
+        require_case(store, other, "RPM-001")
+    with pytest.raises(InvalidInput, match="is the case's chair"):
+        remove_member(store, chair, "RPM-001", "chair1")
+    assert any("account chair2" in d for d in _audit_lines(store, "access_removed"))

@@ -50,7 +50,7 @@ def ids(cur, table, column, where, params):
 
 def add_event(cur, case_id, agency, day, event_type, precision="day", summary=SECRET):
     agency_id = cases.ensure_agency(cur, agency)
-    cases.add_case_agency(cur, case_id, agency_id)
+    cases.add_case_agency(cur, case_id, agency_id, by="cli", why="test event")
     return cur.execute(
         "INSERT INTO events (case_id, agency_id, event_date, date_precision, event_type, summary,"
         " source_ref, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING event_id",

@@ -7,12 +7,14 @@ from datetime import date
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from app.case_forms import case_links, parse_date, setup_form
 from app.context import audit, get_store, open_case_page, require_user
 from app.mail_panel import mail_section
+from components.case_access import REMOVE_BUTTON, access_table
 from components.forms import date_text, field
+from data.access import remove_agency_access, remove_member, who_can_open
 from data.audit import CHANGE
 from data.errors import StoreError
 from data.setup import get_setup
@@ -41,7 +43,27 @@ DONE_MESSAGES = {
     "stage": "The stage is recorded.",
     "corrected": "The stage is corrected; the stage history keeps what it said before.",
     "withdrawn": "The stage is withdrawn; the stage history keeps it with your reason.",
+    "removed": "Access removed: they can no longer open this case, from their next request.",
 }
+
+
+def access_panel(case_ref: str, can_edit: bool):
+    store, user = get_store(), require_user()
+    intro = (
+        "Agencies taking part let every account of that agency in. Saving the case details"
+        " without an agency (as requester or invitee) also takes its access away."
+        if can_edit
+        else "The chair or an administrator changes who can open this case."
+    )
+    return html.Section(
+        [
+            html.H2("Who can open this case"),
+            html.P(intro),
+            html.Div(id="access-message", role="status"),
+            access_table(who_can_open(store, user, case_ref), can_edit=can_edit),
+        ],
+        className="mb-5",
+    )
 
 
 def workflow_panel(case_ref: str):
@@ -268,6 +290,7 @@ def layout(case_ref: str | None = None, done: str | None = None, mail: str | Non
         case_links(case.case_ref, "Set-up and workflow"),
         *message,
         workflow_panel(case.case_ref),
+        access_panel(case.case_ref, can_edit),
         html.Section(
             [
                 html.H2("Invitation"),
@@ -374,3 +397,26 @@ def fix_stage(correct, withdraw, stage_key, done_on, note, reason, meeting_reaso
     done = "withdrawn" if withdrawing else "corrected"
     n = (correct or 0) + (withdraw or 0)
     return no_update, dash.get_relative_path(f"/cases/{case_ref}/setup?done={done}&n={n}")
+
+
+@callback(
+    Output("access-message", "children"),
+    Output("workflow-location", "href", allow_duplicate=True),
+    Input({"type": REMOVE_BUTTON, "index": ALL}, "n_clicks"),
+    State("workflow-location", "pathname"),
+    prevent_initial_call=True,
+)
+def remove_access(clicks, pathname):
+    if not isinstance(ctx.triggered_id, dict) or not ctx.triggered[0].get("value"):
+        return no_update, no_update
+    store, user = get_store(), require_user()
+    case_ref = _case_ref(pathname)
+    kind, _, name = ctx.triggered_id["index"].partition(":")
+    try:
+        if kind == "agency":
+            remove_agency_access(store, user, case_ref, name)
+        else:
+            remove_member(store, user, case_ref, name)
+    except StoreError as exc:
+        return dbc.Alert(f"Not removed: {exc}", color="danger"), no_update
+    return no_update, dash.get_relative_path(f"/cases/{case_ref}/setup?done=removed")
