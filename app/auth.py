@@ -3,6 +3,13 @@
 The sign-in page is plain server-rendered HTML (no Dash callbacks), so that Dash's own routes,
 callbacks included, can all require a session. The guard runs before every request, which is
 what makes a hand-made callback request without a session fail, not just the page layout.
+
+Idle time: only what a person does keeps a session alive (`is_user_activity`): opening a page
+or a download, or a callback that the page reports as started by a click, a key or an edit
+(`assets/session.js` adds the ACTIVITY_HEADER then) and that an Interval did not trigger. So a
+page left open, however often it polls, times out; a hand-made request without the header
+never extends a session. `/_rpm/session` tells the open page how long it has left, without
+extending it, so that the page can cover the case when the session ends.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import flask
 
 from app.context import client_ip, current_user, get_store
 from data import audit
+from data.sessions import end_session, start_session
 from data.users import (
     LOCKOUT_MINUTES,
     authenticate,
@@ -26,12 +34,17 @@ from data.users import (
 
 PUBLIC_PREFIXES = ("/assets/",)
 # /_rpm/backup authenticates itself with the server's backup token (see data/backup.py).
-PUBLIC_PATHS = {"/login", "/_favicon.ico", "/favicon.ico", "/_rpm/backup"}
+# /_rpm/session answers signed-out pages too (it never extends a session).
+PUBLIC_PATHS = {"/login", "/_favicon.ico", "/favicon.ico", "/_rpm/backup", "/_rpm/session"}
 DEFAULT_IDLE_MINUTES = 30
 # However active, a session ends this long after sign-in.
 MAX_SESSION_SECONDS = 8 * 3600
-# The "last seen" time in the session cookie is refreshed at most this often.
+# The "last seen" time in the session cookie is refreshed at most this often (a tenth of the
+# idle limit when that is shorter, so a short test limit stays accurate).
 SEEN_REFRESH_SECONDS = 30
+ACTIVITY_HEADER = "X-RPM-Activity"
+# Inputs that change without anyone touching the page.
+AUTOMATIC_PROPS = ("n_intervals",)
 
 LOGIN_PAGE = """<!doctype html>
 <html lang="en">
@@ -92,7 +105,7 @@ def _safe_next(url: str | None) -> str:
 
 
 NOTICES = {
-    "timeout": "You were signed out after a period of inactivity. Please sign in again.",
+    "timeout": "You were signed out after a period without activity. Please sign in again.",
     "everywhere": "You have been signed out on every device.",
 }
 
@@ -132,6 +145,7 @@ def login():
     next_url = _safe_next(flask.request.form.get("next"))
     flask.session.clear()
     flask.session["user_id"] = user.user_id
+    flask.session["sid"] = start_session(store, user.user_id)
     flask.session["gen"] = user.session_generation
     flask.session["seen"] = flask.session["since"] = int(time.time())
     flask.session.permanent = True
@@ -144,6 +158,7 @@ def logout():
     user = current_user()
     if user is not None:
         audit.record(get_store(), user, audit.LOGOUT, subject=user.username, ip=client_ip())
+    end_session(get_store(), flask.session.get("sid"), "signed_out")
     flask.session.clear()
     return flask.redirect("/login")
 
@@ -159,24 +174,72 @@ def logout_everywhere():
     return flask.redirect("/login?notice=everywhere")
 
 
+def is_user_activity(request: flask.Request) -> bool:
+    """Whether this request is something a person did (see the module's docstring)."""
+    path = request.path
+    if request.method == "GET":
+        return not path.startswith(("/_dash", "/_rpm", *PUBLIC_PREFIXES))
+    if path != "/_dash-update-component" or not request.headers.get(ACTIVITY_HEADER):
+        return False
+    body = request.get_json(silent=True)
+    changed = body.get("changedPropIds") if isinstance(body, dict) else None
+    return any(
+        isinstance(prop, str) and not prop.endswith(AUTOMATIC_PROPS) for prop in changed or []
+    )
+
+
+def idle_seconds() -> float:
+    return flask.current_app.config["RPM_IDLE_SECONDS"]
+
+
+def seconds_left() -> float:
+    """How long the signed-in session has before it times out (idle or at most), now."""
+    now = time.time()
+    return min(
+        flask.session.get("seen", 0) + idle_seconds() - now,
+        flask.session.get("since", 0) + MAX_SESSION_SECONDS - now,
+    )
+
+
 def _idle_expired() -> bool:
-    """True (and the session ended) when the user has been idle too long or signed in too long."""
+    """True (and the session ended) when the user has been idle too long or signed in too long;
+    otherwise a person's activity moves the idle clock on."""
     if "user_id" not in flask.session:
         return False
-    now = time.time()
-    seen = flask.session.get("seen", 0)
-    idle = now - seen > flask.current_app.config["RPM_IDLE_SECONDS"]
-    if idle or now - flask.session.get("since", 0) > MAX_SESSION_SECONDS:
-        user = get_user_by_id(get_store(), flask.session["user_id"])
+    if seconds_left() < 0:
+        store = get_store()
+        user = get_user_by_id(store, flask.session["user_id"])
         if user is not None:
-            audit.record(
-                get_store(), user, audit.SESSION_EXPIRED, subject=user.username, ip=client_ip()
-            )
+            audit.record(store, user, audit.SESSION_EXPIRED, subject=user.username, ip=client_ip())
+        end_session(store, flask.session.get("sid"), "timed_out")
         flask.session.clear()
         return True
-    if now - seen >= SEEN_REFRESH_SECONDS:
+    now = time.time()
+    refresh = min(SEEN_REFRESH_SECONDS, idle_seconds() / 10)
+    if now - flask.session.get("seen", 0) >= refresh and is_user_activity(flask.request):
         flask.session["seen"] = int(now)
     return False
+
+
+def idle_text() -> str:
+    """The idle limit in words: "30 minutes", or seconds when it is not whole minutes."""
+    seconds = round(idle_seconds())
+    if seconds % 60:
+        return f"{seconds} seconds"
+    minutes = seconds // 60
+    return f"{minutes} minute" + ("" if minutes == 1 else "s")
+
+
+def session_state():
+    """`GET /_rpm/session`, for the open page: is it still signed in, and for how long."""
+    if _idle_expired():
+        return flask.jsonify(
+            signed_in=False,
+            message=f"You were signed out after {idle_text()} without activity.",
+        )
+    if current_user() is None:
+        return flask.jsonify(signed_in=False, message="You are signed out.")
+    return flask.jsonify(signed_in=True, seconds_left=max(0, round(seconds_left(), 1)))
 
 
 def require_login():
@@ -201,6 +264,7 @@ def install(server: flask.Flask) -> None:
     server.add_url_rule(
         "/logout-everywhere", "logout_everywhere", logout_everywhere, methods=["POST"]
     )
+    server.add_url_rule("/_rpm/session", "session_state", session_state, methods=["GET"])
     server.config.setdefault(
         "RPM_IDLE_SECONDS",
         round(float(os.environ.get("RPM_IDLE_MINUTES") or DEFAULT_IDLE_MINUTES) * 60),

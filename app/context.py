@@ -2,7 +2,8 @@
 
 A session is valid while the account is active, the session's generation number equals the
 account's (raised by "sign out everywhere", a password reset, a role change or deactivation),
-and the user has not been idle for longer than the timeout (checked in `app.auth`).
+the server has not ended it (signed out or timed out, `data.sessions`), and the user has not
+been idle for longer than the timeout (checked in `app.auth`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from data import audit as audit_log
 from data.access import require_case
 from data.cases import Case
 from data.errors import Forbidden, NotFound
+from data.sessions import is_live
 from data.store import Store
 from data.users import User, get_user_by_id
 
@@ -39,6 +41,8 @@ def _session_user() -> User | None:
     if user is None or not user.active:
         return None
     if flask.session.get("gen") != user.session_generation:
+        return None
+    if not is_live(get_store(), flask.session.get("sid"), user.user_id):
         return None
     return user
 

@@ -53,6 +53,9 @@ def create_app(
         SESSION_COOKIE_SECURE=config.secure_cookies,
         SESSION_COOKIE_NAME="rpm_session",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        # Send the cookie only when the session changed: otherwise a slow poll that read the
+        # cookie before a click would send back the old idle clock after the click's new one.
+        SESSION_REFRESH_EACH_REQUEST=False,
         # Uploads arrive base64-encoded in a callback: the extract limit plus a third, plus room
         # for the rest of the request. Larger requests are answered 413.
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES * 4 // 3 + 2**20,

@@ -291,3 +291,65 @@ def test_idle_timeout_and_secure_cookies(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_sign_out_ends_the_session_on_the_server(server):
+    url, _ = server
+    browser = signed_in(url, "twice")
+    copied = "; ".join(f"{c.name}={c.value}" for c in browser.cookies)
+    thief = DashSession(url)
+    assert thief.request("_dash-layout", headers={"Cookie": copied}).status == 200
+    assert browser.post_form("logout", {"csrf_token": browser.csrf_token()}).status == 302
+    replayed = thief.request("_dash-layout", headers={"Cookie": copied})
+    assert replayed.status == 401
+    assert "/login" in thief.request("cases/DEMO-J", headers={"Cookie": copied}).headers["Location"]
+
+
+def _poke(session, changed: str, cookie: dict, activity: bool):
+    """A callback request as the page sends it; only the response's cookie matters here."""
+    body = {"output": "x.children", "inputs": [], "changedPropIds": [changed]}
+    headers = {**cookie, "Content-Type": "application/json"}
+    if activity:
+        headers["X-RPM-Activity"] = "1"
+    reply = session.request("_dash-update-component", json.dumps(body).encode(), headers)
+    new = re.search(r"(rpm_session=[^;]+)", reply.headers.get("Set-Cookie", ""))
+    if new:
+        cookie["Cookie"] = new.group(1)
+    return reply
+
+
+def test_polling_and_hand_made_requests_never_extend_a_session(tmp_path):
+    """Idle limit 4 seconds: a poll every second, or a click without the page's activity mark,
+    lets the session end; a click the page marks keeps it."""
+    proc, url = start_server(tmp_path, env={"RPM_IDLE_MINUTES": str(4 / 60)})
+    try:
+        session = DashSession(url)
+        assert session.sign_in("admin", ADMIN_PASSWORD).status == 302
+        cookie = {"Cookie": "; ".join(f"{c.name}={c.value}" for c in session.cookies)}
+        fresh = DashSession(url)
+        for _ in range(6):  # marked as activity, but an Interval fired it: not a person
+            time.sleep(1)
+            _poke(fresh, "refl-poll.n_intervals", cookie, activity=True)
+            _poke(fresh, "some-button.n_clicks", cookie, activity=False)
+        assert fresh.request("_dash-layout", headers=cookie).status == 401
+        assert fresh.request("_rpm/session").json() == {
+            "signed_in": False,
+            "message": "You are signed out.",
+        }
+
+        assert session.sign_in("admin", ADMIN_PASSWORD).status == 302
+        cookie = {"Cookie": "; ".join(f"{c.name}={c.value}" for c in session.cookies)}
+        for _ in range(6):
+            time.sleep(1)
+            _poke(fresh, "some-button.n_clicks", cookie, activity=True)
+        state = fresh.request("_rpm/session", headers=cookie).json()
+        assert state["signed_in"] and state["seconds_left"] > 1
+        time.sleep(5)
+        state = fresh.request("_rpm/session", headers=cookie).json()
+        assert state == {
+            "signed_in": False,
+            "message": "You were signed out after 4 seconds without activity.",
+        }
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
