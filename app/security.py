@@ -11,6 +11,12 @@ Two allowances Dash and Plotly need, and why:
 - `'unsafe-inline'` in style-src: Dash components and Plotly set element `style` attributes and
   insert `<style>` elements. Style injection cannot run script.
 
+State-changing requests (every POST: Dash callbacks, the sign-in and sign-out forms, the backup
+API) must come from a page of this server: their `Origin` header, or without one their
+`Referer`, must name this host, or they are refused with 403 before anything else runs. This
+backs up the SameSite cookies and the forms' CSRF tokens. `Referrer-Policy: same-origin` lets
+the browser send both to this server only (with `no-referrer` a browser sends `Origin: null`).
+
 Everything else is `'self'` only; no frames may embed the app (`frame-ancestors 'none'`, also
 `X-Frame-Options: DENY`); forms post only here. Pages and callbacks carry `Cache-Control:
 no-store` so that case information is not kept in browser or proxy caches; static assets and
@@ -19,6 +25,8 @@ responses also carry Strict-Transport-Security.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlparse
 
 import dash
 import flask
@@ -45,6 +53,21 @@ def content_security_policy(script_hashes: list[str]) -> str:
     )
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def from_this_server(request: flask.Request) -> bool:
+    """Whether the page that sent this request is one of ours (`Origin`, else `Referer`)."""
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    return bool(source) and urlparse(source).netloc == request.host
+
+
+def refuse_other_origins():
+    if flask.request.method not in SAFE_METHODS and not from_this_server(flask.request):
+        return flask.jsonify(error="refused: this request did not come from this server"), 403
+    return None
+
+
 def install(app: dash.Dash, *, https: bool) -> None:
     """Add the headers to every response of this app's server."""
     server = app.server
@@ -60,13 +83,16 @@ def install(app: dash.Dash, *, https: bool) -> None:
             cache[hashes] = content_security_policy(list(hashes))
         return cache[hashes]
 
+    # First of all the checks: a request from another site touches no session.
+    server.before_request_funcs.setdefault(None, []).insert(0, refuse_other_origins)
+
     @server.after_request
     def add_security_headers(response: flask.Response) -> flask.Response:
         headers = response.headers
         headers["Content-Security-Policy"] = policy()
         headers["X-Frame-Options"] = "DENY"
         headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "no-referrer"
+        headers["Referrer-Policy"] = "same-origin"
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["Cross-Origin-Resource-Policy"] = "same-origin"
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"

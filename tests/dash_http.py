@@ -65,7 +65,12 @@ class DashSession:
         )
 
     def request(self, path: str, data: bytes | None = None, headers: dict | None = None) -> Reply:
-        req = urllib.request.Request(self.base + path.lstrip("/"), data=data, headers=headers or {})
+        """GET, or POST `data`: from this server's own origin, as its pages do, unless
+        `headers` says otherwise."""
+        headers = dict(headers or {})
+        if data is not None:
+            headers.setdefault("Origin", self.base.rstrip("/"))
+        req = urllib.request.Request(self.base + path.lstrip("/"), data=data, headers=headers)
         try:
             with self.opener.open(req, timeout=self.timeout) as resp:
                 return Reply(

@@ -46,7 +46,7 @@ def server(tmp_path_factory):
     ]:
         reply = add_user_over_http(admin, name, role, agency)
         assert f"Added {name}" in reply.body, reply.body[:300]
-    yield url, admin
+    yield url, admin, tmp
     proc.terminate()
     proc.wait(timeout=10)
 
@@ -58,7 +58,7 @@ def signed_in(url, name, password=PASSWORD) -> DashSession:
 
 
 def test_security_headers_on_pages_callbacks_and_sign_in(server):
-    url, admin = server
+    url, admin, _ = server
     replies = {
         "login": DashSession(url).get("login"),
         "page": admin.get("cases/DEMO-J"),
@@ -73,7 +73,7 @@ def test_security_headers_on_pages_callbacks_and_sign_in(server):
         assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0], name
         assert headers["X-Frame-Options"] == "DENY"
         assert headers["X-Content-Type-Options"] == "nosniff"
-        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Referrer-Policy"] == "same-origin"
     for name in ("login", "page", "callback"):
         assert replies[name].headers["Cache-Control"] == "no-store", name
     assert "no-store" not in replies["asset"].headers.get("Cache-Control", "")
@@ -82,7 +82,7 @@ def test_security_headers_on_pages_callbacks_and_sign_in(server):
 
 
 def test_admin_pages_and_callbacks_refuse_everyone_else(server):
-    url, admin = server
+    url, admin, _ = server
     for name in ("pc", "chair", "crc"):
         session = signed_in(url, name)
         for path in ("/admin/users", "/admin/audit"):
@@ -116,7 +116,7 @@ def test_admin_pages_and_callbacks_refuse_everyone_else(server):
 
 
 def test_case_pages_only_for_those_who_may_open_the_case(server):
-    url, admin = server
+    url, admin, _ = server
     officer = signed_in(url, "pc")  # Police takes part in the demo case
     assert "Child J (fictional demo)" in officer.open_page("/cases/DEMO-J").body
     for name in ("probation", "chair", "crc"):
@@ -135,7 +135,7 @@ def test_case_pages_only_for_those_who_may_open_the_case(server):
 
 
 def test_audit_download_is_formula_safe_and_itself_audited(server):
-    url, admin = server
+    url, admin, _ = server
     DashSession(url).sign_in('=HYPERLINK("http://evil")', "wrong password")
     reply = admin.callback(
         [("audit-download", "data"), ("audit-error", "children")],
@@ -161,7 +161,7 @@ def test_audit_download_is_formula_safe_and_itself_audited(server):
 
 
 def test_lockout_after_five_failed_sign_ins(server):
-    url, admin = server
+    url, admin, _ = server
     for _ in range(5):
         assert DashSession(url).sign_in("locky", "not the password").status == 401
     locked = DashSession(url).sign_in("locky", PASSWORD)
@@ -201,7 +201,7 @@ def test_lockout_after_five_failed_sign_ins(server):
 
 
 def test_sign_out_everywhere_ends_every_session(server):
-    url, _ = server
+    url, _, _ = server
     laptop, phone = signed_in(url, "twice"), signed_in(url, "twice")
     assert phone.open_page("/").status == 200
     # Without the form token nothing happens.
@@ -216,7 +216,7 @@ def test_sign_out_everywhere_ends_every_session(server):
 
 
 def test_deactivated_account_is_signed_out_at_once(server):
-    url, admin = server
+    url, admin, _ = server
     leaver = signed_in(url, "leaver")
     assert leaver.open_page("/").status == 200
     reply = admin.callback(
@@ -294,7 +294,7 @@ def test_idle_timeout_and_secure_cookies(tmp_path):
 
 
 def test_sign_out_ends_the_session_on_the_server(server):
-    url, _ = server
+    url, _, _ = server
     browser = signed_in(url, "twice")
     copied = "; ".join(f"{c.name}={c.value}" for c in browser.cookies)
     thief = DashSession(url)
@@ -353,3 +353,40 @@ def test_polling_and_hand_made_requests_never_extend_a_session(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_state_changing_requests_from_another_origin_are_refused(server):
+    from data.backup import read_server_info
+
+    url, admin, tmp = server
+    here = url.rstrip("/")
+    body = json.dumps(
+        {"output": "audit-results.children", "inputs": [], "changedPropIds": []}
+    ).encode()
+    json_type = {"Content-Type": "application/json"}
+    for headers in (
+        {"Origin": "http://evil.example"},
+        {"Origin": "null"},
+        {"Origin": "", "Referer": "http://evil.example/page"},
+        {"Origin": ""},  # neither header: not from one of our pages
+        {"Origin": f"http://evil.example/{here}"},
+    ):
+        refused = admin.request("_dash-update-component", body, {**json_type, **headers})
+        assert refused.status == 403, headers
+        assert "did not come from this server" in refused.body
+    # The same request from this server's pages goes through (Referer alone is enough).
+    ok = admin.request("_dash-update-component", body, {**json_type, "Origin": "", "Referer": url})
+    assert ok.status != 403
+    # Forms: sign-in and sign-out posted from another site do nothing.
+    other = DashSession(url)
+    fields = {"csrf_token": admin.csrf_token(), "username": "admin", "password": ADMIN_PASSWORD}
+    evil = {"Origin": "http://evil.example", "Content-Type": "application/x-www-form-urlencoded"}
+    assert other.request("login", urllib.parse.urlencode(fields).encode(), evil).status == 403
+    assert admin.request("logout", urllib.parse.urlencode(fields).encode(), evil).status == 403
+    assert admin.open_page("/").status == 200  # still signed in
+    # The backup API, even with its token.
+    token = read_server_info(tmp / "rpm.duckdb")["token"]
+    backup = admin.request(
+        "_rpm/backup", b"", {"Authorization": f"Bearer {token}", "Origin": "http://evil.example"}
+    )
+    assert backup.status == 403
