@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from data import audit
 from data.cases import ensure_agency
@@ -22,23 +23,10 @@ MAX_PASSWORD_LENGTH = 200
 # Lockout: this many failed sign-ins for one name within the window locks it for the window.
 LOCKOUT_FAILURES = 5
 LOCKOUT_MINUTES = 15
-# Passwords too common to allow, whatever their length (a short list of the worst offenders).
-COMMON_PASSWORDS = {
-    "password123",
-    "password1234",
-    "passw0rd123",
-    "qwertyuiop",
-    "1234567890",
-    "0123456789",
-    "12345678910",
-    "iloveyou123",
-    "letmein123",
-    "welcome123",
-    "administrator",
-    "safeguarding",
-    "safeguarding1",
-    "changeme123",
-}
+# zxcvbn's guessability score (0-4, dictionaries shipped with the package) a password needs.
+MIN_PASSWORD_SCORE = 3
+# Words that make a password easy to guess here, whoever the user is.
+LOCAL_WORDS = ["rpm", "timeline", "safeguarding", "partnership", "reflective", "practice"]
 
 
 @dataclass(frozen=True)
@@ -55,7 +43,8 @@ _USER_COLUMNS = "u.user_id, u.username, u.role, a.name, u.active, u.session_gene
 
 
 def check_password_rules(password: str, username: str = "") -> None:
-    """Long enough, not absurdly long, not the user name first, not a well-known or one-letter password."""
+    """Long enough, not absurdly long, not the user name first, and not quick to guess by
+    zxcvbn's estimate (common passwords, words, names, dates, keyboard patterns, repeats)."""
     password = password or ""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
@@ -63,15 +52,25 @@ def check_password_rules(password: str, username: str = "") -> None:
         raise InvalidInput(f"password must be at most {MAX_PASSWORD_LENGTH} characters")
     if username and password.lower().startswith(username.lower()):
         raise InvalidInput("password must not start with the user name")
-    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
-        raise InvalidInput("password is too easy to guess: choose a longer phrase of several words")
+    # The estimate's cost grows with length; a phrase this long is strong anyway.
+    estimate = zxcvbn(
+        password[:64], user_inputs=[username, *LOCAL_WORDS] if username else LOCAL_WORDS
+    )
+    if estimate["score"] < MIN_PASSWORD_SCORE:
+        feedback = estimate["feedback"]
+        why = (feedback["warning"] or "It follows a pattern that is quick to guess.").rstrip(".")
+        advice = " ".join(feedback["suggestions"]) or "Add another word or two."
+        raise InvalidInput(
+            f"password is too easy to guess: {why}. {advice} A phrase of several uncommon words"
+            " is best."
+        )
 
 
 def _check_role(role: str, agency: str | None) -> None:
     if role not in ROLES:
         raise InvalidInput(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
     if role == "agency" and not (agency or "").strip():
-        raise InvalidInput("an agency user needs --agency NAME")
+        raise InvalidInput("an agency account needs the name of its agency")
 
 
 def _require_admin(by: User | None) -> None:
