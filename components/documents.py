@@ -22,6 +22,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from components.document_text import document_value
+
 DRAFT_MARK = "DRAFT - NOT SIGNED OFF"
 CLASSIFICATION = "OFFICIAL-SENSITIVE: confidential, for learning only"
 
@@ -433,6 +435,7 @@ MUTED = RGBColor(0x50, 0x5A, 0x5F)
 
 def to_docx(doc: Doc, letterhead: Letterhead, *, draft: bool = False) -> bytes:
     """Write the blocks as an A4 Word document with the partnership's letterhead."""
+    doc, letterhead = document_value(doc), document_value(letterhead)
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -663,6 +666,7 @@ body { font-family: Arial, Helvetica, sans-serif; font-size: 11pt; color: #0b0c0
 h1 { font-size: 20pt; margin: 12px 0 6px; }
 h2 { font-size: 13pt; margin: 20px 0 6px; break-after: avoid; page-break-after: avoid; }
 p { margin: 0 0 6px; }
+p, li, th, td { white-space: pre-line; }
 .muted { color: #505a5f; }
 .strong { font-weight: bold; }
 table { border-collapse: collapse; width: 100%; margin: 4px 0 12px; }
@@ -686,6 +690,7 @@ footer.doc-footer { margin-top: 24px; border-top: 1px solid #b1b4b6; font-size: 
 
 def to_html(doc: Doc, letterhead: Letterhead, *, draft: bool = False) -> str:
     """Write the blocks as one self-contained, print-ready HTML page (no external files)."""
+    doc, letterhead = document_value(doc), document_value(letterhead)
     e = html.escape
     parts = [
         "<!DOCTYPE html>",
