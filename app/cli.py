@@ -208,9 +208,19 @@ def open_store(args):
     try:
         return Store(config.db_path), config
     except Exception as exc:
+        if "Could not set lock" in str(exc):
+            raise UserError(held_by_server(config.db_path)) from exc
         raise UserError(
             f"cannot open database {config.db_path}: {str(exc).splitlines()[0]}"
         ) from exc
+
+
+def held_by_server(db_path) -> str:
+    """DuckDB's lock message names a program path and a PID; say what it means and what to do."""
+    return (
+        f"the running server holds the database {db_path}: stop the server and run this again"
+        " (a backup needs no stop: `rpm-timeline backup` goes through the server)"
+    )
 
 
 def cmd_serve(args, pooled=None) -> int:
@@ -365,27 +375,36 @@ def cmd_chronology(args) -> int:
     return EXIT_OK
 
 
-def _export_document(args) -> int:
-    from app import documents
-    from data.access import SYSTEM
-
-    store, _ = open_store(args)
+def _document(documents, store, actor, args) -> bytes:
     if args.export_command == "learning-log":
-        content = documents.learning_log_file(
+        return documents.learning_log_file(
             store,
-            SYSTEM,
+            actor,
             args.case_ref,
             args.format,
             draft=args.draft,
             version=args.version,
             with_image=not args.no_image,
         )
-    elif args.export_command == "crc-summary":
-        content = documents.crc_summary_docx(
-            store, SYSTEM, args.case_ref, draft=args.draft, version=args.version
+    if args.export_command == "crc-summary":
+        return documents.crc_summary_docx(
+            store, actor, args.case_ref, draft=args.draft, version=args.version
         )
-    else:
-        content = documents.invitation_docx(store, SYSTEM, args.case_ref)
+    return documents.invitation_docx(store, actor, args.case_ref)
+
+
+def _export_document(args) -> int:
+    from app import documents
+    from data.access import SYSTEM
+    from data.errors import InvalidInput
+
+    store, _ = open_store(args)
+    try:
+        content = _document(documents, store, SYSTEM, args)
+    except InvalidInput as exc:
+        if not getattr(args, "draft", True) and "draft" in str(exc):
+            raise UserError(f"{exc} (add --draft to export it)") from exc
+        raise
     try:
         Path(args.output).write_bytes(content)
     except OSError as exc:

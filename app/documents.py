@@ -149,13 +149,13 @@ def _choose(store: Store, user: User, case_ref: str, version: int | None, draft:
         if chosen is None:
             raise InvalidInput(
                 f"the meeting record of case {case_ref} is not signed off: the chair signs it"
-                " off first (or export a draft with --draft)"
+                " off first; until then only a draft, marked DRAFT on every page, is produced"
             )
     is_draft = chosen is None or not chosen.signed
     if is_draft and not draft:
         raise InvalidInput(
             f"version {chosen.version} of the record of case {case_ref} is a draft, not signed"
-            " off: export it with --draft"
+            " off: it is produced only as a draft, marked DRAFT on every page"
         )
     return case, (chosen.version if chosen else None), is_draft
 

@@ -61,7 +61,7 @@ def seed_store(path: Path, df: pd.DataFrame) -> Store:
     with store.transaction() as cur:
         ids = {a: ensure_agency(cur, a) for a in AGENCIES}
         for agency_id in ids.values():
-            add_case_agency(cur, case.case_id, agency_id)
+            add_case_agency(cur, case.case_id, agency_id, by="bench", why="synthetic events")
         frame = df.assign(agency_id=df["agency"].map(ids), case_id=case.case_id)
         frame = frame[
             [

@@ -99,3 +99,38 @@ def test_user_add_with_agency(run):
     result = run("user", "add", "pat", "--role", "agency", "--agency", "Police")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "added user pat (agency, Police)"
+
+
+HOLD_DATABASE = (
+    "import sys, time\nfrom data.store import Store\nstore = Store(sys.argv[1])\n"
+    "print('open', flush=True)\ntime.sleep(60)"
+)
+
+
+def test_a_database_held_by_the_running_server_is_said_in_one_line(run, tmp_path):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_DATABASE, str(tmp_path / "cli.duckdb")],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        for args in (
+            ("case", "add", "X-1"),
+            ("user", "add", "sam", "--role", "crc"),
+        ):
+            done = run(*args)
+            assert done.returncode == 1, args
+            lines = done.stderr.strip().splitlines()
+            assert len(lines) == 1, lines
+            assert "PID" not in lines[0] and "bin/python" not in lines[0]
+            assert lines[0].startswith("rpm-timeline: the running server holds the database")
+            assert "stop the server" in lines[0] and "backup" in lines[0]
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_usage_errors_exit_2_as_argparse_does(run):
+    done = run("case", "add")
+    assert done.returncode == 2
+    assert "usage: rpm-timeline case add" in done.stderr

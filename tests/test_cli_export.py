@@ -36,7 +36,8 @@ def test_export_refused_until_signed_then_written_with_the_timeline_image(tmp_pa
     assert refused.returncode == 1
     assert refused.stderr.strip() == (
         "rpm-timeline: the meeting record of case DEMO-J is not signed off: the chair signs it"
-        " off first (or export a draft with --draft)"
+        " off first; until then only a draft, marked DRAFT on every page, is produced"
+        " (add --draft to export it)"
     )
     assert not out.exists()
     unknown = run(db, "export", "crc-summary", "--case", "NOPE", "-o", str(tmp_path / "x.docx"))

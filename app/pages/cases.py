@@ -19,16 +19,34 @@ def _span(first, last) -> str:
     return f"{first:%b %Y} to {last:%b %Y}"
 
 
+EMPTY_LIST = {
+    "admin": "There are no cases yet. Open one with Open a case for RPM above.",
+    "chair": (
+        "You are not the chair or facilitator of any case yet. Open one with Open a case for RPM"
+        " above, or ask the partnership's business unit to name you on a case."
+    ),
+    "agency": (
+        "Your agency takes part in no case yet. When a chair invites your agency to a"
+        " Reflective Practice Meeting, the case appears here."
+    ),
+    "crc": (
+        "Case Review Committee members do not open case timelines. The CRC explorer (in the"
+        " menu above) looks across all cases without identifying children."
+    ),
+}
+
+
+def empty_list_message(role: str) -> str:
+    """What this user can do when they have no case to open (words, no command lines)."""
+    return EMPTY_LIST.get(role, "There are no cases you can open.")
+
+
 def layout(**_query):
     store, user = get_store(), require_user()
     summaries = list_cases(store, user)
     statuses = statuses_for_user(store, user)
     if not summaries:
-        body = dbc.Alert(
-            "There are no cases yet. An administrator adds one with "
-            "`rpm-timeline case add CASE_REF`.",
-            color="info",
-        )
+        body = dbc.Alert(empty_list_message(user.role), color="info", id="no-cases")
     else:
         rows = [
             html.Tr(

