@@ -124,7 +124,13 @@ def test_case_pages_only_for_those_who_may_open_the_case(server):
         page = session.open_page("/cases/DEMO-J")
         assert page.status == 200
         assert "Case not found" in page.body and "Child J" not in page.body
-        assert "DEMO-J" not in session.open_page("/").body
+        home = session.open_page("/").text
+        assert "DEMO-J" not in home
+        assert "rpm-timeline" not in home and "`" not in home  # no command line for them
+    assert (
+        "Your agency takes part in no case yet" in signed_in(url, "probation").open_page("/").text
+    )
+    assert "do not open case timelines" in signed_in(url, "crc").open_page("/").text
     refused = admin.callback(
         [("audit-results", "children"), ("audit-error", "children")],
         [("audit-search", "n_clicks", 1)],
