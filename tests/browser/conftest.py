@@ -70,7 +70,12 @@ def start_server(
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/"
-    _wait_for(url, proc)
+    try:
+        _wait_for(url, proc)
+    except RuntimeError:
+        proc.kill()  # a server that never answered must not outlive the test run
+        proc.wait(timeout=10)
+        raise
     return proc, url
 
 
