@@ -367,6 +367,7 @@ def _import_table(cur, spec: ArchiveTable, table: dict, maps: dict, case_ref: st
         staged = pa.table({f"c{i}": pa.array(v, type=pa.string()) for i, v in enumerate(values)})
         cur.register("archive_rows", staged)
         try:
+            _refuse_bad_rows(cur, spec.name, columns, types)
             # Column names and types from the catalogue; staged columns are c0..cN.
             select = ", ".join(f"CAST(c{i} AS {types[c]})" for i, c in enumerate(columns))
             cur.execute(
@@ -375,6 +376,44 @@ def _import_table(cur, spec: ArchiveTable, table: dict, maps: dict, case_ref: st
         finally:
             cur.unregister("archive_rows")
     return mapping
+
+
+def _refuse_bad_rows(cur, table: str, columns: list[str], types: dict) -> None:
+    """Before the insert (a failed insert would only name the table): the first staged row
+    whose value is not of its column's type, is missing where required, or breaks one of the
+    table's CHECK constraints, as one line naming table, row and field. Names and
+    expressions come from the catalogue, never from the file."""
+    typed = ", ".join(
+        f'c{i} AS "raw_{c}", TRY_CAST(c{i} AS {types[c]}) AS "{c}"' for i, c in enumerate(columns)
+    )
+    rows = f"(SELECT row_number() OVER () AS n, {typed} FROM archive_rows)"
+
+    def first(condition: str):
+        found = cur.execute(f"SELECT n FROM {rows} WHERE {condition} ORDER BY n LIMIT 1").fetchall()
+        return found[0] if found else None
+
+    for column in columns:
+        bad = first(f'"raw_{column}" IS NOT NULL AND "{column}" IS NULL')
+        if bad:
+            raise InvalidInput(
+                f"the case archive's {table} row {bad[0]}: {column} is not a {types[column]}"
+            )
+    constraints = cur.execute(
+        "SELECT constraint_type, expression, constraint_column_names FROM duckdb_constraints()"
+        " WHERE table_name = ? AND constraint_type IN ('NOT NULL', 'CHECK')",
+        [table],
+    ).fetchall()
+    for kind, expression, names in constraints:
+        if not set(names) <= set(columns):
+            continue  # a column the archive leaves to its default
+        if kind == "NOT NULL":
+            bad = first(f'"{names[0]}" IS NULL')
+            why = "is missing"
+        else:
+            bad = first(f"NOT ({expression})")
+            why = f"breaks the rule {expression}"
+        if bad:
+            raise InvalidInput(f"the case archive's {table} row {bad[0]}: {', '.join(names)} {why}")
 
 
 def _text(value) -> str:

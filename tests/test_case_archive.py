@@ -212,6 +212,27 @@ def test_cli_export_and_import(tmp_path, demo_store):
     failed = run("import", "case", str(broken))
     assert failed.returncode == 1
     assert failed.stderr.startswith("rpm-timeline: broken.json: not a JSON case archive")
+    # A row that breaks a rule of its table: one line naming table, row and field; nothing in.
+    document = json.loads(out.read_text(encoding="utf-8"))
+    points = document["tables"]["learning_points"]
+    points["rows"][-1][points["columns"].index("scope")] = "galaxy_wide"
+    spoiled = tmp_path / "spoiled.json"
+    spoiled.write_text(json.dumps(document), encoding="utf-8")
+    refused = run("import", "case", str(spoiled), "--as", "COPY-3")
+    assert refused.returncode == 1
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in refused.stderr
+    assert lines[0].startswith(
+        f"rpm-timeline: the case archive's learning_points row {len(points['rows'])}: scope breaks"
+    )
+    points["rows"][-1][points["columns"].index("scope")] = "cross_agency"
+    points["rows"][0][points["columns"].index("created_at")] = "not a time"
+    spoiled.write_text(json.dumps(document), encoding="utf-8")
+    refused = run("import", "case", str(spoiled), "--as", "COPY-3")
+    assert refused.stderr.strip() == (
+        "rpm-timeline: the case archive's learning_points row 1: created_at is not a TIMESTAMP"
+    )
+    assert run("case", "list").stdout.count("COPY-3") == 0
 
 
 def demo_model(path, case_ref) -> str:
