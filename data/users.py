@@ -10,7 +10,6 @@ import secrets
 from dataclasses import dataclass
 
 from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn import zxcvbn
 
 from data import audit
 from data.cases import ensure_agency
@@ -52,6 +51,8 @@ def check_password_rules(password: str, username: str = "") -> None:
         raise InvalidInput(f"password must be at most {MAX_PASSWORD_LENGTH} characters")
     if username and password.lower().startswith(username.lower()):
         raise InvalidInput("password must not start with the user name")
+    from zxcvbn import zxcvbn  # loads its dictionaries: only when a password is set
+
     # The estimate's cost grows with length; a phrase this long is strong anyway.
     estimate = zxcvbn(
         password[:64], user_inputs=[username, *LOCAL_WORDS] if username else LOCAL_WORDS
