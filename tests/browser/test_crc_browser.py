@@ -47,7 +47,10 @@ def signed_in_opener(url: str, username: str):
     page = opener.open(url + "login").read().decode()
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     form = {"csrf_token": token, "username": username, "password": PASSWORD, "next": "/"}
-    opener.open(url + "login", urllib.parse.urlencode(form).encode())
+    login = urllib.request.Request(
+        url + "login", urllib.parse.urlencode(form).encode(), {"Origin": url.rstrip("/")}
+    )
+    opener.open(login)
     assert any(c.name == "rpm_session" for c in jar)
     return opener
 
@@ -103,7 +106,7 @@ def post_callback(opener, url: str, body: bytes):
     request = urllib.request.Request(
         url + "_dash-update-component",
         data=body,
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "Origin": url.rstrip("/")},
         method="POST",
     )
     return opener.open(request)

@@ -55,7 +55,7 @@ def test_page_and_callback_without_sign_in_are_refused(server):
         request = urllib.request.Request(
             server + "_dash-update-component",
             data=json.dumps({"output": "x.children", "inputs": [], "changedPropIds": []}).encode(),
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": "application/json", "Origin": server.rstrip("/")},
             method="POST",
         )
         urllib.request.urlopen(request)

@@ -107,7 +107,11 @@ def test_oversized_file_is_refused_in_the_browser_and_on_the_server(upload_serve
     request = urllib.request.Request(
         upload_server + "_dash-update-component",
         data=b"x" * (MAX_UPLOAD_BYTES * 4 // 3 + 2**20 + 10),
-        headers={"Content-Type": "application/json", "Cookie": cookie},
+        headers={
+            "Content-Type": "application/json",
+            "Cookie": cookie,
+            "Origin": upload_server.rstrip("/"),
+        },
         method="POST",
     )
     with pytest.raises(urllib.error.HTTPError) as refused:
