@@ -106,9 +106,10 @@ def count_cases(store: Store) -> int:
 def add_case_agency(cur, case_id: int, agency_id: int, *, by, why: str) -> bool:
     """Let an agency's users open a case (inside the caller's transaction), audited as a grant
     by `by` (a User or a name) for the reason `why`; False if the agency already had access."""
+    # fetchall, not fetchone: the caller's cursor must have no unfinished result afterwards.
     if cur.execute(
         "SELECT 1 FROM case_agencies WHERE case_id = ? AND agency_id = ?", [case_id, agency_id]
-    ).fetchone():
+    ).fetchall():
         return False
     cur.execute(
         "INSERT INTO case_agencies (case_id, agency_id) VALUES (?, ?)", [case_id, agency_id]
@@ -116,7 +117,7 @@ def add_case_agency(cur, case_id: int, agency_id: int, *, by, why: str) -> bool:
     case_ref, agency = cur.execute(
         "SELECT c.case_ref, a.name FROM cases c, agencies a WHERE c.case_id = ? AND a.agency_id = ?",
         [case_id, agency_id],
-    ).fetchone()
+    ).fetchall()[0]
     audit.record(cur, by, audit.ACCESS_GRANTED, case_ref=case_ref, detail=f"agency {agency}: {why}")
     return True
 
