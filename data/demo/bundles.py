@@ -26,11 +26,14 @@ REGION = (
 
 
 def sign_off_demo_records(store: Store) -> None:
-    """A signed version 1 of every case's record, flagging the learning the seed flagged."""
+    """A signed version 1 of the record of every case that has none yet, flagging the learning
+    the seed flagged (cases whose record the seed already signed are left as they are)."""
     with store.transaction() as cur:
         rows = cur.execute(
             "SELECT case_id, list({'learning_id': learning_id, 'share_with_crc': share_with_crc})"
-            " FROM learning_points WHERE withdrawn_at IS NULL GROUP BY case_id ORDER BY case_id"
+            " FROM learning_points WHERE withdrawn_at IS NULL"
+            " AND case_id NOT IN (SELECT case_id FROM meeting_records)"
+            " GROUP BY case_id ORDER BY case_id"
         ).fetchall()
         for case_id, points in rows:
             cur.execute(
