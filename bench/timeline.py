@@ -25,6 +25,7 @@ import plotly.io as pio
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.timeline import timeline_figure, timeline_traces
+from data import categories
 from data.access import SYSTEM
 from data.cases import add_case, add_case_agency, ensure_agency
 from data.events import EventFilter, case_agencies_and_types, case_events, timeline_points
@@ -80,6 +81,7 @@ def seed_store(path: Path, df: pd.DataFrame) -> Store:
             " summary, source_ref) SELECT case_id, agency_id, CAST(event_date AS DATE),"
             " date_precision, event_type, summary, source_ref FROM bench_frame"
         )
+        categories.assign(cur, case_id=case.case_id)  # as ingest does
     return store
 
 

@@ -65,6 +65,7 @@ ACCESS_REMOVED = "access_removed"
 BACKUP = "backup"
 MAIL = "mail"
 PUBLISH = "publish"
+CATEGORIES = "categories"
 
 ACTIONS = {
     LOGIN: "Signed in",
@@ -89,6 +90,7 @@ ACTIONS = {
     BACKUP: "Backup taken",
     MAIL: "Email sent or queued",
     PUBLISH: "Published bundle",
+    CATEGORIES: "Changed event categories",
 }
 
 MAX_DETAIL = 500

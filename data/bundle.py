@@ -87,7 +87,11 @@ TABLES: tuple[BundleTable, ...] = (
             ("date_precision", "day, month or year"),
             ("age_months", "the child's age in complete months on that date"),
             ("agency", "the agency's name"),
-            ("event_type", "the agency's event type (e.g. Referral)"),
+            ("event_type", "the agency's own event type (e.g. MASH referral)"),
+            (
+                "category",
+                "its category, the same across agencies' wording (e.g. Referral and contact)",
+            ),
         ),
     ),
     BundleTable(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from data import categories
 from data.access import require_case
 from data.cases import Case, add_case_agency, ensure_agency
 from data.dates import typed_date
@@ -87,7 +88,7 @@ def add_meeting_event(
     with store.transaction() as cur:
         agency_id = ensure_agency(cur, agency)
         add_case_agency(cur, case.case_id, agency_id, by=user, why="event added in the meeting")
-        return cur.execute(
+        event_id = cur.execute(
             """
             INSERT INTO events (case_id, agency_id, upload_id, row_number, event_date,
                                 date_precision, event_time, event_type, summary, added_by,
@@ -96,6 +97,8 @@ def add_meeting_event(
             """,
             [case.case_id, agency_id, day, date_precision, at, etype, text, user.username],
         ).fetchone()[0]
+        categories.assign(cur, case_id=case.case_id, only_missing=True)
+        return event_id
 
 
 def _event_agency(store: Store, case: Case, event_id) -> str:
@@ -131,7 +134,7 @@ def correct_event(
     text = _text(summary, "summary", MAX_SUMMARY)
     why = _text(reason, "reason for the correction", MAX_REASON)
     with store.transaction() as cur:
-        return cur.execute(
+        change_id = cur.execute(
             """
             INSERT INTO event_changes (event_id, case_id, action, event_date, date_precision,
                                        event_time, event_type, summary, reason, changed_by)
@@ -139,6 +142,8 @@ def correct_event(
             """,
             [int(event_id), case.case_id, day, date_precision, at, etype, text, why, user.username],
         ).fetchone()[0]
+        categories.assign(cur, case_id=case.case_id, only_missing=True)  # the corrected type
+        return change_id
 
 
 def set_event_hidden(

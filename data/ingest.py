@@ -46,7 +46,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from data import audit
+from data import audit, categories
 from data.access import SYSTEM, require_case
 from data.cases import add_case_agency, ensure_agency
 from data.dates import (
@@ -94,6 +94,7 @@ MAX_COLUMNS = 200
 PRE_BIRTH_DAYS = 280  # events this long before birth are expected (pregnancy); older are warned
 SAMPLE_ROWS = 200  # rejected rows and warnings listed in an analysis
 PREVIEW_ROWS = 10
+MAX_MAPPED_TYPES = 500  # event types offered for a category at upload
 DELIMITERS = (",", "\t", ";", "|")
 DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
 REJECTS_COLUMNS = ("agency", "file", "row", "column", "value", "reason", "raw")
@@ -224,6 +225,8 @@ class Analysis:
     skipped: list[tuple[int, str]] = field(default_factory=list)  # rows above the header
     notes: list[str] = field(default_factory=list)
     remembered: bool = False  # mapping and date order as the agency's last upload
+    # the event types the accepted rows have, with counts, most first (for their categories)
+    event_types: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def mapping_names(self) -> dict[str, str]:
@@ -1095,6 +1098,12 @@ def _prepare(
             """
         ).fetchall()
     ]
+    event_types = con.execute(
+        f"""
+        SELECT coalesce(event_type_raw, '{UNSPECIFIED_TYPE}') AS t, count(*) FROM parsed
+        WHERE reject_reason IS NULL GROUP BY t ORDER BY count(*) DESC, t LIMIT {MAX_MAPPED_TYPES}
+        """
+    ).fetchall()
     preview_cols = ", ".join(f"coalesce({_col(i)}, '')" for i in range(len(header)))
     preview = [
         list(r)
@@ -1127,6 +1136,7 @@ def _prepare(
         skipped=skipped,
         notes=source.notes,
         remembered=used_memory or (settings.date_order is None and remembered is not None),
+        event_types=[(t, int(n)) for t, n in event_types],
     )
     if agency_id is not None:
         analysis.already_uploaded = (
@@ -1295,6 +1305,7 @@ def ingest_file(
     replace: bool = False,
     strict: bool = False,
     max_bytes: int = MAX_FILE_BYTES,
+    category_choices: dict[str, str] | None = None,
 ) -> IngestResult:
     """Ingest one extract for a case. Raises InvalidInput (nothing changed) if unusable.
 
@@ -1302,6 +1313,8 @@ def ingest_file(
     row) for the same case and agency changes nothing (`unchanged`); other settings make a new
     version. With `replace` the agency's earlier uploads for the case are retired; otherwise
     the new rows are added. With `strict` a file with any rejected row is refused whole.
+    `category_choices` (event type -> category, as the uploader confirmed them) are remembered
+    for the agency; every new event gets its category (data.categories).
     """
     path = Path(path)
     file_name = file_name or path.name
@@ -1390,6 +1403,8 @@ def ingest_file(
                 [case.case_id, agency_id, upload_id],
             )
             cur.unregister("ingest_events")
+            categories.remember(cur, agency_id, category_choices or {}, uploaded_by)
+            categories.assign(cur, upload_id=upload_id)
             rejects = work.con.sql(
                 f"""
                 SELECT _row, reject_column, {_reject_value_sql()} AS value, reject_reason, raw

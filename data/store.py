@@ -24,6 +24,10 @@ class ReadQueries:
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self._con = con
         self._local = threading.local()
+        # Imported here: the category list's module reads and writes through this class.
+        from data.categories import ensure_shipped
+
+        ensure_shipped(self)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """This thread's cursor, created on first use."""

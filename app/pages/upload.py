@@ -22,8 +22,11 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from app.context import get_store, require_user
+from components.category_style import marker_styles
+from components.upload_categories import CHOOSER, category_mapping_section, chosen_categories
 from data.access import require_case
 from data.cases import list_agencies
+from data.categories import categories, propose
 from data.errors import Forbidden, NotFound, StoreError
 from data.extract_files import ACCEPTED_EXTENSIONS, ENCODINGS
 from data.ingest import (
@@ -238,6 +241,7 @@ def layout(case_ref: str | None = None, **_query):
                     ),
                     html.H2("3. Check the result", className="mt-4"),
                     dcc.Loading(html.Div(id="upload-analysis"), type="default"),
+                    html.Div(id="upload-categories"),
                     html.Fieldset(
                         [
                             html.Legend(
@@ -569,6 +573,14 @@ def _analysis_view(analysis) -> list:
     return parts
 
 
+def _categories_view(store, agency: str, analysis):
+    """The file's event types with their proposed categories, to confirm or change."""
+    counts = dict(analysis.event_types)
+    proposals = propose(store, agency, list(counts))
+    rows = [(p.event_type, counts[p.event_type], p.category, p.remembered) for p in proposals]
+    return category_mapping_section(rows, marker_styles(categories(store)))
+
+
 def _mapping_options(header: list[str]) -> list[dict]:
     return [{"label": "(none)", "value": ""}] + [
         {"label": h, "value": str(i)} for i, h in enumerate(header)
@@ -598,6 +610,7 @@ ANALYSIS_OUTPUTS = {
     "header_placeholder": Output("upload-header-row", "placeholder"),
     "header_row": Output("upload-header-row", "value"),
     "analysis": Output("upload-analysis", "children"),
+    "categories": Output("upload-categories", "children"),
     "confirm_disabled": Output("upload-confirm", "disabled"),
 }
 # What the uploader sets, each of which re-analyses the file.
@@ -707,6 +720,7 @@ def analyse(contents, settings, filename, token, case_ref):
             token=token,
             contents=None,
             analysis=dbc.Alert(str(exc), color="danger"),
+            categories=None,
             confirm_disabled=True,
         )
     options = _mapping_options(analysis.header)
@@ -730,6 +744,7 @@ def analyse(contents, settings, filename, token, case_ref):
         "header_placeholder": f"found: row {analysis.header_row}",
         "header_row": None if analysis.header_detected else analysis.header_row,
         "analysis": _analysis_view(analysis),
+        "categories": _categories_view(store, agency, analysis),
         "confirm_disabled": analysis.accepted + analysis.rejected == 0,
     }
 
@@ -749,6 +764,7 @@ def analyse(contents, settings, filename, token, case_ref):
     State("upload-encoding", "value"),
     State("upload-sheet", "value"),
     State("upload-header-row", "value"),
+    State({"type": CHOOSER, "event_type": ALL}, "value"),
     prevent_initial_call=True,
     running=[
         (Output("upload-confirm", "disabled"), True, False),
@@ -757,7 +773,9 @@ def analyse(contents, settings, filename, token, case_ref):
 )
 def confirm(n_clicks, *args):
     map_values = args[: len(FIELDS)]
-    date_order, mode, token, agency, case_ref, encoding, sheet, header_row = args[len(FIELDS) :]
+    date_order, mode, token, agency, case_ref, encoding, sheet, header_row, _categories = args[
+        len(FIELDS) :
+    ]
     store, user = get_store(), require_user()
     if not n_clicks:
         return no_update, no_update, no_update, no_update
@@ -782,6 +800,7 @@ def confirm(n_clicks, *args):
             header_row=header_row or None,
             replace=mode == "replace",
             max_bytes=MAX_UPLOAD_BYTES,
+            category_choices=chosen_categories(ctx.states_list[-1]),
         )
     except StoreError as exc:
         return dbc.Alert(str(exc), color="danger"), no_update, no_update, no_update

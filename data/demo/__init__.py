@@ -6,12 +6,17 @@ from importlib import resources
 
 from data import cases
 from data.demo.crc_demo import seed_crc_demo
-from data.demo.make_demo import DOB, FILES
+from data.demo.make_demo import DOB, FILES, SCHOOL, VOLUNTARY
 from data.ingest import ingest_file
 from data.store import Store
 
 DEMO_CASE_REF = "DEMO-J"
 DEMO_LABEL = "Child J (fictional demo)"
+# What the demo agencies' uploaders chose where the word rules would read their type otherwise.
+DEMO_CATEGORY_CHOICES = {
+    VOLUNTARY: {"Contact": "Child in need and early help"},
+    SCHOOL: {"Parent contact": "Education"},
+}
 
 
 def seed_demo(store: Store, *, crc_cases: bool = True) -> bool:
@@ -25,7 +30,14 @@ def seed_demo(store: Store, *, crc_cases: bool = True) -> bool:
     folder = resources.files("data") / "demo"
     for agency, file_name in FILES.items():
         with resources.as_file(folder / file_name) as path:
-            ingest_file(store, DEMO_CASE_REF, agency, path, uploaded_by="demo seed")
+            ingest_file(
+                store,
+                DEMO_CASE_REF,
+                agency,
+                path,
+                uploaded_by="demo seed",
+                category_choices=DEMO_CATEGORY_CHOICES.get(agency),
+            )
     from data.demo.rpm import seed_demo_rpm  # issue 6: the case opened for RPM
 
     seed_demo_rpm(store, DEMO_CASE_REF, DEMO_LABEL)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from data import categories
 from data.cases import ensure_agency
 from data.store import Store
 
@@ -108,6 +109,7 @@ def seed_crc_demo(store: Store, *, seed: int = 7, cases: int = SYNTHETIC_CASES) 
                 " FROM crc_demo_events"
             )
             cur.unregister("crc_demo_events")
+            categories.assign(cur, only_missing=True)
         for case_id, meeting, involved, chair in made:
             _seed_case(cur, rng, case_id, meeting, involved, chair, agency_ids, theme_ids)
 

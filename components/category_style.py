@@ -1,0 +1,127 @@
+"""The fixed visual language of event categories: one marker shape and colour per category.
+
+The marker comes from the category itself (stored with it, see data.categories), never from how
+often it occurs, so the same category looks the same on every case, every screen and every
+document, and the legend lists every category in the same order whatever the case holds.
+Shapes all differ, so colour is never the only carrier; the legend names each one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import quote
+
+from dash import html
+
+from data.category_list import OTHER, SHIPPED_CATEGORIES
+
+# plotly's marker symbol numbers (adding OPEN gives the hollow variant, drawn for events whose
+# date is only a month or a year); numbers let a trace carry one typed array of symbols.
+SYMBOL_NUMBERS = {
+    "circle": 0, "square": 1, "diamond": 2, "cross": 3, "x": 4, "triangle-up": 5,
+    "triangle-down": 6, "triangle-left": 7, "triangle-right": 8, "pentagon": 13,
+    "hexagon": 14, "hexagon2": 15, "octagon": 16, "star": 17, "hexagram": 18,
+    "star-triangle-up": 19, "star-triangle-down": 20, "star-square": 21, "star-diamond": 22,
+    "diamond-tall": 23, "diamond-wide": 24, "hourglass": 25, "bowtie": 26, "circle-cross": 27,
+    "circle-x": 28, "square-cross": 29, "square-x": 30, "diamond-cross": 31, "diamond-x": 32,
+}  # fmt: skip
+OPEN = 100
+KEY_SCALE = 1.6  # key categories (pinned by the chair) draw this much larger
+
+
+class CategoryLike(Protocol):
+    name: str
+    symbol: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class MarkerStyle:
+    name: str
+    symbol: int
+    colour: str
+    key: bool = False
+
+
+def marker_styles(
+    categories: Sequence[CategoryLike] | None = None, key: Collection[str] = ()
+) -> list[MarkerStyle]:
+    """One style per category in legend order (default: the shipped list); Other is last."""
+    listed = list(categories) if categories else list(SHIPPED_CATEGORIES)
+    listed.sort(key=lambda c: c.name == OTHER)
+    return [
+        MarkerStyle(c.name, SYMBOL_NUMBERS.get(c.symbol, 0), c.colour, c.name in key)
+        for c in listed
+    ]
+
+
+def marker_size(base: float, style: MarkerStyle) -> float:
+    return round(base * KEY_SCALE) if style.key else base
+
+
+# An SVG path per symbol for the HTML legend (upload preview, admin page): the same shapes as
+# the chart's, drawn in a 20x20 box.
+_SVG_PATHS = {
+    0: "M10 3a7 7 0 1 0 0.01 0z",
+    1: "M3 3h14v14H3z",
+    2: "M10 2l8 8-8 8-8-8z",
+    3: "M7 2h6v5h5v6h-5v5H7v-5H2V7h5z",
+    4: "M4 2l6 6 6-6 2 2-6 6 6 6-2 2-6-6-6 6-2-2 6-6-6-6z",
+    5: "M10 2l8 15H2z",
+    6: "M2 3h16l-8 15z",
+    7: "M3 10l15-8v16z",
+    8: "M17 10L2 18V2z",
+    13: "M10 2l8 6-3 10H5L2 8z",
+    14: "M5 2h10l5 8-5 8H5l-5-8z",
+    17: "M10 1l2.6 6 6.4.6-4.8 4.3 1.4 6.3L10 15l-5.6 3.2 1.4-6.3L1 7.6 7.4 7z",
+    22: "M10 1l2 7 7 2-7 2-2 7-2-7-7-2 7-2z",
+    23: "M10 1l5 9-5 9-5-9z",
+    24: "M1 10l9-5 9 5-9 5z",
+    25: "M3 3h14L3 17h14z",
+    26: "M3 3l14 14V3L3 17z",
+}
+
+
+def legend_marker(style: MarkerStyle, size: int = 18) -> html.Span:
+    """The category's marker as a small picture (decorative: the name is written beside it)."""
+    path = _SVG_PATHS.get(style.symbol, _SVG_PATHS[0])
+    return html.Span(
+        html.Img(
+            src=_svg_data_uri(path, style.colour),
+            width=size,
+            height=size,
+            alt="",
+            className="rpm-cat-marker",
+        ),
+        className="rpm-cat-marker-wrap",
+    )
+
+
+def _svg_data_uri(path: str, colour: str) -> str:
+    svg = (
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 20 20'>"
+        f"<path d='{path}' fill='{colour}' stroke='{colour}' stroke-width='1'/></svg>"
+    )
+    return "data:image/svg+xml;utf8," + quote(svg)
+
+
+def category_legend(styles: Sequence[MarkerStyle], title: str = "Categories") -> html.Div:
+    """Every category with its marker and name, in the fixed order: the same on every case."""
+    return html.Div(
+        [
+            html.H2(title, className="h6 mb-1"),
+            html.Ul(
+                [
+                    html.Li(
+                        [legend_marker(s), html.Span(s.name)],
+                        className="rpm-cat-item" + (" rpm-cat-key" if s.key else ""),
+                    )
+                    for s in styles
+                ],
+                className="rpm-cat-legend list-unstyled d-flex flex-wrap gap-3 mb-0",
+            ),
+        ],
+        className="rpm-cat-legend-box",
+    )

@@ -1,0 +1,151 @@
+"""Categories on stored events: at ingest, remembered per agency, corrections, admin changes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from data import audit, cases
+from data import categories as cat
+from data import category_list as shipped
+from data.access import SYSTEM
+from data.errors import Forbidden, InvalidInput
+from data.event_edits import add_meeting_event, correct_event
+from data.ingest import ingest_file
+from data.store import Store
+from data.users import User
+
+CHAIR = User(user_id=0, username="chair1", role="chair", agency=None, active=True)
+EXTRACT = (
+    "date,event_type,summary\n"
+    "01/02/2020,MASH referral,a\n"
+    "02/02/2020,Strategy discussion,b\n"
+    "03/02/2020,Contact,c\n"
+    "04/02/2020,Zzyzx record,d\n"
+)
+
+
+def by_type(store: Store) -> dict[str, str]:
+    return dict(store.query("SELECT event_type, category FROM events_current"))
+
+
+@pytest.fixture
+def case(store):
+    return cases.add_case(store, "CAT-1", date_of_birth=date(2015, 1, 1))
+
+
+@pytest.fixture
+def extract(tmp_path):
+    path = tmp_path / "voluntary.csv"
+    path.write_text(EXTRACT, encoding="utf-8")
+    return path
+
+
+def test_ingest_stores_each_events_category_from_the_rules(store, case, extract):
+    ingest_file(store, "CAT-1", "Police", extract)
+    assert by_type(store) == {
+        "MASH referral": "Referral and contact",
+        "Strategy discussion": "Strategy and Section 47",
+        "Contact": "Referral and contact",
+        "Zzyzx record": cat.OTHER,
+    }
+    assert store.query("SELECT count(*) FROM events WHERE category IS NULL") == [(0,)]
+
+
+def test_an_agencys_choices_win_over_the_rules_and_are_proposed_next_time(store, case, extract):
+    choices = {"Contact": "Child in need and early help"}
+    ingest_file(store, "CAT-1", "Family Support", extract, category_choices=choices)
+    assert by_type(store)["Contact"] == "Child in need and early help"
+    again = {p.event_type: p for p in cat.propose(store, "Family Support", ["Contact", "Meeting"])}
+    assert (
+        again["Contact"].category == "Child in need and early help" and again["Contact"].remembered
+    )
+    assert not again["Meeting"].remembered
+    # another agency's "Contact" still follows the rules
+    assert cat.propose(store, "Police", ["Contact"])[0].category == "Referral and contact"
+
+
+def test_an_unknown_chosen_category_refuses_the_upload_and_changes_nothing(store, case, extract):
+    with pytest.raises(InvalidInput, match="no such category"):
+        ingest_file(store, "CAT-1", "Police", extract, category_choices={"Contact": "Nope"})
+    assert store.query("SELECT count(*) FROM events") == [(0,)]
+
+
+def test_meeting_events_and_corrections_are_categorised(store, case, extract):
+    ingest_file(store, "CAT-1", "Police", extract)
+    added = add_meeting_event(
+        store, SYSTEM, "CAT-1", agency="Police", event_date="2020-03-01",
+        event_type="Arrest", summary="x",
+    )  # fmt: skip
+    (eid,) = store.query_one("SELECT event_id FROM events WHERE event_type = 'Zzyzx record'")
+    correct_event(
+        store, SYSTEM, "CAT-1", eid, event_date="2020-02-04", date_precision="day",
+        event_type="Missing episode", summary="d", reason="type was garbled",
+    )  # fmt: skip
+    rows = dict(store.query("SELECT event_id, category FROM events_current"))
+    assert rows[added] == "Police and youth justice"
+    assert rows[eid] == "Missing and exploitation"
+    # the extract's own row keeps what its type said
+    assert store.query_one("SELECT category FROM events WHERE event_id = ?", [eid]) == (cat.OTHER,)
+
+
+def test_events_inserted_without_a_category_are_categorised_at_start_up(tmp_path):
+    path = tmp_path / "old.duckdb"
+    store = Store(path)
+    case = cases.add_case(store, "OLD-1")
+    with store.transaction() as cur:
+        agency_id = cases.ensure_agency(cur, "School")
+        cur.execute(
+            "INSERT INTO events (case_id, agency_id, event_date, date_precision, event_type,"
+            " summary) VALUES (?, ?, DATE '2020-01-01', 'day', 'Fixed term exclusion', '')",
+            [case.case_id, agency_id],
+        )
+    store.close()
+    store = Store(path)
+    assert store.query("SELECT category FROM events") == [("Education",)]
+    assert store.query("SELECT category FROM crc_events") == [("Education",)]
+    store.close()
+
+
+def test_rename_merge_and_rules_re_apply_to_events_and_are_audited(store, case, extract):
+    ingest_file(store, "CAT-1", "Police", extract)
+    cat.rename_category(store, SYSTEM, "Referral and contact", "Contacts and referrals")
+    assert by_type(store)["MASH referral"] == "Contacts and referrals"
+    renamed = {c.name: c for c in cat.categories(store)}["Contacts and referrals"]
+    assert renamed.symbol == "triangle-right"  # the marker follows the category
+    cat.merge_categories(store, SYSTEM, "Strategy and Section 47", "Child protection")
+    assert by_type(store)["Strategy discussion"] == "Child protection"
+    assert "Strategy and Section 47" not in cat.category_names(store)
+    added = cat.add_category(store, SYSTEM, "Private fostering")
+    assert added.symbol not in {c.symbol for c in shipped.SHIPPED_CATEGORIES}
+    assert cat.category_names(store)[-2:] == ["Private fostering", cat.OTHER]
+    rules = cat.rules_text(cat.rules(store))
+    cat.set_rules(store, SYSTEM, "zzyzx => Private fostering\n" + rules)
+    assert by_type(store)["Zzyzx record"] == "Private fostering"
+    details = [e.detail for e in audit.search(store, SYSTEM, action=audit.CATEGORIES)]
+    assert any("renamed category Referral and contact" in d for d in details)
+    assert any("merged category Strategy and Section 47" in d for d in details)
+    assert any("1 events re-categorised" in d for d in details)
+
+
+def test_only_admins_change_the_list_and_bad_rules_name_their_line(store):
+    with pytest.raises(Forbidden):
+        cat.rename_category(store, CHAIR, "Assessment", "Assessments")
+    with pytest.raises(InvalidInput, match="line 2: there is no category 'Nope'"):
+        cat.set_rules(store, SYSTEM, "dna => Was not brought\nfoo => Nope\n")
+    with pytest.raises(InvalidInput, match="keeps its name"):
+        cat.rename_category(store, SYSTEM, cat.OTHER, "Misc")
+    assert len(cat.rules(store)) == len(shipped.shipped_rule_rows())  # unchanged
+
+
+def test_key_categories_are_pinned_per_case_by_the_chair(store, case):
+    cat.set_key_categories(
+        store, SYSTEM, case.case_id, "CAT-1", ["Domestic abuse", "Missing and exploitation"]
+    )
+    assert cat.key_categories(store, case.case_id) == ["Domestic abuse", "Missing and exploitation"]
+    agency = User(user_id=0, username="a", role="agency", agency="Police", active=True)
+    with pytest.raises(Forbidden):
+        cat.set_key_categories(store, agency, case.case_id, "CAT-1", [])
+    with pytest.raises(InvalidInput):
+        cat.set_key_categories(store, SYSTEM, case.case_id, "CAT-1", ["Nope"])
