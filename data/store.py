@@ -24,10 +24,6 @@ class ReadQueries:
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self._con = con
         self._local = threading.local()
-        # Imported here: the category list's module reads and writes through this class.
-        from data.categories import ensure_shipped
-
-        ensure_shipped(self)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """This thread's cursor, created on first use."""
@@ -60,6 +56,10 @@ class Store(ReadQueries):
         super().__init__(duckdb.connect(str(self.path)))
         apply_migrations(self._con)
         self._write_lock = threading.RLock()
+        # Imported here: the category list's module reads and writes through this class.
+        from data.categories import ensure_shipped
+
+        ensure_shipped(self)
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
