@@ -178,15 +178,15 @@ def _add_crc_commands(sub, db_parent) -> None:
 def _add_document_exports(export, db_parent) -> None:
     """`export learning-log|crc-summary|invitation` (issue 6)."""
     for name, text in (
-        ("learning-log", "the learning log (Appendix 2) as DOCX or print-ready HTML"),
-        ("crc-summary", "the summary for the Case Review Committee (Appendix 3) as DOCX"),
-        ("invitation", "the invitation to the meeting as DOCX"),
+        ("learning-log", "the learning log (Appendix 2) as DOCX, print-ready HTML or PDF"),
+        ("crc-summary", "the summary for the Case Review Committee (Appendix 3)"),
+        ("invitation", "the invitation to the meeting"),
     ):
         cmd = export.add_parser(name, parents=[db_parent], help=text)
         cmd.add_argument("--case", required=True, dest="case_ref")
         cmd.add_argument("-o", "--output", required=True, help="file to write")
+        cmd.add_argument("--format", choices=("docx", "html", "pdf"), default="docx")
         if name == "learning-log":
-            cmd.add_argument("--format", choices=("docx", "html"), default="docx")
             cmd.add_argument(
                 "--no-image",
                 action="store_true",
@@ -387,10 +387,10 @@ def _document(documents, store, actor, args) -> bytes:
             with_image=not args.no_image,
         )
     if args.export_command == "crc-summary":
-        return documents.crc_summary_docx(
-            store, actor, args.case_ref, draft=args.draft, version=args.version
+        return documents.crc_summary_file(
+            store, actor, args.case_ref, args.format, draft=args.draft, version=args.version
         )
-    return documents.invitation_docx(store, actor, args.case_ref)
+    return documents.invitation_file(store, actor, args.case_ref, args.format)
 
 
 def _export_document(args) -> int:

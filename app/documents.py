@@ -18,9 +18,12 @@ import subprocess
 import sys
 import threading
 from dataclasses import asdict
+from datetime import date
+from types import SimpleNamespace
 
 import plotly.graph_objects as go
 
+from components.document_pdf import to_pdf
 from components.documents import (
     Letterhead,
     crc_summary_doc,
@@ -39,6 +42,9 @@ from data.record import (
     list_versions,
     person_names,
     require_meeting,
+    signed_record_id,
+    store_image,
+    stored_image,
 )
 from data.setup import get_setup
 from data.store import Store
@@ -115,16 +121,68 @@ def render_png(fig: go.Figure) -> tuple[bytes | None, str | None]:
     return png, None
 
 
-def _timeline_image(store: Store, case_id: int, as_of: str) -> tuple[bytes | None, str | None]:
+def document_figure(events, log: dict) -> go.Figure:
+    """The on-screen timeline as the learning log shows it: the episodes the meeting marked,
+    a diamond on each event a learning point is linked to, no range slider (a control, not
+    part of the picture)."""
     from components.timeline import timeline_figure
 
-    events = journey_events(store, case_id, as_of)
+    episodes = [
+        SimpleNamespace(
+            episode_id=n,
+            title=e["title"],
+            start_date=date.fromisoformat(e["start"]),
+            end_date=date.fromisoformat(e["end"] or e["start"]),
+            assessment=e.get("assessment"),
+        )
+        for n, e in enumerate((log.get("journey") or {}).get("episodes") or [], start=1)
+    ]
+    fig = timeline_figure(
+        events, episodes=episodes, reflected_event_ids=set(log.get("learning_event_ids") or [])
+    )
+    # Paper is read closer than a shared screen, but at 17 cm wide the labels need to be larger.
+    fig.update_layout(
+        margin={"l": 10, "r": 30, "t": 40, "b": 50},
+        font={"size": 18},
+        xaxis={"rangeslider": {"visible": False}},
+    )
+    return fig
+
+
+def _timeline_image(store: Store, case_id: int, log: dict) -> tuple[bytes | None, str | None]:
+    events = journey_events(store, case_id, log["journey"]["as_of"])
     if events.empty:
         return None, "there are no events"
-    fig = timeline_figure(events)
-    # Paper is read closer than a shared screen, but at 17 cm wide the labels need to be larger.
-    fig.update_layout(margin={"l": 10, "r": 30, "t": 20, "b": 50}, font={"size": 18})
-    return render_png(fig)
+    return render_png(document_figure(events, log))
+
+
+def journey_image(store: Store, case, version: int | None, log: dict):
+    """(PNG, None) or (None, why not). A signed version's image is drawn once and kept."""
+    record_id = signed_record_id(store, case, version) if version else None
+    if record_id is not None:
+        png = stored_image(store, record_id)
+        if png:
+            return png, None
+    png, problem = _timeline_image(store, case.case_id, log)
+    if png and record_id is not None:
+        store_image(store, record_id, png)
+    return png, problem
+
+
+def draw_in_background(store: Store, user: User, case_ref: str, version: int) -> threading.Thread:
+    """Draw a just-signed version's image now, off the request, so that its documents are
+    quick to produce (and the chair does not wait at sign-off)."""
+
+    def work():
+        try:
+            case = get_case(store, case_ref)
+            journey_image(store, case, version, learning_log(store, user, case_ref, version))
+        except Exception:
+            log.exception("timeline image of %s v%s not drawn in the background", case_ref, version)
+
+    thread = threading.Thread(target=work, name=f"image-{case_ref}-v{version}", daemon=True)
+    thread.start()
+    return thread
 
 
 def _letterhead(store: Store) -> Letterhead:
@@ -171,25 +229,52 @@ def learning_log_file(
     with_image: bool = True,
 ) -> bytes:
     """The learning log (Appendix 2) as DOCX bytes or UTF-8 HTML bytes."""
-    if fmt not in ("docx", "html"):
-        raise InvalidInput(f"unknown format {fmt!r}: choose docx or html")
+    _check_format(fmt)
     case, chosen, is_draft = _choose(store, user, case_ref, version, draft)
     data = learning_log(store, user, case_ref, chosen)
     if with_image:
-        png, problem = _timeline_image(store, case.case_id, data["journey"]["as_of"])
+        png, problem = journey_image(store, case, chosen, data)
     else:
         png, problem = None, "images were not asked for"
-    doc = learning_log_doc(data, png, problem)
+    return render(learning_log_doc(data, png, problem), _letterhead(store), fmt, draft=is_draft)
+
+
+FORMATS = ("docx", "html", "pdf")
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown format {fmt!r}: choose docx, html or pdf")
+
+
+def render(doc, letterhead: Letterhead, fmt: str, *, draft: bool = False) -> bytes:
+    """One document's blocks as DOCX, print-ready HTML (UTF-8) or PDF bytes."""
+    _check_format(fmt)
     if fmt == "docx":
-        return to_docx(doc, _letterhead(store), draft=is_draft)
-    return to_html(doc, _letterhead(store), draft=is_draft).encode("utf-8")
+        return to_docx(doc, letterhead, draft=draft)
+    if fmt == "pdf":
+        return to_pdf(doc, letterhead, draft=draft)
+    return to_html(doc, letterhead, draft=draft).encode("utf-8")
 
 
 def crc_summary_docx(
     store: Store, user: User, case_ref: str, *, draft: bool = False, version: int | None = None
 ) -> bytes:
-    """Appendix 3 as DOCX. CRC members get signed-off summaries of any case (they never see
-    the case itself); others need access to the case."""
+    """Appendix 3 as DOCX (see `crc_summary_file`)."""
+    return crc_summary_file(store, user, case_ref, "docx", draft=draft, version=version)
+
+
+def crc_summary_file(
+    store: Store,
+    user: User,
+    case_ref: str,
+    fmt: str = "docx",
+    *,
+    draft: bool = False,
+    version: int | None = None,
+) -> bytes:
+    """Appendix 3 as DOCX, HTML or PDF. CRC members get signed-off summaries of any case (they
+    never see the case itself); others need access to the case."""
     from data.access import SYSTEM
 
     acting = user
@@ -201,11 +286,18 @@ def crc_summary_docx(
     _, chosen, is_draft = _choose(store, acting, case_ref, version, draft)
     data = learning_log(store, acting, case_ref, chosen)
     summary = crc_summary(data, person_names(store))
-    return to_docx(crc_summary_doc(summary), _letterhead(store), draft=is_draft)
+    return render(crc_summary_doc(summary), _letterhead(store), fmt, draft=is_draft)
 
 
 def invitation_docx(store: Store, user: User, case_ref: str) -> bytes:
+    return invitation_file(store, user, case_ref, "docx")
+
+
+def invitation_file(store: Store, user: User, case_ref: str, fmt: str = "docx") -> bytes:
+    """The invitation as DOCX, HTML or PDF, with whom to reply to (`RPM_BUSINESS_UNIT_EMAIL`,
+    else `RPM_MAIL_FROM`)."""
     setup = get_setup(store, user, case_ref)
     data = asdict(setup)
     data["meeting_date"] = setup.meeting_date.isoformat() if setup.meeting_date else None
-    return to_docx(invitation_doc(data), _letterhead(store))
+    data["reply_to"] = os.environ.get("RPM_BUSINESS_UNIT_EMAIL") or os.environ.get("RPM_MAIL_FROM")
+    return render(invitation_doc(data), _letterhead(store), fmt)

@@ -9,7 +9,10 @@ from app.context import audit, get_store, require_user
 from data.audit import EXPORT
 from data.errors import Forbidden, NotFound, StoreError
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MIMETYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
 KINDS = ("invitation", "learning-log", "crc-summary")
 
 
@@ -23,15 +26,14 @@ def document(case_ref: str, kind: str):
     fmt = args.get("format", "docx")
     try:
         if kind == "invitation":
-            content, fmt = documents.invitation_docx(store, user, case_ref), "docx"
+            content = documents.invitation_file(store, user, case_ref, fmt)
         elif kind == "learning-log":
             content = documents.learning_log_file(
                 store, user, case_ref, fmt, draft=draft, version=version
             )
         elif kind == "crc-summary":
-            content, fmt = (
-                documents.crc_summary_docx(store, user, case_ref, draft=draft, version=version),
-                "docx",
+            content = documents.crc_summary_file(
+                store, user, case_ref, fmt, draft=draft, version=version
             )
         else:
             raise NotFound(f"unknown document {kind!r}")
@@ -54,7 +56,7 @@ def document(case_ref: str, kind: str):
         return flask.Response(content, mimetype="text/html", headers={"Cache-Control": "no-store"})
     return flask.Response(
         content,
-        mimetype=DOCX,
+        mimetype=MIMETYPES[fmt],
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',
             "Cache-Control": "no-store",

@@ -12,7 +12,7 @@ import base64
 import html
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -148,14 +148,17 @@ def learning_log_doc(log: dict, image_png: bytes | None, image_problem: str | No
     signed = log.get("status") == "signed off"
     doc = Doc(
         title="Reflective Practice Meeting (RPM) feedback and learning log",
-        footer=f"RPM learning log · case {log['case_ref']} · version {log.get('version', 1)}",
+        footer=f"RPM learning log · case {log['case_ref']}"
+        + (f" · version {log['version']}" if log.get("version") else " · draft"),
     )
     doc.h1(doc.title)
-    status = (
-        f"Version {log.get('version', 1)}, signed off on {long_date(log.get('signed_at'))}"
-        if signed
-        else f"Version {log.get('version', 1)}: draft, not signed off"
-    )
+    version = log.get("version")
+    if signed:
+        status = f"Version {version}, signed off on {long_date(log.get('signed_at'))}"
+    elif version:
+        status = f"Version {version}: draft, not signed off"
+    else:
+        status = "Draft: no record has been started yet"
     doc.p(f"Appendix 2 · Case reference {log['case_ref']} · {status}", "muted")
     if log.get("amendment_reason"):
         doc.p(f"This version amends the one before it. Reason: {log['amendment_reason']}", "muted")
@@ -201,7 +204,9 @@ def learning_log_doc(log: dict, image_png: bytes | None, image_problem: str | No
         )
         doc.image(
             image_png,
-            "The child's journey: one lane of events per agency along the timeline",
+            "The child's journey: one lane of events per agency along the timeline; a diamond"
+            " marks each event a learning point is linked to, shaded bands the key practice"
+            " episodes",
             "The timeline image could not be produced for this document"
             + (f" ({image_problem})." if image_problem else ".")
             + " It can be seen on the case's timeline page in RPM Timeline.",
@@ -229,26 +234,48 @@ def learning_log_doc(log: dict, image_png: bytes | None, image_problem: str | No
     doc.h2(APPENDIX2_HEADINGS[5])
     points = log.get("learning_points") or []
     if points:
+        # The stage column only where the meeting gave stages to its learning points.
+        staged = any(p.get("stage") for p in points)
         doc.table(
-            ["On the timeline", "Reflective-cycle stage", "Learning point", "Themes"],
+            ["On the timeline", *(["Reflective-cycle stage"] if staged else []), "Learning point",
+             "Themes"],
             [
                 [
                     month_year(p.get("on_timeline")) or "Whole case",
-                    p.get("stage") or "Not given",
+                    *([p.get("stage") or ""] if staged else []),
                     p["text"],
                     ", ".join(p.get("themes") or []),
                 ]
                 for p in points
             ],
-            [2.5, 3, 7.5, 3],
-        )
+            [2.5, 3, 7.5, 3] if staged else [2.5, 10.5, 3],
+        )  # fmt: skip
     else:
         doc.p("No learning points were recorded.")
-    reflections = log.get("reflections_by_stage") or []
+    reflections = log.get("reflections") or []
     if reflections:
         doc.p(
+            f"What the meeting reflected, along the timeline ({log.get('reflective_model') or 'reflective cycle'}):",
+            "strong",
+        )
+        doc.table(
+            ["When", "At", "Stage", "Reflection", "Agency"],
+            [
+                [
+                    month_year(r.get("on_timeline")) or "",
+                    r["target"],
+                    r["stage"] + (f" · {r['question']}" if r.get("question") else ""),
+                    r["text"],
+                    r.get("agency") or "",
+                ]
+                for r in reflections
+            ],
+            [2, 3.2, 3, 6, 2.8],
+        )
+    elif log.get("reflections_by_stage"):  # a record signed before reflections were kept whole
+        doc.p(
             f"Reflections recorded at each stage of the {log.get('reflective_model') or 'cycle'}: "
-            + "; ".join(f"{r['stage']} {r['count']}" for r in reflections)
+            + "; ".join(f"{r['stage']} {r['count']}" for r in log["reflections_by_stage"])
             + ".",
             "muted",
         )
@@ -293,18 +320,18 @@ def learning_log_doc(log: dict, image_png: bytes | None, image_problem: str | No
     actions = log.get("actions") or []
     if actions:
         doc.table(
-            ["Action", "Owner", "Agency", "Due", "Status"],
+            ["Action", "Owner", "Due", "Status", "Evidence of impact"],
             [
                 [
                     a["description"],
-                    a["owner"],
-                    a.get("agency") or "",
+                    a["owner"] + (f" ({a['agency']})" if a.get("agency") else ""),
                     long_date(a.get("due")),
                     a["status"],
+                    a.get("evidence") or "",
                 ]
                 for a in actions
             ],
-            [6, 3, 3, 3, 2],
+            [5, 3.2, 2.6, 2, 4.2],
         )
     else:
         doc.p("No actions were agreed.")
@@ -388,29 +415,41 @@ def invitation_doc(setup: dict) -> Doc:
     when = long_date(setup.get("meeting_date")) or "To be confirmed"
     if setup.get("start_time"):
         when += f" at {setup['start_time']}"
+    chair = setup.get("chair_name") or "To be confirmed"
+    if setup.get("facilitator_name") and setup.get("facilitator_name") != chair:
+        chair += f" (facilitator: {setup['facilitator_name']})"
     doc.pairs(
         [
             ("Case reference", setup["case_ref"]),
             ("Child", setup.get("label") or ""),
-            ("Date", when),
-            ("Venue", setup.get("venue") or "To be confirmed"),
-            ("Chair", setup.get("chair_name") or ""),
-            ("Facilitator", setup.get("facilitator_name") or ""),
+            ("When and where", f"{when}, {setup.get('venue') or 'venue to be confirmed'}"),
+            ("Chair", chair),
             ("Requested by", setup.get("requesting_agency") or ""),
         ]
     )
     doc.h2("Purpose of the meeting")
-    doc.p(_or(setup.get("purpose")))
+    doc.p(_or(setup.get("purpose")) + " (This purpose is recorded in the child's records.)")
     doc.h2("Invited")
     invitees = setup.get("invitees") or []
     if invitees:
+        # The address has a column of its own, wide enough not to break mid-address.
         doc.table(
             ["Name", "Role", "Agency", "Email"],
             [[i["name"], i.get("role") or "", i["agency"], i.get("email") or ""] for i in invitees],
-            [4, 4, 4, 4.5],
+            [3.4, 3.6, 3.6, 6.4],
         )
     else:
         doc.p("Invitees to be confirmed.")
+    doc.h2("Please reply")
+    reply_by = _reply_by(setup.get("meeting_date"))
+    contact = setup.get("reply_to")
+    doc.p(
+        "Please confirm whether you will attend"
+        + (f" by {long_date(reply_by)}" if reply_by else "")
+        + f" to the chair, {setup.get('chair_name') or 'named above'}"
+        + (f", at {contact}" if contact else "")
+        + "; if you cannot come, please send a colleague who knows the child's journey."
+    )
     doc.h2("About the meeting")
     doc.p(
         "A reflective practice meeting looks back at the child's journey to learn, not to blame:"
@@ -418,13 +457,15 @@ def invitation_doc(setup: dict) -> Doc:
         " your agency's chronology and be ready to reflect on these questions:"
     )
     doc.bullets(SEVEN_QUESTIONS)
-    doc.p("Ground rules:", "strong")
-    doc.bullets(GROUND_RULES)
-    doc.p(
-        "Please confirm your attendance to the chair. The purpose of this meeting has been"
-        " recorded in the child's records.",
-    )
+    doc.p("Ground rules: " + " ".join(GROUND_RULES))
     return doc
+
+
+def _reply_by(meeting_date: str | None):
+    """A week before the meeting (or None without a date)."""
+    if not meeting_date:
+        return None
+    return (date.fromisoformat(meeting_date) - timedelta(days=7)).isoformat()
 
 
 # --- DOCX ----------------------------------------------------------------------------------
@@ -457,8 +498,7 @@ def to_docx(doc: Doc, letterhead: Letterhead, *, draft: bool = False) -> bytes:
         style.paragraph_format.space_after = Pt(6)
         style.paragraph_format.keep_with_next = True
         _plain_font(style, "Arial")
-    document.core_properties.title = doc.title
-    document.core_properties.author = letterhead.name
+    _properties(document, doc, letterhead)
 
     _docx_header(section, letterhead, draft)
     _docx_footer(section, doc.footer)
@@ -467,11 +507,30 @@ def to_docx(doc: Doc, letterhead: Letterhead, *, draft: bool = False) -> bytes:
         run = banner.add_run(f"{DRAFT_MARK}: this document has not been signed off by the chair.")
         run.bold = True
         _shade(banner, "FFDD00")
-    for block in doc.blocks:
-        _docx_block(document, block)
+    for i, block in enumerate(doc.blocks):
+        following = doc.blocks[i + 1] if i + 1 < len(doc.blocks) else None
+        _docx_block(document, block, following)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _properties(document, doc: Doc, letterhead: Letterhead) -> None:
+    """The file's properties: the partnership and the app as author, the real dates (not the
+    template's "python-docx", 2013)."""
+    now = datetime.now().astimezone().replace(microsecond=0)
+    props = document.core_properties
+    props.title = doc.title
+    props.author = f"{letterhead.name} (RPM Timeline)"
+    props.last_modified_by = "RPM Timeline"
+    props.created = props.modified = now
+    for printed in props._element.findall(qn("cp:lastPrinted")):  # the template's, from 2013
+        props._element.remove(printed)
+    props.revision = 1
+    props.subject = doc.footer
+    props.comments = ""
+    props.keywords = ""
+    props.category = CLASSIFICATION.split(":")[0]
 
 
 def _plain_font(style, name: str) -> None:
@@ -566,7 +625,14 @@ def _border_below(paragraph) -> None:
     ppr.append(borders)
 
 
-def _docx_table(document, header, rows, widths):
+def _spacer(document, following) -> None:
+    """An empty paragraph between a table and what follows; none after the last block, where
+    it would make a blank page."""
+    if following is not None:
+        document.add_paragraph().paragraph_format.space_after = Pt(2)
+
+
+def _docx_table(document, header, rows, widths, following=None):
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -586,7 +652,7 @@ def _docx_table(document, header, rows, widths):
         for cell in row.cells:
             for para in cell.paragraphs:
                 para.paragraph_format.space_after = Pt(2)
-    document.add_paragraph()
+    _spacer(document, following)
     return table
 
 
@@ -607,7 +673,7 @@ def _repeat_header(row) -> None:
     trpr.append(el)
 
 
-def _docx_block(document, block) -> None:
+def _docx_block(document, block, following=None) -> None:
     kind = block[0]
     if kind == "h1":
         document.add_heading(block[1], level=1)
@@ -615,6 +681,8 @@ def _docx_block(document, block) -> None:
         document.add_heading(block[1], level=2)
     elif kind == "p":
         para = document.add_paragraph()
+        if following is not None and following[0] == "image":
+            para.paragraph_format.keep_with_next = True  # the image's lead-in stays with it
         run = para.add_run(block[1])
         if block[2] == "muted":
             run.font.color.rgb = MUTED
@@ -624,7 +692,7 @@ def _docx_block(document, block) -> None:
         for item in block[1]:
             document.add_paragraph(item, style="List Bullet")
     elif kind == "table":
-        _docx_table(document, *block[1:])
+        _docx_table(document, *block[1:], following)
     elif kind == "kv":
         table = document.add_table(rows=0, cols=2)
         table.style = "Table Grid"
@@ -635,7 +703,7 @@ def _docx_block(document, block) -> None:
             _shade(cells[0], "F3F2F1")
             cells[1].text = str(value)
         _set_widths(table, [5, 12])
-        document.add_paragraph()
+        _spacer(document, following)
     elif kind == "image":
         png, alt, missing = block[1:]
         if png:
@@ -676,6 +744,7 @@ thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 table.kv th { width: 30%; }
 figure { margin: 6px 0 12px; }
+.keep { break-inside: avoid; page-break-inside: avoid; }
 figure img { width: 100%; border: 1px solid #b1b4b6; }
 figcaption { font-size: 9pt; color: #505a5f; font-style: italic; }
 .draft-banner { background: #ffdd00; font-weight: bold; padding: 6px 10px; margin-bottom: 8px; }
@@ -698,14 +767,20 @@ def to_html(doc: Doc, letterhead: Letterhead, *, draft: bool = False) -> str:
         f"<title>{e(doc.title)}{' (DRAFT)' if draft else ''}</title>",
         f"<style>{HTML_CSS}</style></head><body>",
     ]
+    # Printed, every page carries the partnership, the marking (and DRAFT) in its top margin and
+    # "page N of M" in its foot (page margin boxes); page 1 also has the full letterhead.
+    marks = CLASSIFICATION + (f"  ·  {DRAFT_MARK}" if draft else "")
+    parts.append(
+        "<style>@page {"
+        f" @top-left {{ content: {_css_string(letterhead.name)}; font: bold 10pt Arial; }}"
+        f" @top-right {{ content: {_css_string(marks)}; font: {'bold ' if draft else ''}8pt Arial;"
+        " color: #0b0c0c; }"
+        f" @bottom-center {{ content: {_css_string(doc.footer + ' · page ')} counter(page)"
+        " ' of ' counter(pages); font: 8pt Arial; color: #505a5f; } }</style>"
+    )
     if draft:
-        # In the page margin of every printed page, and a watermark (position: fixed repeats
-        # on every printed page); on screen the banner below says it.
-        parts.append(
-            "<style>@page { @top-right { content: '" + DRAFT_MARK + "'; font: bold 12pt Arial;"
-            " color: #0b0c0c; } @bottom-right { content: '" + DRAFT_MARK + "';"
-            " font: bold 10pt Arial; } }</style>"
-        )
+        # A watermark (position: fixed repeats on every printed page); on screen the banner
+        # below says it.
         parts.append(f'<div class="draft-mark" aria-hidden="true">{DRAFT_MARK}</div>')
         parts.append('<div class="watermark" aria-hidden="true">DRAFT</div>')
     logo = ""
@@ -721,9 +796,25 @@ def to_html(doc: Doc, letterhead: Letterhead, *, draft: bool = False) -> str:
             f'<p class="draft-banner">{DRAFT_MARK}: this document has not been signed off by'
             " the chair.</p>"
         )
-    parts.extend(_html_block(block) for block in doc.blocks)
+    blocks = doc.blocks
+    for i, block in enumerate(blocks):
+        after = blocks[i + 1] if i + 1 < len(blocks) else None
+        if block[0] == "p" and after is not None and after[0] == "image" and after[1]:
+            parts.append('<div class="keep">')  # an image's lead-in stays on its page
+        parts.append(_html_block(block))
+        if block[0] == "image" and i and blocks[i - 1][0] == "p" and block[1]:
+            parts.append("</div>")
     parts.append(f'</main><footer class="doc-footer">{e(doc.footer)}</footer></body></html>')
     return "\n".join(parts)
+
+
+def _css_string(text: str) -> str:
+    """Pure: text as a CSS string literal (any character; nothing can close the rule)."""
+    return (
+        '"'
+        + "".join(c if c.isalnum() or c in " .,:;-()'·" else f"\\{ord(c):x} " for c in text)
+        + '"'
+    )
 
 
 def _html_block(block) -> str:

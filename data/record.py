@@ -323,6 +323,30 @@ def learning_log(store: Store, user: User, case_ref: str, version: int | None = 
     return build_log(store, case, chosen)
 
 
+def signed_record_id(store: Store, case: Case, version: int | None) -> int | None:
+    """The record id of a signed version (None for a draft or no record)."""
+    row = store.query_one(
+        "SELECT record_id FROM meeting_records WHERE case_id = ? AND version = ?"
+        " AND signed_at IS NOT NULL",
+        [case.case_id, version],
+    )
+    return row[0] if row else None
+
+
+def stored_image(store: Store, record_id: int) -> bytes | None:
+    row = store.query_one("SELECT png FROM record_images WHERE record_id = ?", [record_id])
+    return bytes(row[0]) if row else None
+
+
+def store_image(store: Store, record_id: int, png: bytes) -> None:
+    """Keep a signed version's journey image (the first one drawn wins)."""
+    with store.transaction() as cur:
+        cur.execute(
+            "INSERT INTO record_images (record_id, png) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [record_id, png],
+        )
+
+
 def latest_signed_version(store: Store, user: User, case_ref: str) -> RecordVersion | None:
     signed = [v for v in list_versions(store, user, case_ref) if v.signed]
     return signed[-1] if signed else None
@@ -405,10 +429,12 @@ def build_log(store: Store, case: Case, record: RecordVersion | None) -> dict:
             "due": _iso(due),
             "status": STATUS_LABEL.get(s, s),
             "learning_id": lid,
+            "evidence": ev,
         }
-        for d, o, a, due, s, lid in store.query(
+        for d, o, a, due, s, lid, ev in store.query(
             """
-            SELECT x.description, x.owner_name, a.name, x.due_date, x.status, x.learning_id
+            SELECT x.description, x.owner_name, a.name, x.due_date, x.status, x.learning_id,
+                   x.evidence
             FROM actions x LEFT JOIN agencies a ON a.agency_id = x.owner_agency_id
             WHERE x.case_id = ? AND x.withdrawn_at IS NULL
             ORDER BY x.due_date NULLS LAST, x.action_id
@@ -445,8 +471,18 @@ def build_log(store: Store, case: Case, record: RecordVersion | None) -> dict:
         },
         "learning_points": points,
         "reflections_by_stage": reflections,
+        "reflections": _reflections(store, case.case_id, stages),
+        "learning_event_ids": [
+            eid
+            for (eid,) in store.query(
+                "SELECT DISTINCT k.event_id FROM learning_point_links k"
+                " JOIN learning_points l ON l.learning_id = k.learning_id"
+                " WHERE l.case_id = ? AND l.withdrawn_at IS NULL AND k.event_id IS NOT NULL",
+                [case.case_id],
+            )
+        ],
         "actions": actions,
-        "version": record.version if record else 1,
+        "version": record.version if record else None,
         "amendment_reason": record.amendment_reason if record else None,
         "status": "draft",
         "signed_name": None,
@@ -454,6 +490,40 @@ def build_log(store: Store, case: Case, record: RecordVersion | None) -> dict:
         "signed_on_behalf": False,
         "signed_at": None,
     }
+
+
+def _reflections(store: Store, case_id: int, stages: dict) -> list[dict]:
+    """The reflections themselves, along the timeline: where (the event's date and type, the
+    episode, or the whole case), the stage of the cycle, the question, the words, the agency."""
+    rows = store.query(
+        """
+        SELECT coalesce(e.event_date, p.start_date) AS on_timeline,
+               CASE r.target_kind WHEN 'event' THEN e.event_type || ' (' || ea.name || ')'
+                                  WHEN 'episode' THEN 'Episode: ' || p.title
+                                  ELSE 'The whole case' END,
+               r.stage_key, q.text, r.text, a.name
+        FROM reflections r
+        LEFT JOIN events e ON e.event_id = r.event_id
+        LEFT JOIN agencies ea ON ea.agency_id = e.agency_id
+        LEFT JOIN episodes p ON p.episode_id = r.episode_id
+        LEFT JOIN rpm_questions q ON q.question_key = r.question_key
+        LEFT JOIN agencies a ON a.agency_id = r.agency_id
+        WHERE r.case_id = ? AND r.withdrawn_at IS NULL
+        ORDER BY on_timeline NULLS LAST, r.created_at, r.reflection_id
+        """,
+        [case_id],
+    )
+    return [
+        {
+            "on_timeline": _iso(on),
+            "target": target,
+            "stage": stages.get(key, key),
+            "question": question,
+            "text": text,
+            "agency": agency,
+        }
+        for on, target, key, question, text, agency in rows
+    ]
 
 
 def _learning_points(store: Store, case_id: int, stages: dict) -> list[dict]:

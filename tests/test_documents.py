@@ -92,11 +92,14 @@ def test_learning_log_docx_has_every_appendix2_heading_filled_from_the_store(sig
     assert "events from 6 agencies" in sections[h[4]]
     assert "could not be produced" in sections[h[4]]  # asked without the image
     assert SHARED in sections[h[5]] and "Analysis" in sections[h[5]]
-    assert "Evaluation" in sections[h[5]] and "Feelings 1" in sections[h[5]]
+    assert "Evaluation" in sections[h[5]]
+    # The reflections themselves, with their stage, not only a count per stage.
+    assert "We felt stretched" in sections[h[5]] and "Feelings" in sections[h[5]]
     assert SHARED in sections[h[6]] and NOT_SHARED not in sections[h[6]]
     assert NOT_SHARED in sections[h[7]] and "Police" in sections[h[7]]
     assert RECORD["conclusions"] in sections[h[8]]
     assert ACTION in sections[h[9]] and "Head of Safeguarding" in sections[h[9]]
+    assert "Evidence of impact" in sections[h[9]]
     assert sections[h[10]].count(CHAIR) == 2  # signed by, chair
     assert "DRAFT" not in all_text(document)
 
@@ -210,3 +213,70 @@ def test_a_browser_that_never_answers_is_killed_and_the_document_says_so(
         ["pgrep", "-f", str(hanging)], capture_output=True, text=True, check=False
     )
     assert left.stdout == ""  # killed with its process group
+
+
+def test_word_files_carry_the_partnership_the_app_and_the_real_date(signed_store):
+    from datetime import UTC, datetime, timedelta
+
+    document = read(documents.learning_log_file(signed_store, SYSTEM, CASE, with_image=False))
+    props = document.core_properties
+    assert props.author.endswith("(RPM Timeline)") and props.last_modified_by == "RPM Timeline"
+    assert abs(
+        props.created.replace(tzinfo=None) - datetime.now(UTC).replace(tzinfo=None)
+    ) < timedelta(minutes=5)
+    assert props.last_printed is None
+    assert "python-docx" not in f"{props.comments} {props.keywords} {props.author}"
+    # No empty paragraph after the last table: it made a blank last page.
+    assert document.element.body[-2].tag.endswith("}tbl")
+
+
+def test_a_draft_without_a_record_says_so_not_version_1(rpm_store):
+    text = all_text(
+        read(documents.learning_log_file(rpm_store, SYSTEM, CASE, draft=True, with_image=False))
+    )
+    assert "Draft: no record has been started yet" in text and "Version 1" not in text
+
+
+@pytest.mark.parametrize("kind", ["learning-log", "crc-summary", "invitation"])
+def test_every_document_is_also_a_pdf_with_letterhead_and_page_numbers(signed_store, kind):
+    import io
+
+    from pypdf import PdfReader
+
+    make = {
+        "learning-log": lambda: documents.learning_log_file(
+            signed_store, SYSTEM, CASE, "pdf", with_image=False
+        ),
+        "crc-summary": lambda: documents.crc_summary_file(signed_store, SYSTEM, CASE, "pdf"),
+        "invitation": lambda: documents.invitation_file(signed_store, SYSTEM, CASE, "pdf"),
+    }[kind]
+    reader = PdfReader(io.BytesIO(make()))
+    pages = [page.extract_text() for page in reader.pages]
+    for n, text in enumerate(pages, start=1):
+        assert "OFFICIAL-SENSITIVE" in text and f"page {n} of {len(pages)}" in text
+    assert reader.metadata.author.endswith("(RPM Timeline)")
+    words = " ".join(" ".join(pages).split())
+    if kind == "learning-log":
+        assert CHAIR in words and "Evidence of impact" in words
+    if kind == "invitation":
+        assert (
+            "alex@school.example" in words and "Please confirm whether you will attend by" in words
+        )
+
+
+def test_a_signed_versions_image_is_drawn_once_and_reused(signed_store, monkeypatch):
+    drawn = []
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 20
+
+    def fake_render(fig):
+        drawn.append(fig)
+        return png, None
+
+    monkeypatch.setattr(documents, "render_png", fake_render)
+    documents.draw_in_background(signed_store, SYSTEM, CASE, 1).join()
+    assert len(drawn) == 1
+    # The document's figure: no range slider; learning points marked.
+    assert drawn[0].layout.xaxis.rangeslider.visible is False
+    for _ in range(2):
+        documents.learning_log_file(signed_store, SYSTEM, CASE, "html")
+    assert len(drawn) == 1  # reused, not drawn again

@@ -9,6 +9,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.case_forms import case_links
 from app.context import audit, get_store, open_case_page, require_user
+from app.documents import draw_in_background
 from app.mail_panel import mail_section
 from components.actions import due_words, overdue_days
 from components.documents import long_date, month_year, signature_line
@@ -53,20 +54,13 @@ def versions_table(case_ref: str, versions) -> html.Div:
         draft = not v.signed
         links = [
             html.A(
-                f"Learning log v{v.version} (Word)",
-                href=_doc_href(case_ref, "learning-log", v.version, draft),
-                className="me-3",
-            ),
-            html.A(
-                f"Learning log v{v.version} (print page)",
-                href=_doc_href(case_ref, "learning-log", v.version, draft, "html"),
-                target="_blank",
-                className="me-3",
-            ),
-            html.A(
-                f"CRC summary v{v.version} (Word)",
-                href=_doc_href(case_ref, "crc-summary", v.version, draft),
-            ),
+                f"{label} v{v.version} ({words})",
+                href=_doc_href(case_ref, kind, v.version, draft, fmt),
+                target="_blank" if fmt == "html" else None,
+                className="me-3 text-nowrap",
+            )
+            for kind, label in (("learning-log", "Learning log"), ("crc-summary", "CRC summary"))
+            for fmt, words in (("docx", "Word"), ("pdf", "PDF"), ("html", "print page"))
         ]
         rows.append(
             html.Tr(
@@ -427,6 +421,7 @@ def record_action(save, sign, amend, pathname, chair, attended, issues, timescal
                     attended_ids=attended or [],
                 )
             signed = sign_off(store, user, case_ref, on_behalf=bool(behalf))
+            draw_in_background(store, user, case_ref, signed.version)
             done = "signed"
             audit(SIGN_OFF, case_ref=case_ref, detail=f"meeting record version {signed.version}")
         elif trigger == "record-amend":
