@@ -57,8 +57,9 @@ def case_links(case_ref: str, current: str = ""):
     )
 
 
-def setup_form(setup: CaseSetup | None, *, is_new: bool):
-    """The set-up form. Values come from `setup` (None for a new case)."""
+def setup_form(setup: CaseSetup | None, *, is_new: bool, from_request: int | None = None):
+    """The set-up form. Values come from `setup` (None for a new case); `from_request` is the
+    RPM request a new case is opened from (accepted with it)."""
     store = get_store()
     s = setup or CaseSetup(case_ref="")
     accounts = people(store)
@@ -232,6 +233,7 @@ def setup_form(setup: CaseSetup | None, *, is_new: bool):
                 className="mb-4",
             ),
             dcc.Location(id="setup-location", refresh=True),
+            dcc.Store(id="setup-request", data=from_request),
         ]
     )
 
@@ -275,9 +277,11 @@ def _collect(case_ref, label, dob, agency, purpose, chair, chair_name, facilitat
     State("setup-start-time", "value"),
     State("setup-venue", "value"),
     State("setup-invitees", "value"),
+    State("setup-request", "data"),
     prevent_initial_call=True,
 )
 def save_setup(n_clicks, case_ref, existing, *values):
+    *values, from_request = values
     store, user = get_store(), require_user()
     try:
         setup = _collect(case_ref, *values)
@@ -285,7 +289,7 @@ def save_setup(n_clicks, case_ref, existing, *values):
             update_setup(store, user, setup)
             done = "saved"
         else:
-            open_case(store, user, setup)
+            open_case(store, user, setup, from_request=from_request)
             done = "opened"
     except StoreError as exc:
         return dbc.Alert(f"Not saved: {exc}", color="danger"), no_update

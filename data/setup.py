@@ -15,6 +15,7 @@ from data import audit
 from data.access import require_case, revoke_agency
 from data.cases import MAX_LABEL, Case, add_case_agency, ensure_agency, validate_case_ref
 from data.errors import Forbidden, InvalidInput
+from data.rpm_requests import mark_accepted
 from data.store import Store
 from data.users import User
 from data.workflow import complete_stage
@@ -278,8 +279,16 @@ def _upsert_meeting(cur, case_id: int, setup: CaseSetup) -> None:
         )
 
 
-def open_case(store: Store, user: User, setup: CaseSetup, *, identified_on: date | None = None):
-    """Create a case for RPM with everything the flowchart's first steps record."""
+def open_case(
+    store: Store,
+    user: User,
+    setup: CaseSetup,
+    *,
+    identified_on: date | None = None,
+    from_request: int | None = None,
+):
+    """Create a case for RPM with everything the flowchart's first steps record; opened from an
+    agency's RPM request, that request is accepted in the same transaction."""
     if user.role not in ("admin", "chair"):
         raise Forbidden("only an administrator or a chair can open a case for RPM")
     identified_on = identified_on or date.today()
@@ -300,6 +309,8 @@ def open_case(store: Store, user: User, setup: CaseSetup, *, identified_on: date
             user.username,
             f"Requested by {setup.requesting_agency}",
         )
+        if from_request is not None:
+            mark_accepted(cur, user, from_request, case_id, setup.case_ref)
     return get_setup(store, user, setup.case_ref)
 
 

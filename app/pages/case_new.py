@@ -8,7 +8,10 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from app.case_forms import setup_form
-from app.context import require_user
+from app.context import get_store, require_user
+from data.errors import StoreError
+from data.rpm_requests import get_request
+from data.setup import CaseSetup
 
 # Registered before case_timeline's `/cases/<case_ref>` (pages load in module-name order), so
 # this exact path is matched first.
@@ -17,7 +20,7 @@ dash.register_page(
 )
 
 
-def layout(**_query):
+def layout(request: str | None = None, **_query):
     user = require_user()
     if user.role not in ("admin", "chair"):
         return html.Div(
@@ -26,6 +29,30 @@ def layout(**_query):
                 dbc.Alert("Only an administrator or a chair can open a case.", color="warning"),
             ]
         )
+    prefill, request_id, intro = None, None, []
+    if request and request.isdigit() and user.role == "admin":
+        try:
+            asked = get_request(get_store(), user, int(request))
+        except StoreError:
+            asked = None
+        if asked is not None and asked.status == "pending":
+            request_id = asked.request_id
+            prefill = CaseSetup(
+                case_ref="",
+                label=asked.child_label,
+                date_of_birth=asked.date_of_birth,
+                requesting_agency=asked.requesting_agency,
+                purpose=asked.purpose(),
+            )
+            intro = [
+                dbc.Alert(
+                    f"Opening the case requested by {asked.requesting_agency}"
+                    f" ({asked.requested_by}) on {asked.created_at:%d %b %Y}: its details are"
+                    " filled in below. Opening the case accepts the request.",
+                    color="info",
+                    id="setup-from-request",
+                )
+            ]
     return html.Div(
         [
             html.H1("Open a case for RPM"),
@@ -34,6 +61,7 @@ def layout(**_query):
                 " for the meeting and why, the chair and facilitator, and who is invited.",
                 className="lead",
             ),
-            setup_form(None, is_new=True),
+            *intro,
+            setup_form(prefill, is_new=True, from_request=request_id),
         ]
     )

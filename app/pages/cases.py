@@ -8,6 +8,7 @@ from dash import html
 
 from app.context import get_store, require_user
 from data.cases import list_cases
+from data.rpm_requests import STATUS, list_requests
 from data.workflow import statuses_for_user
 
 dash.register_page(__name__, path="/", title="Cases - RPM Timeline", name="Cases")
@@ -98,7 +99,28 @@ def layout(**_query):
                 id="open-case-link",
             )
         )
+    if user.role != "crc":
+        actions.append(requests_link(list_requests(store, user), user.role == "admin"))
     return html.Div([html.H1("Cases"), *actions, body])
+
+
+def requests_link(requests, is_admin: bool):
+    """The first step of the flowchart on the case list: how many requests wait (for the
+    business unit), or the outcome of this agency's latest request."""
+    waiting = sum(r.status == "pending" for r in requests)
+    if is_admin:
+        text = f"RPM requests: {waiting} waiting" if waiting else "RPM requests: none waiting"
+    elif requests:
+        latest = requests[0]
+        text = f"Your agency's RPM requests: latest {STATUS[latest.status].lower()}"
+    else:
+        text = "Request an RPM"
+    return html.A(
+        text,
+        href=dash.get_relative_path("/requests"),
+        className="btn btn-outline-dark btn-lg mb-3 ms-2",
+        id="requests-link",
+    )
 
 
 def _workflow_cells(case_ref: str, status) -> list:
