@@ -35,6 +35,7 @@ def learning_panel(case) -> html.Section:
             dcc.Store(id="lp-revision", data=-1),
             dcc.Store(id="lp-saved", data=0),
             dcc.Store(id="act-editing", data=None),
+            dcc.Store(id="lp-editing", data=None),
             html.H2("Learning points", id="lp-heading"),
             html.Div(
                 [
@@ -87,6 +88,12 @@ def learning_panel(case) -> html.Section:
                     html.Div(id="lp-message", className="mt-2", role="status"),
                     dbc.Button(
                         "Save learning point", id="lp-save", color="primary", className="mt-2"
+                    ),
+                    dbc.Button(
+                        "Cancel the change",
+                        id="lp-cancel",
+                        color="secondary",
+                        className="d-none mt-2 ms-2",
                     ),
                     _theme_admin(user),
                 ],
@@ -220,19 +227,33 @@ def _learning_item(point: lp.LearningPoint, user) -> html.Li:
                         ),
                         className="rpm-muted me-3",
                     ),
-                    dbc.Button(
-                        "Withdraw",
-                        id={"type": "lp-withdraw", "index": point.learning_id},
-                        color="link",
-                        size="sm",
-                        className="p-0 rpm-danger-link",
-                    )
-                    if refl.may_change(user, point.created_by)
-                    else None,
+                    *(
+                        [
+                            dbc.Button(
+                                "Edit",
+                                id={"type": "lp-edit", "index": point.learning_id},
+                                color="link",
+                                size="sm",
+                                className="p-0 me-3",
+                            ),
+                            _confirmed_withdraw("lp-withdraw", point.learning_id, "learning point"),
+                        ]
+                        if refl.may_change(user, point.created_by)
+                        else []
+                    ),
                 ]
             ),
         ],
         className="rpm-reflection",
+    )
+
+
+def _confirmed_withdraw(kind: str, index: int, what: str):
+    """A withdraw button that asks first; the callbacks listen to `submit_n_clicks`."""
+    return dcc.ConfirmDialogProvider(
+        dbc.Button("Withdraw", color="link", size="sm", className="p-0 rpm-danger-link"),
+        id={"type": kind, "index": index},
+        message=f"Withdraw this {what}? It leaves the record; its history is kept.",
     )
 
 
@@ -247,13 +268,7 @@ def _action_row(action: lp.Action, user) -> html.Tr:
                 size="sm",
                 className="p-0 me-2",
             ),
-            dbc.Button(
-                "Withdraw",
-                id={"type": "act-withdraw", "index": action.action_id},
-                color="link",
-                size="sm",
-                className="p-0 rpm-danger-link",
-            ),
+            _confirmed_withdraw("act-withdraw", action.action_id, "action"),
         ]
     return html.Tr(
         [
@@ -348,6 +363,7 @@ def _ok(text: str):
     Output("lp-scope", "value"),
     Output("lp-agency", "value"),
     Output("lp-link", "value"),
+    Output("lp-editing", "data"),
     Output("lp-saved", "data"),
     Input("lp-save", "n_clicks"),
     State("lp-scope", "value"),
@@ -360,11 +376,13 @@ def _ok(text: str):
     State("lp-saved", "data"),
     State("lp-case", "data"),
     State("lp-agency", "options"),
+    State("lp-editing", "data"),
     prevent_initial_call=True,
 )
 def save_learning(
-    _clicks, scope, agency, text, themes, link, share, point, saved, case_ref, agency_options
-):
+    _clicks, scope, agency, text, themes, link, share, point, saved, case_ref, agency_options,
+    editing,
+):  # fmt: skip
     store, user = get_store(), require_user()
     event_ids, episode_ids = [], []
     if link and isinstance(point, dict) and point.get("id") is not None:
@@ -373,40 +391,107 @@ def save_learning(
         elif point.get("kind") == "episode":
             episode_ids = [point["id"]]
     try:
-        lp.add_learning_point(
-            store,
-            user,
-            case_ref,
-            scope=scope,
-            agency=chosen(agency),
-            text=text,
-            themes=themes or [],
-            event_ids=event_ids,
-            episode_ids=episode_ids,
-            share_with_crc=bool(share),
-        )
+        if editing:  # its links stay; the store keeps what it said before as history
+            lp.edit_learning_point(
+                store,
+                user,
+                case_ref,
+                int(editing),
+                scope=scope,
+                agency=chosen(agency),
+                text=text,
+                themes=themes or [],
+                share_with_crc=bool(share),
+            )
+        else:
+            lp.add_learning_point(
+                store,
+                user,
+                case_ref,
+                scope=scope,
+                agency=chosen(agency),
+                text=text,
+                themes=themes or [],
+                event_ids=event_ids,
+                episode_ids=episode_ids,
+                share_with_crc=bool(share),
+            )
     except StoreError as exc:
-        return _error("Not saved", exc), *(no_update,) * 7
-    # Every field back to its default, the committee flag above all: a point is shared with
-    # the committee only when someone ticks it for that point.
+        return _error("Not saved", exc), *(no_update,) * 8
+    done = (
+        "Learning point updated; what it said before is kept."
+        if editing
+        else ("Learning point saved.")
+    )
+    return _ok(done), *_empty_learning_form(user, agency_options), (saved or 0) + 1
+
+
+def _empty_learning_form(user, agency_options) -> tuple:
+    """Every field back to its default, the committee flag above all: a point is shared with
+    the committee only when someone ticks it for that point. (text, themes, share, scope,
+    agency, link, editing)"""
     listed = {o["value"] for o in agency_options or []}
     default_agency = user.agency if user.agency in listed else NONE
-    return (
-        _ok("Learning point saved."),
-        "",
-        [],
-        [],
-        "cross_agency",
-        default_agency,
-        ["link"],
-        ((saved or 0) + 1),
+    return "", [], [], "cross_agency", default_agency, ["link"], None
+
+
+@callback(
+    Output("lp-text", "value", allow_duplicate=True),
+    Output("lp-themes", "value", allow_duplicate=True),
+    Output("lp-share", "value", allow_duplicate=True),
+    Output("lp-scope", "value", allow_duplicate=True),
+    Output("lp-agency", "value", allow_duplicate=True),
+    Output("lp-link", "value", allow_duplicate=True),
+    Output("lp-editing", "data", allow_duplicate=True),
+    Input({"type": "lp-edit", "index": ALL}, "n_clicks"),
+    Input("lp-cancel", "n_clicks"),
+    State("lp-case", "data"),
+    State("lp-agency", "options"),
+    prevent_initial_call=True,
+)
+def start_or_cancel_learning_edit(clicks, _cancel, case_ref, agency_options):
+    trigger = ctx.triggered_id
+    store, user = get_store(), require_user()
+    if trigger == "lp-cancel":
+        return _empty_learning_form(user, agency_options)
+    if not trigger or not any(clicks or []):
+        raise PreventUpdate
+    point = next(
+        (
+            p
+            for p in lp.list_learning_points(store, user, case_ref)
+            if p.learning_id == int(trigger["index"])
+        ),
+        None,
     )
+    if point is None:
+        raise PreventUpdate
+    return (
+        point.text,
+        list(point.themes),
+        ["crc"] if point.share_with_crc else [],
+        point.scope,
+        point.agency or NONE,
+        [],  # editing keeps the point's links
+        point.learning_id,
+    )
+
+
+@callback(
+    Output("lp-save", "children"),
+    Output("lp-cancel", "className"),
+    Input("lp-editing", "data"),
+)
+def learning_form_mode(editing):
+    if editing:
+        return "Save change", "mt-2 ms-2"
+    return "Save learning point", "d-none mt-2 ms-2"
 
 
 @callback(
     Output("lp-saved", "data", allow_duplicate=True),
     Output("lp-message", "children", allow_duplicate=True),
-    Input({"type": "lp-withdraw", "index": ALL}, "n_clicks"),
+    Input({"type": "lp-withdraw", "index": ALL}, "submit_n_clicks"),
     State("lp-saved", "data"),
     State("lp-case", "data"),
     prevent_initial_call=True,
@@ -546,7 +631,7 @@ def cancel_action_edit(_clicks):
 @callback(
     Output("lp-saved", "data", allow_duplicate=True),
     Output("act-message", "children", allow_duplicate=True),
-    Input({"type": "act-withdraw", "index": ALL}, "n_clicks"),
+    Input({"type": "act-withdraw", "index": ALL}, "submit_n_clicks"),
     State("lp-saved", "data"),
     State("lp-case", "data"),
     prevent_initial_call=True,

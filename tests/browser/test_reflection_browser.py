@@ -285,3 +285,23 @@ def test_learning_point_and_action(refl_server, page):
     page.wait_for_selector("#act-table tbody tr:has-text('Audit: all 12')")
     assert "Done" in page.locator("#act-table tbody tr", has_text="Invite the school").inner_text()
     screenshot(page, "learning-and-actions")
+
+    # A learning point is edited in place (its history kept) and withdrawn only when confirmed.
+    item = page.locator("#lp-items .rpm-reflection", has_text="Schools are not invited")
+    item.locator("text=Edit").click()
+    page.wait_for_selector("#lp-save:text('Save change')")
+    assert page.input_value("#lp-text") == "Schools are not invited to strategy discussions."
+    assert page.is_checked("#lp-share input[value='crc']")
+    page.fill("#lp-text", "Schools are rarely invited to strategy discussions.")
+    page.click("#lp-save")
+    page.wait_for_selector("#lp-items .rpm-reflection:has-text('rarely invited')")
+    assert not page.is_checked("#lp-share input[value='crc']")  # the form is reset
+    item = page.locator("#lp-items .rpm-reflection", has_text="rarely invited")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    item.locator("text=Withdraw").click()  # asked first; said no
+    assert asked and "Withdraw this learning point?" in asked[0]
+    assert item.count() == 1
+    page.once("dialog", lambda dialog: dialog.accept())
+    item.locator("text=Withdraw").click()
+    item.wait_for(state="detached")
