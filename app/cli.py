@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     ).add_subparsers(dest="export_command", required=True)
     export_case = export.add_parser("case", parents=[db_parent], help="the case archive (JSON)")
     _add_document_exports(export, db_parent)  # issue 6
+    _add_briefing_export(export, db_parent)
     export_case.add_argument("--case", required=True, dest="case_ref")
     export_case.add_argument("-o", "--output", required=True, help="JSON file to write")
     import_ = sub.add_parser("import", help="import a whole case from JSON").add_subparsers(
@@ -173,6 +174,21 @@ def _add_crc_commands(sub, db_parent) -> None:
     pooled.add_argument("--host", help="default: $RPM_HOST, else 127.0.0.1")
     pooled.add_argument("--port", type=int, help="default: $RPM_PORT, else 8050")
     pooled.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+
+
+def _add_briefing_export(export, db_parent) -> None:
+    cmd = export.add_parser(
+        "briefing",
+        parents=[db_parent],
+        help="a one-page 7-minute briefing for frontline practitioners, DOCX or PDF (by -o's suffix)",
+    )
+    which = cmd.add_mutually_exclusive_group(required=True)
+    which.add_argument("--case", dest="case_ref", help="from one case's signed-off record")
+    which.add_argument("--theme", help="from every signed-off record's learning on a theme")
+    cmd.add_argument("-o", "--output", required=True, help="FILE.docx or FILE.pdf")
+    cmd.add_argument(
+        "--draft", action="store_true", help="allow a case record not signed off (marked DRAFT)"
+    )
 
 
 def _add_document_exports(export, db_parent) -> None:
@@ -376,6 +392,13 @@ def cmd_chronology(args) -> int:
 
 
 def _document(documents, store, actor, args) -> bytes:
+    if args.export_command == "briefing":
+        fmt = Path(args.output).suffix.lower().lstrip(".")
+        if fmt not in ("docx", "pdf"):
+            raise UserError(f"write the briefing to a .docx or .pdf file, not {args.output}")
+        return documents.briefing_file(
+            store, actor, fmt, case_ref=args.case_ref, theme=args.theme, draft=args.draft
+        )
     if args.export_command == "learning-log":
         return documents.learning_log_file(
             store,

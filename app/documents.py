@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 from components.document_pdf import to_pdf
 from components.documents import (
     Letterhead,
+    briefing_doc,
     crc_summary_doc,
     invitation_doc,
     learning_log_doc,
@@ -42,6 +43,7 @@ from data.record import (
     list_versions,
     person_names,
     require_meeting,
+    signed_logs,
     signed_record_id,
     store_image,
     stored_image,
@@ -301,3 +303,99 @@ def invitation_file(store: Store, user: User, case_ref: str, fmt: str = "docx") 
     data["meeting_date"] = setup.meeting_date.isoformat() if setup.meeting_date else None
     data["reply_to"] = os.environ.get("RPM_BUSINESS_UNIT_EMAIL") or os.environ.get("RPM_MAIL_FROM")
     return render(invitation_doc(data), _letterhead(store), fmt)
+
+
+BRIEFING_QUESTIONS = (
+    "Where in your work could this happen, and how would you notice?",
+    "Whose voice is missing from the picture you hold about a child?",
+    "When did you last check what another agency knows?",
+    "What would help you to challenge or escalate sooner?",
+)
+
+
+def _cases_in_words(n: int) -> str:
+    """Committee-level counts: 1-5 are never given exactly."""
+    return "a small number of" if n <= 5 else str(n)
+
+
+def briefing_file(
+    store: Store,
+    user: User,
+    fmt: str,
+    *,
+    case_ref: str | None = None,
+    theme: str | None = None,
+    draft: bool = False,
+) -> bytes:
+    """The frontline briefing (DOCX or PDF) from learning the committee chose: one case's signed
+    record, or a theme across every signed record. Only learning flagged for the committee,
+    with names removed; no child, family member or practitioner, no event."""
+    from data.access import SYSTEM
+
+    if user.role not in ("admin", "crc"):
+        raise Forbidden("briefings are made by the business unit or the Case Review Committee")
+    if (case_ref is None) == (theme is None):
+        raise InvalidInput("choose one case (--case) or one theme (--theme) for the briefing")
+    names = person_names(store)
+    if case_ref is not None:
+        _, chosen, is_draft = _choose(store, SYSTEM, case_ref, None, draft)
+        summaries = [crc_summary(learning_log(store, SYSTEM, case_ref, chosen), names)]
+        topic = "learning from a reflective practice meeting"
+        source = "From one reflective practice meeting" + (
+            " (draft record, not signed off)." if is_draft else "."
+        )
+    else:
+        is_draft = False
+        summaries = [crc_summary(log, names) for log in signed_logs(store)]
+        for summary in summaries:
+            summary["learning"] = [i for i in summary["learning"] if theme in i["themes"]]
+        summaries = [s for s in summaries if s["learning"]]
+        if not summaries:
+            raise InvalidInput(
+                f"no signed-off learning shared with the committee has the theme {theme!r}"
+            )
+        topic = theme
+        source = f"From {_cases_in_words(len(summaries))} reflective practice meetings' learning on {theme}."
+    learning = [item["text"] for s in summaries for item in s["learning"]]
+    themes = sorted({t for s in summaries for item in s["learning"] for t in item["themes"]})
+    briefing = {
+        "topic": topic,
+        "source": source,
+        "background": (
+            "Reflective practice meetings bring together the professionals who worked with a"
+            " child to look back at the child's journey and learn, not to blame."
+            + (
+                f" This briefing draws on {_cases_in_words(len(summaries))} meetings."
+                if theme
+                else f" The child was {summaries[0]['age_at_meeting'] or 'of school age'} at the meeting."
+            )
+        ),
+        "why": (
+            "National reviews keep finding the same themes"
+            + (f" ({', '.join(themes)})" if themes else "")
+            + ": what practitioners notice and share on an ordinary day changes what happens"
+            " for a child."
+        ),
+        "information": [
+            f"Themes: {', '.join(themes) or 'none tagged'}.",
+            f"Learning points shared with the Case Review Committee: {len(learning)}.",
+        ],
+        "learning": learning,
+        "questions": list(BRIEFING_QUESTIONS),
+        "actions": [
+            "Discuss this briefing in your next team meeting or supervision (about 7 minutes).",
+            "Check your agency's procedure for sharing information and escalating concerns.",
+            "Tell your safeguarding lead what would make this easier in your service.",
+        ],
+        "further": "The partnership's reflective practice guidance and the Case Review"
+        " Committee's learning are available from the partnership business unit"
+        + (
+            f" ({os.environ['RPM_BUSINESS_UNIT_EMAIL']})"
+            if os.environ.get("RPM_BUSINESS_UNIT_EMAIL")
+            else ""
+        )
+        + ".",
+    }
+    if fmt not in ("docx", "pdf"):
+        raise InvalidInput(f"a briefing is written as docx or pdf, not {fmt!r}")
+    return render(briefing_doc(briefing), _letterhead(store), fmt, draft=is_draft)

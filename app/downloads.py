@@ -64,7 +64,34 @@ def document(case_ref: str, kind: str):
     )
 
 
+def briefing():
+    """`/briefing?case=REF` or `/briefing?theme=THEME`, `&format=docx|pdf`: the frontline
+    briefing, for the business unit and the committee (the explorer links here)."""
+    from app import documents
+
+    store, user = get_store(), require_user()
+    args = flask.request.args
+    fmt = args.get("format", "pdf")
+    case_ref, theme = args.get("case") or None, args.get("theme") or None
+    try:
+        content = documents.briefing_file(store, user, fmt, case_ref=case_ref, theme=theme)
+    except (Forbidden, NotFound):
+        return flask.Response("Not found.", status=404, mimetype="text/plain")
+    except StoreError as exc:
+        return flask.Response(f"Not produced: {exc}", status=400, mimetype="text/plain")
+    audit(EXPORT, case_ref=case_ref, detail=f"briefing {fmt}" + (f" on {theme}" if theme else ""))
+    return flask.Response(
+        content,
+        mimetype=MIMETYPES[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="7-minute-briefing.{fmt}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 def install(server: flask.Flask) -> None:
     server.add_url_rule(
         "/cases/<case_ref>/documents/<kind>", "case_document", document, methods=["GET"]
     )
+    server.add_url_rule("/briefing", "briefing", briefing, methods=["GET"])

@@ -468,6 +468,45 @@ def _reply_by(meeting_date: str | None):
     return (date.fromisoformat(meeting_date) - timedelta(days=7)).isoformat()
 
 
+BRIEFING_SECTIONS = (
+    "Background",
+    "Why it matters",
+    "Information",
+    "What we learned",
+    "Questions to reflect on",
+    "What to do",
+    "Further information",
+)
+
+
+def briefing_doc(briefing: dict) -> Doc:
+    """A one-page "7-minute briefing" for frontline practitioners, in the seven numbered
+    sections many partnerships use. `briefing` holds only what may leave the partnership:
+    redacted learning, themes, counts in words; no child, family member or practitioner."""
+    doc = Doc(
+        title=f"7-minute briefing: {briefing['topic']}",
+        footer=f"7-minute briefing · {briefing['topic']}",
+    )
+    doc.h1(doc.title)
+    doc.p(briefing["source"], "muted")
+    sections = (
+        [briefing["background"]],
+        [briefing["why"]],
+        briefing["information"],
+        briefing["learning"] or ["No learning has been shared for this briefing yet."],
+        briefing["questions"],
+        briefing["actions"],
+        [briefing["further"]],
+    )
+    for n, (heading, items) in enumerate(zip(BRIEFING_SECTIONS, sections, strict=True), 1):
+        doc.h2(f"{n}. {heading}")
+        if len(items) == 1:
+            doc.p(items[0])
+        else:
+            doc.bullets(items)
+    return doc
+
+
 # --- DOCX ----------------------------------------------------------------------------------
 
 INK = RGBColor(0x0B, 0x0C, 0x0C)

@@ -8,9 +8,9 @@ import docx
 import pytest
 
 from app import documents
-from components.documents import APPENDIX2_HEADINGS, APPENDIX3_HEADINGS
+from components.documents import APPENDIX2_HEADINGS, APPENDIX3_HEADINGS, BRIEFING_SECTIONS
 from data.access import SYSTEM
-from data.errors import InvalidInput
+from data.errors import Forbidden, InvalidInput
 from data.partnership import set_partnership
 from data.record import save_draft, sign_off
 from data.users import get_user
@@ -280,3 +280,34 @@ def test_a_signed_versions_image_is_drawn_once_and_reused(signed_store, monkeypa
     for _ in range(2):
         documents.learning_log_file(signed_store, SYSTEM, CASE, "html")
     assert len(drawn) == 1  # reused, not drawn again
+
+
+@pytest.mark.parametrize("which", [{"case_ref": CASE}, {"theme": "Information sharing"}])
+def test_the_frontline_briefing_has_seven_sections_and_no_identifying_detail(signed_store, which):
+    import io
+
+    from pypdf import PdfReader
+
+    content = documents.briefing_file(signed_store, SYSTEM, "docx", **which)
+    document = read(content)
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert headings == [f"{n}. {h}" for n, h in enumerate(BRIEFING_SECTIONS, start=1)]
+    text = all_text(document)
+    assert "[name removed] was not shared with health" in text
+    for name in (CHILD, "Child J", "Alex", "Brown", CHAIR, FACILITATOR, "Jo Green", NOT_SHARED):
+        assert name not in text, name
+    pages = PdfReader(io.BytesIO(documents.briefing_file(signed_store, SYSTEM, "pdf", **which)))
+    assert len(pages.pages) == 1  # one page, as a 7-minute briefing is
+
+
+def test_a_briefing_needs_a_committee_member_or_the_business_unit_and_shared_learning(
+    signed_store,
+):
+    with pytest.raises(Forbidden):
+        documents.briefing_file(
+            signed_store, get_user(signed_store, "pokafor"), "pdf", case_ref=CASE
+        )
+    with pytest.raises(InvalidInput, match="has the theme 'Neglect'"):
+        documents.briefing_file(signed_store, SYSTEM, "pdf", theme="Neglect")
+    with pytest.raises(InvalidInput, match="one case"):
+        documents.briefing_file(signed_store, SYSTEM, "pdf")
