@@ -34,6 +34,8 @@ from components.documents import (
     to_html,
 )
 from data.cases import get_case
+from data.crc import case_key_of
+from data.crc import crc_summary as committee_summary
 from data.errors import Forbidden, InvalidInput
 from data.partnership import get_partnership
 from data.record import (
@@ -41,7 +43,6 @@ from data.record import (
     journey_events,
     learning_log,
     list_versions,
-    person_names,
     require_meeting,
     signed_logs,
     signed_record_id,
@@ -275,20 +276,22 @@ def crc_summary_file(
     draft: bool = False,
     version: int | None = None,
 ) -> bytes:
-    """Appendix 3 as DOCX, HTML or PDF. CRC members get signed-off summaries of any case (they
-    never see the case itself); others need access to the case."""
-    from data.access import SYSTEM
-
-    acting = user
+    """Appendix 3 as DOCX, HTML or PDF, for those who may open the case (the chair checking
+    what will go). It names the case by its committee key. The committee itself reaches
+    summaries only by that key (`committee_summary_docx`)."""
     if user.role == "crc":
-        if draft:
-            raise Forbidden("the Case Review Committee sees signed-off summaries only")
-        get_case(store, case_ref)
-        acting = SYSTEM
-    _, chosen, is_draft = _choose(store, acting, case_ref, version, draft)
-    data = learning_log(store, acting, case_ref, chosen)
-    summary = crc_summary(data, person_names(store))
+        raise Forbidden("the Case Review Committee reaches summaries by case key only")
+    case, chosen, is_draft = _choose(store, user, case_ref, version, draft)
+    data = learning_log(store, user, case_ref, chosen)
+    summary = crc_summary(data, case_key_of(store, case.case_id))
     return render(crc_summary_doc(summary), _letterhead(store), fmt, draft=is_draft)
+
+
+def committee_summary_docx(store: Store, user: User, case_key: str) -> bytes:
+    """Appendix 3 for the committee, by case key: the signed-off latest version only, made
+    from the pseudonymised views."""
+    summary = committee_summary(store, user, case_key)
+    return render(crc_summary_doc(summary.as_document()), _letterhead(store), "docx")
 
 
 def invitation_docx(store: Store, user: User, case_ref: str) -> bytes:
@@ -336,17 +339,16 @@ def briefing_file(
         raise Forbidden("briefings are made by the business unit or the Case Review Committee")
     if (case_ref is None) == (theme is None):
         raise InvalidInput("choose one case (--case) or one theme (--theme) for the briefing")
-    names = person_names(store)
     if case_ref is not None:
         _, chosen, is_draft = _choose(store, SYSTEM, case_ref, None, draft)
-        summaries = [crc_summary(learning_log(store, SYSTEM, case_ref, chosen), names)]
+        summaries = [crc_summary(learning_log(store, SYSTEM, case_ref, chosen), "")]
         topic = "learning from a reflective practice meeting"
         source = "From one reflective practice meeting" + (
             " (draft record, not signed off)." if is_draft else "."
         )
     else:
         is_draft = False
-        summaries = [crc_summary(log, names) for log in signed_logs(store)]
+        summaries = [crc_summary(log, "") for log in signed_logs(store)]
         for summary in summaries:
             summary["learning"] = [i for i in summary["learning"] if theme in i["themes"]]
         summaries = [s for s in summaries if s["learning"]]

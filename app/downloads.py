@@ -90,7 +90,30 @@ def briefing():
     )
 
 
+def committee_summary(case_key: str):
+    """Appendix 3 for the committee, by the case's key (never by its reference)."""
+    from app import documents
+
+    store, user = get_store(), require_user()
+    try:
+        content = documents.committee_summary_docx(store, user, case_key)
+    except (Forbidden, NotFound):
+        return flask.Response("Not found.", status=404, mimetype="text/plain")
+    audit(EXPORT, detail=f"crc-summary docx case key {case_key}")
+    return flask.Response(
+        content,
+        mimetype=MIMETYPES["docx"],
+        headers={
+            "Content-Disposition": f'attachment; filename="crc-summary-{case_key}.docx"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 def install(server: flask.Flask) -> None:
+    server.add_url_rule(
+        "/crc/summaries/<case_key>", "committee_summary", committee_summary, methods=["GET"]
+    )
     server.add_url_rule(
         "/cases/<case_ref>/documents/<kind>", "case_document", document, methods=["GET"]
     )

@@ -302,10 +302,10 @@ def case_rows_figure(rows: pd.DataFrame, months: tuple[int, int]) -> go.Figure:
                     "size": 6,
                     "color": AGENCY_COLOURS[i % len(AGENCY_COLOURS)],
                 },
-                customdata=part["events"].to_numpy(),
+                # No count per case and month (nearly always 1 to 5): a marker means "some".
                 hovertemplate=(
                     f"{_esc(event_type)}<br>case row %{{y}}, month %{{x:.0f}}: "
-                    "%{customdata} events<extra></extra>"
+                    "one or more events<extra></extra>"
                 ),
             )
         )
@@ -332,16 +332,31 @@ def case_rows_figure(rows: pd.DataFrame, months: tuple[int, int]) -> go.Figure:
     return fig
 
 
-def summary_card(summary) -> html.Div:
+def summary_card(summary, download_href: str) -> html.Div:
     """Appendix 3 for one case, as text (the learning text is shown as text, never HTML)."""
     learning = [
-        html.Li([html.Strong(f"{scope}{' · ' + agency if agency else ''}: "), text])
-        for scope, agency, text in summary.learning
-    ]
+        html.Li(
+            [
+                html.Strong(f"{scope}{' · ' + agency if agency else ''}: "),
+                text,
+                *([html.Span(f" (themes: {', '.join(themes)})", className="text-body-secondary")]
+                  if themes else []),
+            ]
+        )
+        for scope, agency, text, themes in summary.learning
+    ]  # fmt: skip
+    signed = f"{summary.signed_on:%d %B %Y}" if summary.signed_on else "date not recorded"
     return html.Div(
         [
             html.H3(
-                f"Summary of learning points to be shared with the Case Review Committee ({summary.case_key})"
+                "Summary of learning points to be shared with the Case Review Committee"
+                f" ({summary.case_key})"
+            ),
+            html.P(
+                f"From version {summary.record_version} of the meeting record, signed off on"
+                f" {signed}. The wording of each learning point was reviewed by the chair so"
+                " that it identifies no one.",
+                id="crc-summary-version",
             ),
             html.Dl(
                 [
@@ -361,7 +376,13 @@ def summary_card(summary) -> html.Div:
             html.H4("Learning to be shared"),
             html.Ul(learning)
             if learning
-            else html.P("No learning has been flagged for the CRC yet."),
+            else html.P("The meeting shared no learning points with the committee."),
+            html.A(
+                f"Download this summary (Word) for case {summary.case_key}",
+                href=download_href,
+                id="crc-summary-download",
+                className="btn btn-outline-dark btn-sm",
+            ),
         ],
         id="crc-summary-card",
         className="rpm-crc-summary",

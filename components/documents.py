@@ -355,18 +355,25 @@ def learning_log_doc(log: dict, image_png: bytes | None, image_problem: str | No
 
 
 def crc_summary_doc(summary: dict) -> Doc:
-    """Appendix 3 from `data.record.crc_summary`: no names beyond the chair, no event details."""
+    """Appendix 3 (`data.record.crc_summary` or `data.crc.CrcSummary.as_document`): the case by
+    its committee key, the record version it summarises, the chair, and the reviewed shared
+    wording of the learning; no other name and no event details."""
     doc = Doc(
         title="Summary of learning points to be shared with the Case Review Committee",
-        footer=f"RPM summary for the Case Review Committee · case {summary['case_ref']}",
+        footer=f"RPM summary for the Case Review Committee · case key {summary['case_key']}",
     )
     doc.h1(doc.title)
-    when = (
-        f"from the meeting record signed off on {long_date(summary['signed_at'])}"
-        if summary.get("status") == "signed off"
-        else "from a draft meeting record, not signed off"
+    version = (
+        f"version {summary['version']} of the meeting record"
+        if summary.get("version")
+        else "the meeting record"
     )
-    doc.p(f"Appendix 3 · Case reference {summary['case_ref']} · {when}", "muted")
+    when = (
+        f"from {version}, signed off on {long_date(summary['signed_at'])}"
+        if summary.get("status") == "signed off"
+        else f"from a draft of {version}, not signed off"
+    )
+    doc.p(f"Appendix 3 · Case key {summary['case_key']} · {when}", "muted")
     doc.pairs(
         [
             (
@@ -398,8 +405,9 @@ def crc_summary_doc(summary: dict) -> Doc:
     else:
         doc.p("The meeting flagged no learning points to share with the Case Review Committee.")
     doc.p(
-        "This summary names no child, family member or practitioner other than the chair, and"
-        " gives no details of events. The full record is held by the partnership business unit.",
+        "The wording of each learning point was reviewed by the chair before sign-off so that it"
+        " identifies no child, family member or practitioner; the chair is named as Appendix 3"
+        " asks. The full record is held by the partnership business unit.",
         "muted",
     )
     return doc

@@ -224,3 +224,18 @@ def remove_member(store: Store, user: User, case_ref: str, username: str) -> Non
             subject=username,
             detail=f"account {username} ({row[1]}): removed from who can open the case",
         )
+
+
+def require_meeting_editor(store: Store, user: User, case: Case) -> None:
+    """The case's chair or facilitator, or an administrator: who edits the meeting's record."""
+    if user.role == "admin":
+        return
+    if user.role == "chair" and store.query_one(
+        "SELECT 1 FROM case_members WHERE case_id = ? AND user_id = ?"
+        " AND case_role IN ('chair', 'facilitator')",
+        [case.case_id, user.user_id],
+    ):
+        return
+    raise Forbidden(
+        "only the case's chair or facilitator, or an administrator, can edit the record"
+    )

@@ -144,6 +144,36 @@ ARCHIVE_TABLES: tuple[ArchiveTable, ...] = (
         refs={"case_id": "cases", "agency_id": "agencies"},
     ),
     ArchiveTable("meeting_records", "record_id", "record_id_seq", refs={"case_id": "cases"}),
+    # The glossary, the redaction review's wordings and the learning each signed version sent
+    # to the committee (0012).
+    ArchiveTable(
+        "glossary_entries", "entry_id", "glossary_entry_id_seq", refs={"case_id": "cases"}
+    ),
+    ArchiveTable(
+        "learning_shared_wording",
+        "wording_id",
+        "shared_wording_id_seq",
+        refs={"case_id": "cases", "learning_id": "learning_points"},
+    ),
+    ArchiveTable(
+        "committee_learning",
+        refs={
+            "record_id": "meeting_records",
+            "case_id": "cases",
+            "learning_id": "learning_points",
+            "wording_id": "learning_shared_wording",
+            "agency_id": "agencies",
+        },
+    ),
+    ArchiveTable(
+        "committee_learning_themes",
+        where="record_id IN (SELECT record_id FROM meeting_records WHERE case_id = ?)",
+        refs={
+            "record_id": "meeting_records",
+            "learning_id": "learning_points",
+            "theme_id": "themes",
+        },
+    ),
 )
 LOOKUPS = {
     "agencies": ("agencies", "agency_id"),

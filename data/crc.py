@@ -7,7 +7,7 @@ has its small counts hidden by `data.suppression`. Only `crc` and `admin` users 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -192,6 +192,112 @@ def selected_case_count(store: Store, user: User, f: CrcFilters) -> int:
     require_crc(user)
     sel = _selection(f)
     return store.query_one(f"WITH {sel.sql} SELECT count(*) FROM sel", sel.params)[0]
+
+
+# ---------------------------------------------------------------- differencing
+
+# Two views whose cases differ by 1 to 5 would let a subtraction describe those few cases.
+MIN_DIFFERENCE = SMALLEST_SHOWN
+FILTER_FIELDS = ("years", "age_bands", "agencies", "themes", "stages", "partnerships")
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the filters test about one case (from the crc_* views)."""
+
+    case_key: str
+    year: int | None
+    age_band: str
+    stage: str
+    agencies: frozenset[str]
+    themes: frozenset[str]
+    scopes: frozenset[str]
+    partnership: str | None = None  # pooled bundles only
+
+
+def case_facts(store: Store, user: User) -> list[CaseFacts]:
+    require_crc(user)
+    pooled = any(r[0] == "partnership" for r in store.query("DESCRIBE crc_cases"))
+    rows = store.query(
+        f"""SELECT cc.case_key, cc.meeting_year, cc.age_band_at_meeting, cc.stage_key,
+               (SELECT list(DISTINCT a.agency) FROM crc_case_agencies a
+                WHERE a.case_key = cc.case_key),
+               (SELECT list(DISTINCT t.theme) FROM crc_learning_themes t
+                WHERE t.case_key = cc.case_key),
+               (SELECT list(DISTINCT p.scope) FROM crc_learning_points p
+                WHERE p.case_key = cc.case_key),
+               {"cc.partnership" if pooled else "NULL"}
+        FROM crc_cases cc"""
+    )
+    return [
+        CaseFacts(
+            k, y, band, stage, frozenset(a or ()), frozenset(t or ()), frozenset(sc or ()), pa
+        )
+        for k, y, band, stage, a, t, sc, pa in rows
+    ]
+
+
+def chosen_cases(facts: list[CaseFacts], f: CrcFilters) -> set[str]:
+    """Pure: the case keys the filters choose (the same rule as the SQL of `_selection`)."""
+
+    def keep(c: CaseFacts) -> bool:
+        return (
+            (not f.years or c.year in f.years)
+            and (not f.age_bands or c.age_band in f.age_bands)
+            and (not f.stages or c.stage in f.stages)
+            and (not f.agencies or bool(c.agencies & set(f.agencies)))
+            and (not f.themes or bool(c.themes & set(f.themes)))
+            and (not f.scope or f.scope in c.scopes)
+            and (not f.partnerships or c.partnership in f.partnerships)
+        )
+
+    return {c.case_key for c in facts if keep(c)}
+
+
+def _one_step_back(f: CrcFilters) -> list[CrcFilters]:
+    """The broader views one step back: one chosen value fewer, one filter cleared (ticking
+    every agency may choose the same cases as none), or the learning scope back to all."""
+    out = []
+    for name in FILTER_FIELDS:
+        values = getattr(f, name)
+        out += [replace(f, **{name: tuple(v for v in values if v != gone)}) for gone in values]
+        if len(values) > 1:
+            out.append(replace(f, **{name: ()}))
+    if f.scope:
+        out.append(replace(f, scope=None))
+    return out
+
+
+def differencing_refusal(facts: list[CaseFacts], f: CrcFilters) -> str | None:
+    """Pure: why this view is not shown, or None.
+
+    The rule: of two views one step apart (one value ticked or unticked, one filter cleared,
+    or the learning scope changed) whose cases differ by 1 to 5, the one with more chosen is
+    not shown, so their difference can never be taken. Nor is a view of 1 to 5 cases. The
+    view of all cases is always shown.
+    """
+    chosen = chosen_cases(facts, f)
+    if 0 < len(chosen) < MIN_DIFFERENCE:
+        return (
+            f"Not shown: fewer than {MIN_DIFFERENCE} cases match this choice, and figures for so"
+            " few cases could describe individual children. Choose a broader group."
+        )
+    for wider in _one_step_back(f):
+        differ = len(chosen ^ chosen_cases(facts, wider))
+        if 0 < differ < MIN_DIFFERENCE:
+            return (
+                "Not shown: this choice differs from a broader one by fewer than"
+                f" {MIN_DIFFERENCE} cases, so comparing the two could describe individual"
+                " cases. Untick a filter value or choose a broader group."
+            )
+    return None
+
+
+def check_differencing(store: Store, user: User, f: CrcFilters) -> str | None:
+    """The refusal of `differencing_refusal` for the database's cases, or None."""
+    if f == CrcFilters():
+        return None
+    return differencing_refusal(case_facts(store, user), f)
 
 
 # ---------------------------------------------------------------- learning themes
@@ -509,7 +615,7 @@ def case_rows_for_display(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary_case_keys(store: Store, user: User, f: CrcFilters) -> list[str]:
-    """Case keys of selected cases that have a meeting date or learning shared with the CRC."""
+    """Case keys of selected cases whose latest record version is signed off."""
     require_crc(user)
     sel = _selection(f)
     return [
@@ -517,8 +623,6 @@ def summary_case_keys(store: Store, user: User, f: CrcFilters) -> list[str]:
         for r in store.query(
             f"""WITH {sel.sql} SELECT s.case_key FROM crc_summaries s
             JOIN sel ON sel.case_key = s.case_key
-            WHERE s.meeting_date IS NOT NULL
-               OR s.case_key IN (SELECT case_key FROM crc_shared_learning)
             ORDER BY s.meeting_date DESC NULLS LAST, s.case_key""",
             sel.params,
         )
@@ -531,7 +635,9 @@ class CrcSummary:
     age_months: int | None
     meeting_date: object
     chair: str | None
-    learning: list[tuple[str, str | None, str]]  # (scope label, agency, text)
+    record_version: int
+    signed_on: object
+    learning: list[tuple[str, str | None, str, tuple[str, ...]]]  # (scope, agency, text, themes)
 
     @property
     def age_text(self) -> str:
@@ -540,35 +646,53 @@ class CrcSummary:
         years, months = divmod(self.age_months, 12)
         return f"{years} years {months} months" if years else f"{months} months"
 
+    def as_document(self) -> dict:
+        """The shape `components.documents.crc_summary_doc` takes."""
+        return {
+            "case_key": self.case_key,
+            "age_at_meeting": self.age_text if self.age_months is not None else None,
+            "meeting_date": self.meeting_date.isoformat() if self.meeting_date else None,
+            "chair_name": self.chair or "",
+            "learning": [
+                {"scope_label": s, "agency": a, "text": t, "themes": list(th)}
+                for s, a, t, th in self.learning
+            ],
+            "version": self.record_version,
+            "status": "signed off",
+            "signed_at": self.signed_on.isoformat() if self.signed_on else None,
+        }
+
 
 def crc_summary(store: Store, user: User, case_key: str) -> CrcSummary:
-    """Appendix 3 for one case: age at meeting, meeting date, chair, learning shared."""
+    """Appendix 3 for one case: age at meeting, meeting date, chair, the record version it
+    summarises and the reviewed wording of the learning shared with the committee."""
     require_crc(user)
     row = store.query_one(
-        "SELECT case_key, age_months_at_meeting, meeting_date, chair_name FROM crc_summaries"
-        " WHERE case_key = ?",
+        "SELECT case_key, age_months_at_meeting, meeting_date, chair_name, record_version,"
+        " signed_on FROM crc_summaries WHERE case_key = ?",
         [case_key or ""],
     )
     if row is None:
         raise NotFound(f"unknown case key {case_key!r}")
     learning = store.query(
-        "SELECT scope, agency, text FROM crc_shared_learning WHERE case_key = ?"
-        " ORDER BY scope DESC, agency NULLS FIRST, learning_key",
+        """SELECT s.scope, s.agency, s.text,
+                  list(t.theme ORDER BY t.theme) FILTER (WHERE t.theme IS NOT NULL)
+        FROM crc_shared_learning s
+        LEFT JOIN crc_learning_themes t ON t.learning_key = s.learning_key
+        WHERE s.case_key = ?
+        GROUP BY s.scope, s.agency, s.text, s.learning_key
+        ORDER BY s.scope DESC, s.agency NULLS FIRST, s.learning_key""",
         [case_key],
     )
-    # Names of people in the case are removed from the learning text, as in the DOCX summary.
-    from data.record import redact_names
-
-    names = store.query("SELECT kind, name FROM crc_redaction_names WHERE case_key = ?", [case_key])
-    whole = [w for kind, n in names if kind == "child" for w in (n, n.split("(")[0])]
-    people = [n for kind, n in names if kind == "person" and n != row[3]]
     return CrcSummary(
-        case_key=row[0],
-        age_months=row[1],
-        meeting_date=row[2],
-        chair=row[3],
-        learning=[(SCOPES.get(s, s), a, redact_names(t, people, whole)) for s, a, t in learning],
+        *row,
+        learning=[(SCOPES.get(s, s), a, t, tuple(th or ())) for s, a, t, th in learning],
     )
+
+
+def case_key_of(store: Store, case_id: int) -> str:
+    """The committee's key of a case (for documents made inside the case)."""
+    return store.query_one("SELECT case_key FROM crc_case_keys WHERE case_id = ?", [case_id])[0]
 
 
 # ---------------------------------------------------------------- CSV

@@ -14,14 +14,14 @@ live draft are exported by the same code.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from data.access import require_case
+from data.access import require_case, require_meeting_editor
 from data.cases import Case
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.setup import case_invitees
+from data.shared_wording import current_wordings, write_committee_learning
 from data.store import Store
 from data.users import User
 from data.workflow import complete_stage
@@ -35,6 +35,9 @@ REQUIRED_FOR_SIGN_OFF = {
     "timescale": "the timescale considered",
     "conclusions": "the conclusions / outcomes",
 }
+AWAITING_REVIEW = (
+    "(Awaiting the redaction review: not shared until the chair confirms its wording.)"
+)
 SCOPE_LABEL = {"cross_agency": "Cross-agency", "single_agency": "Single agency"}
 STATUS_LABEL = {
     "open": "Open",
@@ -112,20 +115,6 @@ def require_meeting(store: Store, case: Case):
     return meeting
 
 
-def _can_edit(store: Store, user: User, case: Case) -> None:
-    if user.role == "admin":
-        return
-    if user.role == "chair" and store.query_one(
-        "SELECT 1 FROM case_members WHERE case_id = ? AND user_id = ?"
-        " AND case_role IN ('chair', 'facilitator')",
-        [case.case_id, user.user_id],
-    ):
-        return
-    raise Forbidden(
-        "only the case's chair or facilitator, or an administrator, can edit the record"
-    )
-
-
 def _clean_text(value: str | None, what: str) -> str | None:
     value = (value or "").strip() or None
     if value and len(value) > MAX_TEXT:
@@ -149,7 +138,7 @@ def save_draft(
     Refused when the latest version is signed off: amend it first.
     """
     case = require_case(store, user, case_ref)
-    _can_edit(store, user, case)
+    require_meeting_editor(store, user, case)
     meeting = require_meeting(store, case)
     issues = _clean_text(issues, "the issues that led to the RPM")
     timescale = _clean_text(timescale, "the timescale")
@@ -191,8 +180,20 @@ def save_draft(
 
 
 def missing_for_sign_off(log: dict) -> list[str]:
-    """Pure: the required fields of a learning log that are empty, in words."""
-    return [words for key, words in REQUIRED_FOR_SIGN_OFF.items() if not log.get(key)]
+    """Pure: the required fields of a learning log that are empty, in words, and the learning
+    flagged for the committee whose shared wording has not passed the redaction review."""
+    missing = [words for key, words in REQUIRED_FOR_SIGN_OFF.items() if not log.get(key)]
+    unreviewed = [
+        p
+        for p in log.get("learning_points", [])
+        if p["share_with_crc"] and not p.get("shared_text")
+    ]
+    if unreviewed:
+        n = len(unreviewed)
+        missing.append(
+            f"the redaction review of {n} learning point{'s' * (n != 1)} flagged for the committee"
+        )
+    return missing
 
 
 def is_case_chair(store: Store, user: User, case: Case) -> bool:
@@ -220,7 +221,7 @@ def sign_off(
     An administrator may sign for the chair, and must say so (`on_behalf`); the documents say it.
     """
     case = require_case(store, user, case_ref)
-    _can_edit(store, user, case)
+    require_meeting_editor(store, user, case)
     require_meeting(store, case)
     chair = is_case_chair(store, user, case)
     if not chair:
@@ -269,13 +270,14 @@ def sign_off(
             cur, case.case_id, "record_distributed", now.date(), user.username,
             f"Record version {draft.version} signed off",
         )  # fmt: skip
+        write_committee_learning(cur, case.case_id, draft.record_id)
     return _versions(store, case.case_id)[-1]
 
 
 def start_amendment(store: Store, user: User, case_ref: str, reason: str) -> RecordVersion:
     """A new draft version after a signed one, carrying its text forward, with a reason."""
     case = require_case(store, user, case_ref)
-    _can_edit(store, user, case)
+    require_meeting_editor(store, user, case)
     reason = _clean_text(reason, "the reason for the amendment")
     if not reason:
         raise InvalidInput("the reason for the amendment is missing")
@@ -389,6 +391,9 @@ def build_log(store: Store, case: Case, record: RecordVersion | None) -> dict:
         )
     }
     points = _learning_points(store, case.case_id, stages)
+    wordings = current_wordings(store, case.case_id)
+    for point in points:
+        point["shared_text"] = wordings.get(point["learning_id"], (None, None))[1]
     journey = store.query_one(
         "SELECT count(*), count(DISTINCT agency_id), min(event_date), max(event_date)"
         " FROM events WHERE case_id = ?",
@@ -582,59 +587,27 @@ def age_at(dob: date | None, on: date | None) -> str | None:
     return " ".join(parts)
 
 
-NAME_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof"}
-
-
-def redact_names(text: str, names: list[str], whole: list[str] = ()) -> str:
-    """Pure: replace each person's name, and each part of it, with '[name removed]'; the
-    `whole` names (the child's pseudonym) only where they appear whole."""
-    words = {w.strip() for w in whole if w and w.strip()}
-    for name in names:
-        name = (name or "").strip()
-        if not name:
-            continue
-        words.add(name)
-        words.update(
-            p for p in re.split(r"[\s.]+", name) if len(p) >= 3 and p.lower() not in NAME_TITLES
-        )
-    for word in sorted(words, key=len, reverse=True):
-        text = re.sub(
-            rf"(?<!\w){re.escape(word)}(?!\w)", "[name removed]", text, flags=re.IGNORECASE
-        )
-    return text
-
-
-def crc_summary(log: dict, person_names: list[str] | None = None) -> dict:
-    """Pure: Appendix 3 from a learning log. Age, date, chair and the learning flagged for the
-    CRC; no child's name, no other person's name, no event summaries."""
+def crc_summary(log: dict, case_key: str) -> dict:
+    """Pure: Appendix 3 from a learning log. Age, date, chair and the reviewed shared wording
+    of the learning flagged for the committee (a draft lists points awaiting the review without
+    their text); the case's key, never its reference; the record version it summarises."""
     dob = date.fromisoformat(log["date_of_birth"]) if log.get("date_of_birth") else None
     meeting = date.fromisoformat(log["meeting_date"]) if log.get("meeting_date") else None
-    chair = log.get("chair_name") or ""
-    names = [
-        *(n for n in log.get("invitee_names", []) if n != chair),
-        *(p["name"] for p in log.get("professionals", []) if p["name"] != chair),
-        *(n for n in [log.get("facilitator")] if n and n != chair),
-        *(person_names or []),
-    ]
-    label = log.get("case_name") or ""
-    whole = [label, label.split("(")[0]] if label != log.get("case_ref") else []
-    names = [n for n in names if n]
     learning = [
         {
             "scope_label": p["scope_label"],
             "agency": p["agency"],
-            "stage": p["stage"],
             "themes": p["themes"],
-            "text": redact_names(p["text"], names, whole),
+            "text": p.get("shared_text") or AWAITING_REVIEW,
         }
         for p in log.get("learning_points", [])
-        if p.get("share_with_crc")
+        if p.get("share_with_crc") and (p.get("shared_text") or log.get("status") != "signed off")
     ]
     return {
-        "case_ref": log["case_ref"],
+        "case_key": case_key,
         "age_at_meeting": age_at(dob, meeting),
         "meeting_date": log.get("meeting_date"),
-        "chair_name": chair,
+        "chair_name": log.get("chair_name") or "",
         "learning": learning,
         "version": log.get("version"),
         "status": log.get("status"),

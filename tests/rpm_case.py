@@ -12,6 +12,7 @@ import pytest
 from data.access import SYSTEM
 from data.demo import DEMO_CASE_REF, seed_demo
 from data.setup import CaseSetup, parse_invitees, update_setup
+from data.shared_wording import confirm_wording, review_items
 from data.users import add_user
 
 CASE = DEMO_CASE_REF
@@ -89,6 +90,9 @@ def make_case(store, *, meeting_date: date | None = date(2024, 9, 2)):
             " VALUES (?, 'case', 'gibbs', 'feelings', 'We felt stretched', 'test')",
             [case_id],
         )
+    # The redaction review of the shared point: the chair confirms the proposed wording.
+    (item,) = review_items(store, SYSTEM, CASE)
+    confirm_wording(store, SYSTEM, CASE, shared_id, item.proposed_text)
     return chair
 
 

@@ -85,7 +85,12 @@ def _fill(store) -> None:
 
     add_user(store, "admin", "admin", "long-pass-for-admin")
     seed_demo_rpm(store, DEMO_CASE_REF, DEMO_LABEL)
+    from data.glossary import save_entry
+    from data.shared_wording import confirm_wording
+
+    save_entry(store, SYSTEM, DEMO_CASE_REF, "Mother", "Kelly Smith, Kel")
     save_draft(store, SYSTEM, DEMO_CASE_REF, issues="I", timescale="T", conclusions="C")
+    confirm_wording(store, SYSTEM, DEMO_CASE_REF, lid, "Shared learning")
     sign_off(store, SYSTEM, DEMO_CASE_REF, on_behalf=True)
 
 

@@ -12,36 +12,45 @@ from data.access import SYSTEM
 from data.errors import Forbidden
 from data.events import case_events, chronology_rows
 from data.exports import csv_text
+from data.shared_wording import write_committee_learning
 from data.store import Store
 from data.users import add_user
 
 PASSWORD = "a-long-password"
 SECRET = "SECRETTEXT"
-CRC_VIEWS = (
-    "crc_cases",
-    "crc_case_agencies",
-    "crc_events",
-    "crc_learning_points",
-    "crc_learning_themes",
-    "crc_actions",
-    "crc_barriers",
-    "crc_barrier_themes",
-    "crc_process",
-    "crc_summaries",
-    "crc_shared_learning",
-)
 # Columns that would identify a child or carry text from an extract. Two documented
-# exceptions: the chair's name (Appendix 3 asks for it) and the learning text the meeting
-# chose to share with the CRC.
+# exceptions: the chair's name (Appendix 3 asks for it) and the reviewed shared wording of the
+# learning the meeting chose to share with the CRC.
 FORBIDDEN_COLUMNS = {
     "case_id", "case_ref", "label", "date_of_birth", "summary", "source_ref", "extra",
     "file_name", "upload_id", "row_number", "event_id", "raw", "value", "description",
     "owner_name", "evidence", "author", "created_by", "done_by", "note", "title", "username",
-    "facilitator", "text", "chair_name", "reflection_id", "content_sha256",
+    "facilitator", "text", "chair_name", "reflection_id", "content_sha256", "names",
+    "meeting_text", "shared_text", "marked", "record_id",
 }  # fmt: skip
 ALLOWED_EXCEPTIONS = {("crc_summaries", "chair_name"), ("crc_shared_learning", "text")}
-# Internal: names to remove from the shared learning text; never shown (checked below).
-REDACTION_VIEW = "crc_redaction_names"
+INTERNAL_VIEWS = {"crc_case_keys"}  # case id -> key, used by the views themselves
+
+
+def crc_views(store) -> list[str]:
+    """Every crc_* view the database has (so a view added later is checked too)."""
+    return [
+        name
+        for (name,) in store.query(
+            "SELECT view_name FROM duckdb_views() WHERE view_name LIKE 'crc\\_%' ESCAPE '\\'"
+            " AND NOT internal ORDER BY 1"
+        )
+        if name not in INTERNAL_VIEWS
+    ]
+
+
+def everything_the_committee_can_read(store) -> str:
+    """Every value of every crc_* view, as one text."""
+    return "\n".join(
+        " ".join(str(v) for v in row)
+        for view in crc_views(store)
+        for row in store.query(f"SELECT * FROM {view}")
+    )
 
 
 def ids(cur, table, column, where, params):
@@ -133,6 +142,20 @@ def hand(store: Store):
             " due_date, status, evidence, created_by) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?)",
             [a.case_id, learning[0], SECRET, SECRET, police, date(2020, 9, 1), SECRET, SECRET],
         )
+        # A's record is signed off, its shared point reviewed ("reviewed cross_agency").
+        record_id = cur.execute(
+            "INSERT INTO meeting_records (case_id, version, created_by, signed_name, signed_by,"
+            " signed_at, snapshot) VALUES (?, 1, ?, ?, ?, TIMESTAMP '2020-06-02 10:00', '{}')"
+            " RETURNING record_id",
+            [a.case_id, SECRET, SECRET, SECRET],
+        ).fetchone()[0]
+        cur.execute(
+            "INSERT INTO learning_shared_wording (case_id, learning_id, meeting_text, shared_text,"
+            " marked, confirmed_by) SELECT case_id, learning_id, text, 'reviewed ' || scope, '[]',"
+            " ? FROM learning_points WHERE case_id = ? AND share_with_crc",
+            [SECRET, a.case_id],
+        )
+        write_committee_learning(cur, a.case_id, record_id)
     return store
 
 
@@ -187,24 +210,20 @@ def test_ages_in_months_and_bands(hand):
 
 
 def test_views_have_no_personal_or_extract_text_columns(hand):
-    # The internal redaction list holds names and nothing else; the explorer never shows it.
-    assert [r[0] for r in hand.query(f"DESCRIBE {REDACTION_VIEW}")] == ["case_key", "kind", "name"]
-    for view in CRC_VIEWS:
+    views = crc_views(hand)
+    assert {"crc_cases", "crc_events", "crc_learning_points", "crc_shared_learning"} <= set(views)
+    for view in views:
         columns = {r[0] for r in hand.query(f"DESCRIBE {view}")}
         leaked = {c for c in columns & FORBIDDEN_COLUMNS if (view, c) not in ALLOWED_EXCEPTIONS}
         assert not leaked, f"{view} exposes {leaked}"
 
 
 def test_views_carry_no_names_references_or_extract_text(hand):
-    for view in CRC_VIEWS:
-        for row in hand.query(f"SELECT * FROM {view}"):
-            text = " ".join(str(v) for v in row)
-            assert "SECRETREF" not in text, view
-            if view != "crc_shared_learning":
-                assert SECRET not in text, view
-    # Only learning flagged for the CRC is shared, with its text.
-    shared = hand.query("SELECT scope, text FROM crc_shared_learning")
-    assert shared == [("cross_agency", f"shared cross_agency {SECRET}")]
+    text = everything_the_committee_can_read(hand)
+    assert "SECRETREF" not in text and SECRET not in text
+    # Only learning flagged for the CRC is shared, in its reviewed wording.
+    shared = hand.query("SELECT scope, record_version, text FROM crc_shared_learning")
+    assert shared == [("cross_agency", 1, "reviewed cross_agency")]
 
 
 def test_case_key_is_stable_and_not_the_reference(hand, tmp_path):
@@ -223,10 +242,10 @@ def test_case_key_is_stable_and_not_the_reference(hand, tmp_path):
 def test_tables_process_and_summary(hand):
     f = crc.CrcFilters()
     themes = crc.learning_theme_counts(hand, SYSTEM, f)
+    # Only A's signed, reviewed, shared point counts (the Police point was not shared).
     assert themes["by_agency"].loc["Information sharing", "Cross-agency"] == 1
-    assert themes["by_agency"].loc[crc.NO_THEME, "Police"] == 1
+    assert themes["by_agency"].index.tolist() == ["Information sharing"]
     assert themes["action"].loc["Information sharing", "With an action"] == 1
-    assert themes["action"].loc[crc.NO_THEME, "No action yet"] == 1
     assert themes["by_quarter"].columns.tolist() == ["2020 Q2"]
     barriers = crc.barrier_counts(hand, SYSTEM, f)
     assert barriers.loc["Information sharing", "Police"] == 1
@@ -238,18 +257,16 @@ def test_tables_process_and_summary(hand):
     ]
     # One case measured: hidden as c.
     assert crc.process_table(hand, SYSTEM, f).loc["Meeting to CRC", "Median days"] == "c"
-    # Cases with a meeting, the latest meeting first: B then A.
-    b_key, a_key = crc.summary_case_keys(hand, SYSTEM, f)
-    b = crc.crc_summary(hand, SYSTEM, b_key)
-    assert (b.age_text, b.chair, b.learning) == ("3 years 2 months", None, [])
+    # Only A has a signed-off record: B (a meeting, no record) has no summary.
+    (a_key,) = crc.summary_case_keys(hand, SYSTEM, f)
     a = crc.crc_summary(hand, SYSTEM, a_key)
-    assert (a.age_text, a.meeting_date, a.chair) == (
+    assert (a.age_text, a.meeting_date, a.chair, a.record_version) == (
         "5 years 4 months",
         date(2020, 6, 1),
         "Chair Person",
+        1,
     )
-    # The child's pseudonym (here SECRET) is removed from the shared text before it is shown.
-    assert a.learning == [("Cross-agency", None, "shared cross_agency [name removed]")]
+    assert a.learning == [("Cross-agency", None, "reviewed cross_agency", ("Information sharing",))]
 
 
 def test_filters_choose_cases(hand):
@@ -260,7 +277,8 @@ def test_filters_choose_cases(hand):
     assert count(hand, SYSTEM, crc.CrcFilters(agencies=("School",))) == 2
     assert count(hand, SYSTEM, crc.CrcFilters(themes=("Information sharing",))) == 1
     assert count(hand, SYSTEM, crc.CrcFilters(stages=("crc_considered",))) == 1
-    assert count(hand, SYSTEM, crc.CrcFilters(scope="single_agency")) == 1
+    assert count(hand, SYSTEM, crc.CrcFilters(scope="cross_agency")) == 1
+    assert count(hand, SYSTEM, crc.CrcFilters(scope="single_agency")) == 0  # not shared
     # The theme filter narrows the aligned view to case A only.
     density, _ = crc.aligned_events(
         hand, SYSTEM, crc.CrcFilters(themes=("Information sharing",)), "Referral"
@@ -339,3 +357,55 @@ def test_density_heatmap_is_one_trace_with_hidden_cells_grey_and_marked_c():
     lanes = case_rows_figure(rows, (-1, 1))
     assert [t.name for t in lanes.data] == ["A", "B"]
     assert len({t.marker.symbol for t in lanes.data}) == 2  # shape as well as colour
+
+
+def facts_for_differencing():
+    """20 cases: 10 met in 2022 and 10 in 2023; cases 0-2 aged 1 to 4; odd cases Police, even
+    School, and case 19 Housing alone."""
+    return [
+        crc.CaseFacts(
+            case_key=f"K{i:02d}",
+            year=2022 if i < 10 else 2023,
+            age_band="1 to 4" if i < 3 else "5 to 9",
+            stage="identified",
+            agencies=frozenset({"Housing"} if i == 19 else {"Police"} if i % 2 else {"School"}),
+            themes=frozenset(),
+            scopes=frozenset(),
+        )
+        for i in range(20)
+    ]
+
+
+def test_differencing_one_step_rule():
+    facts = facts_for_differencing()
+    refused = crc.differencing_refusal
+    assert refused(facts, crc.CrcFilters()) is None  # all cases: always shown
+    assert refused(facts, crc.CrcFilters(years=(2022,))) is None  # differs from all by 10
+    # 2022 and aged 5 to 9 leaves out 3 of 2022's cases: comparing the two would describe them.
+    assert "fewer than 6 cases" in refused(
+        facts, crc.CrcFilters(years=(2022,), age_bands=("5 to 9",))
+    )
+    # A view of 1 to 5 cases is not shown at all.
+    assert "fewer than 6 cases match" in refused(facts, crc.CrcFilters(age_bands=("1 to 4",)))
+    # "All agencies" and "all but one": Housing's single case would be their difference.
+    all_agencies = crc.CrcFilters(agencies=("Housing", "Police", "School"))
+    assert crc.chosen_cases(facts, all_agencies) == {c.case_key for c in facts}
+    assert refused(facts, crc.CrcFilters(agencies=("Police", "School"))) is not None
+    # Of a risky pair one step apart, at least one is never shown, whichever is asked first.
+    for f in (crc.CrcFilters(years=(2022,), age_bands=("5 to 9",)), all_agencies):
+        for wider in crc._one_step_back(f):
+            assert refused(facts, f) is not None or refused(facts, wider) is not None
+
+
+def test_case_facts_choose_the_same_cases_as_the_sql(hand):
+    facts = crc.case_facts(hand, SYSTEM)
+    for f in (
+        crc.CrcFilters(),
+        crc.CrcFilters(years=(2020,)),
+        crc.CrcFilters(agencies=("School",)),
+        crc.CrcFilters(themes=("Information sharing",)),
+        crc.CrcFilters(stages=("crc_considered",)),
+        crc.CrcFilters(scope="cross_agency"),
+        crc.CrcFilters(age_bands=("1 to 4", "Not known")),
+    ):
+        assert len(crc.chosen_cases(facts, f)) == crc.selected_case_count(hand, SYSTEM, f), f

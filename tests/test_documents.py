@@ -128,7 +128,12 @@ def test_crc_summary_names_the_chair_and_no_one_else_and_no_event(signed_store):
     assert CHAIR in text
     assert "10 years 5 months at the meeting" in text
     assert "2 September 2024" in text
-    assert "Information from school about [name removed] and [name removed] was not shared" in text
+    assert (
+        "Information from school about the child and the designated safeguarding lead was not"
+        " shared with health" in text
+    )
+    assert "Case key K" in text and "version 1 of the meeting record" in text
+    assert CASE not in text  # the committee's key, never the case reference
     assert NOT_SHARED not in text  # not flagged for the CRC
     people = ["Child J", "Alex", "Brown", "Jo Green", "Priya", "Shah", FACILITATOR, "Whitfield",
               "swhitfield", "pokafor"]  # fmt: skip
@@ -185,14 +190,20 @@ def test_no_browser_means_the_document_says_so(signed_store, monkeypatch):
 
 
 def test_crc_member_gets_signed_summaries_only(signed_store):
+    from data.errors import Forbidden, NotFound
     from data.users import add_user
 
     crc = add_user(signed_store, "crc1", "crc", "crc-password-1")
-    assert CHAIR in all_text(read(documents.crc_summary_docx(signed_store, crc, CASE)))
-    from data.errors import Forbidden
-
-    with pytest.raises(Forbidden):
-        documents.crc_summary_docx(signed_store, crc, CASE, draft=True)
+    (key,) = [k for (k,) in signed_store.query("SELECT case_key FROM crc_summaries")]
+    by_key = all_text(read(documents.committee_summary_docx(signed_store, crc, key)))
+    assert CHAIR in by_key and key in by_key and CASE not in by_key
+    assert "the child and the designated safeguarding lead" in by_key
+    # Never by case reference, draft or not.
+    for draft in (False, True):
+        with pytest.raises(Forbidden):
+            documents.crc_summary_docx(signed_store, crc, CASE, draft=draft)
+    with pytest.raises(NotFound):
+        documents.committee_summary_docx(signed_store, crc, CASE)
     with pytest.raises(Forbidden):
         documents.learning_log_file(signed_store, crc, CASE, with_image=False)
 

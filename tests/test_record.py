@@ -11,15 +11,16 @@ from components.documents import doc_text, learning_log_doc
 from data.access import SYSTEM
 from data.errors import Forbidden, InvalidInput
 from data.record import (
+    AWAITING_REVIEW,
     age_at,
     crc_summary,
     learning_log,
     list_versions,
-    redact_names,
     save_draft,
     sign_off,
     start_amendment,
 )
+from data.shared_wording import confirm_wording, review_items
 from data.users import get_user
 from data.workflow import case_stages_done, case_workflow_status
 from tests.rpm_case import (
@@ -95,6 +96,11 @@ def test_signed_record_is_locked_and_amendments_are_new_versions(rpm_store):
     assert draft["version"] == 2 and draft["status"] == "draft"
     assert "rewritten later" in json.dumps(draft)
     save_draft(store, chair, CASE, **{**RECORD, "conclusions": "Amended conclusions"})
+    # The shared point was reworded: its wording for the committee is reviewed again first.
+    with pytest.raises(InvalidInput, match="redaction review of 1 learning point"):
+        sign_off(store, chair, CASE)
+    (item,) = review_items(store, chair, CASE)
+    confirm_wording(store, chair, CASE, item.learning_id, item.proposed_text)
     sign_off(store, chair, CASE)
     versions = list_versions(store, chair, CASE)
     assert [(v.version, v.signed) for v in versions] == [(1, True), (2, True)]
@@ -173,41 +179,46 @@ def test_learning_log_is_filled_from_the_meeting(rpm_store):
     assert [p["name"] for p in learning_log(store, SYSTEM, CASE)["professionals"]] == ["Alex Brown"]
 
 
-def test_age_and_redaction():
+def test_age_at_the_meeting():
     from datetime import date
 
     assert age_at(date(2014, 3, 11), date(2024, 9, 2)) == "10 years 5 months"
     assert age_at(date(2024, 3, 11), date(2024, 4, 10)) == "0 months"
     assert age_at(date(2023, 3, 11), date(2024, 3, 11)) == "1 year"
     assert age_at(None, date(2024, 1, 1)) is None
-    text = "Ms Brown told Alex that Child J's voice was missing; the child was not heard."
-    out = redact_names(text, ["Alex Brown"], ["Child J (fictional demo)", "Child J"])
-    assert out == (
-        "Ms [name removed] told [name removed] that [name removed]'s voice was missing;"
-        " the child was not heard."
-    )
 
 
-def test_crc_summary_keeps_only_shared_learning_without_names():
+def test_crc_summary_keeps_only_reviewed_shared_wording_under_the_case_key():
     log = {
         "case_ref": "X-1",
         "case_name": "Child K",
         "date_of_birth": "2015-01-20",
         "meeting_date": "2024-02-01",
         "chair_name": "Pat Okafor",
-        "facilitator": "Sam Whitfield",
-        "invitee_names": ["Alex Brown"],
-        "professionals": [],
+        "version": 2,
+        "status": "draft",
         "learning_points": [
             {"scope_label": "Cross-agency", "agency": None, "stage": "Analysis", "themes": [],
-             "text": "Pat Okafor and Sam Whitfield saw Child K", "share_with_crc": True},
+             "text": "Pat Okafor and Sam Whitfield saw Child K", "share_with_crc": True,
+             "shared_text": "The chair and the facilitator saw the child"},
+            {"scope_label": "Cross-agency", "agency": None, "stage": None, "themes": [],
+             "text": "Sam saw Child K at 14 Elm Road", "share_with_crc": True,
+             "shared_text": None},
             {"scope_label": "Single agency", "agency": "Police", "stage": None, "themes": [],
-             "text": "not for the committee", "share_with_crc": False},
+             "text": "not for the committee", "share_with_crc": False, "shared_text": None},
         ],
     }  # fmt: skip
-    summary = crc_summary(log)
+    summary = crc_summary(log, "K0123456789")
     assert summary["age_at_meeting"] == "9 years"
-    assert summary["chair_name"] == "Pat Okafor"
+    assert (summary["case_key"], summary["version"]) == ("K0123456789", 2)
+    assert "case_ref" not in summary
+    # A draft lists the point awaiting review without its text.
     assert [item["text"] for item in summary["learning"]] == [
-        "Pat Okafor and [name removed] saw [name removed]"
+        "The chair and the facilitator saw the child",
+        AWAITING_REVIEW,
+    ]
+    # Signed off: only reviewed wording.
+    signed = crc_summary({**log, "status": "signed off"}, "K0123456789")
+    assert [item["text"] for item in signed["learning"]] == [
+        "The chair and the facilitator saw the child"
     ]

@@ -11,6 +11,8 @@ from app.case_forms import case_links
 from app.context import audit, get_store, open_case_page, require_user
 from app.documents import draw_in_background
 from app.mail_panel import mail_section
+from app.panels.glossary import glossary_panel
+from app.panels.redaction_review import redaction_review_panel
 from components.actions import due_words, overdue_days
 from components.documents import long_date, month_year, signature_line
 from components.forms import field
@@ -342,6 +344,8 @@ def layout(case_ref: str | None = None, done: str | None = None, mail: str | Non
             html.P(status, className="lead", id="record-status"),
             fields,
             from_the_meeting(log),
+            glossary_panel(case.case_ref, can_edit),
+            redaction_review_panel(case.case_ref, can_edit, locked),
             sign,
             amend,
             html.Section(

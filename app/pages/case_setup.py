@@ -12,6 +12,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from app.case_forms import case_links, parse_date, setup_form
 from app.context import audit, get_store, open_case_page, require_user
 from app.mail_panel import mail_section
+from app.panels.glossary import glossary_panel
 from components.case_access import REMOVE_BUTTON, access_table
 from components.forms import date_text, field
 from data.access import remove_agency_access, remove_member, who_can_open
@@ -315,6 +316,7 @@ def layout(case_ref: str | None = None, done: str | None = None, mail: str | Non
             after=mail,
         ),
     ]
+    parts.append(glossary_panel(case.case_ref, can_edit))
     if can_edit:
         parts += [html.H2("Case details"), setup_form(setup, is_new=False)]
     return html.Div(parts)

@@ -209,6 +209,8 @@ def layout(**_query):
                 ],
                 className="mt-4 rpm-crc-views",
             ),
+            html.Div(id="crc-refusal", className="pt-3", **{"aria-live": "polite"}),
+            dcc.Store(id="crc-built"),
             dcc.Loading(html.Div(id="crc-tab-content", className="pt-3"), type="dot"),
             *([publish_panel()] if user.role == "admin" and not is_pooled else []),
         ],
@@ -373,8 +375,9 @@ def _summary_tab(user, f):
     return [
         html.H2("A case's CRC summary (Appendix 3)"),
         html.P(
-            "The summary the meeting shares with the Case Review Committee: never the child's "
-            "name or the agencies' event records."
+            "The summary the meeting shares with the Case Review Committee, for cases whose "
+            "latest meeting record is signed off: never the child's name or the agencies' "
+            "event records."
         ),
         html.Div(
             [_select("Case key", "crc-summary-key", keys, None, "Choose a case")],
@@ -416,19 +419,28 @@ def _table(user, f: crc.CrcFilters, name: str):
 @callback(
     Output("crc-case-count", "children"),
     Output("crc-tab-content", "children"),
+    Output("crc-tab-content", "hidden"),
+    Output("crc-refusal", "children"),
+    Output("crc-built", "data"),
     Input("crc-tabs", "value"),
     *[Input(i, "value") for i in FILTER_IDS],
+    State("crc-built", "data"),
 )
-def render_tab(tab, years, ages, agencies, themes, stages, scope, partnerships):
+def render_tab(tab, years, ages, agencies, themes, stages, scope, partnerships, built):
     """Only the open tab is computed and sent. The aligned tab keeps its own controls: a filter
-    change there updates its figures (update_aligned) without rebuilding the tab."""
+    change there updates its figures (update_aligned) without rebuilding the tab. A choice of
+    filters that could be differenced against a broader one shows and sends nothing."""
     user = require_user()
     f = _filters(years, ages, agencies, themes, stages, scope, partnerships)
-    count = suppress_count(crc.selected_case_count(get_crc_store(), user, f))
+    refusal = crc.check_differencing(get_crc_store(), user, f)
+    if refusal:
+        alert = dbc.Alert(refusal, color="warning", id="crc-refused")
+        return "Cases selected: not shown", [], True, alert, None
+    count = f"Cases selected: {suppress_count(crc.selected_case_count(get_crc_store(), user, f))}"
     builder = TAB_BUILDERS.get(tab, _themes_tab)
-    if builder is _aligned_tab and ctx.triggered_id in FILTER_IDS:
-        return f"Cases selected: {count}", no_update
-    return f"Cases selected: {count}", builder(user, f)
+    if builder is _aligned_tab and ctx.triggered_id in FILTER_IDS and built == "aligned":
+        return count, no_update, False, None, no_update
+    return count, builder(user, f), False, None, tab
 
 
 @callback(
@@ -454,6 +466,13 @@ def update_aligned(anchor, window, years, ages, agencies, themes, stages, scope,
     f = _filters(years, ages, agencies, themes, stages, scope, partnerships)
     window = _window(window)
     store = get_crc_store()
+    refusal = crc.check_differencing(store, user, f)
+    if refusal:
+        return (
+            refusal,
+            withheld_figure("Not shown for this choice of cases."),
+            withheld_figure("Not shown for this choice of cases."),
+        )
     anchor = anchor or ""
     n_aligned = crc.aligned_case_count(store, user, f, anchor)
     aligned = suppress_count(n_aligned)
@@ -482,7 +501,8 @@ def show_summary(case_key):
     if not case_key:
         return []
     try:
-        return summary_card(crc.crc_summary(get_crc_store(), user, case_key))
+        summary = crc.crc_summary(get_crc_store(), user, case_key)
+        return summary_card(summary, dash.get_relative_path(f"/crc/summaries/{summary.case_key}"))
     except NotFound:
         return html.P("There is no case with that key.")
 
@@ -504,6 +524,8 @@ def download_csv(clicks, years, ages, agencies, themes, stages, scope, partnersh
     if not isinstance(trigger, dict) or trigger.get("table") not in TABLES or not any(clicks):
         return no_update
     f = _filters(years, ages, agencies, themes, stages, scope, partnerships)
+    if crc.check_differencing(get_crc_store(), user, f):
+        return no_update
     name = trigger["table"]
     return _csv(_table(user, f, name), name)
 
@@ -523,6 +545,8 @@ def download_density(
     if not clicks:
         return no_update
     f = _filters(years, ages, agencies, themes, stages, scope, partnerships)
+    if crc.check_differencing(get_crc_store(), user, f):
+        return no_update
     window = _window(window)
     density, _rows = crc.aligned_events(get_crc_store(), user, f, anchor or "", window)
     return _csv(crc.density_table(density, window), "density")

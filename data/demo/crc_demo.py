@@ -8,6 +8,7 @@ the same on every start. Rows are added with set-based INSERTs from DataFrames.
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, timedelta
 
@@ -19,6 +20,11 @@ from data.store import Store
 
 SYNTHETIC_CASES = 30
 SYNTHETIC_SUMMARY = "Synthetic demo event (no extract text)"
+SYNTHETIC_RECORD = (
+    "Synthetic demo case (fictional).",
+    "The two years before the meeting.",
+    "Synthetic conclusions (fictional).",
+)
 
 AGENCY_TYPES = {
     "Children's Social Care": [
@@ -112,6 +118,45 @@ def seed_crc_demo(store: Store, *, seed: int = 7, cases: int = SYNTHETIC_CASES) 
             categories.assign(cur, only_missing=True)
         for case_id, meeting, involved, chair in made:
             _seed_case(cur, rng, case_id, meeting, involved, chair, agency_ids, theme_ids)
+    _sign_off_records(store, [case_id for case_id, *_ in cases])
+
+
+def _sign_off_records(store: Store, case_ids: list[int]) -> None:
+    """A signed-off record per case whose flagged learning passed the review (the synthetic
+    text names no one, so its shared wording is the meeting's wording)."""
+    from data.cases import get_case
+    from data.record import _versions, build_log
+    from data.shared_wording import write_committee_learning
+
+    with store.transaction() as cur:
+        for case_id in case_ids:
+            cur.execute(
+                "INSERT INTO meeting_records (case_id, version, issues, timescale, conclusions,"
+                " created_by) VALUES (?, 1, ?, ?, ?, 'demo seed')",
+                [case_id, *SYNTHETIC_RECORD],
+            )
+        cur.execute(
+            "INSERT INTO learning_shared_wording (case_id, learning_id, meeting_text, shared_text,"
+            " marked, confirmed_by) SELECT case_id, learning_id, text, text, '[]', 'demo seed'"
+            " FROM learning_points WHERE list_contains(?, case_id) AND share_with_crc",
+            [case_ids],
+        )
+    signed = []
+    for case_id in case_ids:
+        ref = store.query_one("SELECT case_ref FROM cases WHERE case_id = ?", [case_id])[0]
+        record = _versions(store, case_id)[0]
+        log = build_log(store, get_case(store, ref), record)
+        log.update(status="signed off", signed_name="Synthetic chair", signed_by="demo seed")
+        log["signed_at"] = log["meeting_date"] + " 17:00:00"
+        signed.append((case_id, record.record_id, log))
+    with store.transaction() as cur:
+        for case_id, record_id, log in signed:
+            cur.execute(
+                "UPDATE meeting_records SET signed_name = 'Synthetic chair',"
+                " signed_by = 'demo seed', signed_at = ?, snapshot = ? WHERE record_id = ?",
+                [log["signed_at"], json.dumps(log), record_id],
+            )
+            write_committee_learning(cur, case_id, record_id)
 
 
 def _seed_case(cur, rng, case_id, meeting, involved, chair, agency_ids, theme_ids) -> None:

@@ -59,10 +59,14 @@ def render_tab_request(tab: str = "themes") -> bytes:
     """The body Dash sends for the explorer's main callback (`render_tab`)."""
     return json.dumps(
         {
-            "output": "..crc-case-count.children...crc-tab-content.children..",
+            "output": "..crc-case-count.children...crc-tab-content.children..."
+            "crc-tab-content.hidden...crc-refusal.children...crc-built.data..",
             "outputs": [
                 {"id": "crc-case-count", "property": "children"},
                 {"id": "crc-tab-content", "property": "children"},
+                {"id": "crc-tab-content", "property": "hidden"},
+                {"id": "crc-refusal", "property": "children"},
+                {"id": "crc-built", "property": "data"},
             ],
             "inputs": [
                 {"id": "crc-tabs", "property": "value", "value": tab},
@@ -72,7 +76,7 @@ def render_tab_request(tab: str = "themes") -> bytes:
                 ],
             ],
             "changedPropIds": ["crc-tabs.value"],
-            "state": [],
+            "state": [{"id": "crc-built", "property": "data", "value": None}],
         }
     ).encode()
 
@@ -167,16 +171,18 @@ def test_crc_user_filters_by_theme_and_sees_the_aligned_view(crc_server, page):
         "(before) => document.querySelector('#crc-case-count').innerText !== before", arg=before
     )
     assert page.locator("#crc-theme-chosen").inner_text() == "(1 chosen)"
-    # Few demo cases have this theme: the count itself is hidden.
-    assert count.inner_text() == "Cases selected: c"
+    # Few demo cases have this theme: nothing is shown for so small a group.
+    assert count.inner_text() == "Cases selected: not shown"
+    assert "fewer than 6 cases match" in page.locator("#crc-refused").inner_text()
+    assert page.locator("#crc-tab-content").is_hidden()
+    screenshot(page, "crc-refused-small-group")
 
     page.click("label:has-text('Aligned journeys')")
+    page.get_by_label("Missing episodes").uncheck()
     page.wait_for_function(
-        "() => document.querySelector('#crc-aligned-count')?.innerText"
-        " && document.querySelector('#crc-heatmap .js-plotly-plot')?.data?.length > 0",
+        "() => document.querySelector('#crc-heatmap .js-plotly-plot')?.data?.length > 0",
         timeout=30_000,
     )
-    assert page.locator("#crc-aligned-count").inner_text() == "Cases with a Referral event: c"
     heat = json.loads(
         page.evaluate(
             "() => JSON.stringify(document.querySelector('#crc-heatmap .js-plotly-plot').data"
@@ -184,16 +190,6 @@ def test_crc_user_filters_by_theme_and_sees_the_aligned_view(crc_server, page):
         )
     )
     assert {t["type"] for t in heat} == {"heatmap"}
-    cells = {cell for trace in heat for row in trace.get("text") or [] for cell in row}
-    # A handful of cases: every non-zero cell is hidden.
-    assert cells <= {"c", "0"}
-    # Rows for individual cases are withheld for so few cases.
-    assert (
-        page.evaluate("() => document.querySelector('#crc-case-rows .js-plotly-plot').data.length")
-        == 0
-    )
-    assert "6 or more cases" in page.locator("#crc-case-rows").inner_text()
-    screenshot(page, "crc-aligned-filtered")
 
     # Back to all cases: the density has shown counts, and its CSV is formula-safe text.
     page.get_by_label("Missing episodes").uncheck()
@@ -212,3 +208,101 @@ def test_crc_user_filters_by_theme_and_sees_the_aligned_view(crc_server, page):
     assert "DEMO-" not in csv
     assert re.search(r",c(,|$)", csv, re.MULTILINE)
     screenshot(page, "crc-aligned")
+
+
+# Fields of a Plotly trace that carry counts (positions such as months or case rows do not).
+COUNT_FIELDS = {"bar": ("x", "y", "text"), "heatmap": ("z", "text"), "scatter": ("y", "text")}
+FIGURES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => ({
+    id: gd.parentElement.id || gd.id,
+    traces: gd._fullData.map(t => ({
+        type: t.type, orientation: t.orientation,
+        x: t.x ? Array.from(t.x) : null, y: t.y ? Array.from(t.y) : null,
+        z: t.z ? Array.from(t.z, r => Array.from(r)) : null,
+        text: t.text == null ? null : [].concat(t.text).flat(),
+        customdata: t.customdata ? Array.from(t.customdata) : null,
+        hovertemplate: [].concat(t.hovertemplate || []).join(' '),
+    })),
+    annotations: (gd.layout.annotations || []).map(a => a.text),
+}))"""
+
+
+def small_counts(figures) -> list:
+    """Every value from 1 to 5 in a count-carrying field of the figures the browser holds."""
+    found = []
+    for fig in figures:
+        for trace in fig["traces"]:
+            fields = list(COUNT_FIELDS.get(trace["type"], ("text",)))
+            if trace["type"] == "bar":  # the bar length is x when horizontal, y when vertical
+                fields.remove("y" if trace["orientation"] == "h" else "x")
+            for name in [*fields, "customdata"]:
+                values = trace.get(name) or []
+                flat = [v for row in values for v in (row if isinstance(row, list) else [row])]
+                for v in flat:
+                    try:
+                        number = float(v)
+                    except (TypeError, ValueError):
+                        continue
+                    if 1 <= number <= 5:
+                        found.append((fig["id"], trace["type"], name, v))
+            assert "customdata" not in trace["hovertemplate"], fig["id"]
+    return found
+
+
+def test_figures_sent_to_the_browser_hold_no_counts_from_1_to_5(crc_server, page):
+    """The data Plotly holds in the browser (what hovers and tooltips read), not the tables."""
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, crc_server, "committee", PASSWORD)
+    page.wait_for_selector("a.rpm-nav-link:has-text('CRC explorer')")
+    page.goto(crc_server + "crc")
+    page.wait_for_selector("#crc-theme-graph .js-plotly-plot", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot').length >= 2"
+        " && [...document.querySelectorAll('.js-plotly-plot')].every(g => g._fullData)"
+    )
+    themes = page.evaluate(FIGURES_JS)
+    assert {f["id"] for f in themes} == {"crc-theme-graph", "crc-trend-graph"}
+    # The theme tables do hide small counts: so the figures would show them if they leaked.
+    assert "c" in page.inner_text("#crc-table-themes-quarter")
+    page.click("label:has-text('Aligned journeys')")
+    page.wait_for_function(
+        "() => document.querySelector('#crc-case-rows .js-plotly-plot')?._fullData?.length > 0"
+        " && document.querySelector('#crc-heatmap .js-plotly-plot')?._fullData?.length > 0",
+        timeout=30_000,
+    )
+    aligned = page.evaluate(FIGURES_JS)
+    assert {f["id"] for f in aligned} == {"crc-heatmap", "crc-case-rows"}
+    heat = next(f for f in aligned if f["id"] == "crc-heatmap")["traces"][0]
+    assert "c" in heat["text"]  # hidden cells are there, shown as c
+    assert small_counts(themes + aligned) == []
+    screenshot(page, "crc-aligned-committee")
+    assert errors == []
+
+
+def test_committee_reaches_a_summary_by_case_key_only(crc_server, page):
+    sign_in(page, crc_server, "committee", PASSWORD)
+    page.wait_for_selector("a.rpm-nav-link:has-text('CRC explorer')")
+    page.goto(crc_server + "crc")
+    page.wait_for_selector("#crc-tab-content")
+    page.click("label:has-text('Case summary')")
+    page.wait_for_selector("#crc-summary-key")
+    key = page.eval_on_selector("#crc-summary-key", "s => s.options[1].value")
+    page.select_option("#crc-summary-key", key)
+    page.wait_for_selector("#crc-summary-card")
+    card = page.inner_text("#crc-summary-card")
+    assert key in card and "From version 1 of the meeting record" in card
+    assert "DEMO-" not in card
+    screenshot(page, "crc-summary-by-key")
+    href = page.get_attribute("#crc-summary-download", "href")
+    assert href.endswith(f"/crc/summaries/{key}")
+    opener = signed_in_opener(crc_server, "committee")
+    with opener.open(crc_server.rstrip("/") + href) as answer:
+        assert answer.status == 200 and answer.read()[:2] == b"PK"
+    # Never by the case reference, draft or not.
+    for path in (
+        "cases/DEMO-S01/documents/crc-summary",
+        "cases/DEMO-S01/documents/crc-summary?draft=1",
+    ):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            opener.open(crc_server + path)
+        assert refused.value.code == 404
