@@ -103,6 +103,39 @@ def generate(store: Store) -> None:
             FROM learning_points, range(2) r(j)
             """
         )
+        # Every case signed off, its flagged learning reviewed: what reaches the committee.
+        cur.execute(
+            """
+            INSERT INTO meeting_records (case_id, version, created_by, signed_name, signed_by,
+                                         signed_at, snapshot)
+            SELECT case_id, 1, 'bench', 'Chair', 'bench', TIMESTAMP '2024-01-01 10:00', '{}'
+            FROM cases
+            """
+        )
+        cur.execute(
+            """
+            INSERT INTO learning_shared_wording (case_id, learning_id, meeting_text, shared_text,
+                                                 marked, confirmed_by)
+            SELECT case_id, learning_id, text, text, '[]', 'bench'
+            FROM learning_points WHERE share_with_crc
+            """
+        )
+        cur.execute(
+            """
+            INSERT INTO committee_learning
+            SELECT r.record_id, lp.case_id, lp.learning_id, w.wording_id, lp.scope, lp.agency_id,
+                   w.shared_text, CAST(lp.created_at AS DATE)
+            FROM learning_points lp JOIN meeting_records r ON r.case_id = lp.case_id
+            JOIN learning_shared_wording w ON w.learning_id = lp.learning_id
+            """
+        )
+        cur.execute(
+            """
+            INSERT INTO committee_learning_themes
+            SELECT cl.record_id, cl.learning_id, t.theme_id
+            FROM committee_learning cl JOIN learning_point_themes t USING (learning_id)
+            """
+        )
         cur.execute(
             """
             INSERT INTO actions (case_id, learning_id, description, owner_name, owner_agency_id,
@@ -172,6 +205,7 @@ def main() -> None:
                 ("aligned case rows (24 months)", lambda f=f: crc.aligned_events(store, SYSTEM, f, "Referral", 24, "rows")),
                 ("aligned_events (both)", lambda f=f: crc.aligned_events(store, SYSTEM, f, "Referral", 24)),
                 ("summary_case_keys", lambda f=f: crc.summary_case_keys(store, SYSTEM, f)),
+                ("check_differencing", lambda f=f: crc.check_differencing(store, SYSTEM, f)),
             ]  # fmt: skip
             results = {}
             for name, fn in rows:
@@ -226,7 +260,7 @@ def page_callbacks(store: Store, db_path: Path) -> None:
                             triggered_inputs=[{"prop_id": "crc-tabs.value", "value": tab}]
                         )
                     )
-                    return page.render_tab(tab, *filters)
+                    return page.render_tab(tab, *filters, None)
 
                 return copy_context().run(run)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from data.access import require_case, require_meeting_editor
 from data.cases import Case
 from data.errors import InvalidInput, NotFound
-from data.redaction import GlossaryTerm
+from data.redaction import GlossaryTerm, anonymise
 from data.setup import case_invitees
 from data.store import Store
 from data.users import User
@@ -163,3 +163,32 @@ def redaction_terms(store: Store, case: Case) -> list[GlossaryTerm]:
 def known_words(store: Store) -> list[str]:
     """Capitalised words that name services, not people: agency and theme names."""
     return [n for (n,) in store.query("SELECT name FROM agencies UNION SELECT name FROM themes")]
+
+
+def case_anonymiser(store: Store, user: User, case_ref: str):
+    """A function replacing the names of the case's people with their role labels, for the
+    anonymised views (the timeline's hover, details and table)."""
+    terms = redaction_terms(store, require_case(store, user, case_ref))
+    return lambda text: anonymise(text, terms) if isinstance(text, str) else text
+
+
+def anonymised_events(events, anonymiser):
+    """Pure: the events frame with its summaries anonymised (a copy)."""
+    if "summary" not in events:
+        return events
+    return events.assign(summary=events["summary"].map(anonymiser))
+
+
+def anonymised_detail(detail, anonymiser):
+    """Pure: one event's details with its free text anonymised."""
+    from dataclasses import replace
+
+    return replace(
+        detail,
+        summary=anonymiser(detail.summary),
+        extra={k: anonymiser(v) for k, v in (detail.extra or {}).items()},
+        original={k: anonymiser(v) for k, v in detail.original.items()}
+        if detail.original
+        else None,
+        changes=[{k: anonymiser(v) for k, v in c.items()} for c in detail.changes],
+    )

@@ -1,0 +1,130 @@
+"""Nothing identifying reaches the committee, in the browser: the chair's redaction review and
+sign-off, what a committee member then reads, and the timeline's anonymised view."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import pytest
+
+from data import learning
+from data.glossary import save_entry
+from data.record import save_draft
+from data.store import Store
+from data.users import add_user, get_user
+from tests.browser.conftest import screenshot, sign_in, start_server
+from tests.rpm_case import CASE, RECORD
+
+pytestmark = pytest.mark.browser
+
+RAW = "Kel missed the appointment at Oakfield Primary School on 14/03/2019 (DOB 03/02/1990)."
+EVENT = "Kelly Smith rang about rent arrears and Kel's partner Dean Carter answered."
+
+
+def _serious(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+@pytest.fixture(scope="module")
+def committee_server(tmp_path_factory, rpm_template):
+    tmp_dir = tmp_path_factory.mktemp("committee-server")
+    shutil.copyfile(rpm_template, tmp_dir / "rpm.duckdb")
+    store = Store(tmp_dir / "rpm.duckdb")
+    chair = get_user(store, "pokafor")
+    save_entry(store, chair, CASE, "Mother", "Kelly Smith, Kel")
+    save_entry(store, chair, CASE, "Mother's partner", "Dean Carter")
+    learning.add_learning_point(
+        store, chair, CASE, scope="cross_agency", text=RAW, share_with_crc=True
+    )
+    case_id = store.query_one("SELECT case_id FROM cases WHERE case_ref = ?", [CASE])[0]
+    agency = store.query_one("SELECT agency_id FROM agencies WHERE name = 'Housing'")[0]
+    store.query(
+        "INSERT INTO events (case_id, agency_id, event_date, date_precision, event_type, summary)"
+        " VALUES (?, ?, ?, 'day', 'Tenancy visit', ?)",
+        [case_id, agency, date(2001, 1, 2), EVENT],
+    )
+    save_draft(store, chair, CASE, **RECORD)
+    add_user(store, "committee", "crc", "crc-member-password-1")
+    store.close()
+    proc, url = start_server(tmp_dir)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_chair_reviews_the_shared_wording_then_the_committee_reads_it(committee_server, browser):
+    url = committee_server
+    for width, height in ((1920, 1080), (1366, 768)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda m, errors=errors: m.type == "error" and errors.append(m.text))
+        sign_in(page, url, "pokafor", "chair-password-1")
+        page.wait_for_selector("#case-table")
+        page.goto(f"{url}cases/{CASE}/record")
+        page.wait_for_selector("#redaction-review")
+        summary = page.inner_text("#review-summary")
+        if width == 1920:
+            assert summary.startswith("1 of 2 learning points")
+            review = page.inner_text("#redaction-review")
+            for kind in ("name in the case glossary", "school or other named place", "date",
+                         "date of birth"):  # fmt: skip
+                assert f"[{kind}]" in review
+        screenshot(page, f"record-redaction-review-{width}")
+        assert _serious(page) == []
+        assert errors == []
+        context.close()
+
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    sign_in(page, url, "pokafor", "chair-password-1")
+    page.wait_for_selector("#case-table")
+    page.goto(f"{url}cases/{CASE}/record")
+    page.wait_for_selector("#redaction-review")
+    item = page.locator(".rpm-review-item", has_text="Oakfield")
+    box = item.locator("textarea")
+    proposed = box.input_value()
+    assert proposed == (
+        "Mother missed the appointment at a primary school in spring 2019 [date of birth removed]."
+    )
+    box.fill("Kel missed the appointment")  # a glossary alias left in: refused
+    item.locator("button:has-text('Confirm the shared wording')").click()
+    assert "still identifies someone" in item.locator(".alert-danger").inner_text()
+    box.fill(proposed)
+    item.locator("button:has-text('Confirm the shared wording')").click()
+    item.locator(".alert-success").wait_for()
+    page.goto(f"{url}cases/{CASE}/record")
+    page.wait_for_selector("#review-summary")
+    assert page.inner_text("#review-summary").startswith("All 2 learning points")
+    page.click("#record-sign")
+    page.wait_for_url("**done=signed**")
+    page.wait_for_selector("#versions-table")
+    context.close()
+
+    # The committee member reads the reviewed wording under the case key, and no name.
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    sign_in(page, url, "committee", "crc-member-password-1")
+    page.wait_for_selector("a.rpm-nav-link:has-text('CRC explorer')")
+    page.goto(url + "crc")
+    page.wait_for_selector("#crc-tab-content")
+    page.click("label:has-text('Case summary')")
+    page.wait_for_selector("#crc-summary-key")
+    key = page.eval_on_selector("#crc-summary-key", "s => s.options[1].value")
+    page.select_option("#crc-summary-key", key)
+    page.wait_for_selector("#crc-summary-card")
+    card = page.inner_text("#crc-summary-card")
+    assert "Mother missed the appointment at a primary school in spring 2019" in card
+    for name in ("Kel", "Kelly", "Oakfield", "14/03/2019", "03/02/1990", "Alex Brown", CASE):
+        assert name not in card, name
+    assert _serious(page) == []
+    screenshot(page, "crc-summary-reviewed-1366")
+    context.close()
