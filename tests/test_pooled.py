@@ -32,7 +32,7 @@ FORBIDDEN = {
 def _partnership(path, seed, n_cases) -> Store:
     """A fictional partnership with every learning point flagged and its records signed."""
     store = Store(path)
-    seed_crc_demo(store, seed=seed, cases=n_cases)
+    seed_crc_demo(store, seed=seed, cases=n_cases, sign_off=False)
     with store.transaction() as cur:
         cur.execute("UPDATE learning_points SET share_with_crc = true")
     sign_off_demo_records(store)

@@ -7,11 +7,10 @@ published through `data.publish` like a real one. Everything here is invented.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from data.access import SYSTEM
-from data.demo.crc_demo import seed_crc_demo
+from data.demo.crc_demo import seed_crc_demo, sign_off_synthetic_records
 from data.partnership import NAME_KEY
 from data.publish import publish
 from data.store import Store
@@ -26,22 +25,9 @@ REGION = (
 
 
 def sign_off_demo_records(store: Store) -> None:
-    """A signed version 1 of the record of every case that has none yet, flagging the learning
-    the seed flagged (cases whose record the seed already signed are left as they are)."""
-    with store.transaction() as cur:
-        rows = cur.execute(
-            "SELECT case_id, list({'learning_id': learning_id, 'share_with_crc': share_with_crc})"
-            " FROM learning_points WHERE withdrawn_at IS NULL"
-            " AND case_id NOT IN (SELECT case_id FROM meeting_records)"
-            " GROUP BY case_id ORDER BY case_id"
-        ).fetchall()
-        for case_id, points in rows:
-            cur.execute(
-                "INSERT INTO meeting_records (case_id, version, created_by, signed_name,"
-                " signed_by, signed_at, snapshot) VALUES (?, 1, 'demo seed', 'Fictional chair',"
-                " 'demo seed', current_timestamp::TIMESTAMP, ?)",
-                [case_id, json.dumps({"status": "signed off", "learning_points": points})],
-            )
+    """A signed version 1 of every case's record, with the learning the seed flagged reviewed
+    for the committee."""
+    sign_off_synthetic_records(store)
 
 
 def write_demo_bundles(out_dir: str | Path, partnerships=REGION) -> list[Path]:
@@ -52,7 +38,7 @@ def write_demo_bundles(out_dir: str | Path, partnerships=REGION) -> list[Path]:
         try:
             with store.transaction() as cur:
                 cur.execute("INSERT INTO settings (key, value) VALUES (?, ?)", [NAME_KEY, name])
-            seed_crc_demo(store, seed=seed, cases=n_cases)
+            seed_crc_demo(store, seed=seed, cases=n_cases, sign_off=False)
             sign_off_demo_records(store)
             folders.append(publish(store, SYSTEM, out_dir, code).path)
         finally:

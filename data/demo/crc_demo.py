@@ -74,9 +74,12 @@ STAGES = (
 )
 
 
-def seed_crc_demo(store: Store, *, seed: int = 7, cases: int = SYNTHETIC_CASES) -> None:
+def seed_crc_demo(
+    store: Store, *, seed: int = 7, cases: int = SYNTHETIC_CASES, sign_off: bool = True
+) -> None:
     """Add the CRC demo data (called once by `seed_demo`, after the demo case is ingested).
-    Another seed or number of cases makes another fictional partnership (data.demo.bundles)."""
+    Another seed or number of cases makes another fictional partnership (data.demo.bundles).
+    `sign_off=False` leaves the records to `sign_off_synthetic_records` (after changing flags)."""
     rng = random.Random(seed)
     with store.transaction() as cur:
         agency_ids = {name: ensure_agency(cur, name) for name in AGENCY_TYPES}
@@ -118,15 +121,27 @@ def seed_crc_demo(store: Store, *, seed: int = 7, cases: int = SYNTHETIC_CASES) 
             categories.assign(cur, only_missing=True)
         for case_id, meeting, involved, chair in made:
             _seed_case(cur, rng, case_id, meeting, involved, chair, agency_ids, theme_ids)
-    _sign_off_records(store, [case_id for case_id, *_ in cases])
+    if sign_off:
+        sign_off_synthetic_records(store, [case_id for case_id, *_ in made])
 
 
-def _sign_off_records(store: Store, case_ids: list[int]) -> None:
-    """A signed-off record per case whose flagged learning passed the review (the synthetic
-    text names no one, so its shared wording is the meeting's wording)."""
+def sign_off_synthetic_records(store: Store, case_ids: list[int] | None = None) -> None:
+    """A signed-off record for the cases (default: every case with a meeting and no record),
+    its flagged learning through the redaction review (the synthetic text names no one, so its
+    shared wording is the meeting's wording) and into the committee's learning, as a real
+    sign-off leaves it."""
     from data.cases import get_case
     from data.record import _versions, build_log
     from data.shared_wording import write_committee_learning
+
+    if case_ids is None:
+        case_ids = [
+            case_id
+            for (case_id,) in store.query(
+                "SELECT case_id FROM cases WHERE case_id NOT IN (SELECT case_id FROM"
+                " meeting_records) AND case_id IN (SELECT case_id FROM meetings) ORDER BY 1"
+            )
+        ]
 
     with store.transaction() as cur:
         for case_id in case_ids:
