@@ -304,7 +304,7 @@ def test_the_frontline_briefing_has_seven_sections_and_no_identifying_detail(sig
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert headings == [f"{n}. {h}" for n, h in enumerate(BRIEFING_SECTIONS, start=1)]
     text = all_text(document)
-    assert "[name removed] was not shared with health" in text
+    assert "the designated safeguarding lead was not shared with health" in text  # reviewed wording
     for name in (CHILD, "Child J", "Alex", "Brown", CHAIR, FACILITATOR, "Jo Green", NOT_SHARED):
         assert name not in text, name
     pages = PdfReader(io.BytesIO(documents.briefing_file(signed_store, SYSTEM, "pdf", **which)))
