@@ -26,24 +26,32 @@ def category_mapping_section(
     by_name = {s.name: s for s in styles}
     options = [{"label": s.name, "value": s.name} for s in styles]
     body = []
-    for index, (event_type, count, category, remembered) in enumerate(rows):
+    for event_type, count, category, remembered in rows:
         chooser_id = {"type": CHOOSER, "event_type": event_type}
-        label_id = f"upload-category-type-{index}"
         body.append(
             html.Tr(
                 [
-                    html.Td(html.Span(event_type, id=label_id)),
+                    html.Td(event_type),
                     html.Td(f"{count:,}", className="text-end"),
                     html.Td(
                         html.Div(
                             [
                                 legend_marker(by_name[category]) if category in by_name else None,
-                                dbc.Select(
-                                    id=chooser_id,
-                                    options=options,
-                                    value=category,
-                                    size="sm",
-                                    **{"aria-labelledby": label_id},
+                                # dbc.Select takes no aria attributes: a wrapping label names it.
+                                html.Label(
+                                    [
+                                        html.Span(
+                                            f"Category for {event_type}",
+                                            className="visually-hidden",
+                                        ),
+                                        dbc.Select(
+                                            id=chooser_id,
+                                            options=options,
+                                            value=category,
+                                            size="sm",
+                                        ),
+                                    ],
+                                    className="mb-0",
                                 ),
                             ],
                             className="d-flex align-items-center gap-2",
