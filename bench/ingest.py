@@ -1,12 +1,18 @@
-"""Ingest benchmark: our path (DuckDB's CSV reader, set-based SQL) against the naive pandas route.
+"""Ingest benchmark: our path (DuckDB's CSV reader, set-based SQL) against the naive pandas route
+and against the floor, DuckDB's own read_csv of the same rows; and a workbook of 200,000 rows.
 
-    .venv/bin/python bench/ingest.py [--rows 1000000]
+    .venv/bin/python bench/ingest.py [--rows 1000000] [--xlsx-rows 200000]
 
 Generates an extract of ROWS rows (about 140 MB at a million rows) in Windows-1252 with mixed
-date forms, then runs, each in a fresh subprocess so that peak memory is its own:
-  ours  - data.ingest.ingest_file into a new DuckDB store (transcode, stage, parse, commit);
-  naive - pandas.read_csv + to_datetime(dayfirst, format="mixed") + insert from the DataFrame.
-Prints rows per second and peak resident memory (ru_maxrss) for each. It does not assert times.
+date forms, and a UTF-8 copy of it, then runs, each in a fresh subprocess so that peak memory
+is its own:
+  floor      - DuckDB read_csv of the UTF-8 copy into a new DuckDB file (no normalising at all);
+  ours-utf8  - data.ingest.ingest_file of the UTF-8 copy into a new store (stage, parse, commit);
+  ours       - the same of the Windows-1252 file (detect, transcode, stage, parse, commit);
+  naive      - pandas.read_csv + to_datetime(dayfirst, format="mixed") + insert from the DataFrame;
+  ours-xlsx  - ingest_file of an .xlsx of XLSX_ROWS of the same rows (date cells, text dates).
+Prints time, rows per second and peak resident memory (ru_maxrss) for each, and each CSV
+route's time as a multiple of the floor's. It does not assert times.
 """
 
 from __future__ import annotations
@@ -94,6 +100,41 @@ def run_ours(extract: str, db: str) -> int:
     return result.imported + result.rejected
 
 
+def generate_xlsx(csv_path: Path, path: Path, rows: int) -> None:
+    """The first `rows` rows of the extract as a workbook: every third date a date cell."""
+    import csv
+    from datetime import datetime
+
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("Events")
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    with csv_path.open(encoding="cp1252", newline="") as fh:
+        for r, row in enumerate(csv.reader(fh)):
+            if r > rows:
+                break
+            for c, value in enumerate(row):
+                if c == 0 and r and r % 3 == 0 and len(value) == 10 and value[2] == "/":
+                    try:
+                        sheet.write_datetime(r, 0, datetime.strptime(value, "%d/%m/%Y"), day)
+                        continue
+                    except ValueError:
+                        pass
+                sheet.write_string(r, c, value)
+    book.close()
+
+
+def run_floor(extract: str, db: str) -> int:
+    import duckdb
+
+    con = duckdb.connect(db)
+    con.execute("CREATE TABLE extract AS SELECT * FROM read_csv(?)", [extract])
+    rows = con.execute("SELECT count(*) FROM extract").fetchone()[0]
+    con.close()
+    return rows
+
+
 def run_naive(extract: str, db: str) -> int:
     import duckdb
     import pandas as pd
@@ -116,8 +157,8 @@ def run_naive(extract: str, db: str) -> int:
 
 def child(which: str, extract: str, db: str) -> None:
     sys.path.insert(0, str(ROOT))
-    rows = (run_ours if which == "ours" else run_naive)(extract, db)
-    print(rows)
+    run = {"floor": run_floor, "naive": run_naive}.get(which, run_ours)
+    print(run(extract, db))
 
 
 def measure(which: str, extract: Path, work: Path) -> tuple[int, float, float]:
@@ -139,6 +180,7 @@ def measure(which: str, extract: Path, work: Path) -> tuple[int, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--xlsx-rows", type=int, default=200_000)
     parser.add_argument("--child", nargs=3, metavar=("WHICH", "EXTRACT", "DB"))
     args = parser.parse_args()
     if args.child:
@@ -149,20 +191,35 @@ def main() -> None:
         extract = work / "extract-cp1252.csv"
         start = time.perf_counter()
         generate(extract, args.rows)
+        utf8 = work / "extract-utf8.csv"
+        utf8.write_text(extract.read_text(encoding="cp1252"), encoding="utf-8", newline="")
+        xlsx = work / "extract.xlsx"
+        generate_xlsx(extract, xlsx, args.xlsx_rows)
         size = extract.stat().st_size / 2**20
         print(
-            f"generated {args.rows:,} rows, {size:.0f} MB cp1252, mixed dates "
-            f"in {time.perf_counter() - start:.1f} s (cores: {os.cpu_count()}, shared)"
+            f"generated {args.rows:,} rows, {size:.0f} MB cp1252, mixed dates, and an .xlsx of "
+            f"{args.xlsx_rows:,} rows in {time.perf_counter() - start:.1f} s "
+            f"(cores: {os.cpu_count()}, shared; load average {os.getloadavg()[0]:.1f})"
         )
-        results = {}
-        for which in ("ours", "naive"):
-            rows, elapsed, peak = measure(which, extract, work)
-            results[which] = rows / elapsed
+        runs = (
+            ("floor", utf8),
+            ("ours-utf8", utf8),
+            ("ours", extract),
+            ("naive", extract),
+            ("ours-xlsx", xlsx),
+        )
+        seconds = {}
+        for which, source in runs:
+            rows, elapsed, peak = measure(which, source, work)
+            seconds[which] = elapsed
             print(
-                f"{which:>5}: {rows:,} rows in {elapsed:.1f} s = {rows / elapsed:,.0f} rows/s, "
+                f"{which:>9}: {rows:,} rows in {elapsed:.1f} s = {rows / elapsed:,.0f} rows/s, "
                 f"peak memory {peak:,.0f} MB (whole process, interpreter and imports included)"
             )
-        print(f"ours / naive: {results['ours'] / results['naive']:.1f}x rows per second")
+        for which in ("ours-utf8", "ours", "naive"):
+            print(f"{which} / floor: {seconds[which] / seconds['floor']:.1f}x the time")
+        print(f"ours / naive: {seconds['naive'] / seconds['ours']:.1f}x rows per second")
+        print(f"ours-xlsx: {args.xlsx_rows:,} workbook rows in {seconds['ours-xlsx']:.1f} s")
 
 
 if __name__ == "__main__":

@@ -197,9 +197,8 @@ def detect_encoding(path: Path, head: bytes, digest) -> TextEncoding:
     chooses among the single-byte encodings, from the lines that hold non-ASCII bytes.
     """
     sixteen = utf16_without_bom(head)
-    nul_bytes = 0
-    bad = 0
-    multibyte = 0
+    nul_bytes = bad = multibyte = 0
+    utf8 = not sixteen  # still possibly UTF-8
     non_ascii_sample = bytearray()
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     with path.open("rb") as fh:
@@ -208,24 +207,23 @@ def detect_encoding(path: Path, head: bytes, digest) -> TextEncoding:
             if sixteen:
                 continue
             nul_bytes += block.count(0)
-            if block.isascii():
+            if len(non_ascii_sample) < (1 << 16) and not block.isascii():
+                for line in block.splitlines():
+                    if not line.isascii():
+                        non_ascii_sample += line[:400] + b"\n"
+            if not utf8 or block.isascii():
                 continue
             text = decoder.decode(block)
             replaced = text.count("\ufffd")
             bad += replaced
-            if replaced or len(non_ascii_sample) < (1 << 16):
-                multibyte += sum(1 for _ in re.finditer(r"[^\x00-\x7f\ufffd]", text))
-                if len(non_ascii_sample) < (1 << 16):
-                    for line in block.splitlines():
-                        if not line.isascii():
-                            non_ascii_sample += line[:400] + b"\n"
-            else:
-                multibyte += 1  # valid non-ASCII text; exact counts matter only beside errors
-        if not sixteen:
+            multibyte += len(text) - len(text.encode("ascii", "ignore")) - replaced
+            if bad > 100 and multibyte < 20 * bad:
+                utf8 = False  # plainly another encoding: the rest is only hashed
+        if utf8:
             bad += decoder.decode(b"", final=True).count("\ufffd")
     if sixteen:
         return TextEncoding(sixteen, True)
-    if bad == 0 or multibyte >= 20 * bad:
+    if utf8 and (bad == 0 or multibyte >= 20 * bad):
         return TextEncoding("utf-8", True, undecodable=bad, nul_bytes=nul_bytes)
     return TextEncoding(_single_byte(bytes(non_ascii_sample)), True, nul_bytes=nul_bytes)
 

@@ -212,7 +212,13 @@ def layout(case_ref: str | None = None, **_query):
                     html.Div(id="upload-detected", className="mb-2"),
                     html.Ul(id="upload-reading-notes", className="rpm-upload-notes"),
                     reading_fields(),
-                    html.Div(id="upload-preview", className="rpm-upload-preview"),
+                    html.Div(
+                        id="upload-preview",
+                        className="rpm-upload-preview",
+                        tabIndex=0,  # a wide export scrolls sideways: reachable by keyboard
+                        role="region",
+                        **{"aria-label": "The first rows of the file"},
+                    ),
                     html.Div(
                         [
                             html.Div(
@@ -505,7 +511,7 @@ def _preview_view(analysis) -> html.Table:
                             *[html.Td(v[:120] + ("…" if len(v) > 120 else "")) for v in row],
                         ]
                     )
-                    for n, row in enumerate(analysis.preview, start=2)
+                    for n, row in enumerate(analysis.preview, start=analysis.first_data_row)
                 ]
             ),
         ],

@@ -117,3 +117,79 @@ def test_oversized_file_is_refused_in_the_browser_and_on_the_server(upload_serve
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=60)
     assert refused.value.code == 413
+
+
+def test_workbook_word_chronology_and_wide_export_through_the_page(upload_server, page, tmp_path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.test_ingest_defects import wide_csv
+    from tests.test_ingest_workbooks import chronology_docx, workbook
+
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, upload_server)
+    page.wait_for_selector("#case-table")
+
+    def upload(path, counts, agency):
+        page.goto(upload_server + "cases/DEMO-J/upload")
+        page.wait_for_selector("#upload-file")
+        page.fill("#upload-agency", agency)
+        page.keyboard.press("Tab")
+        page.set_input_files("#upload-file input[type=file]", str(path))
+        page.wait_for_function(
+            "(name) => document.querySelector('#upload-detected')?.innerText.startsWith(name)"
+            " && document.querySelector('#upload-counts')?.innerText",
+            arg=path.name,
+        )
+        assert page.inner_text("#upload-counts") == counts
+
+    upload(
+        workbook(tmp_path / "health.xlsx"),
+        "4 rows will become events; 1 row will be rejected.",
+        "Health",
+    )
+    detected = page.inner_text("#upload-detected")
+    assert "an Excel workbook, sheet 'Chronology' (of 2)" in detected
+    assert "named on row 3" in detected
+    assert "row 1: Police chronology for C-1" in page.inner_text("#upload-reading-notes")
+    assert page.is_hidden("#upload-encoding-field") and page.is_visible("#upload-sheet-field")
+    assert page.input_value("#upload-sheet") == "Chronology"
+    for width, height in ((1920, 1080), (1366, 768)):
+        page.set_viewport_size({"width": width, "height": height})
+        screenshot(page, f"upload-xlsx-{width}")
+    violations = [
+        v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert violations == []
+    page.click("#upload-confirm")
+    page.wait_for_selector("#upload-done")
+    assert "Imported 4 events" in page.inner_text("#upload-done")
+
+    upload(
+        chronology_docx(tmp_path / "gp.docx"),
+        "4 rows will become events; 0 rows will be rejected.",
+        "GP",
+    )
+    assert "a Word document, chronology in tables 1, 2 of 2" in page.inner_text("#upload-detected")
+    screenshot(page, "upload-docx-1366")
+    page.click("#upload-confirm")
+    page.wait_for_selector("#upload-done")
+
+    upload(
+        wide_csv(tmp_path / "housing-60.csv", 60, 30),
+        "3 rows will become events; 0 rows will be rejected.",
+        "Housing",
+    )
+    assert "60 columns" in page.inner_text("#upload-detected")
+    assert page.is_visible("#upload-encoding-field")
+    page.select_option("#upload-encoding", "cp1252")
+    page.wait_for_function(
+        "() => document.querySelector('#upload-detected')?.innerText.includes('Windows-1252')"
+    )
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    screenshot(page, "upload-wide-csv-1920")
+    page.click("#upload-confirm")
+    page.wait_for_selector("#upload-done")
+    assert "Imported 3 events" in page.inner_text("#upload-done")
+    assert errors == []
