@@ -875,7 +875,7 @@ def _normalise(
                    {extra_sql} AS extra,
                    {extra_long} AS extra_length,
                    {overflow_sql} AS overflow,
-                   {raw_sql} AS raw
+                   {", ".join(all_cols)}
             FROM stage
             WHERE rowid > {int(header_rowid)} AND NOT ({blank_sql})
         ), stripped AS (
@@ -897,7 +897,7 @@ def _normalise(
             FROM formed
         )
         SELECT _row, date_raw, time_raw, event_type_raw, summary_raw, source_ref_raw, extra,
-               raw, CAST(ts AS DATE) AS event_date, date_precision,
+               CAST(ts AS DATE) AS event_date, date_precision,
                date_uncertain,
                CASE WHEN time_raw IS NOT NULL THEN time_parsed
                     WHEN date_has_time THEN CAST(ts AS TIME) END AS event_time,
@@ -930,7 +930,9 @@ def _normalise(
                     THEN 'date is outside the years ' || CAST(? AS VARCHAR) || '-' || CAST(? AS VARCHAR)
                 WHEN time_raw IS NOT NULL AND time_parsed IS NULL
                     THEN 'time is not a time of day (HH:MM)'
-            END AS reject_reason
+            END AS reject_reason,
+            -- The row as sent, kept for rejected rows only (most of the text of a file).
+            CASE WHEN reject_column IS NOT NULL THEN {raw_sql} END AS raw
         FROM parsed
         """,
         extra_params
