@@ -6,9 +6,11 @@ what makes a hand-made callback request without a session fail, not just the pag
 
 Idle time: only what a person does keeps a session alive (`is_user_activity`): opening a page
 or a download, or a callback that the page reports as started by a click, a key or an edit
-(`assets/session.js` adds the ACTIVITY_HEADER then) and that an Interval did not trigger. So a
-page left open, however often it polls, times out; a hand-made request without the header
-never extends a session. `/_rpm/session` tells the open page how long it has left, without
+(`assets/session.js` adds the ACTIVITY_HEADER then) and that an Interval did not trigger, or
+the page's own `POST /_rpm/activity` with that header, which it sends when a person used it
+without any callback reaching the server (browser-side selection, keys, scrolling). So a page
+left open, however often it polls, times out; a hand-made request without the header never
+extends a session. `/_rpm/session` tells the open page how long it has left, without
 extending it, so that the page can cover the case when the session ends.
 """
 
@@ -177,6 +179,8 @@ def logout_everywhere():
 def is_user_activity(request: flask.Request) -> bool:
     """Whether this request is something a person did (see the module's docstring)."""
     path = request.path
+    if path == "/_rpm/activity":
+        return request.method == "POST" and bool(request.headers.get(ACTIVITY_HEADER))
     if request.method == "GET":
         return not path.startswith(("/_dash", "/_rpm", *PUBLIC_PREFIXES))
     if path != "/_dash-update-component" or not request.headers.get(ACTIVITY_HEADER):
@@ -242,6 +246,12 @@ def session_state():
     return flask.jsonify(signed_in=True, seconds_left=max(0, round(seconds_left(), 1)))
 
 
+def report_activity():
+    """`POST /_rpm/activity`, from the open page when a person used it: the guard has already
+    moved the idle clock on (`is_user_activity`); answers like `/_rpm/session`."""
+    return session_state()
+
+
 def require_login():
     """Before every request: let public paths through, refuse everything else without a user."""
     path = flask.request.path
@@ -265,6 +275,7 @@ def install(server: flask.Flask) -> None:
         "/logout-everywhere", "logout_everywhere", logout_everywhere, methods=["POST"]
     )
     server.add_url_rule("/_rpm/session", "session_state", session_state, methods=["GET"])
+    server.add_url_rule("/_rpm/activity", "report_activity", report_activity, methods=["POST"])
     server.config.setdefault(
         "RPM_IDLE_SECONDS",
         round(float(os.environ.get("RPM_IDLE_MINUTES") or DEFAULT_IDLE_MINUTES) * 60),

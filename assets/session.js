@@ -3,6 +3,9 @@
    - Marks the page's callback requests that a person started (a click, a key, an edit in the
      last few seconds) with the X-RPM-Activity header; only those keep the session alive on the
      server (app/auth.py). Polling and other requests the page makes by itself never do.
+   - When a person uses the page without any callback reaching the server (a selection made
+     in the browser, keys, scrolling), reports it with POST /_rpm/activity, at most every few
+     seconds.
    - Asks /_rpm/session (which never extends the session) how long is left; when the session
      has ended, covers the page with "signed out ... sign in again" and sends nothing more, so
      the child's case is not left on the screen.
@@ -10,7 +13,10 @@
 (function () {
   "use strict";
   var ACTIVITY_MS = 5000;
+  var REPORT_MS = 5000;
   var lastInput = 0;
+  var lastReport = 0;
+  var reportTimer = null;
   var deadline = Infinity;
   var signedOut = false;
   var checking = null;
@@ -20,9 +26,39 @@
 
   ["pointerdown", "keydown", "input", "change", "wheel", "touchstart"].forEach(function (type) {
     window.addEventListener(type, function (e) {
-      if (e.isTrusted) { lastInput = Date.now(); }
+      if (e.isTrusted) { noteInput(); }
     }, { capture: true, passive: true });
   });
+
+  function noteInput() {
+    lastInput = Date.now();
+    if (reportTimer || signedOut) { return; }
+    reportTimer = setTimeout(report, Math.max(0, lastReport + REPORT_MS - lastInput));
+  }
+
+  // A person's input, told to the server even when no callback carries it.
+  function report() {
+    reportTimer = null;
+    if (signedOut) { return; }
+    lastReport = Date.now();
+    realFetch("/_rpm/activity", {
+      method: "POST", credentials: "same-origin", cache: "no-store",
+      headers: { "X-RPM-Activity": "1" }
+    }).then(function (r) {
+      return r.status === 200 ? r.json().then(apply) : check();
+    }).catch(function () {});
+  }
+
+  function apply(state) {
+    if (!state.signed_in) {
+      cover(state.message);
+    } else {
+      deadline = Date.now() + state.seconds_left * 1000;
+      clearTimeout(timer);
+      // Ask again just after the deadline (or within a minute: another tab may be active).
+      timer = setTimeout(check, Math.min(state.seconds_left * 1000 + 500, 60000));
+    }
+  }
 
   function recentInput() { return Date.now() - lastInput < ACTIVITY_MS; }
   function isCallback(input) {
@@ -72,16 +108,7 @@
     if (!checking) {
       checking = realFetch("/_rpm/session", { credentials: "same-origin", cache: "no-store" })
         .then(function (r) { return r.json(); })
-        .then(function (state) {
-          if (!state.signed_in) {
-            cover(state.message);
-          } else {
-            deadline = Date.now() + state.seconds_left * 1000;
-            clearTimeout(timer);
-            // Ask again just after the deadline (or within a minute: another tab may be active).
-            timer = setTimeout(check, Math.min(state.seconds_left * 1000 + 500, 60000));
-          }
-        })
+        .then(apply)
         .catch(function () { timer = setTimeout(check, 10000); })
         .finally(function () { checking = null; });
     }
