@@ -7,6 +7,7 @@ Content-Security-Policy violation fails the test that caused it (`console_is_cle
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -119,15 +120,25 @@ def watch_console(context) -> None:
 
 
 class WatchedBrowser:
-    """The Playwright browser, except that every context it opens is watched."""
+    """The Playwright browser, except that every context it opens is watched, and closed when
+    the test that opened it ends (a page left open would go on polling a stopped server and
+    its console errors would be blamed on the next test)."""
 
     def __init__(self, browser):
         self._browser = browser
+        self.opened = []
 
     def new_context(self, **kwargs):
         context = self._browser.new_context(**kwargs)
         watch_console(context)
+        self.opened.append(context)
         return context
+
+    def close_contexts(self) -> None:
+        for context in self.opened:
+            with contextlib.suppress(Exception):  # already closed by its test
+                context.close()
+        self.opened.clear()
 
     def __getattr__(self, name):
         return getattr(self._browser, name)
@@ -146,10 +157,11 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def console_is_clean():
+def console_is_clean(browser):
     """Fails the test if any page it opened logged an error or a CSP violation."""
     CONSOLE_PROBLEMS.clear()
     yield
+    browser.close_contexts()
     problems, CONSOLE_PROBLEMS[:] = list(CONSOLE_PROBLEMS), []
     assert not problems, "the browser console reported:\n" + "\n".join(problems)
 

@@ -348,9 +348,10 @@ def test_add_an_event_from_the_discussion_shown_as_text_and_csv_is_formula_safe(
     page.locator("#tl-chronology tbody tr button").first.click()
     page.wait_for_selector("#tl-hidden-note")
     # back up to the chart and the details, not left scrolled down at the table
-    assert page.evaluate(
+    page.wait_for_function(
         "() => { const r = document.querySelector('.rpm-tl-side').getBoundingClientRect();"
-        " return r.top >= -60 && r.top < window.innerHeight / 2; }"
+        " return r.top >= -60 && r.top < window.innerHeight / 2; }",
+        timeout=5000,
     )
     page.click("text=Correct or show this event again")
     page.fill("#tl-fix-reason", "Not a duplicate after all")
