@@ -82,9 +82,10 @@ def page_layout(case_ref: str | None = None, **query):
         dcc.Store(id="tl-episode-editing", data=None),
     ]
     if not total:
+        # Only the heading and the explanation: the timeline's stores would wake its callbacks,
+        # whose other inputs (filters, chart) an empty case does not have.
         return html.Div(
             [
-                *stores,
                 heading,
                 html.Div(
                     [
@@ -98,7 +99,6 @@ def page_layout(case_ref: str | None = None, **query):
                     id="tl-empty",
                     className="rpm-empty",
                 ),
-                html.Div(id=ids.REFLECTION_SLOT),
             ]
         )
 
