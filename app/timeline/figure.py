@@ -50,6 +50,17 @@ def events_for_figure(store, user, case_data, flt, lanes):
     return points
 
 
+def case_drawing(case_data: dict, axis: str) -> dict:
+    """What every drawing of the case's events takes from the case: its event types, the axis,
+    the child's date of birth and the renderer (SVG or WebGL)."""
+    return {
+        "types": case_data["types"],
+        "axis": axis,
+        "date_of_birth": date_of_birth(case_data),
+        "webgl": case_data["webgl"],
+    }
+
+
 def build_figure(
     store, user, case_data, flt, order, axis, presentation, hide, selected, reflected=(), span=None
 ):
@@ -60,15 +71,12 @@ def build_figure(
     figure = timeline_figure(
         events,
         lanes=lanes,
-        types=case_data["types"],
-        axis=axis,
-        date_of_birth=date_of_birth(case_data),
+        **case_drawing(case_data, axis),
         episodes=list_episodes(store, user, case_data["case_ref"]),
         reflected_event_ids=reflected,
         selected_event_id=selected,
         presentation=presentation,
         hide_summaries=hide,
-        webgl=case_data["webgl"],
     )
     figure.update_layout(height=None, autosize=True)
     shown = span_axis_range(span, axis, date_of_birth(case_data))
@@ -114,14 +122,11 @@ def update_figure(
         traces = timeline_traces(
             events,
             lanes=lanes,
-            types=case_data["types"],
-            axis=axis,
-            date_of_birth=date_of_birth(case_data),
+            **case_drawing(case_data, axis),
             reflected_event_ids=reflected,
             selected_event_id=selected,
             presentation=presentation,
             hide_summaries=hide,
-            webgl=case_data["webgl"],
         )
         patch = Patch()
         for index, trace in enumerate(traces):
@@ -163,11 +168,8 @@ def mark_reflected(marks, agencies, types, text, order, axis, case_data):
     traces = timeline_traces(
         events,
         lanes=lanes,
-        types=case_data["types"],
-        axis=axis,
-        date_of_birth=date_of_birth(case_data),
+        **case_drawing(case_data, axis),
         reflected_event_ids=reflected,
-        webgl=case_data["webgl"],
     )
     at = trace_position(case_data["types"], REFLECTED_TRACE)
     patch = Patch()
