@@ -34,6 +34,7 @@ from components.documents import (
     to_html,
 )
 from data.cases import get_case
+from data.categories import categories as managed_categories
 from data.crc import case_key_of
 from data.crc import crc_summary as committee_summary
 from data.errors import Forbidden, InvalidInput
@@ -124,10 +125,11 @@ def render_png(fig: go.Figure) -> tuple[bytes | None, str | None]:
     return png, None
 
 
-def document_figure(events, log: dict) -> go.Figure:
-    """The on-screen timeline as the learning log shows it: the episodes the meeting marked,
-    a diamond on each event a learning point is linked to, no range slider (a control, not
-    part of the picture)."""
+def document_figure(events, log: dict, categories=None) -> go.Figure:
+    """The on-screen timeline as the learning log shows it: the same category markers and
+    legend (`categories`, the managed list; default the shipped one), the episodes the meeting
+    marked, a diamond on each event a learning point is linked to, no range slider (a control,
+    not part of the picture)."""
     from components.timeline import timeline_figure
 
     episodes = [
@@ -141,7 +143,10 @@ def document_figure(events, log: dict) -> go.Figure:
         for n, e in enumerate((log.get("journey") or {}).get("episodes") or [], start=1)
     ]
     fig = timeline_figure(
-        events, episodes=episodes, reflected_event_ids=set(log.get("learning_event_ids") or [])
+        events,
+        categories=categories,
+        episodes=episodes,
+        reflected_event_ids=set(log.get("learning_event_ids") or []),
     )
     # Paper is read closer than a shared screen, but at 17 cm wide the labels need to be larger.
     fig.update_layout(
@@ -156,7 +161,7 @@ def _timeline_image(store: Store, case_id: int, log: dict) -> tuple[bytes | None
     events = journey_events(store, case_id, log["journey"]["as_of"])
     if events.empty:
         return None, "there are no events"
-    return render_png(document_figure(events, log))
+    return render_png(document_figure(events, log, managed_categories(store)))
 
 
 def journey_image(store: Store, case, version: int | None, log: dict):

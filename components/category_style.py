@@ -8,7 +8,7 @@ Shapes all differ, so colour is never the only carrier; the legend names each on
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import quote
@@ -46,15 +46,30 @@ class MarkerStyle:
 
 
 def marker_styles(
-    categories: Sequence[CategoryLike] | None = None, key: Collection[str] = ()
+    categories: Sequence[CategoryLike | Mapping] | None = None, key: Collection[str] = ()
 ) -> list[MarkerStyle]:
-    """One style per category in legend order (default: the shipped list); Other is last."""
-    listed = list(categories) if categories else list(SHIPPED_CATEGORIES)
-    listed.sort(key=lambda c: c.name == OTHER)
+    """One style per category in legend order (default: the shipped list); Other is last.
+
+    Categories are objects with name, symbol and colour, or dicts with those keys (as a page
+    keeps them in a dcc.Store).
+    """
+    listed = [_as_dict(c) for c in (categories or SHIPPED_CATEGORIES)]
+    listed.sort(key=lambda c: c["name"] == OTHER)
     return [
-        MarkerStyle(c.name, SYMBOL_NUMBERS.get(c.symbol, 0), c.colour, c.name in key)
+        MarkerStyle(c["name"], SYMBOL_NUMBERS.get(c["symbol"], 0), c["colour"], c["name"] in key)
         for c in listed
     ]
+
+
+def _as_dict(category) -> dict:
+    if isinstance(category, Mapping):
+        return dict(category)
+    return {"name": category.name, "symbol": category.symbol, "colour": category.colour}
+
+
+def category_data(categories: Sequence[CategoryLike]) -> list[dict]:
+    """The list as plain dicts, for a page's dcc.Store."""
+    return [_as_dict(c) for c in categories]
 
 
 def marker_size(base: float, style: MarkerStyle) -> float:

@@ -1,8 +1,9 @@
 """The merged multi-agency timeline figure.
 
-One lane per agency (a row of the y axis, labelled), one trace per event type (SVG for small
-cases, WebGL for large) (colour
-and marker shape both carry the type, with a legend), month- and year-precision events drawn
+One lane per agency (a row of the y axis, labelled; or one per category), one trace per event
+category (SVG for small cases, WebGL for large), every category of the managed list always,
+with its fixed shape and colour (components.category_style), so the legend and the markers are
+the same on every case and every document; month- and year-precision events drawn
 as a span over their month or year with a hollow marker, and a fixed handful of extra traces
 (spans, events with reflections, the selected event). Developmental stages and key practice
 episodes are a few layout shapes: nothing is drawn per event beyond its arrays, so the figure
@@ -14,13 +15,15 @@ Everything here is pure: data in, figure out (callable outside Dash for static i
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from _plotly_utils.utils import to_typed_array_spec
+
+from components.category_style import OPEN, MarkerStyle, marker_size, marker_styles
+from data.category_list import OTHER
 
 HOVER_SUMMARY_CHARS = 140
 # Above this many events the hover shows date and type only (details come on click), so the
@@ -30,31 +33,9 @@ DENSE_LIMIT = 10_000  # above this many events markers are drawn smaller
 # Up to this many events the chart is SVG: no WebGL context to start (about a second in the
 # software WebGL of many office machines) and crisp at any scale; above it, WebGL.
 SVG_LIMIT = 5_000
-MAX_TYPE_TRACES = 12  # the 11 most frequent types have their own style, the rest share one
-OTHER_TYPES = "Other types"
 PRECISION_LABEL = {"day": "", "month": " (month only)", "year": " (year only)"}
 MS_PER_DAY = 86_400_000
 DAYS_PER_YEAR = 365.25
-
-# Okabe-Ito based, darkened for at least 3:1 contrast on white; each paired with a shape.
-TYPE_COLOURS = (
-    "#0b5394",
-    "#b45f06",
-    "#00704a",
-    "#a0236e",
-    "#5b4a00",
-    "#c0392b",
-    "#3d3d3d",
-    "#005f73",
-    "#6a3d9a",
-    "#7f5539",
-    "#1d70b8",
-    "#505a5f",
-)
-# plotly symbol numbers (adding 100 gives the hollow variant): circle, square, diamond,
-# triangle-up, triangle-down, cross, x, star, hexagon, pentagon, triangle-right, triangle-left
-TYPE_SYMBOLS = (0, 1, 2, 5, 6, 3, 4, 17, 14, 13, 8, 7)
-OPEN = 100
 
 STAGES = (  # (name, from age, to age in years)
     ("Pre-birth", None, 0.0),
@@ -70,31 +51,6 @@ EPISODE_STYLE = {  # assessment: (label, fill, line colour, dash)
     "problem": ("Problem", "rgba(212,53,28,0.14)", "#d4351c", "dash"),
     "mixed": ("Mixed", "rgba(244,119,56,0.16)", "#8f4a00", "dot"),
 }
-
-
-@dataclass(frozen=True)
-class TypeStyle:
-    trace: str  # the legend entry (the type, or OTHER_TYPES)
-    colour: str
-    symbol: int
-
-
-def type_styles(types: Sequence[str]) -> dict[str, TypeStyle]:
-    """A style for each event type, most frequent first; types past the limit share one."""
-    styles: dict[str, TypeStyle] = {}
-    own = MAX_TYPE_TRACES if len(types) <= MAX_TYPE_TRACES else MAX_TYPE_TRACES - 1
-    for index, name in enumerate(types):
-        if index < own:
-            styles[name] = TypeStyle(name, TYPE_COLOURS[index], TYPE_SYMBOLS[index])
-        else:
-            styles[name] = TypeStyle(OTHER_TYPES, TYPE_COLOURS[own], TYPE_SYMBOLS[own])
-    return styles
-
-
-def type_order(events: pd.DataFrame) -> list[str]:
-    """Event types, most frequent first (ties by name)."""
-    counts = events["event_type"].value_counts()
-    return sorted(counts.index, key=lambda t: (-counts[t], t))
 
 
 def lane_order(events: pd.DataFrame, preferred: Sequence[str] | None = None) -> list[str]:
@@ -116,7 +72,8 @@ def _escape(values: pd.Series) -> pd.Series:
 
 
 def hover_text(events: pd.DataFrame, *, hide_summaries: bool = False) -> np.ndarray:
-    """One short hover line per event: date (with precision), agency, type, start of summary."""
+    """One short hover line per event: date (with precision), agency, the agency's own event
+    type and its category, start of summary."""
     dates = np.where(
         events["date_precision"] == "year",
         events["event_date"].dt.strftime("%Y"),
@@ -135,6 +92,8 @@ def hover_text(events: pd.DataFrame, *, hide_summaries: bool = False) -> np.ndar
         + ": "
         + _escape(events["event_type"])
     )
+    if "category" in events:
+        text = text + " <i>(" + _escape(events["category"]) + ")</i>"
     if not hide_summaries and "summary" in events:
         summary = events["summary"].fillna("").str.slice(0, HOVER_SUMMARY_CHARS)
         summary = summary.where(
@@ -171,30 +130,38 @@ def x_values(days, axis: str, date_of_birth: date | None) -> np.ndarray:
 
 
 def event_codes(
-    events: pd.DataFrame, lanes: Sequence[str], types: Sequence[str]
+    events: pd.DataFrame,
+    lanes: Sequence[str],
+    categories: Sequence[str],
+    lane_by: str = "agency",
 ) -> dict[str, np.ndarray]:
-    """The events as numeric arrays: id, day, precision code, lane index, type index.
+    """The events as numeric arrays: id, day, precision code, lane index, category index.
 
-    Uses the columns lane / type_index / precision_code when the read model supplied them
-    (data.events.timeline_points), else computes them from agency / event_type /
-    date_precision. Events of lanes not listed get lane -1; of types not listed, type -1.
+    Uses the columns lane / category_index / precision_code when the read model supplied them
+    (data.events.timeline_points), else computes them from agency (or category, with
+    lane_by="category") / category / date_precision. Events of lanes not listed get lane -1;
+    of categories not listed (or without one), the index of Other.
     """
+    categories = list(categories)
+    other = categories.index(OTHER) if OTHER in categories else len(categories) - 1
     if "lane" in events.columns:
         lane = events["lane"].to_numpy(dtype="int16")
-        type_index = events["type_index"].to_numpy(dtype="int16")
+        category = events["category_index"].to_numpy(dtype="int16")
         precision = events["precision_code"].to_numpy(dtype="int8")
     else:
-        lane = pd.Categorical(events["agency"], categories=list(lanes)).codes.astype("int16")
-        type_index = pd.Categorical(events["event_type"], categories=list(types)).codes
-        type_index = type_index.astype("int16")
-        precision = pd.Categorical(events["date_precision"], categories=PRECISIONS).codes
+        names = events["category"] if "category" in events else pd.Series(OTHER, events.index)
+        by = names if lane_by == "category" else events["agency"]
+        lane = pd.Index(list(lanes)).get_indexer(by).astype("int16")  # -1: not listed
+        category = pd.Index(categories).get_indexer(names).astype("int16")
+        precision = pd.Index(PRECISIONS).get_indexer(events["date_precision"])
         precision = np.maximum(precision, 0).astype("int8")
+    category = np.where(category < 0, other, category).astype("int16")
     return {
         "id": events["event_id"].to_numpy(dtype="int64"),
         "day": events["event_date"].to_numpy(dtype="datetime64[D]"),
         "precision": precision,
         "lane": lane,
-        "type": type_index,
+        "category": category,
     }
 
 
@@ -214,17 +181,18 @@ SELECTED_TRACE = "Selected event"
 EXTRA_TRACES = (SPANS_TRACE, REFLECTED_TRACE, SELECTED_TRACE)
 
 
-def trace_position(types: Sequence[str], name: str) -> int:
-    """Where the extra trace `name` sits among `timeline_traces(types=types)`, for `Patch()`."""
-    type_traces = len(dict.fromkeys(s.trace for s in type_styles(types).values()))
-    return type_traces + EXTRA_TRACES.index(name)
+def trace_position(categories: Sequence | None, name: str) -> int:
+    """Where the extra trace `name` sits among `timeline_traces(categories=...)`, for `Patch()`."""
+    return len(marker_styles(categories)) + EXTRA_TRACES.index(name)
 
 
 def timeline_traces(
     events: pd.DataFrame,
     *,
     lanes: Sequence[str],
-    types: Sequence[str],
+    categories: Sequence | None = None,
+    key_categories: Collection[str] = (),
+    lane_by: str = "agency",
     axis: str = "date",
     date_of_birth: date | None = None,
     reflected_event_ids: Collection[int] = (),
@@ -233,15 +201,17 @@ def timeline_traces(
     hide_summaries: bool = False,
     webgl: bool | None = None,
 ) -> list[go.Scatter] | list[go.Scattergl]:
-    """The figure's traces, always the same ones in the same order for a given `types`.
+    """The figure's traces, always the same ones in the same order for a given category list.
 
-    Order: one per type style (possibly empty), precision spans, events with reflections
-    ("Reflected"), the selected event. Keeping the order fixed lets callbacks replace data with
-    `Patch()` at the positions `trace_position` names. `webgl` (default: more than
-    `SVG_LIMIT` events) draws with WebGL; pass the same value for every patch of one figure.
+    Order: one per category in the managed list's order (empty ones too, so the legend never
+    changes between cases), precision spans, events with reflections ("Reflected"), the
+    selected event. Keeping the order fixed lets callbacks replace data with `Patch()` at the
+    positions `trace_position` names. `key_categories` draw larger. `lanes` are agencies, or
+    categories with lane_by="category". `webgl` (default: more than `SVG_LIMIT` events) draws
+    with WebGL; pass the same value for every patch of one figure.
     """
-    styles = type_styles(types)
-    codes = event_codes(events, lanes, types)
+    styles = marker_styles(categories, key_categories)
+    codes = event_codes(events, lanes, [st.name for st in styles], lane_by)
     keep = codes["lane"] >= 0
     codes = {k: v[keep] for k, v in codes.items()}
     ev = events[keep] if len(events) <= HOVER_TEXT_LIMIT else None
@@ -280,20 +250,14 @@ def timeline_traces(
         return {"customdata": ids[mask].astype(object), **extra}
 
     traces = []
-    trace_names = list(dict.fromkeys(s.trace for s in styles.values()))
-    style_of_trace = {s.trace: s for s in styles.values()}
-    # type index -> trace number (types beyond the list go to the last, shared, trace)
-    lookup = np.array([trace_names.index(styles[t].trace) for t in types] + [len(trace_names) - 1])
-    trace_of_event = lookup[codes["type"]] if len(trace_names) else codes["type"]
-    for rank, name in enumerate(trace_names):
-        style = style_of_trace[name]
-        mask = trace_of_event == rank
+    for rank, style in enumerate(styles):
+        mask = codes["category"] == rank
         traces.append(
             scatter(
-                x=_arr(x_all[mask]),
-                y=_arr(y_all[mask]),
+                x=_kept(x_all[mask]),
+                y=_kept(y_all[mask]),
                 mode="markers",
-                name=name,
+                name=style.name,
                 marker=event_marker(style, imprecise[mask], sizes),
                 legendrank=10 + rank,
                 **common(mask),
@@ -357,7 +321,7 @@ def mark_sizes(presentation: bool, dense: bool) -> dict[str, int]:
     """Marker and line sizes in pixels: larger for the shared screen, smaller when dense."""
     if presentation:
         return {
-            "event": 10 if dense else 17,
+            "event": 10 if dense else 20,
             "outline": 2,
             "span": 6,
             "reflected": 13,
@@ -374,12 +338,12 @@ def mark_sizes(presentation: bool, dense: bool) -> dict[str, int]:
     }
 
 
-def event_marker(style: TypeStyle, imprecise: np.ndarray, sizes: dict[str, int]) -> dict:
-    """The marker of one event-type trace: its colour and shape, hollow for month or year
-    only dates (`imprecise`, one flag per event)."""
-    symbol = np.where(imprecise, style.symbol + OPEN, style.symbol).astype("int8")
+def event_marker(style: MarkerStyle, imprecise: np.ndarray, sizes: dict[str, int]) -> dict:
+    """The marker of one category's trace: its colour and shape (larger for a key category),
+    hollow for month or year only dates (`imprecise`, one flag per event)."""
+    symbol = np.where(imprecise, style.symbol + OPEN, style.symbol).astype("int16")
     return {
-        "size": sizes["event"],
+        "size": marker_size(sizes["event"], style),
         "color": style.colour,
         # a typed array: plotly would otherwise check each symbol one by one
         "symbol": to_typed_array_spec(symbol) if imprecise.any() else style.symbol,
@@ -387,15 +351,22 @@ def event_marker(style: TypeStyle, imprecise: np.ndarray, sizes: dict[str, int])
     }
 
 
-def presentation_update(presentation: bool, types: Sequence[str], dense: bool) -> dict:
+def presentation_update(
+    presentation: bool,
+    categories: Sequence | None,
+    key_categories: Collection[str],
+    dense: bool,
+) -> dict:
     """What presentation mode changes, as `Plotly.update` arguments: per-trace sizes (in
     `timeline_traces` order) and layout font sizes. The page applies it in the browser, so
     the toggle needs no server."""
     sizes = mark_sizes(presentation, dense)
-    type_traces = trace_position(types, SPANS_TRACE)
-    marker = [sizes["event"]] * type_traces + [None, sizes["reflected"], sizes["selected"]]
-    outline = [sizes["outline"]] * type_traces + [None, 2, sizes["selected_line"]]
-    line = [None] * type_traces + [sizes["span"], None, None]
+    styles = marker_styles(categories, key_categories)
+    category_traces = len(styles)
+    marker = [marker_size(sizes["event"], st) for st in styles]
+    marker += [None, sizes["reflected"], sizes["selected"]]
+    outline = [sizes["outline"]] * category_traces + [None, 2, sizes["selected_line"]]
+    line = [None] * category_traces + [sizes["span"], None, None]
     return {
         "traces": {"marker.size": marker, "marker.line.width": outline, "line.width": line},
         "layout": presentation_layout(presentation),
@@ -411,12 +382,13 @@ def label_sizes(presentation: bool) -> dict[str, int]:
 def presentation_layout(presentation: bool) -> dict:
     """Layout font sizes for presentation mode or not (dotted Plotly paths). On the shared
     screen lane labels and year ticks stay readable from the back of the room (a 1920x1080
-    screen seen at a quarter of its size), the legend at half."""
+    screen seen at a quarter of its size), the legend smaller (the 17 categories must leave the chart room)."""
     return {
         "font.size": 22 if presentation else 16,
         "yaxis.tickfont.size": 34 if presentation else 16,
         "xaxis.tickfont.size": 32 if presentation else 16,
-        "legend.font.size": 24 if presentation else 14,
+        # (the legend wraps at the plot's width: at 18 px the categories take 3 columns)
+        "legend.font.size": 18 if presentation else 14,
         "hoverlabel.font.size": 20 if presentation else 15,
     }
 
@@ -424,6 +396,12 @@ def presentation_layout(presentation: bool) -> dict:
 def _arr(values: np.ndarray):
     """A numpy array as a plotly typed array (base64), so it is not checked value by value."""
     return to_typed_array_spec(values) if len(values) else []
+
+
+def _kept(values: np.ndarray):
+    """As _arr, but an empty trace gets one undrawn point: plotly leaves empty traces out of
+    the legend, and the legend must be the same on every case."""
+    return _arr(values) if len(values) else [None]
 
 
 def stage_shapes(
@@ -521,7 +499,9 @@ def timeline_figure(
     events: pd.DataFrame,
     *,
     lanes: Sequence[str] | None = None,
-    types: Sequence[str] | None = None,
+    categories: Sequence | None = None,
+    key_categories: Collection[str] = (),
+    lane_by: str = "agency",
     axis: str = "date",
     date_of_birth: date | None = None,
     episodes: Sequence = (),
@@ -534,22 +514,25 @@ def timeline_figure(
     """Draw the case's events in one lane per agency, with stages and episodes behind them.
 
     `events` has columns event_id, event_date (datetime64), date_precision, agency,
-    event_type and, for hover text on smaller cases, summary. `lanes` is the full ordered
-    list of lanes to draw (default: agencies by first event); `types` the case's event types
-    most frequent first (default: from `events`), which fixes the traces and their styles.
+    event_type, category and, for hover text on smaller cases, summary. `lanes` is the full
+    ordered list of lanes to draw (default: agencies by first event); with
+    lane_by="category" the lanes are categories. `categories` is the managed list (default:
+    the shipped one), which fixes the traces and their markers whatever the data;
+    `key_categories` are drawn larger.
     `axis` is "date" or "age" (years from `date_of_birth`). `episodes` are objects with
     episode_id, title, start_date, end_date, assessment. Events in `reflected_event_ids` get
     a yellow diamond badge above them; `selected_event_id` a thick ring. `webgl`: see
     `timeline_traces`.
     """
     lanes = list(lanes) if lanes is not None else lane_order(events)
-    types = list(types) if types is not None else type_order(events)
     age = _axis_is_age(axis, date_of_birth)
     fig = go.Figure(
         timeline_traces(
             events,
             lanes=lanes,
-            types=types,
+            categories=categories,
+            key_categories=key_categories,
+            lane_by=lane_by,
             axis=axis,
             date_of_birth=date_of_birth,
             reflected_event_ids=reflected_event_ids,
@@ -569,11 +552,15 @@ def timeline_figure(
         margin={"l": 10, "r": 44, "t": 10, "b": 40},
         modebar={"orientation": "v"},
         showlegend=True,
+        # Across the whole figure (not only the plot area beside the lane labels), so the
+        # categories take few rows above the chart, on the shared screen too.
         legend={
             "orientation": "h",
-            "yanchor": "bottom",
-            "y": 1.01,
-            "x": 0,
+            "xref": "container",
+            "yref": "container",
+            "x": 0.01,
+            "y": 0.995,
+            "yanchor": "top",
             "itemclick": "toggle",
         },
         font={"family": "Arial, Helvetica, sans-serif"},

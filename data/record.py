@@ -643,7 +643,7 @@ def journey_events(store: Store, case_id: int, as_of: str | None = None):
     df = store.query_df(
         """
         SELECT e.event_id, e.event_date, e.date_precision, e.event_time, a.name AS agency,
-               e.event_type, e.summary, e.source_ref
+               e.event_type, coalesce(e.category, 'Other') AS category, e.summary, e.source_ref
         FROM events e JOIN agencies a ON a.agency_id = e.agency_id
         JOIN uploads u ON u.upload_id = e.upload_id
         WHERE e.case_id = ? AND (CAST(? AS TIMESTAMP) IS NULL OR u.uploaded_at <= CAST(? AS TIMESTAMP))

@@ -59,12 +59,33 @@ def test_case_add_ingest_list_and_chronology(run, tmp_path):
         "summary",
         "source_ref",
         "date_certainty",
+        "category",
     ]
     assert rows[1:] == [
-        ["2015", "year", "", "Police", "Contact", "year only", "P3", ""],
+        ["2015", "year", "", "Police", "Contact", "year only", "P3", "", "Referral and contact"],
         # A month-precision date sorts at the start of its month.
-        ["2016-05", "month", "", "Police", "Contact", "month only", "P2", ""],
-        ["2016-05-03", "day", "14:32", "Police", "Incident", "'=SUM(A1)", "P1", ""],
+        [
+            "2016-05",
+            "month",
+            "",
+            "Police",
+            "Contact",
+            "month only",
+            "P2",
+            "",
+            "Referral and contact",
+        ],
+        [
+            "2016-05-03",
+            "day",
+            "14:32",
+            "Police",
+            "Incident",
+            "'=SUM(A1)",
+            "P1",
+            "",
+            "Police and youth justice",
+        ],
     ]
 
 

@@ -13,7 +13,7 @@ from app.cli import main as cli
 from data import cases
 from data.access import SYSTEM
 from data.errors import InvalidInput
-from data.events import chronology_rows, event_detail
+from data.events import CHRONOLOGY_COLUMNS, chronology_rows, event_detail
 from data.ingest import analyse_file, ingest_file
 
 
@@ -161,7 +161,8 @@ def test_word_chronology_tables_with_uncertain_dates(store, case, tmp_path):
     ]
     chronology = chronology_rows(store, SYSTEM, "C-1")
     assert [r[0] for r in chronology] == ["2015", "2016-05-22", "2016-06-03", "2016-09"]
-    assert [r[-1] for r in chronology] == ["uncertain", "uncertain", "", "uncertain"]
+    certainty = CHRONOLOGY_COLUMNS.index("date_certainty")
+    assert [r[certainty] for r in chronology] == ["uncertain", "uncertain", "", "uncertain"]
     event_id = store.query("SELECT event_id FROM events WHERE date_precision = 'year'")[0][0]
     assert event_detail(store, SYSTEM, "C-1", event_id).date_uncertain
 

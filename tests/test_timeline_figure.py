@@ -1,5 +1,5 @@
-"""The timeline figure builder: lanes, type traces, precision spans, age axis, stages,
-episodes, reflected and selected events, text kept as text, compact arrays."""
+"""The timeline figure builder: lanes, category traces with fixed markers, precision spans, age
+axis, stages, episodes, reflected and selected events, text kept as text, compact arrays."""
 
 from __future__ import annotations
 
@@ -10,20 +10,22 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
+from components.category_style import KEY_SCALE, SYMBOL_NUMBERS, marker_styles
 from components.timeline import (
-    MAX_TYPE_TRACES,
-    OTHER_TYPES,
     REFLECTED_TRACE,
     SELECTED_TRACE,
     SPANS_TRACE,
     event_codes,
     lane_order,
+    presentation_update,
     timeline_figure,
     trace_position,
-    type_order,
-    type_styles,
 )
+from data.category_list import OTHER, SHIPPED_CATEGORIES
 from data.episodes import Episode
+
+INCIDENT, VISIT, EXCLUSION = "Police and youth justice", "Health contact", "Education"
+CATEGORY_OF = {"Incident": INCIDENT, "Visit": VISIT, "Exclusion": EXCLUSION}
 
 
 def events_frame(rows):
@@ -32,6 +34,7 @@ def events_frame(rows):
         columns=["event_id", "event_date", "date_precision", "agency", "event_type", "summary"],
     )
     df["event_date"] = pd.to_datetime(df["event_date"])
+    df["category"] = df["event_type"].map(CATEGORY_OF).fillna(OTHER)
     return df.sort_values("event_date", kind="stable").reset_index(drop=True)
 
 
@@ -63,7 +66,7 @@ def test_lanes_are_agencies_in_order_of_first_event_and_labelled():
     fig = timeline_figure(EVENTS)
     assert list(fig.layout.yaxis.ticktext) == ["Health", "Police", "School"]
     assert list(fig.layout.yaxis.tickvals) == [0, 1, 2]
-    incidents = traces_by_name(fig)["Incident"]
+    incidents = traces_by_name(fig)[INCIDENT]
     assert decode(incidents.y) == [1, 1]
     assert decode(incidents.customdata) == [1, 3]
 
@@ -72,34 +75,66 @@ def test_chosen_lane_order_is_drawn_and_unknown_lanes_are_ignored():
     assert lane_order(EVENTS, ["School", "Nobody"]) == ["School", "Health", "Police"]
     fig = timeline_figure(EVENTS, lanes=["School", "Police", "Health"])
     assert list(fig.layout.yaxis.ticktext) == ["School", "Police", "Health"]
-    assert decode(traces_by_name(fig)["Incident"].y) == [1, 1]
+    assert decode(traces_by_name(fig)[INCIDENT].y) == [1, 1]
 
 
-def test_one_trace_per_event_type_with_its_own_colour_and_shape_and_a_legend():
+def test_one_trace_per_category_every_category_always_with_its_fixed_marker():
     fig = timeline_figure(EVENTS)
     names = [t.name for t in fig.data]
     assert names[-3:] == ["Month or year only (span)", "Reflected", "Selected event"]
-    assert {"Incident", "Visit", "Exclusion"} <= set(names)
+    assert names[:-3] == [c.name for c in SHIPPED_CATEGORIES]  # empty ones too, Other last
     assert all(t.type == "scatter" for t in fig.data)  # small: SVG, no WebGL context
     assert fig.layout.showlegend
-    styles = type_styles(["Incident", "Visit", "Exclusion"])
-    colours = {s.colour for s in styles.values()}
-    symbols = {s.symbol for s in styles.values()}
-    assert len(colours) == len(symbols) == 3
+    listed = {c.name: c for c in SHIPPED_CATEGORIES}
+    for trace in fig.data[:-3]:
+        assert trace.marker.color == listed[trace.name].colour
+    assert len({t.marker.color for t in fig.data[:-3]}) >= 14
+    assert len({c.symbol for c in SHIPPED_CATEGORIES}) == len(SHIPPED_CATEGORIES)
 
 
-def test_types_beyond_the_limit_share_one_trace_and_trace_count_stays_small():
-    types = [f"T{i}" for i in range(40)]
-    styles = type_styles(types)
-    assert styles["T0"].trace == "T0"
-    assert styles["T39"].trace == OTHER_TYPES
-    assert len({s.trace for s in styles.values()}) == MAX_TYPE_TRACES
-    frame = events_frame(
-        [(i, f"2015-01-{1 + i % 28:02d}", "day", "Police", t, "") for i, t in enumerate(types)]
+def test_the_same_category_gets_the_same_marker_whatever_the_data():
+    """Frequencies, order and which categories occur never change a category's marker."""
+    many_visits = events_frame(
+        [(i, f"2015-01-{1 + i % 28:02d}", "day", "Health", "Visit", "") for i in range(50)]
+        + [(99, "2016-01-01", "day", "Police", "Incident", "")]
     )
-    fig = timeline_figure(frame)
-    assert len(fig.data) <= 20
-    assert len(decode(traces_by_name(fig)[OTHER_TYPES].customdata)) == 40 - (MAX_TYPE_TRACES - 1)
+    a, b = traces_by_name(timeline_figure(EVENTS)), traces_by_name(timeline_figure(many_visits))
+
+    def shape(trace):  # the filled shape (hollow variants, +100, mark month/year dates)
+        symbol = trace.marker.symbol
+        return {v % 100 for v in decode(symbol)} if isinstance(symbol, dict) else {symbol}
+
+    for name in (INCIDENT, VISIT, "Domestic abuse", OTHER):
+        assert a[name].marker.color == b[name].marker.color
+        assert shape(a[name]) == shape(b[name])
+    assert shape(a[INCIDENT]) == {SYMBOL_NUMBERS["triangle-down"]}
+    assert list(a) == list(b)  # the legend is the same
+
+
+def test_types_no_category_claims_are_drawn_as_other_and_key_categories_draw_larger():
+    frame = EVENTS.assign(category=["Not listed", VISIT, INCIDENT, EXCLUSION])
+    fig = timeline_figure(frame, key_categories=[INCIDENT])
+    by_name = traces_by_name(fig)
+    assert len(decode(by_name[OTHER].customdata)) == 1
+    assert by_name[INCIDENT].marker.size == round(by_name[VISIT].marker.size * KEY_SCALE)
+    # presentation mode (applied in the browser) keeps the key category larger
+    update = presentation_update(True, None, [INCIDENT], dense=False)
+    sizes = dict(zip(names_of(fig), update["traces"]["marker.size"], strict=True))
+    assert sizes[INCIDENT] == round(sizes[VISIT] * KEY_SCALE)
+
+
+def names_of(fig):
+    return [t.name for t in fig.data]
+
+
+def test_lanes_can_be_categories():
+    lanes = [INCIDENT, EXCLUSION, VISIT]
+    fig = timeline_figure(EVENTS, lanes=lanes, lane_by="category")
+    assert list(fig.layout.yaxis.ticktext) == lanes
+    by_name = traces_by_name(fig)
+    assert decode(by_name[INCIDENT].y) == [0, 0]
+    assert decode(by_name[EXCLUSION].y) == [1]
+    assert decode(by_name[VISIT].y) == [2]
 
 
 def test_month_and_year_events_are_spans_with_hollow_markers_at_their_middle():
@@ -113,11 +148,12 @@ def test_month_and_year_events_are_spans_with_hollow_markers_at_their_middle():
     assert np.isnan(x[2])
     assert x[3] == pytest.approx(ms("2017-01-01"), abs=2e5)
     assert x[4] == pytest.approx(ms("2018-01-01"), abs=2e5)
-    visit = traces_by_name(fig)["Visit"]
-    assert decode(visit.marker.symbol) == [type_styles(type_order(EVENTS))["Visit"].symbol + 100]
+    visit = traces_by_name(fig)[VISIT]
+    visit_style = next(st for st in marker_styles() if st.name == VISIT)
+    assert decode(visit.marker.symbol) == [visit_style.symbol + 100]
     assert decode(visit.x)[0] == pytest.approx((ms("2014-06-01") + ms("2014-07-01")) / 2, abs=2e5)
     # exact days are solid and sit at the middle of their day
-    incident = traces_by_name(fig)["Incident"]
+    incident = traces_by_name(fig)[INCIDENT]
     assert isinstance(incident.marker.symbol, int)
     assert decode(incident.x)[0] == pytest.approx(ms("2015-01-01T12:00"), abs=2e5)
 
@@ -126,7 +162,7 @@ def test_age_axis_counts_years_from_date_of_birth():
     fig = timeline_figure(EVENTS, axis="age", date_of_birth=DOB)
     assert fig.layout.xaxis.type == "linear"
     assert "age" in fig.layout.xaxis.title.text
-    incident = traces_by_name(fig)["Incident"]
+    incident = traces_by_name(fig)[INCIDENT]
     age = (pd.Timestamp("2015-01-01") - pd.Timestamp(DOB)).days / 365.25
     assert decode(incident.x)[0] == pytest.approx(age, abs=0.01)
     # without a date of birth the date axis is kept
@@ -174,25 +210,24 @@ def test_reflected_events_get_a_badge_and_the_selected_event_a_ring():
     assert timeline_figure(EVENTS).data[-1].x in ([], ())
 
 
-@pytest.mark.parametrize("type_count", [1, 3, MAX_TYPE_TRACES, MAX_TYPE_TRACES + 5])
-def test_named_trace_positions_match_the_traces_drawn(type_count):
-    types = [f"Type {i}" for i in range(type_count)]
-    fig = timeline_figure(EVENTS, types=types)
+@pytest.mark.parametrize("listed", [None, SHIPPED_CATEGORIES[:3], SHIPPED_CATEGORIES])
+def test_named_trace_positions_match_the_traces_drawn(listed):
+    fig = timeline_figure(EVENTS, categories=listed)
     for name in (SPANS_TRACE, REFLECTED_TRACE, SELECTED_TRACE):
-        assert fig.data[trace_position(types, name)].name == name
+        assert fig.data[trace_position(listed, name)].name == name
 
 
 def test_hover_text_is_escaped_and_summaries_can_be_hidden():
     fig = timeline_figure(EVENTS)
-    visit = traces_by_name(fig)["Visit"]
+    visit = traces_by_name(fig)[VISIT]
     assert (
-        visit.text[0]
-        == "Jun 2014 (month only)<br>Health: Visit<br>&lt;b&gt;bold&lt;/b&gt; &amp; more"
+        visit.text[0] == "Jun 2014 (month only)<br>Health: Visit <i>(Health contact)</i>"
+        "<br>&lt;b&gt;bold&lt;/b&gt; &amp; more"
     )
-    exclusion = traces_by_name(fig)["Exclusion"]
+    exclusion = traces_by_name(fig)[EXCLUSION]
     assert exclusion.text[0].endswith("…")
-    hidden = traces_by_name(timeline_figure(EVENTS, hide_summaries=True))["Visit"]
-    assert hidden.text[0] == "Jun 2014 (month only)<br>Health: Visit"
+    hidden = traces_by_name(timeline_figure(EVENTS, hide_summaries=True))[VISIT]
+    assert hidden.text[0] == "Jun 2014 (month only)<br>Health: Visit <i>(Health contact)</i>"
 
 
 def test_presentation_mode_uses_larger_type_and_markers():
@@ -203,19 +238,19 @@ def test_presentation_mode_uses_larger_type_and_markers():
 
 
 def test_numeric_codes_from_the_read_model_draw_the_same_figure():
-    lanes, types = ["Health", "Police", "School"], ["Incident", "Visit", "Exclusion"]
-    codes = event_codes(EVENTS, lanes, types)
+    lanes, names = ["Health", "Police", "School"], [st.name for st in marker_styles()]
+    codes = event_codes(EVENTS, lanes, names)
     lean = pd.DataFrame(
         {
             "event_id": codes["id"],
             "event_date": EVENTS["event_date"],
             "precision_code": codes["precision"],
             "lane": codes["lane"],
-            "type_index": codes["type"],
+            "category_index": codes["category"],
         }
     )
-    a = timeline_figure(EVENTS, lanes=lanes, types=types)
-    b = timeline_figure(lean, lanes=lanes, types=types)
+    a = timeline_figure(EVENTS, lanes=lanes)
+    b = timeline_figure(lean, lanes=lanes)
     for ta, tb in zip(a.data, b.data, strict=True):
         assert decode(ta.x) == pytest.approx(decode(tb.x), nan_ok=True)
         assert decode(ta.y) == pytest.approx(decode(tb.y), nan_ok=True)

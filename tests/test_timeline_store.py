@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from data.access import SYSTEM
+from data.categories import category_names
 from data.episodes import add_episode, delete_episode, list_episodes, update_episode
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.event_edits import add_meeting_event, correct_event, set_event_hidden
@@ -43,15 +44,17 @@ def test_filters_by_agency_type_and_text_in_sql(demo_store):
     assert case_events(demo_store, SYSTEM, REF, EventFilter.of(text="x' OR 1=1 --")).empty
 
 
-def test_timeline_points_are_numbers_in_lane_and_type_order(demo_store):
-    agencies, types = case_agencies_and_types(demo_store, SYSTEM, REF)
-    names = [t for t, _ in types]
+def test_timeline_points_are_numbers_in_lane_and_category_order(demo_store):
+    agencies, _ = case_agencies_and_types(demo_store, SYSTEM, REF)
+    names = category_names(demo_store)
     points = timeline_points(demo_store, SYSTEM, REF, None, agencies, names)
     full = case_events(demo_store, SYSTEM, REF)
     assert list(points["event_id"]) == list(full["event_id"])
     assert [agencies[i] for i in points["lane"]] == list(full["agency"])
-    assert [names[i] for i in points["type_index"]] == list(full["event_type"])
+    assert [names[i] for i in points["category_index"]] == list(full["category"])
     assert set(points["precision_code"]) <= {0, 1, 2}
+    by_category = timeline_points(demo_store, SYSTEM, REF, None, names, names, lane_by="category")
+    assert list(by_category["lane"]) == list(by_category["category_index"])
 
 
 def test_event_detail_has_extract_provenance(demo_store):

@@ -15,6 +15,7 @@ from dash import Input, Output, Patch, State, callback, clientside_callback, ctx
 from app.context import get_store, require_user
 from app.timeline import ids
 from app.timeline.state import (
+    category_names,
     date_of_birth,
     event_filter,
     lanes_shown,
@@ -44,17 +45,20 @@ FULL_FRAME_LIMIT = 3000
 
 def events_for_figure(store, user, case_data, flt, lanes):
     """Small cases get the full frame (hover text with summaries); big ones numbers only."""
-    points = timeline_points(store, user, case_data["case_ref"], flt, lanes, case_data["types"])
+    points = timeline_points(
+        store, user, case_data["case_ref"], flt, lanes, category_names(case_data)
+    )
     if len(points) <= FULL_FRAME_LIMIT:
         return case_events(store, user, case_data["case_ref"], flt)
     return points
 
 
 def case_drawing(case_data: dict, axis: str) -> dict:
-    """What every drawing of the case's events takes from the case: its event types, the axis,
-    the child's date of birth and the renderer (SVG or WebGL)."""
+    """What every drawing of the case's events takes from the case: the managed categories and
+    the chair's key ones, the axis, the child's date of birth and the renderer (SVG or WebGL)."""
     return {
-        "types": case_data["types"],
+        "categories": case_data["categories"],
+        "key_categories": case_data["key_categories"],
         "axis": axis,
         "date_of_birth": date_of_birth(case_data),
         "webgl": case_data["webgl"],
@@ -171,7 +175,7 @@ def mark_reflected(marks, agencies, types, text, order, axis, case_data):
         **case_drawing(case_data, axis),
         reflected_event_ids=reflected,
     )
-    at = trace_position(case_data["types"], REFLECTED_TRACE)
+    at = trace_position(case_data["categories"], REFLECTED_TRACE)
     patch = Patch()
     patch["data"][at] = traces[at].to_plotly_json()
     return patch
@@ -202,7 +206,7 @@ def highlight_selected(point, case_data, agencies, order, axis):
             xs, xe = (x_values(v, axis, born) for v in (start, end))
             half = (xe - xs) / 2
             x, y, event_ids = [float((xs + half)[0])], [lanes.index(detail.agency)], [event_id]
-    at = trace_position(case_data["types"], SELECTED_TRACE)
+    at = trace_position(case_data["categories"], SELECTED_TRACE)
     patch = Patch()
     patch["data"][at]["x"] = x
     patch["data"][at]["y"] = y

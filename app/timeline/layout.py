@@ -18,8 +18,10 @@ from app.timeline.changes import POLL_MS
 from app.timeline.figure import build_figure
 from app.timeline.state import as_list, event_filter, span_dates, span_of
 from app.timeline.table import SORTS, case_counts
+from components.category_style import category_data
 from components.forms import uk_date_input
 from components.timeline import DENSE_LIMIT, SVG_LIMIT, presentation_update
+from data.categories import categories, key_categories
 from data.episodes import ASSESSMENTS
 from data.events import case_agencies_and_types, case_events
 from data.reflections import case_revision, reflected_points
@@ -52,6 +54,9 @@ def page_layout(case_ref: str | None = None, **query):
     agencies, type_counts = case_agencies_and_types(store, user, case.case_ref)
     types = [t for t, _ in type_counts]
     total = sum(n for _, n in type_counts)
+    # the managed list (every category, fixed markers) and the chair's key ones
+    listed = category_data(categories(store))
+    key = key_categories(store, case.case_id)
 
     case_data = {
         "case_ref": case.case_ref,
@@ -59,9 +64,11 @@ def page_layout(case_ref: str | None = None, **query):
         "agencies": agencies,
         "types": types,
         "type_options": [{"label": f"{t} ({n})", "value": t} for t, n in type_counts],
+        "categories": listed,
+        "key_categories": key,
         "webgl": total > SVG_LIMIT,
         "presentation": {
-            state: presentation_update(state == "on", types, total > DENSE_LIMIT)
+            state: presentation_update(state == "on", listed, key, total > DENSE_LIMIT)
             for state in ("on", "off")
         },
         "can_chair": user.role in ("admin", "chair"),

@@ -13,14 +13,27 @@ def as_list(value) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def event_filter(agencies, types, text, all_agencies) -> EventFilter:
+# The "kinds" checklist holds categories (values with this prefix) and the agencies' own types.
+CATEGORY_VALUE = "category:"
+
+
+def event_filter(agencies, kinds, text, all_agencies) -> EventFilter:
     """The filter the controls describe (all agencies ticked: no agency filter)."""
     agencies = list(agencies or [])
+    kinds = list(kinds or [])
+    types = [k for k in kinds if not k.startswith(CATEGORY_VALUE)]
+    categories = [k.removeprefix(CATEGORY_VALUE) for k in kinds if k.startswith(CATEGORY_VALUE)]
     return EventFilter.of(
         agencies=None if set(agencies) >= set(all_agencies) else agencies,
-        types=list(types) if types else None,
+        types=types or None,
         text=text,
+        categories=categories or None,
     )
+
+
+def category_names(case_data) -> list[str]:
+    """The managed list's names in legend order, as the figure's traces are."""
+    return [c["name"] for c in case_data["categories"]]
 
 
 def lanes_shown(order: list[str] | None, flt: EventFilter) -> list[str]:

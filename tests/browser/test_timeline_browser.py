@@ -311,7 +311,8 @@ def test_add_an_event_from_the_discussion_shown_as_text_and_csv_is_formula_safe(
     text = Path(download.value.path()).read_text()
     lines = text.strip().splitlines()
     assert (
-        lines[0] == "date,date_precision,time,agency,event_type,summary,source_ref,date_certainty"
+        lines[0]
+        == "date,date_precision,time,agency,event_type,summary,source_ref,date_certainty,category"
     )
     assert len(lines) == 2 and "'=HYPERLINK" in lines[1]
 
