@@ -176,13 +176,17 @@ def filter_options(store: Store, user: User) -> dict[str, list]:
 
 
 def event_types(store: Store, user: User) -> list[str]:
-    """Event types to align journeys on, the most widespread across cases first."""
+    """Event types to align journeys on (dated to a month or a day), the most widespread
+    across cases first."""
     require_crc(user)
+    sel = _selection(CrcFilters())
     return [
         r[0]
         for r in store.query(
-            "SELECT event_type FROM crc_events GROUP BY event_type"
-            " ORDER BY count(DISTINCT case_key) DESC, event_type LIMIT 200"
+            f"WITH {_journeys(store, sel)} SELECT CAST(event_type AS VARCHAR)"
+            " FROM crc_journey_firsts GROUP BY event_type"
+            " ORDER BY count(*) DESC, CAST(event_type AS VARCHAR) LIMIT 200",
+            sel.params,
         )
     ]
 
@@ -497,6 +501,54 @@ def relative_month(anchor: pd.Series, when: pd.Series) -> pd.Series:
     return (w.dt.year - a.dt.year) * 12 + (w.dt.month - a.dt.month)
 
 
+# The aligned view's sources: per case (a small integer, `case_no`), its events dated to a
+# month or a day (`month_no` = year * 12 + month, so a difference is the calendar-month
+# difference), the first of each type, and events per agency and month. Events dated only to a
+# year cannot be placed in a month and are left out. In a partnership's database they are
+# computed per query from crc_events, limited to the selected cases; the pooled explorer
+# materialises them once over all the bundles (data.pooled), as compact columns.
+JOURNEY_AGGREGATES = {
+    "crc_journey_firsts": (
+        "SELECT case_no, event_type, min(event_date) AS first_date"
+        " FROM crc_journey_events GROUP BY ALL"
+    ),
+    "crc_journey_agency_months": (
+        "SELECT case_no, agency, month_no, count(*) AS events FROM crc_journey_events GROUP BY ALL"
+    ),
+}
+
+
+def journey_cases_sql(cases: str, order: str = "case_key") -> str:
+    """The cases of relation `cases` numbered 1, 2... in the order of `order`."""
+    return (
+        f"SELECT case_key, CAST(row_number() OVER (ORDER BY {order}) AS INTEGER) AS case_no"
+        f" FROM {cases}"
+    )
+
+
+def journey_events_sql(agency: str = "e.agency", event_type: str = "e.event_type") -> str:
+    """Dated events by case number (`agency`, `event_type`: their expressions, e.g. casts)."""
+    return (
+        f"SELECT j.case_no, {agency} AS agency, {event_type} AS event_type, e.event_date,"
+        " CAST(year(e.event_date) * 12 + month(e.event_date) AS INTEGER) AS month_no"
+        " FROM crc_events e JOIN crc_journey_cases j ON j.case_key = e.case_key"
+        " WHERE e.date_precision <> 'year'"
+    )
+
+
+def _journeys(store: Store, sel: _Selection) -> str:
+    """WITH-list of the selected cases and, unless the store holds them, the journey sources."""
+    if store.holds_journeys():
+        return sel.sql
+    ctes = [
+        sel.sql,
+        f"crc_journey_cases AS ({journey_cases_sql('sel')})",
+        f"crc_journey_events AS ({journey_events_sql()})",
+        *(f"{name} AS ({sql})" for name, sql in JOURNEY_AGGREGATES.items()),
+    ]
+    return ", ".join(ctes)
+
+
 def aligned_events(
     store: Store,
     user: User,
@@ -519,26 +571,15 @@ def aligned_events(
     require_crc(user)
     window = max(1, min(int(window), 120))
     sel = _selection(f)
-    # The anchor is found on the anchor type's events alone (the filter reaches the events
-    # table), and each aligned case gets a small integer (its row) so that counting distinct
-    # cases per cell is cheap. datediff('month') is the calendar-month difference.
-    cte = f"""WITH {sel.sql},
-        first_anchor AS (
-            SELECT e.case_key, min(e.event_date) AS anchor_date
-            FROM crc_events e JOIN sel ON sel.case_key = e.case_key
-            WHERE e.event_type = ? AND e.date_precision <> 'year'
-            GROUP BY e.case_key
-        ),
+    cte = f"""WITH {_journeys(store, sel)},
         anchor AS (
-            SELECT case_key, anchor_date,
-                   row_number() OVER (ORDER BY anchor_date, case_key) - 1 AS case_row
-            FROM first_anchor
-        ),
-        rel AS (
-            SELECT a.case_row, e.agency, e.event_type,
-                   datediff('month', a.anchor_date, e.event_date) AS rel_month
-            FROM crc_events e JOIN anchor a ON a.case_key = e.case_key
-            WHERE e.date_precision <> 'year'
+            SELECT fa.case_no,
+                   CAST(year(fa.first_date) * 12 + month(fa.first_date) AS INTEGER) AS anchor_month,
+                   row_number() OVER (ORDER BY fa.first_date, j.case_key) - 1 AS case_row
+            FROM crc_journey_firsts fa
+            JOIN crc_journey_cases j ON j.case_no = fa.case_no
+            JOIN sel ON sel.case_key = j.case_key
+            WHERE fa.event_type = ?
         )"""
     params = [*sel.params, anchor_type]
     empty = pd.DataFrame()
@@ -548,10 +589,15 @@ def aligned_events(
 
 
 def _aligned_density(store: Store, cte: str, params: list, window: int) -> pd.DataFrame:
+    # One row per case, agency and month in the sources: the rows counted are the cases.
     return store.query_df(
         cte
-        + """ SELECT agency, rel_month, count(*) AS events, count(DISTINCT case_row) AS cases
-        FROM rel WHERE rel_month BETWEEN ? AND ? GROUP BY ALL ORDER BY agency, rel_month""",
+        + """ SELECT CAST(agency AS VARCHAR) AS agency, rel_month, events, cases FROM (
+            SELECT m.agency, m.month_no - a.anchor_month AS rel_month,
+                   CAST(sum(m.events) AS BIGINT) AS events, count(*) AS cases
+            FROM crc_journey_agency_months m JOIN anchor a ON a.case_no = m.case_no
+            WHERE m.month_no - a.anchor_month BETWEEN ? AND ? GROUP BY ALL)
+        ORDER BY agency, rel_month""",
         [*params, -window, window],
     )
 
@@ -559,9 +605,13 @@ def _aligned_density(store: Store, cte: str, params: list, window: int) -> pd.Da
 def _aligned_rows(store: Store, cte: str, params: list, window: int) -> pd.DataFrame:
     return store.query_df(
         cte
-        + """ SELECT case_row, rel_month, event_type, count(*) AS events
-        FROM rel WHERE case_row < ? AND rel_month BETWEEN ? AND ?
-        GROUP BY ALL ORDER BY case_row, rel_month, event_type""",
+        + """ SELECT case_row, rel_month, CAST(event_type AS VARCHAR) AS event_type, events FROM (
+            SELECT a.case_row, e.month_no - a.anchor_month AS rel_month, e.event_type,
+                   count(*) AS events
+            FROM crc_journey_events e JOIN anchor a ON a.case_no = e.case_no
+            WHERE a.case_row < ? AND e.month_no - a.anchor_month BETWEEN ? AND ?
+            GROUP BY ALL)
+        ORDER BY case_row, rel_month, event_type""",
         [*params, MAX_CASE_ROWS, -window, window],
     )
 
@@ -570,9 +620,9 @@ def aligned_case_count(store: Store, user: User, f: CrcFilters, anchor_type: str
     require_crc(user)
     sel = _selection(f)
     return store.query_one(
-        f"""WITH {sel.sql} SELECT count(DISTINCT e.case_key) FROM crc_events e
-        JOIN sel ON sel.case_key = e.case_key
-        WHERE e.event_type = ? AND e.date_precision <> 'year'""",
+        f"""WITH {_journeys(store, sel)} SELECT count(*) FROM crc_journey_firsts fa
+        JOIN crc_journey_cases j ON j.case_no = fa.case_no
+        JOIN sel ON sel.case_key = j.case_key WHERE fa.event_type = ?""",
         [*sel.params, anchor_type],
     )[0]
 

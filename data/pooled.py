@@ -14,6 +14,7 @@ case summaries.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,16 @@ from data.bundle import (
     check_files,
     read_manifest,
 )
-from data.crc import CrcFilters, _learning_cte, _pivot, _theme_order, require_crc
+from data.crc import (
+    JOURNEY_AGGREGATES,
+    CrcFilters,
+    _learning_cte,
+    _pivot,
+    _theme_order,
+    journey_cases_sql,
+    journey_events_sql,
+    require_crc,
+)
 from data.store import ReadQueries
 from data.suppression import suppress_table
 from data.users import User
@@ -145,12 +155,55 @@ def _view_sql(table, folders: list[Path]) -> str:
     return f"CREATE VIEW {table.name} AS SELECT {', '.join(table.column_names)} FROM {source}"
 
 
+def _materialise_journeys(con: duckdb.DuckDBPyConnection) -> None:
+    """The aligned view's sources over every bundle's events, built once (one read of the
+    events) and held in memory: the cases numbered by partnership (a region's cases lie
+    together), agencies and event types as enumerations, so that a query over 20 million
+    events joins and groups small integers instead of reading and hashing text."""
+    con.execute(
+        "CREATE TABLE crc_journey_cases AS"
+        f" {journey_cases_sql('crc_cases', order='partnership, case_key')}"
+    )
+    con.execute(
+        "CREATE TEMP TABLE journey_names AS SELECT list(DISTINCT agency) AS agencies,"
+        " list(DISTINCT event_type) AS event_types FROM crc_events"
+    )
+    for enum, column in (("journey_agency", "agencies"), ("journey_event_type", "event_types")):
+        con.execute(
+            f"CREATE TYPE {enum} AS ENUM"
+            f" (SELECT DISTINCT v FROM journey_names, unnest({column}) u(v) WHERE v IS NOT NULL)"
+        )
+    events = journey_events_sql(
+        "CAST(e.agency AS journey_agency)", "CAST(e.event_type AS journey_event_type)"
+    )
+    con.execute(f"CREATE TABLE crc_journey_events AS {events}")
+    for name, sql in JOURNEY_AGGREGATES.items():
+        con.execute(f"CREATE TABLE {name} AS {sql}")
+    con.execute("DROP TABLE journey_names")
+
+
 class PooledStore(ReadQueries):
     """The read side of `data.store.Store` over bundles, with the bundles it holds."""
 
     def __init__(self, bundles: list[Bundle], con: duckdb.DuckDBPyConnection):
         super().__init__(con)
         self.bundles = bundles
+        self._journeys_lock = threading.Lock()
+        self._journeys_built = False
+
+    def holds_journeys(self) -> bool:
+        """The journey tables, built on first need (a query waits for a build under way)."""
+        with self._journeys_lock:
+            if not self._journeys_built:
+                _materialise_journeys(self.cursor())
+                self._journeys_built = True
+        return True
+
+    def build_journeys_in_background(self) -> threading.Thread:
+        """Start building the journey tables, so that the aligned view finds them ready."""
+        thread = threading.Thread(target=self.holds_journeys, name="pooled-journeys", daemon=True)
+        thread.start()
+        return thread
 
 
 def open_pooled(paths: list[str | Path], *, memory_limit: str | None = None) -> PooledStore:

@@ -33,6 +33,10 @@ class ReadQueries:
             self._local.cursor = cur
         return cur
 
+    def holds_journeys(self) -> bool:
+        """Whether the aligned view's sources are tables here (data.crc.JOURNEY_AGGREGATES)."""
+        return False
+
     def query_df(self, sql: str, params: list | tuple = ()):
         """Run a read query and return a pandas DataFrame."""
         return self.cursor().execute(sql, list(params)).df()

@@ -93,6 +93,27 @@ def test_pooled_read_models_equal_each_partnerships_own(region, pool):
     assert [c for c, _ in pooled.partnerships(pool, SYSTEM)] == list(CODES)
 
 
+def test_aligned_view_over_journey_tables_built_in_the_background(region):
+    """The server builds the pool's journey tables in the background; a query meanwhile
+    waits for them. Types nobody recorded (or text that is no type) align nothing."""
+    stores, out, _ = region
+    pool = pooled.open_pooled([out])
+    try:
+        pool.build_journeys_in_background()
+        types = crc.event_types(pool, SYSTEM)
+        assert set(types) == {t for s in stores.values() for t in crc.event_types(s, SYSTEM)}
+        every = crc.aligned_case_count(pool, SYSTEM, crc.CrcFilters(), types[0])
+        assert every == sum(
+            crc.aligned_case_count(s, SYSTEM, crc.CrcFilters(), types[0]) for s in stores.values()
+        )
+        for nothing in ("", "No such type", "'; DROP TABLE crc_cases; --"):
+            assert crc.aligned_case_count(pool, SYSTEM, crc.CrcFilters(), nothing) == 0
+            density, rows = crc.aligned_events(pool, SYSTEM, crc.CrcFilters(), nothing)
+            assert density.empty and rows.empty
+    finally:
+        pool.close()
+
+
 def test_no_case_reference_name_or_free_text_in_any_file(region):
     stores, _, folders = region
     for code, folder in folders.items():
