@@ -7,6 +7,7 @@ from dash import html
 
 from app.context import audit, require_user
 from data import audit as audit_log
+from data.permissions import is_administrator
 
 
 def refusal(path: str):
@@ -24,7 +25,7 @@ def refusal(path: str):
 
 def admin_or_none():
     user = require_user()
-    return user if user.role == "admin" else None
+    return user if is_administrator(user) else None
 
 
 def when(value) -> str:

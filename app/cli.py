@@ -275,7 +275,7 @@ def cmd_serve(args, pooled=None) -> int:
 
 def cmd_crc(args) -> int:
     if args.crc_command == "publish":
-        from data.access import SYSTEM
+        from data.actor import SYSTEM
         from data.publish import publish
 
         store, config = open_store(args)
@@ -305,7 +305,7 @@ def cmd_crc(args) -> int:
 
 def cmd_case(args) -> int:
     from data import cases
-    from data.access import SYSTEM
+    from data.actor import SYSTEM
 
     store, _ = open_store(args)
     if args.case_command == "add":
@@ -364,7 +364,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_rejects(args) -> int:
-    from data.access import SYSTEM
+    from data.actor import SYSTEM
     from data.ingest import rejects_csv
 
     store, _ = open_store(args)
@@ -378,7 +378,7 @@ def cmd_rejects(args) -> int:
 
 def cmd_chronology(args) -> int:
     from data import audit
-    from data.access import SYSTEM
+    from data.actor import SYSTEM
     from data.events import CHRONOLOGY_COLUMNS, chronology_rows
     from data.exports import csv_text
 
@@ -419,7 +419,7 @@ def _document(documents, store, actor, args) -> bytes:
 
 def _export_document(args) -> int:
     from app import documents
-    from data.access import SYSTEM
+    from data.actor import SYSTEM
     from data.errors import InvalidInput
 
     store, _ = open_store(args)
@@ -450,7 +450,8 @@ def cmd_user(args) -> int:
     import getpass
     import os
 
-    from data.users import ROLES, add_user, reset_password
+    from data.actor import ROLES
+    from data.users import add_user, reset_password
 
     if args.user_command == "add" and args.role not in ROLES:
         raise UserError(f"unknown role {args.role!r}: choose one of {', '.join(ROLES)}")
@@ -531,7 +532,7 @@ def cmd_export(args) -> int:
     if args.export_command != "case":
         return _export_document(args)  # issue 6: learning-log, crc-summary, invitation
     from data import audit
-    from data.access import SYSTEM
+    from data.actor import SYSTEM
     from data.case_archive import write_case
 
     store, _ = open_store(args)
@@ -544,7 +545,7 @@ def cmd_export(args) -> int:
 
 def cmd_import(args) -> int:
     from data import audit
-    from data.access import SYSTEM
+    from data.actor import SYSTEM
     from data.case_archive import import_case, read_case_file
 
     document = read_case_file(args.file)

@@ -12,11 +12,13 @@ import flask
 
 from data import audit as audit_log
 from data.access import require_case
+from data.actor import User
 from data.cases import Case
 from data.errors import Forbidden, NotFound
+from data.permissions import is_administrator
 from data.sessions import is_live
 from data.store import Store
-from data.users import User, get_user_by_id
+from data.users import get_user_by_id
 
 
 class NotSignedIn(Exception):
@@ -66,7 +68,7 @@ def require_user() -> User:
 def require_admin() -> User:
     """The signed-in user if they are an administrator; Forbidden (403) otherwise."""
     user = require_user()
-    if user.role != "admin":
+    if not is_administrator(user):
         raise Forbidden("this page is for administrators")
     return user
 

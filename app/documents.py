@@ -33,12 +33,14 @@ from components.documents import (
     to_docx,
     to_html,
 )
+from data.actor import User
 from data.cases import get_case
 from data.categories import categories as managed_categories
 from data.crc import case_key_of
 from data.crc import crc_summary as committee_summary
 from data.errors import Forbidden, InvalidInput
 from data.partnership import get_partnership
+from data.permissions import committee_only, explores_committee
 from data.record import (
     crc_summary,
     journey_events,
@@ -52,7 +54,6 @@ from data.record import (
 )
 from data.setup import get_setup
 from data.store import Store
-from data.users import User
 
 log = logging.getLogger(__name__)
 IMAGE_WIDTH, IMAGE_SCALE = 1000, 2
@@ -284,7 +285,7 @@ def crc_summary_file(
     """Appendix 3 as DOCX, HTML or PDF, for those who may open the case (the chair checking
     what will go). It names the case by its committee key. The committee itself reaches
     summaries only by that key (`committee_summary_docx`)."""
-    if user.role == "crc":
+    if committee_only(user):
         raise Forbidden("the Case Review Committee reaches summaries by case key only")
     case, chosen, is_draft = _choose(store, user, case_ref, version, draft)
     data = learning_log(store, user, case_ref, chosen)
@@ -338,9 +339,9 @@ def briefing_file(
     """The frontline briefing (DOCX or PDF) from learning the committee chose: one case's signed
     record, or a theme across every signed record. Only learning flagged for the committee,
     with names removed; no child, family member or practitioner, no event."""
-    from data.access import SYSTEM
+    from data.actor import SYSTEM
 
-    if user.role not in ("admin", "crc"):
+    if not explores_committee(user):
         raise Forbidden("briefings are made by the business unit or the Case Review Committee")
     if (case_ref is None) == (theme is None):
         raise InvalidInput("choose one case (--case) or one theme (--theme) for the briefing")

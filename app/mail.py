@@ -22,13 +22,14 @@ from pathlib import Path
 
 from app.documents import crc_summary_docx, invitation_docx, learning_log_file
 from data.access import require_case
+from data.actor import User
 from data.errors import Forbidden, InvalidInput
 from data.messages import Message, add_message, get_message, mark_attempt
 from data.partnership import get_partnership
+from data.permissions import runs_meetings
 from data.record import latest_signed_version, learning_log
 from data.setup import get_setup
 from data.store import Store
-from data.users import User
 
 DOCX = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 SMTP_TIMEOUT = 30  # seconds
@@ -329,7 +330,7 @@ def send(store: Store, user: User, case_ref: str, kind: str, settings: MailSetti
     """Build, record and hand over the messages of one kind. Returns (messages, names of
     people who could not be sent to because they have no email address)."""
     case = require_case(store, user, case_ref)
-    if user.role not in ("admin", "chair"):
+    if not runs_meetings(user):
         raise Forbidden("only an administrator or the case's chair sends the case's messages")
     outgoing, missing = BUILDERS[kind](store, user, case_ref, settings)
     if not outgoing:
@@ -365,7 +366,7 @@ def retry(
 ) -> Message:
     """Send a failed (or outbox) message again, the same bytes."""
     case = require_case(store, user, case_ref)
-    if user.role not in ("admin", "chair"):
+    if not runs_meetings(user):
         raise Forbidden("only an administrator or the case's chair sends the case's messages")
     message, eml = get_message(store, user, case_ref, message_id)
     if not message.retryable:

@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from app.auth import csrf_token
 from app.context import current_user
+from data.permissions import explores_committee, is_administrator
 
 ROLE_NAMES = {
     "admin": "Administrator",
@@ -55,7 +56,7 @@ def user_badge():
 def admin_links():
     """Navigation shown to administrators only (the pages refuse everyone else anyway)."""
     user = current_user()
-    if user is None or user.role != "admin":
+    if not is_administrator(user):
         return []
     return [
         html.A("Accounts", href=dash.get_relative_path("/admin/users"), className="rpm-nav-link"),
@@ -68,7 +69,7 @@ def admin_links():
 def crc_nav_link():
     """The CRC explorer link, for Case Review Committee members and administrators only."""
     user = current_user()
-    if user is None or user.role not in ("crc", "admin"):
+    if not explores_committee(user):
         return []
     return [html.A("CRC explorer", href=dash.get_relative_path("/crc"), className="rpm-nav-link")]
 

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import documents
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.record import save_draft, sign_off
 from data.store import Store
 from tests.rpm_case import CASE, RECORD, make_case

@@ -19,8 +19,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from data import case_archive, cases, learning, reflections
-from data.access import SYSTEM
+from data import case_archive, cases, learning, reflections, revisions
+from data.actor import SYSTEM
 from data.ingest import ingest_file
 from data.store import Store
 
@@ -99,7 +99,7 @@ def main(events: int = 20_000) -> None:
     target = event_ids[0]
     timed(
         "poll: case_revision (every 2 s per open page)",
-        lambda: reflections.case_revision(store, SYSTEM, "BENCH-1"),
+        lambda: revisions.case_revision(store, SYSTEM, "BENCH-1"),
         repeat=200,
     )
     timed(

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.crc import case_rows_figure, density_heatmap, theme_bar_figure, trend_figure
 from data import crc
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.store import Store
 
 CASES = 2_000

@@ -60,7 +60,7 @@ def seed(db: Path, points: Path) -> None:
     import pandas as pd
 
     from data import cases
-    from data.access import SYSTEM
+    from data.actor import SYSTEM
     from data.demo import DEMO_CASE_REF, DEMO_LABEL
     from data.demo.make_demo import DOB, FILES
     from data.events import case_events

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 
 from data import crc, pooled  # noqa: E402
-from data.access import SYSTEM  # noqa: E402
+from data.actor import SYSTEM  # noqa: E402
 from data.bundle import TABLES  # noqa: E402
 
 AGENCIES = ["Children's Social Care", "Police", "GP and Health Visiting", "School", "Housing",

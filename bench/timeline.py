@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from components.timeline import timeline_figure, timeline_traces
 from data import categories
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.cases import add_case, add_case_agency, ensure_agency
 from data.events import EventFilter, case_agencies_and_types, case_events, timeline_points
 from data.store import Store

@@ -11,33 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from data import audit
+from data.actor import User
 from data.cases import Case, get_case
 from data.errors import Forbidden, InvalidInput
+from data.permissions import is_administrator, runs_meetings, visible_case_filter
 from data.store import Store
-from data.users import User
-
-# The actor for command-line and seeding work: whoever can run the CLI owns the database file.
-SYSTEM = User(user_id=0, username="cli", role="admin", agency=None, active=True)
-
-
-def visible_case_filter(user: User) -> tuple[str, list]:
-    """A SQL condition on `c.case_id` (cases aliased `c`) and its parameters for this user."""
-    if user.role == "admin":
-        return "TRUE", []
-    if user.role == "chair":
-        return (
-            "c.case_id IN (SELECT case_id FROM case_members WHERE user_id = ?)",
-            [user.user_id],
-        )
-    if user.role == "agency":
-        return (
-            (
-                "c.case_id IN (SELECT ca.case_id FROM case_agencies ca"
-                " JOIN agencies a ON a.agency_id = ca.agency_id WHERE a.name = ?)"
-            ),
-            [user.agency],
-        )
-    return "FALSE", []
 
 
 def can_open_case(store: Store, user: User, case: Case) -> bool:
@@ -155,7 +133,7 @@ def who_can_open(store: Store, user: User, case_ref: str) -> list[Access]:
 
 def _require_case_manager(store: Store, user: User, case_ref: str) -> Case:
     case = require_case(store, user, case_ref)
-    if user.role not in ("admin", "chair"):
+    if not runs_meetings(user):
         raise Forbidden("only an administrator or the case's chair can change who opens the case")
     return case
 
@@ -226,15 +204,21 @@ def remove_member(store: Store, user: User, case_ref: str, username: str) -> Non
         )
 
 
-def require_meeting_editor(store: Store, user: User, case: Case) -> None:
+def may_edit_record(store: Store, user: User, case: Case) -> bool:
     """The case's chair or facilitator, or an administrator: who edits the meeting's record."""
-    if user.role == "admin":
-        return
-    if user.role == "chair" and store.query_one(
-        "SELECT 1 FROM case_members WHERE case_id = ? AND user_id = ?"
-        " AND case_role IN ('chair', 'facilitator')",
-        [case.case_id, user.user_id],
-    ):
+    if is_administrator(user):
+        return True
+    return runs_meetings(user) and bool(
+        store.query_one(
+            "SELECT 1 FROM case_members WHERE case_id = ? AND user_id = ?"
+            " AND case_role IN ('chair', 'facilitator')",
+            [case.case_id, user.user_id],
+        )
+    )
+
+
+def require_meeting_editor(store: Store, user: User, case: Case) -> None:
+    if may_edit_record(store, user, case):
         return
     raise Forbidden(
         "only the case's chair or facilitator, or an administrator, can edit the record"

@@ -15,7 +15,7 @@ Call `record(target, actor, action, ...)` wherever something worth answering for
     audit.record(store, user, audit.VIEW_CASE, case_ref=case_ref)
 
 `target` is the `Store` (own transaction) or a cursor already inside `store.transaction()`.
-`actor` is a `data.users.User` (or a user name as text when there is no account, e.g. a failed
+`actor` is a `data.actor.User` (or a user name as text when there is no account, e.g. a failed
 sign-in with an unknown name). `action` is one of `ACTIONS` below; use the constants.
 `subject` names the account an action is about (the name tried at sign-in, the user changed).
 `detail` is one short line in words (a file name, what changed); never put a password, a
@@ -33,14 +33,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
+from data.actor import User
 from data.errors import Forbidden, InvalidInput
 from data.exports import csv_text
-
-if TYPE_CHECKING:
-    from data.store import Store
-    from data.users import User
+from data.permissions import is_administrator
+from data.store import Store
 
 # Actions, in words the admin page shows.
 LOGIN = "login"
@@ -142,7 +140,7 @@ def record(
 
 
 def _require_admin(user: User) -> None:
-    if user.role != "admin":
+    if not is_administrator(user):
         raise Forbidden("only administrators may read the audit trail")
 
 

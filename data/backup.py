@@ -30,6 +30,7 @@ from pathlib import Path
 import duckdb
 
 from data.errors import InvalidInput
+from data.store import Store
 
 COUNTED_TABLES = ("cases", "events", "uploads", "users", "audit_log")
 
@@ -147,8 +148,6 @@ def restore(backup: Path, target: Path) -> BackupSummary:
     try:
         staged = stage / "restore.duckdb"
         shutil.copyfile(backup, staged)
-        from data.store import Store
-
         Store(staged).close()  # applies any newer migrations to the restored copy
         return _finish(staged, target)
     finally:

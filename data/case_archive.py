@@ -21,10 +21,11 @@ from pathlib import Path
 import pyarrow as pa
 
 from data.access import require_case
+from data.actor import User
 from data.cases import ensure_agency, validate_case_ref
 from data.errors import Forbidden, InvalidInput
+from data.permissions import is_administrator
 from data.store import Store
-from data.users import User
 
 FORMAT = "rpm-timeline-case"
 VERSION = 1
@@ -274,7 +275,7 @@ def import_case(store: Store, user: User, document: dict, new_ref: str | None = 
     database that already has rows (even a copy of the same case, under another reference).
     Agencies and themes are matched by name and created when missing. All or nothing.
     """
-    if user.role != "admin":
+    if not is_administrator(user):
         raise Forbidden("only an administrator can import a case")
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise InvalidInput(f"not a case archive: the format is not {FORMAT!r}")

@@ -5,14 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from data import audit
+from data.actor import User
 from data.errors import InvalidInput, NotFound
+from data.permissions import visible_case_filter
 from data.store import Store
-
-if TYPE_CHECKING:
-    from data.users import User
 
 CASE_REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$")
 MAX_LABEL = 80
@@ -81,8 +79,6 @@ def get_case(store: Store, case_ref: str) -> Case:
 
 def list_cases(store: Store, user: User) -> list[CaseSummary]:
     """The cases this user may open, with counts of events and agencies, newest first."""
-    from data.access import visible_case_filter
-
     condition, params = visible_case_filter(user)
     rows = store.query(
         f"""

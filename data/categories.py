@@ -12,20 +12,19 @@ phrases sit before general ones. A type no rule matches is "Other". What an agen
 confirms or changes for its types is remembered (`agency_type_categories`) and wins over the
 rules for that agency.
 
-Categories are assigned in SQL over the distinct (agency, type) pairs, then written to
-`events.category` set-based: at ingest for the new upload, when a rule or the list changes for
-every event, and at start-up for events that have none yet.
+Assigning categories to events, and seeding the shipped list at start-up, live in
+`data.category_assign`; this module manages the list and the rules.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from data import audit
+from data.actor import User
+from data.category_assign import assign, resolved_pairs, write_rules
 from data.category_list import (
     OTHER,
-    SHIPPED_CATEGORIES,
     SPARE_COLOURS,
     SPARE_SYMBOLS,
     Category,
@@ -33,46 +32,14 @@ from data.category_list import (
     shipped_rule_rows,
 )
 from data.errors import Forbidden, InvalidInput
-
-if TYPE_CHECKING:
-    from data.store import Store
-    from data.users import User
+from data.permissions import is_administrator, runs_meetings
+from data.store import Store
 
 MAX_NAME = 60
 MAX_PHRASE = 100
 
 # ---------------------------------------------------------------------------------------------
 # Seeding and reading the list
-
-
-def ensure_shipped(store: Store) -> None:
-    """Write the shipped list and rules if the tables are empty; categorise uncategorised events.
-
-    Called at start-up, so a new database, or one migrated from before categories existed,
-    has every event categorised.
-    """
-    with store.transaction() as cur:
-        if not cur.execute("SELECT 1 FROM categories LIMIT 1").fetchone():
-            cur.executemany(
-                "INSERT INTO categories (name, position, symbol, colour, description)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [
-                    [c.name, c.position, c.symbol, c.colour, c.description]
-                    for c in SHIPPED_CATEGORIES
-                ],
-            )
-        if not cur.execute("SELECT 1 FROM category_rules LIMIT 1").fetchone():
-            _write_rules(cur, shipped_rule_rows())
-        assign(cur, only_missing=True)
-
-
-def _write_rules(cur, rows: list[tuple[str, str]]) -> None:
-    cur.execute("DELETE FROM category_rules")
-    if rows:
-        cur.executemany(
-            "INSERT INTO category_rules (position, phrase, category) VALUES (?, ?, ?)",
-            [[i + 1, phrase, cat] for i, (phrase, cat) in enumerate(rows)],
-        )
 
 
 def categories(store: Store) -> list[Category]:
@@ -104,79 +71,6 @@ def rules(store: Store) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------
 # Proposing and assigning
 
-# The distinct (agency, type) pairs of `scope`, each with its category: the agency's remembered
-# choice, else the first matching rule, else Other. Run on pairs, not events, so it costs the
-# number of different types, not of events.
-_RESOLVE = """
-WITH pairs AS (SELECT DISTINCT agency_id, event_type FROM {scope}),
-hits AS (
-    SELECT p.agency_id, p.event_type, arg_min(r.category, r.position) AS category
-    FROM pairs p JOIN category_rules r ON category_rule_matches(p.event_type, r.phrase)
-    GROUP BY p.agency_id, p.event_type
-)
-SELECT p.agency_id, p.event_type, coalesce(m.category, h.category, '{other}') AS category,
-       m.category IS NOT NULL AS remembered
-FROM pairs p
-LEFT JOIN hits h ON h.agency_id = p.agency_id AND h.event_type = p.event_type
-LEFT JOIN agency_type_categories m
-       ON m.agency_id = p.agency_id AND m.event_type = p.event_type
-"""
-
-
-def _resolved(scope: str) -> str:
-    return _RESOLVE.format(scope=scope, other=OTHER)
-
-
-def _event_scope(alias: str, upload_id, case_id, only_missing) -> tuple[str, list]:
-    clauses, params = ["TRUE"], []
-    if upload_id is not None:
-        clauses.append(f"{alias}.upload_id = ?")
-        params.append(upload_id)
-    if case_id is not None:
-        clauses.append(f"{alias}.case_id = ?")
-        params.append(case_id)
-    if only_missing:
-        clauses.append(f"{alias}.category IS NULL")
-    return " AND ".join(clauses), params
-
-
-_CORRECTIONS = """(SELECT e.agency_id, c.event_type FROM event_changes c
-                   JOIN events e ON e.event_id = c.event_id WHERE c.action = 'correct')"""
-
-
-def assign(
-    cur, *, upload_id: int | None = None, case_id: int | None = None, only_missing: bool = False
-) -> int:
-    """Set events.category (and corrections' category) from remembered choices and the rules.
-
-    `cur` is a cursor inside a write transaction. Limited to one upload's or one case's events
-    when given, to events without a category with `only_missing`; else every event. Returns
-    how many events changed.
-    """
-    inner, params = _event_scope("x", upload_id, case_id, only_missing)
-    outer, _ = _event_scope("e", upload_id, case_id, only_missing)
-    scope = f"(SELECT x.agency_id, x.event_type FROM events x WHERE {inner})"
-    changed = cur.execute(
-        f"""
-        UPDATE events e SET category = r.category
-        FROM ({_resolved(scope)}) r
-        WHERE e.agency_id = r.agency_id AND e.event_type = r.event_type AND {outer}
-          AND e.category IS DISTINCT FROM r.category
-        """,
-        [*params, *params],
-    ).fetchone()[0]
-    # A correction carries its own type: categorised the same way, for the event's agency.
-    cur.execute(
-        f"""
-        UPDATE event_changes c SET category = r.category
-        FROM events e, ({_resolved(_CORRECTIONS)}) r
-        WHERE c.action = 'correct' AND e.event_id = c.event_id
-          AND r.agency_id = e.agency_id AND r.event_type = c.event_type
-          AND c.category IS DISTINCT FROM r.category
-        """
-    )
-    return int(changed or 0)
-
 
 @dataclass(frozen=True)
 class Proposal:
@@ -194,7 +88,9 @@ def propose(store: Store, agency: str | None, event_types: list[str]) -> list[Pr
     scope = "(SELECT ?::INTEGER AS agency_id, unnest(?::VARCHAR[]) AS event_type)"
     found = {
         t: (cat, bool(remembered))
-        for _, t, cat, remembered in store.query(_resolved(scope), [row[0] if row else -1, types])
+        for _, t, cat, remembered in store.query(
+            resolved_pairs(scope), [row[0] if row else -1, types]
+        )
     }
     return [Proposal(t, *found[t]) for t in types]
 
@@ -228,7 +124,7 @@ def remember(cur, agency_id: int, choices: dict[str, str], decided_by: str) -> i
 
 
 def _require_admin(user: User) -> None:
-    if user.role != "admin":
+    if not is_administrator(user):
         raise Forbidden("only an administrator can change the event categories and their rules")
 
 
@@ -367,7 +263,7 @@ def set_rules(store: Store, user: User, text: str) -> int:
         known = {n for (n,) in cur.execute("SELECT name FROM categories").fetchall()}
         rows = parse_rules(text, known)
         before = cur.execute("SELECT count(*) FROM category_rules").fetchone()[0]
-        _write_rules(cur, rows)
+        write_rules(cur, rows)
         return _changed(cur, user, f"rules changed ({before} before, {len(rows)} now)")
 
 
@@ -396,7 +292,7 @@ def key_categories(store: Store, case_id: int) -> list[str]:
 
 def set_key_categories(store: Store, user: User, case_id: int, case_ref: str, names) -> list[str]:
     """Pin these categories as key for the case (at most MAX_KEY_CATEGORIES). Chairs and admins."""
-    if user.role not in ("admin", "chair"):
+    if not runs_meetings(user):
         raise Forbidden("only the chair can pin key categories")
     picked = list(dict.fromkeys(names or []))
     if len(picked) > MAX_KEY_CATEGORIES:

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from data.actor import User
 from data.errors import Forbidden, NotFound
+from data.permissions import explores_committee
 from data.store import Store
 from data.suppression import (
     SMALLEST_SHOWN,
@@ -22,7 +24,6 @@ from data.suppression import (
     suppress_table,
     suppress_together,
 )
-from data.users import User
 
 CRC_ROLES = ("crc", "admin")
 AGE_BANDS = ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over", "Not known")
@@ -41,7 +42,7 @@ MIN_CASES_FOR_ROWS = SMALLEST_SHOWN
 
 def require_crc(user: User) -> None:
     """Only the Case Review Committee and administrators see the explorer."""
-    if user is None or user.role not in CRC_ROLES:
+    if not explores_committee(user):
         raise Forbidden("the CRC explorer is for Case Review Committee members and administrators")
 
 

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from data.access import require_case
+from data.actor import User
 from data.cases import Case
 from data.dates import typed_date
 from data.errors import Forbidden, InvalidInput, NotFound
-from data.reflections import bump_revision
+from data.permissions import runs_meetings
+from data.revisions import bump_revision
 from data.store import Store
-from data.users import User
 from data.vocabulary import ASSESSMENTS
 
 MAX_TITLE = 120
@@ -32,7 +33,7 @@ class Episode:
 def require_chair(store: Store, user: User, case_ref: str) -> Case:
     """The case, if this user may change its meeting record (administrators and chairs)."""
     case = require_case(store, user, case_ref)
-    if user.role not in ("admin", "chair"):
+    if not runs_meetings(user):
         raise Forbidden("only the chair or an administrator can change the case's episodes")
     return case
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from data import categories
+from data import category_assign
 from data.access import require_case
+from data.actor import User
 from data.cases import Case, add_case_agency, ensure_agency
 from data.dates import typed_date
 from data.errors import Forbidden, InvalidInput, NotFound
+from data.permissions import may_edit_agency_events
 from data.store import Store
-from data.users import User
 
 PRECISIONS = ("day", "month", "year")
 MAX_TYPE, MAX_SUMMARY, MAX_REASON = 100, 10_000, 1000
@@ -24,9 +25,7 @@ def _require_editor(store: Store, user: User, case_ref: str, agency: str | None)
     Administrators and chairs may change any event; an agency user only their agency's.
     """
     case = require_case(store, user, case_ref)
-    if user.role in ("admin", "chair"):
-        return case
-    if user.role == "agency" and agency is not None and agency == user.agency:
+    if may_edit_agency_events(user, agency):
         return case
     raise Forbidden(f"you may not change events of {agency or 'this agency'} in this case")
 
@@ -97,7 +96,7 @@ def add_meeting_event(
             """,
             [case.case_id, agency_id, day, date_precision, at, etype, text, user.username],
         ).fetchone()[0]
-        categories.assign(cur, case_id=case.case_id, only_missing=True)
+        category_assign.assign(cur, case_id=case.case_id, only_missing=True)
         return event_id
 
 
@@ -142,7 +141,7 @@ def correct_event(
             """,
             [int(event_id), case.case_id, day, date_precision, at, etype, text, why, user.username],
         ).fetchone()[0]
-        categories.assign(cur, case_id=case.case_id, only_missing=True)  # the corrected type
+        category_assign.assign(cur, case_id=case.case_id, only_missing=True)  # the corrected type
         return change_id
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from data.access import require_case
+from data.actor import User
 from data.errors import NotFound
 from data.store import Store
-from data.users import User
 
 CHRONOLOGY_COLUMNS = (
     "date",

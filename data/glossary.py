@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass
 
 from data.access import require_case, require_meeting_editor
+from data.actor import User
 from data.cases import Case
 from data.errors import InvalidInput, NotFound
 from data.redaction import GlossaryTerm, anonymise
 from data.setup import case_invitees
 from data.store import Store
-from data.users import User
 
 MAX_LABEL = 60
 MAX_NAME = 120

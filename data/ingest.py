@@ -45,8 +45,9 @@ from pathlib import Path
 
 import duckdb
 
-from data import audit, categories
-from data.access import SYSTEM, require_case
+from data import audit, categories, category_assign
+from data.access import require_case
+from data.actor import SYSTEM, User
 from data.cases import add_case_agency, ensure_agency
 from data.dates import (
     DATE_ORDERS,
@@ -71,8 +72,8 @@ from data.extract_files import (
     refuse_binary,
     utf16_without_bom,
 )
+from data.permissions import may_upload, speaks_for_agency
 from data.store import Store
-from data.users import User
 
 FIELDS = ("date", "time", "event_type", "summary", "source_ref")
 FIELD_LABELS = {
@@ -986,9 +987,9 @@ def _date_columns(con, header: list[str], header_rowid: int, limit: int = 200) -
 def check_may_upload(store: Store, user: User, case_ref: str, agency: str):
     """The case, if this user may add an extract to it for this agency."""
     case = require_case(store, user, case_ref)
-    if user.role == "agency" and (agency or "").strip() != user.agency:
+    if speaks_for_agency(user) and (agency or "").strip() != user.agency:
         raise Forbidden(f"{user.username} may upload only for {user.agency}")
-    if user.role not in ("admin", "chair", "agency"):
+    if not may_upload(user):
         raise Forbidden(f"{user.username} may not upload extracts")
     return case
 
@@ -1413,7 +1414,7 @@ def ingest_file(
             )
             cur.unregister("ingest_events")
             categories.remember(cur, agency_id, category_choices or {}, uploaded_by)
-            categories.assign(cur, upload_id=upload_id)
+            category_assign.assign(cur, upload_id=upload_id)
             rejects = work.con.sql(
                 f"""
                 SELECT _row, reject_column, {_reject_value_sql()} AS value, reject_reason, raw

@@ -12,23 +12,17 @@ their tables and are left out of every read here.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from data import contributions
 from data.access import require_case
+from data.actor import User
 from data.cases import Case
+from data.contributions import agency_id_for, check_episode, check_event, clean_text
 from data.errors import Forbidden, InvalidInput, NotFound
-from data.reflections import (
-    agency_id_for,
-    check_episode,
-    check_event,
-    clean_text,
-    may_change,
-    record_change,
-)
+from data.permissions import is_administrator
 from data.store import Store
-from data.users import User
 
 SCOPES = ("single_agency", "cross_agency")
 STATUSES = ("open", "in_progress", "done", "verified")
@@ -81,7 +75,7 @@ def list_themes(store: Store) -> list[str]:
 
 def add_theme(store: Store, user: User, name: str) -> str:
     """Add a theme to the managed list (administrators only)."""
-    if user.role != "admin":
+    if not is_administrator(user):
         raise Forbidden("only an administrator can add themes")
     name = (name or "").strip()
     if not name:
@@ -152,20 +146,15 @@ def _lp_snapshot(cur, learning_id: int) -> dict:
     return snap
 
 
-def _lp_history(cur, case_id, learning_id, change, who, before, after) -> None:
-    cur.execute(
-        "INSERT INTO learning_point_history (case_id, learning_id, change, changed_by, before,"
-        " after) VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            case_id,
-            learning_id,
-            change,
-            who,
-            None if before is None else json.dumps(before),
-            None if after is None else json.dumps(after),
-        ],
-    )
-    record_change(cur, case_id, who, f"learning point {learning_id} {change}")
+LEARNING_POINT = contributions.Kind(
+    noun="learning point",
+    plural="learning points",
+    table="learning_points",
+    key="learning_id",
+    owner="created_by",
+    history_table="learning_point_history",
+    snapshot=_lp_snapshot,
+)
 
 
 def add_learning_point(
@@ -210,27 +199,8 @@ def add_learning_point(
                 "INSERT INTO learning_point_links (learning_id, episode_id) VALUES (?, ?)",
                 [learning_id, episode_id],
             )
-        _lp_history(
-            cur,
-            case.case_id,
-            learning_id,
-            "created",
-            user.username,
-            None,
-            _lp_snapshot(cur, learning_id),
-        )
+        contributions.created(cur, LEARNING_POINT, case.case_id, learning_id, user.username)
     return learning_id
-
-
-def _own_learning(cur, case: Case, user: User, learning_id) -> None:
-    row = cur.execute(
-        "SELECT case_id, created_by, withdrawn_at FROM learning_points WHERE learning_id = ?",
-        [learning_id],
-    ).fetchone()
-    if row is None or row[0] != case.case_id or row[2] is not None:
-        raise NotFound(f"no learning point {learning_id} on case {case.case_ref}")
-    if not may_change(user, row[1]):
-        raise Forbidden("you can change only your own learning points (the chair can change any)")
 
 
 def edit_learning_point(
@@ -249,7 +219,7 @@ def edit_learning_point(
     """Change a learning point's scope, agency, text, themes or CRC flag (kept as history)."""
     case = require_case(store, user, case_ref)
     with store.transaction() as cur:
-        _own_learning(cur, case, user, learning_id)
+        contributions.require_own(cur, LEARNING_POINT, case, user, learning_id)
         agency_id, text, stage_key, theme_ids = _check_learning(
             cur, case, scope, agency, text, stage_key, themes
         )
@@ -265,30 +235,11 @@ def edit_learning_point(
                 "INSERT INTO learning_point_themes (learning_id, theme_id) VALUES (?, ?)",
                 [learning_id, theme_id],
             )
-        after = _lp_snapshot(cur, learning_id)
-        if after != before:
-            _lp_history(cur, case.case_id, learning_id, "edited", user.username, before, after)
+        contributions.edited(cur, LEARNING_POINT, case.case_id, learning_id, user.username, before)
 
 
 def withdraw_learning_point(store: Store, user: User, case_ref: str, learning_id: int) -> None:
-    case = require_case(store, user, case_ref)
-    with store.transaction() as cur:
-        _own_learning(cur, case, user, learning_id)
-        before = _lp_snapshot(cur, learning_id)
-        cur.execute(
-            "UPDATE learning_points SET withdrawn_at = current_timestamp, withdrawn_by = ?"
-            " WHERE learning_id = ?",
-            [user.username, learning_id],
-        )
-        _lp_history(
-            cur,
-            case.case_id,
-            learning_id,
-            "withdrawn",
-            user.username,
-            before,
-            _lp_snapshot(cur, learning_id),
-        )
+    contributions.withdraw(store, LEARNING_POINT, user, case_ref, learning_id)
 
 
 def list_learning_points(store: Store, user: User, case_ref: str) -> list[LearningPoint]:
@@ -321,27 +272,7 @@ def list_learning_points(store: Store, user: User, case_ref: str) -> list[Learni
 
 
 def learning_point_history(store: Store, user: User, case_ref: str, learning_id: int) -> list[dict]:
-    case = require_case(store, user, case_ref)
-    return _history_rows(
-        store.query(
-            "SELECT change, changed_by, changed_at, before, after FROM learning_point_history"
-            " WHERE case_id = ? AND learning_id = ? ORDER BY history_id",
-            [case.case_id, learning_id],
-        )
-    )
-
-
-def _history_rows(rows) -> list[dict]:
-    return [
-        {
-            "change": change,
-            "changed_by": who,
-            "changed_at": when,
-            "before": json.loads(before) if before else None,
-            "after": json.loads(after) if after else None,
-        }
-        for change, who, when, before, after in rows
-    ]
+    return contributions.history(store, LEARNING_POINT, user, case_ref, learning_id)
 
 
 # --- actions --------------------------------------------------------------------------------
@@ -416,20 +347,15 @@ def _action_snapshot(cur, action_id: int) -> dict:
     return snap
 
 
-def _action_history(cur, case_id, action_id, change, who, before, after) -> None:
-    cur.execute(
-        "INSERT INTO action_history (case_id, action_id, change, changed_by, before, after)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            case_id,
-            action_id,
-            change,
-            who,
-            None if before is None else json.dumps(before),
-            None if after is None else json.dumps(after),
-        ],
-    )
-    record_change(cur, case_id, who, f"action {action_id} {change}")
+ACTION = contributions.Kind(
+    noun="action",
+    plural="actions",
+    table="actions",
+    key="action_id",
+    owner="created_by",
+    history_table="action_history",
+    snapshot=_action_snapshot,
+)
 
 
 def add_action(
@@ -479,26 +405,8 @@ def add_action(
                 completed,
             ],
         ).fetchone()[0]
-        _action_history(
-            cur,
-            case.case_id,
-            action_id,
-            "created",
-            user.username,
-            None,
-            _action_snapshot(cur, action_id),
-        )
+        contributions.created(cur, ACTION, case.case_id, action_id, user.username)
     return action_id
-
-
-def _own_action(cur, case: Case, user: User, action_id) -> None:
-    row = cur.execute(
-        "SELECT case_id, created_by, withdrawn_at FROM actions WHERE action_id = ?", [action_id]
-    ).fetchone()
-    if row is None or row[0] != case.case_id or row[2] is not None:
-        raise NotFound(f"no action {action_id} on case {case.case_ref}")
-    if not may_change(user, row[1]):
-        raise Forbidden("you can change only your own actions (the chair can change any)")
 
 
 def update_action(
@@ -518,7 +426,7 @@ def update_action(
     """Change an action (status and evidence of impact included); kept as history."""
     case = require_case(store, user, case_ref)
     with store.transaction() as cur:
-        _own_action(cur, case, user, action_id)
+        contributions.require_own(cur, ACTION, case, user, action_id)
         learning_id, description, owner_name, owner_agency_id, due, status, evidence = (
             _check_action(
                 cur,
@@ -554,9 +462,7 @@ def update_action(
                 action_id,
             ],
         )
-        after = _action_snapshot(cur, action_id)
-        if after != before:
-            _action_history(cur, case.case_id, action_id, "edited", user.username, before, after)
+        contributions.edited(cur, ACTION, case.case_id, action_id, user.username, before)
 
 
 def set_action_status(
@@ -585,23 +491,7 @@ def set_action_status(
 
 
 def withdraw_action(store: Store, user: User, case_ref: str, action_id: int) -> None:
-    case = require_case(store, user, case_ref)
-    with store.transaction() as cur:
-        _own_action(cur, case, user, action_id)
-        before = _action_snapshot(cur, action_id)
-        cur.execute(
-            "UPDATE actions SET withdrawn_at = current_timestamp, withdrawn_by = ? WHERE action_id = ?",
-            [user.username, action_id],
-        )
-        _action_history(
-            cur,
-            case.case_id,
-            action_id,
-            "withdrawn",
-            user.username,
-            before,
-            _action_snapshot(cur, action_id),
-        )
+    contributions.withdraw(store, ACTION, user, case_ref, action_id)
 
 
 _ACTION_SELECT = """
@@ -630,11 +520,4 @@ def get_action(store: Store, user: User, case_ref: str, action_id: int) -> Actio
 
 
 def action_history(store: Store, user: User, case_ref: str, action_id: int) -> list[dict]:
-    case = require_case(store, user, case_ref)
-    return _history_rows(
-        store.query(
-            "SELECT change, changed_by, changed_at, before, after FROM action_history"
-            " WHERE case_id = ? AND action_id = ? ORDER BY history_id",
-            [case.case_id, action_id],
-        )
-    )
+    return contributions.history(store, ACTION, user, case_ref, action_id)

@@ -14,10 +14,10 @@ from datetime import datetime
 
 from data import audit
 from data.access import require_case
+from data.actor import User
 from data.cases import Case
 from data.errors import InvalidInput, NotFound
 from data.store import Store
-from data.users import User
 from data.workflow import complete_stage
 
 KIND_WORDS = {

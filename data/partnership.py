@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
+from data.actor import User
 from data.errors import Forbidden, InvalidInput
+from data.permissions import is_administrator
 from data.store import Store
-from data.users import User
 
 DEFAULT_NAME = "Safeguarding Children Partnership"
 MAX_NAME = 120
@@ -39,7 +40,7 @@ def get_partnership(store: Store) -> Partnership:
 
 
 def _require_admin(user: User) -> None:
-    if user.role != "admin":
+    if not is_administrator(user):
         raise Forbidden("only an administrator can change the partnership's name and logo")
 
 

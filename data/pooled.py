@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from data.actor import User
 from data.bundle import (
     MANIFEST,
     TABLES,
@@ -41,7 +42,6 @@ from data.crc import (
 )
 from data.store import ReadQueries
 from data.suppression import suppress_table
-from data.users import User
 
 # Lists every bundle carries alike: pooled as one list, without the partnership.
 REFERENCE_TABLES = ("themes", "workflow_stages")

@@ -35,6 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from data import audit
+from data.actor import User
 from data.bundle import (
     BUNDLE_FORMAT,
     CODE_PATTERN,
@@ -50,8 +51,8 @@ from data.bundle import (
 )
 from data.errors import Forbidden, InvalidInput
 from data.partnership import get_partnership
+from data.permissions import is_administrator
 from data.store import Store
-from data.users import User
 
 LINK_SECRET_KEY = "publish_link_secret"
 KEY_HEX = 16  # 64 bits of the HMAC: collisions among a nation's keys are vanishingly unlikely
@@ -170,7 +171,7 @@ def publish(
     ip: str | None = None,
 ) -> Publication:
     """Write a new bundle into `out_dir` (created if needed) and record the publication."""
-    if user.role != "admin":
+    if not is_administrator(user):
         raise Forbidden("only an administrator can publish the partnership's data")
     code = check_code(code)
     out_dir = Path(out_dir)

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from data.access import require_case, require_meeting_editor
+from data.actor import User
 from data.cases import Case
 from data.errors import Forbidden, InvalidInput, NotFound
+from data.permissions import is_administrator
 from data.setup import case_invitees
 from data.shared_wording import current_wordings, write_committee_learning
 from data.store import Store
-from data.users import User
 from data.workflow import complete_stage
 
 MAX_TEXT = 20000
@@ -225,7 +226,7 @@ def sign_off(
     require_meeting(store, case)
     chair = is_case_chair(store, user, case)
     if not chair:
-        if user.role != "admin":
+        if not is_administrator(user):
             raise Forbidden(
                 "only the case's chair, or an administrator on the chair's behalf, can sign off"
             )

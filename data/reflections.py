@@ -10,23 +10,23 @@ in the table and are hidden from every read here.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from data import contributions
 from data.access import require_case
+from data.actor import User
 from data.cases import Case
+from data.contributions import agency_id_for, check_episode, check_event, clean_text
 from data.errors import Forbidden, InvalidInput, NotFound
+from data.permissions import runs_meetings
+from data.revisions import record_change
 from data.store import Store
-from data.users import User
 
-MAX_TEXT = 5_000
 # Reflections on events whose upload was replaced stay visible, flagged with this note.
 RETIRED_NOTE = "event retired: its agency replaced that extract"
 TARGET_KINDS = ("event", "episode", "case")
-# Roles that may edit or withdraw anyone's contribution; others only their own.
-MODERATOR_ROLES = ("admin", "chair")
 
 # Ground rule: learning, not blame. Phrases that often frame practice as individual fault.
 BLAMING_PATTERNS = (
@@ -120,7 +120,7 @@ def case_model(store: Store, case: Case) -> str:
 def set_case_model(store: Store, user: User, case_ref: str, model_key: str) -> None:
     """Choose the case's reflective model (admin or chair), before anyone has reflected."""
     case = require_case(store, user, case_ref)
-    if user.role not in MODERATOR_ROLES:
+    if not runs_meetings(user):
         raise Forbidden("only an administrator or the chair can choose the reflective model")
     if not store.query_one("SELECT 1 FROM reflective_models WHERE model_key = ?", [model_key]):
         raise InvalidInput(f"unknown reflective model {model_key!r}")
@@ -154,93 +154,6 @@ def case_agency_names(store: Store, case: Case) -> list[str]:
             [case.case_id],
         )
     ]
-
-
-# --- change counter -------------------------------------------------------------------------
-
-
-def bump_revision(cur, case_id: int) -> None:
-    """Record a change to the case's contributions (inside the caller's transaction)."""
-    cur.execute(
-        """
-        INSERT INTO case_revisions (case_id, revision) VALUES (?, 1)
-        ON CONFLICT (case_id) DO UPDATE
-            SET revision = case_revisions.revision + 1, changed_at = CAST(now() AS TIMESTAMP)
-        """,
-        [case_id],
-    )
-
-
-def record_change(cur, case_id: int, who: str, detail: str) -> None:
-    """Bump the case's change counter and add a line to the audit trail (inside the caller's
-    transaction, so both commit or roll back with the change)."""
-    from data import audit
-
-    bump_revision(cur, case_id)
-    case_ref = cur.execute("SELECT case_ref FROM cases WHERE case_id = ?", [case_id]).fetchone()
-    audit.record(cur, who, audit.CHANGE, case_ref=case_ref[0] if case_ref else None, detail=detail)
-
-
-def case_revision(store: Store, user: User, case_ref: str) -> int:
-    """A number that grows with every change to the case's reflections, learning, actions or
-    episodes (open pages poll it to redraw what others changed)."""
-    case = require_case(store, user, case_ref)
-    row = store.query_one("SELECT revision FROM case_revisions WHERE case_id = ?", [case.case_id])
-    return row[0] if row else 0
-
-
-# --- validation shared with learning points ---------------------------------------------------
-
-
-def clean_text(text: str | None, what: str, max_length: int = MAX_TEXT) -> str:
-    """The text as typed (only surrounding blank lines trimmed), or InvalidInput."""
-    if text is None or not text.strip():
-        raise InvalidInput(f"{what} is empty: write something before saving")
-    if len(text) > max_length:
-        raise InvalidInput(
-            f"{what} is {len(text):,} characters; the maximum is {max_length:,}: shorten it"
-        )
-    return text.strip("\r\n")
-
-
-def agency_id_for(cur, name: str | None, *, required: bool = False) -> int | None:
-    """The id of an existing agency by name; None for no agency."""
-    if name is None or not str(name).strip():
-        if required:
-            raise InvalidInput("choose the agency")
-        return None
-    row = cur.execute("SELECT agency_id FROM agencies WHERE name = ?", [name]).fetchone()
-    if row is None:
-        raise InvalidInput(f"unknown agency {name!r}")
-    return row[0]
-
-
-def check_event(cur, case: Case, event_id) -> int:
-    try:
-        event_id = int(event_id)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"event {event_id!r} is not an event id") from exc
-    row = cur.execute("SELECT case_id FROM events WHERE event_id = ?", [event_id]).fetchone()
-    if row is None or row[0] != case.case_id:
-        raise InvalidInput(f"event {event_id} is not an event of case {case.case_ref}")
-    return event_id
-
-
-def check_episode(cur, case: Case, episode_id) -> int:
-    try:
-        episode_id = int(episode_id)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"episode {episode_id!r} is not an episode id") from exc
-    row = cur.execute(
-        "SELECT case_id FROM episodes WHERE episode_id = ? AND deleted_at IS NULL", [episode_id]
-    ).fetchone()
-    if row is None or row[0] != case.case_id:
-        raise InvalidInput(f"episode {episode_id} is not an episode of case {case.case_ref}")
-    return episode_id
-
-
-def may_change(user: User, owner: str) -> bool:
-    return user.role in MODERATOR_ROLES or user.username == owner
 
 
 # --- reflections ----------------------------------------------------------------------------
@@ -284,20 +197,15 @@ def _snapshot(cur, reflection_id: int) -> dict:
     return dict(zip(keys, row, strict=True))
 
 
-def _history(cur, case_id, reflection_id, change, who, before, after) -> None:
-    cur.execute(
-        "INSERT INTO reflection_history (case_id, reflection_id, change, changed_by, before, after)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            case_id,
-            reflection_id,
-            change,
-            who,
-            None if before is None else json.dumps(before),
-            None if after is None else json.dumps(after),
-        ],
-    )
-    record_change(cur, case_id, who, f"reflection {reflection_id} {change}")
+REFLECTION = contributions.Kind(
+    noun="reflection",
+    plural="reflections",
+    table="reflections",
+    key="reflection_id",
+    owner="author",
+    history_table="reflection_history",
+    snapshot=_snapshot,
+)
 
 
 def add_reflection(
@@ -346,28 +254,8 @@ def add_reflection(
                 user.username,
             ],
         ).fetchone()[0]
-        _history(
-            cur,
-            case.case_id,
-            reflection_id,
-            "created",
-            user.username,
-            None,
-            _snapshot(cur, reflection_id),
-        )
+        contributions.created(cur, REFLECTION, case.case_id, reflection_id, user.username)
     return reflection_id
-
-
-def _own_reflection(cur, case: Case, user: User, reflection_id) -> tuple[str, str]:
-    row = cur.execute(
-        "SELECT case_id, author, withdrawn_at FROM reflections WHERE reflection_id = ?",
-        [reflection_id],
-    ).fetchone()
-    if row is None or row[0] != case.case_id or row[2] is not None:
-        raise NotFound(f"no reflection {reflection_id} on case {case.case_ref}")
-    if not may_change(user, row[1]):
-        raise Forbidden("you can change only your own reflections (the chair can change any)")
-    return row[1], row[2]
 
 
 def edit_reflection(
@@ -384,7 +272,7 @@ def edit_reflection(
     """Change a reflection's stage, question, text or agency; the change is kept as history."""
     case = require_case(store, user, case_ref)
     with store.transaction() as cur:
-        _own_reflection(cur, case, user, reflection_id)
+        contributions.require_own(cur, REFLECTION, case, user, reflection_id)
         _, stage_key, question_key, text, agency_id = _check_fields(
             cur, case, stage_key, question_key, text, agency
         )
@@ -394,31 +282,12 @@ def edit_reflection(
             " updated_at = current_timestamp WHERE reflection_id = ?",
             [stage_key, question_key, text, agency_id, reflection_id],
         )
-        after = _snapshot(cur, reflection_id)
-        if after != before:
-            _history(cur, case.case_id, reflection_id, "edited", user.username, before, after)
+        contributions.edited(cur, REFLECTION, case.case_id, reflection_id, user.username, before)
 
 
 def withdraw_reflection(store: Store, user: User, case_ref: str, reflection_id: int) -> None:
     """Hide a reflection from every view; it stays in the store with who withdrew it."""
-    case = require_case(store, user, case_ref)
-    with store.transaction() as cur:
-        _own_reflection(cur, case, user, reflection_id)
-        before = _snapshot(cur, reflection_id)
-        cur.execute(
-            "UPDATE reflections SET withdrawn_at = current_timestamp, withdrawn_by = ?"
-            " WHERE reflection_id = ?",
-            [user.username, reflection_id],
-        )
-        _history(
-            cur,
-            case.case_id,
-            reflection_id,
-            "withdrawn",
-            user.username,
-            before,
-            _snapshot(cur, reflection_id),
-        )
+    contributions.withdraw(store, REFLECTION, user, case_ref, reflection_id)
 
 
 _REFLECTION_SELECT = """
@@ -469,22 +338,7 @@ def get_reflection(store: Store, user: User, case_ref: str, reflection_id: int) 
 
 def reflection_history(store: Store, user: User, case_ref: str, reflection_id: int) -> list[dict]:
     """Every change to one reflection, oldest first: change, changed_by, changed_at, before, after."""
-    case = require_case(store, user, case_ref)
-    rows = store.query(
-        "SELECT change, changed_by, changed_at, before, after FROM reflection_history"
-        " WHERE case_id = ? AND reflection_id = ? ORDER BY history_id",
-        [case.case_id, reflection_id],
-    )
-    return [
-        {
-            "change": change,
-            "changed_by": who,
-            "changed_at": when,
-            "before": json.loads(before) if before else None,
-            "after": json.loads(after) if after else None,
-        }
-        for change, who, when, before, after in rows
-    ]
+    return contributions.history(store, REFLECTION, user, case_ref, reflection_id)
 
 
 def reflected_points(store: Store, user: User, case_ref: str) -> dict[str, list[int]]:

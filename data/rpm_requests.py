@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from data import audit
+from data.actor import User
 from data.cases import MAX_LABEL
 from data.errors import Forbidden, InvalidInput, NotFound
+from data.permissions import committee_only, is_administrator
 from data.store import Store
-from data.users import User
 
 URGENCY = {
     "routine": "Routine",
@@ -82,9 +83,9 @@ def submit_request(
     ip: str | None = None,
 ) -> RpmRequest:
     """An agency user's request for an RPM, on behalf of their agency."""
-    if user.role == "crc":
+    if committee_only(user):
         raise Forbidden("the Case Review Committee does not request meetings")
-    agency = user.agency or ("Partnership business unit" if user.role == "admin" else None)
+    agency = user.agency or ("Partnership business unit" if is_administrator(user) else None)
     if not agency:
         raise InvalidInput("your account names no agency: ask an administrator to set it")
     label = _text(child_label, "the child's pseudonym or initials", MAX_LABEL)
@@ -117,7 +118,7 @@ def submit_request(
 
 def _visible(user: User) -> tuple[str, list]:
     """Administrators see every request; anyone else the requests of their own agency."""
-    if user.role == "admin":
+    if is_administrator(user):
         return "TRUE", []
     return "(r.requesting_agency = ? OR r.requested_by = ?)", [user.agency, user.username]
 
@@ -157,7 +158,7 @@ def _require_pending(cur, request_id: int) -> None:
 
 
 def _require_business_unit(user: User) -> None:
-    if user.role != "admin":
+    if not is_administrator(user):
         raise Forbidden("only the partnership business unit (an administrator) decides requests")
 
 

@@ -13,11 +13,12 @@ from datetime import date
 
 from data import audit
 from data.access import require_case, revoke_agency
+from data.actor import CHAIR, User
 from data.cases import MAX_LABEL, Case, add_case_agency, ensure_agency, validate_case_ref
 from data.errors import Forbidden, InvalidInput
+from data.permissions import runs_meetings
 from data.rpm_requests import mark_accepted
 from data.store import Store
-from data.users import User
 from data.workflow import complete_stage
 
 MAX_PURPOSE = 4000
@@ -147,7 +148,7 @@ def _validate(cur, user: User, setup: CaseSetup) -> dict:
     for what, value in (("chair", setup.chair_name), ("facilitator", setup.facilitator_name)):
         if not _clean(value, f"{what}'s name"):
             raise InvalidInput(f"the {what}'s name (as printed on documents) is missing")
-    if user.role == "chair" and user.user_id not in ids.values():
+    if user.role == CHAIR and user.user_id not in ids.values():
         raise InvalidInput(
             "name yourself as chair or facilitator: otherwise you could not open this case"
         )
@@ -289,7 +290,7 @@ def open_case(
 ):
     """Create a case for RPM with everything the flowchart's first steps record; opened from an
     agency's RPM request, that request is accepted in the same transaction."""
-    if user.role not in ("admin", "chair"):
+    if not runs_meetings(user):
         raise Forbidden("only an administrator or a chair can open a case for RPM")
     identified_on = identified_on or date.today()
     with store.transaction() as cur:
@@ -317,7 +318,7 @@ def open_case(
 def update_setup(store: Store, user: User, setup: CaseSetup) -> CaseSetup:
     """Change what was recorded when the case was opened (not its reference)."""
     case = require_case(store, user, setup.case_ref)
-    if user.role not in ("admin", "chair"):
+    if not runs_meetings(user):
         raise Forbidden("only an administrator or the case's chair can change the case set-up")
     with store.transaction() as cur:
         ids = _validate(cur, user, setup)

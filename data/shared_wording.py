@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from data.access import require_case, require_meeting_editor
+from data.actor import User
 from data.errors import InvalidInput, NotFound
 from data.glossary import known_words, redaction_terms
 from data.redaction import KIND_NAMES, Mark, propose_wording, remaining_identifiers
 from data.store import Store
-from data.users import User
 
 MAX_SHARED = 5000
 NOT_REVIEWED, CONFIRMED, CHANGED = "not reviewed", "confirmed", "changed since review"

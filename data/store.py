@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from data.category_assign import ensure_shipped
 from data.migrations import apply_migrations
 
 
@@ -60,10 +61,8 @@ class Store(ReadQueries):
         super().__init__(duckdb.connect(str(self.path)))
         apply_migrations(self._con)
         self._write_lock = threading.RLock()
-        # Imported here: the category list's module reads and writes through this class.
-        from data.categories import ensure_shipped
-
-        ensure_shipped(self)
+        with self.transaction() as cur:
+            ensure_shipped(cur)
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from data import audit
+from data.actor import ROLES, User
 from data.cases import ensure_agency
 from data.errors import Forbidden, InvalidInput, NotFound
+from data.permissions import is_administrator
 from data.store import Store
 
-ROLES = ("admin", "chair", "agency", "crc")
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
 # Lockout: this many failed sign-ins for one name within the window locks it for the window.
@@ -26,16 +27,6 @@ LOCKOUT_MINUTES = 15
 MIN_PASSWORD_SCORE = 3
 # Words that make a password easy to guess here, whoever the user is.
 LOCAL_WORDS = ["rpm", "timeline", "safeguarding", "partnership", "reflective", "practice"]
-
-
-@dataclass(frozen=True)
-class User:
-    user_id: int
-    username: str
-    role: str
-    agency: str | None
-    active: bool
-    session_generation: int = 0
 
 
 _USER_COLUMNS = "u.user_id, u.username, u.role, a.name, u.active, u.session_generation"
@@ -75,7 +66,7 @@ def _check_role(role: str, agency: str | None) -> None:
 
 
 def _require_admin(by: User | None) -> None:
-    if by is not None and by.role != "admin":
+    if by is not None and not is_administrator(by):
         raise Forbidden("only administrators may manage accounts")
 
 
@@ -128,7 +119,7 @@ class Account:
 
 def list_accounts(store: Store, by: User) -> list[Account]:
     """Every account with its last successful sign-in, by name. Admins only."""
-    if by.role != "admin":
+    if not is_administrator(by):
         raise Forbidden("only administrators may manage accounts")
     rows = store.query(
         """

@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from data.access import require_case, visible_case_filter
+from data.access import require_case
+from data.actor import User
 from data.errors import Forbidden, InvalidInput
+from data.permissions import is_administrator, runs_meetings, visible_case_filter
 from data.store import Store
-from data.users import User
 
 MAX_NOTE = 2000
 MAX_EXPECTED_DAYS = 3650
@@ -138,11 +139,6 @@ def statuses_for_user(store: Store, user: User, today: date | None = None) -> di
     return {ref: workflow_status(stages, d, today) for ref, d in done.items()}
 
 
-def can_run_case(user: User) -> bool:
-    """Admins and chairs run a case through the flowchart (chairs only on their own cases)."""
-    return user.role in ("admin", "chair")
-
-
 @dataclass(frozen=True)
 class StageChange:
     """One entry of a case's stage history: recorded, corrected, withdrawn, or the meeting
@@ -179,7 +175,7 @@ def _stage(stages: Sequence[Stage], stage_key: str) -> Stage:
 def _open_stage(store: Store, user: User, case_ref: str, stage_key: str, verb: str):
     """The case, the stages and the one named, for someone allowed to `verb` stages."""
     case = require_case(store, user, case_ref)
-    if not can_run_case(user):
+    if not runs_meetings(user):
         raise Forbidden(f"only an administrator or the case's chair can {verb} workflow stages")
     stages = list_stages(store)
     return case, stages, _stage(stages, stage_key)
@@ -402,7 +398,7 @@ def stage_history(store: Store, user: User, case_ref: str) -> list[StageChange]:
 
 def set_expected_days(store: Store, user: User, values: dict[str, int | None]) -> None:
     """Administrators set how many days each stage is expected to take after the one before."""
-    if user.role != "admin":
+    if not is_administrator(user):
         raise Forbidden("only an administrator can change the expected durations")
     known = {s.stage_key: s for s in list_stages(store)}
     for key, days in values.items():

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.demo import DEMO_CASE_REF, seed_demo
 from data.setup import CaseSetup, parse_invitees, update_setup
 from data.shared_wording import confirm_wording, review_items

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from data import cases
-from data.access import SYSTEM, require_case
+from data.access import require_case
+from data.actor import SYSTEM
 from data.errors import Forbidden
 from data.events import case_events
 from data.users import add_user

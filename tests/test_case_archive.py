@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from data import case_archive, learning, reflections
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.demo import DEMO_CASE_REF
 from data.errors import InvalidInput
 from data.store import Store

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from data.access import SYSTEM, require_case
+from data.access import require_case
+from data.actor import SYSTEM
 from data.errors import Forbidden, InvalidInput
 from data.setup import (
     CaseSetup,

@@ -9,12 +9,11 @@ import pytest
 from data import audit, cases
 from data import categories as cat
 from data import category_list as shipped
-from data.access import SYSTEM
+from data.actor import SYSTEM, User
 from data.errors import Forbidden, InvalidInput
 from data.event_edits import add_meeting_event, correct_event
 from data.ingest import ingest_file
 from data.store import Store
-from data.users import User
 
 CHAIR = User(user_id=0, username="chair1", role="chair", agency=None, active=True)
 EXTRACT = (

@@ -10,7 +10,7 @@ import sys
 
 import docx
 
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.record import save_draft, sign_off
 from data.store import Store
 from tests.rpm_case import CASE, CHAIR, RECORD

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from data import cases, crc
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.errors import Forbidden
 from data.events import case_events, chronology_rows
 from data.exports import csv_text

@@ -12,7 +12,7 @@ import pytest
 from app import documents
 from components.document_text import NOT_IN_DOCUMENTS, document_text
 from components.documents import Doc, Letterhead, to_docx, to_html
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.record import save_draft, sign_off
 from data.users import get_user
 from tests.rpm_case import CASE, RECORD

@@ -9,7 +9,7 @@ import pytest
 
 from app import documents
 from components.documents import APPENDIX2_HEADINGS, APPENDIX3_HEADINGS, BRIEFING_SECTIONS
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.errors import Forbidden, InvalidInput
 from data.partnership import set_partnership
 from data.record import save_draft, sign_off

@@ -10,7 +10,7 @@ from datetime import date, time
 import pytest
 
 from data import cases
-from data.access import SYSTEM
+from data.actor import SYSTEM, User
 from data.errors import Forbidden, InvalidInput
 from data.events import case_events, chronology_rows
 from data.exports import csv_text
@@ -24,7 +24,6 @@ from data.ingest import (
     rejects_csv,
     template_csv,
 )
-from data.users import User
 
 MESSY_HEADER = ["Event Date", "Time", "Contact Type", "Details", "Our Ref", "Worker"]
 MESSY_ROWS = [

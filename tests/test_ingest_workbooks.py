@@ -11,7 +11,7 @@ from docx import Document
 
 from app.cli import main as cli
 from data import cases
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.errors import InvalidInput
 from data.events import CHRONOLOGY_COLUMNS, chronology_rows, event_detail
 from data.ingest import analyse_file, ingest_file

@@ -12,7 +12,7 @@ import pytest
 
 from app import documents
 from app.mail import MailSettings, invitation_ics, retry, send
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.errors import InvalidInput
 from data.messages import list_messages
 from data.record import save_draft, sign_off

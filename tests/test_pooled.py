@@ -12,7 +12,7 @@ import pytest
 
 from app.cli import main
 from data import crc, pooled
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.bundle import MANIFEST, TABLES, BadBundle, sha256_file
 from data.demo.bundles import sign_off_demo_records
 from data.demo.crc_demo import LEARNING_TEXT, seed_crc_demo

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from components.documents import doc_text, learning_log_doc
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.errors import Forbidden, InvalidInput
 from data.record import (
     AWAITING_REVIEW,

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from data import cases, learning, reflections
-from data.access import SYSTEM
+from data import cases, contributions, learning, reflections, revisions
+from data.actor import SYSTEM
 from data.demo import DEMO_CASE_REF
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.users import add_user
@@ -103,7 +103,7 @@ def test_add_reflection_to_event_episode_and_case(demo_store):
     ("changes", "message"),
     [
         ({"text": "   "}, "empty"),
-        ({"text": "x" * (reflections.MAX_TEXT + 1)}, "maximum"),
+        ({"text": "x" * (contributions.MAX_TEXT + 1)}, "maximum"),
         ({"stage_key": "now_what"}, "unknown stage"),
         ({"question_key": "why_not"}, "unknown question"),
         ({"agency": "Nowhere Agency"}, "unknown agency"),
@@ -244,7 +244,7 @@ def test_twenty_threads_adding_reflections_at_once_lose_nothing(demo_store):
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
 
-    revision_before = reflections.case_revision(demo_store, SYSTEM, DEMO_CASE_REF)
+    revision_before = revisions.case_revision(demo_store, SYSTEM, DEMO_CASE_REF)
     threads = [threading.Thread(target=add_some, args=(n,)) for n in range(20)]
     for t in threads:
         t.start()
@@ -254,7 +254,7 @@ def test_twenty_threads_adding_reflections_at_once_lose_nothing(demo_store):
     texts = {r.text for r in reflections.list_reflections(demo_store, SYSTEM, DEMO_CASE_REF)}
     assert texts == {f"thread {n} note {k}" for n in range(20) for k in range(5)}
     assert demo_store.query_one("SELECT count(*) FROM reflection_history")[0] == 100
-    assert reflections.case_revision(demo_store, SYSTEM, DEMO_CASE_REF) == revision_before + 100
+    assert revisions.case_revision(demo_store, SYSTEM, DEMO_CASE_REF) == revision_before + 100
 
 
 def test_learning_points_themes_links_and_history(demo_store):

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.errors import Forbidden, InvalidInput
 from data.rpm_requests import decline_request, get_request, list_requests, submit_request
 from data.setup import CaseSetup, get_setup, open_case

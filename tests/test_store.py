@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from data import cases
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.migrations import apply_migrations, migration_files
 from data.store import Store
 

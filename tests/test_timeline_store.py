@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.categories import category_names
 from data.episodes import add_episode, delete_episode, list_episodes, update_episode
 from data.errors import Forbidden, InvalidInput, NotFound

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from components.actions import due_words, overdue_days
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.errors import Forbidden, InvalidInput
 from data.setup import get_setup
 from data.users import add_user, get_user

@@ -10,10 +10,10 @@ from dash import Input, Output, State, callback, ctx, html
 from app.admin_common import admin_or_none, refusal, when
 from app.context import client_ip, get_store, require_admin
 from app.shell import ROLE_NAMES
+from data.actor import ROLES
 from data.errors import InvalidInput, NotFound
 from data.users import (
     MIN_PASSWORD_LENGTH,
-    ROLES,
     add_user,
     change_role,
     list_accounts,

@@ -10,6 +10,7 @@ from dash import html
 from app.case_forms import setup_form
 from app.context import get_store, require_user
 from data.errors import StoreError
+from data.permissions import is_administrator, runs_meetings
 from data.rpm_requests import get_request
 from data.setup import CaseSetup
 
@@ -22,7 +23,7 @@ dash.register_page(
 
 def layout(request: str | None = None, **_query):
     user = require_user()
-    if user.role not in ("admin", "chair"):
+    if not runs_meetings(user):
         return html.Div(
             [
                 html.H1("Open a case for RPM"),
@@ -30,7 +31,7 @@ def layout(request: str | None = None, **_query):
             ]
         )
     prefill, request_id, intro = None, None, []
-    if request and request.isdigit() and user.role == "admin":
+    if request and request.isdigit() and is_administrator(user):
         try:
             asked = get_request(get_store(), user, int(request))
         except StoreError:

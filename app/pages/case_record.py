@@ -16,8 +16,10 @@ from app.panels.redaction_review import redaction_review_panel
 from components.actions import due_words, overdue_days
 from components.documents import long_date, month_year, signature_line
 from components.forms import field
+from data.access import may_edit_record
 from data.audit import CHANGE, SIGN_OFF
 from data.errors import InvalidInput, StoreError
+from data.permissions import is_administrator
 from data.record import (
     is_case_chair,
     learning_log,
@@ -108,7 +110,7 @@ def signer_choice(store, user, case, chair_name: str | None):
     behalf_options = []
     if is_case_chair(store, user, case):
         text = f"You sign as the chair, {chair} (account {user.username})."
-    elif user.role == "admin":
+    elif is_administrator(user):
         text = f"You are signed in as {user.username}, not as this case's chair account."
         behalf_options = [
             {
@@ -230,9 +232,7 @@ def layout(case_ref: str | None = None, done: str | None = None, mail: str | Non
     versions = list_versions(store, user, case.case_ref)
     latest = versions[-1] if versions else None
     locked = bool(latest and latest.signed)
-    can_edit = user.role == "admin" or (
-        user.role == "chair"
-    )  # the store checks the chair is this case's chair or facilitator
+    can_edit = may_edit_record(store, user, case)
     invitees = get_setup(store, user, case.case_ref).invitees
     if latest is None:
         status = "No record yet: fill in the fields below and save a draft."

@@ -18,10 +18,10 @@ from components.forms import date_text, field
 from data.access import remove_agency_access, remove_member, who_can_open
 from data.audit import CHANGE
 from data.errors import StoreError
+from data.permissions import runs_meetings
 from data.setup import get_setup
 from data.workflow import (
     CHANGE_WORDS,
-    can_run_case,
     case_stages_done,
     case_workflow_status,
     correct_stage,
@@ -126,7 +126,7 @@ def workflow_panel(case_ref: str):
         className="rpm-table",
     )
     parts = [html.H2("Workflow (Appendix 1 flowchart)"), table]
-    if can_run_case(user):
+    if runs_meetings(user):
         if status.next is not None:
             parts += next_stage_form(status.next)
         if done:
@@ -279,7 +279,7 @@ def layout(case_ref: str | None = None, done: str | None = None, mail: str | Non
     if case is None:
         return html.Div([html.H1("Case not found"), html.A("Back to the cases", href="/")])
     setup = get_setup(store, user, case.case_ref)
-    can_edit = user.role in ("admin", "chair")
+    can_edit = runs_meetings(user)
     message = [dbc.Alert(DONE_MESSAGES[done], color="success")] if done in DONE_MESSAGES else []
     parts = [
         html.H1(
@@ -311,7 +311,7 @@ def layout(case_ref: str | None = None, done: str | None = None, mail: str | Non
         mail_section(
             case.case_ref,
             ["invitation"],
-            can_send=can_run_case(user),
+            can_send=runs_meetings(user),
             heading="Sending the invitations",
             after=mail,
         ),

@@ -8,6 +8,7 @@ from dash import html
 
 from app.context import get_store, require_user
 from data.cases import list_cases
+from data.permissions import committee_only, is_administrator, runs_meetings
 from data.rpm_requests import STATUS, list_requests
 from data.workflow import statuses_for_user
 
@@ -90,7 +91,7 @@ def layout(**_query):
             className="rpm-table",
         )
     actions = []
-    if user.role in ("admin", "chair"):
+    if runs_meetings(user):
         actions.append(
             html.A(
                 "Open a case for RPM",
@@ -99,8 +100,8 @@ def layout(**_query):
                 id="open-case-link",
             )
         )
-    if user.role != "crc":
-        actions.append(requests_link(list_requests(store, user), user.role == "admin"))
+    if not committee_only(user):
+        actions.append(requests_link(list_requests(store, user), is_administrator(user)))
     return html.Div([html.H1("Cases"), *actions, body])
 
 

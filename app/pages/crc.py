@@ -25,6 +25,7 @@ from components.crc import (
 from data import crc, pooled
 from data.errors import NotFound
 from data.exports import csv_text
+from data.permissions import explores_committee, is_administrator
 from data.suppression import suppress_count
 
 dash.register_page(__name__, path="/crc", title="CRC explorer - RPM Timeline", name="CRC explorer")
@@ -133,7 +134,7 @@ def _refused():
 
 def layout(**_query):
     user = require_user()
-    if user.role not in crc.CRC_ROLES:
+    if not explores_committee(user):
         return _refused()
     store = get_crc_store()
     options = crc.filter_options(store, user)
@@ -212,7 +213,7 @@ def layout(**_query):
             html.Div(id="crc-refusal", className="pt-3", **{"aria-live": "polite"}),
             dcc.Store(id="crc-built"),
             dcc.Loading(html.Div(id="crc-tab-content", className="pt-3"), type="dot"),
-            *([publish_panel()] if user.role == "admin" and not is_pooled else []),
+            *([publish_panel()] if is_administrator(user) and not is_pooled else []),
         ],
         className="rpm-crc",
     )

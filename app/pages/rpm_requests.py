@@ -13,6 +13,7 @@ from app.case_forms import parse_date
 from app.context import client_ip, get_store, require_user
 from components.forms import field
 from data.errors import StoreError
+from data.permissions import committee_only, is_administrator
 from data.rpm_requests import STATUS, URGENCY, decline_request, list_requests, submit_request
 
 dash.register_page(
@@ -144,11 +145,11 @@ def requests_table(requests, is_admin: bool):
 
 def layout(done: str | None = None, **_query):
     store, user = get_store(), require_user()
-    if user.role == "crc":
+    if committee_only(user):
         return html.Div(
             [html.H1("RPM requests"), dbc.Alert("The committee does not request meetings.")]
         )
-    is_admin = user.role == "admin"
+    is_admin = is_administrator(user)
     return html.Div(
         [
             html.H1("RPM requests"),

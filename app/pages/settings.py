@@ -19,6 +19,7 @@ from data.partnership import (
     get_partnership,
     set_partnership,
 )
+from data.permissions import is_administrator
 from data.workflow import list_stages, set_expected_days
 
 dash.register_page(__name__, path="/settings", title="Settings - RPM Timeline", name="Settings")
@@ -26,7 +27,7 @@ dash.register_page(__name__, path="/settings", title="Settings - RPM Timeline", 
 
 def layout(done: str | None = None, **_query):
     store, user = get_store(), require_user()
-    if user.role != "admin":
+    if not is_administrator(user):
         return html.Div(
             [
                 html.H1("Settings"),

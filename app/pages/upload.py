@@ -43,6 +43,7 @@ from data.ingest import (
     template_guide_csv,
     template_xlsx,
 )
+from data.permissions import committee_only, speaks_for_agency, upload_agency
 
 dash.register_page(
     __name__,
@@ -136,10 +137,10 @@ def layout(case_ref: str | None = None, **_query):
                 html.A("Back to the list of cases", href=dash.get_relative_path("/")),
             ]
         )
-    if user.role == "crc":
+    if committee_only(user):
         return html.Div([html.H1("Upload an extract"), html.P("Your role does not upload.")])
     back = dash.get_relative_path(f"/cases/{case.case_ref}")
-    if user.role == "agency":
+    if speaks_for_agency(user):
         agency_field = [
             dbc.Label("Agency", html_for="upload-agency"),
             dbc.Input(id="upload-agency", value=user.agency, readonly=True, className="mb-1"),
@@ -656,7 +657,7 @@ def _mapping_from(settings: dict) -> dict[str, int]:
 )
 def analyse(contents, settings, filename, token, case_ref):
     store, user = get_store(), require_user()
-    agency = user.agency if user.role == "agency" else (settings["agency"] or "").strip()
+    agency = upload_agency(user, settings["agency"])
     new_file = ctx.triggered_id == "upload-file"
     if new_file:
         if not contents:
@@ -785,7 +786,7 @@ def confirm(n_clicks, *args):
     store, user = get_store(), require_user()
     if not n_clicks:
         return no_update, no_update, no_update, no_update
-    agency = user.agency if user.role == "agency" else (agency or "").strip()
+    agency = upload_agency(user, agency)
     entry = _pending(token, user.user_id, case_ref)
     if entry is None:
         alert = dbc.Alert("Choose the file again: the upload has expired.", color="danger")

@@ -12,7 +12,7 @@ from dash.exceptions import PreventUpdate
 
 from app.context import get_store, require_user
 from app.timeline import ids
-from data.reflections import case_revision
+from data.revisions import case_revision
 
 POLL_MS = 2000
 

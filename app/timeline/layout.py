@@ -12,10 +12,10 @@ from dash import dcc, html
 
 from app.case_forms import case_links
 from app.context import get_store, open_case_page, require_user
-from app.panels.reflection import reflection_panel
 from app.timeline import ids
 from app.timeline.changes import POLL_MS
 from app.timeline.figure import build_figure
+from app.timeline.reflection import reflection_panel
 from app.timeline.state import as_list, event_filter, span_dates, span_of
 from app.timeline.table import SORTS, case_counts
 from components.category_style import category_data
@@ -24,7 +24,9 @@ from components.timeline import DENSE_LIMIT, SVG_LIMIT, presentation_update
 from data.categories import categories, key_categories
 from data.episodes import ASSESSMENTS
 from data.events import case_agencies_and_types, case_events
-from data.reflections import case_revision, reflected_points
+from data.permissions import runs_meetings
+from data.reflections import reflected_points
+from data.revisions import case_revision
 
 
 def _not_found(case_ref: str | None):
@@ -71,7 +73,7 @@ def page_layout(case_ref: str | None = None, **query):
             state: presentation_update(state == "on", listed, key, total > DENSE_LIMIT)
             for state in ("on", "off")
         },
-        "can_chair": user.role in ("admin", "chair"),
+        "can_chair": runs_meetings(user),
         "agency": user.agency,
         "role": user.role,
     }

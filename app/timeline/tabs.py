@@ -8,9 +8,9 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, no_up
 from dash.exceptions import PreventUpdate
 
 from app.context import get_store, require_user
-from app.panels.learning import learning_panel
-from app.panels.reflection import reflection_overview
 from app.timeline import ids
+from app.timeline.learning import learning_panel
+from app.timeline.reflection import reflection_overview
 from data.access import require_case
 
 BUILDERS = {"coverage": reflection_overview, "learning": learning_panel}

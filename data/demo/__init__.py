@@ -7,6 +7,7 @@ from importlib import resources
 from data import cases
 from data.demo.crc_demo import seed_crc_demo
 from data.demo.make_demo import DOB, FILES, SCHOOL, VOLUNTARY
+from data.demo.rpm import seed_demo_rpm
 from data.ingest import ingest_file
 from data.store import Store
 
@@ -38,8 +39,6 @@ def seed_demo(store: Store, *, crc_cases: bool = True) -> bool:
                 uploaded_by="demo seed",
                 category_choices=DEMO_CATEGORY_CHOICES.get(agency),
             )
-    from data.demo.rpm import seed_demo_rpm  # issue 6: the case opened for RPM
-
     seed_demo_rpm(store, DEMO_CASE_REF, DEMO_LABEL)
     if crc_cases:
         seed_crc_demo(store)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.demo.crc_demo import seed_crc_demo, sign_off_synthetic_records
 from data.partnership import NAME_KEY
 from data.publish import publish

@@ -15,7 +15,9 @@ from datetime import date, timedelta
 import pandas as pd
 
 from data import categories
-from data.cases import ensure_agency
+from data.cases import ensure_agency, get_case
+from data.record import _versions, build_log
+from data.shared_wording import write_committee_learning
 from data.store import Store
 
 SYNTHETIC_CASES = 30
@@ -130,10 +132,6 @@ def sign_off_synthetic_records(store: Store, case_ids: list[int] | None = None) 
     its flagged learning through the redaction review (the synthetic text names no one, so its
     shared wording is the meeting's wording) and into the committee's learning, as a real
     sign-off leaves it."""
-    from data.cases import get_case
-    from data.record import _versions, build_log
-    from data.shared_wording import write_committee_learning
-
     if case_ids is None:
         case_ids = [
             case_id

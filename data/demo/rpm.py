@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.demo.make_demo import DOB
 from data.setup import CaseSetup, parse_invitees, update_setup
 from data.store import Store

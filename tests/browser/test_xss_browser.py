@@ -59,7 +59,7 @@ CLEAN = {"flag": None, "img": 0, "svg": 0, "script": 0, "bold": 0, "violations":
 
 @pytest.fixture(scope="module")
 def xss_server(tmp_path_factory):
-    from data.access import SYSTEM
+    from data.actor import SYSTEM
     from data.cases import add_case
     from data.events import CHRONOLOGY_COLUMNS, chronology_rows
     from data.exports import csv_text

@@ -14,12 +14,14 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from app.context import get_store, require_user
-from app.panels.reflection import NONE, chosen
 from app.timeline import ids
+from app.timeline.reflection import NONE, chosen
 from components.actions import due_words, overdue_days
 from data import learning as lp
 from data import reflections as refl
 from data.errors import StoreError
+from data.permissions import is_administrator, may_change_contribution
+from data.revisions import case_revision
 
 SCOPE_NAMES = {"single_agency": "Single-agency", "cross_agency": "Cross-agency"}
 
@@ -179,7 +181,7 @@ def learning_panel(case) -> html.Section:
 
 
 def _theme_admin(user):
-    if user.role != "admin":
+    if not is_administrator(user):
         return None
     return html.Details(
         [
@@ -238,7 +240,7 @@ def _learning_item(point: lp.LearningPoint, user) -> html.Li:
                             ),
                             _confirmed_withdraw("lp-withdraw", point.learning_id, "learning point"),
                         ]
-                        if refl.may_change(user, point.created_by)
+                        if may_change_contribution(user, point.created_by)
                         else []
                     ),
                 ]
@@ -259,7 +261,7 @@ def _confirmed_withdraw(kind: str, index: int, what: str):
 
 def _action_row(action: lp.Action, user) -> html.Tr:
     buttons = []
-    if refl.may_change(user, action.created_by):
+    if may_change_contribution(user, action.created_by):
         buttons = [
             dbc.Button(
                 "Edit",
@@ -302,7 +304,7 @@ def _action_row(action: lp.Action, user) -> html.Tr:
 )
 def refresh(_tick, _saved, seen, case_ref):
     store, user = get_store(), require_user()
-    revision = refl.case_revision(store, user, case_ref)
+    revision = case_revision(store, user, case_ref)
     if ctx.triggered_id == ids.CASE_REVISION and revision == seen:
         raise PreventUpdate
     points = lp.list_learning_points(store, user, case_ref)

@@ -21,7 +21,10 @@ from app.timeline import ids
 from components.reflection import coverage_table, cycle_figure, cycle_summary
 from data import reflections as refl
 from data.access import require_case
+from data.contributions import MAX_TEXT
 from data.errors import StoreError
+from data.permissions import may_change_contribution
+from data.revisions import case_revision
 
 # dbc.Select keeps "" for its hidden placeholder, so "no choice" is this value instead.
 NONE = "__none__"
@@ -200,7 +203,7 @@ def _form(stages, questions, agencies, user) -> html.Div:
             dbc.Textarea(
                 id="refl-text",
                 rows=3,
-                maxLength=refl.MAX_TEXT + 1000,
+                maxLength=MAX_TEXT + 1000,
                 placeholder="What the group said at this point",
                 className="rpm-textarea",
             ),
@@ -329,7 +332,7 @@ def _reflection_item(r: refl.Reflection, user, history: list[dict] | None = None
     if r.updated_at:
         meta.append("edited")
     buttons = []
-    if refl.may_change(user, r.author):
+    if may_change_contribution(user, r.author):
         buttons = [
             dbc.Button(
                 "Edit",
@@ -421,7 +424,7 @@ def refresh(point, _revision, _saved, seen, marks, case_ref):
     """The point reflected on (always the one selected: a new selection redraws it whatever
     else arrives in the same request), its reflections, and the marks on the timeline."""
     store, user = get_store(), require_user()
-    revision = refl.case_revision(store, user, case_ref)
+    revision = case_revision(store, user, case_ref)
     if set(ctx.triggered_prop_ids) == {f"{ids.CASE_REVISION}.data"} and revision == seen:
         raise PreventUpdate  # already drawn
     kind, ident, described = _shown_point(store, user, case_ref, point)
@@ -575,7 +578,7 @@ def start_edit(clicks, case_ref):
         raise PreventUpdate
     store, user = get_store(), require_user()
     r = refl.get_reflection(store, user, case_ref, int(ctx.triggered_id["index"]))
-    if not refl.may_change(user, r.author):
+    if not may_change_contribution(user, r.author):
         raise PreventUpdate
     return (
         r.stage_key,
