@@ -33,6 +33,7 @@ from components.documents import (
     to_docx,
     to_html,
 )
+from data import committee
 from data.actor import User
 from data.cases import get_case
 from data.categories import categories as managed_categories
@@ -333,16 +334,24 @@ def briefing_file(
     fmt: str,
     *,
     case_ref: str | None = None,
+    case_key: str | None = None,
     theme: str | None = None,
     draft: bool = False,
 ) -> bytes:
     """The frontline briefing (DOCX or PDF) from learning the committee chose: one case's signed
-    record, or a theme across every signed record. Only learning flagged for the committee,
-    with names removed; no child, family member or practitioner, no event."""
+    record (by its reference for the business unit, by its committee key for anyone), or a theme
+    across every signed record. Only learning flagged for the committee, with names removed; no
+    child, family member or practitioner, no event."""
     from data.actor import SYSTEM
 
     if not explores_committee(user):
         raise Forbidden("briefings are made by the business unit or the Case Review Committee")
+    if case_key is not None:
+        if case_ref is not None:
+            raise InvalidInput("choose the case by its reference or by its key, not both")
+        case_ref = committee.case_ref_for_key(store, user, case_key)
+    elif case_ref is not None and committee_only(user):
+        raise Forbidden("the Case Review Committee chooses cases by their keys only")
     if (case_ref is None) == (theme is None):
         raise InvalidInput("choose one case (--case) or one theme (--theme) for the briefing")
     if case_ref is not None:

@@ -65,21 +65,26 @@ def document(case_ref: str, kind: str):
 
 
 def briefing():
-    """`/briefing?case=REF` or `/briefing?theme=THEME`, `&format=docx|pdf`: the frontline
-    briefing, for the business unit and the committee (the explorer links here)."""
+    """`/briefing?case=REF` (the business unit), `?case_key=KEY` or `?theme=THEME`,
+    `&format=docx|pdf`: the frontline briefing, for the business unit and the committee (the
+    explorer's "Frontline briefings" links here, by case key)."""
     from app import documents
 
     store, user = get_store(), require_user()
     args = flask.request.args
     fmt = args.get("format", "pdf")
     case_ref, theme = args.get("case") or None, args.get("theme") or None
+    case_key = args.get("case_key") or None
     try:
-        content = documents.briefing_file(store, user, fmt, case_ref=case_ref, theme=theme)
+        content = documents.briefing_file(
+            store, user, fmt, case_ref=case_ref, case_key=case_key, theme=theme
+        )
     except (Forbidden, NotFound):
         return flask.Response("Not found.", status=404, mimetype="text/plain")
     except StoreError as exc:
         return flask.Response(f"Not produced: {exc}", status=400, mimetype="text/plain")
-    audit(EXPORT, case_ref=case_ref, detail=f"briefing {fmt}" + (f" on {theme}" if theme else ""))
+    on = f" on {theme}" if theme else f" case key {case_key}" if case_key else ""
+    audit(EXPORT, case_ref=case_ref, detail=f"briefing {fmt}{on}")
     return flask.Response(
         content,
         mimetype=MIMETYPES[fmt],

@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from app.context import get_crc_store, require_user
+from app.panels.committee import briefings_tab, decisions_tab
 from app.panels.publish import publish_panel
 from components.crc import (
     case_rows_figure,
@@ -38,6 +39,8 @@ TABS = (
     ("process", "Process times"),
     ("aligned", "Aligned journeys"),
     ("summary", "Case summary"),
+    ("decisions", "Decisions and actions"),
+    ("briefings", "Frontline briefings"),
 )
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
 FILTER_IDS = (
@@ -388,8 +391,11 @@ def _summary_tab(user, f):
     ]
 
 
-# Case summaries are never published, so the pooled explorer has none.
-POOLED_WITHOUT = ("summary",)
+# Case summaries are never published, so the pooled explorer has none; the committee's own
+# decisions and briefings belong to its partnership.
+POOLED_WITHOUT = ("summary", "decisions", "briefings")
+# Tabs that work on one case key or theme at a time, whatever the filters choose.
+UNFILTERED = ("decisions", "briefings")
 
 TAB_BUILDERS = {
     "themes": _themes_tab,
@@ -398,6 +404,8 @@ TAB_BUILDERS = {
     "process": _process_tab,
     "aligned": _aligned_tab,
     "summary": _summary_tab,
+    "decisions": decisions_tab,
+    "briefings": briefings_tab,
 }
 
 
@@ -433,12 +441,16 @@ def render_tab(tab, years, ages, agencies, themes, stages, scope, partnerships, 
     filters that could be differenced against a broader one shows and sends nothing."""
     user = require_user()
     f = _filters(years, ages, agencies, themes, stages, scope, partnerships)
+    if tab in POOLED_WITHOUT and pooled.is_pooled(get_crc_store()):
+        tab = "themes"
+    builder = TAB_BUILDERS.get(tab, _themes_tab)
     refusal = crc.check_differencing(get_crc_store(), user, f)
+    if refusal and tab in UNFILTERED:
+        return "Cases selected: not shown", builder(user, f), False, None, tab
     if refusal:
         alert = dbc.Alert(refusal, color="warning", id="crc-refused")
         return "Cases selected: not shown", [], True, alert, None
     count = f"Cases selected: {suppress_count(crc.selected_case_count(get_crc_store(), user, f))}"
-    builder = TAB_BUILDERS.get(tab, _themes_tab)
     if builder is _aligned_tab and ctx.triggered_id in FILTER_IDS and built == "aligned":
         return count, no_update, False, None, no_update
     return count, builder(user, f), False, None, tab

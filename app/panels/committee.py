@@ -1,0 +1,545 @@
+"""The CRC explorer's "Decisions and actions" and "Frontline briefings" tabs (data.committee).
+
+The committee chooses a case by its key (cases whose latest record is signed off) or a theme,
+reads the learning shared with it, records what it considered and decided (stage 6 of the
+flowchart), plans organisational actions and keeps them up to date, downloads the 7-minute
+briefing and records each briefing or workshop delivered (stage 7). Only case keys appear.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from app.context import client_ip, get_store, require_user
+from components.committee import (
+    KIND_NAMES,
+    actions_table,
+    decision_card,
+    decision_covers,
+    deliveries_table,
+)
+from components.crc import summary_card
+from components.forms import field
+from data import committee, crc
+from data.cases import list_agencies
+from data.errors import NotFound, StoreError
+from data.learning import STATUS_NAMES
+
+CHOOSE = "Choose a case or a theme"
+
+
+def subject_of(value) -> committee.Subject | None:
+    """Pure: the subject a select value names ("case:KEY" or "theme:NAME"), or None."""
+    kind, _, name = str(value or "").partition(":")
+    if not name:
+        return None
+    if kind == "case":
+        return committee.Subject(case_key=name)
+    if kind == "theme":
+        return committee.Subject(theme=name)
+    return None
+
+
+def _subject_options(store, user) -> list[dict]:
+    keys = crc.summary_case_keys(store, user, crc.CrcFilters())
+    return [
+        *({"label": f"Case {k}", "value": f"case:{k}"} for k in keys),
+        *(
+            {"label": f"Theme: {t} (across cases)", "value": f"theme:{t}"}
+            for t in committee.committee_themes(store, user)
+        ),
+    ]
+
+
+def _subject_select(id_: str, store, user):
+    return html.Div(
+        [
+            html.Label("Case or theme", htmlFor=id_, className="form-label fw-bold"),
+            dbc.Select(id=id_, options=_subject_options(store, user), placeholder=CHOOSE),
+        ],
+        className="col-12 col-md-6 col-xl-4 mb-3",
+    )
+
+
+def _options(pairs) -> list[dict]:
+    return [{"label": label, "value": value} for value, label in pairs]
+
+
+def _textarea(id_: str, rows: int = 3):
+    return dbc.Textarea(id=id_, rows=rows, maxLength=4000)
+
+
+def _status_select(id_: str):
+    return dbc.Select(id=id_, options=_options(STATUS_NAMES.items()), value="open")
+
+
+def _agency_select(id_: str, agencies):
+    return dbc.Select(id=id_, options=_options((a, a) for a in agencies), placeholder="Choose")
+
+
+def _form(heading: str, rows: list, name: str, button: str, *, margin: str = "mt-4"):
+    """A form section: heading, fields, its status message and its button (`{name}-save`)."""
+    return html.Section(
+        [
+            html.H3(heading, className=f"h4 {margin}"),
+            *rows,
+            html.Div(id=f"{name}-message", role="status"),
+            dbc.Button(button, id=f"{name}-save", color="primary"),
+        ],
+        className="rpm-committee-form",
+    )
+
+
+def decisions_tab(user, _filters):
+    store = get_store()
+    committee.require_committee(user)
+    agencies = list_agencies(store)
+    today = date.today().isoformat()
+    return [
+        dcc.Store(id="committee-saved", data=0),
+        html.H2("The committee's consideration: decisions and organisational actions"),
+        html.P(
+            "Choose a case by its key, or a theme across cases, read the learning shared with"
+            " the committee, and record what the committee considered and decided, and the"
+            " organisational actions it plans. Recording a decision records the flowchart's"
+            " stage 6 (the committee considered the learning) for every case it covers, with"
+            " its date and your account. Words that name a case reference, a person in a case"
+            " or another identifier are refused."
+        ),
+        html.Div(_subject_select("committee-subject", store, user), className="row"),
+        html.Div(id="committee-subject-view", **{"aria-live": "polite"}),
+        _form(
+            "Record the committee's decision",
+            [
+                dbc.Row(
+                    field(
+                        "Date the committee considered it",
+                        dbc.Input(id="committee-date", type="date", value=today, max=today),
+                        width=3,
+                    )
+                ),
+                field("What the committee considered", _textarea("committee-considered")),
+                field("The committee's decision", _textarea("committee-decision")),
+            ],
+            "committee",
+            "Record the decision",
+        ),
+        _form(
+            "Plan an organisational action",
+            [
+                dbc.Row(
+                    [
+                        field(
+                            "Under the decision",
+                            dbc.Select(id="committee-action-decision", options=[]),
+                            width=6,
+                        ),
+                        field(
+                            "Owner agency",
+                            _agency_select("committee-action-agency", agencies),
+                            width=3,
+                        ),
+                        field(
+                            "Due date", dbc.Input(id="committee-action-due", type="date"), width=3
+                        ),
+                    ]
+                ),
+                field("What will change", _textarea("committee-action-text", 2)),
+                dbc.Row(
+                    [
+                        field("Status", _status_select("committee-action-status"), width=3),
+                        field(
+                            "Evidence of impact (optional)",
+                            _textarea("committee-action-evidence", 2),
+                            width=9,
+                        ),
+                    ]
+                ),
+            ],
+            "committee-action",
+            "Plan this action",
+        ),
+        _form(
+            "Update an organisational action",
+            [
+                dbc.Row(
+                    [
+                        field(
+                            "Action", dbc.Select(id="committee-update-action", options=[]), width=6
+                        ),
+                        field("Status", _status_select("committee-update-status"), width=3),
+                        field(
+                            "Due date", dbc.Input(id="committee-update-due", type="date"), width=3
+                        ),
+                    ]
+                ),
+                field("Evidence of impact", _textarea("committee-update-evidence", 2)),
+            ],
+            "committee-update",
+            "Save the action",
+        ),
+        html.H3("Every organisational action the committee planned", className="h4 mt-5"),
+        html.Div(id="committee-all-actions"),
+    ]
+
+
+def briefings_tab(user, _filters):
+    store = get_store()
+    committee.require_committee(user)
+    today = date.today().isoformat()
+    return [
+        dcc.Store(id="briefing-saved", data=0),
+        html.H2("Frontline briefings"),
+        html.P(
+            "A one-page 7-minute briefing for frontline practitioners, from the learning one"
+            " case shared with the committee or a theme across cases, with no identifying"
+            " detail. Record each briefing or workshop delivered: it records the flowchart's"
+            " last stage (frontline practitioners informed) for every case it covers."
+        ),
+        html.Div(_subject_select("briefing-subject", store, user), className="row"),
+        html.Div(id="briefing-links", className="mb-3"),
+        _form(
+            "Record a briefing or workshop delivered",
+            [
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            html.Fieldset(
+                                [
+                                    html.Legend("What was delivered", className="rpm-label fs-6"),
+                                    dbc.RadioItems(
+                                        id="briefing-kind",
+                                        options=_options(KIND_NAMES.items()),
+                                        value="briefing",
+                                    ),
+                                ],
+                                className="mb-3",
+                            ),
+                            md=3,
+                        ),
+                        field(
+                            "Date delivered",
+                            dbc.Input(id="briefing-date", type="date", value=today, max=today),
+                            width=3,
+                        ),
+                        field(
+                            "How many attended",
+                            dbc.Input(id="briefing-attended", type="number", min=1, step=1),
+                            width=3,
+                        ),
+                    ]
+                ),
+                field(
+                    "Who it was for",
+                    dbc.Input(id="briefing-audience", maxLength=200),
+                    "For example: designated safeguarding leads in primary schools",
+                ),
+                html.Fieldset(
+                    [
+                        html.Legend(
+                            "Agencies whose practitioners took part", className="rpm-label fs-6"
+                        ),
+                        dbc.Checklist(
+                            id="briefing-agencies",
+                            options=_options((a, a) for a in list_agencies(store)),
+                            value=[],
+                            inline=True,
+                        ),
+                    ],
+                    className="mb-3",
+                ),
+            ],
+            "briefing",
+            "Record it as delivered",
+            margin="mt-3",
+        ),
+        html.H3("Briefings and workshops delivered", className="h4 mt-5"),
+        html.Div(id="briefing-deliveries-view"),
+    ]
+
+
+def _theme_learning(store, user, theme: str):
+    """The shared learning on a theme across the cases the committee can consider."""
+    items = []
+    for key in crc.summary_case_keys(store, user, crc.CrcFilters(themes=(theme,))):
+        summary = crc.crc_summary(store, user, key)
+        items += [
+            html.Li([html.Strong(f"Case {key}, {scope}{' · ' + agency if agency else ''}: "), text])
+            for scope, agency, text, themes in summary.learning
+            if theme in themes
+        ]
+    return html.Div(
+        [
+            html.H3(f"Learning shared with the committee on {theme}", className="h4"),
+            html.Ul(items) if items else html.P("No shared learning on this theme."),
+        ]
+    )
+
+
+@callback(
+    Output("committee-subject-view", "children"),
+    Output("committee-action-decision", "options"),
+    Output("committee-action-decision", "value"),
+    Output("committee-update-action", "options"),
+    Output("committee-all-actions", "children"),
+    Input("committee-subject", "value"),
+    Input("committee-saved", "data"),
+)
+def show_decisions(value, _saved):
+    """The chosen case's (or theme's) shared learning and decisions; every action planned."""
+    user, store = require_user(), get_store()
+    every = committee.list_decisions(store, user)
+    all_actions = [a for d in every for a in d.actions]
+    table = (
+        actions_table(
+            all_actions,
+            caption="Every organisational action the committee planned",
+            keys=decision_covers(every),
+        )
+        if all_actions
+        else html.P("No organisational action planned yet.")
+    )
+    subject = subject_of(value)
+    if subject is None:
+        return html.P(CHOOSE + " to see its learning and decisions."), [], None, [], table
+    try:
+        learning = (
+            summary_card(
+                crc.crc_summary(store, user, subject.case_key),
+                dash.get_relative_path(f"/crc/summaries/{subject.case_key}"),
+            )
+            if subject.case_key
+            else _theme_learning(store, user, subject.theme)
+        )
+    except NotFound:
+        return html.P("There is no case with that key."), [], None, [], table
+    decisions = committee.list_decisions(store, user, subject)
+    view = [
+        learning,
+        html.H3(f"The committee's decisions on {subject.describe()}", className="h4 mt-4"),
+        *(
+            [decision_card(d) for d in decisions]
+            or [html.P("No decision recorded yet.", id="committee-no-decision")]
+        ),
+    ]
+    decision_options = [
+        {"label": f"Decision {d.decision_id}, {d.decided_on:%d %b %Y}", "value": str(d.decision_id)}
+        for d in decisions
+    ]
+    action_options = [
+        {"label": f"{a.action_id}. {a.description[:80]}", "value": str(a.action_id)}
+        for d in decisions
+        for a in d.actions
+    ]
+    first = decision_options[0]["value"] if decision_options else None
+    return view, decision_options, first, action_options, table
+
+
+def _failed(exc: Exception) -> dbc.Alert:
+    return dbc.Alert(f"Not saved: {exc}", color="danger", className="py-2")
+
+
+def _saved(text: str) -> dbc.Alert:
+    return dbc.Alert(text, color="success", className="py-2")
+
+
+@callback(
+    Output("committee-message", "children"),
+    Output("committee-saved", "data", allow_duplicate=True),
+    Output("committee-considered", "value"),
+    Output("committee-decision", "value"),
+    Input("committee-save", "n_clicks"),
+    State("committee-subject", "value"),
+    State("committee-date", "value"),
+    State("committee-considered", "value"),
+    State("committee-decision", "value"),
+    State("committee-saved", "data"),
+    prevent_initial_call=True,
+)
+def save_decision(clicks, value, on, considered, decision, saved):
+    user = require_user()
+    subject = subject_of(value)
+    if not clicks:
+        return no_update, no_update, no_update, no_update
+    if subject is None:
+        return _failed("choose a case or a theme first"), no_update, no_update, no_update
+    try:
+        decision_id = committee.record_decision(
+            get_store(), user, subject, considered, decision, on, ip=client_ip()
+        )
+    except StoreError as exc:
+        return _failed(exc), no_update, no_update, no_update
+    message = _saved(
+        f"Decision {decision_id} recorded on {subject.describe()}; the committee's consideration"
+        " (stage 6) is recorded for every case it covers."
+    )
+    return message, (saved or 0) + 1, "", ""
+
+
+@callback(
+    Output("committee-action-message", "children"),
+    Output("committee-saved", "data", allow_duplicate=True),
+    Output("committee-action-text", "value"),
+    Output("committee-action-agency", "value"),
+    Output("committee-action-due", "value"),
+    Output("committee-action-status", "value"),
+    Output("committee-action-evidence", "value"),
+    Input("committee-action-save", "n_clicks"),
+    State("committee-action-decision", "value"),
+    State("committee-action-text", "value"),
+    State("committee-action-agency", "value"),
+    State("committee-action-due", "value"),
+    State("committee-action-status", "value"),
+    State("committee-action-evidence", "value"),
+    State("committee-saved", "data"),
+    prevent_initial_call=True,
+)
+def save_action(clicks, decision_id, text, agency, due, status, evidence, saved):
+    user = require_user()
+    unchanged = (no_update,) * 5
+    if not clicks:
+        return no_update, no_update, *unchanged
+    if not decision_id:
+        return (
+            _failed("record the committee's decision first, then plan its actions"),
+            no_update,
+            *unchanged,
+        )
+    try:
+        action_id = committee.plan_action(
+            get_store(), user, int(decision_id), text, agency, due, status, evidence,
+            ip=client_ip(),
+        )  # fmt: skip
+    except (StoreError, ValueError) as exc:
+        return _failed(exc), no_update, *unchanged
+    message = _saved(f"Action {action_id} planned under decision {decision_id}.")
+    return message, (saved or 0) + 1, "", None, "", "open", ""
+
+
+@callback(
+    Output("committee-update-status", "value"),
+    Output("committee-update-due", "value"),
+    Output("committee-update-evidence", "value"),
+    Input("committee-update-action", "value"),
+    prevent_initial_call=True,
+)
+def fill_update(action_id):
+    """The chosen action's current status, due date and evidence, to change."""
+    user = require_user()
+    action = next(
+        (
+            a
+            for d in committee.list_decisions(get_store(), user)
+            for a in d.actions
+            if str(a.action_id) == str(action_id)
+        ),
+        None,
+    )
+    if action is None:
+        return "open", "", ""
+    due = action.due_date.isoformat() if action.due_date else ""
+    return action.status, due, action.evidence or ""
+
+
+@callback(
+    Output("committee-update-message", "children"),
+    Output("committee-saved", "data", allow_duplicate=True),
+    Input("committee-update-save", "n_clicks"),
+    State("committee-update-action", "value"),
+    State("committee-update-status", "value"),
+    State("committee-update-due", "value"),
+    State("committee-update-evidence", "value"),
+    State("committee-saved", "data"),
+    prevent_initial_call=True,
+)
+def save_update(clicks, action_id, status, due, evidence, saved):
+    user = require_user()
+    if not clicks:
+        return no_update, no_update
+    if not action_id:
+        return _failed("choose the action to update"), no_update
+    try:
+        committee.update_action(
+            get_store(), user, int(action_id), status, due, evidence, ip=client_ip()
+        )
+    except (StoreError, ValueError) as exc:
+        return _failed(exc), no_update
+    return _saved(f"Action {action_id} saved; its history keeps what it said before."), (
+        saved or 0
+    ) + 1
+
+
+def _briefing_links(subject: committee.Subject):
+    query = urlencode(
+        {"case_key": subject.case_key} if subject.case_key else {"theme": subject.theme}
+    )
+    return html.Div(
+        [
+            html.A(
+                f"Download the 7-minute briefing ({label})",
+                href=dash.get_relative_path(f"/briefing?{query}&format={fmt}"),
+                className="btn btn-outline-dark btn-sm me-2 rpm-download",
+                id=f"briefing-download-{fmt}",
+            )
+            for fmt, label in (("docx", "Word"), ("pdf", "PDF"))
+        ]
+    )
+
+
+@callback(
+    Output("briefing-links", "children"),
+    Output("briefing-deliveries-view", "children"),
+    Input("briefing-subject", "value"),
+    Input("briefing-saved", "data"),
+)
+def show_briefings(value, _saved):
+    user = require_user()
+    subject = subject_of(value)
+    deliveries = deliveries_table(committee.list_deliveries(get_store(), user))
+    if subject is None:
+        return html.P(CHOOSE + " to download its briefing."), deliveries
+    return _briefing_links(subject), deliveries
+
+
+@callback(
+    Output("briefing-message", "children"),
+    Output("briefing-saved", "data", allow_duplicate=True),
+    Output("briefing-audience", "value"),
+    Output("briefing-attended", "value"),
+    Output("briefing-agencies", "value"),
+    Input("briefing-save", "n_clicks"),
+    State("briefing-subject", "value"),
+    State("briefing-kind", "value"),
+    State("briefing-date", "value"),
+    State("briefing-audience", "value"),
+    State("briefing-agencies", "value"),
+    State("briefing-attended", "value"),
+    State("briefing-saved", "data"),
+    prevent_initial_call=True,
+)
+def save_delivery(clicks, value, kind, on, audience, agencies, attended, saved):
+    user = require_user()
+    unchanged = (no_update,) * 3
+    if not clicks:
+        return no_update, no_update, *unchanged
+    subject = subject_of(value)
+    if subject is None:
+        return _failed("choose a case or a theme first"), no_update, *unchanged
+    try:
+        delivery_id = committee.record_delivery(
+            get_store(), user, subject, kind, on, audience, agencies or [], attended,
+            ip=client_ip(),
+        )  # fmt: skip
+    except StoreError as exc:
+        return _failed(exc), no_update, *unchanged
+    message = _saved(
+        f"{KIND_NAMES.get(kind, 'Briefing')} {delivery_id} recorded as delivered on"
+        f" {subject.describe()}; frontline practitioners informed (stage 7) is recorded for"
+        " every case it covers."
+    )
+    return message, (saved or 0) + 1, "", None, []

@@ -1,0 +1,519 @@
+"""The flowchart's last two steps, recorded where they happen: the Case Review Committee's
+decisions on the organisational learning and the organisational actions it plans (stage 6,
+"Case Review Committee considered the learning"), and the briefings and workshops that tell
+frontline practitioners (stage 7, "Frontline practitioners informed").
+
+The committee works on case keys, never case references: a decision or a briefing is about one
+case (by its key, among the cases whose latest record is signed off) or a theme across every
+such case whose shared learning carries it. Recording either completes the stage for every case
+it covers, in the same transaction, with the date and who. The committee's own words are
+refused while they hold a name or an identifier of a case they cover, as the redaction review
+refuses them in shared wording.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from data import audit
+from data.actor import User
+from data.cases import Case
+from data.contributions import agency_id_for, clean_text
+from data.errors import Forbidden, InvalidInput, NotFound
+from data.glossary import known_words, redaction_terms
+from data.learning import STATUS_NAMES, STATUSES
+from data.permissions import explores_committee
+from data.redaction import KIND_NAMES, remaining_identifiers
+from data.store import Store
+from data.workflow import complete_stage
+
+KINDS = {"briefing": "7-minute briefing", "workshop": "Workshop"}
+MAX_AUDIENCE = 200
+MAX_ATTENDED = 100_000
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a decision or a briefing is about: one case by its key, or a theme across cases."""
+
+    case_key: str | None = None
+    theme: str | None = None
+
+    def describe(self) -> str:
+        return f"case {self.case_key}" if self.case_key else f"the theme {self.theme}"
+
+    def matches(self, theme: str | None, case_keys: Sequence[str]) -> bool:
+        """Whether a decision or delivery on (theme, cases) is about this subject: for a case,
+        its own and those on themes covering it; for a theme, those on it."""
+        return self.case_key in case_keys if self.case_key else theme == self.theme
+
+
+@dataclass(frozen=True)
+class CommitteeAction:
+    action_id: int
+    decision_id: int
+    description: str
+    owner_agency: str
+    due_date: date | None
+    status: str
+    evidence: str | None
+    completed_on: date | None
+
+    @property
+    def status_name(self) -> str:
+        return STATUS_NAMES[self.status]
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision_id: int
+    theme: str | None
+    case_keys: tuple[str, ...]
+    considered: str
+    decision: str
+    decided_on: date
+    recorded_by: str
+    recorded_at: datetime
+    actions: tuple[CommitteeAction, ...]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    delivery_id: int
+    theme: str | None
+    case_keys: tuple[str, ...]
+    kind: str
+    delivered_on: date
+    audience: str
+    agencies: tuple[str, ...]
+    attended: int
+    recorded_by: str
+
+
+def require_committee(user: User) -> None:
+    if not explores_committee(user):
+        raise Forbidden(
+            "the committee's decisions and briefings are for Case Review Committee members and"
+            " administrators"
+        )
+
+
+# --- which cases a subject covers -------------------------------------------------------------
+
+# The cases the committee can consider: those whose latest record version is signed off.
+_CONSIDERED = """
+    SELECT k.case_id, k.case_key FROM committee_records r
+    JOIN crc_case_keys k ON k.case_id = r.case_id
+"""
+
+
+def _covered(cur, subject: Subject) -> list[tuple[int, str]]:
+    """(case_id, case_key) of every case the subject covers; InvalidInput/NotFound if none."""
+    if (subject.case_key is None) == (subject.theme is None):
+        raise InvalidInput("choose one case key or one theme")
+    if subject.case_key is not None:
+        rows = cur.execute(
+            f"SELECT * FROM ({_CONSIDERED}) WHERE case_key = ?", [subject.case_key]
+        ).fetchall()
+        if not rows:
+            raise NotFound(
+                f"no case with the key {subject.case_key!r} has a signed-off record for the"
+                " committee"
+            )
+        return rows
+    rows = cur.execute(
+        f"""SELECT DISTINCT c.case_id, c.case_key FROM ({_CONSIDERED}) c
+        JOIN committee_records r ON r.case_id = c.case_id
+        JOIN committee_learning_themes clt ON clt.record_id = r.record_id
+        JOIN themes t ON t.theme_id = clt.theme_id
+        WHERE t.name = ? ORDER BY c.case_key""",
+        [subject.theme],
+    ).fetchall()
+    if not rows:
+        raise InvalidInput(
+            f"no signed-off learning shared with the committee has the theme {subject.theme!r}"
+        )
+    return rows
+
+
+def _case(cur, case_id: int) -> Case:
+    return Case(
+        *cur.execute(
+            "SELECT case_id, case_ref, label, date_of_birth, is_demo FROM cases WHERE case_id = ?",
+            [case_id],
+        ).fetchone()
+    )
+
+
+def check_words(store: Store, cur, case_ids: Sequence[int], texts: dict[str, str | None]) -> None:
+    """Refuse the committee's words while one of them holds a case reference, a name or an
+    identifier of a covered case (what the redaction review refuses in shared wording)."""
+    known = known_words(store)
+    for case_id in case_ids:
+        case = _case(cur, case_id)
+        terms = redaction_terms(store, case)
+        for what, text in texts.items():
+            if not text:
+                continue
+            if case.case_ref.lower() in text.lower():
+                raise InvalidInput(f"{what} names a case reference: the committee uses case keys")
+            left = remaining_identifiers(text, terms, known)
+            if left:
+                found = "; ".join(f"{KIND_NAMES[m.kind]} \u201c{m.text}\u201d" for m in left)
+                raise InvalidInput(f"{what} identifies someone in a case it covers: {found}")
+
+
+def _check_day(on, what: str, today: date | None) -> date:
+    if on in (None, ""):
+        raise InvalidInput(f"the date {what} is missing")
+    if not isinstance(on, date):
+        try:
+            on = date.fromisoformat(str(on))
+        except ValueError as exc:
+            raise InvalidInput(f"the date {what} ({on!r}) is not a date (YYYY-MM-DD)") from exc
+    if on > (today or date.today()):
+        raise InvalidInput(f"the date {what} ({on:%d %b %Y}) is in the future")
+    return on
+
+
+def _check_after_earlier_stages(cur, covered, stage_key: str, on: date, what: str) -> None:
+    """A stage is never dated before the stages before it: refuse rather than move the date."""
+    for case_id, case_key in covered:
+        row = cur.execute(
+            """SELECT max(w.done_on) FROM case_workflow w
+            JOIN workflow_stages s ON s.stage_key = w.stage_key
+            WHERE w.case_id = ? AND s.position < (
+                SELECT position FROM workflow_stages WHERE stage_key = ?)
+              AND NOT EXISTS (SELECT 1 FROM case_workflow x
+                              WHERE x.case_id = w.case_id AND x.stage_key = ?)""",
+            [case_id, stage_key, stage_key],
+        ).fetchone()
+        if row[0] is not None and on < row[0]:
+            raise InvalidInput(
+                f"{what} cannot be dated {on:%d %b %Y}: case {case_key}'s earlier stages were"
+                f" recorded up to {row[0]:%d %b %Y}"
+            )
+
+
+def _link(cur, table: str, key: str, key_id: int, case_ids: Sequence[int]) -> None:
+    for case_id in case_ids:
+        cur.execute(f"INSERT INTO {table} ({key}, case_id) VALUES (?, ?)", [key_id, case_id])
+
+
+# --- decisions and actions (stage 6) ----------------------------------------------------------
+
+
+def record_decision(
+    store: Store,
+    user: User,
+    subject: Subject,
+    considered: str,
+    decision: str,
+    decided_on,
+    *,
+    today: date | None = None,
+    ip: str | None = None,
+) -> int:
+    """The committee's decision on a case's (or a theme's) organisational learning. Records
+    stage 6 for every case it covers (unless already recorded). Returns the decision's id."""
+    require_committee(user)
+    considered = clean_text(considered, "what the committee considered")
+    decision = clean_text(decision, "the committee's decision")
+    decided_on = _check_day(decided_on, "of the committee's decision", today)
+    with store.transaction() as cur:
+        covered = _covered(cur, subject)
+        case_ids = [case_id for case_id, _ in covered]
+        check_words(
+            store, cur, case_ids, {"what was considered": considered, "the decision": decision}
+        )
+        _check_after_earlier_stages(
+            cur, covered, "crc_considered", decided_on, "the committee's decision"
+        )
+        decision_id = cur.execute(
+            "INSERT INTO committee_decisions (theme, considered, decision, decided_on,"
+            " recorded_by) VALUES (?, ?, ?, ?, ?) RETURNING decision_id",
+            [subject.theme, considered, decision, decided_on, user.username],
+        ).fetchone()[0]
+        _link(cur, "committee_decision_cases", "decision_id", decision_id, case_ids)
+        for case_id, _key in covered:
+            complete_stage(
+                cur,
+                case_id,
+                "crc_considered",
+                decided_on,
+                user.username,
+                f"Case Review Committee decision {decision_id} on {subject.describe()}",
+            )
+        audit.record(
+            cur,
+            user,
+            audit.CHANGE,
+            detail=f"committee decision {decision_id} on {subject.describe()}"
+            f" ({len(case_ids)} case{'s' * (len(case_ids) != 1)})",
+            ip=ip,
+        )
+    return decision_id
+
+
+def _check_action(cur, description, owner_agency, due_date, status, evidence):
+    description = clean_text(description, "the organisational action")
+    if not owner_agency:
+        raise InvalidInput("choose the agency that owns the action")
+    owner_agency_id = agency_id_for(cur, owner_agency)
+    if status not in STATUSES:
+        raise InvalidInput(f"unknown status {status!r}: choose open, in progress, done or verified")
+    if due_date in (None, ""):
+        due_date = None
+    elif not isinstance(due_date, date):
+        try:
+            due_date = date.fromisoformat(str(due_date))
+        except ValueError as exc:
+            raise InvalidInput(f"the due date {due_date!r} is not a date (YYYY-MM-DD)") from exc
+    evidence = (
+        clean_text(evidence, "the evidence of impact") if evidence and evidence.strip() else None
+    )
+    return description, owner_agency_id, due_date, evidence
+
+
+def _decision_cases(cur, decision_id: int) -> list[int]:
+    rows = cur.execute(
+        "SELECT case_id FROM committee_decision_cases WHERE decision_id = ?", [decision_id]
+    ).fetchall()
+    if not rows:
+        raise NotFound(f"no committee decision {decision_id}")
+    return [r[0] for r in rows]
+
+
+def _log_action(cur, action_id: int, change: str, by: str) -> None:
+    cur.execute(
+        "INSERT INTO committee_action_changes (action_id, change, status, due_date, evidence,"
+        " changed_by) SELECT action_id, ?, status, due_date, evidence, ? FROM committee_actions"
+        " WHERE action_id = ?",
+        [change, by, action_id],
+    )
+
+
+def plan_action(
+    store: Store,
+    user: User,
+    decision_id: int,
+    description: str,
+    owner_agency: str,
+    due_date=None,
+    status: str = "open",
+    evidence: str | None = None,
+    *,
+    ip: str | None = None,
+) -> int:
+    """An organisational action the committee plans under one of its decisions."""
+    require_committee(user)
+    with store.transaction() as cur:
+        case_ids = _decision_cases(cur, int(decision_id))
+        description, agency_id, due_date, evidence = _check_action(
+            cur, description, owner_agency, due_date, status, evidence
+        )
+        check_words(store, cur, case_ids, {"the action": description, "the evidence": evidence})
+        action_id = cur.execute(
+            "INSERT INTO committee_actions (decision_id, description, owner_agency_id, due_date,"
+            " status, evidence, completed_on, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING action_id",
+            [
+                decision_id,
+                description,
+                agency_id,
+                due_date,
+                status,
+                evidence,
+                date.today() if status in ("done", "verified") else None,
+                user.username,
+            ],
+        ).fetchone()[0]
+        _log_action(cur, action_id, "planned", user.username)
+        audit.record(
+            cur,
+            user,
+            audit.CHANGE,
+            detail=f"committee action {action_id} planned under decision {decision_id}",
+            ip=ip,
+        )
+    return action_id
+
+
+def update_action(
+    store: Store,
+    user: User,
+    action_id: int,
+    status: str,
+    due_date=None,
+    evidence: str | None = None,
+    *,
+    ip: str | None = None,
+) -> None:
+    """Change an organisational action's status, due date or evidence (history kept)."""
+    require_committee(user)
+    with store.transaction() as cur:
+        row = cur.execute(
+            "SELECT ca.decision_id, a.name, ca.description, ca.completed_on FROM committee_actions"
+            " ca JOIN agencies a ON a.agency_id = ca.owner_agency_id WHERE ca.action_id = ?",
+            [action_id],
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no committee action {action_id}")
+        decision_id, agency, description, completed_on = row
+        _d, _a, due_date, evidence = _check_action(
+            cur, description, agency, due_date, status, evidence
+        )
+        check_words(store, cur, _decision_cases(cur, decision_id), {"the evidence": evidence})
+        finished = status in ("done", "verified")
+        cur.execute(
+            "UPDATE committee_actions SET status = ?, due_date = ?, evidence = ?,"
+            " completed_on = ?, updated_by = ?, updated_at = current_timestamp"
+            " WHERE action_id = ?",
+            [
+                status,
+                due_date,
+                evidence,
+                (completed_on or date.today()) if finished else None,
+                user.username,
+                action_id,
+            ],
+        )
+        _log_action(cur, action_id, "updated", user.username)
+        audit.record(cur, user, audit.CHANGE, detail=f"committee action {action_id} updated", ip=ip)
+
+
+def _keys(store: Store, table: str, key: str) -> dict[int, tuple[str, ...]]:
+    """{decision or delivery id: the keys of the cases it covers}."""
+    out: dict[int, list[str]] = {}
+    for key_id, case_key in store.query(
+        f"SELECT x.{key}, k.case_key FROM {table} x JOIN crc_case_keys k ON k.case_id = x.case_id"
+        " ORDER BY k.case_key"
+    ):
+        out.setdefault(key_id, []).append(case_key)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def list_decisions(store: Store, user: User, subject: Subject | None = None) -> list[Decision]:
+    """The committee's decisions, newest first, with their actions; only those about the
+    subject (a case key: its own decisions and those on themes covering it) when given."""
+    require_committee(user)
+    keys = _keys(store, "committee_decision_cases", "decision_id")
+    actions: dict[int, list[CommitteeAction]] = {}
+    for row in store.query(
+        "SELECT ca.action_id, ca.decision_id, ca.description, a.name, ca.due_date, ca.status,"
+        " ca.evidence, ca.completed_on FROM committee_actions ca"
+        " JOIN agencies a ON a.agency_id = ca.owner_agency_id ORDER BY ca.action_id"
+    ):
+        actions.setdefault(row[1], []).append(CommitteeAction(*row))
+    decisions = [
+        Decision(d[0], d[1], keys.get(d[0], ()), *d[2:], actions=tuple(actions.get(d[0], ())))
+        for d in store.query(
+            "SELECT decision_id, theme, considered, decision, decided_on, recorded_by,"
+            " recorded_at FROM committee_decisions ORDER BY decided_on DESC, decision_id DESC"
+        )
+    ]
+    return [d for d in decisions if subject is None or subject.matches(d.theme, d.case_keys)]
+
+
+# --- briefings delivered (stage 7) ------------------------------------------------------------
+
+
+def record_delivery(
+    store: Store,
+    user: User,
+    subject: Subject,
+    kind: str,
+    delivered_on,
+    audience: str,
+    agencies: Sequence[str],
+    attended,
+    *,
+    today: date | None = None,
+    ip: str | None = None,
+) -> int:
+    """A briefing or workshop delivered to frontline practitioners from a case's (or a theme's)
+    learning. Records stage 7 for every case it covers (unless already recorded)."""
+    require_committee(user)
+    if kind not in KINDS:
+        raise InvalidInput(f"unknown kind {kind!r}: choose a briefing or a workshop")
+    delivered_on = _check_day(delivered_on, f"the {KINDS[kind].lower()} was delivered", today)
+    audience = clean_text(audience, "who it was for", MAX_AUDIENCE)
+    try:
+        attended = int(attended)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"how many attended ({attended!r}) is not a whole number") from exc
+    if not 0 < attended <= MAX_ATTENDED:
+        raise InvalidInput(f"how many attended must be 1 to {MAX_ATTENDED:,}, not {attended}")
+    agencies = sorted({a for a in agencies or () if a})
+    if not agencies:
+        raise InvalidInput("choose the agencies whose practitioners took part")
+    with store.transaction() as cur:
+        for agency in agencies:
+            agency_id_for(cur, agency)
+        covered = _covered(cur, subject)
+        case_ids = [case_id for case_id, _ in covered]
+        check_words(store, cur, case_ids, {"who it was for": audience})
+        _check_after_earlier_stages(
+            cur, covered, "frontline_informed", delivered_on, f"the {KINDS[kind].lower()}"
+        )
+        delivery_id = cur.execute(
+            "INSERT INTO briefing_deliveries (theme, kind, delivered_on, audience, agencies,"
+            " attended, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING delivery_id",
+            [subject.theme, kind, delivered_on, audience, json.dumps(agencies), attended,
+             user.username],
+        ).fetchone()[0]  # fmt: skip
+        _link(cur, "briefing_delivery_cases", "delivery_id", delivery_id, case_ids)
+        for case_id in case_ids:
+            complete_stage(
+                cur,
+                case_id,
+                "frontline_informed",
+                delivered_on,
+                user.username,
+                f"{KINDS[kind]} on {subject.describe()} delivered to {audience}"
+                f" ({', '.join(agencies)}; {attended} attended)",
+            )
+        audit.record(
+            cur,
+            user,
+            audit.CHANGE,
+            detail=f"{kind} {delivery_id} on {subject.describe()} recorded as delivered",
+            ip=ip,
+        )
+    return delivery_id
+
+
+def list_deliveries(store: Store, user: User, subject: Subject | None = None) -> list[Delivery]:
+    """Briefings and workshops delivered, newest first (about the subject when given)."""
+    require_committee(user)
+    keys = _keys(store, "briefing_delivery_cases", "delivery_id")
+    deliveries = [
+        Delivery(
+            r[0], r[1], keys.get(r[0], ()), r[2], r[3], r[4], tuple(json.loads(r[5])), r[6], r[7]
+        )
+        for r in store.query(
+            "SELECT delivery_id, theme, kind, delivered_on, audience, agencies, attended,"
+            " recorded_by FROM briefing_deliveries ORDER BY delivered_on DESC, delivery_id DESC"
+        )
+    ]
+    return [d for d in deliveries if subject is None or subject.matches(d.theme, d.case_keys)]
+
+
+def committee_themes(store: Store, user: User) -> list[str]:
+    """Themes of the signed-off learning shared with the committee (what a theme can be)."""
+    require_committee(user)
+    return [
+        r[0] for r in store.query("SELECT DISTINCT theme FROM crc_learning_themes ORDER BY theme")
+    ]
+
+
+def case_ref_for_key(store: Store, user: User, case_key: str) -> str:
+    """Inside the app only (documents made from a case's record): the reference behind a case
+    key the committee may consider. Never shown to the committee."""
+    require_committee(user)
+    with store.transaction() as cur:
+        ((case_id, _key),) = _covered(cur, Subject(case_key=case_key))
+        return _case(cur, case_id).case_ref

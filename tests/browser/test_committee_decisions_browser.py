@@ -1,0 +1,130 @@
+"""The flowchart's last steps in a real browser: a committee member records the committee's
+decision and an organisational action on a case key, and a briefing delivered; the case's
+set-up page then shows stages 6 and 7 with their dates and who. Nothing the committee's browser
+receives names the case."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from data.crc import case_key_of
+from data.record import save_draft, sign_off
+from data.store import Store
+from data.users import add_user, get_user
+from tests.browser.conftest import screenshot, sign_in, start_server
+from tests.browser.test_committee_browser import _serious
+from tests.browser.test_crc_browser import signed_in_opener
+from tests.rpm_case import CASE, CHILD, RECORD
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "crc-test-password"
+
+
+@pytest.fixture(scope="module")
+def signed_server(tmp_path_factory, rpm_template):
+    """The RPM case signed off by its chair, a committee member, and the case's key."""
+    tmp_dir = tmp_path_factory.mktemp("decisions-server")
+    shutil.copyfile(rpm_template, tmp_dir / "rpm.duckdb")
+    store = Store(tmp_dir / "rpm.duckdb")
+    chair = get_user(store, "pokafor")
+    save_draft(store, chair, CASE, **RECORD)
+    sign_off(store, chair, CASE)
+    add_user(store, "committee", "crc", PASSWORD)
+    add_user(store, "business", "admin", PASSWORD)
+    case_id = store.query_one("SELECT case_id FROM cases WHERE case_ref = ?", [CASE])[0]
+    key = case_key_of(store, case_id)
+    store.close()
+    proc, url = start_server(tmp_dir)
+    yield url, key
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _open_tab(page, url: str, label: str, select: str, key: str) -> None:
+    page.goto(url + "crc")
+    page.wait_for_selector("#crc-tab-content")
+    page.click(f"label:has-text('{label}')")
+    page.wait_for_selector(select)
+    page.select_option(select, f"case:{key}")
+
+
+def test_committee_records_decision_action_and_briefing_then_the_journey_shows_them(
+    signed_server, browser
+):
+    url, key = signed_server
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    received: list[str] = []
+    page.on(
+        "response",
+        lambda r: received.append(r.text()) if "_dash-update-component" in r.url else None,
+    )
+    sign_in(page, url, "committee", PASSWORD)
+    page.wait_for_selector("a.rpm-nav-link:has-text('CRC explorer')")
+    _open_tab(page, url, "Decisions and actions", "#committee-subject", key)
+    page.wait_for_selector("#crc-summary-card")
+    page.wait_for_selector("#committee-no-decision")
+    # Words that identify someone are refused, with the reason, and nothing is recorded.
+    page.fill("#committee-considered", "What Jo Green told the school")
+    page.fill("#committee-decision", "Agreed")
+    page.click("#committee-save")
+    page.wait_for_selector("#committee-message .alert-danger")
+    assert "name in the case glossary" in page.inner_text("#committee-message")
+    assert page.input_value("#committee-considered") == "What Jo Green told the school"
+    page.fill("#committee-considered", "Information sharing between school and health")
+    page.fill("#committee-decision", "Ask the education and health leads for a joint protocol")
+    page.click("#committee-save")
+    page.wait_for_selector("#committee-message .alert-success")
+    page.wait_for_selector("[id^=committee-decision-]")
+    assert page.input_value("#committee-considered") == ""  # the form is reset after saving
+    page.fill("#committee-action-text", "A joint information-sharing protocol")
+    page.select_option("#committee-action-agency", "School")
+    page.fill("#committee-action-due", "2025-01-31")
+    page.click("#committee-action-save")
+    page.wait_for_selector(".rpm-committee-decision .rpm-committee-actions")
+    overdue = page.inner_text(".rpm-committee-decision .rpm-overdue")
+    assert overdue.startswith("⚠ overdue by") or "overdue by" in overdue
+    assert "overdue by" in page.inner_text("#committee-all-actions")
+    assert _serious(page) == []
+    screenshot(page, "committee-decisions-1366")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    screenshot(page, "committee-decisions-1920")
+
+    _open_tab(page, url, "Frontline briefings", "#briefing-subject", key)
+    page.wait_for_selector("#briefing-download-pdf")
+    page.fill("#briefing-audience", "Designated safeguarding leads")
+    page.fill("#briefing-attended", "23")
+    page.click("#briefing-agencies label:has-text('School')")
+    page.click("#briefing-save")
+    page.wait_for_selector("#briefing-message .alert-success")
+    page.wait_for_selector("table#briefing-deliveries")
+    assert "Designated safeguarding leads" in page.inner_text("#briefing-deliveries")
+    assert _serious(page) == []
+    screenshot(page, "committee-briefings-1920")
+    href = page.get_attribute("#briefing-download-pdf", "href")
+    assert href.endswith(f"/briefing?case_key={key}&format=pdf")
+    # Nothing the committee's browser received names the case or the child.
+    everything = page.content() + "".join(received)
+    assert CASE not in everything and CHILD not in everything
+    context.close()
+
+    opener = signed_in_opener(url, "committee")
+    with opener.open(url.rstrip("/") + href) as answer:
+        assert answer.read()[:4] == b"%PDF"
+    with pytest.raises(Exception) as refused:  # the committee never by case reference
+        opener.open(f"{url}briefing?case={CASE}&format=pdf")
+    assert getattr(refused.value, "code", None) == 404
+
+    # The case's journey: stages 6 and 7 recorded by the committee member, today.
+    admin = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    sign_in(admin, url, "business", PASSWORD)
+    admin.wait_for_selector("text=Open a case for RPM")
+    admin.goto(f"{url}cases/{CASE}/setup")
+    admin.wait_for_selector("text=Case Review Committee considered the learning")
+    stages = admin.inner_text("table:has-text('Case Review Committee considered')")
+    assert "committee" in stages and "decision 1 on case" in stages.lower()
+    assert "7-minute briefing on case" in stages and "23 attended" in stages
+    screenshot(admin, "committee-journey-setup")
