@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     case_add.add_argument("--label", help="pseudonym or initials (no full names)")
     case_add.add_argument(
         "--model", help="reflective cycle: gibbs (default), kolb or driscoll"
-    )  # issue 5
+    )
     case.add_parser("list", parents=[db_parent], help="one case a line: reference, label, events")
 
     ingest = sub.add_parser("ingest", parents=[db_parent], help="add an agency's extract to a case")
@@ -103,12 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     chron.add_argument("--case", required=True, dest="case_ref")
     chron.add_argument("-o", "--output", help="file to write (default: standard output)")
 
-    # Issue 5: a whole case as one JSON document (docs/schema.md, "Case archive").
+    # A whole case as one JSON document (docs/schema.md, "Case archive").
     export = sub.add_parser(
         "export", help="export a whole case as JSON, or its documents"
     ).add_subparsers(dest="export_command", required=True)
     export_case = export.add_parser("case", parents=[db_parent], help="the case archive (JSON)")
-    _add_document_exports(export, db_parent)  # issue 6
+    _add_document_exports(export, db_parent)
     _add_briefing_export(export, db_parent)
     export_case.add_argument("--case", required=True, dest="case_ref")
     export_case.add_argument("-o", "--output", required=True, help="JSON file to write")
@@ -192,7 +192,7 @@ def _add_briefing_export(export, db_parent) -> None:
 
 
 def _add_document_exports(export, db_parent) -> None:
-    """`export learning-log|crc-summary|invitation` (issue 6)."""
+    """`export learning-log|crc-summary|invitation`."""
     for name, text in (
         ("learning-log", "the learning log (Appendix 2) as DOCX, print-ready HTML or PDF"),
         ("crc-summary", "the summary for the Case Review Committee (Appendix 3)"),
@@ -530,7 +530,7 @@ def cmd_restore(args) -> int:
 
 def cmd_export(args) -> int:
     if args.export_command != "case":
-        return _export_document(args)  # issue 6: learning-log, crc-summary, invitation
+        return _export_document(args)  # learning-log, crc-summary, invitation
     from data import audit
     from data.actor import SYSTEM
     from data.case_archive import write_case

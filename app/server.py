@@ -61,7 +61,7 @@ def create_app(
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES * 4 // 3 + 2**20,
     )
     auth.install(server)
-    downloads.install(server)  # case documents (issue 6)
+    downloads.install(server)  # case documents
     _install_error_handlers(server)
     app = dash.Dash(
         __name__,

@@ -61,7 +61,7 @@ def admin_links():
     return [
         html.A("Accounts", href=dash.get_relative_path("/admin/users"), className="rpm-nav-link"),
         html.A("Audit", href=dash.get_relative_path("/admin/audit"), className="rpm-nav-link"),
-        # issue 6: partnership name and logo, expected durations of the flowchart's stages
+        # partnership name and logo, expected durations of the flowchart's stages
         html.A("Settings", href=dash.get_relative_path("/settings"), className="rpm-nav-link"),
     ]
 

@@ -1,4 +1,4 @@
-// Upload page (issue #3): say at once why a file over the size limit is refused. dcc.Upload's
+// Upload page: say at once why a file over the size limit is refused. dcc.Upload's
 // max_size refuses it silently; the server refuses larger requests too (413).
 (function () {
   function check(files, target) {

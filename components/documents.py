@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from components.document_text import document_value
+from data.partial_dates import PartialDate
 
 DRAFT_MARK = "DRAFT - NOT SIGNED OFF"
 CLASSIFICATION = "OFFICIAL-SENSITIVE: confidential, for learning only"
@@ -120,7 +121,7 @@ def long_date(value) -> str:
             if " " in value or "T" in value
             else date.fromisoformat(value)
         )
-    return f"{value.day} {value:%B %Y}"
+    return PartialDate(value if type(value) is date else value.date()).words()
 
 
 def month_year(value) -> str:

@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from data.redaction import KIND_NAMES
+from data.vocabulary import SCOPES
 
 STATUS_TEXT = {
     "confirmed": "Confirmed",
@@ -33,7 +34,7 @@ def review_item(item, editable: bool) -> html.Div:
     edit, and its review status."""
     lid = item.learning_id
     text_id = {"type": "review-text", "learning": lid}
-    scope = "Cross-agency" if item.scope == "cross_agency" else f"Single agency: {item.agency}"
+    scope = SCOPES[item.scope] + (f": {item.agency}" if item.agency else "")
     status = STATUS_TEXT[item.status]
     if item.status == "confirmed" and item.confirmed_by:
         status += f" by {item.confirmed_by} on {item.confirmed_at:%d %b %Y %H:%M}"

@@ -24,6 +24,7 @@ from _plotly_utils.utils import to_typed_array_spec
 
 from components.category_style import OPEN, MarkerStyle, marker_size, marker_styles
 from data.category_list import OTHER
+from data.partial_dates import PRECISIONS
 
 HOVER_SUMMARY_CHARS = 140
 # Above this many events the hover shows date and type only (details come on click), so the
@@ -102,9 +103,6 @@ def hover_text(events: pd.DataFrame, *, hide_summaries: bool = False) -> np.ndar
         # Plotly renders hover text as HTML; escape what came from an extract so it stays text.
         text = text + "<br>" + _escape(summary)
     return text.to_numpy()
-
-
-PRECISIONS = ("day", "month", "year")
 
 
 def span_ends(days: np.ndarray, precision: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

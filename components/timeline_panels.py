@@ -13,17 +13,10 @@ import pandas as pd
 from dash import html
 
 from components.forms import uk_date_input
+from data.partial_dates import PartialDate
 from data.vocabulary import ASSESSMENTS
 
 PRECISION_WORDS = {"day": "exact day", "month": "month only", "year": "year only"}
-
-
-def format_day(day, precision: str) -> str:
-    if precision == "year":
-        return f"{day:%Y}"
-    if precision == "month":
-        return f"{day:%B %Y}"
-    return f"{day:%A %d %B %Y}"
 
 
 def _row(term: str, value) -> list:
@@ -36,7 +29,7 @@ def event_panel(detail, *, hide_summaries: bool = False, editable: bool = False)
     rows = [
         *_row(
             "Date",
-            f"{format_day(detail.event_date, detail.date_precision)} "
+            f"{PartialDate(detail.event_date, detail.date_precision).words(weekday=True)} "
             f"({PRECISION_WORDS.get(detail.date_precision, detail.date_precision)}"
             + ("; uncertain, as the extract marks it" if detail.date_uncertain else "")
             + ")",
@@ -308,9 +301,8 @@ def event_table(rows: pd.DataFrame, selected: int | None, *, hide_summaries: boo
                 )
             ),
             html.Td(
-                format_day(row.event_date, row.date_precision).split(" ", 1)[-1]
-                if row.date_precision == "day"
-                else format_day(row.event_date, row.date_precision) + f" ({precision})"
+                PartialDate(row.event_date, row.date_precision).words()
+                + ("" if row.date_precision == "day" else f" ({precision})")
             ),
             html.Td("" if pd.isna(row.event_time) else f"{row.event_time:%H:%M}"),
             html.Td(row.agency),

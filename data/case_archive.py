@@ -126,7 +126,7 @@ ARCHIVE_TABLES: tuple[ArchiveTable, ...] = (
         "action_history_id_seq",
         refs={"case_id": "cases", "action_id": "actions"},
     ),
-    # Issue 6 (0002 and 0006): the flowchart, the meeting, its invitees and record versions. A
+    # Migrations 0002 and 0006: the flowchart, the meeting, its invitees and record versions. A
     # signed version's snapshot is kept as signed (it names the case reference it was signed
     # under, even when imported with --as).
     ArchiveTable("case_workflow", refs={"case_id": "cases"}),

@@ -24,14 +24,13 @@ from data.suppression import (
     suppress_table,
     suppress_together,
 )
+from data.vocabulary import SCOPES
 
-CRC_ROLES = ("crc", "admin")
 AGE_BANDS = ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over", "Not known")
-SCOPES = {"single_agency": "Single-agency", "cross_agency": "Cross-agency"}
 ACTION_COLUMNS = ("Open", "Overdue", "Done", "Verified")
 NO_THEME = "No theme recorded"
 NO_AGENCY = "No agency recorded"
-CROSS_AGENCY = "Cross-agency"
+CROSS_AGENCY = SCOPES["cross_agency"]
 DEFAULT_WINDOW = 24  # months either side of the anchor
 MAX_CASE_ROWS = 150
 MAX_EVENT_TYPES = 10

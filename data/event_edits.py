@@ -12,10 +12,10 @@ from data.actor import User
 from data.cases import Case, add_case_agency, ensure_agency
 from data.dates import typed_date
 from data.errors import Forbidden, InvalidInput, NotFound
+from data.partial_dates import PRECISIONS
 from data.permissions import may_edit_agency_events
 from data.store import Store
 
-PRECISIONS = ("day", "month", "year")
 MAX_TYPE, MAX_SUMMARY, MAX_REASON = 100, 10_000, 1000
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 from data.access import require_case
 from data.actor import User
 from data.errors import NotFound
+from data.partial_dates import PartialDate
 from data.store import Store
 
 CHRONOLOGY_COLUMNS = (
@@ -292,20 +293,11 @@ def event_detail(store: Store, user: User, case_ref: str, event_id: int) -> Even
     )
 
 
-def format_date(day, precision: str) -> str:
-    """A date as the chronology writes it: YYYY-MM-DD, YYYY-MM or YYYY by precision."""
-    if precision == "year":
-        return f"{day:%Y}"
-    if precision == "month":
-        return f"{day:%Y-%m}"
-    return f"{day:%Y-%m-%d}"
-
-
 def chronology_frame_rows(df: pd.DataFrame) -> list[list[str]]:
     """Rows of text in CHRONOLOGY_COLUMNS order for a frame from case_events."""
     return [
         [
-            format_date(row.event_date, row.date_precision),
+            PartialDate(row.event_date, row.date_precision).iso(),
             row.date_precision,
             "" if pd.isna(row.event_time) else f"{row.event_time:%H:%M}",
             row.agency,

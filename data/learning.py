@@ -23,15 +23,9 @@ from data.contributions import agency_id_for, check_episode, check_event, clean_
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.permissions import is_administrator
 from data.store import Store
+from data.vocabulary import ACTION_STATUSES, SCOPES
 
-SCOPES = ("single_agency", "cross_agency")
-STATUSES = ("open", "in_progress", "done", "verified")
-STATUS_NAMES = {
-    "open": "Open",
-    "in_progress": "In progress",
-    "done": "Done",
-    "verified": "Verified",
-}
+STATUSES = tuple(ACTION_STATUSES)
 MAX_NAME = 120
 MAX_THEME = 80
 

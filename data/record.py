@@ -25,6 +25,7 @@ from data.permissions import is_administrator
 from data.setup import case_invitees
 from data.shared_wording import current_wordings, write_committee_learning
 from data.store import Store
+from data.vocabulary import ACTION_STATUSES, SCOPES
 from data.workflow import complete_stage
 
 MAX_TEXT = 20000
@@ -39,13 +40,6 @@ REQUIRED_FOR_SIGN_OFF = {
 AWAITING_REVIEW = (
     "(Awaiting the redaction review: not shared until the chair confirms its wording.)"
 )
-SCOPE_LABEL = {"cross_agency": "Cross-agency", "single_agency": "Single agency"}
-STATUS_LABEL = {
-    "open": "Open",
-    "in_progress": "In progress",
-    "done": "Done",
-    "verified": "Verified",
-}
 
 
 @dataclass(frozen=True)
@@ -433,7 +427,7 @@ def build_log(store: Store, case: Case, record: RecordVersion | None) -> dict:
             "owner": o,
             "agency": a,
             "due": _iso(due),
-            "status": STATUS_LABEL.get(s, s),
+            "status": ACTION_STATUSES.get(s, s),
             "learning_id": lid,
             "evidence": ev,
         }
@@ -557,7 +551,7 @@ def _learning_points(store: Store, case_id: int, stages: dict) -> list[dict]:
         {
             "learning_id": lid,
             "scope": scope,
-            "scope_label": SCOPE_LABEL[scope],
+            "scope_label": SCOPES[scope],
             "agency": agency,
             "text": text,
             "stage": stages.get(stage_key, stage_key) if stage_key else None,

@@ -20,6 +20,7 @@ from data.actor import User
 from data.cases import Case
 from data.contributions import agency_id_for, check_episode, check_event, clean_text
 from data.errors import Forbidden, InvalidInput, NotFound
+from data.partial_dates import PartialDate
 from data.permissions import runs_meetings
 from data.revisions import record_change
 from data.store import Store
@@ -474,7 +475,7 @@ def describe_point(
         if row is None:
             return None
         day, precision, agency, event_type, summary, retired_at = row
-        when = _when(day, precision)
+        when = PartialDate(day, precision).words()
         retired = f" ({RETIRED_NOTE})" if retired_at is not None else ""
         return {
             "kind": "event",
@@ -498,15 +499,6 @@ def describe_point(
             "detail": description or "",
         }
     return None
-
-
-def _when(day, precision: str) -> str:
-    """An event's date in words, to its precision: 3 May 2016, May 2016 or 2016."""
-    if precision == "year":
-        return f"{day:%Y}"
-    if precision == "month":
-        return f"{day:%B %Y}"
-    return f"{day.day} {day:%B %Y}"
 
 
 def reflected_events(store: Store, user: User, case_ref: str):
@@ -581,7 +573,7 @@ def find_reflections(
         reflection = Reflection(*row[:13])
         day, precision, event_agency, event_type, title, start, retired_at = row[13:]
         if reflection.target_kind == "event":
-            when = _when(day, precision)
+            when = PartialDate(day, precision).words()
             point = f"{when} · {event_agency} · {event_type}"
             if retired_at is not None:
                 point += f" ({RETIRED_NOTE})"

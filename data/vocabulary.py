@@ -11,3 +11,14 @@ ASSESSMENTS = {
     "problem": "Problem",
     "mixed": "Mixed",
 }
+
+# A learning point's scope.
+SCOPES = {"single_agency": "Single-agency", "cross_agency": "Cross-agency"}
+
+# An action's status, in the order it moves through.
+ACTION_STATUSES = {
+    "open": "Open",
+    "in_progress": "In progress",
+    "done": "Done",
+    "verified": "Verified",
+}

@@ -204,7 +204,7 @@ def test_crc_summary_keeps_only_reviewed_shared_wording_under_the_case_key():
             {"scope_label": "Cross-agency", "agency": None, "stage": None, "themes": [],
              "text": "Sam saw Child K at 14 Elm Road", "share_with_crc": True,
              "shared_text": None},
-            {"scope_label": "Single agency", "agency": "Police", "stage": None, "themes": [],
+            {"scope_label": "Single-agency", "agency": "Police", "stage": None, "themes": [],
              "text": "not for the committee", "share_with_crc": False, "shared_text": None},
         ],
     }  # fmt: skip

@@ -125,7 +125,7 @@ def requests_link(requests, is_admin: bool):
 
 
 def _workflow_cells(case_ref: str, status) -> list:
-    """Stage reached and what is next or overdue (issue 6); overdue is said in words and bold."""
+    """Stage reached and what is next or overdue; overdue is said in words and bold."""
     if status is None or status.current is None:
         return [html.Td("Not opened for RPM"), html.Td("")]
     next_cell = html.Td(

@@ -28,6 +28,7 @@ from data.errors import NotFound
 from data.exports import csv_text
 from data.permissions import explores_committee, is_administrator
 from data.suppression import suppress_count
+from data.vocabulary import SCOPES
 
 dash.register_page(__name__, path="/crc", title="CRC explorer - RPM Timeline", name="CRC explorer")
 
@@ -178,8 +179,10 @@ def layout(**_query):
                                         id="crc-scope",
                                         options=[
                                             {"label": "All", "value": "all"},
-                                            {"label": "Single-agency", "value": "single_agency"},
-                                            {"label": "Cross-agency", "value": "cross_agency"},
+                                            *(
+                                                {"label": label, "value": scope}
+                                                for scope, label in SCOPES.items()
+                                            ),
                                         ],
                                         value="all",
                                     ),

@@ -22,8 +22,7 @@ from data import reflections as refl
 from data.errors import StoreError
 from data.permissions import is_administrator, may_change_contribution
 from data.revisions import case_revision
-
-SCOPE_NAMES = {"single_agency": "Single-agency", "cross_agency": "Cross-agency"}
+from data.vocabulary import ACTION_STATUSES, SCOPES
 
 
 def learning_panel(case) -> html.Section:
@@ -47,8 +46,8 @@ def learning_panel(case) -> html.Section:
                             dbc.RadioItems(
                                 id="lp-scope",
                                 options=[
-                                    {"label": "Cross-agency", "value": "cross_agency"},
-                                    {"label": "Single-agency", "value": "single_agency"},
+                                    {"label": SCOPES[s], "value": s}
+                                    for s in ("cross_agency", "single_agency")
                                 ],
                                 value="cross_agency",
                                 inline=True,
@@ -150,7 +149,7 @@ def learning_panel(case) -> html.Section:
                                     dbc.Select(
                                         id="act-status",
                                         options=[
-                                            {"label": lp.STATUS_NAMES[s], "value": s}
+                                            {"label": ACTION_STATUSES[s], "value": s}
                                             for s in lp.STATUSES
                                         ],
                                         value="open",
@@ -196,7 +195,7 @@ def _theme_admin(user):
 
 
 def _learning_item(point: lp.LearningPoint, user) -> html.Li:
-    scope = SCOPE_NAMES[point.scope] + (f": {point.agency}" if point.agency else "")
+    scope = SCOPES[point.scope] + (f": {point.agency}" if point.agency else "")
     links = []
     if point.event_ids:
         links.append(f"{len(point.event_ids)} event{'s' if len(point.event_ids) > 1 else ''}")
@@ -283,7 +282,7 @@ def _action_row(action: lp.Action, user) -> html.Tr:
                 className="rpm-overdue" if overdue_days(action.due_date, action.status) else "",
             ),
             html.Td(
-                lp.STATUS_NAMES[action.status], className=f"rpm-status rpm-status-{action.status}"
+                ACTION_STATUSES[action.status], className=f"rpm-status rpm-status-{action.status}"
             ),
             html.Td(action.evidence or "—", className="rpm-reflection-text"),
             html.Td(buttons),

@@ -23,7 +23,7 @@ DEMO_CATEGORY_CHOICES = {
 def seed_demo(store: Store, *, crc_cases: bool = True) -> bool:
     """Add the demo case if the database has no cases yet. Returns True if it was added.
 
-    `crc_cases` also adds the synthetic closed cases the CRC explorer shows (issue 7); tests
+    `crc_cases` also adds the synthetic closed cases the CRC explorer shows; tests
     about the demo case alone leave them out."""
     if cases.count_cases(store):
         return False

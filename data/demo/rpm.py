@@ -1,4 +1,4 @@
-"""The demo case opened for RPM (issue 6): request, meeting, invitees and the first flowchart
+"""The demo case opened for RPM: request, meeting, invitees and the first flowchart
 stages, so that `make run` shows the workflow. Every name is fictional."""
 
 from __future__ import annotations
