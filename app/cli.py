@@ -48,9 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     case_add.add_argument("case_ref")
     case_add.add_argument("--dob", type=_date, help="child's date of birth, YYYY-MM-DD")
     case_add.add_argument("--label", help="pseudonym or initials (no full names)")
-    case_add.add_argument(
-        "--model", help="reflective cycle: gibbs (default), kolb or driscoll"
-    )
+    case_add.add_argument("--model", help="reflective cycle: gibbs (default), kolb or driscoll")
     case.add_parser("list", parents=[db_parent], help="one case a line: reference, label, events")
 
     ingest = sub.add_parser("ingest", parents=[db_parent], help="add an agency's extract to a case")
@@ -310,7 +308,7 @@ def cmd_case(args) -> int:
     store, _ = open_store(args)
     if args.case_command == "add":
         if args.model:  # checked before the case is added, so a typo adds nothing
-            from data.reflections import list_models
+            from data.reflective_models import list_models
 
             known = [key for key, _ in list_models(store)]
             if args.model not in known:
@@ -319,7 +317,7 @@ def cmd_case(args) -> int:
                 )
         case = cases.add_case(store, args.case_ref, date_of_birth=args.dob, label=args.label)
         if args.model:
-            from data.reflections import set_case_model
+            from data.reflective_models import set_case_model
 
             set_case_model(store, SYSTEM, case.case_ref, args.model)
         print(f"added case {case.case_ref}")

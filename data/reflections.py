@@ -10,72 +10,21 @@ in the table and are hidden from every read here.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from data import contributions
+from data import contributions, reflective_models
 from data.access import require_case
 from data.actor import User
 from data.cases import Case
 from data.contributions import agency_id_for, check_episode, check_event, clean_text
-from data.errors import Forbidden, InvalidInput, NotFound
+from data.errors import InvalidInput, NotFound
 from data.partial_dates import PartialDate
-from data.permissions import runs_meetings
-from data.revisions import record_change
 from data.store import Store
 
 # Reflections on events whose upload was replaced stay visible, flagged with this note.
 RETIRED_NOTE = "event retired: its agency replaced that extract"
 TARGET_KINDS = ("event", "episode", "case")
-
-# Ground rule: learning, not blame. Phrases that often frame practice as individual fault.
-BLAMING_PATTERNS = (
-    r"failed to",
-    r"fail(?:ed|ure) (?:of|by)",
-    r"should have",
-    r"shouldn'?t have",
-    r"should not have",
-    r"negligen(?:t|ce)",
-    r"incompeten(?:t|ce)",
-    r"careless(?:ly|ness)?",
-    r"(?:his|her|their) fault",
-    r"to blame",
-    r"blame[sd]?",
-    r"ignored",
-    r"didn'?t bother",
-    r"lazy",
-)
-_BLAMING = re.compile(r"\b(" + "|".join(BLAMING_PATTERNS) + r")\b", re.IGNORECASE)
-SYSTEMS_HINT = (
-    "This reads as if one person is at fault. The meeting is about learning, not blame: "
-    "could you describe what made this hard at the time — workload, information that "
-    "was not shared, systems or processes — and what would help next time?"
-)
-
-
-def blaming_phrases(text: str | None) -> list[str]:
-    """The blaming phrases found in the text, in order, each once (case as typed)."""
-    seen: dict[str, str] = {}
-    for match in _BLAMING.finditer(text or ""):
-        seen.setdefault(match.group(1).lower(), match.group(1))
-    return list(seen.values())
-
-
-@dataclass(frozen=True)
-class Stage:
-    model_key: str
-    stage_key: str
-    position: int
-    name: str
-    prompt: str
-
-
-@dataclass(frozen=True)
-class Question:
-    question_key: str
-    position: int
-    text: str
 
 
 @dataclass(frozen=True)
@@ -93,56 +42,6 @@ class Reflection:
     author: str
     created_at: datetime
     updated_at: datetime | None
-
-
-# --- reference data -------------------------------------------------------------------------
-
-
-def list_models(store: Store) -> list[tuple[str, str]]:
-    """(model_key, name) of every reflective model, in order."""
-    return store.query("SELECT model_key, name FROM reflective_models ORDER BY position")
-
-
-def model_stages(store: Store, model_key: str) -> list[Stage]:
-    rows = store.query(
-        "SELECT model_key, stage_key, position, name, prompt FROM reflective_stages"
-        " WHERE model_key = ? ORDER BY position",
-        [model_key],
-    )
-    return [Stage(*row) for row in rows]
-
-
-def case_model(store: Store, case: Case) -> str:
-    """The reflective model the case uses (chosen at setup, Gibbs by default)."""
-    row = store.query_one("SELECT reflective_model FROM cases WHERE case_id = ?", [case.case_id])
-    return row[0] if row else "gibbs"
-
-
-def set_case_model(store: Store, user: User, case_ref: str, model_key: str) -> None:
-    """Choose the case's reflective model (admin or chair), before anyone has reflected."""
-    case = require_case(store, user, case_ref)
-    if not runs_meetings(user):
-        raise Forbidden("only an administrator or the chair can choose the reflective model")
-    if not store.query_one("SELECT 1 FROM reflective_models WHERE model_key = ?", [model_key]):
-        raise InvalidInput(f"unknown reflective model {model_key!r}")
-    with store.transaction() as cur:
-        if cur.execute(
-            "SELECT 1 FROM reflections WHERE case_id = ? AND withdrawn_at IS NULL LIMIT 1",
-            [case.case_id],
-        ).fetchone():
-            raise InvalidInput(
-                f"case {case.case_ref} already has reflections: its reflective model is chosen"
-                " at setup and cannot change now"
-            )
-        cur.execute(
-            "UPDATE cases SET reflective_model = ? WHERE case_id = ?", [model_key, case.case_id]
-        )
-        record_change(cur, case.case_id, user.username, f"reflective model set to {model_key}")
-
-
-def list_questions(store: Store) -> list[Question]:
-    rows = store.query("SELECT question_key, position, text FROM rpm_questions ORDER BY position")
-    return [Question(*row) for row in rows]
 
 
 def case_agency_names(store: Store, case: Case) -> list[str]:
@@ -377,7 +276,7 @@ def coverage(store: Store, user: User, case_ref: str) -> dict:
     agency, or about its events when they name no agency).
     """
     case = require_case(store, user, case_ref)
-    stages = model_stages(store, case_model(store, case))
+    stages = reflective_models.model_stages(store, reflective_models.case_model(store, case))
     rows: list[dict] = []
 
     def counts_for(sql: str, params: list) -> dict[str, int]:

@@ -12,7 +12,7 @@ from components.reflection import (
     cycle_summary,
     reflected_trace,
 )
-from data.reflections import Stage
+from data.reflective_models import Stage
 
 GIBBS = [
     ("description", "Description"),

@@ -6,7 +6,15 @@ import threading
 
 import pytest
 
-from data import cases, contributions, learning, reflections, revisions
+from data import (
+    blame_hints,
+    cases,
+    contributions,
+    learning,
+    reflections,
+    reflective_models,
+    revisions,
+)
 from data.actor import SYSTEM
 from data.demo import DEMO_CASE_REF
 from data.errors import Forbidden, InvalidInput, NotFound
@@ -41,9 +49,9 @@ def police_user(demo_store):
 
 def test_blaming_phrases_are_found_once_each():
     text = "The school FAILED TO refer, and should have known. Failed to follow up."
-    assert reflections.blaming_phrases(text) == ["FAILED TO", "should have"]
-    assert reflections.blaming_phrases("The referral was not passed on in time.") == []
-    assert reflections.blaming_phrases(None) == []
+    assert blame_hints.blaming_phrases(text) == ["FAILED TO", "should have"]
+    assert blame_hints.blaming_phrases("The referral was not passed on in time.") == []
+    assert blame_hints.blaming_phrases(None) == []
 
 
 def test_add_reflection_to_event_episode_and_case(demo_store):
@@ -145,7 +153,7 @@ def test_link_to_event_of_another_case_is_refused(demo_store):
 
 
 def test_case_model_decides_the_stages(demo_store):
-    reflections.set_case_model(demo_store, SYSTEM, DEMO_CASE_REF, "driscoll")
+    reflective_models.set_case_model(demo_store, SYSTEM, DEMO_CASE_REF, "driscoll")
     with pytest.raises(InvalidInput, match="unknown stage"):
         reflections.add_reflection(
             demo_store, SYSTEM, DEMO_CASE_REF, target_kind="case", stage_key="feelings", text="x"
@@ -154,7 +162,7 @@ def test_case_model_decides_the_stages(demo_store):
         demo_store, SYSTEM, DEMO_CASE_REF, target_kind="case", stage_key="so_what", text="x"
     )
     with pytest.raises(InvalidInput, match="cannot change now"):
-        reflections.set_case_model(demo_store, SYSTEM, DEMO_CASE_REF, "gibbs")
+        reflective_models.set_case_model(demo_store, SYSTEM, DEMO_CASE_REF, "gibbs")
     assert [s.name for s in reflections.coverage(demo_store, SYSTEM, DEMO_CASE_REF)["stages"]] == [
         "What?",
         "So what?",

@@ -20,7 +20,9 @@ from app.context import get_store, require_user
 from app.timeline import ids
 from components.reflection import coverage_table, cycle_figure, cycle_summary
 from data import reflections as refl
+from data import reflective_models as models
 from data.access import require_case
+from data.blame_hints import SYSTEMS_HINT, blaming_phrases
 from data.contributions import MAX_TEXT
 from data.errors import StoreError
 from data.permissions import may_change_contribution
@@ -41,8 +43,8 @@ CASE_POINT = ids.CASE_POINT
 def reflection_panel(case) -> html.Section:
     """The panel for one case (a `data.cases.Case`), for the signed-in user."""
     store, user = get_store(), require_user()
-    stages = refl.model_stages(store, refl.case_model(store, case))
-    questions = refl.list_questions(store)
+    stages = models.model_stages(store, models.case_model(store, case))
+    questions = models.list_questions(store)
     agencies = refl.case_agency_names(store, case)
     episodes = refl.episode_choices(store, user, case.case_ref)
     return html.Section(
@@ -108,8 +110,8 @@ def reflection_overview(case) -> html.Div:
     """The cycle diagram of the selected point, everything said found again, and the coverage
     of the whole case (built when its tab is first opened)."""
     store = get_store()
-    stages = refl.model_stages(store, refl.case_model(store, case))
-    questions = refl.list_questions(store)
+    stages = models.model_stages(store, models.case_model(store, case))
+    questions = models.list_questions(store)
     agencies = refl.case_agency_names(store, case)
     return html.Div(
         [
@@ -429,7 +431,7 @@ def refresh(point, _revision, _saved, seen, marks, case_ref):
         raise PreventUpdate  # already drawn
     kind, ident, described = _shown_point(store, user, case_ref, point)
     case = require_case(store, user, case_ref)
-    stages = refl.model_stages(store, refl.case_model(store, case))
+    stages = models.model_stages(store, models.case_model(store, case))
     items = refl.list_reflections(store, user, case_ref, target_kind=kind, target_id=ident)
     new_marks = refl.reflected_points(store, user, case_ref)
     return (
@@ -464,7 +466,9 @@ def refresh_overview(point, _revision, case_ref):
     store, user = get_store(), require_user()
     kind, ident, _ = _shown_point(store, user, case_ref, point)
     case = require_case(store, user, case_ref)
-    pairs = [(s.stage_key, s.name) for s in refl.model_stages(store, refl.case_model(store, case))]
+    pairs = [
+        (s.stage_key, s.name) for s in models.model_stages(store, models.case_model(store, case))
+    ]
     covered: dict[str, int] = {}
     for r in refl.list_reflections(store, user, case_ref, target_kind=kind, target_id=ident):
         covered[r.stage_key] = covered.get(r.stage_key, 0) + 1
@@ -483,7 +487,7 @@ def refresh_overview(point, _revision, case_ref):
 def show_prompt(stage_key, case_ref):
     store, user = get_store(), require_user()
     case = require_case(store, user, case_ref)
-    for s in refl.model_stages(store, refl.case_model(store, case)):
+    for s in models.model_stages(store, models.case_model(store, case)):
         if s.stage_key == stage_key:
             return s.prompt
     return ""
@@ -499,14 +503,14 @@ def show_prompt(stage_key, case_ref):
 )
 def blame_hint(text, seen):
     """A gentle hint when blaming words appear; once dismissed it stays away for those words."""
-    phrases = refl.blaming_phrases(text)
+    phrases = blaming_phrases(text)
     fresh = [p for p in phrases if p.lower() not in (seen or [])]
     if not fresh:
         return no_update, no_update if phrases else False, no_update
     quoted = ", ".join(f"“{p}”" for p in phrases)
     message = [
         html.Strong(f"Learning, not blame ({quoted}). "),
-        refl.SYSTEMS_HINT,
+        SYSTEMS_HINT,
         " Saving is not blocked.",
     ]
     return message, True, sorted({*(seen or []), *(p.lower() for p in phrases)})
