@@ -363,7 +363,7 @@ def cmd_ingest(args) -> int:
 
 def cmd_rejects(args) -> int:
     from data.actor import SYSTEM
-    from data.ingest import rejects_csv
+    from data.ingest.uploads import rejects_csv
 
     store, _ = open_store(args)
     text = rejects_csv(store, SYSTEM, args.case_ref)

@@ -13,7 +13,7 @@ from app.config import Config, secret_key
 from app.context import NotSignedIn
 from app.shell import shell_layout
 from data.errors import Forbidden, NotFound
-from data.ingest import MAX_UPLOAD_BYTES
+from data.ingest.model import MAX_UPLOAD_BYTES
 from data.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,8 @@ import pytest
 from app.cli import main as cli
 from data import cases
 from data.errors import InvalidInput
-from data.ingest import analyse_file, guess_header_row, ingest_file
+from data.ingest import analyse_file, ingest_file
+from data.ingest.reading import guess_header_row
 
 
 @pytest.fixture

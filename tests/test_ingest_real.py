@@ -14,16 +14,11 @@ from data.actor import SYSTEM, User
 from data.errors import Forbidden, InvalidInput
 from data.events import case_events, chronology_rows
 from data.exports import csv_text
-from data.ingest import (
-    MAX_COLUMNS,
-    analyse_file,
-    event_extra,
-    ingest_file,
-    list_uploads,
-    propose_mapping,
-    rejects_csv,
-    template_csv,
-)
+from data.ingest import analyse_file, ingest_file
+from data.ingest.mapping import propose_mapping
+from data.ingest.model import MAX_COLUMNS
+from data.ingest.template import template_csv
+from data.ingest.uploads import event_extra, list_uploads, rejects_csv
 
 MESSY_HEADER = ["Event Date", "Time", "Contact Type", "Details", "Our Ref", "Worker"]
 MESSY_ROWS = [

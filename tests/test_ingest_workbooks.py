@@ -206,7 +206,7 @@ def test_bad_documents_are_refused_in_one_line(store, case, tmp_path):
 
 
 def test_excel_template_reads_back_cleanly(store, case, tmp_path):
-    from data.ingest import template_xlsx
+    from data.ingest.template import template_xlsx
 
     path = tmp_path / "template.xlsx"
     path.write_bytes(template_xlsx())

@@ -27,22 +27,13 @@ from components.upload_categories import CHOOSER, category_mapping_section, chos
 from data.access import require_case
 from data.cases import list_agencies
 from data.categories import categories, propose
+from data.dates import DATE_ORDERS
 from data.errors import Forbidden, NotFound, StoreError
 from data.extract_files import ACCEPTED_EXTENSIONS, ENCODINGS
-from data.ingest import (
-    DATE_ORDERS,
-    FIELD_LABELS,
-    FIELDS,
-    MAX_UPLOAD_BYTES,
-    TEMPLATE_GUIDE,
-    analyse_file,
-    ingest_file,
-    list_uploads,
-    rejects_csv,
-    template_csv,
-    template_guide_csv,
-    template_xlsx,
-)
+from data.ingest import analyse_file, ingest_file
+from data.ingest.model import FIELD_LABELS, FIELDS, MAX_UPLOAD_BYTES
+from data.ingest.template import TEMPLATE_GUIDE, template_csv, template_guide_csv, template_xlsx
+from data.ingest.uploads import list_uploads, rejects_csv
 from data.permissions import committee_only, speaks_for_agency, upload_agency
 
 dash.register_page(

@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from data.ingest import MAX_UPLOAD_BYTES
+from data.ingest.model import MAX_UPLOAD_BYTES
 from tests.browser.conftest import screenshot, sign_in, start_server
 
 pytestmark = pytest.mark.browser
