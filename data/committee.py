@@ -24,10 +24,11 @@ from data.cases import Case
 from data.contributions import agency_id_for, clean_text
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.glossary import known_words, redaction_terms
-from data.learning import STATUS_NAMES, STATUSES
+from data.learning import STATUSES
 from data.permissions import explores_committee
 from data.redaction import KIND_NAMES, remaining_identifiers
 from data.store import Store
+from data.vocabulary import ACTION_STATUSES
 from data.workflow import complete_stage
 
 KINDS = {"briefing": "7-minute briefing", "workshop": "Workshop"}
@@ -64,7 +65,7 @@ class CommitteeAction:
 
     @property
     def status_name(self) -> str:
-        return STATUS_NAMES[self.status]
+        return ACTION_STATUSES[self.status]
 
 
 @dataclass(frozen=True)

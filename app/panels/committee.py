@@ -28,7 +28,7 @@ from components.forms import field
 from data import committee, crc
 from data.cases import list_agencies
 from data.errors import NotFound, StoreError
-from data.learning import STATUS_NAMES
+from data.vocabulary import ACTION_STATUSES
 
 CHOOSE = "Choose a case or a theme"
 
@@ -75,7 +75,7 @@ def _textarea(id_: str, rows: int = 3):
 
 
 def _status_select(id_: str):
-    return dbc.Select(id=id_, options=_options(STATUS_NAMES.items()), value="open")
+    return dbc.Select(id=id_, options=_options(ACTION_STATUSES.items()), value="open")
 
 
 def _agency_select(id_: str, agencies):
