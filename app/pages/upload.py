@@ -1,26 +1,20 @@
 """Upload an agency's extract to a case: preview, mapping, validation, confirm; upload history.
 
-The file the browser sends is kept in a private temporary folder under a random token bound to
-the user and the case, so that changing the mapping re-analyses it without sending it again.
+The file the browser sends waits in `app.upload_staging` until the uploader confirms, so that
+changing the mapping re-analyses it without sending it again.
 Every callback checks access in the store (`data.ingest.check_may_upload`, `require_case`).
 """
 
 from __future__ import annotations
 
-import atexit
 import base64
 import binascii
-import secrets
-import shutil
-import tempfile
-import threading
-import time
-from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
+from app import upload_staging
 from app.context import get_store, require_user
 from components.category_style import marker_styles
 from components.upload_categories import CHOOSER, category_mapping_section, chosen_categories
@@ -64,52 +58,6 @@ ACCEPT = ",".join(
 )
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_REJECTS = 50
-PENDING_SECONDS = 3600
-
-# token -> {"user_id", "case_ref", "path", "file_name", "at"}
-_PENDING: dict[str, dict] = {}
-_PENDING_LOCK = threading.Lock()
-_PENDING_DIR = Path(tempfile.mkdtemp(prefix="rpm-uploads-"))
-atexit.register(shutil.rmtree, _PENDING_DIR, ignore_errors=True)
-
-
-def _keep(user_id: int, case_ref: str, file_name: str, content: bytes) -> str:
-    token = secrets.token_urlsafe(24)
-    folder = _PENDING_DIR / token
-    folder.mkdir(mode=0o700)
-    path = folder / "extract"
-    path.write_bytes(content)
-    with _PENDING_LOCK:
-        for old, entry in list(_PENDING.items()):
-            if time.time() - entry["at"] > PENDING_SECONDS:
-                _forget_locked(old)
-        _PENDING[token] = {
-            "user_id": user_id,
-            "case_ref": case_ref,
-            "path": path,
-            "file_name": file_name,
-            "at": time.time(),
-        }
-    return token
-
-
-def _pending(token: str | None, user_id: int, case_ref: str) -> dict | None:
-    with _PENDING_LOCK:
-        entry = _PENDING.get(token or "")
-    if entry and entry["user_id"] == user_id and entry["case_ref"] == case_ref:
-        return entry
-    return None
-
-
-def _forget_locked(token: str) -> None:
-    entry = _PENDING.pop(token, None)
-    if entry:
-        shutil.rmtree(entry["path"].parent, ignore_errors=True)
-
-
-def _forget(token: str) -> None:
-    with _PENDING_LOCK:
-        _forget_locked(token)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -668,8 +616,8 @@ def analyse(contents, settings, filename, token, case_ref):
             )
         require_case(store, user, case_ref)
         if token:
-            _forget(token)
-        token = _keep(user.user_id, case_ref, filename or "extract.csv", content)
+            upload_staging.forget(token)
+        token = upload_staging.keep(user.user_id, case_ref, filename or "extract.csv", content)
         mapping = None  # a new file: its own settings are found (or the agency's remembered)
         read = {"encoding": None, "sheet": None, "header_row": None, "date_order": None}
     else:
@@ -688,7 +636,7 @@ def analyse(contents, settings, filename, token, case_ref):
             contents=None,
             status=dbc.Alert("Choose the agency: the file is then checked.", color="warning"),
         )
-    entry = _pending(token, user.user_id, case_ref)
+    entry = upload_staging.pending(token, user.user_id, case_ref)
     if entry is None:
         return _unchanged()
     try:
@@ -752,37 +700,30 @@ def analyse(contents, settings, filename, token, case_ref):
     Output("upload-history", "children"),
     Output("upload-review", "hidden", allow_duplicate=True),
     Output("upload-token", "data", allow_duplicate=True),
-    Input("upload-confirm", "n_clicks"),
-    *[State(f"upload-map-{f}", "value") for f in FIELDS],
-    State("upload-date-order", "value"),
-    State("upload-mode", "value"),
-    State("upload-token", "data"),
-    State("upload-agency", "value"),
-    State("upload-case", "data"),
-    State("upload-encoding", "value"),
-    State("upload-sheet", "value"),
-    State("upload-header-row", "value"),
-    State({"type": CHOOSER, "event_type": ALL}, "value"),
+    inputs={
+        "n_clicks": Input("upload-confirm", "n_clicks"),
+        "settings": {
+            key: State(i.component_id, i.component_property) for key, i in SETTINGS_INPUTS.items()
+        },
+        "token": State("upload-token", "data"),
+        "case_ref": State("upload-case", "data"),
+        "choices": State({"type": CHOOSER, "event_type": ALL}, "value"),
+    },
     prevent_initial_call=True,
     running=[
         (Output("upload-confirm", "disabled"), True, False),
         (Output("upload-progress", "children"), "Importing: please wait…", ""),
     ],
 )
-def confirm(n_clicks, *args):
-    map_values = args[: len(FIELDS)]
-    date_order, mode, token, agency, case_ref, encoding, sheet, header_row, _categories = args[
-        len(FIELDS) :
-    ]
+def confirm(n_clicks, settings, token, case_ref, choices):
     store, user = get_store(), require_user()
     if not n_clicks:
         return no_update, no_update, no_update, no_update
-    agency = upload_agency(user, agency)
-    entry = _pending(token, user.user_id, case_ref)
+    agency = upload_agency(user, settings["agency"])
+    entry = upload_staging.pending(token, user.user_id, case_ref)
     if entry is None:
         alert = dbc.Alert("Choose the file again: the upload has expired.", color="danger")
         return alert, no_update, no_update, no_update
-    mapping = {f: int(v) for f, v in zip(FIELDS, map_values, strict=True) if v not in (None, "")}
     try:
         result = ingest_file(
             store,
@@ -791,18 +732,19 @@ def confirm(n_clicks, *args):
             entry["path"],
             user=user,
             file_name=entry["file_name"],
-            mapping=mapping,
-            date_order=date_order or "dmy",
-            encoding=encoding or None,
-            sheet=sheet or None,
-            header_row=header_row or None,
-            replace=mode == "replace",
+            mapping=_mapping_from(settings),
+            date_order=settings["date_order"] or "dmy",
+            encoding=settings["encoding"] or None,
+            sheet=settings["sheet"] or None,
+            header_row=settings["header_row"] or None,
+            replace=settings["mode"] == "replace",
             max_bytes=MAX_UPLOAD_BYTES,
-            category_choices=chosen_categories(ctx.states_list[-1]),
+            # Each chooser with its id (the event type it is for), not only its value.
+            category_choices=chosen_categories(ctx.args_grouping["choices"]),
         )
     except StoreError as exc:
         return dbc.Alert(str(exc), color="danger"), no_update, no_update, no_update
-    _forget(token)
+    upload_staging.forget(token)
     timeline = dash.get_relative_path(f"/cases/{case_ref}")
     if result.unchanged:
         message = dbc.Alert(
