@@ -7,13 +7,10 @@ from dash import html
 
 
 def field(label: str, control, hint: str | None = None, *, width: int | None = None):
-    """A label tied to its control (by id), the hint linked with aria-describedby."""
-    control_id = control.id
-    children = [dbc.Label(label, html_for=control_id, className="rpm-label")]
-    if hint:
-        hint_id = f"{control_id}-hint"
-        children.append(html.Div(hint, id=hint_id, className="rpm-hint"))
-    children.append(control)
+    """A label tied to its control (by id). The hint is inside the label, so that it is read
+    with the control's name (dash-bootstrap-components' inputs take no aria-describedby)."""
+    text = [label, html.Span(hint, className="rpm-hint d-block")] if hint else label
+    children = [dbc.Label(text, html_for=control.id, className="rpm-label"), control]
     col = {"md": width} if width else {}
     return dbc.Col(html.Div(children, className="mb-3"), **col)
 

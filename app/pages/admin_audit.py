@@ -11,6 +11,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from app.admin_common import admin_or_none, refusal
 from app.context import audit, get_store, require_admin
+from components.forms import field
 from data import audit as audit_log
 from data.errors import InvalidInput
 
@@ -97,14 +98,6 @@ def results(entries):
     ]
 
 
-def _field(label: str, component, width: int = 2):
-    return dbc.Col(
-        [dbc.Label(label, html_for=component.id, className="fw-bold"), component],
-        lg=width,
-        className="mb-3",
-    )
-
-
 def layout(**_query):
     user = admin_or_none()
     if user is None:
@@ -120,14 +113,14 @@ def layout(**_query):
             ),
             dbc.Row(
                 [
-                    _field("User", dbc.Input(id="audit-actor", autoComplete="off")),
-                    _field(
+                    field("User", dbc.Input(id="audit-actor", autoComplete="off")),
+                    field(
                         "Action", dbc.Select(id="audit-action", options=ACTION_OPTIONS, value="")
                     ),
-                    _field("Case reference", dbc.Input(id="audit-case", autoComplete="off")),
-                    _field("Account concerned", dbc.Input(id="audit-subject", autoComplete="off")),
-                    _field("From", dbc.Input(id="audit-from", type="date"), 2),
-                    _field("To", dbc.Input(id="audit-to", type="date"), 2),
+                    field("Case reference", dbc.Input(id="audit-case", autoComplete="off")),
+                    field("Account concerned", dbc.Input(id="audit-subject", autoComplete="off")),
+                    field("From", dbc.Input(id="audit-from", type="date"), width=2),
+                    field("To", dbc.Input(id="audit-to", type="date"), width=2),
                 ]
             ),
             html.Div(

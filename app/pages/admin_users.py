@@ -10,6 +10,7 @@ from dash import Input, Output, State, callback, ctx, html
 from app.admin_common import admin_or_none, refusal, when
 from app.context import client_ip, get_store, require_admin
 from app.shell import ROLE_NAMES
+from components.forms import field
 from data.actor import ROLES
 from data.errors import InvalidInput, NotFound
 from data.users import (
@@ -69,17 +70,6 @@ def user_options(accounts):
     return [{"label": a.username, "value": a.username} for a in accounts]
 
 
-def _field(label: str, component, hint: str | None = None):
-    return html.Div(
-        [
-            dbc.Label(label, html_for=component.id, className="fw-bold"),
-            html.Div(hint, className="form-text mb-1") if hint else None,
-            component,
-        ],
-        className="mb-3",
-    )
-
-
 def layout(**_query):
     user = admin_or_none()
     if user is None:
@@ -88,14 +78,14 @@ def layout(**_query):
     add_form = html.Section(
         [
             html.H2("Add an account"),
-            _field("User name", dbc.Input(id="new-username", autoComplete="off", maxLength=60)),
-            _field("Role", dbc.Select(id="new-role", options=ROLE_OPTIONS, value="agency")),
-            _field(
+            field("User name", dbc.Input(id="new-username", autoComplete="off", maxLength=60)),
+            field("Role", dbc.Select(id="new-role", options=ROLE_OPTIONS, value="agency")),
+            field(
                 "Agency",
                 dbc.Input(id="new-agency", autoComplete="off", maxLength=80),
                 "Needed for agency users: the agency's name as its extracts use it.",
             ),
-            _field(
+            field(
                 "Password",
                 dbc.Input(id="new-password", type="password", autoComplete="new-password"),
                 PASSWORD_HINT,
@@ -107,7 +97,7 @@ def layout(**_query):
     change_form = html.Section(
         [
             html.H2("Change an account"),
-            _field(
+            field(
                 "Account",
                 dbc.Select(
                     id="change-username",
@@ -115,12 +105,12 @@ def layout(**_query):
                     placeholder="Choose an account",
                 ),
             ),
-            _field("Role", dbc.Select(id="change-role", options=ROLE_OPTIONS, value="agency")),
-            _field("Agency", dbc.Input(id="change-agency", autoComplete="off", maxLength=80)),
+            field("Role", dbc.Select(id="change-role", options=ROLE_OPTIONS, value="agency")),
+            field("Agency", dbc.Input(id="change-agency", autoComplete="off", maxLength=80)),
             dbc.Button(
                 "Save role and agency", id="change-role-button", color="primary", className="mb-4"
             ),
-            _field(
+            field(
                 "New password",
                 dbc.Input(id="change-password", type="password", autoComplete="new-password"),
                 PASSWORD_HINT + " Resetting also signs the user out and lifts a lockout.",
