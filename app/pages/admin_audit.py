@@ -11,8 +11,9 @@ from dash import Input, Output, State, callback, dcc, html
 
 from app.admin_common import admin_or_none, refusal
 from app.context import audit, get_store, require_admin
-from components.forms import field
+from components.forms import field, uk_date_input
 from data import audit as audit_log
+from data.dates import typed_date
 from data.errors import InvalidInput
 
 dash.register_page(
@@ -29,9 +30,9 @@ def _date(text: str | None) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        return typed_date(text)
     except ValueError as exc:
-        raise InvalidInput(f"{text!r} is not a date in the form YYYY-MM-DD") from exc
+        raise InvalidInput(f"{text!r}: {exc}") from exc
 
 
 def _filters(actor, action, case_ref, subject, date_from, date_to) -> dict:
@@ -119,8 +120,8 @@ def layout(**_query):
                     ),
                     field("Case reference", dbc.Input(id="audit-case", autoComplete="off")),
                     field("Account concerned", dbc.Input(id="audit-subject", autoComplete="off")),
-                    field("From", dbc.Input(id="audit-from", type="date"), width=2),
-                    field("To", dbc.Input(id="audit-to", type="date"), width=2),
+                    field("From", uk_date_input("audit-from"), width=2),
+                    field("To", uk_date_input("audit-to"), width=2),
                 ]
             ),
             html.Div(
