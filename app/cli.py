@@ -297,7 +297,7 @@ def cmd_crc(args) -> int:
         raise UserError(f"bundle refused: {exc}") from exc
     names = ", ".join(b.partnership for b in pooled.bundles)
     print(f"Pooled {len(pooled.bundles)} partnerships' bundles: {names}")
-    pooled.build_journeys_in_background()
+    pooled.warm_up_in_background()
     return cmd_serve(args, pooled=pooled)
 
 

@@ -15,13 +15,15 @@ case summaries.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from data.actor import User
+from data import crc
+from data.actor import SYSTEM, User
 from data.bundle import (
     MANIFEST,
     TABLES,
@@ -182,14 +184,50 @@ def _materialise_journeys(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE journey_names")
 
 
+# Results kept per query and parameters (the explorer's tables and figures are small).
+CACHED_RESULTS = 256
+
+
 class PooledStore(ReadQueries):
-    """The read side of `data.store.Store` over bundles, with the bundles it holds."""
+    """The read side of `data.store.Store` over bundles, with the bundles it holds.
+
+    Bundles never change once open, so every result is kept per query and parameters (a filter
+    state seen before, a tab opened again, a CSV of a table on screen cost nothing)."""
 
     def __init__(self, bundles: list[Bundle], con: duckdb.DuckDBPyConnection):
         super().__init__(con)
         self.bundles = bundles
         self._journeys_lock = threading.Lock()
         self._journeys_built = False
+        self._results: OrderedDict[tuple, object] = OrderedDict()
+        self._results_lock = threading.Lock()
+
+    def _kept(self, kind: str, sql: str, params, run):
+        key = (kind, sql, repr(list(params)))
+        with self._results_lock:
+            if key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key]
+        result = run(sql, params)
+        with self._results_lock:
+            self._results[key] = result
+            while len(self._results) > CACHED_RESULTS:
+                self._results.popitem(last=False)
+        return result
+
+    def query_df(self, sql: str, params: list | tuple = ()):
+        return self._kept("df", sql, params, super().query_df).copy()
+
+    def query(self, sql: str, params: list | tuple = ()) -> list[tuple]:
+        return list(self._kept("rows", sql, params, super().query))
+
+    def query_one(self, sql: str, params: list | tuple = ()) -> tuple | None:
+        return self._kept("row", sql, params, super().query_one)
+
+    def forget_results(self) -> None:
+        """Drop the kept results (the benchmark times queries cold)."""
+        with self._results_lock:
+            self._results.clear()
 
     def holds_journeys(self) -> bool:
         """The journey tables, built on first need (a query waits for a build under way)."""
@@ -199,9 +237,22 @@ class PooledStore(ReadQueries):
                 self._journeys_built = True
         return True
 
-    def build_journeys_in_background(self) -> threading.Thread:
-        """Start building the journey tables, so that the aligned view finds them ready."""
-        thread = threading.Thread(target=self.holds_journeys, name="pooled-journeys", daemon=True)
+    def warm_up(self) -> None:
+        """Build the journey tables and answer what every visit asks first: the filters'
+        choices and the facts the differencing check reads (neither depends on the filters),
+        and the first view of all partnerships."""
+        self.holds_journeys()
+        crc.filter_options(self, SYSTEM)
+        crc.event_types(self, SYSTEM)
+        crc.case_facts(self, SYSTEM)
+        crc.selected_case_count(self, SYSTEM, CrcFilters())
+        crc.learning_theme_tables(self, SYSTEM, CrcFilters())
+        theme_partnership_table(self, SYSTEM, CrcFilters())
+
+    def warm_up_in_background(self) -> threading.Thread:
+        """`warm_up` in a thread, so that the server answers meanwhile (a query that needs the
+        journey tables waits for them)."""
+        thread = threading.Thread(target=self.warm_up, name="pooled-warm-up", daemon=True)
         thread.start()
         return thread
 

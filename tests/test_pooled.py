@@ -94,12 +94,13 @@ def test_pooled_read_models_equal_each_partnerships_own(region, pool):
 
 
 def test_aligned_view_over_journey_tables_built_in_the_background(region):
-    """The server builds the pool's journey tables in the background; a query meanwhile
-    waits for them. Types nobody recorded (or text that is no type) align nothing."""
+    """The server warms the pool up in the background (journey tables, filter choices...); a
+    query meanwhile waits for the tables. Types nobody recorded (or text that is no type) align
+    nothing. Kept results are copies: changing one changes nothing kept."""
     stores, out, _ = region
     pool = pooled.open_pooled([out])
     try:
-        pool.build_journeys_in_background()
+        pool.warm_up_in_background()
         types = crc.event_types(pool, SYSTEM)
         assert set(types) == {t for s in stores.values() for t in crc.event_types(s, SYSTEM)}
         every = crc.aligned_case_count(pool, SYSTEM, crc.CrcFilters(), types[0])
@@ -110,6 +111,10 @@ def test_aligned_view_over_journey_tables_built_in_the_background(region):
             assert crc.aligned_case_count(pool, SYSTEM, crc.CrcFilters(), nothing) == 0
             density, rows = crc.aligned_events(pool, SYSTEM, crc.CrcFilters(), nothing)
             assert density.empty and rows.empty
+        first = crc.learning_theme_counts(pool, SYSTEM, crc.CrcFilters())["by_agency"]
+        first.iloc[:, :] = -1
+        again = crc.learning_theme_counts(pool, SYSTEM, crc.CrcFilters())["by_agency"]
+        assert (again.to_numpy() >= 0).all() and again.to_numpy().sum() > 0
     finally:
         pool.close()
 
