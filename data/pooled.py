@@ -67,9 +67,11 @@ def find_bundles(paths: list[str | Path]) -> list[Path]:
             found.append(path)
         elif path.is_dir():
             subs = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
-            found.extend(p for p in subs if (p / MANIFEST).is_file())
             if not any((p / MANIFEST).is_file() for p in subs):
                 raise BadBundle(f"{path}: no bundle there (no {MANIFEST} in it or its folders)")
+            # A folder of bundles holds bundles only: one that lost its manifest is refused
+            # (check_bundle says so), never left out of the pool unnoticed.
+            found.extend(subs)
         else:
             raise BadBundle(f"{path}: no such folder")
     if not found:
