@@ -302,6 +302,18 @@ def test_bad_or_tampered_bundle_refused_in_one_line(region, tmp_path, change, sa
     assert says in _tampered(region, tmp_path, change)
 
 
+def test_bundle_without_manifest_in_a_folder_of_bundles_refused(region, tmp_path):
+    """Not left out of the pool unnoticed: the region's figures would silently lack it."""
+    folder = tmp_path / "bundles"
+    shutil.copytree(region[1], folder)
+    (folder / region[2]["SOUTH"].name / MANIFEST).unlink()
+    with pytest.raises(BadBundle) as caught:
+        pooled.open_pooled([folder])
+    assert str(caught.value) == (
+        f"{region[2]['SOUTH'].name}: no manifest.json (not a bundle written by rpm-timeline)"
+    )
+
+
 def test_two_bundles_of_one_partnership_refused(region, tmp_path):
     copy = tmp_path / "NORTH_again"
     shutil.copytree(region[2]["NORTH"], copy)
@@ -339,6 +351,47 @@ def test_the_duckdb_examples_in_the_docs_answer_over_the_bundles(region, monkeyp
     assert set(themes["partnership"]) == set(CODES)
     assert themes["learning_points"].map(lambda v: v == "c" or int(v) >= 6).all()
     assert not duckdb.sql(queries[1]).df().empty
+
+
+def test_the_spark_sql_example_in_the_docs_parses_and_answers_as_the_duckdb_one(
+    region, monkeypatch
+):
+    """Spark is not installed here (hundreds of MB and a JVM per test run): the Spark SQL
+    example is parsed in sqlglot's Spark dialect, its views are checked to read the bundles'
+    files, and its query, translated to DuckDB over those files, gives the DuckDB example's
+    answer."""
+    from pathlib import Path
+
+    import sqlglot
+    from sqlglot import exp
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "pooled.md").read_text()
+    spark_part = doc.split("## Spark SQL")[1]
+    script = spark_part.split("```sql\n")[1].split("```")[0]
+    *views, query = sqlglot.parse(script, read="spark", error_level=sqlglot.ErrorLevel.RAISE)
+    monkeypatch.chdir(region[1].parent)
+    con = duckdb.connect()
+    for view in views:
+        assert isinstance(view, exp.Create) and view.kind == "VIEW"
+        props = view.args["properties"].expressions
+        assert any(isinstance(p, exp.TemporaryProperty) for p in props)
+        assert [p.this.name for p in props if isinstance(p, exp.FileFormatProperty)] == ["parquet"]
+        (options,) = [p for p in props if isinstance(p, exp.OptionsProperty)]
+        opts = {o.this.name: o.args["value"].name for o in options.expressions}
+        assert opts["mergeSchema"] == "true"
+        folder, file = opts["path"].rsplit("/", 1)
+        assert folder == "bundles/*" and file in {t.file for t in TABLES}
+        con.execute(  # the path is checked above: one of the bundles' files
+            f"CREATE VIEW {view.this.name} AS"
+            f" SELECT * FROM read_parquet('bundles/*/{file}', union_by_name = true)"
+        )
+    spark_answer = con.execute(query.sql("duckdb")).df()
+    duckdb_part = doc.split("## DuckDB")[1].split("## Spark SQL")[0]
+    duckdb_answer = duckdb.sql(duckdb_part.split("```sql\n")[1].split("```")[0]).df()
+    assert not spark_answer.empty
+    pd.testing.assert_frame_equal(spark_answer, duckdb_answer)
+    with pytest.raises(sqlglot.errors.ParseError):  # the check can fail
+        sqlglot.parse(script.replace("ORDER BY", "ORDER"), read="spark")
 
 
 def test_bundles_of_two_partnerships_sharing_a_key_refused(region, tmp_path):
