@@ -21,7 +21,7 @@ from app import documents
 from data.actor import SYSTEM
 from data.record import save_draft, sign_off
 from data.store import Store
-from tests.rpm_case import CASE, RECORD, make_case
+from tests.support.rpm_case import CASE, RECORD, make_case
 
 
 def timed(label: str, fn, repeat: int = 3):

@@ -41,9 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import ADMIN_PASSWORD, start_server  # noqa: E402
-from tests.dash_http import DashSession  # noqa: E402
-from tests.test_backup_crash import add_user_over_http  # noqa: E402
+from tests.support.dash_http import DashSession, add_user_over_http  # noqa: E402
+from tests.support.server import ADMIN_PASSWORD, start_server  # noqa: E402
 
 PASSWORD = "a long pass phrase"  # what add_user_over_http sets
 CASE = "DEMO-J"

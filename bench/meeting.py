@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import ADMIN_PASSWORD, _free_port, start_server  # noqa: E402
+from tests.support.server import ADMIN_PASSWORD, free_port, start_server  # noqa: E402
 
 CHROMIUM = os.environ.get("RPM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -297,7 +297,7 @@ def main() -> None:
         points = tmp_dir / "points.pkl"
         seed(db, points)
         app_proc, app_url = start_server(tmp_dir)  # serves tmp_dir / "rpm.duckdb"
-        bare_port = _free_port()
+        bare_port = free_port()
         bare_proc = subprocess.Popen(
             [sys.executable, __file__, "--bare-points", str(points), "--bare-port", str(bare_port)],
             stdout=(tmp_dir / "bare.log").open("w"),

@@ -1,15 +1,52 @@
-"""Shared fixtures: a store on a temporary DuckDB file, and a demo database."""
+"""Shared fixtures (a store on a temporary DuckDB file, a demo database) and the tiers.
+
+Tests live in one folder per tier, and each test is marked with its tier, so `pytest -m unit`
+or `pytest tests/store` runs one: unit (pure functions), store (the data layer on a real
+DuckDB file), callbacks (page layouts and callbacks called as plain functions inside a
+request), cli (the command line in a subprocess), http (the real server over HTTP), browser
+(headless Chromium). Helpers the tiers share live in `tests/support`; tests never import
+another test module.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 from data.store import Store
 
 # Fixtures of a complete RPM case: rpm_template, rpm_store.
-pytest_plugins = ["tests.rpm_case"]
+pytest_plugins = ["tests.support.rpm_case"]
+
+TESTS = Path(__file__).resolve().parent
+TIERS = ("unit", "store", "callbacks", "cli", "http", "browser")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects on the markers
+def pytest_collection_modifyitems(items):
+    for item in items:
+        tier = Path(item.fspath).resolve().relative_to(TESTS).parts[0]
+        if tier in TIERS:
+            item.add_marker(tier)
+
+
+_SKIPPED_BROWSER_TESTS: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and "browser" in report.keywords:
+        _SKIPPED_BROWSER_TESTS.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI a skipped browser test is a failure: the suite must have driven every page."""
+    if os.environ.get("CI") and _SKIPPED_BROWSER_TESTS and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        print(f"\nCI: {len(_SKIPPED_BROWSER_TESTS)} browser tests were skipped, e.g.")
+        print("\n".join(f"  {nodeid}" for nodeid in _SKIPPED_BROWSER_TESTS[:5]))
 
 
 @pytest.fixture

@@ -301,6 +301,7 @@ def layout(case_ref: str | None = None, done: str | None = None, mail: str | Non
             dbc.Button("Save draft", id="record-save", color="primary", className="mb-3"),
         ],
         className="rpm-fieldset",
+        id="record-fields",
         disabled=locked or not can_edit,
     )
     sign = html.Section(
@@ -322,6 +323,7 @@ def layout(case_ref: str | None = None, done: str | None = None, mail: str | Non
             dbc.Button("Sign off and lock", id="record-sign", color="primary"),
         ],
         className="rpm-panel mb-4",
+        id="record-sign-off",
         hidden=locked or not can_edit,
     )
     amend = html.Section(

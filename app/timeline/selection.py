@@ -15,7 +15,7 @@ from components.timeline_panels import case_panel, episode_panel, event_panel
 from data.episodes import list_episodes
 from data.errors import NotFound
 from data.events import event_detail
-from data.permissions import runs_meetings
+from data.permissions import may_edit_agency_events
 
 # What the user selected, set in the browser (no server round trip): an event (a marker or a
 # table row), an episode, or the case as a whole.
@@ -105,7 +105,7 @@ def show_details(point, hide, _ev, _ep, case_data):
             detail = event_detail(store, user, case_data["case_ref"], event_id)
         except NotFound:
             return html.P("That event is no longer part of this case.")
-        editable = runs_meetings(user) or detail.agency == user.agency
+        editable = may_edit_agency_events(user, detail.agency)
         return event_panel(detail, hide_summaries=summaries_hidden(hide), editable=editable)
     if point.get("kind") == "episode" and point.get("id") is not None:
         for ep in list_episodes(store, user, case_data["case_ref"]):

@@ -13,10 +13,9 @@ from data.glossary import save_entry
 from data.record import save_draft
 from data.store import Store
 from data.users import add_user, get_user
-from tests.browser.conftest import screenshot, sign_in, start_server
-from tests.rpm_case import CASE, RECORD
-
-pytestmark = pytest.mark.browser
+from tests.support.browser import screenshot, sign_in
+from tests.support.rpm_case import CASE, RECORD
+from tests.support.server import start_server
 
 RAW = "Kel missed the appointment at Oakfield Primary School on 14/03/2019 (DOB 03/02/1990)."
 EVENT = "Kelly Smith rang about rent arrears and Kel's partner Dean Carter answered."

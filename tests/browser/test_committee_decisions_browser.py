@@ -13,12 +13,11 @@ from data.crc import case_key_of
 from data.record import save_draft, sign_off
 from data.store import Store
 from data.users import add_user, get_user
-from tests.browser.conftest import screenshot, sign_in, start_server
 from tests.browser.test_committee_browser import _serious
 from tests.browser.test_crc_browser import signed_in_opener
-from tests.rpm_case import CASE, CHILD, RECORD
-
-pytestmark = pytest.mark.browser
+from tests.support.browser import screenshot, sign_in
+from tests.support.rpm_case import CASE, CHILD, RECORD
+from tests.support.server import start_server
 
 PASSWORD = "crc-test-password"
 

@@ -15,9 +15,8 @@ import pytest
 
 from data.store import Store
 from data.users import add_user
-from tests.browser.conftest import screenshot, sign_in, start_server
-
-pytestmark = pytest.mark.browser
+from tests.support.browser import screenshot, sign_in
+from tests.support.server import start_server
 
 PASSWORD = "crc-test-password"
 FILTER_IDS = (

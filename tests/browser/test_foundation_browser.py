@@ -8,9 +8,7 @@ import urllib.request
 
 import pytest
 
-from tests.browser.conftest import screenshot, sign_in
-
-pytestmark = pytest.mark.browser
+from tests.support.browser import screenshot, sign_in
 
 DEMO_AGENCIES = {
     "Children's Social Care",

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from data.demo.bundles import write_demo_bundles
-from tests.browser.conftest import screenshot, sign_in, start_server
-
-pytestmark = pytest.mark.browser
+from tests.support.browser import screenshot, sign_in
+from tests.support.server import start_server
 
 REGION = (
     ("HAMPSHIRE", "Hampshire (fictional)", 12),

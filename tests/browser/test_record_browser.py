@@ -10,12 +10,10 @@ import urllib.request
 import docx
 import pytest
 
-from tests.browser.conftest import screenshot, sign_in, start_server
-from tests.rpm_case import CASE, CHAIR, RECORD
-from tests.smtp_inbox import smtp_server
-
-pytestmark = pytest.mark.browser
-
+from tests.support.browser import screenshot, sign_in
+from tests.support.rpm_case import CASE, CHAIR, RECORD
+from tests.support.server import start_server
+from tests.support.smtp_inbox import smtp_server
 
 BUSINESS_UNIT = "business.unit@partnership.example"
 

@@ -13,9 +13,8 @@ import time
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.conftest import ADMIN_PASSWORD, screenshot, sign_in, start_server
-
-pytestmark = pytest.mark.browser
+from tests.support.browser import screenshot, sign_in
+from tests.support.server import ADMIN_PASSWORD, start_server
 
 AGENCY_USER, AGENCY_PASSWORD = "pc-morgan", "police-password-1"
 GRAPH = "#timeline-graph .js-plotly-plot"

@@ -9,9 +9,9 @@ import pytest
 
 from data.store import Store
 from data.users import add_user
-from tests.browser.conftest import screenshot, sign_in, start_server
+from tests.support.browser import screenshot, sign_in
+from tests.support.server import start_server
 
-pytestmark = pytest.mark.browser
 BU_PASSWORD = "office-password-for-tests-1"
 
 

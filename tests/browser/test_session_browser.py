@@ -11,9 +11,9 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in, start_server
+from tests.support.browser import screenshot, sign_in
+from tests.support.server import start_server
 
-pytestmark = pytest.mark.browser
 IDLE_SECONDS = 25
 
 

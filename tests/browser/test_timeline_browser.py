@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in, start_server
-
-pytestmark = pytest.mark.browser
+from tests.support.browser import screenshot, sign_in
+from tests.support.server import start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 GRAPH = "#timeline-graph .js-plotly-plot"

@@ -9,9 +9,8 @@ import urllib.request
 import pytest
 
 from data.ingest.model import MAX_UPLOAD_BYTES
-from tests.browser.conftest import screenshot, sign_in, start_server
-
-pytestmark = pytest.mark.browser
+from tests.support.browser import screenshot, sign_in
+from tests.support.server import start_server
 
 # cp1252, semicolons, a quoted line break; "Date" is when the record was entered, the events
 # happened on "Event on" (the page proposes "Date" and the user corrects it).
@@ -122,8 +121,7 @@ def test_oversized_file_is_refused_in_the_browser_and_on_the_server(upload_serve
 def test_workbook_word_chronology_and_wide_export_through_the_page(upload_server, page, tmp_path):
     from axe_playwright_python.sync_playwright import Axe
 
-    from tests.test_ingest_defects import wide_csv
-    from tests.test_ingest_workbooks import chronology_docx, workbook
+    from tests.support.extract_files import chronology_docx, wide_csv, workbook
 
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ADMIN_PASSWORD, screenshot, sign_in, start_server
-
-pytestmark = pytest.mark.browser
+from tests.support.browser import screenshot, sign_in
+from tests.support.server import ADMIN_PASSWORD, start_server
 
 IMG = '<img src=x onerror="window.__xss=1">'
 SVG = "<svg/onload=window.__xss=2>"

@@ -19,8 +19,9 @@ from data.record import save_draft, sign_off
 from data.setup import get_setup
 from data.users import get_user
 from data.workflow import case_stages_done
-from tests.rpm_case import CASE, CHAIR, RECORD
-from tests.smtp_inbox import free_port, smtp_server
+from tests.support.rpm_case import CASE, CHAIR, RECORD
+from tests.support.server import free_port
+from tests.support.smtp_inbox import smtp_server
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from data.access import require_case
 from data.actor import SYSTEM
 from data.errors import Forbidden, InvalidInput
 from data.setup import (
-    CaseSetup,
     format_invitees,
     get_setup,
     open_case,
@@ -18,24 +17,7 @@ from data.setup import (
     update_setup,
 )
 from data.users import add_user, get_user
-
-
-def new_setup(**changes) -> CaseSetup:
-    values = {
-        "case_ref": "RPM-001",
-        "label": "A.B.",
-        "date_of_birth": date(2015, 6, 2),
-        "requesting_agency": "School",
-        "purpose": "Reflect on absence from school.",
-        "chair_username": "chair1",
-        "facilitator_username": "facil1",
-        "chair_name": "Jane Chair",
-        "facilitator_name": "Sam Facil",
-        "meeting_date": date(2026, 10, 1),
-        "invitees": parse_invitees("Alex Brown; DSL; School; a@b.example\nJo Green; SW; Housing;"),
-    }
-    values.update(changes)
-    return CaseSetup(**values)
+from tests.support.rpm_case import new_setup
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from data.glossary import (
 from data.record import save_draft, sign_off, start_amendment
 from data.shared_wording import CHANGED, CONFIRMED, NOT_REVIEWED, confirm_wording, review_items
 from data.users import get_user
-from tests.rpm_case import CASE, CHILD, NOT_SHARED, RECORD, SHARED
-from tests.test_crc import everything_the_committee_can_read
+from tests.support.committee import everything_the_committee_can_read
+from tests.support.rpm_case import CASE, CHILD, NOT_SHARED, RECORD, SHARED
 
 GLOSSARY_NAMES = ("Kelly Smith", "Kel", "Dean Carter")
 RAW = (

@@ -1,6 +1,5 @@
-"""A complete RPM case for tests of issue 6: the demo events, a set-up with invitees, learning
-points (one shared with the CRC), an action and a reflection inserted directly (helper #5 owns
-the UI that creates them)."""
+"""A complete RPM case for tests: the demo events, a set-up with invitees, learning points (one
+shared with the committee), an action and a reflection inserted directly."""
 
 from __future__ import annotations
 
@@ -126,3 +125,21 @@ def rpm_store(tmp_path, rpm_template):
     store = Store(path)
     yield store
     store.close()
+
+
+def new_setup(**changes) -> CaseSetup:
+    values = {
+        "case_ref": "RPM-001",
+        "label": "A.B.",
+        "date_of_birth": date(2015, 6, 2),
+        "requesting_agency": "School",
+        "purpose": "Reflect on absence from school.",
+        "chair_username": "chair1",
+        "facilitator_username": "facil1",
+        "chair_name": "Jane Chair",
+        "facilitator_name": "Sam Facil",
+        "meeting_date": date(2026, 10, 1),
+        "invitees": parse_invitees("Alex Brown; DSL; School; a@b.example\nJo Green; SW; Housing;"),
+    }
+    values.update(changes)
+    return CaseSetup(**values)

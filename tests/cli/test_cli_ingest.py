@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.test_cli import run  # noqa: F401  (the fixture)
-
 EXTRACT = (
     "Recorded;Occurred;Kind;Text\r\n"
     "01/06/2016;05/03/2016;Visit;=cmd|' /C calc'!A0\r\n"
@@ -14,7 +12,7 @@ EXTRACT = (
 )
 
 
-def test_map_date_order_rejects_and_reupload(run, tmp_path):  # noqa: F811
+def test_map_date_order_rejects_and_reupload(run, tmp_path):
     run("case", "add", "C-1")
     path = tmp_path / "police.csv"
     path.write_bytes(EXTRACT.encode("cp1252"))
@@ -46,7 +44,7 @@ def test_map_date_order_rejects_and_reupload(run, tmp_path):  # noqa: F811
     ]
 
 
-def test_strict_and_bad_map_are_refused(run, tmp_path):  # noqa: F811
+def test_strict_and_bad_map_are_refused(run, tmp_path):
     run("case", "add", "C-1")
     path = tmp_path / "police.csv"
     path.write_bytes(EXTRACT.encode("cp1252"))
@@ -59,7 +57,7 @@ def test_strict_and_bad_map_are_refused(run, tmp_path):  # noqa: F811
     assert run("case", "list").stdout.strip() == "C-1\t\t0"
 
 
-def test_replace_retires_the_earlier_upload(run, tmp_path):  # noqa: F811
+def test_replace_retires_the_earlier_upload(run, tmp_path):
     run("case", "add", "C-1")
     first = tmp_path / "v1.csv"
     first.write_text("date,summary\n2016-01-01,old\n2016-01-02,old\n", encoding="utf-8")

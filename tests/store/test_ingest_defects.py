@@ -3,8 +3,6 @@ upload, damaged encodings, preambles, mixed line endings, huge fields, NUL bytes
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, time
 
 import pytest
@@ -14,25 +12,12 @@ from data import cases
 from data.errors import InvalidInput
 from data.ingest import analyse_file, ingest_file
 from data.ingest.reading import guess_header_row
+from tests.support.extract_files import wide_csv
 
 
 @pytest.fixture
 def case(store):
     return cases.add_case(store, "C-1", date_of_birth=date(2014, 3, 11))
-
-
-def wide_csv(path, width: int, date_at: int, rows: int = 3):
-    header = [f"Field {i}" for i in range(width)]
-    header[date_at] = "Event Date"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for r in range(rows):
-        row = [f"value {r}.{i}" for i in range(width)]
-        row[date_at] = f"0{r + 1}/05/2016"
-        writer.writerow(row)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    return path
 
 
 WIDTHS = (1, 9, 10, 11, 99, 100, 101, 199, 200)

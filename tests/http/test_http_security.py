@@ -14,9 +14,8 @@ import urllib.request
 
 import pytest
 
-from tests.browser.conftest import ADMIN_PASSWORD, start_server
-from tests.dash_http import DashSession
-from tests.test_backup_crash import add_user_over_http
+from tests.support.dash_http import DashSession, add_user_over_http
+from tests.support.server import ADMIN_PASSWORD, start_server
 
 PASSWORD = "a long pass phrase"
 AUDIT_FILTERS = [

@@ -15,7 +15,7 @@ from components.documents import Doc, Letterhead, to_docx, to_html
 from data.actor import SYSTEM
 from data.record import save_draft, sign_off
 from data.users import get_user
-from tests.rpm_case import CASE, RECORD
+from tests.support.rpm_case import CASE, RECORD
 
 # What Word, email and extracts paste: soft line break, form feed, CR LF, line and paragraph
 # separators, NUL and other controls, DEL. (DuckDB stores no lone surrogates; see below.)

@@ -14,7 +14,7 @@ from data.errors import Forbidden, InvalidInput
 from data.partnership import set_partnership
 from data.record import save_draft, sign_off
 from data.users import get_user
-from tests.rpm_case import (
+from tests.support.rpm_case import (
     ACTION,
     CASE,
     CHAIR,

@@ -15,6 +15,7 @@ from data.exports import csv_text
 from data.shared_wording import write_committee_learning
 from data.store import Store
 from data.users import add_user
+from tests.support.committee import crc_views, everything_the_committee_can_read
 
 PASSWORD = "a-long-password"
 SECRET = "SECRETTEXT"
@@ -29,28 +30,6 @@ FORBIDDEN_COLUMNS = {
     "meeting_text", "shared_text", "marked", "record_id",
 }  # fmt: skip
 ALLOWED_EXCEPTIONS = {("crc_summaries", "chair_name"), ("crc_shared_learning", "text")}
-INTERNAL_VIEWS = {"crc_case_keys"}  # case id -> key, used by the views themselves
-
-
-def crc_views(store) -> list[str]:
-    """Every crc_* view the database has (so a view added later is checked too)."""
-    return [
-        name
-        for (name,) in store.query(
-            "SELECT view_name FROM duckdb_views() WHERE view_name LIKE 'crc\\_%' ESCAPE '\\'"
-            " AND NOT internal ORDER BY 1"
-        )
-        if name not in INTERNAL_VIEWS
-    ]
-
-
-def everything_the_committee_can_read(store) -> str:
-    """Every value of every crc_* view, as one text."""
-    return "\n".join(
-        " ".join(str(v) for v in row)
-        for view in crc_views(store)
-        for row in store.query(f"SELECT * FROM {view}")
-    )
 
 
 def ids(cur, table, column, where, params):

@@ -8,9 +8,9 @@ import pytest
 from data.setup import open_case
 from data.store import Store
 from data.users import add_user, get_user
-from tests.browser.conftest import ADMIN_PASSWORD, start_server
-from tests.dash_http import DashSession
-from tests.test_case_setup import new_setup
+from tests.support.dash_http import DashSession
+from tests.support.rpm_case import new_setup
+from tests.support.server import ADMIN_PASSWORD, start_server
 
 PASSWORD = "housing-password-1"
 

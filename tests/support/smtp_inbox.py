@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import email
-import socket
 from contextlib import contextmanager
 from email import policy
 
 from aiosmtpd.controller import Controller
+
+from tests.support.server import free_port
 
 
 class Inbox:
@@ -28,12 +29,6 @@ class Inbox:
             (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default))
         )
         return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from data.errors import Forbidden, InvalidInput, NotFound
 from data.record import save_draft, sign_off, start_amendment
 from data.users import add_user, get_user
 from data.workflow import case_stages_done, stage_history
-from tests.rpm_case import CASE, RECORD
+from tests.support.rpm_case import CASE, RECORD
 
 TODAY = date.today()
 

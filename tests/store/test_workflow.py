@@ -26,7 +26,7 @@ from data.workflow import (
     withdraw_stage,
     workflow_status,
 )
-from tests.rpm_case import CASE
+from tests.support.rpm_case import CASE
 
 STAGES = [
     Stage("identified", 1, "Identified", None),

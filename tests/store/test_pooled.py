@@ -342,7 +342,7 @@ def test_cli_publish_and_refusals(region, tmp_path, monkeypatch, capsys):
 def test_the_duckdb_examples_in_the_docs_answer_over_the_bundles(region, monkeypatch):
     from pathlib import Path
 
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "pooled.md").read_text()
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "pooled.md").read_text()
     duckdb_part = doc.split("## DuckDB")[1].split("## Spark SQL")[0]
     queries = [block.split("```")[0] for block in duckdb_part.split("```sql\n")[1:]]
     assert len(queries) == 2

@@ -26,7 +26,7 @@ from data.users import (
 )
 
 PASSWORD = "a-long-password"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_every_password_the_tests_and_demo_use_passes_the_rules():
     import re
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     text = "".join(
         p.read_text(encoding="utf-8")
         for p in [*root.glob("tests/**/*.py"), *root.glob("bench/*.py")]

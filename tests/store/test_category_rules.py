@@ -7,7 +7,7 @@ import pytest
 from data import categories as cat
 from data import category_list as shipped
 from data.store import Store
-from tests.category_names import AGENCY_TYPE_NAMES
+from tests.support.category_names import AGENCY_TYPE_NAMES
 
 
 @pytest.fixture(scope="module")
@@ -58,5 +58,5 @@ def test_phrase_words(phrase, words):
 def test_the_documented_rule_list_is_the_shipped_one():
     from pathlib import Path
 
-    doc = Path(__file__).parents[1] / "docs" / "categories.md"
+    doc = Path(__file__).parents[2] / "docs" / "categories.md"
     assert doc.read_text(encoding="utf-8") == shipped.shipped_markdown()

@@ -23,7 +23,7 @@ from data.record import (
 from data.shared_wording import confirm_wording, review_items
 from data.users import get_user
 from data.workflow import case_stages_done, case_workflow_status
-from tests.rpm_case import (
+from tests.support.rpm_case import (
     ACTION,
     CASE,
     CHAIR,

@@ -13,7 +13,7 @@ import docx
 from data.actor import SYSTEM
 from data.record import save_draft, sign_off
 from data.store import Store
-from tests.rpm_case import CASE, CHAIR, RECORD
+from tests.support.rpm_case import CASE, CHAIR, RECORD
 
 
 def run(db, *args):

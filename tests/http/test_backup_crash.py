@@ -14,43 +14,8 @@ import time
 
 import duckdb
 
-from tests.browser.conftest import ADMIN_PASSWORD, start_server
-from tests.dash_http import DashSession
-
-USERS_OUTPUTS = [
-    ("accounts-status", "children"),
-    ("accounts-table-wrap", "children"),
-    ("change-username", "options"),
-    ("new-password", "value"),
-    ("change-password", "value"),
-]
-USERS_BUTTONS = (
-    "add-user-button",
-    "change-role-button",
-    "reset-password-button",
-    "deactivate-button",
-    "reactivate-button",
-    "user-logout-everywhere-button",
-)
-
-
-def add_user_over_http(session: DashSession, name: str, role="agency", agency="Police"):
-    """The accounts page's callback, as the browser sends it when "Add account" is pressed."""
-    return session.callback(
-        USERS_OUTPUTS,
-        [(b, "n_clicks", 1 if b == "add-user-button" else None) for b in USERS_BUTTONS],
-        [
-            ("new-username", "value", name),
-            ("new-role", "value", role),
-            ("new-agency", "value", agency),
-            ("new-password", "value", "a long pass phrase"),
-            ("change-username", "value", None),
-            ("change-role", "value", None),
-            ("change-agency", "value", None),
-            ("change-password", "value", None),
-        ],
-        changed=["add-user-button.n_clicks"],
-    )
+from tests.support.dash_http import DashSession, add_user_over_http
+from tests.support.server import ADMIN_PASSWORD, start_server
 
 
 def cli(db, *args, env=None):

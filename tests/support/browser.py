@@ -1,0 +1,97 @@
+"""Driving headless Debian Chromium through Playwright: launching it, watching every page's
+console, signing in and screenshots."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+from tests.support.server import ADMIN_PASSWORD
+
+CHROMIUM = os.environ.get("RPM_CHROMIUM", "/usr/bin/chromium")
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+# What the watched pages reported during the running test: "page URL: message".
+CONSOLE_PROBLEMS: list[str] = []
+
+
+# Chromium logs blocked scripts itself; this also reports violations it might not log.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline'));
+});
+"""
+
+
+def watch_console(context) -> None:
+    """Record every console error, page exception and CSP violation of this context's pages."""
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def on_console(message):
+        if message.type != "error":
+            return
+        page_url = message.page.url if message.page else "?"
+        # A refused sign-in answers its own page with 401/429 on purpose; Chromium logs the
+        # status of the document itself. Failures of anything the page loads still count.
+        if message.text.startswith("Failed to load resource") and (
+            message.location.get("url") == page_url
+        ):
+            return
+        CONSOLE_PROBLEMS.append(f"{page_url}: {message.text}")
+
+    context.on("console", on_console)
+    context.on("weberror", lambda error: CONSOLE_PROBLEMS.append(f"uncaught: {error.error}"))
+
+
+class WatchedBrowser:
+    """The Playwright browser, except that every context it opens is watched, and closed when
+    the test that opened it ends (a page left open would go on polling a stopped server and
+    its console errors would be blamed on the next test)."""
+
+    def __init__(self, browser):
+        self._browser = browser
+        self.opened = []
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        watch_console(context)
+        self.opened.append(context)
+        return context
+
+    def close_contexts(self) -> None:
+        for context in self.opened:
+            with contextlib.suppress(Exception):  # already closed by its test
+                context.close()
+        self.opened.clear()
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+def sign_in(page, url: str, username: str = "admin", password: str = ADMIN_PASSWORD) -> None:
+    page.goto(url + "login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
