@@ -11,12 +11,13 @@ another test module.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from data.demo import seed_demo
 from data.store import Store
+from tests.support.templates import build_template, copy_of
 
 # Fixtures of a complete RPM case: rpm_template, rpm_store.
 pytest_plugins = ["tests.support.rpm_case"]
@@ -56,23 +57,17 @@ def store(tmp_path):
     s.close()
 
 
-# Seeding the demo case ingests its extracts (seconds on a busy machine); tests start from a
-# copy of one seeded per session instead.
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory):
-    from data.demo import seed_demo
-
-    path = tmp_path_factory.mktemp("demo-template") / "demo.duckdb"
-    template = Store(path)
-    seed_demo(template, crc_cases=False)  # the demo case alone, without the CRC's synthetic cases
-    template.close()
-    return path
+    # The demo case alone, without the CRC's synthetic cases.
+    return build_template(
+        tmp_path_factory.mktemp("demo-template"),
+        "demo.duckdb",
+        lambda store: seed_demo(store, crc_cases=False),
+    )
 
 
 @pytest.fixture
 def demo_store(tmp_path, demo_template):
-    path = tmp_path / "demo.duckdb"
-    shutil.copyfile(demo_template, path)
-    s = Store(path)
-    yield s
-    s.close()
+    with copy_of(demo_template, tmp_path) as store:
+        yield store

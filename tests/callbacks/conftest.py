@@ -3,31 +3,23 @@ points it at its own copy of the complete RPM case."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from data.store import Store
 from tests.support.callbacks import make_app
+from tests.support.templates import copy_of
 
 
 @pytest.fixture(scope="session")
 def callbacks_app(tmp_path_factory, rpm_template):
-    path = tmp_path_factory.mktemp("callbacks") / "app.duckdb"
-    shutil.copyfile(rpm_template, path)
-    store = Store(path)
-    yield make_app(store, path)
-    store.close()
+    with copy_of(rpm_template, tmp_path_factory.mktemp("callbacks")) as store:
+        yield make_app(store, store.path)
 
 
 @pytest.fixture
 def rpm_app(tmp_path, rpm_template, callbacks_app):
     """(app, store): the app reading this test's own copy of the RPM case."""
-    path = tmp_path / "rpm.duckdb"
-    shutil.copyfile(rpm_template, path)
-    store = Store(path)
-    before = callbacks_app.server.config["RPM_STORE"]
-    callbacks_app.server.config["RPM_STORE"] = store
-    yield callbacks_app, store
-    callbacks_app.server.config["RPM_STORE"] = before
-    store.close()
+    with copy_of(rpm_template, tmp_path) as store:
+        before = callbacks_app.server.config["RPM_STORE"]
+        callbacks_app.server.config["RPM_STORE"] = store
+        yield callbacks_app, store
+        callbacks_app.server.config["RPM_STORE"] = before

@@ -3,7 +3,6 @@ shared with the committee), an action and a reflection inserted directly."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
@@ -13,6 +12,7 @@ from data.demo import DEMO_CASE_REF, seed_demo
 from data.setup import CaseSetup, parse_invitees, update_setup
 from data.shared_wording import confirm_wording, review_items
 from data.users import add_user
+from tests.support.templates import build_template, copy_of
 
 CASE = DEMO_CASE_REF
 CHILD = "Child J (fictional demo)"
@@ -102,29 +102,16 @@ RECORD = {
 }
 
 
-# Building the case ingests the demo extracts and hashes two passwords (about a second); tests
-# start from a copy of one built per session instead.
 @pytest.fixture(scope="session")
 def rpm_template(tmp_path_factory):
-    from data.store import Store
-
-    path = tmp_path_factory.mktemp("rpm-template") / "rpm.duckdb"
-    store = Store(path)
-    make_case(store)
-    store.close()
-    return path
+    return build_template(tmp_path_factory.mktemp("rpm-template"), "rpm.duckdb", make_case)
 
 
 @pytest.fixture
 def rpm_store(tmp_path, rpm_template):
     """A store with the RPM case of `make_case` (no record yet)."""
-    from data.store import Store
-
-    path = tmp_path / "rpm.duckdb"
-    shutil.copyfile(rpm_template, path)
-    store = Store(path)
-    yield store
-    store.close()
+    with copy_of(rpm_template, tmp_path) as store:
+        yield store
 
 
 def new_setup(**changes) -> CaseSetup:
