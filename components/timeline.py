@@ -269,8 +269,8 @@ def timeline_traces(
     sy[0::3] = sy[1::3] = y_all[span_idx]
     traces.append(
         scatter(
-            x=_arr(sx),
-            y=_arr(sy),
+            x=_kept(sx),
+            y=_kept(sy),
             mode="lines",
             name=SPANS_TRACE,
             line={"color": "rgba(11,12,12,0.55)", "width": sizes["span"]},
@@ -281,8 +281,8 @@ def timeline_traces(
     reflected = np.isin(ids, np.fromiter((int(i) for i in reflected_event_ids), dtype="int64"))
     traces.append(
         scatter(
-            x=_arr(x_all[reflected]),
-            y=_arr((y_all[reflected] - 0.32).astype("float32")),
+            x=_kept(x_all[reflected]),
+            y=_kept((y_all[reflected] - 0.32).astype("float32")),
             mode="markers",
             name=REFLECTED_TRACE,
             marker={

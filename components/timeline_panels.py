@@ -12,7 +12,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
+from components.category_style import MarkerStyle, legend_marker, marker_styles
 from components.forms import uk_date_input
+from data.category_list import OTHER
 from data.partial_dates import PartialDate
 from data.vocabulary import ASSESSMENTS
 
@@ -23,9 +25,23 @@ def _row(term: str, value) -> list:
     return [html.Dt(term, className="col-sm-3"), html.Dd(value, className="col-sm-9")]
 
 
-def event_panel(detail, *, hide_summaries: bool = False, editable: bool = False):
-    """Everything about one event: date and precision, agency, type and summary first; time,
-    reference, extra columns, where it came from and its corrections one click away."""
+def category_cell(name: str, styles: dict[str, MarkerStyle]) -> list:
+    """A category's marker (as on the chart) and its name."""
+    style = styles.get(name) or styles.get(OTHER)
+    return [legend_marker(style, size=16), html.Span(name)] if style else [name]
+
+
+def event_panel(
+    detail,
+    *,
+    hide_summaries: bool = False,
+    editable: bool = False,
+    categories: Sequence | None = None,
+):
+    """Everything about one event: date and precision, category (with its marker), agency,
+    type and summary first; time, reference, extra columns, where it came from and its
+    corrections one click away. `categories`: the managed list (default: the shipped one)."""
+    styles = {st.name: st for st in marker_styles(categories)}
     rows = [
         *_row(
             "Date",
@@ -34,13 +50,14 @@ def event_panel(detail, *, hide_summaries: bool = False, editable: bool = False)
             + ("; uncertain, as the extract marks it" if detail.date_uncertain else "")
             + ")",
         ),
+        *_row("Category", html.Span(category_cell(detail.category, styles), className="rpm-cat")),
+        *_row("Agency's event type", detail.event_type),
     ]
     if not hide_summaries:
         rows += _row("Summary", html.Div(detail.summary, className="rpm-summary"))
     more = [
         *_row("Time", f"{detail.event_time:%H:%M}" if detail.event_time else "not recorded"),
         *_row("Agency", detail.agency),
-        *_row("Event type", detail.event_type),
         *_row("Agency's reference", detail.source_ref or "none"),
     ]
     if not hide_summaries:
@@ -275,14 +292,23 @@ def episode_list(episodes: Sequence, *, editable: bool):
     return html.Ul(items, className="list-unstyled", id="tl-episodes")
 
 
-def event_table(rows: pd.DataFrame, selected: int | None, *, hide_summaries: bool = False):
-    """One page of the chronology; the selected event's row is marked (and says so)."""
+def event_table(
+    rows: pd.DataFrame,
+    selected: int | None,
+    *,
+    hide_summaries: bool = False,
+    categories: Sequence | None = None,
+):
+    """One page of the chronology; the selected event's row is marked (and says so). Each row
+    has the agency's own event type and its category with the chart's marker."""
+    styles = {st.name: st for st in marker_styles(categories)}
     header = [
         html.Span("Select", className="visually-hidden"),
         "Date",
         "Time",
         "Agency",
         "Event type",
+        "Category",
     ]
     if not hide_summaries:
         header.append("Summary")
@@ -311,6 +337,7 @@ def event_table(rows: pd.DataFrame, selected: int | None, *, hide_summaries: boo
                 if getattr(row, "hidden", False)
                 else row.event_type
             ),
+            html.Td(html.Span(category_cell(row.category, styles), className="rpm-cat")),
         ]
         if not hide_summaries:
             cells.append(html.Td(row.summary, className="rpm-summary"))

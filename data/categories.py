@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from data import audit
+from data.access import require_case
 from data.actor import User
 from data.category_assign import assign, resolved_pairs, write_rules
 from data.category_list import (
@@ -290,10 +291,12 @@ def key_categories(store: Store, case_id: int) -> list[str]:
     ]
 
 
-def set_key_categories(store: Store, user: User, case_id: int, case_ref: str, names) -> list[str]:
+def set_key_categories(store: Store, user: User, case_ref: str, names) -> list[str]:
     """Pin these categories as key for the case (at most MAX_KEY_CATEGORIES). Chairs and admins."""
+    case = require_case(store, user, case_ref)
     if not runs_meetings(user):
         raise Forbidden("only the chair can pin key categories")
+    case_id = case.case_id
     picked = list(dict.fromkeys(names or []))
     if len(picked) > MAX_KEY_CATEGORIES:
         raise InvalidInput(f"pin at most {MAX_KEY_CATEGORIES} key categories")

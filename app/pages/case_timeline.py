@@ -1,7 +1,7 @@
 """One case's merged multi-agency timeline: the screen the chair shares in the meeting.
 
-The page's rooms live in `app.timeline` (layout, figure, selection, table, episodes, event
-edits, tabs, changes); importing them here registers their callbacks. Ids other pages and panels rely on are
+The page's rooms live in `app.timeline` (layout, figure, categories, selection, table,
+episodes, event edits, tabs, changes); importing them here registers their callbacks. Ids other pages and panels rely on are
 in `app.timeline.ids`.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import dash
 
 from app.timeline import (  # noqa: F401
+    categories,
     changes,
     episodes,
     event_edits,

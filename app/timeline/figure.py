@@ -37,28 +37,44 @@ from components.timeline import (
 )
 from data.dates import typed_date
 from data.episodes import list_episodes
-from data.events import case_events, event_detail, timeline_points
+from data.events import case_category_counts, case_events, event_detail, timeline_points
 
 # Up to this many events the figure gets the full frame (hover text with summaries).
 FULL_FRAME_LIMIT = 3000
 
 
-def events_for_figure(store, user, case_data, flt, lanes):
+def events_for_figure(store, user, case_data, flt, lanes, lane_by="agency"):
     """Small cases get the full frame (hover text with summaries); big ones numbers only."""
     points = timeline_points(
-        store, user, case_data["case_ref"], flt, lanes, category_names(case_data)
+        store, user, case_data["case_ref"], flt, lanes, category_names(case_data), lane_by=lane_by
     )
     if len(points) <= FULL_FRAME_LIMIT:
         return case_events(store, user, case_data["case_ref"], flt)
     return points
 
 
-def case_drawing(case_data: dict, axis: str) -> dict:
+def lanes_for(store, user, case_data, order, flt, lane_by: str) -> list[str]:
+    """The lanes drawn: the agencies shown, in the chosen order; or the categories the case has
+    events in, in the list's order (only those ticked when the filter names categories alone)."""
+    if lane_by != "category":
+        return lanes_shown(order, flt)
+    counts = case_category_counts(store, user, case_data["case_ref"])
+    wanted = None if flt.categories is None or flt.types is not None else set(flt.categories)
+    return [
+        name
+        for name in category_names(case_data)
+        if counts.get(name) and (wanted is None or name in wanted)
+    ]
+
+
+def case_drawing(case_data: dict, axis: str, lane_by: str = "agency") -> dict:
     """What every drawing of the case's events takes from the case: the managed categories and
-    the chair's key ones, the axis, the child's date of birth and the renderer (SVG or WebGL)."""
+    the chair's key ones, what a lane is, the axis, the child's date of birth and the renderer
+    (SVG or WebGL)."""
     return {
         "categories": case_data["categories"],
         "key_categories": case_data["key_categories"],
+        "lane_by": lane_by,
         "axis": axis,
         "date_of_birth": date_of_birth(case_data),
         "webgl": case_data["webgl"],
@@ -66,16 +82,27 @@ def case_drawing(case_data: dict, axis: str) -> dict:
 
 
 def build_figure(
-    store, user, case_data, flt, order, axis, presentation, hide, selected, reflected=(), span=None
+    store,
+    user,
+    case_data,
+    flt,
+    order,
+    axis,
+    presentation,
+    hide,
+    selected,
+    reflected=(),
+    span=None,
+    lane_by="agency",
 ):
     """The page's figure, showing the visible `span` (None: everything); its height follows
     the page (CSS), not the number of lanes."""
-    lanes = lanes_shown(order, flt)
-    events = events_for_figure(store, user, case_data, flt, lanes)
+    lanes = lanes_for(store, user, case_data, order, flt, lane_by)
+    events = events_for_figure(store, user, case_data, flt, lanes, lane_by)
     figure = timeline_figure(
         events,
         lanes=lanes,
-        **case_drawing(case_data, axis),
+        **case_drawing(case_data, axis, lane_by),
         episodes=list_episodes(store, user, case_data["case_ref"]),
         reflected_event_ids=reflected,
         selected_event_id=selected,
@@ -89,7 +116,14 @@ def build_figure(
     return figure
 
 
-TRACE_PATCH_TRIGGERS = ("tl-agencies", "tl-types", "tl-search", "tl-lane-order", ids.HIDE_SUMMARIES)
+TRACE_PATCH_TRIGGERS = (
+    "tl-agencies",
+    "tl-types",
+    "tl-search",
+    "tl-lane-order",
+    "tl-lane-by",
+    ids.HIDE_SUMMARIES,
+)
 
 
 @callback(
@@ -98,6 +132,7 @@ TRACE_PATCH_TRIGGERS = ("tl-agencies", "tl-types", "tl-search", "tl-lane-order",
     Input("tl-types", "value"),
     Input("tl-search", "value"),
     Input("tl-lane-order", "data"),
+    Input("tl-lane-by", "value"),
     Input(ids.HIDE_SUMMARIES, "value"),
     Input("tl-axis", "value"),
     Input(ids.EPISODES_VERSION, "data"),
@@ -110,7 +145,20 @@ TRACE_PATCH_TRIGGERS = ("tl-agencies", "tl-types", "tl-search", "tl-lane-order",
     prevent_initial_call=True,
 )
 def update_figure(
-    agencies, types, text, order, hide, axis, _ep, _ev, present, case_data, point, marks, span
+    agencies,
+    types,
+    text,
+    order,
+    lane_by,
+    hide,
+    axis,
+    _ep,
+    _ev,
+    present,
+    case_data,
+    point,
+    marks,
+    span,
 ):
     """Filters, lane order and hiding summaries patch the traces; other changes redraw,
     keeping the visible span (on the new axis too)."""
@@ -121,12 +169,12 @@ def update_figure(
     selected = selected_event(point)
     reflected = (marks or {}).get("events") or []
     if ctx.triggered_id in TRACE_PATCH_TRIGGERS:
-        lanes = lanes_shown(order, flt)
-        events = events_for_figure(store, user, case_data, flt, lanes)
+        lanes = lanes_for(store, user, case_data, order, flt, lane_by)
+        events = events_for_figure(store, user, case_data, flt, lanes, lane_by)
         traces = timeline_traces(
             events,
             lanes=lanes,
-            **case_drawing(case_data, axis),
+            **case_drawing(case_data, axis, lane_by),
             reflected_event_ids=reflected,
             selected_event_id=selected,
             presentation=presentation,
@@ -146,7 +194,18 @@ def update_figure(
             node[leaf] = value
         return patch
     return build_figure(
-        store, user, case_data, flt, order, axis, presentation, hide, selected, reflected, span
+        store,
+        user,
+        case_data,
+        flt,
+        order,
+        axis,
+        presentation,
+        hide,
+        selected,
+        reflected,
+        span,
+        lane_by,
     )
 
 
@@ -157,22 +216,23 @@ def update_figure(
     State("tl-types", "value"),
     State("tl-search", "value"),
     State("tl-lane-order", "data"),
+    State("tl-lane-by", "value"),
     State("tl-axis", "value"),
     State(ids.CASE, "data"),
     prevent_initial_call=True,
 )
-def mark_reflected(marks, agencies, types, text, order, axis, case_data):
+def mark_reflected(marks, agencies, types, text, order, lane_by, axis, case_data):
     """Redraw only the 'Reflected' badges when reflections change."""
     store, user = get_store(), require_user()
     reflected = (marks or {}).get("events") or []
     flt = event_filter(agencies, types, text, case_data["agencies"])
-    lanes = lanes_shown(order, flt)
+    lanes = lanes_for(store, user, case_data, order, flt, lane_by)
     events = case_events(store, user, case_data["case_ref"], flt, with_summary=False)
     events = events[events["event_id"].isin(reflected)]
     traces = timeline_traces(
         events,
         lanes=lanes,
-        **case_drawing(case_data, axis),
+        **case_drawing(case_data, axis, lane_by),
         reflected_event_ids=reflected,
     )
     at = trace_position(case_data["categories"], REFLECTED_TRACE)
@@ -186,26 +246,30 @@ def mark_reflected(marks, agencies, types, text, order, axis, case_data):
     Input(ids.SELECTED_POINT, "data"),
     State(ids.CASE, "data"),
     State("tl-agencies", "value"),
+    State("tl-types", "value"),
     State("tl-lane-order", "data"),
+    State("tl-lane-by", "value"),
     State("tl-axis", "value"),
     prevent_initial_call=True,
 )
-def highlight_selected(point, case_data, agencies, order, axis):
+def highlight_selected(point, case_data, agencies, types, order, lane_by, axis):
     """Ring the selected event without resending anything else."""
     store, user = get_store(), require_user()
     event_id = selected_event(point)
     x, y, event_ids = [], [], []
     if event_id is not None:
         detail = event_detail(store, user, case_data["case_ref"], event_id)
-        lanes = lanes_shown(order, event_filter(agencies, [], "", case_data["agencies"]))
-        if detail.agency in lanes and not detail.hidden:
+        flt = event_filter(agencies, types, "", case_data["agencies"])
+        lanes = lanes_for(store, user, case_data, order, flt, lane_by)
+        lane = detail.category if lane_by == "category" else detail.agency
+        if lane in lanes and not detail.hidden:
             precision = {"day": 0, "month": 1, "year": 2}[detail.date_precision]
             day = np.array([np.datetime64(detail.event_date, "D")])
             start, end = span_ends(day, np.array([precision]))
             born = date_of_birth(case_data)
             xs, xe = (x_values(v, axis, born) for v in (start, end))
             half = (xe - xs) / 2
-            x, y, event_ids = [float((xs + half)[0])], [lanes.index(detail.agency)], [event_id]
+            x, y, event_ids = [float((xs + half)[0])], [lanes.index(lane)], [event_id]
     at = trace_position(case_data["categories"], SELECTED_TRACE)
     patch = Patch()
     patch["data"][at]["x"] = x
@@ -359,7 +423,7 @@ clientside_callback(
 # The filters and the visible span go into the address (replaceState: no page reload, no history entry).
 clientside_callback(
     """
-    function(agencies, types, text, axis, span, caseData) {
+    function(agencies, types, text, axis, span, laneBy, caseData) {
         var params = new URLSearchParams();
         var all = caseData.agencies || [];
         if (agencies && agencies.length < all.length) {
@@ -368,6 +432,7 @@ clientside_callback(
         (types || []).forEach(function(t) { params.append('type', t); });
         if (text) { params.set('q', text); }
         if (axis === 'age') { params.set('axis', 'age'); }
+        if (laneBy === 'category') { params.set('lanes', 'category'); }
         if (span && span.from && span.to) { params.set('from', span.from); params.set('to', span.to); }
         var search = params.toString();
         var url = window.location.pathname + (search ? '?' + search : '');
@@ -381,11 +446,12 @@ clientside_callback(
     Input("tl-search", "value"),
     Input("tl-axis", "value"),
     Input(ids.SPAN, "data"),
+    Input("tl-lane-by", "value"),
     State(ids.CASE, "data"),
 )
 
 
-# "Find a type" narrows the event-type list as you type (ticked types always stay listed).
+# "Find a category or type" narrows the list as you type (ticked ones always stay listed).
 clientside_callback(
     """
     function(text, ticked, caseData) {

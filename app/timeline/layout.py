@@ -13,6 +13,7 @@ from dash import dcc, html
 from app.case_forms import case_links
 from app.context import get_store, open_case_page, require_user
 from app.timeline import ids
+from app.timeline.categories import key_categories_control, kind_options
 from app.timeline.changes import POLL_MS
 from app.timeline.figure import build_figure
 from app.timeline.reflection import reflection_panel
@@ -23,7 +24,7 @@ from components.forms import uk_date_input
 from components.timeline import DENSE_LIMIT, SVG_LIMIT, presentation_update
 from data.categories import categories, key_categories
 from data.episodes import ASSESSMENTS
-from data.events import case_agencies_and_types, case_events
+from data.events import case_agencies_and_types, case_category_counts, case_events
 from data.permissions import runs_meetings
 from data.reflections import reflected_points
 from data.revisions import case_revision
@@ -65,7 +66,6 @@ def page_layout(case_ref: str | None = None, **query):
         "dob": case.date_of_birth.isoformat() if case.date_of_birth else None,
         "agencies": agencies,
         "types": types,
-        "type_options": [{"label": f"{t} ({n})", "value": t} for t, n in type_counts],
         "categories": listed,
         "key_categories": key,
         "webgl": total > SVG_LIMIT,
@@ -76,7 +76,12 @@ def page_layout(case_ref: str | None = None, **query):
         "can_chair": runs_meetings(user),
         "agency": user.agency,
         "role": user.role,
+        "dense": total > DENSE_LIMIT,
     }
+    # the filter's options: the categories (with the case's counts), then the agencies' types
+    case_data["type_options"] = kind_options(
+        case_data, type_counts, case_category_counts(store, user, case.case_ref)
+    )
     everything = case_events(store, user, case.case_ref, include_hidden=True, with_summary=False)
     heading = _heading(case, case_counts(case_data, everything))
     stores = [
@@ -113,17 +118,19 @@ def page_layout(case_ref: str | None = None, **query):
 
     # Filter state from the address, so a view can be shared and reopened.
     picked_agencies = [a for a in as_list(query.get("agency")) if a in agencies] or agencies
-    picked_types = [t for t in as_list(query.get("type")) if t in types]
+    kinds = {o["value"] for o in case_data["type_options"]}
+    picked_types = [t for t in as_list(query.get("type")) if t in kinds]
+    lane_by = "category" if query.get("lanes") == "category" else "agency"
     search = str(query.get("q") or "")[:200]
     axis = "age" if query.get("axis") == "age" and case.date_of_birth else "date"
     span = span_of(*dates) if (dates := span_dates(query)) else None
     flt = event_filter(picked_agencies, picked_types, search, agencies)
     reflected = reflected_points(store, user, case.case_ref)["events"]
     figure = build_figure(
-        store, user, case_data, flt, agencies, axis, False, False, None, reflected, span
+        store, user, case_data, flt, agencies, axis, False, False, None, reflected, span, lane_by
     )
     toolbar = _toolbar(
-        case_data["type_options"], agencies, picked_agencies, picked_types, search, axis, case
+        case_data, agencies, picked_agencies, picked_types, search, axis, case, lane_by
     )
     return html.Div(
         [
@@ -184,12 +191,23 @@ def _popover(summary: str, body, ident: str, *, open_: bool = False):
     )
 
 
-def _toolbar(case_options, agencies, picked_agencies, picked_types, search, axis, case):
+def _toolbar(case_data, agencies, picked_agencies, picked_types, search, axis, case, lane_by):
     """Filters and view in one compact bar above the chart."""
     button = "btn btn-outline-dark btn-sm"
     lanes = html.Fieldset(
         [
-            html.Legend("Agencies (lanes)", className="fs-6 fw-bold"),
+            html.Legend("One lane per", className="fs-6 fw-bold"),
+            dbc.RadioItems(
+                id="tl-lane-by",
+                options=[
+                    {"label": "agency", "value": "agency"},
+                    {"label": "category (in the list's order)", "value": "category"},
+                ],
+                value=lane_by,
+                inline=True,
+                className="mb-2",
+            ),
+            html.Legend("Agencies", className="fs-6 fw-bold"),
             dbc.Checklist(
                 id="tl-agencies",
                 options=[{"label": a, "value": a} for a in agencies],
@@ -212,23 +230,34 @@ def _toolbar(case_options, agencies, picked_agencies, picked_types, search, axis
             ),
         ]
     )
-    types = html.Fieldset(
+    types = html.Div(
         [
-            html.Legend("Event types (none ticked: all)", className="fs-6 fw-bold"),
-            dbc.Label("Find a type", html_for="tl-types-find", className="visually-hidden"),
-            dbc.Input(
-                id="tl-types-find",
-                type="search",
-                placeholder="Find a type",
-                className="mb-2",
-                autoComplete="off",
+            html.Fieldset(
+                [
+                    html.Legend(
+                        "Categories and event types (none ticked: all)", className="fs-6 fw-bold"
+                    ),
+                    dbc.Label(
+                        "Find a category or type",
+                        html_for="tl-types-find",
+                        className="visually-hidden",
+                    ),
+                    dbc.Input(
+                        id="tl-types-find",
+                        type="search",
+                        placeholder="Find a category or type",
+                        className="mb-2",
+                        autoComplete="off",
+                    ),
+                    dbc.Checklist(
+                        id="tl-types",
+                        options=case_data["type_options"],
+                        value=picked_types,
+                        className="rpm-type-list",
+                    ),
+                ]
             ),
-            dbc.Checklist(
-                id="tl-types",
-                options=case_options,
-                value=picked_types,
-                className="rpm-type-list",
-            ),
+            key_categories_control(case_data),
         ]
     )
     more = html.Div(
@@ -275,7 +304,7 @@ def _toolbar(case_options, agencies, picked_agencies, picked_types, search, axis
         [
             html.H2("Filters and view", className="visually-hidden"),
             _popover("Lanes", lanes, "tl-lanes-menu"),
-            _popover("Event types", types, "tl-types-menu"),
+            _popover("Categories and types", types, "tl-types-menu"),
             html.Div(
                 [
                     dbc.Label(

@@ -106,7 +106,12 @@ def show_details(point, hide, _ev, _ep, case_data):
         except NotFound:
             return html.P("That event is no longer part of this case.")
         editable = may_edit_agency_events(user, detail.agency)
-        return event_panel(detail, hide_summaries=summaries_hidden(hide), editable=editable)
+        return event_panel(
+            detail,
+            hide_summaries=summaries_hidden(hide),
+            editable=editable,
+            categories=case_data["categories"],
+        )
     if point.get("kind") == "episode" and point.get("id") is not None:
         for ep in list_episodes(store, user, case_data["case_ref"]):
             if ep.episode_id == int(point["id"]):

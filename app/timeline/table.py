@@ -9,6 +9,7 @@ from dash import Input, Output, State, callback, ctx
 from app.context import get_store, require_user
 from app.timeline import ids
 from app.timeline.state import (
+    category_names,
     date_of_birth,
     event_filter,
     selected_event,
@@ -25,6 +26,7 @@ SORTS = {
     "date_desc": "Date, newest first",
     "agency": "Agency, then date",
     "type": "Event type, then date",
+    "category": "Category, then date",
 }
 
 
@@ -56,7 +58,7 @@ def show_table(
     with_hidden = "hidden" in (show_hidden or [])
     events = case_events(store, user, case_data["case_ref"], flt, include_hidden=with_hidden)
     events, shown = in_span(events, span)
-    events = _sorted(events, sort)
+    events = _sorted(events, sort, category_names(case_data))
     pages = max(1, -(-len(events) // TABLE_PAGE))
     selected = selected_event(point)
     trigger = ctx.triggered_id
@@ -74,7 +76,10 @@ def show_table(
     page = min(max(page, 0), pages - 1)
     rows = events.iloc[page * TABLE_PAGE : (page + 1) * TABLE_PAGE]
     label = f"Page {page + 1} of {pages} · {len(events):,} events {shown}"
-    return event_table(rows, selected, hide_summaries=summaries_hidden(hide)), page, label
+    table = event_table(
+        rows, selected, hide_summaries=summaries_hidden(hide), categories=case_data["categories"]
+    )
+    return table, page, label
 
 
 def in_span(events: pd.DataFrame, span) -> tuple[pd.DataFrame, str]:
@@ -90,13 +95,16 @@ def in_span(events: pd.DataFrame, span) -> tuple[pd.DataFrame, str]:
     )
 
 
-def _sorted(events: pd.DataFrame, sort: str) -> pd.DataFrame:
+def _sorted(events: pd.DataFrame, sort: str, category_order: list[str]) -> pd.DataFrame:
     if sort == "date_desc":
         return events.iloc[::-1]
     if sort == "agency":
         return events.sort_values(["agency", "event_date"], kind="stable")
     if sort == "type":
         return events.sort_values(["event_type", "event_date"], kind="stable")
+    if sort == "category":  # in the legend's order
+        rank = pd.Index(category_order).get_indexer(events["category"])
+        return events.assign(_rank=rank).sort_values(["_rank", "event_date"], kind="stable")
     return events
 
 

@@ -139,12 +139,10 @@ def test_only_admins_change_the_list_and_bad_rules_name_their_line(store):
 
 
 def test_key_categories_are_pinned_per_case_by_the_chair(store, case):
-    cat.set_key_categories(
-        store, SYSTEM, case.case_id, "CAT-1", ["Domestic abuse", "Missing and exploitation"]
-    )
+    cat.set_key_categories(store, SYSTEM, "CAT-1", ["Domestic abuse", "Missing and exploitation"])
     assert cat.key_categories(store, case.case_id) == ["Domestic abuse", "Missing and exploitation"]
     agency = User(user_id=0, username="a", role="agency", agency="Police", active=True)
     with pytest.raises(Forbidden):
-        cat.set_key_categories(store, agency, case.case_id, "CAT-1", [])
+        cat.set_key_categories(store, agency, "CAT-1", [])
     with pytest.raises(InvalidInput):
-        cat.set_key_categories(store, SYSTEM, case.case_id, "CAT-1", ["Nope"])
+        cat.set_key_categories(store, SYSTEM, "CAT-1", ["Nope"])

@@ -15,6 +15,7 @@ from data.event_edits import add_meeting_event, correct_event, set_event_hidden
 from data.events import (
     EventFilter,
     case_agencies_and_types,
+    case_category_counts,
     case_events,
     chronology_rows,
     event_detail,
@@ -42,6 +43,19 @@ def test_filters_by_agency_type_and_text_in_sql(demo_store):
     assert len(text) and text["summary"].str.lower().str.contains("neighbour").all()
     # a quote or SQL in the search is just text
     assert case_events(demo_store, SYSTEM, REF, EventFilter.of(text="x' OR 1=1 --")).empty
+
+
+def test_filters_by_category_and_keeps_events_of_either_a_category_or_a_type(demo_store):
+    everything = case_events(demo_store, SYSTEM, REF)
+    cp = case_events(demo_store, SYSTEM, REF, EventFilter.of(categories=["Child protection"]))
+    assert set(cp["category"]) == {"Child protection"}
+    assert {"Child protection conference", "Core group"} <= set(cp["event_type"])
+    either = EventFilter.of(types=["Home visit"], categories=["Child protection"])
+    both = case_events(demo_store, SYSTEM, REF, either)
+    assert len(both) == len(cp) + (everything["event_type"] == "Home visit").sum()
+    counts = case_category_counts(demo_store, SYSTEM, REF)
+    assert counts["Child protection"] == len(cp)
+    assert sum(counts.values()) == len(everything)
 
 
 def test_timeline_points_are_numbers_in_lane_and_category_order(demo_store):

@@ -84,6 +84,9 @@ def test_one_trace_per_category_every_category_always_with_its_fixed_marker():
     assert names[-3:] == ["Month or year only (span)", "Reflected", "Selected event"]
     assert names[:-3] == [c.name for c in SHIPPED_CATEGORIES]  # empty ones too, Other last
     assert all(t.type == "scatter" for t in fig.data)  # small: SVG, no WebGL context
+    # plotly leaves traces without data out of the legend: empty ones get one undrawn point
+    one = timeline_figure(EVENTS.iloc[:1])  # one exact-day event, nothing reflected
+    assert all(len(decode(t.x)) >= 1 for t in one.data if t.name != SELECTED_TRACE)
     assert fig.layout.showlegend
     listed = {c.name: c for c in SHIPPED_CATEGORIES}
     for trace in fig.data[:-3]:

@@ -1,4 +1,5 @@
-"""The timeline page's rooms without a browser: the visible span, the table following it."""
+"""The timeline page's rooms without a browser: the visible span, the table following it, the
+category filter and lanes by category."""
 
 from __future__ import annotations
 
@@ -6,8 +7,15 @@ from datetime import date
 
 import pandas as pd
 
-from app.timeline.state import span_axis_range, span_dates, span_of
+from app.timeline.categories import kind_options
+from app.timeline.figure import lanes_for
+from app.timeline.state import event_filter, span_axis_range, span_dates, span_of
 from app.timeline.table import in_span
+from components.category_style import category_data
+from data.access import SYSTEM
+from data.categories import categories
+from data.category_list import SHIPPED_CATEGORIES
+from data.events import EventFilter
 
 
 def test_span_round_trips_and_rejects_nonsense():
@@ -39,3 +47,36 @@ def test_the_table_shows_what_the_chart_shows_and_says_so():
     shown, words = in_span(events, span_of(date(2019, 1, 1), date(2019, 12, 31)))
     assert list(shown["event_id"]) == [2]
     assert words == "shown on the chart, 01 Jan 2019 to 31 Dec 2019"
+
+
+def test_the_kinds_checklist_holds_categories_and_the_agencies_own_types():
+    flt = event_filter(
+        ["Police"], ["category:Domestic abuse", "Home visit"], "", ["Police", "Health"]
+    )
+    assert flt.categories == ("Domestic abuse",) and flt.types == ("Home visit",)
+    assert event_filter([], [], "", []).categories is None
+    case_data = {"categories": category_data(SHIPPED_CATEGORIES)}
+    options = kind_options(case_data, [("Home visit", 3)], {"Domestic abuse": 2})
+    assert options[0] == {
+        "label": "Category: Birth and family (0)",
+        "value": "category:Birth and family",
+    }
+    assert {"label": "Category: Domestic abuse (2)", "value": "category:Domestic abuse"} in options
+    assert options[-1] == {"label": "Home visit (3)", "value": "Home visit"}
+
+
+def test_lanes_by_category_are_the_categories_the_case_has_in_the_lists_order(demo_store):
+    case_data = {"case_ref": "DEMO-J", "categories": category_data(categories(demo_store))}
+    everything = EventFilter()
+    lanes = lanes_for(demo_store, SYSTEM, case_data, [], everything, "category")
+    assert lanes[0] == "Birth and family" and lanes[-1] == "Other"
+    assert "Looked after and placement" not in lanes  # the demo has none
+    only = EventFilter.of(categories=["Domestic abuse", "Birth and family"])
+    assert lanes_for(demo_store, SYSTEM, case_data, [], only, "category") == [
+        "Birth and family",
+        "Domestic abuse",
+    ]
+    police = EventFilter.of(agencies=["Police"])
+    assert lanes_for(demo_store, SYSTEM, case_data, ["Health", "Police"], police, "agency") == [
+        "Police"
+    ]

@@ -1,0 +1,174 @@
+"""Event categories in the browser: one legend on every case, key categories and the category
+filter, lanes by category, the upload preview's mapping (shown, changed, saved and proposed
+again)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.browser.conftest import screenshot, sign_in, start_server
+
+pytestmark = pytest.mark.browser
+
+SECOND_CASE = (
+    "date,event_type,summary\n"
+    "01/02/2019,MASH referral,a\n"
+    "02/02/2019,Strategy discussion,b\n"
+    "03/03/2019,ICPC,c\n"
+    "05/05/2019,Missing from home,d\n"
+)
+
+
+@pytest.fixture(scope="module")
+def cat_server(tmp_path_factory):
+    from data import cases
+    from data.demo import seed_demo
+    from data.ingest import ingest_file
+    from data.store import Store
+
+    tmp_dir = tmp_path_factory.mktemp("cat-server")
+    store = Store(tmp_dir / "rpm.duckdb")
+    seed_demo(store, crc_cases=False)
+    cases.add_case(store, "CAT-2", date_of_birth=date(2012, 1, 1))
+    extract = tmp_dir / "second.csv"
+    extract.write_text(SECOND_CASE, encoding="utf-8")
+    ingest_file(store, "CAT-2", "Children's Social Care", extract)
+    store.close()
+    proc, url = start_server(tmp_dir)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def legend_and_markers(page, url, ref):
+    page.goto(url + f"cases/{ref}")
+    page.wait_for_selector("#timeline-graph .legendtext")
+    legend = page.eval_on_selector_all(
+        "#timeline-graph .legendtext", "els => els.map(e => e.textContent)"
+    )
+    markers = page.evaluate(
+        """() => document.querySelector('#timeline-graph .js-plotly-plot').data
+              .filter(t => t.mode === 'markers' && t.legendrank >= 10 && t.legendrank < 100)
+              .map(t => [t.name, t.marker.color, t.marker.size])"""
+    )
+    return legend, markers
+
+
+def test_two_cases_use_the_same_legend_and_markers(cat_server, page):
+    from data.category_list import SHIPPED_CATEGORIES
+
+    sign_in(page, cat_server)
+    page.wait_for_selector("#case-table")
+    demo_legend, demo_markers = legend_and_markers(page, cat_server, "DEMO-J")
+    screenshot(page, "categories-demo")
+    other_legend, other_markers = legend_and_markers(page, cat_server, "CAT-2")
+    screenshot(page, "categories-second-case")
+    assert demo_legend == other_legend
+    assert demo_markers == other_markers
+    names = [c.name for c in SHIPPED_CATEGORIES]
+    assert [m[0] for m in demo_markers] == names  # every category, even with no events here
+    assert set(names) <= set(demo_legend)
+    # the agency's own type and the category are both in the hover text
+    texts = page.evaluate(
+        "() => document.querySelector('#timeline-graph .js-plotly-plot').data"
+        ".flatMap(t => t.text || [])"
+    )
+    assert any("MASH referral <i>(Referral and contact)</i>" in t for t in texts)
+
+
+def test_key_categories_draw_larger_and_the_filter_keeps_a_category(cat_server, page):
+    sign_in(page, cat_server)
+    page.wait_for_selector("#case-table")
+    page.goto(cat_server + "cases/CAT-2")
+    page.wait_for_selector("#timeline-graph .legendtext")
+    page.click("#tl-types-menu summary")  # categories and types, key categories
+    page.check("#tl-key-categories input[value='Missing and exploitation']", force=True)
+    page.wait_for_function(
+        """() => {
+            const d = document.querySelector('#timeline-graph .js-plotly-plot').data;
+            const m = d.find(t => t.name === 'Missing and exploitation');
+            const r = d.find(t => t.name === 'Referral and contact');
+            return m && r && m.marker.size > r.marker.size;
+        }"""
+    )
+    page.reload()  # saved with the case
+    page.wait_for_selector("#timeline-graph .legendtext")
+    assert page.is_checked("#tl-key-categories input[value='Missing and exploitation']")
+    page.click("#tl-types-menu summary")
+    page.check("#tl-types input[value='category:Child protection']", force=True)
+    page.wait_for_function(
+        """() => {
+            const d = document.querySelector('#timeline-graph .js-plotly-plot').data;
+            const count = n => { const t = d.find(t => t.name === n); return t && t.customdata ? t.customdata.length : 0; };
+            return count('Child protection') === 1 && count('Referral and contact') === 0;
+        }"""
+    )
+    assert "type=category" in page.url
+    screenshot(page, "categories-key-and-filter")
+
+
+def test_lanes_by_category_and_details_and_table_name_type_and_category(cat_server, page):
+    sign_in(page, cat_server)
+    page.wait_for_selector("#case-table")
+    page.goto(cat_server + "cases/CAT-2")
+    page.wait_for_selector("#timeline-graph .legendtext")
+    page.click("#tl-lanes-menu summary")
+    page.check("#tl-lane-by input[value='category']", force=True)
+    page.wait_for_function(
+        """() => {
+            const gd = document.querySelector('#timeline-graph .js-plotly-plot');
+            return gd.layout.yaxis.ticktext.join('|') === [
+                'Referral and contact', 'Strategy and Section 47', 'Child protection',
+                'Missing and exploitation'].join('|');
+        }"""
+    )
+    assert "lanes=category" in page.url
+    page.click("#tl-lanes-menu summary")
+    page.click("#tl-chronology button >> nth=0")
+    page.wait_for_selector("#tl-event-details")
+    details = page.inner_text("#tl-event-details")
+    assert "Referral and contact" in details and "MASH referral" in details
+    first_row = page.inner_text("#tl-chronology tbody tr >> nth=0")
+    assert "MASH referral" in first_row and "Referral and contact" in first_row
+    # the selected ring sits in the event's category lane
+    ring = page.evaluate(
+        "() => document.querySelector('#timeline-graph .js-plotly-plot').data"
+        ".find(t => t.name === 'Selected event').y"
+    )
+    assert list(ring) == [0]
+    screenshot(page, "categories-lanes")
+
+
+def test_upload_preview_shows_changes_saves_and_proposes_the_mapping_again(
+    cat_server, page, tmp_path
+):
+    first = tmp_path / "housing-1.csv"
+    first.write_text("date,event_type,summary\n01/01/2020,Zzyzx record,a\n", encoding="utf-8")
+    second = tmp_path / "housing-2.csv"
+    second.write_text("date,event_type,summary\n02/01/2020,Zzyzx record,b\n", encoding="utf-8")
+    chooser = "#upload-categories-table select"
+    sign_in(page, cat_server)
+    page.wait_for_selector("#case-table")
+    page.goto(cat_server + "cases/CAT-2/upload")
+    page.fill("#upload-agency", "Housing")
+    page.keyboard.press("Tab")
+    page.set_input_files("#upload-file input[type=file]", str(first))
+    page.wait_for_selector("#upload-categories-table")
+    row = page.inner_text("#upload-categories-table tbody tr")
+    assert "Zzyzx record" in row and "proposed from the words" in row
+    assert page.input_value(chooser) == "Other"
+    assert "match no rule and will be Other" in page.inner_text("#upload-categories")
+    page.select_option(chooser, "Housing and moves")
+    page.click("#upload-confirm")
+    page.wait_for_selector("#upload-done")
+    # the next upload from the agency proposes what was chosen
+    page.goto(cat_server + "cases/CAT-2/upload")
+    page.fill("#upload-agency", "Housing")
+    page.keyboard.press("Tab")
+    page.set_input_files("#upload-file input[type=file]", str(second))
+    page.wait_for_selector("#upload-categories-table")
+    assert page.input_value(chooser) == "Housing and moves"
+    assert "chosen before" in page.inner_text("#upload-categories-table tbody tr")
+    screenshot(page, "categories-upload")
