@@ -61,6 +61,11 @@ def admin_links():
     return [
         html.A("Accounts", href=dash.get_relative_path("/admin/users"), className="rpm-nav-link"),
         html.A("Audit", href=dash.get_relative_path("/admin/audit"), className="rpm-nav-link"),
+        html.A(
+            "Categories",
+            href=dash.get_relative_path("/admin/categories"),
+            className="rpm-nav-link",
+        ),
         # partnership name and logo, expected durations of the flowchart's stages
         html.A("Settings", href=dash.get_relative_path("/settings"), className="rpm-nav-link"),
     ]

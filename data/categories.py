@@ -143,11 +143,12 @@ def _require_category(cur, name: str) -> None:
         raise InvalidInput(f"there is no category {name!r}")
 
 
-def _changed(cur, user: User, detail: str) -> int:
-    """Re-apply the rules to every event and record the change; returns events changed."""
-    moved = assign(cur)
-    audit.record(cur, user, audit.CATEGORIES, detail=f"{detail}; {moved} events re-categorised")
-    return moved
+def _changed(cur, user: User, detail: str, moved: int = 0) -> int:
+    """Re-apply the rules to every event and record the change (with the `moved` events that
+    followed a renamed or merged category); returns every event whose category changed."""
+    changed = moved + assign(cur)
+    audit.record(cur, user, audit.CATEGORIES, detail=f"{detail}; {changed} events re-categorised")
+    return changed
 
 
 def add_category(store: Store, user: User, name: str, description: str = "") -> Category:
@@ -198,9 +199,9 @@ def rename_category(store: Store, user: User, old: str, new: str) -> int:
         ).fetchone()
         if clash:
             raise InvalidInput(f"there is already a category {new!r}: merge instead")
-        _move(cur, old, new)
+        moved = _move(cur, old, new)
         cur.execute("UPDATE categories SET name = ? WHERE name = ?", [new, old])
-        return _changed(cur, user, f"renamed category {old} to {new}")
+        return _changed(cur, user, f"renamed category {old} to {new}", moved)
 
 
 def merge_categories(store: Store, user: User, source: str, target: str) -> int:
@@ -213,12 +214,13 @@ def merge_categories(store: Store, user: User, source: str, target: str) -> int:
     with store.transaction() as cur:
         _require_category(cur, source)
         _require_category(cur, target)
-        _move(cur, source, target)
+        moved = _move(cur, source, target)
         cur.execute("DELETE FROM categories WHERE name = ?", [source])
-        return _changed(cur, user, f"merged category {source} into {target}")
+        return _changed(cur, user, f"merged category {source} into {target}", moved)
 
 
-def _move(cur, old: str, new: str) -> None:
+def _move(cur, old: str, new: str) -> int:
+    """Everything naming category `old` names `new`; returns the events that moved."""
     cur.execute(  # a case that pinned both keeps one pin
         "DELETE FROM case_key_categories WHERE category = ? AND case_id IN"
         " (SELECT case_id FROM case_key_categories WHERE category = ?)",
@@ -226,8 +228,9 @@ def _move(cur, old: str, new: str) -> None:
     )
     for table in ("category_rules", "agency_type_categories", "case_key_categories"):
         cur.execute(f"UPDATE {table} SET category = ? WHERE category = ?", [new, old])
-    cur.execute("UPDATE events SET category = ? WHERE category = ?", [new, old])
+    moved = cur.execute("UPDATE events SET category = ? WHERE category = ?", [new, old]).fetchone()
     cur.execute("UPDATE event_changes SET category = ? WHERE category = ?", [new, old])
+    return int(moved[0] or 0)
 
 
 def parse_rules(text: str, known: set[str]) -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 """Event categories in the browser: one legend on every case, key categories and the category
 filter, lanes by category, the upload preview's mapping (shown, changed, saved and proposed
-again)."""
+again), the admin page (changes recorded and re-applied), accessibility (axe-core)."""
 
 from __future__ import annotations
 
@@ -141,6 +141,15 @@ def test_lanes_by_category_and_details_and_table_name_type_and_category(cat_serv
     screenshot(page, "categories-lanes")
 
 
+def preview_upload(page, upload_url: str, agency: str, path) -> None:
+    """Choose the agency and the file on the upload page, up to its preview's categories."""
+    page.goto(upload_url)
+    page.fill("#upload-agency", agency)
+    page.keyboard.press("Tab")
+    page.set_input_files("#upload-file input[type=file]", str(path))
+    page.wait_for_selector("#upload-categories-table")
+
+
 def test_upload_preview_shows_changes_saves_and_proposes_the_mapping_again(
     cat_server, page, tmp_path
 ):
@@ -151,11 +160,7 @@ def test_upload_preview_shows_changes_saves_and_proposes_the_mapping_again(
     chooser = "#upload-categories-table select"
     sign_in(page, cat_server)
     page.wait_for_selector("#case-table")
-    page.goto(cat_server + "cases/CAT-2/upload")
-    page.fill("#upload-agency", "Housing")
-    page.keyboard.press("Tab")
-    page.set_input_files("#upload-file input[type=file]", str(first))
-    page.wait_for_selector("#upload-categories-table")
+    preview_upload(page, cat_server + "cases/CAT-2/upload", "Housing", first)
     row = page.inner_text("#upload-categories-table tbody tr")
     assert "Zzyzx record" in row and "proposed from the words" in row
     assert page.input_value(chooser) == "Other"
@@ -164,11 +169,44 @@ def test_upload_preview_shows_changes_saves_and_proposes_the_mapping_again(
     page.click("#upload-confirm")
     page.wait_for_selector("#upload-done")
     # the next upload from the agency proposes what was chosen
-    page.goto(cat_server + "cases/CAT-2/upload")
-    page.fill("#upload-agency", "Housing")
-    page.keyboard.press("Tab")
-    page.set_input_files("#upload-file input[type=file]", str(second))
-    page.wait_for_selector("#upload-categories-table")
+    preview_upload(page, cat_server + "cases/CAT-2/upload", "Housing", second)
     assert page.input_value(chooser) == "Housing and moves"
     assert "chosen before" in page.inner_text("#upload-categories-table tbody tr")
     screenshot(page, "categories-upload")
+
+
+def _serious(results) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def test_admin_page_renames_and_axe_finds_nothing_serious(cat_server, page, tmp_path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    sign_in(page, cat_server)
+    page.wait_for_selector("#case-table")
+    page.goto(cat_server + "admin/categories")
+    page.wait_for_selector("#cat-table")
+    assert _serious(axe.run(page)) == []
+    page.select_option("#cat-rename-from", "Concern and disclosure")
+    page.fill("#cat-rename-to", "Concerns raised")
+    page.click("#cat-rename")
+    page.wait_for_selector("text=Renamed Concern and disclosure to Concerns raised")
+    assert "Concerns raised" in page.inner_text("#cat-table")
+    # recorded, with how many stored events moved with it
+    history = page.inner_text("#cat-history")
+    assert "renamed category Concern and disclosure to Concerns raised" in history
+    assert "events re-categorised" in history
+    screenshot(page, "categories-admin")
+    page.goto(cat_server + "cases/DEMO-J")
+    page.wait_for_selector("#timeline-graph .legendtext")
+    assert "Concerns raised" in page.inner_text("#timeline-graph")
+    assert _serious(axe.run(page)) == []
+    upload = tmp_path / "u.csv"
+    upload.write_text("date,event_type,summary\n01/01/2020,Arrest,a\n", encoding="utf-8")
+    preview_upload(page, cat_server + "cases/DEMO-J/upload", "Police", upload)
+    assert _serious(axe.run(page)) == []

@@ -109,7 +109,11 @@ def test_events_inserted_without_a_category_are_categorised_at_start_up(tmp_path
 
 def test_rename_merge_and_rules_re_apply_to_events_and_are_audited(store, case, extract):
     ingest_file(store, "CAT-1", "Police", extract)
-    cat.rename_category(store, SYSTEM, "Referral and contact", "Contacts and referrals")
+    (before,) = store.query_one(
+        "SELECT count(*) FROM events WHERE category = 'Referral and contact'"
+    )
+    moved = cat.rename_category(store, SYSTEM, "Referral and contact", "Contacts and referrals")
+    assert moved == before > 0  # the page says how many events the change touched
     assert by_type(store)["MASH referral"] == "Contacts and referrals"
     renamed = {c.name: c for c in cat.categories(store)}["Contacts and referrals"]
     assert renamed.symbol == "triangle-right"  # the marker follows the category
