@@ -220,7 +220,7 @@ def main() -> None:
                 ("theme_bar_figure", lambda t=themes: theme_bar_figure(t["by_agency"])),
                 ("trend_figure", lambda t=themes: trend_figure(t["by_quarter"])),
                 ("density_heatmap", lambda d=density: density_heatmap(crc.density_table(d, 24))),
-                ("case_rows_figure", lambda r=case_rows: case_rows_figure(crc.case_rows_for_display(r), (-24, 24))),
+                ("case_rows_figure", lambda r=case_rows: case_rows_figure(r, (-24, 24))),
             ):  # fmt: skip
                 ms, best, _ = timed(fn)
                 print(f"{name:32s} {ms:8.1f} ms median {best:8.1f} ms best")

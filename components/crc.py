@@ -7,6 +7,7 @@ Every value drawn here has already been through `data.suppression`: hidden count
 from __future__ import annotations
 
 import html as html_lib
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ import plotly.colors as plotly_colors
 import plotly.graph_objects as go
 from dash import dash_table, html
 
+from components.category_style import MarkerStyle, marker_styles
 from components.palette import AGENCY_COLOURS
 
 SUPPRESSED = "c"
@@ -279,32 +281,34 @@ def withheld_figure(message: str) -> go.Figure:
     return fig
 
 
-def case_rows_figure(rows: pd.DataFrame, months: tuple[int, int]) -> go.Figure:
-    """Each case as a thin row (LifeLines2 style): event types by month relative to the anchor.
+def case_rows_figure(
+    rows: pd.DataFrame, months: tuple[int, int], categories: Sequence | None = None
+) -> go.Figure:
+    """Each case as a thin row (LifeLines2 style): event categories by month relative to the
+    anchor, with the categories' fixed markers (the same as on every case's timeline).
 
-    `rows` has case_row, rel_month, event_type, events. Types differ by colour and marker shape.
+    `rows` has case_row, rel_month, category, events; `categories` the managed list.
     """
     fig = go.Figure()
     n_cases = int(rows["case_row"].max()) + 1 if not rows.empty else 0
-    types = list(rows.groupby("event_type")["events"].sum().sort_values(ascending=False).index)
-    for i, event_type in enumerate(types):
-        part = rows[rows["event_type"] == event_type]
-        # Several types in one month: spread them a little inside the month so all show.
+    present = set(rows["category"]) if not rows.empty else set()
+    styles = [st for st in marker_styles(categories) if st.name in present]
+    # a name the list does not know (another partnership's own category): a plain marker
+    styles += [MarkerStyle(n, 0, "#505a5f") for n in sorted(present - {st.name for st in styles})]
+    for i, style in enumerate(styles):
+        part = rows[rows["category"] == style.name]
+        # Several categories in one month: spread them a little inside the month so all show.
         offset = (i % 5 - 2) * 0.15
         fig.add_trace(
             go.Scattergl(
                 x=part["rel_month"].to_numpy(dtype=float) + offset,
                 y=part["case_row"].to_numpy(),
                 mode="markers",
-                name=_esc(event_type),
-                marker={
-                    "symbol": SYMBOLS[i % len(SYMBOLS)],
-                    "size": 6,
-                    "color": AGENCY_COLOURS[i % len(AGENCY_COLOURS)],
-                },
+                name=_esc(style.name),
+                marker={"symbol": style.symbol, "size": 7, "color": style.colour},
                 # No count per case and month (nearly always 1 to 5): a marker means "some".
                 hovertemplate=(
-                    f"{_esc(event_type)}<br>case row %{{y}}, month %{{x:.0f}}: "
+                    f"{_esc(style.name)}<br>case row %{{y}}, month %{{x:.0f}}: "
                     "one or more events<extra></extra>"
                 ),
             )
@@ -315,7 +319,7 @@ def case_rows_figure(rows: pd.DataFrame, months: tuple[int, int]) -> go.Figure:
         margin={"l": 60, "r": 10, "t": 20, "b": 50},
         font=FONT,
         plot_bgcolor="white",
-        legend={"title": {"text": "Event type"}},
+        legend={"title": {"text": "Category"}},
         xaxis={
             "title": "months relative to the anchor event",
             "range": [months[0] - 0.5, months[1] + 0.5],

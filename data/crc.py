@@ -12,7 +12,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from data import categories
 from data.actor import User
+from data.category_list import SHIPPED_CATEGORIES
 from data.errors import Forbidden, NotFound
 from data.permissions import explores_committee
 from data.store import Store
@@ -33,8 +35,6 @@ NO_AGENCY = "No agency recorded"
 CROSS_AGENCY = SCOPES["cross_agency"]
 DEFAULT_WINDOW = 24  # months either side of the anchor
 MAX_CASE_ROWS = 150
-MAX_EVENT_TYPES = 10
-OTHER_TYPES = "Other types"
 # Rows for individual cases in the aligned view are drawn only for at least this many cases.
 MIN_CASES_FOR_ROWS = SMALLEST_SHOWN
 
@@ -173,6 +173,46 @@ def filter_options(store: Store, user: User) -> dict[str, list]:
         "themes": themes,
         "stages": [("not_started", "Not started"), *stages],
     }
+
+
+CATEGORY_ANCHOR = "category:"  # an anchor value naming a category rather than an event type
+
+
+def category_list(store: Store) -> list:
+    """The categories with their markers, in legend order: the partnership's managed list, or
+    for pooled bundles (which carry category names only) the shipped one."""
+    if store.query_one("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'categories'")[0]:
+        return categories.categories(store)
+    return list(SHIPPED_CATEGORIES)
+
+
+def anchor_choices(store: Store, user: User) -> list[tuple[str, str]]:
+    """What journeys can be aligned on, as (value, label): each category that occurs (across
+    agencies' wording: "first referral" is the first event of the Referral and contact
+    category), in the list's order, then the agencies' own event types."""
+    require_crc(user)
+    sel = _selection(CrcFilters())
+    present = {
+        name
+        for (name,) in store.query(
+            f"WITH {_journeys(store, sel)} SELECT DISTINCT CAST(category AS VARCHAR)"
+            " FROM crc_journey_category_firsts",
+            sel.params,
+        )
+    }
+    listed = [c.name for c in category_list(store)]
+    ordered = [n for n in listed if n in present] + sorted(present - set(listed))
+    return [(CATEGORY_ANCHOR + n, f"Category: {n}") for n in ordered] + [
+        (t, t) for t in event_types(store, user)
+    ]
+
+
+def _anchor_firsts(anchor: str) -> tuple[str, str, str]:
+    """The journey source holding each case's first events for an anchor value, its column
+    to match, and the value: a category's firsts, or an event type's."""
+    if anchor.startswith(CATEGORY_ANCHOR):
+        return "crc_journey_category_firsts", "category", anchor.removeprefix(CATEGORY_ANCHOR)
+    return "crc_journey_firsts", "event_type", anchor
 
 
 def event_types(store: Store, user: User) -> list[str]:
@@ -507,13 +547,17 @@ def relative_month(anchor: pd.Series, when: pd.Series) -> pd.Series:
 
 # The aligned view's sources: per case (a small integer, `case_no`), its events dated to a
 # month or a day (`month_no` = year * 12 + month, so a difference is the calendar-month
-# difference), the first of each type, and events per agency and month. Events dated only to a
+# difference), the first of each type and of each category, and events per agency and month. Events dated only to a
 # year cannot be placed in a month and are left out. In a partnership's database they are
 # computed per query from crc_events, limited to the selected cases; the pooled explorer
 # materialises them once over all the bundles (data.pooled), as compact columns.
 JOURNEY_AGGREGATES = {
     "crc_journey_firsts": (
         "SELECT case_no, event_type, min(event_date) AS first_date"
+        " FROM crc_journey_events GROUP BY ALL"
+    ),
+    "crc_journey_category_firsts": (
+        "SELECT case_no, category, min(event_date) AS first_date"
         " FROM crc_journey_events GROUP BY ALL"
     ),
     "crc_journey_agency_months": (
@@ -530,10 +574,14 @@ def journey_cases_sql(cases: str, order: str = "case_key") -> str:
     )
 
 
-def journey_events_sql(agency: str = "e.agency", event_type: str = "e.event_type") -> str:
-    """Dated events by case number (`agency`, `event_type`: their expressions, e.g. casts)."""
+def journey_events_sql(
+    agency: str = "e.agency", event_type: str = "e.event_type", category: str = "e.category"
+) -> str:
+    """Dated events by case number (`agency`, `event_type`, `category`: their expressions, e.g.
+    casts)."""
     return (
-        f"SELECT j.case_no, {agency} AS agency, {event_type} AS event_type, e.event_date,"
+        f"SELECT j.case_no, {agency} AS agency, {event_type} AS event_type,"
+        f" {category} AS category, e.event_date,"
         " CAST(year(e.event_date) * 12 + month(e.event_date) AS INTEGER) AS month_no"
         " FROM crc_events e JOIN crc_journey_cases j ON j.case_key = e.case_key"
         " WHERE e.date_precision <> 'year'"
@@ -561,13 +609,15 @@ def aligned_events(
     window: int = DEFAULT_WINDOW,
     only: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Journeys aligned on each selected case's first event of `anchor_type`.
+    """Journeys aligned on each selected case's first event of `anchor_type` (an event type, or
+    CATEGORY_ANCHOR + a category name: the first event of that category, whatever each agency
+    called it).
 
     Returns (density, rows):
     - density: agency, rel_month, events, cases (events of that agency in that month relative
       to the anchor, and how many cases they come from), within +/- `window` months;
-    - rows: case_row (0 = earliest anchor), rel_month, event_type, events: one row per case,
-      month and event type, for at most MAX_CASE_ROWS cases.
+    - rows: case_row (0 = earliest anchor), rel_month, category, events: one row per case,
+      month and category, for at most MAX_CASE_ROWS cases.
     Events dated only to a year cannot be placed in a month and are left out, as are cases
     without the anchor event. The relative month is the calendar-month difference (SQL below
     matches `relative_month`). `only` ("density" or "rows") runs just one of the two queries.
@@ -575,17 +625,18 @@ def aligned_events(
     require_crc(user)
     window = max(1, min(int(window), 120))
     sel = _selection(f)
+    firsts, column, value = _anchor_firsts(anchor_type)
     cte = f"""WITH {_journeys(store, sel)},
         anchor AS (
             SELECT fa.case_no,
                    CAST(year(fa.first_date) * 12 + month(fa.first_date) AS INTEGER) AS anchor_month,
                    row_number() OVER (ORDER BY fa.first_date, j.case_key) - 1 AS case_row
-            FROM crc_journey_firsts fa
+            FROM {firsts} fa
             JOIN crc_journey_cases j ON j.case_no = fa.case_no
             JOIN sel ON sel.case_key = j.case_key
-            WHERE fa.event_type = ?
+            WHERE fa.{column} = ?
         )"""
-    params = [*sel.params, anchor_type]
+    params = [*sel.params, value]
     empty = pd.DataFrame()
     density = _aligned_density(store, cte, params, window) if only != "rows" else empty
     rows = _aligned_rows(store, cte, params, window) if only != "density" else empty
@@ -609,13 +660,13 @@ def _aligned_density(store: Store, cte: str, params: list, window: int) -> pd.Da
 def _aligned_rows(store: Store, cte: str, params: list, window: int) -> pd.DataFrame:
     return store.query_df(
         cte
-        + """ SELECT case_row, rel_month, CAST(event_type AS VARCHAR) AS event_type, events FROM (
-            SELECT a.case_row, e.month_no - a.anchor_month AS rel_month, e.event_type,
+        + """ SELECT case_row, rel_month, CAST(category AS VARCHAR) AS category, events FROM (
+            SELECT a.case_row, e.month_no - a.anchor_month AS rel_month, e.category,
                    count(*) AS events
             FROM crc_journey_events e JOIN anchor a ON a.case_no = e.case_no
             WHERE a.case_row < ? AND e.month_no - a.anchor_month BETWEEN ? AND ?
             GROUP BY ALL)
-        ORDER BY case_row, rel_month, event_type""",
+        ORDER BY case_row, rel_month, category""",
         [*params, MAX_CASE_ROWS, -window, window],
     )
 
@@ -623,11 +674,12 @@ def _aligned_rows(store: Store, cte: str, params: list, window: int) -> pd.DataF
 def aligned_case_count(store: Store, user: User, f: CrcFilters, anchor_type: str) -> int:
     require_crc(user)
     sel = _selection(f)
+    firsts, column, value = _anchor_firsts(anchor_type)
     return store.query_one(
-        f"""WITH {_journeys(store, sel)} SELECT count(*) FROM crc_journey_firsts fa
+        f"""WITH {_journeys(store, sel)} SELECT count(*) FROM {firsts} fa
         JOIN crc_journey_cases j ON j.case_no = fa.case_no
-        JOIN sel ON sel.case_key = j.case_key WHERE fa.event_type = ?""",
-        [*sel.params, anchor_type],
+        JOIN sel ON sel.case_key = j.case_key WHERE fa.{column} = ?""",
+        [*sel.params, value],
     )[0]
 
 
@@ -652,17 +704,6 @@ def density_table(density: pd.DataFrame, window: int = DEFAULT_WINDOW) -> pd.Dat
     )
     out.index.name = "agency"
     return out
-
-
-def case_rows_for_display(rows: pd.DataFrame) -> pd.DataFrame:
-    """Keep the most common event types; the rest become "Other types"."""
-    if rows.empty:
-        return rows
-    top = rows.groupby("event_type")["events"].sum().sort_values(ascending=False).index
-    keep = set(top[:MAX_EVENT_TYPES])
-    out = rows.copy()
-    out.loc[~out["event_type"].isin(keep), "event_type"] = OTHER_TYPES
-    return out.groupby(["case_row", "rel_month", "event_type"], as_index=False)["events"].sum()
 
 
 # ---------------------------------------------------------------- CRC summary (Appendix 3)

@@ -162,7 +162,7 @@ def _view_sql(table, folders: list[Path]) -> str:
 def _materialise_journeys(con: duckdb.DuckDBPyConnection) -> None:
     """The aligned view's sources over every bundle's events, built once (one read of the
     events) and held in memory: the cases numbered by partnership (a region's cases lie
-    together), agencies and event types as enumerations, so that a query over 20 million
+    together), agencies, event types and categories as enumerations, so that a query over 20 million
     events joins and groups small integers instead of reading and hashing text."""
     con.execute(
         "CREATE TABLE crc_journey_cases AS"
@@ -170,15 +170,22 @@ def _materialise_journeys(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         "CREATE TEMP TABLE journey_names AS SELECT list(DISTINCT agency) AS agencies,"
-        " list(DISTINCT event_type) AS event_types FROM crc_events"
+        " list(DISTINCT event_type) AS event_types, list(DISTINCT category) AS categories"
+        " FROM crc_events"
     )
-    for enum, column in (("journey_agency", "agencies"), ("journey_event_type", "event_types")):
+    for enum, column in (
+        ("journey_agency", "agencies"),
+        ("journey_event_type", "event_types"),
+        ("journey_category", "categories"),
+    ):
         con.execute(
             f"CREATE TYPE {enum} AS ENUM"
             f" (SELECT DISTINCT v FROM journey_names, unnest({column}) u(v) WHERE v IS NOT NULL)"
         )
     events = journey_events_sql(
-        "CAST(e.agency AS journey_agency)", "CAST(e.event_type AS journey_event_type)"
+        "CAST(e.agency AS journey_agency)",
+        "CAST(e.event_type AS journey_event_type)",
+        "CAST(e.category AS journey_category)",
     )
     con.execute(f"CREATE TABLE crc_journey_events AS {events}")
     for name, sql in JOURNEY_AGGREGATES.items():

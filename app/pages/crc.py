@@ -341,17 +341,20 @@ def _process_tab(user, f):
 
 
 def _aligned_tab(user, _f):
-    event_types = crc.event_types(get_crc_store(), user)
-    anchor = "Referral" if "Referral" in event_types else next(iter(event_types), None)
+    choices = crc.anchor_choices(get_crc_store(), user)
+    values = [v for v, _ in choices]
+    referral = crc.CATEGORY_ANCHOR + "Referral and contact"
+    anchor = referral if referral in values else next(iter(values), None)
     return [
         html.H2("Journeys aligned on an event"),
         html.P(
-            "Each case is aligned on its first event of the chosen type (month 0 is the "
-            "calendar month of that event). Events dated only to a year are left out."
+            "Each case is aligned on its first event of the chosen category (whatever each "
+            "agency called it) or event type; month 0 is the calendar month of that event. "
+            "Events dated only to a year are left out."
         ),
         html.Div(
             [
-                _select("Align on the first", "crc-anchor", event_types, anchor),
+                _select("Align on the first", "crc-anchor", choices, anchor),
                 _select(
                     "Months either side",
                     "crc-window",
@@ -494,7 +497,8 @@ def update_aligned(anchor, window, years, ages, agencies, themes, stages, scope,
     aligned = suppress_count(n_aligned)
     density, rows = crc.aligned_events(store, user, f, anchor, window)
     shown = int(rows["case_row"].max()) + 1 if not rows.empty else 0
-    note = f"Cases with a {anchor or '(no type chosen)'} event: {aligned}"
+    named = anchor.removeprefix(crc.CATEGORY_ANCHOR) if anchor else "(nothing chosen)"
+    note = f"Cases with a {named} event: {aligned}"
     if shown and shown == crc.MAX_CASE_ROWS:
         note += f" (rows below show the first {shown} by anchor date)"
     if n_aligned < crc.MIN_CASES_FOR_ROWS:
@@ -503,7 +507,7 @@ def update_aligned(anchor, window, years, ages, agencies, themes, stages, scope,
             "Rows for individual cases are shown only when 6 or more cases are aligned."
         )
     else:
-        rows_figure = case_rows_figure(crc.case_rows_for_display(rows), (-window, window))
+        rows_figure = case_rows_figure(rows, (-window, window), crc.category_list(store))
     return note, density_heatmap(crc.density_table(density, window)), rows_figure
 
 

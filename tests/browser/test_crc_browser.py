@@ -193,7 +193,7 @@ def test_crc_user_filters_by_theme_and_sees_the_aligned_view(crc_server, page):
     # Back to all cases: the density has shown counts, and its CSV is formula-safe text.
     page.get_by_label("Missing episodes").uncheck()
     page.wait_for_function(
-        "() => /Cases with a Referral event: \\d+/.test("
+        "() => /Cases with a Referral and contact event: \\d+/.test("
         "document.querySelector('#crc-aligned-count').innerText)",
         timeout=30_000,
     )

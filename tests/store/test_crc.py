@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from data import cases, crc
+from data import cases, categories, crc
 from data.actor import SYSTEM
 from data.errors import Forbidden
 from data.events import case_events, chronology_rows
@@ -72,6 +72,7 @@ def hand(store: Store):
         add_event(cur, b.case_id, "Health", date(2022, 6, 1), "GP appointment")
         add_event(cur, b.case_id, "CSC", date(2024, 1, 1), "Assessment")
         add_event(cur, c.case_id, "School", date(2020, 5, 5), "Attendance")
+        categories.assign(cur)  # as ingest does
         for case, day, chair in (
             (a, date(2020, 6, 1), "Chair Person"),
             (b, date(2021, 9, 10), None),
@@ -156,14 +157,14 @@ def test_aligned_density_and_case_rows_by_hand(hand):
         ("School", -2): (1, 1),  # A: November 2019 (month only)
     }  # Housing (year only), B's Assessment (31 months) and case C are left out.
     assert rows.to_dict("records") == [
-        {"case_row": 0, "rel_month": -2, "event_type": "Attendance", "events": 1},
-        {"case_row": 0, "rel_month": -1, "event_type": "Domestic incident", "events": 1},
-        {"case_row": 0, "rel_month": 0, "event_type": "GP appointment", "events": 1},
-        {"case_row": 0, "rel_month": 0, "event_type": "Referral", "events": 1},
-        {"case_row": 0, "rel_month": 2, "event_type": "Referral", "events": 1},
-        {"case_row": 1, "rel_month": -1, "event_type": "Welfare check", "events": 1},
-        {"case_row": 1, "rel_month": 0, "event_type": "Referral", "events": 1},
-        {"case_row": 1, "rel_month": 12, "event_type": "GP appointment", "events": 1},
+        {"case_row": 0, "rel_month": -2, "category": "Education", "events": 1},
+        {"case_row": 0, "rel_month": -1, "category": "Domestic abuse", "events": 1},
+        {"case_row": 0, "rel_month": 0, "category": "Health contact", "events": 1},
+        {"case_row": 0, "rel_month": 0, "category": "Referral and contact", "events": 1},
+        {"case_row": 0, "rel_month": 2, "category": "Referral and contact", "events": 1},
+        {"case_row": 1, "rel_month": -1, "category": "Police and youth justice", "events": 1},
+        {"case_row": 1, "rel_month": 0, "category": "Referral and contact", "events": 1},
+        {"case_row": 1, "rel_month": 12, "category": "Health contact", "events": 1},
     ]
     assert crc.aligned_case_count(hand, SYSTEM, crc.CrcFilters(), "Referral") == 2
     # What the CRC sees: every one of these counts is from 1 to 5, so all hidden.
@@ -316,6 +317,7 @@ def test_csv_of_a_table_is_formula_safe(hand):
 
 
 def test_density_heatmap_is_one_trace_with_hidden_cells_grey_and_marked_c():
+    from components.category_style import marker_styles
     from components.crc import case_rows_figure, density_heatmap
 
     density = pd.DataFrame(
@@ -331,11 +333,20 @@ def test_density_heatmap_is_one_trace_with_hidden_cells_grey_and_marked_c():
     assert list(trace.text[0]) == ["0", "40", "c"]
     assert trace.z[0][2] < 0 <= trace.z[0][0] and trace.zmin < 0
     rows = pd.DataFrame(
-        {"case_row": [0, 0, 1], "rel_month": [-1, 0, 0], "event_type": ["A", "B", "A"], "events": [1, 2, 1]}
+        {"case_row": [0, 0, 1], "rel_month": [-1, 0, 0],
+         "category": ["Domestic abuse", "Referral and contact", "Domestic abuse"],
+         "events": [1, 2, 1]}
     )  # fmt: skip
     lanes = case_rows_figure(rows, (-1, 1))
-    assert [t.name for t in lanes.data] == ["A", "B"]
+    assert [t.name for t in lanes.data] == ["Referral and contact", "Domestic abuse"]  # list order
     assert len({t.marker.symbol for t in lanes.data}) == 2  # shape as well as colour
+    # the categories' own markers, as on every timeline
+    fixed = {st.name: st for st in marker_styles()}
+    for trace in lanes.data:
+        assert (trace.marker.color, trace.marker.symbol) == (
+            fixed[trace.name].colour,
+            fixed[trace.name].symbol,
+        )
 
 
 def facts_for_differencing():

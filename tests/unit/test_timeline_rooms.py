@@ -12,7 +12,7 @@ from app.timeline.figure import lanes_for
 from app.timeline.state import event_filter, span_axis_range, span_dates, span_of
 from app.timeline.table import in_span
 from components.category_style import category_data
-from data.access import SYSTEM
+from data.actor import SYSTEM
 from data.categories import categories
 from data.category_list import SHIPPED_CATEGORIES
 from data.events import EventFilter
