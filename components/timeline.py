@@ -380,13 +380,15 @@ def label_sizes(presentation: bool) -> dict[str, int]:
 def presentation_layout(presentation: bool) -> dict:
     """Layout font sizes for presentation mode or not (dotted Plotly paths). On the shared
     screen lane labels and year ticks stay readable from the back of the room (a 1920x1080
-    screen seen at a quarter of its size), the legend smaller (the 17 categories must leave the chart room)."""
+    screen seen at a quarter of its size)."""
     return {
         "font.size": 22 if presentation else 16,
         "yaxis.tickfont.size": 34 if presentation else 16,
         "xaxis.tickfont.size": 32 if presentation else 16,
-        # (the legend wraps at the plot's width: at 18 px the categories take 3 columns)
-        "legend.font.size": 18 if presentation else 14,
+        # The legend wraps at the plot's width: beside presentation mode's large lane labels the
+        # categories would take half the chart's height, so the page lists them above it.
+        "showlegend": not presentation,
+        "legend.font.size": 14,
         "hoverlabel.font.size": 20 if presentation else 15,
     }
 
@@ -550,15 +552,11 @@ def timeline_figure(
         margin={"l": 10, "r": 44, "t": 10, "b": 40},
         modebar={"orientation": "v"},
         showlegend=True,
-        # Across the whole figure (not only the plot area beside the lane labels), so the
-        # categories take few rows above the chart, on the shared screen too.
         legend={
             "orientation": "h",
-            "xref": "container",
-            "yref": "container",
-            "x": 0.01,
-            "y": 0.995,
-            "yanchor": "top",
+            "yanchor": "bottom",
+            "y": 1.01,
+            "x": 0,
             "itemclick": "toggle",
         },
         font={"family": "Arial, Helvetica, sans-serif"},

@@ -10,12 +10,26 @@ from dash import Input, Output, Patch, State, callback, html, no_update
 from app.context import get_store, require_user
 from app.timeline import ids
 from app.timeline.state import CATEGORY_VALUE, category_names, presenting
+from components.category_style import category_legend, marker_styles
 from components.timeline import presentation_update
 from data.categories import MAX_KEY_CATEGORIES, set_key_categories
 from data.errors import StoreError
 
 KEY_CHECKLIST = "tl-key-categories"
 KEY_MESSAGE = "tl-key-message"
+LEGEND = "tl-cat-legend"
+
+
+def presentation_legend(case_data) -> html.Div:
+    """Every category's marker and name above the chart in presentation mode, where the chart's
+    own legend would take half its height on a 1366 wide screen (it wraps at the plot's
+    width); key categories in bold with larger markers."""
+    styles = marker_styles(case_data["categories"], case_data["key_categories"])
+    return html.Div(
+        category_legend(styles, title="Categories (larger: key)"),
+        id=LEGEND,
+        className="rpm-tl-legend",
+    )
 
 
 def kind_options(case_data, type_counts, category_counts: dict[str, int]) -> list[dict]:
@@ -64,6 +78,7 @@ def key_categories_control(case_data) -> html.Fieldset:
     Output(ids.CASE, "data", allow_duplicate=True),
     Output(ids.GRAPH, "figure", allow_duplicate=True),
     Output(KEY_MESSAGE, "children"),
+    Output(LEGEND, "children"),
     Input(KEY_CHECKLIST, "value"),
     State(ids.CASE, "data"),
     State("tl-present", "n_clicks"),
@@ -73,12 +88,12 @@ def pin_key_categories(picked, case_data, present):
     """Save the chair's key categories and resize their markers (nothing else is resent)."""
     picked = list(picked or [])
     if picked == case_data["key_categories"]:
-        return no_update, no_update, no_update
+        return no_update, no_update, no_update, no_update
     store, user = get_store(), require_user()
     try:
         saved = set_key_categories(store, user, case_data["case_ref"], picked)
     except StoreError as exc:
-        return no_update, no_update, dbc.Alert(str(exc), color="danger")
+        return no_update, no_update, dbc.Alert(str(exc), color="danger"), no_update
     listed, dense = case_data["categories"], case_data["dense"]
     updated = {
         **case_data,
@@ -92,4 +107,4 @@ def pin_key_categories(picked, case_data, present):
     patch = Patch()
     for index in range(len(listed)):  # the category traces come first
         patch["data"][index]["marker"]["size"] = sizes["marker.size"][index]
-    return updated, patch, None
+    return updated, patch, None, presentation_legend(updated).children

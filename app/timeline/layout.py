@@ -13,7 +13,7 @@ from dash import dcc, html
 from app.case_forms import case_links
 from app.context import get_store, open_case_page, require_user
 from app.timeline import ids
-from app.timeline.categories import key_categories_control, kind_options
+from app.timeline.categories import key_categories_control, kind_options, presentation_legend
 from app.timeline.changes import POLL_MS
 from app.timeline.figure import build_figure
 from app.timeline.reflection import reflection_panel
@@ -139,7 +139,7 @@ def page_layout(case_ref: str | None = None, **query):
             heading,
             toolbar,
             html.Div(
-                [_graph(figure, case.case_ref), _side_panel(case)],
+                [_graph(figure, case.case_ref, presentation_legend(case_data)), _side_panel(case)],
                 className="rpm-tl-stage",
             ),
             _below_the_chart(case, agencies, types, user),
@@ -366,26 +366,29 @@ def _toolbar(case_data, agencies, picked_agencies, picked_types, search, axis, c
     )
 
 
-def _graph(figure, case_ref: str):
+def _graph(figure, case_ref: str, legend):
     # No dcc.Loading around it: its overlay covered what sits below the chart (the table's
     # buttons) and caught the clicks meant for it.
     return html.Div(
-        dcc.Graph(
-            id=ids.GRAPH,
-            figure=figure,
-            config={
-                "displaylogo": False,
-                "scrollZoom": True,
-                "responsive": True,
-                "toImageButtonOptions": {
-                    "format": "png",
-                    "filename": f"timeline-{case_ref}",
-                    "scale": 2,
+        [
+            legend,
+            dcc.Graph(
+                id=ids.GRAPH,
+                figure=figure,
+                config={
+                    "displaylogo": False,
+                    "scrollZoom": True,
+                    "responsive": True,
+                    "toImageButtonOptions": {
+                        "format": "png",
+                        "filename": f"timeline-{case_ref}",
+                        "scale": 2,
+                    },
                 },
-            },
-            className="rpm-timeline",
-            style={"height": "100%"},
-        ),
+                className="rpm-timeline",
+                style={"height": "100%"},
+            ),
+        ],
         className="rpm-tl-chart",
     )
 

@@ -238,6 +238,8 @@ def test_presentation_mode_uses_larger_type_and_markers():
     assert big.layout.font.size > normal.layout.font.size
     assert big.data[0].marker.size > normal.data[0].marker.size
     assert big.layout.height > normal.layout.height
+    # the page lists the categories above the chart instead of the chart's own legend
+    assert normal.layout.showlegend and not big.layout.showlegend
 
 
 def test_numeric_codes_from_the_read_model_draw_the_same_figure():

@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from app.timeline.categories import kind_options
+from app.timeline.categories import kind_options, presentation_legend
 from app.timeline.figure import lanes_for
 from app.timeline.state import event_filter, span_axis_range, span_dates, span_of
 from app.timeline.table import in_span
@@ -80,3 +80,15 @@ def test_lanes_by_category_are_the_categories_the_case_has_in_the_lists_order(de
     assert lanes_for(demo_store, SYSTEM, case_data, ["Health", "Police"], police, "agency") == [
         "Police"
     ]
+
+
+def test_presentation_legend_lists_every_category_in_order_with_key_ones_marked():
+    case_data = {
+        "categories": category_data(SHIPPED_CATEGORIES),
+        "key_categories": ["Domestic abuse"],
+    }
+    items = presentation_legend(case_data).children.children[1].children
+    names = [item.children[1].children for item in items]
+    assert names == [c.name for c in SHIPPED_CATEGORIES]
+    key = [item.children[1].children for item in items if "rpm-cat-key" in item.className]
+    assert key == ["Domestic abuse"]
