@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from tests.browser.conftest import screenshot, sign_in, start_server
+from tests.support.browser import screenshot, sign_in
+from tests.support.server import start_server
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,10 @@ from datetime import date
 
 import pytest
 
+from app.timeline.figure import lanes_for
+from components.category_style import category_data
 from data.actor import SYSTEM
-from data.categories import category_names
+from data.categories import categories, category_names
 from data.episodes import add_episode, delete_episode, list_episodes, update_episode
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.event_edits import add_meeting_event, correct_event, set_event_hidden
@@ -283,3 +285,20 @@ def test_agency_user_changes_only_their_agencys_events(demo_store):
         set_event_hidden(
             demo_store, officer, REF, first_event(demo_store, "School"), hidden=True, reason="x"
         )
+
+
+def test_lanes_by_category_are_the_categories_the_case_has_in_the_lists_order(demo_store):
+    case_data = {"case_ref": "DEMO-J", "categories": category_data(categories(demo_store))}
+    everything = EventFilter()
+    lanes = lanes_for(demo_store, SYSTEM, case_data, [], everything, "category")
+    assert lanes[0] == "Birth and family" and lanes[-1] == "Other"
+    assert "Looked after and placement" not in lanes  # the demo has none
+    only = EventFilter.of(categories=["Domestic abuse", "Birth and family"])
+    assert lanes_for(demo_store, SYSTEM, case_data, [], only, "category") == [
+        "Birth and family",
+        "Domestic abuse",
+    ]
+    police = EventFilter.of(agencies=["Police"])
+    assert lanes_for(demo_store, SYSTEM, case_data, ["Health", "Police"], police, "agency") == [
+        "Police"
+    ]

@@ -1,5 +1,5 @@
 """The timeline page's rooms without a browser: the visible span, the table following it, the
-category filter and lanes by category."""
+category filter and the presentation legend."""
 
 from __future__ import annotations
 
@@ -8,14 +8,10 @@ from datetime import date
 import pandas as pd
 
 from app.timeline.categories import kind_options, presentation_legend
-from app.timeline.figure import lanes_for
 from app.timeline.state import event_filter, span_axis_range, span_dates, span_of
 from app.timeline.table import in_span
 from components.category_style import category_data
-from data.actor import SYSTEM
-from data.categories import categories
 from data.category_list import SHIPPED_CATEGORIES
-from data.events import EventFilter
 
 
 def test_span_round_trips_and_rejects_nonsense():
@@ -63,23 +59,6 @@ def test_the_kinds_checklist_holds_categories_and_the_agencies_own_types():
     }
     assert {"label": "Category: Domestic abuse (2)", "value": "category:Domestic abuse"} in options
     assert options[-1] == {"label": "Home visit (3)", "value": "Home visit"}
-
-
-def test_lanes_by_category_are_the_categories_the_case_has_in_the_lists_order(demo_store):
-    case_data = {"case_ref": "DEMO-J", "categories": category_data(categories(demo_store))}
-    everything = EventFilter()
-    lanes = lanes_for(demo_store, SYSTEM, case_data, [], everything, "category")
-    assert lanes[0] == "Birth and family" and lanes[-1] == "Other"
-    assert "Looked after and placement" not in lanes  # the demo has none
-    only = EventFilter.of(categories=["Domestic abuse", "Birth and family"])
-    assert lanes_for(demo_store, SYSTEM, case_data, [], only, "category") == [
-        "Birth and family",
-        "Domestic abuse",
-    ]
-    police = EventFilter.of(agencies=["Police"])
-    assert lanes_for(demo_store, SYSTEM, case_data, ["Health", "Police"], police, "agency") == [
-        "Police"
-    ]
 
 
 def test_presentation_legend_lists_every_category_in_order_with_key_ones_marked():
