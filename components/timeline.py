@@ -339,7 +339,8 @@ def mark_sizes(presentation: bool, dense: bool) -> dict[str, int]:
 def event_marker(style: MarkerStyle, imprecise: np.ndarray, sizes: dict[str, int]) -> dict:
     """The marker of one category's trace: its colour and shape (larger for a key category),
     hollow for month or year only dates (`imprecise`, one flag per event)."""
-    symbol = np.where(imprecise, style.symbol + OPEN, style.symbol).astype("int16")
+    # uint8: the hollow variants of every symbol (up to 132) in one byte each
+    symbol = np.where(imprecise, style.symbol + OPEN, style.symbol).astype("uint8")
     return {
         "size": marker_size(sizes["event"], style),
         "color": style.colour,
