@@ -24,6 +24,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from components.document_text import document_value
 from data.partial_dates import PartialDate
+from data.vocabulary import counted
 
 DRAFT_MARK = "DRAFT - NOT SIGNED OFF"
 CLASSIFICATION = "OFFICIAL-SENSITIVE: confidential, for learning only"
@@ -198,7 +199,8 @@ def learning_log_doc(log: dict, image_png: bytes | None, image_problem: str | No
     journey = log.get("journey") or {}
     if journey.get("event_count"):
         doc.p(
-            f"{journey['event_count']:,} events from {journey['agency_count']} agencies between "
+            f"{counted(journey['event_count'], 'event')} from"
+            f" {counted(journey['agency_count'], 'agency', 'agencies')} between "
             f"{month_year(journey.get('first'))} and {month_year(journey.get('last'))}: "
             + ", ".join(journey.get("agencies") or [])
             + "."

@@ -22,3 +22,8 @@ ACTION_STATUSES = {
     "done": "Done",
     "verified": "Verified",
 }
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 event', '313 events', '1 agency', '6 agencies' (thousands separated)."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

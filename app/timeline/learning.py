@@ -22,7 +22,7 @@ from data import reflections as refl
 from data.errors import StoreError
 from data.permissions import is_administrator, may_change_contribution
 from data.revisions import case_revision
-from data.vocabulary import ACTION_STATUSES, SCOPES
+from data.vocabulary import ACTION_STATUSES, SCOPES, counted
 
 
 def learning_panel(case) -> html.Section:
@@ -198,10 +198,10 @@ def _learning_item(point: lp.LearningPoint, user) -> html.Li:
     scope = SCOPES[point.scope] + (f": {point.agency}" if point.agency else "")
     links = []
     if point.event_ids:
-        links.append(f"{len(point.event_ids)} event{'s' if len(point.event_ids) > 1 else ''}")
+        links.append(counted(len(point.event_ids), "event"))
     if point.episode_ids:
         n = len(point.episode_ids)
-        links.append(f"{n} episode{'s' if n > 1 else ''}")
+        links.append(counted(n, "episode"))
     return html.Li(
         [
             html.Div(

@@ -27,6 +27,7 @@ from data.contributions import MAX_TEXT
 from data.errors import StoreError
 from data.permissions import may_change_contribution
 from data.revisions import case_revision
+from data.vocabulary import counted
 
 # dbc.Select keeps "" for its hidden placeholder, so "no choice" is this value instead.
 NONE = "__none__"
@@ -679,7 +680,7 @@ def find(stage_key, question_key, agency, _revision, case_ref):
     if not found:
         return html.P("No reflections match.", className="rpm-muted")
     return [
-        html.P(f"{len(found)} reflection{'s' if len(found) != 1 else ''}", className="rpm-muted"),
+        html.P(counted(len(found), "reflection"), className="rpm-muted"),
         html.Ul(
             [
                 html.Li(

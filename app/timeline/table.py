@@ -19,6 +19,7 @@ from app.timeline.state import (
 from components.timeline_panels import event_table
 from data.events import CHRONOLOGY_COLUMNS, case_events, chronology_frame_rows
 from data.exports import csv_text
+from data.vocabulary import counted
 
 TABLE_PAGE = 25
 SORTS = {
@@ -149,5 +150,5 @@ def case_counts(case_data, events: pd.DataFrame) -> str:
     hidden = len(events) - len(shown)
     born = date_of_birth(case_data)
     words = f"Born {born:%d %B %Y} · " if born else ""
-    words += f"{len(shown):,} events from {shown['agency'].nunique()} agencies"
+    words += f"{counted(len(shown), 'event')} from {counted(shown['agency'].nunique(), 'agency', 'agencies')}"
     return words + (f" · {hidden:,} hidden" if hidden else "")

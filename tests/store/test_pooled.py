@@ -366,7 +366,7 @@ def test_the_spark_sql_example_in_the_docs_parses_and_answers_as_the_duckdb_one(
     import sqlglot
     from sqlglot import exp
 
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "pooled.md").read_text()
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "pooled.md").read_text()
     spark_part = doc.split("## Spark SQL")[1]
     script = spark_part.split("```sql\n")[1].split("```")[0]
     *views, query = sqlglot.parse(script, read="spark", error_level=sqlglot.ErrorLevel.RAISE)
