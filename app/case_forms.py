@@ -219,8 +219,10 @@ def setup_form(setup: CaseSetup | None, *, is_new: bool, from_request: int | Non
                             rows=6,
                             className="rpm-mono",
                         ),
-                        "One person a line: name; role; agency; email. Role and email may be"
-                        " left empty. Each agency named here can then see the case.",
+                        "One person a line: name; role; agency; email; manager's email. Role,"
+                        " email and manager's email may be left empty; the manager is copied on"
+                        " the invitation and the signed-off record. Each agency named here can"
+                        " then see the case.",
                     )
                 ],
             ),

@@ -124,15 +124,46 @@ def invitation_ics(setup, sender: str, attendee: str, uid: str, now: datetime) -
     return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode()
 
 
-def _message(settings, partnership: str, to: list[str], subject: str, body: str) -> EmailMessage:
+def _message(
+    settings, partnership: str, to: list[str], subject: str, body: str, cc: list[str] = ()
+) -> EmailMessage:
     msg = EmailMessage(policy=SMTP_POLICY)
     msg["From"] = f"{partnership} <{settings.sender}>"
     msg["To"] = ", ".join(to)
+    if cc:
+        msg["Cc"] = ", ".join(cc)
     msg["Subject"] = subject
     msg["Message-ID"] = make_msgid(domain=settings.sender.split("@")[-1])
     msg["Date"] = datetime.now().astimezone()
     msg.set_content(body)
     return msg
+
+
+def addressed(person) -> tuple[list[str], list[str], str]:
+    """Pure: (To, Cc, a closing line) for a professional and their manager. The guidance shares
+    the learning with the managers of the service: the manager is copied in, or, when the
+    professional has no address, sent it to pass on."""
+    if person.email and person.manager_email:
+        return (
+            [person.email],
+            [person.manager_email],
+            (
+                "\n\nYour manager is copied in: the partnership shares this with the managers of"
+                " the service."
+            ),
+        )
+    if person.email:
+        return [person.email], [], ""
+    if person.manager_email:
+        return (
+            [person.manager_email],
+            [],
+            (
+                f"\n\nWe have no email address for {person.name}: this is sent to their manager"
+                " to pass on."
+            ),
+        )
+    return [], [], ""
 
 
 @dataclass(frozen=True)
@@ -160,26 +191,28 @@ def build_invitations(store: Store, user: User, case_ref: str, settings: MailSet
     out, missing = [], []
     now = datetime.now().astimezone()
     for invitee in setup.invitees:
-        if not invitee.email:
+        to, cc, closing = addressed(invitee)
+        if not to:
             missing.append(invitee.name)
             continue
         msg = _message(
             settings,
             partnership,
-            [invitee.email],
+            to,
             f"Invitation: Reflective Practice Meeting, case {case_ref}, {when}",
             f"Dear {invitee.name},\n\nYou are invited to a Reflective Practice Meeting on {when}"
             f" ({setup.venue or 'venue to be confirmed'}), chaired by"
             f" {setup.chair_name or 'the chair'}.\n\nThe invitation is attached, with a calendar"
-            " entry. Please reply to confirm your attendance.\n\n"
+            f" entry. Please reply to confirm your attendance.{closing}\n\n"
             f"{partnership}\n",
+            cc,
         )
         msg.add_attachment(
             document, *DOCX, filename=f"RPM-invitation-{case_ref}.docx"
         )  # fmt: skip
         uid = f"rpm-{case_ref}-{setup.meeting_date:%Y%m%d}@{settings.sender.split('@')[-1]}"
         msg.add_attachment(
-            invitation_ics(setup, settings.sender, invitee.email, uid, now),
+            invitation_ics(setup, settings.sender, to[0], uid, now),
             "text",
             "calendar",
             filename="meeting.ics",
@@ -188,7 +221,7 @@ def build_invitations(store: Store, user: User, case_ref: str, settings: MailSet
         out.append(
             Outgoing(
                 "invitation",
-                [invitee.email],
+                to + cc,
                 msg,
                 [f"RPM-invitation-{case_ref}.docx", "meeting.ics"],
             )
@@ -217,23 +250,23 @@ def build_record_to_attendees(store: Store, user: User, case_ref: str, settings:
     filename = f"RPM-learning-log-{case_ref}-v{version.version}.docx"
     out, missing = [], []
     for person in people:
-        if not person.email:
+        to, cc, closing = addressed(person)
+        if not to:
             missing.append(person.name)
             continue
         msg = _message(
             settings,
             partnership,
-            [person.email],
+            to,
             f"Record of the Reflective Practice Meeting, case {case_ref}"
             f" (version {version.version}, signed off)",
             f"Dear {person.name},\n\nThe signed-off record of the Reflective Practice Meeting"
             f" you attended is attached (version {version.version}). It is confidential and"
-            f" for learning only.\n\n{partnership}\n",
+            f" for learning only.{closing}\n\n{partnership}\n",
+            cc,
         )
         msg.add_attachment(document, *DOCX, filename=filename)
-        out.append(
-            Outgoing("record_to_attendees", [person.email], msg, [filename], version.version)
-        )
+        out.append(Outgoing("record_to_attendees", to + cc, msg, [filename], version.version))
     return out, missing
 
 

@@ -36,6 +36,7 @@ class Invitee:
     email: str | None
     attended: bool | None = None
     invitee_id: int | None = None
+    manager_email: str | None = None  # their manager's: copied on the invitation and the record
 
 
 @dataclass
@@ -59,29 +60,39 @@ class CaseSetup:
 
 
 def parse_invitees(text: str) -> list[Invitee]:
-    """Pure: one invitee a line, `name; role; agency; email` (role and email may be empty)."""
+    """Pure: one invitee a line, `name; role; agency; email; manager's email` (role, email and
+    the manager's email may be empty)."""
     invitees = []
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
             continue
         parts = [p.strip() for p in line.split(";")]
-        if len(parts) > 4:
+        if len(parts) > 5:
             raise InvalidInput(
-                f"invitee line {number} has {len(parts)} parts; write name; role; agency; email"
+                f"invitee line {number} has {len(parts)} parts; write name; role; agency; email;"
+                " manager's email"
             )
-        name, role, agency, email = [*parts, "", "", ""][:4]
+        name, role, agency, email, manager = [*parts, "", "", "", ""][:5]
         if not name:
             raise InvalidInput(f"invitee line {number} has no name")
         if not agency:
             raise InvalidInput(f"invitee line {number} ({name}) has no agency")
-        if email and not EMAIL.match(email):
-            raise InvalidInput(f"invitee line {number} ({name}): {email!r} is not an email address")
-        for label, value in (("name", name), ("role", role), ("agency", agency), ("email", email)):
+        for address in (email, manager):
+            if address and not EMAIL.match(address):
+                raise InvalidInput(
+                    f"invitee line {number} ({name}): {address!r} is not an email address"
+                )
+        for label, value in (
+            ("name", name), ("role", role), ("agency", agency), ("email", email),
+            ("manager's email", manager),
+        ):  # fmt: skip
             if len(value) > MAX_FIELD:
                 raise InvalidInput(
                     f"invitee line {number}: the {label} is longer than {MAX_FIELD} characters"
                 )
-        invitees.append(Invitee(name, role or None, agency, email or None))
+        invitees.append(
+            Invitee(name, role or None, agency, email or None, manager_email=manager or None)
+        )
     if len(invitees) > MAX_INVITEES:
         raise InvalidInput(f"{len(invitees)} invitees; the maximum is {MAX_INVITEES}")
     return invitees
@@ -89,7 +100,11 @@ def parse_invitees(text: str) -> list[Invitee]:
 
 def format_invitees(invitees: list[Invitee]) -> str:
     """The inverse of parse_invitees, for editing."""
-    return "\n".join(f"{i.name}; {i.role or ''}; {i.agency}; {i.email or ''}" for i in invitees)
+    return "\n".join(
+        f"{i.name}; {i.role or ''}; {i.agency}; {i.email or ''}"
+        + (f"; {i.manager_email}" if i.manager_email else "")
+        for i in invitees
+    )
 
 
 def people(store: Store) -> list[tuple[str, str]]:
@@ -235,8 +250,8 @@ def _write(cur, case: Case, user: User, setup: CaseSetup, ids: dict) -> None:
         agency_id = ensure_agency(cur, inv.agency)
         add_case_agency(cur, case_id, agency_id, by=user, why=f"invitee {inv.name}")
         cur.execute(
-            "INSERT INTO invitees (case_id, position, name, role, agency_id, email, attended)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO invitees (case_id, position, name, role, agency_id, email, attended,"
+            " manager_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 case_id,
                 position,
@@ -245,6 +260,7 @@ def _write(cur, case: Case, user: User, setup: CaseSetup, ids: dict) -> None:
                 agency_id,
                 inv.email,
                 attended.get((inv.name, agency_id)),
+                inv.manager_email,
             ],
         )
     _upsert_meeting(cur, case_id, setup)
@@ -374,7 +390,7 @@ def get_setup(store: Store, user: User, case_ref: str) -> CaseSetup:
 def case_invitees(store: Store, case_id: int) -> list[Invitee]:
     rows = store.query(
         """
-        SELECT i.name, i.role, a.name, i.email, i.attended, i.invitee_id
+        SELECT i.name, i.role, a.name, i.email, i.attended, i.invitee_id, i.manager_email
         FROM invitees i LEFT JOIN agencies a ON a.agency_id = i.agency_id
         WHERE i.case_id = ? ORDER BY i.position
         """,

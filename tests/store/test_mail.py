@@ -16,7 +16,7 @@ from data.actor import SYSTEM
 from data.errors import InvalidInput
 from data.messages import list_messages
 from data.record import save_draft, sign_off
-from data.setup import get_setup
+from data.setup import format_invitees, get_setup, parse_invitees, update_setup
 from data.users import get_user
 from data.workflow import case_stages_done
 from tests.support.rpm_case import CASE, CHAIR, RECORD
@@ -148,6 +148,44 @@ def test_the_signed_record_goes_to_attendees_and_the_learning_to_the_business_un
         "record and learning to the business unit emailed"
         in done["sent_to_business_unit"].note.lower()
     )
+
+
+def test_managers_are_copied_on_invitations_and_the_record_or_sent_it_to_pass_on(
+    rpm_store, smtp, inbox, tmp_path
+):
+    store, (_, port) = rpm_store, smtp
+    chair = get_user(store, "pokafor")
+    setup = get_setup(store, chair, CASE)
+    setup.invitees = parse_invitees(
+        "Alex Brown; Designated safeguarding lead; School; alex@school.example; head@school.example\n"
+        "Priya Shah; Health visitor; GP and Health Visiting;; lead@health.example"
+    )
+    update_setup(store, chair, setup)
+    assert "alex@school.example; head@school.example" in format_invitees(
+        get_setup(store, chair, CASE).invitees
+    )
+    sent, missing = send(store, chair, CASE, "invitation", settings(tmp_path, port))
+    assert missing == []  # Priya's manager passes it on
+    received = {tuple(to): message for to, message in inbox.messages}
+    alex = received[("alex@school.example", "head@school.example")]
+    assert alex["To"] == "alex@school.example" and alex["Cc"] == "head@school.example"
+    assert "manager is copied in" in alex.get_body().get_content()
+    priya = received[("lead@health.example",)]
+    assert "no email address for Priya Shah" in priya.get_body().get_content()
+    assert {m.recipients for m in sent} == {
+        "alex@school.example, head@school.example",
+        "lead@health.example",
+    }
+    inbox.messages.clear()
+    save_draft(store, chair, CASE, **RECORD)
+    sign_off(store, chair, CASE)
+    send(store, chair, CASE, "record_to_attendees", settings(tmp_path, port))
+    assert sorted(tuple(to) for to, _ in inbox.messages) == [
+        ("alex@school.example", "head@school.example"),
+        ("lead@health.example",),
+    ]
+    with pytest.raises(InvalidInput, match="not an email address"):
+        parse_invitees("Alex Brown; Lead; School; alex@school.example; the head")
 
 
 def test_calendar_entry_is_folded_and_escaped(rpm_store):
