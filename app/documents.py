@@ -10,6 +10,7 @@ image cannot be drawn, the document says so instead of failing.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -44,7 +45,9 @@ from data.partnership import get_partnership
 from data.permissions import committee_only, explores_committee
 from data.record import (
     crc_summary,
+    draft_image,
     journey_events,
+    keep_draft_image,
     learning_log,
     list_versions,
     require_meeting,
@@ -159,11 +162,24 @@ def document_figure(events, log: dict, categories=None) -> go.Figure:
     return fig
 
 
-def _timeline_image(store: Store, case_id: int, log: dict) -> tuple[bytes | None, str | None]:
+def _timeline_image(
+    store: Store, case_id: int, log: dict, for_draft: bool = False
+) -> tuple[bytes | None, str | None]:
+    """Draw the journey. A draft's image is kept with a digest of its figure and reused until
+    the figure changes (drawing takes seconds in Chromium; building the figure, milliseconds)."""
     events = journey_events(store, case_id, log["journey"]["as_of"])
     if events.empty:
         return None, "there are no events"
-    return render_png(document_figure(events, log, managed_categories(store)))
+    fig = document_figure(events, log, managed_categories(store))
+    digest = hashlib.sha256(fig.to_json().encode()).hexdigest() if for_draft else None
+    if digest:
+        png = draft_image(store, case_id, digest)
+        if png:
+            return png, None
+    png, problem = render_png(fig)
+    if png and digest:
+        keep_draft_image(store, case_id, digest, png)
+    return png, problem
 
 
 def journey_image(store: Store, case, version: int | None, log: dict):
@@ -173,7 +189,7 @@ def journey_image(store: Store, case, version: int | None, log: dict):
         png = stored_image(store, record_id)
         if png:
             return png, None
-    png, problem = _timeline_image(store, case.case_id, log)
+    png, problem = _timeline_image(store, case.case_id, log, record_id is None)
     if png and record_id is not None:
         store_image(store, record_id, png)
     return png, problem

@@ -41,6 +41,9 @@ def main() -> None:
         events = store.query_one("SELECT count(*) FROM events")[0]
         print(f"demo case: {events} events; 2 learning points, 1 action")
         save_draft(store, SYSTEM, CASE, **RECORD)
+        draft = lambda: documents.learning_log_file(store, SYSTEM, CASE, draft=True)  # noqa: E731
+        timed("draft learning log DOCX, image drawn (first time)", draft, repeat=1)
+        timed("draft learning log DOCX, image kept (unchanged)", draft)
         start = time.perf_counter()
         sign_off(store, SYSTEM, CASE, on_behalf=True)
         print(

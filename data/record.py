@@ -344,6 +344,25 @@ def store_image(store: Store, record_id: int, png: bytes) -> None:
         )
 
 
+def draft_image(store: Store, case_id: int, figure_sha256: str) -> bytes | None:
+    """The draft's journey image when it was drawn from the same figure, else None."""
+    row = store.query_one(
+        "SELECT png FROM draft_images WHERE case_id = ? AND figure_sha256 = ?",
+        [case_id, figure_sha256],
+    )
+    return bytes(row[0]) if row else None
+
+
+def keep_draft_image(store: Store, case_id: int, figure_sha256: str, png: bytes) -> None:
+    """Keep the case's latest draft image (one per case, replaced)."""
+    with store.transaction() as cur:
+        cur.execute(
+            "INSERT OR REPLACE INTO draft_images (case_id, figure_sha256, png, drawn_at)"
+            " VALUES (?, ?, ?, current_timestamp)",
+            [case_id, figure_sha256, png],
+        )
+
+
 def latest_signed_version(store: Store, user: User, case_ref: str) -> RecordVersion | None:
     signed = [v for v in list_versions(store, user, case_ref) if v.signed]
     return signed[-1] if signed else None

@@ -293,6 +293,31 @@ def test_a_signed_versions_image_is_drawn_once_and_reused(signed_store, monkeypa
     assert len(drawn) == 1  # reused, not drawn again
 
 
+def test_a_drafts_image_is_redrawn_only_when_what_it_shows_changed(rpm_store, monkeypatch):
+    drawn = []
+
+    def fake_render(fig):
+        drawn.append(fig)
+        return b"\x89PNG\r\n\x1a\n" + str(len(drawn)).encode(), None
+
+    monkeypatch.setattr(documents, "render_png", fake_render)
+    chair = get_user(rpm_store, "pokafor")
+    save_draft(rpm_store, chair, CASE, **RECORD)
+    for _ in range(3):
+        documents.learning_log_file(rpm_store, SYSTEM, CASE, "html", draft=True)
+    assert len(drawn) == 1  # the same picture: kept, not drawn again
+    # A key practice episode marked in the meeting changes the picture: drawn again, once.
+    rpm_store.query(
+        "INSERT INTO episodes (case_id, title, start_date, end_date, assessment, created_by)"
+        " SELECT case_id, 'Nursery year', DATE '2017-09-01', DATE '2018-07-31', 'problem', 'x'"
+        " FROM cases WHERE case_ref = ?",
+        [CASE],
+    )
+    for _ in range(2):
+        documents.learning_log_file(rpm_store, SYSTEM, CASE, "html", draft=True)
+    assert len(drawn) == 2
+
+
 @pytest.mark.parametrize("which", [{"case_ref": CASE}, {"theme": "Information sharing"}])
 def test_the_frontline_briefing_has_seven_sections_and_no_identifying_detail(signed_store, which):
     import io
