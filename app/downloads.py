@@ -14,6 +14,18 @@ MIMETYPES = {
     "pdf": "application/pdf",
 }
 KINDS = ("invitation", "learning-log", "crc-summary")
+# The page fetches documents itself to show their progress (assets/download.js) and marks the
+# request: a refusal then answers 200 with its status in X-RPM-Refused, so that the browser
+# does not log a failed load in the console for what the page shows the person in words.
+FETCHED_HEADER = "X-RPM-Download"
+
+
+def refused(text: str, status: int) -> flask.Response:
+    if flask.request.headers.get(FETCHED_HEADER):
+        return flask.Response(
+            text, status=200, mimetype="text/plain", headers={"X-RPM-Refused": str(status)}
+        )
+    return flask.Response(text, status=status, mimetype="text/plain")
 
 
 def document(case_ref: str, kind: str):
@@ -38,9 +50,9 @@ def document(case_ref: str, kind: str):
         else:
             raise NotFound(f"unknown document {kind!r}")
     except (Forbidden, NotFound):
-        return flask.Response("Not found.", status=404, mimetype="text/plain")
+        return refused("Not found.", 404)
     except StoreError as exc:
-        return flask.Response(f"Not produced: {exc}", status=400, mimetype="text/plain")
+        return refused(f"Not produced: {exc}", 400)
     audit(
         EXPORT,
         case_ref=case_ref,
@@ -80,9 +92,9 @@ def briefing():
             store, user, fmt, case_ref=case_ref, case_key=case_key, theme=theme
         )
     except (Forbidden, NotFound):
-        return flask.Response("Not found.", status=404, mimetype="text/plain")
+        return refused("Not found.", 404)
     except StoreError as exc:
-        return flask.Response(f"Not produced: {exc}", status=400, mimetype="text/plain")
+        return refused(f"Not produced: {exc}", 400)
     on = f" on {theme}" if theme else f" case key {case_key}" if case_key else ""
     audit(EXPORT, case_ref=case_ref, detail=f"briefing {fmt}{on}")
     return flask.Response(
@@ -103,7 +115,7 @@ def committee_summary(case_key: str):
     try:
         content = documents.committee_summary_docx(store, user, case_key)
     except (Forbidden, NotFound):
-        return flask.Response("Not found.", status=404, mimetype="text/plain")
+        return refused("Not found.", 404)
     audit(EXPORT, detail=f"crc-summary docx case key {case_key}")
     return flask.Response(
         content,

@@ -15,7 +15,7 @@ from dash.exceptions import PreventUpdate
 
 from app.context import get_store, require_user
 from app.timeline import ids
-from app.timeline.reflection import NONE, chosen
+from app.timeline.reflection import NONE, chosen, confirmed_withdraw
 from components.actions import due_words, overdue_days
 from data import learning as lp
 from data import reflections as refl
@@ -237,7 +237,7 @@ def _learning_item(point: lp.LearningPoint, user) -> html.Li:
                                 size="sm",
                                 className="p-0 me-3",
                             ),
-                            _confirmed_withdraw("lp-withdraw", point.learning_id, "learning point"),
+                            confirmed_withdraw("lp-withdraw", point.learning_id, "learning point"),
                         ]
                         if may_change_contribution(user, point.created_by)
                         else []
@@ -246,15 +246,6 @@ def _learning_item(point: lp.LearningPoint, user) -> html.Li:
             ),
         ],
         className="rpm-reflection",
-    )
-
-
-def _confirmed_withdraw(kind: str, index: int, what: str):
-    """A withdraw button that asks first; the callbacks listen to `submit_n_clicks`."""
-    return dcc.ConfirmDialogProvider(
-        dbc.Button("Withdraw", color="link", size="sm", className="p-0 rpm-danger-link"),
-        id={"type": kind, "index": index},
-        message=f"Withdraw this {what}? It leaves the record; its history is kept.",
     )
 
 
@@ -269,7 +260,7 @@ def _action_row(action: lp.Action, user) -> html.Tr:
                 size="sm",
                 className="p-0 me-2",
             ),
-            _confirmed_withdraw("act-withdraw", action.action_id, "action"),
+            confirmed_withdraw("act-withdraw", action.action_id, "action"),
         ]
     return html.Tr(
         [

@@ -292,6 +292,15 @@ def _point(point) -> tuple[str, int | None]:
         return "case", None
 
 
+def confirmed_withdraw(kind: str, index: int, what: str):
+    """A withdraw button that asks first; the callbacks listen to `submit_n_clicks`."""
+    return dcc.ConfirmDialogProvider(
+        dbc.Button("Withdraw", color="link", size="sm", className="p-0 rpm-danger-link"),
+        id={"type": kind, "index": index},
+        message=f"Withdraw this {what}? It leaves the record; its history is kept.",
+    )
+
+
 CHANGE_WORDS = {"created": "added", "edited": "edited", "withdrawn": "withdrawn"}
 
 
@@ -344,13 +353,7 @@ def _reflection_item(r: refl.Reflection, user, history: list[dict] | None = None
                 size="sm",
                 className="p-0 me-3",
             ),
-            dbc.Button(
-                "Withdraw",
-                id={"type": "refl-withdraw", "index": r.reflection_id},
-                color="link",
-                size="sm",
-                className="p-0 rpm-danger-link",
-            ),
+            confirmed_withdraw("refl-withdraw", r.reflection_id, "reflection"),
         ]
     return html.Li(
         [
@@ -623,7 +626,7 @@ def cancel_edit(_clicks):
 @callback(
     Output("refl-saved", "data", allow_duplicate=True),
     Output("refl-message", "children", allow_duplicate=True),
-    Input({"type": "refl-withdraw", "index": ALL}, "n_clicks"),
+    Input({"type": "refl-withdraw", "index": ALL}, "submit_n_clicks"),
     State("refl-saved", "data"),
     State("refl-case", "data"),
     prevent_initial_call=True,

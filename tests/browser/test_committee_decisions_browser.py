@@ -127,3 +127,43 @@ def test_committee_records_decision_action_and_briefing_then_the_journey_shows_t
     assert "committee" in stages and "decision 1 on case" in stages.lower()
     assert "7-minute briefing on case" in stages and "23 attended" in stages
     screenshot(admin, "committee-journey-setup")
+
+
+WATCH_STATUS = """() => {
+  window.rpmStatuses = [];
+  new MutationObserver(() => document.querySelectorAll('.rpm-download-status').forEach(
+    (s) => window.rpmStatuses.push(s.textContent))).observe(
+    document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def test_a_document_shows_its_progress_then_downloads_and_a_refusal_is_said(
+    signed_server, browser
+):
+    url, _key = signed_server
+    page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    sign_in(page, url, "business", PASSWORD)
+    page.wait_for_selector("text=Open a case for RPM")
+    page.goto(f"{url}cases/{CASE}/record")
+    link = page.locator("a:has-text('Learning log v1 (PDF)')")
+    link.wait_for()
+    page.evaluate(WATCH_STATUS)
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    with open(download.value.path(), "rb") as saved:
+        assert saved.read(4) == b"%PDF"
+    page.wait_for_selector(".rpm-download-status:has-text('Downloaded')")
+    statuses = page.evaluate("window.rpmStatuses")
+    assert statuses[0].startswith("Preparing the document")
+    # A document the server refuses: its reason, beside the link, nothing saved.
+    page.evaluate(
+        """() => { const a = document.createElement('a');
+        a.href = '/cases/%s/documents/learning-log?version=9&format=pdf';
+        a.textContent = 'Version 9'; a.id = 'missing-version'; document.body.appendChild(a); }"""
+        % CASE
+    )
+    page.click("#missing-version")
+    page.wait_for_selector(".rpm-download-failed")
+    assert "no record version 9" in page.inner_text(".rpm-download-failed")
+    screenshot(page, "record-download-progress")

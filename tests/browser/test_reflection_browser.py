@@ -232,13 +232,16 @@ def test_two_people_see_each_others_reflections_within_five_seconds(refl_server,
             == 0
         )
 
-        # Withdrawn by its author: gone from both screens.
+        # Withdrawn by its author, after saying yes when asked: gone from both screens.
+        asked = []
+        police.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
         police.locator("#refl-list .rpm-reflection", has_text=note).locator("text=Withdraw").click()
         chair.wait_for_selector(
             f"#refl-list .rpm-reflection-text:text-is({json.dumps(note)})",
             state="detached",
             timeout=5000,
         )
+        assert asked and asked[0].startswith("Withdraw this reflection?")
         screenshot(chair, "reflection-two-people")
     finally:
         first.close()
