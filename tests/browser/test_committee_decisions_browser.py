@@ -137,9 +137,7 @@ WATCH_STATUS = """() => {
 }"""
 
 
-def test_a_document_shows_its_progress_then_downloads_and_a_refusal_is_said(
-    signed_server, browser
-):
+def test_a_document_shows_its_progress_then_downloads_and_a_refusal_is_said(signed_server, browser):
     url, _key = signed_server
     page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
     sign_in(page, url, "business", PASSWORD)
@@ -148,7 +146,7 @@ def test_a_document_shows_its_progress_then_downloads_and_a_refusal_is_said(
     link = page.locator("a:has-text('Learning log v1 (PDF)')")
     link.wait_for()
     page.evaluate(WATCH_STATUS)
-    with page.expect_download() as download:
+    with page.expect_download(timeout=120_000) as download:  # the image is drawn now
         link.click()
     assert download.value.suggested_filename.endswith(".pdf")
     with open(download.value.path(), "rb") as saved:
@@ -158,10 +156,9 @@ def test_a_document_shows_its_progress_then_downloads_and_a_refusal_is_said(
     assert statuses[0].startswith("Preparing the document")
     # A document the server refuses: its reason, beside the link, nothing saved.
     page.evaluate(
-        """() => { const a = document.createElement('a');
-        a.href = '/cases/%s/documents/learning-log?version=9&format=pdf';
-        a.textContent = 'Version 9'; a.id = 'missing-version'; document.body.appendChild(a); }"""
-        % CASE
+        """(href) => { const a = document.createElement('a'); a.href = href;
+        a.textContent = 'Version 9'; a.id = 'missing-version'; document.body.appendChild(a); }""",
+        f"/cases/{CASE}/documents/learning-log?version=9&format=pdf",
     )
     page.click("#missing-version")
     page.wait_for_selector(".rpm-download-failed")
