@@ -8,7 +8,7 @@ from pathlib import Path
 import dash
 import flask
 
-from app import auth, backup_api, downloads, security
+from app import anonymised_view, auth, backup_api, downloads, security
 from app.config import Config, secret_key
 from app.context import NotSignedIn
 from app.shell import shell_layout
@@ -62,6 +62,7 @@ def create_app(
     )
     auth.install(server)
     downloads.install(server)  # case documents
+    anonymised_view.install(server)
     _install_error_handlers(server)
     app = dash.Dash(
         __name__,

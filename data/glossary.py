@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from data.access import require_case, require_meeting_editor
 from data.actor import User
 from data.cases import Case
 from data.errors import InvalidInput, NotFound
-from data.redaction import GlossaryTerm, anonymise
+from data.redaction import GlossaryTerm, anonymiser
 from data.setup import case_invitees
 from data.store import Store
 
@@ -138,11 +139,12 @@ def remove_entry(store: Store, user: User, case_ref: str, entry_id: int) -> None
             raise NotFound(f"no glossary entry {entry_id} in case {case_ref}")
 
 
-def redaction_terms(store: Store, case: Case) -> list[GlossaryTerm]:
+def redaction_terms(store: Store, case: Case, *, with_pseudonym: bool = True) -> list[GlossaryTerm]:
     """Everyone whose name must not leave the case: the glossary first, then the child's
-    pseudonym, the chair, the facilitator and the invitees under a label for their part."""
+    pseudonym (unless `with_pseudonym` is false: the case's own pages show it), the chair, the
+    facilitator and the invitees under a label for their part."""
     terms = [GlossaryTerm(e.role_label, e.names) for e in _entries(store, case.case_id)]
-    if case.label and case.label != case.case_ref:
+    if with_pseudonym and case.label and case.label != case.case_ref:
         terms.append(
             GlossaryTerm("the child", (case.label, case.label.split("(")[0]), by_parts=False)
         )
@@ -165,30 +167,8 @@ def known_words(store: Store) -> list[str]:
     return [n for (n,) in store.query("SELECT name FROM agencies UNION SELECT name FROM themes")]
 
 
-def case_anonymiser(store: Store, user: User, case_ref: str):
-    """A function replacing the names of the case's people with their role labels, for the
-    anonymised views (the timeline's hover, details and table)."""
-    terms = redaction_terms(store, require_case(store, user, case_ref))
-    return lambda text: anonymise(text, terms) if isinstance(text, str) else text
-
-
-def anonymised_events(events, anonymiser):
-    """Pure: the events frame with its summaries anonymised (a copy)."""
-    if "summary" not in events:
-        return events
-    return events.assign(summary=events["summary"].map(anonymiser))
-
-
-def anonymised_detail(detail, anonymiser):
-    """Pure: one event's details with its free text anonymised."""
-    from dataclasses import replace
-
-    return replace(
-        detail,
-        summary=anonymiser(detail.summary),
-        extra={k: anonymiser(v) for k, v in (detail.extra or {}).items()},
-        original={k: anonymiser(v) for k, v in detail.original.items()}
-        if detail.original
-        else None,
-        changes=[{k: anonymiser(v) for k, v in c.items()} for c in detail.changes],
-    )
+def view_anonymiser(store: Store, user: User, case_ref: str) -> Callable[[str], str]:
+    """The anonymised view's replacement of the case's people's names by their role labels
+    (the glossary, the chair, the facilitator and the invitees; the pseudonym stays)."""
+    case = require_case(store, user, case_ref)
+    return anonymiser(redaction_terms(store, case, with_pseudonym=False))

@@ -15,7 +15,7 @@ These are tested on a corpus of learning sentences (tests/test_redaction.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 KIND_NAMES = {
@@ -334,15 +334,40 @@ def remaining_identifiers(
     return [m for m in find_identifiers(text, terms, known_words) if m.kind in BLOCKING_KINDS]
 
 
-def anonymise(text: str, terms: Iterable[GlossaryTerm]) -> str:
-    """Pure: names in the glossary replaced by role labels (the anonymised view)."""
-    if not text:
-        return text
+# Month names that are also given names (May, June, April, August...), kept inside dates.
+_MONTH_WORDS = {name for name, number in MONTHS.items() if len(name) > 3 or number == 5}
+
+
+def anonymiser(terms: Iterable[GlossaryTerm]) -> Callable[[str], str]:
+    """Pure: a function replacing the glossary's names by role labels (the anonymised view),
+    its pattern compiled once.
+
+    A whole name matches in any case ("KELLY SMITH"); a single word of a name only when it
+    starts with a capital, so that "will", "may" or "page" in ordinary text stay as they are;
+    and a month that is also a name ("June") is kept inside a date ("12 June 2019").
+    """
     lookup = glossary_lookup(terms)
     if not lookup:
-        return text
-    pattern = re.compile(
-        "|".join(rf"(?<![\w@]){re.escape(v)}(?![\w@])" for v, _ in lookup), re.IGNORECASE
-    )
+        return lambda text: text
+    alternatives = []
+    for variant, _ in lookup:
+        word = re.escape(variant)
+        if " " not in variant:
+            word = f"(?=(?-i:[A-Z\u00c0-\u00de])){word}"
+        if variant in _MONTH_WORDS:
+            word = rf"(?<!\d\s){word}(?!\s+\d)"
+        alternatives.append(rf"(?<![\w@]){word}(?![\w@])")
+    pattern = re.compile("|".join(alternatives), re.IGNORECASE)
     labels = dict(lookup)
-    return pattern.sub(lambda m: labels[m.group(0).lower()], text)
+
+    def replace(text: str) -> str:
+        if not text:
+            return text
+        return pattern.sub(lambda m: labels[" ".join(m.group(0).split()).lower()], text)
+
+    return replace
+
+
+def anonymise(text: str, terms: Iterable[GlossaryTerm]) -> str:
+    """Pure: names in the glossary replaced by role labels (see `anonymiser`)."""
+    return anonymiser(terms)(text)

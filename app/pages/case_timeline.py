@@ -10,6 +10,7 @@ from __future__ import annotations
 import dash
 
 from app.timeline import (  # noqa: F401
+    anonymised,
     categories,
     changes,
     episodes,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx
 
+from app.anonymised_view import anonymised_case, edit_refused
 from app.context import get_store, require_user
 from app.timeline import ids
 from app.timeline.alerts import not_saved, saved
@@ -67,6 +68,8 @@ def change_episode(
             except StoreError as exc:
                 return nu, not_saved(exc), *(nu,) * 7
             return (version or 0) + 1, saved("Episode deleted."), *blank, nu
+        if anonymised_case():
+            return nu, edit_refused(), *(nu,) * 7
         for ep in list_episodes(store, user, case["case_ref"]):
             if ep.episode_id == episode_id:
                 return (

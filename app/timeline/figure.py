@@ -425,6 +425,8 @@ clientside_callback(
     """
     function(agencies, types, text, axis, span, laneBy, caseData) {
         var params = new URLSearchParams();
+        var view = new URLSearchParams(window.location.search).get('view');
+        if (view) { params.set('view', view); }  // the anonymised view (app/timeline/anonymised.py)
         var all = caseData.agencies || [];
         if (agencies && agencies.length < all.length) {
             agencies.forEach(function(a) { params.append('agency', a); });

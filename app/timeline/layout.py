@@ -13,6 +13,7 @@ from dash import dcc, html
 from app.case_forms import case_links
 from app.context import get_store, open_case_page, require_user
 from app.timeline import ids
+from app.timeline.anonymised import anonymised_switch, people_tab
 from app.timeline.categories import key_categories_control, kind_options, presentation_legend
 from app.timeline.changes import POLL_MS
 from app.timeline.figure import build_figure
@@ -132,6 +133,7 @@ def page_layout(case_ref: str | None = None, **query):
     toolbar = _toolbar(
         case_data, agencies, picked_agencies, picked_types, search, axis, case, lane_by
     )
+    toolbar.children.insert(-1, anonymised_switch(query.get("view") == "anonymised"))
     return html.Div(
         [
             *stores,
@@ -357,7 +359,7 @@ def _toolbar(case_data, agencies, picked_agencies, picked_types, search, axis, c
                 "Presentation mode",
                 id="tl-present",
                 type="button",
-                className="btn btn-dark btn-sm ms-auto rpm-present",
+                className="btn btn-dark btn-sm rpm-present",
                 **{"aria-pressed": "false"},
                 n_clicks=0,
             ),
@@ -442,6 +444,7 @@ TABS = (
     ("add-event", "Add an event"),
     ("coverage", "Reflective cycle and coverage"),
     ("learning", "Learning points and actions"),
+    ("people", "People in the case"),
 )
 
 
@@ -455,6 +458,7 @@ def _below_the_chart(case, agencies, types, user):
         "add-event": _add_event(agencies, types, user),
         "coverage": html.Div(id="tl-tab-coverage"),
         "learning": html.Div(id="tl-tab-learning"),
+        "people": people_tab(case.case_ref, runs_meetings(user)),
     }
     first = TABS[0][0]
     strip = html.Div(

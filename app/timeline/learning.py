@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from app.anonymised_view import anonymised_case, edit_refused
 from app.context import get_store, require_user
 from app.timeline import ids
 from app.timeline.reflection import NONE, chosen, confirmed_withdraw
@@ -435,6 +436,7 @@ def _empty_learning_form(user, agency_options) -> tuple:
     Output("lp-agency", "value", allow_duplicate=True),
     Output("lp-link", "value", allow_duplicate=True),
     Output("lp-editing", "data", allow_duplicate=True),
+    Output("lp-message", "children", allow_duplicate=True),
     Input({"type": "lp-edit", "index": ALL}, "n_clicks"),
     Input("lp-cancel", "n_clicks"),
     State("lp-case", "data"),
@@ -445,9 +447,11 @@ def start_or_cancel_learning_edit(clicks, _cancel, case_ref, agency_options):
     trigger = ctx.triggered_id
     store, user = get_store(), require_user()
     if trigger == "lp-cancel":
-        return _empty_learning_form(user, agency_options)
+        return *_empty_learning_form(user, agency_options), ""
     if not trigger or not any(clicks or []):
         raise PreventUpdate
+    if anonymised_case():
+        return *(no_update,) * 7, edit_refused()
     point = next(
         (
             p
@@ -466,6 +470,7 @@ def start_or_cancel_learning_edit(clicks, _cancel, case_ref, agency_options):
         point.agency or NONE,
         [],  # editing keeps the point's links
         point.learning_id,
+        "",
     )
 
 
@@ -575,6 +580,7 @@ def save_action(
     Output("act-status", "value"),
     Output("act-evidence", "value", allow_duplicate=True),
     Output("act-editing", "data", allow_duplicate=True),
+    Output("act-message", "children", allow_duplicate=True),
     Input({"type": "act-edit", "index": ALL}, "n_clicks"),
     State("lp-case", "data"),
     prevent_initial_call=True,
@@ -582,6 +588,8 @@ def save_action(
 def start_action_edit(clicks, case_ref):
     if not ctx.triggered_id or not any(clicks or []):
         raise PreventUpdate
+    if anonymised_case():
+        return *(no_update,) * 8, edit_refused()
     store, user = get_store(), require_user()
     a = lp.get_action(store, user, case_ref, int(ctx.triggered_id["index"]))
     return (
@@ -593,6 +601,7 @@ def start_action_edit(clicks, case_ref):
         a.status,
         a.evidence or "",
         a.action_id,
+        "",
     )
 
 

@@ -16,6 +16,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from app.anonymised_view import anonymised_case, edit_refused
 from app.context import get_store, require_user
 from app.timeline import ids
 from components.reflection import coverage_table, cycle_figure, cycle_summary
@@ -584,6 +585,8 @@ def save(_clicks, point, stage_key, question_key, agency, text, editing, saved, 
 def start_edit(clicks, case_ref):
     if not ctx.triggered_id or not any(clicks or []):
         raise PreventUpdate
+    if anonymised_case():
+        return *(no_update,) * 5, edit_refused()
     store, user = get_store(), require_user()
     r = refl.get_reflection(store, user, case_ref, int(ctx.triggered_id["index"]))
     if not may_change_contribution(user, r.author):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dash import ALL, Input, Output, State, callback, clientside_callback, html
 
+from app.anonymised_view import EDIT_REFUSED, anonymised_case
 from app.context import get_store, require_user
 from app.timeline import ids
 from app.timeline.state import selected_event, summaries_hidden
@@ -106,12 +107,16 @@ def show_details(point, hide, _ev, _ep, case_data):
         except NotFound:
             return html.P("That event is no longer part of this case.")
         editable = may_edit_agency_events(user, detail.agency)
-        return event_panel(
+        anonymised = editable and anonymised_case() is not None
+        panel = event_panel(
             detail,
             hide_summaries=summaries_hidden(hide),
-            editable=editable,
+            editable=editable and not anonymised,
             categories=case_data["categories"],
         )
+        if anonymised:
+            panel.children.append(html.P(EDIT_REFUSED, className="rpm-note"))
+        return panel
     if point.get("kind") == "episode" and point.get("id") is not None:
         for ep in list_episodes(store, user, case_data["case_ref"]):
             if ep.episode_id == int(point["id"]):

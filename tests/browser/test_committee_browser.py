@@ -3,8 +3,10 @@ sign-off, what a committee member then reads, and the timeline's anonymised view
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +20,10 @@ from tests.support.rpm_case import CASE, RECORD
 from tests.support.server import start_server
 
 RAW = "Kel missed the appointment at Oakfield Primary School on 14/03/2019 (DOB 03/02/1990)."
-EVENT = "Kelly Smith rang about rent arrears and Kel's partner Dean Carter answered."
+EVENT = (
+    "Kelly Smith rang about rent arrears and Kel's partner Dean Carter answered;"
+    " neighbour Nina Lowe called too."
+)
 
 
 def _serious(page) -> list[str]:
@@ -126,4 +131,126 @@ def test_chair_reviews_the_shared_wording_then_the_committee_reads_it(committee_
         assert name not in card, name
     assert _serious(page) == []
     screenshot(page, "crc-summary-reviewed-1366")
+    context.close()
+
+
+# Every name of the case's people: the glossary's, the practitioners' (invitees, chair,
+# facilitator), and one the meeting adds to the glossary during the test.
+NAMES = re.compile(
+    r"\b(Kelly|Kel|Smith|Dean|Carter|Nina|Lowe|Alex Brown|Jo Green|Priya Shah|Pat Okafor"
+    r"|Sam Whitfield)\b"
+)
+
+
+def _names_in(text: str) -> list[str]:
+    return sorted(set(NAMES.findall(text)))
+
+
+def _dash_replies(page) -> list:
+    replies = []
+    page.on("response", lambda r: "_dash-update-component" in r.url and replies.append(r))
+    return replies
+
+
+def _received(replies) -> str:
+    # A 204 (nothing to update) has no body to read.
+    return "\n".join(reply.text() for reply in replies if reply.status == 200)
+
+
+def _figure_data(page) -> str:
+    return page.evaluate(
+        "() => JSON.stringify(document.querySelector('#timeline-graph .js-plotly-plot').data)"
+    )
+
+
+def _table_says(page, text: str) -> None:
+    page.wait_for_function(
+        "t => document.querySelector('#tl-chronology').innerText.includes(t)", arg=text
+    )
+
+
+def test_the_anonymised_view_sends_no_name_to_the_browser(committee_server, browser):
+    url = committee_server
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, accept_downloads=True)
+    page = context.new_page()
+    sign_in(page, url, "pokafor", "chair-password-1")
+    page.wait_for_selector("#case-table")
+    replies = _dash_replies(page)
+    page.goto(f"{url}cases/{CASE}")
+    page.wait_for_selector("#tl-chronology")
+    assert "Kelly Smith rang" in page.inner_text("#tl-chronology")  # names, before
+    assert "Kelly" in _figure_data(page)
+    seen = len(replies)
+
+    page.click("label[for=tl-anonymised]")
+    _table_says(page, "Mother rang")
+    assert "view=anonymised" in page.url
+    page.wait_for_function(
+        "() => !JSON.stringify(document.querySelector('#timeline-graph .js-plotly-plot').data)"
+        ".includes('Kelly')"
+    )
+    # What a chair does in the meeting: select the event, open every tab, try to edit, add a
+    # name to the glossary, download the chronology.
+    page.locator("#tl-chronology tr", has_text="Mother rang").locator("button").click()
+    page.wait_for_selector("#tl-details:has-text('Mother rang')")
+    assert "switch off Anonymised" in page.inner_text("#tl-details")
+    assert page.locator("#tl-fix-summary").count() == 0
+    page.click("#tl-tabs button:has-text('Learning points and actions')")
+    page.wait_for_selector("#lp-items")
+    point = page.locator("#lp-items li", has_text="Mother missed")
+    point.locator("button:has-text('Edit')").click()
+    page.wait_for_selector("#lp-message:has-text('switch off Anonymised')")
+    assert page.input_value("#lp-text") == ""
+    page.click("#tl-tabs button:has-text('Reflective cycle and coverage')")
+    page.wait_for_selector("#refl-coverage")
+    page.click("#tl-tabs button:has-text('People in the case')")
+    page.wait_for_selector("#glossary-table")
+    # Until the meeting adds her, the neighbour is not in the glossary: her name is shown.
+    assert _names_in(_received(replies[seen:])) == ["Lowe", "Nina"]
+    page.fill("#glossary-label", "Neighbour")
+    page.fill("#glossary-names", "Nina Lowe")
+    added = len(replies)
+    page.click("#glossary-add")
+    _table_says(page, "neighbour Neighbour called")
+    page.click("#tl-more-menu summary")
+    with page.expect_download() as download:
+        page.click("#tl-csv")
+    csv_text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Mother rang about rent arrears" in csv_text
+    assert _names_in(csv_text) == []
+    assert _names_in(_received(replies[added:])) == []
+    assert _names_in(_figure_data(page)) == []
+    assert _names_in(page.content()) == []
+    assert _serious(page) == []
+    screenshot(page, "timeline-anonymised-1920")
+
+    # Switched off, the names come back.
+    page.click("label[for=tl-anonymised]")
+    _table_says(page, "Kelly Smith rang")
+    assert "view=anonymised" not in page.url
+    context.close()
+
+    # Opened from a link with the view in it, nothing the page received held a name; and
+    # presentation mode turns the view on.
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    sign_in(page, url, "pokafor", "chair-password-1")
+    page.wait_for_selector("#case-table")
+    replies = _dash_replies(page)
+    page.goto(f"{url}cases/{CASE}?view=anonymised")
+    page.wait_for_selector("#tl-chronology")
+    _table_says(page, "Mother rang")
+    assert page.is_checked("#tl-anonymised")
+    assert _names_in(_received(replies)) == []
+    assert _names_in(page.content()) == []
+    screenshot(page, "timeline-anonymised-1366")
+    page.goto(f"{url}cases/{CASE}")
+    page.wait_for_selector("#tl-chronology")
+    _table_says(page, "Kelly Smith rang")
+    page.click("#tl-present")
+    _table_says(page, "Mother rang")
+    assert page.is_checked("#tl-anonymised")
+    assert "view=anonymised" in page.url
+    assert _serious(page) == []
+    screenshot(page, "timeline-anonymised-presenting-1366")
     context.close()

@@ -170,3 +170,12 @@ def test_anonymised_view_replaces_names_with_role_labels_only():
         "Child J (Child J) seen with Mother at 14 Elm Road; Kellyanne not in glossary"
     )
     assert anonymise(text, ()) == text
+
+
+def test_the_anonymised_view_leaves_ordinary_words_and_dates_alone():
+    terms = (GlossaryTerm("Mother", ("June Page",)), GlossaryTerm("Sibling 1", ("Will",)))
+    text = "June said on 12 June 2019, in June 2020, that she will turn the page; PAGE and Will"
+    assert anonymise(text, terms) == (
+        "Mother said on 12 June 2019, in June 2020, that she will turn the page; Mother and Sibling 1"
+    )
+    assert anonymise("june page rang", terms) == "Mother rang"  # a whole name in any case
