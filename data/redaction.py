@@ -121,7 +121,14 @@ PATTERNS: tuple[tuple[str, str, int], ...] = (
         ),
         0,
     ),
-    ("phone", r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?[\s\-]?\d{3,4}[\s\-]?\d{3,4}\b", 0),
+    (
+        "phone",  # a bracket is taken only around the area code: "(023) 9268 8000"
+        (
+            r"(?<![\w+])(?:\+44\s?(?:\(0\))?\s?\d{2,4}|\(0\d{2,4}\)|0\d{2,4})"
+            r"[\s\-]?\d{3,4}[\s\-]?\d{3,4}\b"
+        ),
+        0,
+    ),
     ("nhs_number", r"\b\d{3}[\s\-]?\d{3}[\s\-]?\d{4}\b", 0),
     (
         "postcode",
