@@ -20,7 +20,7 @@ import flask
 
 from app.context import current_user, get_store
 from data.errors import StoreError
-from data.glossary import view_anonymiser
+from data.glossary import anonymised_json, view_anonymiser
 
 HEADER = "X-RPM-Anonymised"
 EDIT_REFUSED = (
@@ -48,16 +48,7 @@ def edit_refused():
 
 def anonymised_payload(value, replace: Callable[[str], str]):
     """Pure: a callback response with `replace` applied to every string it shows."""
-    if isinstance(value, str):
-        return replace(value)
-    if isinstance(value, list):
-        return [anonymised_payload(item, replace) for item in value]
-    if isinstance(value, dict):
-        return {
-            key: item if key in STRUCTURE_KEYS else anonymised_payload(item, replace)
-            for key, item in value.items()
-        }
-    return value
+    return anonymised_json(value, replace, STRUCTURE_KEYS)
 
 
 def _anonymise_response(response: flask.Response) -> flask.Response:

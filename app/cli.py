@@ -206,6 +206,11 @@ def _add_document_exports(export, db_parent) -> None:
                 action="store_true",
                 help="leave out the timeline image (it is drawn in Chromium, which takes seconds)",
             )
+            cmd.add_argument(
+                "--anonymised",
+                action="store_true",
+                help="the people of the case by their role labels (case glossary), not their names",
+            )
         if name != "invitation":
             cmd.add_argument("--version", type=int, help="record version (default: latest signed)")
             cmd.add_argument(
@@ -407,6 +412,7 @@ def _document(documents, store, actor, args) -> bytes:
             draft=args.draft,
             version=args.version,
             with_image=not args.no_image,
+            anonymised=args.anonymised,
         )
     if args.export_command == "crc-summary":
         return documents.crc_summary_file(

@@ -41,9 +41,11 @@ from data.categories import categories as managed_categories
 from data.crc import case_key_of
 from data.crc import crc_summary as committee_summary
 from data.errors import Forbidden, InvalidInput
+from data.glossary import anonymised_json, document_redactor, view_anonymiser
 from data.partnership import get_partnership
 from data.permissions import committee_only, explores_committee
 from data.record import (
+    anonymised_log,
     crc_summary,
     draft_image,
     journey_events,
@@ -253,15 +255,29 @@ def learning_log_file(
     draft: bool = False,
     version: int | None = None,
     with_image: bool = True,
+    anonymised: bool = False,
 ) -> bytes:
-    """The learning log (Appendix 2) as DOCX bytes or UTF-8 HTML bytes."""
+    """The learning log (Appendix 2) as DOCX, UTF-8 HTML or PDF bytes; `anonymised`: the
+    edition for readers outside the meeting (the services' managers, other agencies), every
+    person of the case named by their role label from the case glossary."""
     _check_format(fmt)
     case, chosen, is_draft = _choose(store, user, case_ref, version, draft)
     data = learning_log(store, user, case_ref, chosen)
-    if with_image:
-        png, problem = journey_image(store, case, chosen, data)
-    else:
+    named = data
+    if anonymised:
+        redacted = anonymised_log(data, document_redactor(store, user, case_ref))
+        data = {
+            **anonymised_json(redacted, view_anonymiser(store, user, case_ref)),
+            "anonymised": True,
+            "signed_name": None,  # the signature names the chair and the account
+            "signed_by": None,
+        }
+    if not with_image:
         png, problem = None, "images were not asked for"
+    elif named["journey"]["episodes"] != data["journey"]["episodes"]:
+        png, problem = _timeline_image(store, case.case_id, data)  # episode labels held names
+    else:
+        png, problem = journey_image(store, case, chosen, data)
     return render(learning_log_doc(data, png, problem), _letterhead(store), fmt, draft=is_draft)
 
 

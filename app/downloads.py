@@ -36,12 +36,13 @@ def document(case_ref: str, kind: str):
     draft = args.get("draft") == "1"
     version = args.get("version", type=int)
     fmt = args.get("format", "docx")
+    anonymised = kind == "learning-log" and args.get("anonymised") == "1"
     try:
         if kind == "invitation":
             content = documents.invitation_file(store, user, case_ref, fmt)
         elif kind == "learning-log":
             content = documents.learning_log_file(
-                store, user, case_ref, fmt, draft=draft, version=version
+                store, user, case_ref, fmt, draft=draft, version=version, anonymised=anonymised
             )
         elif kind == "crc-summary":
             content = documents.crc_summary_file(
@@ -58,9 +59,14 @@ def document(case_ref: str, kind: str):
         case_ref=case_ref,
         detail=f"{kind} {fmt}"
         + (f" version {version}" if version else "")
-        + (" draft" if draft else ""),
+        + (" draft" if draft else "")
+        + (" anonymised" if anonymised else ""),
     )
-    suffix = ("-v" + str(version) if version else "") + ("-DRAFT" if draft else "")
+    suffix = (
+        ("-v" + str(version) if version else "")
+        + ("-anonymised" if anonymised else "")
+        + ("-DRAFT" if draft else "")
+    )
     name = f"{case_ref}-{kind}{suffix}.{fmt}"
     if fmt == "html":
         # A self-contained page (no script, images inline); app.security adds the app's

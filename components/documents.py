@@ -132,7 +132,14 @@ def month_year(value) -> str:
 
 
 def signature_line(signed_name: str | None, signed_by: str | None, on_behalf: bool) -> str:
-    """Pure: who signed, in words, as every document and page says it."""
+    """Pure: who signed, in words, as every document and page says it (without names in an
+    anonymised edition)."""
+    if signed_name is None:
+        return (
+            "Signed on behalf of the chair by an administrator"
+            if on_behalf
+            else ("Signed by the chair")
+        )
     if on_behalf:
         return f"Signed on behalf of the chair, {signed_name}, by the administrator {signed_by}"
     return f"Signed by the chair, {signed_name} (account {signed_by})"
@@ -151,7 +158,8 @@ def learning_log_doc(log: dict, image_png: bytes | None, image_problem: str | No
     doc = Doc(
         title="Reflective Practice Meeting (RPM) feedback and learning log",
         footer=f"RPM learning log · case {log['case_ref']}"
-        + (f" · version {log['version']}" if log.get("version") else " · draft"),
+        + (f" · version {log['version']}" if log.get("version") else " · draft")
+        + (" · anonymised" if log.get("anonymised") else ""),
     )
     doc.h1(doc.title)
     version = log.get("version")
@@ -164,6 +172,14 @@ def learning_log_doc(log: dict, image_png: bytes | None, image_problem: str | No
     doc.p(f"Appendix 2 · Case reference {log['case_ref']} · {status}", "muted")
     if log.get("amendment_reason"):
         doc.p(f"This version amends the one before it. Reason: {log['amendment_reason']}", "muted")
+    if log.get("anonymised"):
+        doc.p(
+            "Anonymised edition: the people of the case and the professionals are named by"
+            " their role (the case glossary); in what the meeting wrote, dates are given as"
+            " seasons and addresses, phone numbers, schools and other identifying details are"
+            " generalised.",
+            "strong",
+        )
 
     doc.h2(APPENDIX2_HEADINGS[0])
     doc.p(f"{log.get('case_name') or log['case_ref']} · case reference {log['case_ref']}")

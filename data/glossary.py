@@ -18,7 +18,7 @@ from data.access import require_case, require_meeting_editor
 from data.actor import User
 from data.cases import Case
 from data.errors import InvalidInput, NotFound
-from data.redaction import GlossaryTerm, anonymiser
+from data.redaction import GlossaryTerm, anonymiser, propose_wording
 from data.setup import case_invitees
 from data.store import Store
 
@@ -172,3 +172,27 @@ def view_anonymiser(store: Store, user: User, case_ref: str) -> Callable[[str], 
     (the glossary, the chair, the facilitator and the invitees; the pseudonym stays)."""
     case = require_case(store, user, case_ref)
     return anonymiser(redaction_terms(store, case, with_pseudonym=False))
+
+
+def document_redactor(store: Store, user: User, case_ref: str) -> Callable[[str], str]:
+    """The redaction review's proposal as a function, for free text in an anonymised document:
+    the case's people by role label, dates as seasons, addresses, phones, e-mails, NHS and
+    reference numbers, schools and other names generalised (the pseudonym stays)."""
+    case = require_case(store, user, case_ref)
+    terms, known = redaction_terms(store, case, with_pseudonym=False), known_words(store)
+    return lambda text: propose_wording(text, terms, known)[0]
+
+
+def anonymised_json(value, replace: Callable[[str], str], keep: frozenset[str] = frozenset()):
+    """Pure: a JSON-like value (dicts, lists, strings, numbers) with `replace` applied to every
+    string in it, except under the keys in `keep`; a copy."""
+    if isinstance(value, str):
+        return replace(value)
+    if isinstance(value, list):
+        return [anonymised_json(item, replace, keep) for item in value]
+    if isinstance(value, dict):
+        return {
+            key: item if key in keep else anonymised_json(item, replace, keep)
+            for key, item in value.items()
+        }
+    return value

@@ -629,6 +629,32 @@ def crc_summary(log: dict, case_key: str) -> dict:
     }
 
 
+MEETING_TEXT = ("purpose", "issues", "timescale", "conclusions", "amendment_reason")
+
+
+def anonymised_log(log: dict, redact) -> dict:
+    """Pure: the free text the meeting wrote in a learning log (issues, timescale, conclusions,
+    learning, reflections, actions, episode titles) passed through `redact`, which generalises
+    dates, addresses, phone numbers and the other identifiers of the redaction review; learning
+    the chair reviewed for the committee keeps its reviewed wording. A copy."""
+
+    def each(items, *keys):
+        return [{**item, **{k: redact(item[k]) for k in keys if item.get(k)}} for item in items]
+
+    journey = log.get("journey") or {}
+    return {
+        **log,
+        **{key: redact(log[key]) for key in MEETING_TEXT if log.get(key)},
+        "journey": {**journey, "episodes": each(journey.get("episodes") or [], "title")},
+        "learning_points": [
+            {**p, "text": p.get("shared_text") or redact(p["text"])}
+            for p in log.get("learning_points") or []
+        ],
+        "reflections": each(log.get("reflections") or [], "text"),
+        "actions": each(log.get("actions") or [], "description", "evidence"),
+    }
+
+
 def signed_logs(store: Store) -> list[dict]:
     """The learning log of the latest signed version of every case (for committee-level
     briefings across cases; callers redact before anything leaves)."""

@@ -45,9 +45,24 @@ DONE_MESSAGES = {
 }
 
 
-def _doc_href(case_ref: str, kind: str, version: int, draft: bool, fmt: str = "docx") -> str:
-    query = f"?version={version}&format={fmt}" + ("&draft=1" if draft else "")
+def _doc_href(
+    case_ref: str, kind: str, version: int, draft: bool, fmt: str = "docx", anonymised=False
+) -> str:
+    query = (
+        f"?version={version}&format={fmt}"
+        + ("&draft=1" if draft else "")
+        + ("&anonymised=1" if anonymised else "")
+    )
     return dash.get_relative_path(f"/cases/{case_ref}/documents/{kind}{query}")
+
+
+# What each version offers: the learning log for those at the meeting, its anonymised edition
+# for readers outside it (services' managers, other agencies), the committee's summary.
+DOCUMENTS = (
+    ("learning-log", "Learning log", False),
+    ("learning-log", "Anonymised learning log", True),
+    ("crc-summary", "CRC summary", False),
+)
 
 
 def versions_table(case_ref: str, versions) -> html.Div:
@@ -59,11 +74,11 @@ def versions_table(case_ref: str, versions) -> html.Div:
         links = [
             html.A(
                 f"{label} v{v.version} ({words})",
-                href=_doc_href(case_ref, kind, v.version, draft, fmt),
+                href=_doc_href(case_ref, kind, v.version, draft, fmt, anonymised),
                 target="_blank" if fmt == "html" else None,
                 className="me-3 text-nowrap",
             )
-            for kind, label in (("learning-log", "Learning log"), ("crc-summary", "CRC summary"))
+            for kind, label, anonymised in DOCUMENTS
             for fmt, words in (("docx", "Word"), ("pdf", "PDF"), ("html", "print page"))
         ]
         rows.append(

@@ -11,6 +11,8 @@ from app import documents
 from components.documents import APPENDIX2_HEADINGS, APPENDIX3_HEADINGS, BRIEFING_SECTIONS
 from data.actor import SYSTEM
 from data.errors import Forbidden, InvalidInput
+from data.glossary import save_entry
+from data.learning import add_learning_point
 from data.partnership import set_partnership
 from data.record import save_draft, sign_off
 from data.users import get_user
@@ -347,3 +349,30 @@ def test_a_briefing_needs_a_committee_member_or_the_business_unit_and_shared_lea
         documents.briefing_file(signed_store, SYSTEM, "pdf", theme="Neglect")
     with pytest.raises(InvalidInput, match="one case"):
         documents.briefing_file(signed_store, SYSTEM, "pdf")
+
+
+def test_the_anonymised_learning_log_names_the_people_by_their_role_only(rpm_store):
+    store = rpm_store
+    chair = get_user(store, "pokafor")
+    save_entry(store, chair, CASE, "Mother", "Kelly Smith, Kel")
+    add_learning_point(
+        store, chair, CASE, scope="cross_agency",
+        text="Kel was not asked on 14/03/2019 at 14 Elm Road, PO1 2AB (07700 900123)",
+    )  # fmt: skip
+    save_draft(store, chair, CASE, **RECORD)
+    sign_off(store, chair, CASE)
+
+    def log_text(anonymised: bool) -> str:
+        content = documents.learning_log_file(
+            store, SYSTEM, CASE, "docx", with_image=False, anonymised=anonymised
+        )
+        return all_text(read(content))
+
+    named, text = log_text(False), log_text(True)
+    assert "Kel was not asked" in named and "Alex Brown" in named and "pokafor" in named
+    assert "Anonymised edition" in text and "anonymised" in text.splitlines()[-1]
+    for name in ("Alex Brown", "Jo Green", "Priya Shah", CHAIR, FACILITATOR, "Kel", "pokafor"):
+        assert name not in text, name
+    assert "Mother was not asked in spring 2019 at an address, [postcode] ([phone number])" in text
+    assert "Information from school about the child and the designated safeguarding lead" in text
+    assert "the social worker" in text and "Signed by the chair\n" in text
