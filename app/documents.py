@@ -34,13 +34,12 @@ from components.documents import (
     to_docx,
     to_html,
 )
-from data import committee
 from data.actor import User
 from data.cases import get_case
 from data.categories import categories as managed_categories
-from data.crc import case_key_of
+from data.crc import case_key_of, committee_summaries
 from data.crc import crc_summary as committee_summary
-from data.errors import Forbidden, InvalidInput
+from data.errors import Forbidden, InvalidInput, NotFound
 from data.glossary import anonymised_json, document_redactor, view_anonymiser
 from data.partnership import get_partnership
 from data.permissions import committee_only, explores_committee
@@ -53,7 +52,6 @@ from data.record import (
     learning_log,
     list_versions,
     require_meeting,
-    signed_logs,
     signed_record_id,
     store_image,
     stored_image,
@@ -360,6 +358,12 @@ def _cases_in_words(n: int) -> str:
     return "a small number of" if n <= 5 else str(n)
 
 
+NO_COMMITTEE_LEARNING = (
+    "this case has no learning the committee may read: nothing flagged and reviewed in a"
+    " signed-off record (an amendment withdraws it until signed off again)"
+)
+
+
 def briefing_file(
     store: Store,
     user: User,
@@ -370,32 +374,35 @@ def briefing_file(
     theme: str | None = None,
     draft: bool = False,
 ) -> bytes:
-    """The frontline briefing (DOCX or PDF) from learning the committee chose: one case's signed
-    record (by its reference for the business unit, by its committee key for anyone), or a theme
-    across every signed record. Only learning flagged for the committee, with names removed; no
-    child, family member or practitioner, no event."""
+    """The frontline briefing (DOCX or PDF) from learning the committee has: one case's (by
+    its committee key; the business unit may give the case reference), or a theme's across
+    every case. Read from the committee's views, so only reviewed learning of a signed-off
+    record not under amendment; no child, family member or practitioner, no event. A draft
+    (the business unit's, by case reference) reads the draft record's reviewed wording."""
     from data.actor import SYSTEM
 
     if not explores_committee(user):
         raise Forbidden("briefings are made by the business unit or the Case Review Committee")
-    if case_key is not None:
-        if case_ref is not None:
-            raise InvalidInput("choose the case by its reference or by its key, not both")
-        case_ref = committee.case_ref_for_key(store, user, case_key)
-    elif case_ref is not None and committee_only(user):
+    if case_key is not None and case_ref is not None:
+        raise InvalidInput("choose the case by its reference or by its key, not both")
+    if case_ref is not None and committee_only(user):
         raise Forbidden("the Case Review Committee chooses cases by their keys only")
-    if (case_ref is None) == (theme is None):
+    if (case_ref is None and case_key is None) == (theme is None):
         raise InvalidInput("choose one case (--case) or one theme (--theme) for the briefing")
-    if case_ref is not None:
+    is_draft = False
+    if case_ref is not None and draft:
         _, chosen, is_draft = _choose(store, SYSTEM, case_ref, None, draft)
         summaries = [crc_summary(learning_log(store, SYSTEM, case_ref, chosen), "")]
-        topic = "learning from a reflective practice meeting"
-        source = "From one reflective practice meeting" + (
-            " (draft record, not signed off)." if is_draft else "."
-        )
+    elif case_key is not None:  # unknown to the committee (or being amended): not found
+        summaries = [committee_summary(store, user, case_key).as_document()]
+    elif case_ref is not None:
+        case_key = case_key_of(store, get_case(store, case_ref).case_id)
+        try:
+            summaries = [committee_summary(store, user, case_key).as_document()]
+        except NotFound:
+            raise InvalidInput(NO_COMMITTEE_LEARNING) from None
     else:
-        is_draft = False
-        summaries = [crc_summary(log, "") for log in signed_logs(store)]
+        summaries = [s.as_document() for s in committee_summaries(store, user)]
         for summary in summaries:
             summary["learning"] = [i for i in summary["learning"] if theme in i["themes"]]
         summaries = [s for s in summaries if s["learning"]]
@@ -403,6 +410,14 @@ def briefing_file(
             raise InvalidInput(
                 f"no signed-off learning shared with the committee has the theme {theme!r}"
             )
+    if theme is None:
+        if not summaries[0]["learning"]:
+            raise InvalidInput(NO_COMMITTEE_LEARNING)
+        topic = "learning from a reflective practice meeting"
+        source = "From one reflective practice meeting" + (
+            " (draft record, not signed off)." if is_draft else "."
+        )
+    else:
         topic = theme
         source = f"From {_cases_in_words(len(summaries))} reflective practice meetings' learning on {theme}."
     learning = [item["text"] for s in summaries for item in s["learning"]]

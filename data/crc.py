@@ -785,6 +785,14 @@ def crc_summary(store: Store, user: User, case_key: str) -> CrcSummary:
     )
 
 
+def committee_summaries(store: Store, user: User) -> list[CrcSummary]:
+    """Appendix 3 of every case the committee has (signed off, reviewed, not under
+    amendment), oldest sign-off first."""
+    require_crc(user)
+    keys = store.query("SELECT case_key FROM crc_summaries ORDER BY signed_on, case_key")
+    return [crc_summary(store, user, key) for (key,) in keys]
+
+
 def case_key_of(store: Store, case_id: int) -> str:
     """The committee's key of a case (for documents made inside the case)."""
     return store.query_one("SELECT case_key FROM crc_case_keys WHERE case_id = ?", [case_id])[0]

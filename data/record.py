@@ -655,21 +655,6 @@ def anonymised_log(log: dict, redact) -> dict:
     }
 
 
-def signed_logs(store: Store) -> list[dict]:
-    """The learning log of the latest signed version of every case (for committee-level
-    briefings across cases; callers redact before anything leaves)."""
-    rows = store.query(
-        """
-        SELECT snapshot FROM meeting_records r
-        WHERE signed_at IS NOT NULL AND version = (
-            SELECT max(version) FROM meeting_records x
-            WHERE x.case_id = r.case_id AND x.signed_at IS NOT NULL)
-        ORDER BY signed_at
-        """
-    )
-    return [json.loads(snapshot) for (snapshot,) in rows]
-
-
 def person_names(store: Store) -> list[str]:
     """Account names, to keep them out of the CRC summary."""
     return [u for (u,) in store.query("SELECT username FROM users WHERE username <> 'admin'")]

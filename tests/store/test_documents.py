@@ -10,12 +10,13 @@ import pytest
 from app import documents
 from components.documents import APPENDIX2_HEADINGS, APPENDIX3_HEADINGS, BRIEFING_SECTIONS
 from data.actor import SYSTEM
-from data.errors import Forbidden, InvalidInput
+from data.crc import case_key_of
+from data.errors import Forbidden, InvalidInput, NotFound
 from data.glossary import save_entry
 from data.learning import add_learning_point
 from data.partnership import set_partnership
-from data.record import save_draft, sign_off
-from data.users import get_user
+from data.record import save_draft, sign_off, start_amendment
+from data.users import add_user, get_user
 from tests.support.rpm_case import (
     ACTION,
     CASE,
@@ -349,6 +350,26 @@ def test_a_briefing_needs_a_committee_member_or_the_business_unit_and_shared_lea
         documents.briefing_file(signed_store, SYSTEM, "pdf", theme="Neglect")
     with pytest.raises(InvalidInput, match="one case"):
         documents.briefing_file(signed_store, SYSTEM, "pdf")
+
+
+def test_the_committee_briefs_by_case_key_from_its_own_views_and_amending_withdraws(
+    signed_store,
+):
+    store = signed_store
+    crc = add_user(store, "committee", "crc", "crc-member-password-1")
+    case_id = store.query_one("SELECT case_id FROM cases WHERE case_ref = ?", [CASE])[0]
+    key = case_key_of(store, case_id)
+    with pytest.raises(Forbidden, match="keys only"):
+        documents.briefing_file(store, crc, "docx", case_ref=CASE)
+    text = all_text(read(documents.briefing_file(store, crc, "docx", case_key=key)))
+    assert "the designated safeguarding lead was not shared with health" in text
+    start_amendment(store, get_user(store, "pokafor"), CASE, "A date was wrong")
+    with pytest.raises(NotFound):  # the committee no longer has the case
+        documents.briefing_file(store, crc, "docx", case_key=key)
+    with pytest.raises(InvalidInput, match="has the theme"):
+        documents.briefing_file(store, crc, "docx", theme="Information sharing")
+    with pytest.raises(InvalidInput, match="no learning the committee may read"):
+        documents.briefing_file(store, SYSTEM, "docx", case_ref=CASE)
 
 
 def test_the_anonymised_learning_log_names_the_people_by_their_role_only(rpm_store):
