@@ -3,6 +3,8 @@ back from every crc_* view the committee (and a published bundle) can read."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from data import learning
@@ -176,3 +178,48 @@ def test_anonymised_view_replaces_the_case_peoples_names_with_role_labels(case):
         "Mother and Mother's partner saw Child J (fictional demo) with the designated"
         " safeguarding lead"
     )  # the pseudonym is what the case's pages call the child: it stays
+
+
+def test_nothing_the_committee_downloads_holds_a_name_or_identifier(case, tmp_path):
+    """Beyond the views: Appendix 3 by case key, the briefings and a published bundle."""
+    import io
+
+    import docx
+    import duckdb
+
+    from app import documents
+    from data.actor import SYSTEM
+    from data.crc import case_key_of
+    from data.publish import publish
+    from data.users import add_user
+
+    store, chair = case
+    review_all(store, chair)
+    sign_off(store, chair, CASE)
+    crc = add_user(store, "committee", "crc", "crc-member-password-1")
+    case_id = store.query_one("SELECT case_id FROM cases WHERE case_ref = ?", [CASE])[0]
+    key = case_key_of(store, case_id)
+
+    def docx_text(content: bytes) -> str:
+        document = docx.Document(io.BytesIO(content))
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+
+    got = {
+        "summary": docx_text(documents.committee_summary_docx(store, crc, key)),
+        "briefing": docx_text(documents.briefing_file(store, crc, "docx", case_key=key)),
+        "theme briefing": docx_text(documents.briefing_file(store, crc, "docx", theme="Neglect")),
+    }
+    bundle = publish(store, SYSTEM, tmp_path, "TESTPART")
+    for parquet in sorted(Path(bundle.path).glob("*.parquet")):
+        got[parquet.name] = "\n".join(
+            " ".join(str(v) for v in row)
+            for row in duckdb.sql(f"SELECT * FROM '{parquet}'").fetchall()
+        )
+    assert len(got) > 5  # the bundle's files were read
+    assert "Mother's partner" in got["summary"]  # the reviewed wording is there...
+    for what, text in got.items():  # ...and nothing that identifies
+        for name in (*GLOSSARY_NAMES, "Child J", "Alex Brown", CASE, RAW, NOT_SHARED):
+            assert name.lower() not in text.lower(), (what, name)
+        for identifier in ("03/02/1990", "14 Elm Road", "LS6 2QT", "07700 900123", "@example"):
+            assert identifier not in text, (what, identifier)
