@@ -8,6 +8,7 @@ from datetime import date
 
 from data.actor import SYSTEM
 from data.demo.make_demo import DOB
+from data.glossary import save_entry
 from data.setup import CaseSetup, parse_invitees, update_setup
 from data.store import Store
 from data.workflow import record_stage
@@ -47,6 +48,9 @@ def seed_demo_rpm(store: Store, case_ref: str, label: str) -> bool:
             invitees=parse_invitees(INVITEES),
         ),
     )
+    # The family as the extracts name them (fictional): the anonymised view shows their roles.
+    save_entry(store, SYSTEM, case_ref, "Mother", "Kerry Walsh, Kerry")
+    save_entry(store, SYSTEM, case_ref, "Father", "Dean Walsh, Dean")
     for stage, on, note in (
         ("identified", date(2024, 7, 1), "Requested by the school's safeguarding lead"),
         ("invites_sent", date(2024, 7, 8), "Purpose recorded; invitations sent"),

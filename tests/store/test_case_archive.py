@@ -88,7 +88,9 @@ def _fill(store) -> None:
     from data.glossary import save_entry
     from data.shared_wording import confirm_wording
 
-    save_entry(store, SYSTEM, DEMO_CASE_REF, "Mother", "Kelly Smith, Kel")
+    save_entry(
+        store, SYSTEM, DEMO_CASE_REF, "Maternal aunt", "Kelly Smith, Kel"
+    )  # beside the demo's
     save_draft(store, SYSTEM, DEMO_CASE_REF, issues="I", timescale="T", conclusions="C")
     confirm_wording(store, SYSTEM, DEMO_CASE_REF, lid, "Shared learning")
     sign_off(store, SYSTEM, DEMO_CASE_REF, on_behalf=True)
