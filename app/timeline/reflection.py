@@ -281,6 +281,11 @@ def _finder(stages, questions, agencies) -> html.Details:
     )
 
 
+def point_key(kind: str, ident: int | None) -> str:
+    """How the form names the point it shows (`data-point`): "case", "event:12"."""
+    return f"{kind}:{ident}" if ident is not None else kind
+
+
 def _point(point) -> tuple[str, int | None]:
     if not isinstance(point, dict) or point.get("kind") not in refl.TARGET_KINDS:
         return "case", None
@@ -424,15 +429,19 @@ def _shown_point(store, user, case_ref, point) -> tuple[str, int | None, dict]:
     Input(ids.CASE_REVISION, "data"),
     Input("refl-saved", "data"),
     State("refl-revision", "data"),
+    State("refl-point-title", "data-point"),
     State(ids.REFLECTION_MARKS, "data"),
     State("refl-case", "data"),
 )
-def refresh(point, _revision, _saved, seen, marks, case_ref):
-    """The point reflected on (always the one selected: a new selection redraws it whatever
-    else arrives in the same request), its reflections, and the marks on the timeline."""
+def refresh(point, _revision, _saved, seen, shown, marks, case_ref):
+    """The point reflected on (always the one selected), its reflections, and the marks on
+    the timeline. Nothing is sent only when all of that is already drawn: a poll's answer
+    supersedes the answer to a click still on its way (the browser drops that one), so it
+    must draw the selected point whenever the form shows another."""
     store, user = get_store(), require_user()
     revision = case_revision(store, user, case_ref)
-    if set(ctx.triggered_prop_ids) == {f"{ids.CASE_REVISION}.data"} and revision == seen:
+    polled = set(ctx.triggered_prop_ids) == {f"{ids.CASE_REVISION}.data"}
+    if polled and revision == seen and shown == point_key(*_point(point)):
         raise PreventUpdate  # already drawn
     kind, ident, described = _shown_point(store, user, case_ref, point)
     case = require_case(store, user, case_ref)
@@ -441,7 +450,7 @@ def refresh(point, _revision, _saved, seen, marks, case_ref):
     new_marks = refl.reflected_points(store, user, case_ref)
     return (
         described["title"],
-        f"{kind}:{ident}" if ident is not None else kind,
+        point_key(kind, ident),
         described["detail"],
         reflection_list(
             items,

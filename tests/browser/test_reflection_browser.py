@@ -307,3 +307,167 @@ def test_learning_point_and_action(refl_server, page):
     page.once("dialog", lambda dialog: dialog.accept())
     item.locator("text=Withdraw").click()
     item.wait_for(state="detached")
+
+
+def _isolated_markers(page, wanted: int) -> list[dict]:
+    """Markers with no other marker within 14 px (a click on one selects that event), spread
+    across the chart: [{x, y, id}] in page pixels."""
+    return page.evaluate(
+        """(wanted) => {
+            const gd = document.querySelector('#timeline-graph .js-plotly-plot');
+            const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+            const box = gd.querySelector('.nsewdrag').getBoundingClientRect();
+            let all = [];
+            gd._fullData.forEach(t => {
+                if (t.mode !== 'markers' || t.legendrank >= 100 || !t.customdata) { return; }
+                for (let i = 0; i < t.customdata.length; i++) {
+                    all.push({x: box.left + xa.l2p(xa.d2l(t.x[i])), y: box.top + ya.l2p(t.y[i]),
+                              id: Number(t.customdata[i])});
+                }
+            });
+            all = all.filter(p => Number.isFinite(p.x) && Number.isFinite(p.y));
+            const alone = all.filter(p => p.x > box.left + 5 && p.x < box.right - 5
+                && all.every(q => q === p || Math.hypot(q.x - p.x, q.y - p.y) > 14));
+            const step = Math.max(1, Math.floor(alone.length / wanted));
+            return alone.filter((_, i) => i % step === 0).slice(0, wanted);
+        }""",
+        wanted,
+    )
+
+
+SHOWN_POINTS = """() => {
+    const d = document.querySelector('#tl-details [data-event-id]');
+    const gd = document.querySelector('#timeline-graph .js-plotly-plot');
+    const ring = gd._fullData.find(t => t.name === 'Selected event');
+    return {details: d ? Number(d.dataset.eventId) : null,
+            target: document.querySelector('#refl-point-title').dataset.point,
+            ring: ring ? Array.from(ring.customdata || []).map(Number) : []};
+}"""
+
+
+def _is_update(url: str) -> bool:
+    return "/_dash-update-component" in url
+
+
+class HeldAnswers:
+    """Holds the server's answers to the callbacks `wanted(request body)` picks until
+    release(), which delivers them the oldest last (as a busy server might)."""
+
+    def __init__(self, page, wanted):
+        self.page, self.wanted, self.routes, self.holding = page, wanted, [], True
+        page.route(_is_update, self._handle)
+
+    def _handle(self, route):
+        body = json.loads(route.request.post_data or "{}")
+        if self.holding and self.wanted(body):
+            self.routes.append((route, route.fetch(), body.get("output", "")))
+        else:
+            route.fallback()
+
+    def wait_for(self, output: str) -> None:
+        """Until an answer to a callback writing `output` is held."""
+        for _ in range(600):
+            if any(output in held for *_, held in self.routes):
+                return
+            self.page.wait_for_timeout(50)  # lets Playwright run the route handler
+        raise AssertionError(f"no answer for {output} was held")
+
+    def release(self) -> int:
+        self.holding = False
+        held, self.routes = self.routes, []
+        for route, response, _ in reversed(held):
+            route.fulfill(response=response)
+        self.page.unroute(_is_update, self._handle)
+        return len(held)
+
+
+def _from_a_selection(body) -> bool:
+    return "selected-point.data" in body.get("changedPropIds", [])
+
+
+def _settled(page, event_id: int) -> dict:
+    page.wait_for_function(
+        f"""() => {{ const s = ({SHOWN_POINTS})();
+            return s.details === {event_id} && s.target === 'event:{event_id}'
+                && s.ring.length === 1 && s.ring[0] === {event_id}; }}""",
+        timeout=30_000,
+    )
+    return page.evaluate(SHOWN_POINTS)
+
+
+def test_twenty_rapid_clicks_leave_every_panel_on_the_last_event(refl_server, page):
+    """Twenty events clicked without waiting, the answers to all but the last held back and
+    delivered after it, oldest last: the details, the reflection form's target and the ring
+    on the chart all show the last event clicked, and stay on it."""
+    sign_in(page, refl_server)
+    open_case(page, refl_server)
+    markers = _isolated_markers(page, 20)
+    assert len(markers) == 20 and len({m["id"] for m in markers}) == 20
+    held = HeldAnswers(page, _from_a_selection)
+    for n, marker in enumerate(markers):
+        if n == len(markers) - 1:  # the last click's answers go straight through
+            held.holding = False
+        page.mouse.move(marker["x"], marker["y"])
+        page.wait_for_timeout(350)  # clicks closer together are a double click to Plotly
+        page.mouse.click(marker["x"], marker["y"])
+    last = markers[-1]["id"]
+    _settled(page, last)
+    assert held.release() > 0  # earlier answers really were held back
+    page.wait_for_timeout(800)  # the late answers have been delivered; nothing may move
+    assert page.evaluate(SHOWN_POINTS) == {
+        "details": last,
+        "target": f"event:{last}",
+        "ring": [last],
+    }
+
+
+def _form_redrawn_after_saving(response) -> bool:
+    """The answer to the reflection form's redraw after a save (the form has its revision)."""
+    if not _is_update(response.url):
+        return False
+    body = json.loads(response.request.post_data or "{}")
+    return "refl-point-title" in body.get("output", "") and body.get("changedPropIds") == [
+        "refl-saved.data"
+    ]
+
+
+def _poll_redraws_the_form(request) -> bool:
+    """The reflection form's redraw asked for because the poll saw the case change."""
+    if not _is_update(request.url):
+        return False
+    body = json.loads(request.post_data or "{}")
+    return "refl-point-title" in body.get("output", "") and body.get("changedPropIds") == [
+        "tl-case-revision.data"
+    ]
+
+
+def test_a_click_just_after_saving_a_reflection_is_followed_by_the_form(refl_server, page):
+    """Saving a reflection moves the case's change counter, which the page's poll picks up a
+    moment later; an event clicked in between must not be lost to that poll's redraw (the
+    form kept the old point while the details showed the new one, and the next reflection
+    went to a point the form did not show)."""
+    sign_in(page, refl_server)
+    open_case(page, refl_server)
+    first, second = _isolated_markers(page, 2)
+    page.mouse.click(first["x"], first["y"])
+    _settled(page, first["id"])
+    polls = HeldAnswers(page, lambda body: body.get("output") == "tl-case-revision.data")
+    page.fill("#refl-text", f"Said at {time.time():.0f} before clicking on.")
+    with page.expect_response(_form_redrawn_after_saving):
+        page.click("#refl-save")
+    clicks = HeldAnswers(page, _from_a_selection)  # the click's answers arrive after the poll's
+    page.mouse.click(second["x"], second["y"])
+    clicks.wait_for("refl-point-title")  # the click's redraw of the form is on its way
+    with page.expect_request(_poll_redraws_the_form, timeout=15_000):
+        polls.release()  # the poll sees the saved reflection
+    assert clicks.release() > 0
+    page.wait_for_function(
+        f"() => document.querySelector('#refl-point-title').dataset.point === "
+        f"'event:{second['id']}'",
+        timeout=15_000,
+    )
+    note = f"Said at {time.time():.0f} about the second event."
+    page.fill("#refl-text", note)
+    page.click("#refl-save")
+    page.wait_for_selector(f"#refl-list .rpm-reflection-text:text-is({json.dumps(note)})")
+    assert page.evaluate(SHOWN_POINTS)["target"] == f"event:{second['id']}"
