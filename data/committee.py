@@ -509,12 +509,3 @@ def committee_themes(store: Store, user: User) -> list[str]:
     return [
         r[0] for r in store.query("SELECT DISTINCT theme FROM crc_learning_themes ORDER BY theme")
     ]
-
-
-def case_ref_for_key(store: Store, user: User, case_key: str) -> str:
-    """Inside the app only (documents made from a case's record): the reference behind a case
-    key the committee may consider. Never shown to the committee."""
-    require_committee(user)
-    with store.transaction() as cur:
-        ((case_id, _key),) = _covered(cur, Subject(case_key=case_key))
-        return _case(cur, case_id).case_ref

@@ -12,16 +12,8 @@ from pathlib import Path
 
 import pytest
 
-# Tests on branches started before tests.support existed import these from here.
-from tests.support.browser import (  # noqa: F401
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    CONSOLE_PROBLEMS,
-    WatchedBrowser,
-    screenshot,
-    sign_in,
-)
-from tests.support.server import ADMIN_PASSWORD, start_server  # noqa: F401
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, CONSOLE_PROBLEMS, WatchedBrowser
+from tests.support.server import start_server
 
 
 @pytest.fixture(scope="session")

@@ -74,17 +74,20 @@ def click_event(page, lane: int, index: int) -> int:
 
 
 def select_event(page, lane: int, index: int) -> int:
-    """Click a marker until the panel shows the event (a click while the graph is still
-    drawing on a busy machine can go unnoticed, as it would for a person)."""
+    """Click a marker until the panel shows an event (a click while the graph is still
+    drawing on a busy machine can go unnoticed, as it would for a person); returns the id of
+    the event the details show, which is the one under the pointer (markers of two
+    categories can overlap on the same day, and the one drawn on top is chosen)."""
     for _ in range(4):
-        event_id = click_event(page, lane, index)
+        click_event(page, lane, index)
         try:
             page.wait_for_function(
                 "() => document.querySelector('#refl-point-title').innerText"
-                " !== 'The case as a whole'",
+                " !== 'The case as a whole'"
+                " && document.querySelector('#tl-details [data-event-id]')",
                 timeout=5000,
             )
-            return event_id
+            return int(page.get_attribute("#tl-details [data-event-id]", "data-event-id"))
         except PlaywrightTimeout:
             continue
     raise AssertionError("clicking the event did not select it")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.timeline import selection
+from app.timeline import ids, selection
 from data.users import add_user, get_user
 from tests.support.callbacks import as_user, find, page, text_of
 from tests.support.rpm_case import CASE
@@ -66,7 +66,9 @@ def test_an_agency_corrects_only_its_own_events_in_the_details(rpm_app, people):
         [CASE],
     )
     event_of = dict(rows)
-    case_data = {"case_ref": CASE}
+    with as_user(app, people["pokafor"]):
+        # What the page keeps about the case for its callbacks, as the browser would send it.
+        case_data = find(page("case_timeline").layout(case_ref=CASE), ids.CASE).data
     for name, agency, offered in [
         ("police1", "Police", True),
         ("police1", "Children's Social Care", False),
