@@ -143,7 +143,7 @@ def test_a_document_shows_its_progress_then_downloads_and_a_refusal_is_said(sign
     sign_in(page, url, "business", PASSWORD)
     page.wait_for_selector("text=Open a case for RPM")
     page.goto(f"{url}cases/{CASE}/record")
-    link = page.locator("a:has-text('Learning log v1 (PDF)')")
+    link = page.get_by_role("link", name="Learning log v1 (PDF)", exact=True)
     link.wait_for()
     page.evaluate(WATCH_STATUS)
     with page.expect_download(timeout=120_000) as download:  # the image is drawn now

@@ -47,11 +47,17 @@ INJECTED = """() => ({
 })"""
 POINT = """() => {
   const gd = document.querySelector('#timeline-graph .js-plotly-plot');
-  // the "Visit ..." event carries the script payload in its summary (traces are event types)
+  // the "Visit ..." event carries the script payload in its summary (traces are categories:
+  // find the point whose hover text names its type)
   const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-  const t = gd._fullData.find(d => (d.name || '').startsWith('Visit'));
-  const box = gd.getBoundingClientRect();
-  return [box.left + xa._offset + xa.l2p(t.x[0]), box.top + ya._offset + ya.l2p(t.y[0])];
+  for (const t of gd._fullData) {
+    const i = Array.from(t.text || []).findIndex(h => String(h).includes('Visit'));
+    if (i >= 0) {
+      const box = gd.getBoundingClientRect();
+      return [box.left + xa._offset + xa.l2p(t.x[i]), box.top + ya._offset + ya.l2p(t.y[i])];
+    }
+  }
+  return null;
 }"""
 CLEAN = {"flag": None, "img": 0, "svg": 0, "script": 0, "bold": 0, "violations": []}
 
