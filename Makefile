@@ -37,7 +37,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
 test: $(VENV)/.installed-test browser-deps lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=10
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .
