@@ -100,6 +100,7 @@ def filter_timeline(session, user, loop):
             ("tl-types", "value", []),
             ("tl-search", "value", ["", "visit", "referral"][loop % 3]),
             ("tl-lane-order", "data", _case_data["tl-lane-order"]),
+            ("tl-lane-by", "value", "agency"),
             ("tl-hide-summaries", "value", []),
             ("tl-axis", "value", "date"),
             ("tl-episodes-version", "data", 0),
