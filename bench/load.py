@@ -209,6 +209,7 @@ def keep_case_open(url, index, stop, results, errors, interval=2.0):
             ],
             [
                 ("refl-revision", "data", -1),
+                ("refl-point-title", "data-point", None),
                 ("reflection-marks", "data", None),
                 ("refl-case", "data", CASE),
             ],
