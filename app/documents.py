@@ -24,6 +24,7 @@ from types import SimpleNamespace
 
 import plotly.graph_objects as go
 
+from components.actions import due_words
 from components.document_pdf import to_pdf
 from components.documents import (
     Letterhead,
@@ -34,6 +35,7 @@ from components.documents import (
     to_docx,
     to_html,
 )
+from data import committee
 from data.actor import User
 from data.cases import get_case
 from data.categories import categories as managed_categories
@@ -358,6 +360,20 @@ def _cases_in_words(n: int) -> str:
     return "a small number of" if n <= 5 else str(n)
 
 
+def committee_action_lines(decisions, today: date | None = None) -> list[str]:
+    """Pure: the organisational actions the committee planned under these decisions, as the
+    briefing's "what to do" lines (owner agency, what will change, when, how far it is)."""
+    lines = []
+    for d in sorted(decisions, key=lambda d: (d.decided_on, d.decision_id)):
+        for a in d.actions:
+            when = due_words(a.due_date, a.status, today) if a.due_date else "no due date"
+            lines.append(
+                f"{a.owner_agency} (asked by the Case Review Committee): {a.description}"
+                f" ({when}; {a.status_name.lower()})."
+            )
+    return lines
+
+
 NO_COMMITTEE_LEARNING = (
     "this case has no learning the committee may read: nothing flagged and reviewed in a"
     " signed-off record (an amendment withdraws it until signed off again)"
@@ -421,6 +437,13 @@ def briefing_file(
         topic = theme
         source = f"From {_cases_in_words(len(summaries))} reflective practice meetings' learning on {theme}."
     learning = [item["text"] for s in summaries for item in s["learning"]]
+    if theme is None and case_key is None:
+        case_key = case_key_of(store, get_case(store, case_ref).case_id)
+    decided = committee.list_decisions(
+        store,
+        user,
+        committee.Subject(case_key=case_key) if theme is None else committee.Subject(theme=theme),
+    )
     themes = sorted({t for s in summaries for item in s["learning"] for t in item["themes"]})
     briefing = {
         "topic": topic,
@@ -447,6 +470,7 @@ def briefing_file(
         "learning": learning,
         "questions": list(BRIEFING_QUESTIONS),
         "actions": [
+            *committee_action_lines(decided),
             "Discuss this briefing in your next team meeting or supervision (about 7 minutes).",
             "Check your agency's procedure for sharing information and escalating concerns.",
             "Tell your safeguarding lead what would make this easier in your service.",

@@ -339,6 +339,40 @@ def test_the_frontline_briefing_has_seven_sections_and_no_identifying_detail(sig
     assert len(pages.pages) == 1  # one page, as a 7-minute briefing is
 
 
+def test_the_briefings_what_to_do_lists_the_committees_organisational_actions(signed_store):
+    from datetime import date
+
+    from pypdf import PdfReader
+
+    from data import committee
+
+    store = signed_store
+    case_id = store.query_one("SELECT case_id FROM cases WHERE case_ref = ?", [CASE])[0]
+    on_case = committee.Subject(case_key=case_key_of(store, case_id))
+    decided = committee.record_decision(
+        store, SYSTEM, on_case, "The shared learning", "Ask for a protocol", date.today()
+    )
+    committee.plan_action(
+        store, SYSTEM, decided, "A joint school and health protocol", "School", "2020-01-31"
+    )
+    committee.plan_action(store, SYSTEM, decided, "Audit referrals", "Police", None, "done")
+    document = read(documents.briefing_file(store, SYSTEM, "docx", case_ref=CASE))
+    paragraphs = [p.text for p in document.paragraphs]
+    what_to_do = paragraphs[paragraphs.index("6. What to do") + 1 :]
+    assert what_to_do[:2] == [
+        (
+            "School (asked by the Case Review Committee): A joint school and health protocol"
+            f" (overdue by {(date.today() - date(2020, 1, 31)).days} days (due 31 Jan 2020); open)."
+        ),
+        "Police (asked by the Case Review Committee): Audit referrals (no due date; done).",
+    ]
+    # A theme's briefing lists the decisions on the theme only, not those on one case.
+    theme = documents.briefing_file(store, SYSTEM, "docx", theme="Information sharing")
+    assert "asked by the Case Review Committee" not in all_text(read(theme))
+    pdf = documents.briefing_file(store, SYSTEM, "pdf", case_ref=CASE)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
 def test_a_briefing_needs_a_committee_member_or_the_business_unit_and_shared_learning(
     signed_store,
 ):
