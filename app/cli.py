@@ -159,6 +159,16 @@ def _add_crc_commands(sub, db_parent) -> None:
         action="store_true",
         help="keys stable across this partnership's linkable bundles (default: fresh each time)",
     )
+    decisions = crc_sub.add_parser(
+        "decisions",
+        parents=[db_parent],
+        help="the committee's decisions and organisational actions as CSV (one row per action)",
+    )
+    about = decisions.add_mutually_exclusive_group()
+    about.add_argument("--case", dest="case_ref", help="a case's (and its themes') decisions")
+    about.add_argument("--key", dest="case_key", help="the same, by the committee's case key")
+    about.add_argument("--theme", help="the decisions on a theme across cases")
+    decisions.add_argument("-o", "--output", help="file to write (default: standard output)")
     pooled = crc_sub.add_parser(
         "serve-pooled",
         parents=[db_parent],
@@ -287,6 +297,8 @@ def cmd_crc(args) -> int:
             f"published {publish(store, SYSTEM, args.output, code, linkable=args.linkable).line()}"
         )
         return EXIT_OK
+    if args.crc_command == "decisions":
+        return _crc_decisions(args)
     if args.crc_command == "demo-bundles":
         from data.demo.bundles import write_demo_bundles
 
@@ -304,6 +316,31 @@ def cmd_crc(args) -> int:
     print(f"Pooled {len(pooled.bundles)} partnerships' bundles: {names}")
     pooled.warm_up_in_background()
     return cmd_serve(args, pooled=pooled)
+
+
+def _crc_decisions(args) -> int:
+    from data import committee
+    from data.actor import SYSTEM
+    from data.cases import get_case
+    from data.crc import case_key_of
+    from data.exports import csv_text
+
+    store, _ = open_store(args)
+    subject = None
+    if args.case_ref:
+        subject = committee.Subject(
+            case_key=case_key_of(store, get_case(store, args.case_ref).case_id)
+        )
+    elif args.case_key or args.theme:
+        subject = committee.Subject(case_key=args.case_key, theme=args.theme)
+    decisions = committee.list_decisions(store, SYSTEM, subject)
+    text = csv_text(committee.DECISION_COLUMNS, committee.decision_rows(decisions))
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {len(decisions)} decision(s) to {args.output}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
 
 
 def cmd_case(args) -> int:

@@ -509,3 +509,47 @@ def committee_themes(store: Store, user: User) -> list[str]:
     return [
         r[0] for r in store.query("SELECT DISTINCT theme FROM crc_learning_themes ORDER BY theme")
     ]
+
+
+DECISION_COLUMNS = (
+    "decision",
+    "decided_on",
+    "on",
+    "considered",
+    "decided",
+    "action",
+    "owner_agency",
+    "what_will_change",
+    "due_date",
+    "status",
+    "overdue",
+    "evidence_of_impact",
+)
+
+
+def decision_rows(decisions: Sequence[Decision], today: date | None = None) -> list[list]:
+    """Pure: one row per organisational action (a decision without actions gets one row with
+    the action's cells empty), for `rpm-timeline crc decisions` (DECISION_COLUMNS)."""
+    today = today or date.today()
+    rows = []
+    for d in decisions:
+        on = f"theme {d.theme}" if d.theme else f"case {', '.join(d.case_keys)}"
+        head = [d.decision_id, d.decided_on.isoformat(), on, d.considered, d.decision]
+        for a in d.actions or (None,):
+            if a is None:
+                rows.append([*head, *[""] * 7])
+                continue
+            late = a.status in ("open", "in_progress") and a.due_date and a.due_date < today
+            rows.append(
+                [
+                    *head,
+                    a.action_id,
+                    a.owner_agency,
+                    a.description,
+                    a.due_date.isoformat() if a.due_date else "",
+                    a.status_name,
+                    "yes" if late else "no",
+                    a.evidence or "",
+                ]
+            )
+    return rows

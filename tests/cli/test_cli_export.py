@@ -88,3 +88,55 @@ def test_export_refused_until_signed_then_written_with_the_timeline_image(tmp_pa
     store.close()
     assert [(a, c) for a, c, _ in exports] == [("cli", CASE)] * 3
     assert exports[-1][2] == "crc-summary to crc.docx"
+
+
+def test_crc_decisions_lists_the_committees_decisions_and_actions_as_csv(tmp_path, rpm_template):
+    import csv
+    from datetime import date
+
+    from data import committee
+    from data.crc import case_key_of
+
+    db = tmp_path / "rpm.duckdb"
+    shutil.copyfile(rpm_template, db)
+    store = Store(db)
+    save_draft(store, SYSTEM, CASE, **RECORD)
+    sign_off(store, SYSTEM, CASE, on_behalf=True)
+    key = case_key_of(store, store.query_one("SELECT case_id FROM cases")[0])
+    on_case = committee.Subject(case_key=key)
+    first = committee.record_decision(
+        store, SYSTEM, on_case, "The learning", "Act on it", date.today()
+    )
+    committee.plan_action(
+        store, SYSTEM, first, "=HYPERLINK(1) a joint protocol", "School", "2025-02-01"
+    )
+    committee.plan_action(store, SYSTEM, first, "Audit referrals", "Police", None, "done")
+    second = committee.record_decision(
+        store, SYSTEM, on_case, "Progress", "Keep it open", date.today()
+    )
+    store.close()
+
+    listed = run(db, "crc", "decisions", "--case", CASE)
+    assert listed.returncode == 0, listed.stderr
+    rows = list(csv.DictReader(io.StringIO(listed.stdout)))
+    assert [
+        (r["decision"], r["action"], r["owner_agency"], r["status"], r["overdue"]) for r in rows
+    ] == [
+        (str(second), "", "", "", ""),
+        (str(first), "1", "School", "Open", "yes"),
+        (str(first), "2", "Police", "Done", "no"),
+    ]
+    assert rows[1]["on"] == f"case {key}" and rows[1]["decided"] == "Act on it"
+    assert rows[1]["what_will_change"].startswith("'=HYPERLINK")  # neutralised for spreadsheets
+    by_key = run(db, "crc", "decisions", "--key", key, "-o", str(tmp_path / "d.csv"))
+    assert (
+        by_key.returncode == 0
+        and by_key.stdout.strip() == f"wrote 2 decision(s) to {tmp_path / 'd.csv'}"
+    )
+    assert (tmp_path / "d.csv").read_text(encoding="utf-8") == listed.stdout
+    unknown = run(db, "crc", "decisions", "--case", "NOPE")
+    assert unknown.returncode == 1 and unknown.stderr.strip() == "rpm-timeline: unknown case 'NOPE'"
+    none = run(db, "crc", "decisions", "--theme", "Neglect")
+    assert none.returncode == 0 and none.stdout.splitlines() == [
+        ",".join(committee.DECISION_COLUMNS)
+    ]
