@@ -432,16 +432,16 @@ def cmd_chronology(args) -> int:
     return EXIT_OK
 
 
-def _document(documents, store, actor, args) -> bytes:
+def _document(document_files, store, actor, args) -> bytes:
     if args.export_command == "briefing":
         fmt = Path(args.output).suffix.lower().lstrip(".")
         if fmt not in ("docx", "pdf"):
             raise UserError(f"write the briefing to a .docx or .pdf file, not {args.output}")
-        return documents.briefing_file(
+        return document_files.briefing_file(
             store, actor, fmt, case_ref=args.case_ref, theme=args.theme, draft=args.draft
         )
     if args.export_command == "learning-log":
-        return documents.learning_log_file(
+        return document_files.learning_log_file(
             store,
             actor,
             args.case_ref,
@@ -452,20 +452,20 @@ def _document(documents, store, actor, args) -> bytes:
             anonymised=args.anonymised,
         )
     if args.export_command == "crc-summary":
-        return documents.crc_summary_file(
+        return document_files.crc_summary_file(
             store, actor, args.case_ref, args.format, draft=args.draft, version=args.version
         )
-    return documents.invitation_file(store, actor, args.case_ref, args.format)
+    return document_files.invitation_file(store, actor, args.case_ref, args.format)
 
 
 def _export_document(args) -> int:
-    from app import documents
+    from app import document_files
     from data.actor import SYSTEM
     from data.errors import InvalidInput
 
     store, _ = open_store(args)
     try:
-        content = _document(documents, store, SYSTEM, args)
+        content = _document(document_files, store, SYSTEM, args)
     except InvalidInput as exc:
         if not getattr(args, "draft", True) and "draft" in str(exc):
             raise UserError(f"{exc} (add --draft to export it)") from exc

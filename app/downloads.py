@@ -29,7 +29,7 @@ def refused(text: str, status: int) -> flask.Response:
 
 
 def document(case_ref: str, kind: str):
-    from app import documents
+    from app import document_files
 
     store, user = get_store(), require_user()
     args = flask.request.args
@@ -39,13 +39,13 @@ def document(case_ref: str, kind: str):
     anonymised = kind == "learning-log" and args.get("anonymised") == "1"
     try:
         if kind == "invitation":
-            content = documents.invitation_file(store, user, case_ref, fmt)
+            content = document_files.invitation_file(store, user, case_ref, fmt)
         elif kind == "learning-log":
-            content = documents.learning_log_file(
+            content = document_files.learning_log_file(
                 store, user, case_ref, fmt, draft=draft, version=version, anonymised=anonymised
             )
         elif kind == "crc-summary":
-            content = documents.crc_summary_file(
+            content = document_files.crc_summary_file(
                 store, user, case_ref, fmt, draft=draft, version=version
             )
         else:
@@ -86,7 +86,7 @@ def briefing():
     """`/briefing?case=REF` (the business unit), `?case_key=KEY` or `?theme=THEME`,
     `&format=docx|pdf`: the frontline briefing, for the business unit and the committee (the
     explorer's "Frontline briefings" links here, by case key)."""
-    from app import documents
+    from app import document_files
 
     store, user = get_store(), require_user()
     args = flask.request.args
@@ -94,7 +94,7 @@ def briefing():
     case_ref, theme = args.get("case") or None, args.get("theme") or None
     case_key = args.get("case_key") or None
     try:
-        content = documents.briefing_file(
+        content = document_files.briefing_file(
             store, user, fmt, case_ref=case_ref, case_key=case_key, theme=theme
         )
     except (Forbidden, NotFound):
@@ -115,11 +115,11 @@ def briefing():
 
 def committee_summary(case_key: str):
     """Appendix 3 for the committee, by the case's key (never by its reference)."""
-    from app import documents
+    from app import document_files
 
     store, user = get_store(), require_user()
     try:
-        content = documents.committee_summary_docx(store, user, case_key)
+        content = document_files.committee_summary_docx(store, user, case_key)
     except (Forbidden, NotFound):
         return refused("Not found.", 404)
     audit(EXPORT, detail=f"crc-summary docx case key {case_key}")

@@ -20,7 +20,7 @@ from email.policy import SMTP as SMTP_POLICY
 from email.utils import make_msgid
 from pathlib import Path
 
-from app.documents import crc_summary_docx, invitation_docx, learning_log_file
+from app.document_files import crc_summary_docx, invitation_docx, learning_log_file
 from data.access import require_case
 from data.actor import User
 from data.errors import Forbidden, InvalidInput

@@ -1,7 +1,7 @@
 """`python -m app.render_png --browser PATH --width W --height H --scale S`: read a Plotly
 figure as JSON on standard input, write it as PNG on standard output.
 
-Run as a child process by `app.documents.render_png`, so that a browser that never answers is
+Run as a child process by `app.document_files.render_png`, so that a browser that never answers is
 killed with its whole process group after a timeout instead of holding a server thread.
 """
 

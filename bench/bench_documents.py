@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import documents
+from app import document_files
 from data.actor import SYSTEM
 from data.record import save_draft, sign_off
 from data.store import Store
@@ -41,7 +41,7 @@ def main() -> None:
         events = store.query_one("SELECT count(*) FROM events")[0]
         print(f"demo case: {events} events; 2 learning points, 1 action")
         save_draft(store, SYSTEM, CASE, **RECORD)
-        draft = lambda: documents.learning_log_file(store, SYSTEM, CASE, draft=True)  # noqa: E731
+        draft = lambda: document_files.learning_log_file(store, SYSTEM, CASE, draft=True)  # noqa: E731
         timed("draft learning log DOCX, image drawn (first time)", draft, repeat=1)
         timed("draft learning log DOCX, image kept (unchanged)", draft)
         start = time.perf_counter()
@@ -51,31 +51,31 @@ def main() -> None:
         )
         timed(
             "learning log DOCX, no image",
-            lambda: documents.learning_log_file(store, SYSTEM, CASE, with_image=False),
+            lambda: document_files.learning_log_file(store, SYSTEM, CASE, with_image=False),
         )
         timed(
             "learning log HTML, no image",
-            lambda: documents.learning_log_file(store, SYSTEM, CASE, "html", with_image=False),
+            lambda: document_files.learning_log_file(store, SYSTEM, CASE, "html", with_image=False),
         )
-        timed("CRC summary DOCX", lambda: documents.crc_summary_docx(store, SYSTEM, CASE))
+        timed("CRC summary DOCX", lambda: document_files.crc_summary_docx(store, SYSTEM, CASE))
         timed(
             "learning log PDF, no image",
-            lambda: documents.learning_log_file(store, SYSTEM, CASE, "pdf", with_image=False),
+            lambda: document_files.learning_log_file(store, SYSTEM, CASE, "pdf", with_image=False),
         )
-        case = documents.get_case(store, CASE)
-        log = documents.learning_log(store, SYSTEM, CASE, 1)
+        case = document_files.get_case(store, CASE)
+        log = document_files.learning_log(store, SYSTEM, CASE, 1)
         timed(
             "BASELINE: image drawn for the request (as before)",
-            lambda: documents.render_png(documents.document_figure(
-                documents.journey_events(store, case.case_id, log["journey"]["as_of"]), log
+            lambda: document_files.render_png(document_files.document_figure(
+                document_files.journey_events(store, case.case_id, log["journey"]["as_of"]), log
             ))[0] or b"",
             repeat=2,
         )  # fmt: skip
-        documents.draw_in_background(store, SYSTEM, CASE, 1).join()  # as sign-off does
+        document_files.draw_in_background(store, SYSTEM, CASE, 1).join()  # as sign-off does
         for fmt in ("docx", "pdf", "html"):
             timed(
                 f"signed learning log {fmt.upper()}, image kept from sign-off",
-                lambda fmt=fmt: documents.learning_log_file(store, SYSTEM, CASE, fmt),
+                lambda fmt=fmt: document_files.learning_log_file(store, SYSTEM, CASE, fmt),
             )
         store.close()
 

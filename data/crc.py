@@ -742,7 +742,7 @@ class CrcSummary:
         return f"{years} years {months} months" if years else f"{months} months"
 
     def as_document(self) -> dict:
-        """The shape `components.documents.crc_summary_doc` takes."""
+        """The shape `components.documents.committee.crc_summary_doc` takes."""
         return {
             "case_key": self.case_key,
             "age_at_meeting": self.age_text if self.age_months is not None else None,

@@ -9,12 +9,12 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.case_forms import case_links
 from app.context import audit, get_store, open_case_page, require_user
-from app.documents import draw_in_background
+from app.document_files import draw_in_background
 from app.mail_panel import mail_section
 from app.panels.glossary import glossary_panel
 from app.panels.redaction_review import redaction_review_panel
 from components.actions import due_words, overdue_days
-from components.documents import long_date, month_year, signature_line
+from components.documents.blocks import long_date, month_year, signature_line
 from components.forms import field
 from data.access import may_edit_record
 from data.audit import CHANGE, SIGN_OFF

@@ -187,7 +187,7 @@ def test_nothing_the_committee_downloads_holds_a_name_or_identifier(case, tmp_pa
     import docx
     import duckdb
 
-    from app import documents
+    from app import document_files
     from data.actor import SYSTEM
     from data.crc import case_key_of
     from data.publish import publish
@@ -206,9 +206,11 @@ def test_nothing_the_committee_downloads_holds_a_name_or_identifier(case, tmp_pa
         return "\n".join([p.text for p in document.paragraphs] + cells)
 
     got = {
-        "summary": docx_text(documents.committee_summary_docx(store, crc, key)),
-        "briefing": docx_text(documents.briefing_file(store, crc, "docx", case_key=key)),
-        "theme briefing": docx_text(documents.briefing_file(store, crc, "docx", theme="Neglect")),
+        "summary": docx_text(document_files.committee_summary_docx(store, crc, key)),
+        "briefing": docx_text(document_files.briefing_file(store, crc, "docx", case_key=key)),
+        "theme briefing": docx_text(
+            document_files.briefing_file(store, crc, "docx", theme="Neglect")
+        ),
     }
     bundle = publish(store, SYSTEM, tmp_path, "TESTPART")
     for parquet in sorted(Path(bundle.path).glob("*.parquet")):

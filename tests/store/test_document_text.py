@@ -9,9 +9,11 @@ import docx
 import duckdb
 import pytest
 
-from app import documents
-from components.document_text import NOT_IN_DOCUMENTS, document_text
-from components.documents import Doc, Letterhead, to_docx, to_html
+from app import document_files
+from components.documents.blocks import Doc, Letterhead
+from components.documents.print_html import to_html
+from components.documents.safe_text import NOT_IN_DOCUMENTS, document_text
+from components.documents.word import to_docx
 from data.actor import SYSTEM
 from data.record import save_draft, sign_off
 from data.users import get_user
@@ -94,14 +96,16 @@ def _docx_text(content: bytes) -> str:
 
 def test_every_document_accepts_control_characters_in_every_text_field(spoiled):
     for name, content in (
-        ("invitation", documents.invitation_docx(spoiled, SYSTEM, CASE)),
-        ("learning log", documents.learning_log_file(spoiled, SYSTEM, CASE, with_image=False)),
-        ("CRC summary", documents.crc_summary_docx(spoiled, SYSTEM, CASE)),
+        ("invitation", document_files.invitation_docx(spoiled, SYSTEM, CASE)),
+        ("learning log", document_files.learning_log_file(spoiled, SYSTEM, CASE, with_image=False)),
+        ("CRC summary", document_files.crc_summary_docx(spoiled, SYSTEM, CASE)),
     ):
         text = _docx_text(content)
         assert "psend»" in text, name
         assert "\nsoft\nff\n" in text, name  # line breaks kept as line breaks
-    page = documents.learning_log_file(spoiled, SYSTEM, CASE, "html", with_image=False).decode()
+    page = document_files.learning_log_file(
+        spoiled, SYSTEM, CASE, "html", with_image=False
+    ).decode()
     assert not NOT_IN_DOCUMENTS.search(page.replace("\t", ""))
     assert "psend»" in page and "white-space: pre-line" in page
 

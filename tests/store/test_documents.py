@@ -7,8 +7,9 @@ import io
 import docx
 import pytest
 
-from app import documents
-from components.documents import APPENDIX2_HEADINGS, APPENDIX3_HEADINGS, BRIEFING_SECTIONS
+from app import document_files
+from components.documents.committee import APPENDIX3_HEADINGS, BRIEFING_SECTIONS
+from components.documents.learning_log import APPENDIX2_HEADINGS
 from data.actor import SYSTEM
 from data.crc import case_key_of
 from data.errors import Forbidden, InvalidInput, NotFound
@@ -70,7 +71,7 @@ def signed_store(rpm_store):
 
 
 def test_learning_log_docx_has_every_appendix2_heading_filled_from_the_store(signed_store):
-    content = documents.learning_log_file(signed_store, SYSTEM, CASE, "docx", with_image=False)
+    content = document_files.learning_log_file(signed_store, SYSTEM, CASE, "docx", with_image=False)
     document = read(content)
     blocks = body_blocks(document)
     headings = [text for style, text in blocks if style == "Heading 2"]
@@ -112,19 +113,21 @@ def test_not_signed_off_is_refused_unless_draft_then_draft_on_every_page(rpm_sto
     chair = get_user(store, "pokafor")
     save_draft(store, chair, CASE, **RECORD)
     with pytest.raises(InvalidInput, match="not signed off"):
-        documents.learning_log_file(store, SYSTEM, CASE, "docx", with_image=False)
+        document_files.learning_log_file(store, SYSTEM, CASE, "docx", with_image=False)
     with pytest.raises(InvalidInput, match="not signed off"):
-        documents.crc_summary_docx(store, SYSTEM, CASE)
-    document = read(documents.learning_log_file(store, SYSTEM, CASE, draft=True, with_image=False))
+        document_files.crc_summary_docx(store, SYSTEM, CASE)
+    document = read(
+        document_files.learning_log_file(store, SYSTEM, CASE, draft=True, with_image=False)
+    )
     for section in document.sections:  # the header repeats on every page of its section
         assert "DRAFT - NOT SIGNED OFF" in "\n".join(p.text for p in section.header.paragraphs)
     assert "Not signed: draft" in all_text(document)
-    crc = read(documents.crc_summary_docx(store, SYSTEM, CASE, draft=True))
+    crc = read(document_files.crc_summary_docx(store, SYSTEM, CASE, draft=True))
     assert all("DRAFT" in "\n".join(p.text for p in s.header.paragraphs) for s in crc.sections)
 
 
 def test_crc_summary_names_the_chair_and_no_one_else_and_no_event(signed_store):
-    document = read(documents.crc_summary_docx(signed_store, SYSTEM, CASE))
+    document = read(document_files.crc_summary_docx(signed_store, SYSTEM, CASE))
     text = all_text(document)
     for label in APPENDIX3_HEADINGS:
         assert label in text
@@ -153,7 +156,7 @@ def test_html_is_print_ready_self_contained_and_escapes_text(signed_store):
         "UPDATE meeting_records SET snapshot = replace(snapshot::VARCHAR, ?, ?)::JSON",
         [RECORD["conclusions"], "<script>alert(1)</script> & more"],
     )
-    page = documents.learning_log_file(signed_store, SYSTEM, CASE, "html", with_image=False)
+    page = document_files.learning_log_file(signed_store, SYSTEM, CASE, "html", with_image=False)
     page = page.decode("utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
     assert "<script" not in page
@@ -166,9 +169,9 @@ def test_html_is_print_ready_self_contained_and_escapes_text(signed_store):
 def test_letterhead_name_and_logo_on_every_document(signed_store):
     set_partnership(signed_store, SYSTEM, "Portsea Safeguarding Partnership", PNG_1PX)
     for content in (
-        documents.learning_log_file(signed_store, SYSTEM, CASE, with_image=False),
-        documents.crc_summary_docx(signed_store, SYSTEM, CASE),
-        documents.invitation_docx(signed_store, SYSTEM, CASE),
+        document_files.learning_log_file(signed_store, SYSTEM, CASE, with_image=False),
+        document_files.crc_summary_docx(signed_store, SYSTEM, CASE),
+        document_files.invitation_docx(signed_store, SYSTEM, CASE),
     ):
         header = read(content).sections[0].header
         assert "Portsea Safeguarding Partnership" in header.paragraphs[0].text
@@ -178,7 +181,7 @@ def test_letterhead_name_and_logo_on_every_document(signed_store):
 
 
 def test_invitation_lists_purpose_date_and_attendees(signed_store):
-    text = all_text(read(documents.invitation_docx(signed_store, SYSTEM, CASE)))
+    text = all_text(read(document_files.invitation_docx(signed_store, SYSTEM, CASE)))
     assert "Reflect on how agencies responded to neglect concerns." in text
     assert "2 September 2024 at 10:00" in text
     for name in ("Alex Brown", "Jo Green", "Priya Shah", CHAIR, FACILITATOR):
@@ -187,8 +190,8 @@ def test_invitation_lists_purpose_date_and_attendees(signed_store):
 
 
 def test_no_browser_means_the_document_says_so(signed_store, monkeypatch):
-    monkeypatch.setattr(documents, "browser_path", lambda: None)
-    text = all_text(read(documents.learning_log_file(signed_store, SYSTEM, CASE)))
+    monkeypatch.setattr(document_files, "browser_path", lambda: None)
+    text = all_text(read(document_files.learning_log_file(signed_store, SYSTEM, CASE)))
     assert "could not be produced for this document (no Chromium browser is installed" in text
 
 
@@ -198,17 +201,17 @@ def test_crc_member_gets_signed_summaries_only(signed_store):
 
     crc = add_user(signed_store, "crc1", "crc", "crc-password-1")
     (key,) = [k for (k,) in signed_store.query("SELECT case_key FROM crc_summaries")]
-    by_key = all_text(read(documents.committee_summary_docx(signed_store, crc, key)))
+    by_key = all_text(read(document_files.committee_summary_docx(signed_store, crc, key)))
     assert CHAIR in by_key and key in by_key and CASE not in by_key
     assert "the child and the designated safeguarding lead" in by_key
     # Never by case reference, draft or not.
     for draft in (False, True):
         with pytest.raises(Forbidden):
-            documents.crc_summary_docx(signed_store, crc, CASE, draft=draft)
+            document_files.crc_summary_docx(signed_store, crc, CASE, draft=draft)
     with pytest.raises(NotFound):
-        documents.committee_summary_docx(signed_store, crc, CASE)
+        document_files.committee_summary_docx(signed_store, crc, CASE)
     with pytest.raises(Forbidden):
-        documents.learning_log_file(signed_store, crc, CASE, with_image=False)
+        document_files.learning_log_file(signed_store, crc, CASE, with_image=False)
 
 
 def test_a_browser_that_never_answers_is_killed_and_the_document_says_so(
@@ -217,9 +220,9 @@ def test_a_browser_that_never_answers_is_killed_and_the_document_says_so(
     hanging = tmp_path / "hanging-browser"
     hanging.write_text("#!/bin/sh\nsleep 600\n")
     hanging.chmod(0o755)
-    monkeypatch.setattr(documents, "browser_path", lambda: str(hanging))
-    monkeypatch.setattr(documents, "RENDER_TIMEOUT", 3)
-    text = all_text(read(documents.learning_log_file(signed_store, SYSTEM, CASE)))
+    monkeypatch.setattr(document_files, "browser_path", lambda: str(hanging))
+    monkeypatch.setattr(document_files, "RENDER_TIMEOUT", 3)
+    text = all_text(read(document_files.learning_log_file(signed_store, SYSTEM, CASE)))
     assert "the browser that draws it did not answer within 3 seconds" in text
     import subprocess
 
@@ -232,7 +235,7 @@ def test_a_browser_that_never_answers_is_killed_and_the_document_says_so(
 def test_word_files_carry_the_partnership_the_app_and_the_real_date(signed_store):
     from datetime import UTC, datetime, timedelta
 
-    document = read(documents.learning_log_file(signed_store, SYSTEM, CASE, with_image=False))
+    document = read(document_files.learning_log_file(signed_store, SYSTEM, CASE, with_image=False))
     props = document.core_properties
     assert props.author.endswith("(RPM Timeline)") and props.last_modified_by == "RPM Timeline"
     assert abs(
@@ -246,7 +249,9 @@ def test_word_files_carry_the_partnership_the_app_and_the_real_date(signed_store
 
 def test_a_draft_without_a_record_says_so_not_version_1(rpm_store):
     text = all_text(
-        read(documents.learning_log_file(rpm_store, SYSTEM, CASE, draft=True, with_image=False))
+        read(
+            document_files.learning_log_file(rpm_store, SYSTEM, CASE, draft=True, with_image=False)
+        )
     )
     assert "Draft: no record has been started yet" in text and "Version 1" not in text
 
@@ -258,11 +263,11 @@ def test_every_document_is_also_a_pdf_with_letterhead_and_page_numbers(signed_st
     from pypdf import PdfReader
 
     make = {
-        "learning-log": lambda: documents.learning_log_file(
+        "learning-log": lambda: document_files.learning_log_file(
             signed_store, SYSTEM, CASE, "pdf", with_image=False
         ),
-        "crc-summary": lambda: documents.crc_summary_file(signed_store, SYSTEM, CASE, "pdf"),
-        "invitation": lambda: documents.invitation_file(signed_store, SYSTEM, CASE, "pdf"),
+        "crc-summary": lambda: document_files.crc_summary_file(signed_store, SYSTEM, CASE, "pdf"),
+        "invitation": lambda: document_files.invitation_file(signed_store, SYSTEM, CASE, "pdf"),
     }[kind]
     reader = PdfReader(io.BytesIO(make()))
     pages = [page.extract_text() for page in reader.pages]
@@ -286,13 +291,13 @@ def test_a_signed_versions_image_is_drawn_once_and_reused(signed_store, monkeypa
         drawn.append(fig)
         return png, None
 
-    monkeypatch.setattr(documents, "render_png", fake_render)
-    documents.draw_in_background(signed_store, SYSTEM, CASE, 1).join()
+    monkeypatch.setattr(document_files, "render_png", fake_render)
+    document_files.draw_in_background(signed_store, SYSTEM, CASE, 1).join()
     assert len(drawn) == 1
     # The document's figure: no range slider; learning points marked.
     assert drawn[0].layout.xaxis.rangeslider.visible is False
     for _ in range(2):
-        documents.learning_log_file(signed_store, SYSTEM, CASE, "html")
+        document_files.learning_log_file(signed_store, SYSTEM, CASE, "html")
     assert len(drawn) == 1  # reused, not drawn again
 
 
@@ -303,11 +308,11 @@ def test_a_drafts_image_is_redrawn_only_when_what_it_shows_changed(rpm_store, mo
         drawn.append(fig)
         return b"\x89PNG\r\n\x1a\n" + str(len(drawn)).encode(), None
 
-    monkeypatch.setattr(documents, "render_png", fake_render)
+    monkeypatch.setattr(document_files, "render_png", fake_render)
     chair = get_user(rpm_store, "pokafor")
     save_draft(rpm_store, chair, CASE, **RECORD)
     for _ in range(3):
-        documents.learning_log_file(rpm_store, SYSTEM, CASE, "html", draft=True)
+        document_files.learning_log_file(rpm_store, SYSTEM, CASE, "html", draft=True)
     assert len(drawn) == 1  # the same picture: kept, not drawn again
     # A key practice episode marked in the meeting changes the picture: drawn again, once.
     rpm_store.query(
@@ -317,7 +322,7 @@ def test_a_drafts_image_is_redrawn_only_when_what_it_shows_changed(rpm_store, mo
         [CASE],
     )
     for _ in range(2):
-        documents.learning_log_file(rpm_store, SYSTEM, CASE, "html", draft=True)
+        document_files.learning_log_file(rpm_store, SYSTEM, CASE, "html", draft=True)
     assert len(drawn) == 2
 
 
@@ -327,7 +332,7 @@ def test_the_frontline_briefing_has_seven_sections_and_no_identifying_detail(sig
 
     from pypdf import PdfReader
 
-    content = documents.briefing_file(signed_store, SYSTEM, "docx", **which)
+    content = document_files.briefing_file(signed_store, SYSTEM, "docx", **which)
     document = read(content)
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert headings == [f"{n}. {h}" for n, h in enumerate(BRIEFING_SECTIONS, start=1)]
@@ -335,7 +340,9 @@ def test_the_frontline_briefing_has_seven_sections_and_no_identifying_detail(sig
     assert "the designated safeguarding lead was not shared with health" in text  # reviewed wording
     for name in (CHILD, "Child J", "Alex", "Brown", CHAIR, FACILITATOR, "Jo Green", NOT_SHARED):
         assert name not in text, name
-    pages = PdfReader(io.BytesIO(documents.briefing_file(signed_store, SYSTEM, "pdf", **which)))
+    pages = PdfReader(
+        io.BytesIO(document_files.briefing_file(signed_store, SYSTEM, "pdf", **which))
+    )
     assert len(pages.pages) == 1  # one page, as a 7-minute briefing is
 
 
@@ -356,7 +363,7 @@ def test_the_briefings_what_to_do_lists_the_committees_organisational_actions(si
         store, SYSTEM, decided, "A joint school and health protocol", "School", "2020-01-31"
     )
     committee.plan_action(store, SYSTEM, decided, "Audit referrals", "Police", None, "done")
-    document = read(documents.briefing_file(store, SYSTEM, "docx", case_ref=CASE))
+    document = read(document_files.briefing_file(store, SYSTEM, "docx", case_ref=CASE))
     paragraphs = [p.text for p in document.paragraphs]
     what_to_do = paragraphs[paragraphs.index("6. What to do") + 1 :]
     assert what_to_do[:2] == [
@@ -367,9 +374,9 @@ def test_the_briefings_what_to_do_lists_the_committees_organisational_actions(si
         "Police (asked by the Case Review Committee): Audit referrals (no due date; done).",
     ]
     # A theme's briefing lists the decisions on the theme only, not those on one case.
-    theme = documents.briefing_file(store, SYSTEM, "docx", theme="Information sharing")
+    theme = document_files.briefing_file(store, SYSTEM, "docx", theme="Information sharing")
     assert "asked by the Case Review Committee" not in all_text(read(theme))
-    pdf = documents.briefing_file(store, SYSTEM, "pdf", case_ref=CASE)
+    pdf = document_files.briefing_file(store, SYSTEM, "pdf", case_ref=CASE)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
 
 
@@ -377,13 +384,13 @@ def test_a_briefing_needs_a_committee_member_or_the_business_unit_and_shared_lea
     signed_store,
 ):
     with pytest.raises(Forbidden):
-        documents.briefing_file(
+        document_files.briefing_file(
             signed_store, get_user(signed_store, "pokafor"), "pdf", case_ref=CASE
         )
     with pytest.raises(InvalidInput, match="has the theme 'Neglect'"):
-        documents.briefing_file(signed_store, SYSTEM, "pdf", theme="Neglect")
+        document_files.briefing_file(signed_store, SYSTEM, "pdf", theme="Neglect")
     with pytest.raises(InvalidInput, match="one case"):
-        documents.briefing_file(signed_store, SYSTEM, "pdf")
+        document_files.briefing_file(signed_store, SYSTEM, "pdf")
 
 
 def test_the_committee_briefs_by_case_key_from_its_own_views_and_amending_withdraws(
@@ -394,16 +401,16 @@ def test_the_committee_briefs_by_case_key_from_its_own_views_and_amending_withdr
     case_id = store.query_one("SELECT case_id FROM cases WHERE case_ref = ?", [CASE])[0]
     key = case_key_of(store, case_id)
     with pytest.raises(Forbidden, match="keys only"):
-        documents.briefing_file(store, crc, "docx", case_ref=CASE)
-    text = all_text(read(documents.briefing_file(store, crc, "docx", case_key=key)))
+        document_files.briefing_file(store, crc, "docx", case_ref=CASE)
+    text = all_text(read(document_files.briefing_file(store, crc, "docx", case_key=key)))
     assert "the designated safeguarding lead was not shared with health" in text
     start_amendment(store, get_user(store, "pokafor"), CASE, "A date was wrong")
     with pytest.raises(NotFound):  # the committee no longer has the case
-        documents.briefing_file(store, crc, "docx", case_key=key)
+        document_files.briefing_file(store, crc, "docx", case_key=key)
     with pytest.raises(InvalidInput, match="has the theme"):
-        documents.briefing_file(store, crc, "docx", theme="Information sharing")
+        document_files.briefing_file(store, crc, "docx", theme="Information sharing")
     with pytest.raises(InvalidInput, match="no learning the committee may read"):
-        documents.briefing_file(store, SYSTEM, "docx", case_ref=CASE)
+        document_files.briefing_file(store, SYSTEM, "docx", case_ref=CASE)
 
 
 def test_the_anonymised_learning_log_names_the_people_by_their_role_only(rpm_store):
@@ -418,7 +425,7 @@ def test_the_anonymised_learning_log_names_the_people_by_their_role_only(rpm_sto
     sign_off(store, chair, CASE)
 
     def log_text(anonymised: bool) -> str:
-        content = documents.learning_log_file(
+        content = document_files.learning_log_file(
             store, SYSTEM, CASE, "docx", with_image=False, anonymised=anonymised
         )
         return all_text(read(content))

@@ -10,7 +10,7 @@ from email import policy
 import docx
 import pytest
 
-from app import documents
+from app import document_files
 from app.mail import MailSettings, invitation_ics, retry, send
 from data.actor import SYSTEM
 from data.errors import InvalidInput
@@ -54,7 +54,9 @@ def settings(tmp_path, port: int | None) -> MailSettings:
 @pytest.fixture(autouse=True)
 def no_timeline_image(monkeypatch):
     # The timeline image is drawn by a browser; these tests are about the mail.
-    monkeypatch.setattr(documents, "_timeline_image", lambda *a: (None, "not drawn in this test"))
+    monkeypatch.setattr(
+        document_files, "_timeline_image", lambda *a: (None, "not drawn in this test")
+    )
 
 
 def attachments(message):

@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 import pytest
 
-from components.documents import doc_text, learning_log_doc
+from components.documents.blocks import doc_text
+from components.documents.learning_log import learning_log_doc
 from data.actor import SYSTEM
 from data.errors import Forbidden, InvalidInput
 from data.record import (

@@ -25,16 +25,13 @@ from types import SimpleNamespace
 import plotly.graph_objects as go
 
 from components.actions import due_words
-from components.document_pdf import to_pdf
-from components.documents import (
-    Letterhead,
-    briefing_doc,
-    crc_summary_doc,
-    invitation_doc,
-    learning_log_doc,
-    to_docx,
-    to_html,
-)
+from components.documents.blocks import Letterhead
+from components.documents.committee import briefing_doc, crc_summary_doc
+from components.documents.invitation import invitation_doc
+from components.documents.learning_log import learning_log_doc
+from components.documents.pdf import to_pdf
+from components.documents.print_html import to_html
+from components.documents.word import to_docx
 from data import committee
 from data.actor import User
 from data.cases import get_case

@@ -1,5 +1,5 @@
 """The documents as PDF (what partnerships actually email), from the same blocks as the DOCX
-and HTML (`components.documents.Doc`), drawn with fpdf2: pure Python, nothing to install at run
+and HTML (`components.documents.blocks.Doc`), drawn with fpdf2: pure Python, nothing to install at run
 time, no office suite. Letterhead, classification and DRAFT mark on every page; "page X of Y"
 in the footer; headings kept with what follows them.
 """
@@ -14,7 +14,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from components.documents import CLASSIFICATION, DRAFT_MARK, Doc, Letterhead
+from components.documents.blocks import CLASSIFICATION, DRAFT_MARK, Doc, Letterhead
 
 # A Unicode font with bold and italic: DejaVu Sans (Debian's fonts-dejavu-core, which `make`
 # installs with the browser), else Liberation Sans. Without either, the PDF falls back to

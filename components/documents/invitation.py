@@ -1,0 +1,97 @@
+"""The invitation circulated to professionals, as blocks: purpose, date, who is invited, the
+seven questions and the ground rules."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from components.documents.blocks import Doc, long_date, or_not_recorded
+
+GROUND_RULES = (
+    "All agencies support and encourage the attendance of key professionals.",
+    "Attendance is for the whole meeting.",
+    "The meeting is confidential and focused only on learning, not blame.",
+    "It needs good listening and questioning skills to support reflection.",
+    "It seeks innovative solutions and leads to wider learning.",
+    (
+        "It works in a real-world context, and the time spent is proportionate to the issues,"
+        " focused on the child's journey and experience."
+    ),
+)
+
+
+SEVEN_QUESTIONS = (
+    "What time scale is appropriate?",
+    "What might be/have been going on at each point of the child's journey?",
+    "What did we do about any issues?",
+    "Why did we do what we did?",
+    "Was there anything that acted as a barrier?",
+    "What were the outcomes for the child?",
+    "Could we have done things differently?",
+)
+
+
+def invitation_doc(setup: dict) -> Doc:
+    """The invitation circulated to professionals: purpose, date, who is invited."""
+    doc = Doc(
+        title="Invitation to a Reflective Practice Meeting",
+        footer=f"RPM invitation · case {setup['case_ref']}",
+    )
+    doc.h1(doc.title)
+    when = long_date(setup.get("meeting_date")) or "To be confirmed"
+    if setup.get("start_time"):
+        when += f" at {setup['start_time']}"
+    chair = setup.get("chair_name") or "To be confirmed"
+    if setup.get("facilitator_name") and setup.get("facilitator_name") != chair:
+        chair += f" (facilitator: {setup['facilitator_name']})"
+    doc.pairs(
+        [
+            ("Case reference", setup["case_ref"]),
+            ("Child", setup.get("label") or ""),
+            ("When and where", f"{when}, {setup.get('venue') or 'venue to be confirmed'}"),
+            ("Chair", chair),
+            ("Requested by", setup.get("requesting_agency") or ""),
+        ]
+    )
+    doc.h2("Purpose of the meeting")
+    doc.p(
+        or_not_recorded(setup.get("purpose"))
+        + " (This purpose is recorded in the child's records.)"
+    )
+    doc.h2("Invited")
+    invitees = setup.get("invitees") or []
+    if invitees:
+        # The address has a column of its own, wide enough not to break mid-address.
+        doc.table(
+            ["Name", "Role", "Agency", "Email"],
+            [[i["name"], i.get("role") or "", i["agency"], i.get("email") or ""] for i in invitees],
+            [3.4, 3.6, 3.6, 6.4],
+        )
+    else:
+        doc.p("Invitees to be confirmed.")
+    doc.h2("Please reply")
+    reply_by = _reply_by(setup.get("meeting_date"))
+    contact = setup.get("reply_to")
+    doc.p(
+        "Please confirm whether you will attend"
+        + (f" by {long_date(reply_by)}" if reply_by else "")
+        + f" to the chair, {setup.get('chair_name') or 'named above'}"
+        + (f", at {contact}" if contact else "")
+        + "; if you cannot come, please send a colleague who knows the child's journey."
+    )
+    doc.h2("About the meeting")
+    doc.p(
+        "A reflective practice meeting looks back at the child's journey to learn, not to blame:"
+        " whether the right help was given by the right people at the right time. Please bring"
+        " your agency's chronology and be ready to reflect on these questions:"
+    )
+    doc.bullets(SEVEN_QUESTIONS)
+    doc.p("Ground rules: " + " ".join(GROUND_RULES))
+    return doc
+
+
+def _reply_by(meeting_date: str | None):
+    """A week before the meeting (or None without a date)."""
+    if not meeting_date:
+        return None
+    return (date.fromisoformat(meeting_date) - timedelta(days=7)).isoformat()
