@@ -18,7 +18,7 @@ import signal
 import subprocess
 import sys
 import threading
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from types import SimpleNamespace
 
@@ -40,6 +40,7 @@ from data.crc import case_key_of, committee_summaries
 from data.crc import crc_summary as committee_summary
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.glossary import anonymised_json, document_redactor, view_anonymiser
+from data.learning_log_model import LearningLog
 from data.partnership import get_partnership
 from data.permissions import committee_only, explores_committee
 from data.record import (
@@ -129,7 +130,7 @@ def render_png(fig: go.Figure) -> tuple[bytes | None, str | None]:
     return png, None
 
 
-def document_figure(events, log: dict, categories=None) -> go.Figure:
+def document_figure(events, log: LearningLog, categories=None) -> go.Figure:
     """The on-screen timeline as the learning log shows it: the same category markers and
     legend (`categories`, the managed list; default the shipped one), the episodes the meeting
     marked, a diamond on each event a learning point is linked to, no range slider (a control,
@@ -139,18 +140,18 @@ def document_figure(events, log: dict, categories=None) -> go.Figure:
     episodes = [
         SimpleNamespace(
             episode_id=n,
-            title=e["title"],
-            start_date=date.fromisoformat(e["start"]),
-            end_date=date.fromisoformat(e["end"] or e["start"]),
-            assessment=e.get("assessment"),
+            title=e.title,
+            start_date=date.fromisoformat(e.start),
+            end_date=date.fromisoformat(e.end or e.start),
+            assessment=e.assessment,
         )
-        for n, e in enumerate((log.get("journey") or {}).get("episodes") or [], start=1)
+        for n, e in enumerate(log.journey.episodes, start=1)
     ]
     fig = timeline_figure(
         events,
         categories=categories,
         episodes=episodes,
-        reflected_event_ids=set(log.get("learning_event_ids") or []),
+        reflected_event_ids=set(log.learning_event_ids),
     )
     # Paper is read closer than a shared screen, but at 17 cm wide the labels need to be larger.
     fig.update_layout(
@@ -162,11 +163,11 @@ def document_figure(events, log: dict, categories=None) -> go.Figure:
 
 
 def _timeline_image(
-    store: Store, case_id: int, log: dict, for_draft: bool = False
+    store: Store, case_id: int, log: LearningLog, for_draft: bool = False
 ) -> tuple[bytes | None, str | None]:
     """Draw the journey. A draft's image is kept with a digest of its figure and reused until
     the figure changes (drawing takes seconds in Chromium; building the figure, milliseconds)."""
-    events = journey_events(store, case_id, log["journey"]["as_of"])
+    events = journey_events(store, case_id, log.journey.as_of)
     if events.empty:
         return None, "there are no events"
     fig = document_figure(events, log, managed_categories(store))
@@ -181,7 +182,7 @@ def _timeline_image(
     return png, problem
 
 
-def journey_image(store: Store, case, version: int | None, log: dict):
+def journey_image(store: Store, case, version: int | None, log: LearningLog):
     """(PNG, None) or (None, why not). A signed version's image is drawn once and kept."""
     record_id = signed_record_id(store, case, version) if version else None
     if record_id is not None:
@@ -263,15 +264,17 @@ def learning_log_file(
     named = data
     if anonymised:
         redacted = anonymised_log(data, document_redactor(store, user, case_ref))
-        data = {
-            **anonymised_json(redacted, view_anonymiser(store, user, case_ref)),
-            "anonymised": True,
-            "signed_name": None,  # the signature names the chair and the account
-            "signed_by": None,
-        }
+        data = replace(
+            LearningLog.from_dict(
+                anonymised_json(redacted.as_dict(), view_anonymiser(store, user, case_ref))
+            ),
+            anonymised=True,
+            signed_name=None,  # the signature names the chair and the account
+            signed_by=None,
+        )
     if not with_image:
         png, problem = None, "images were not asked for"
-    elif named["journey"]["episodes"] != data["journey"]["episodes"]:
+    elif named.journey.episodes != data.journey.episodes:
         png, problem = _timeline_image(store, case.case_id, data)  # episode labels held names
     else:
         png, problem = journey_image(store, case, chosen, data)

@@ -244,7 +244,7 @@ def build_record_to_attendees(store: Store, user: User, case_ref: str, settings:
     version = _signed(store, user, case_ref)
     log = learning_log(store, user, case_ref, version.version)
     partnership = get_partnership(store).name
-    names = {p["name"] for p in log["professionals"]}
+    names = {p.name for p in log.professionals}
     people = [i for i in get_setup(store, user, case_ref).invitees if i.name in names]
     document = learning_log_file(store, user, case_ref, "docx", version=version.version)
     filename = f"RPM-learning-log-{case_ref}-v{version.version}.docx"

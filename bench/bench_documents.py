@@ -67,7 +67,7 @@ def main() -> None:
         timed(
             "BASELINE: image drawn for the request (as before)",
             lambda: document_files.render_png(document_files.document_figure(
-                document_files.journey_events(store, case.case_id, log["journey"]["as_of"]), log
+                document_files.journey_events(store, case.case_id, log.journey.as_of), log
             ))[0] or b"",
             repeat=2,
         )  # fmt: skip

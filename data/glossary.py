@@ -184,12 +184,12 @@ def document_redactor(store: Store, user: User, case_ref: str) -> Callable[[str]
 
 
 def anonymised_json(value, replace: Callable[[str], str], keep: frozenset[str] = frozenset()):
-    """Pure: a JSON-like value (dicts, lists, strings, numbers) with `replace` applied to every
-    string in it, except under the keys in `keep`; a copy."""
+    """Pure: a JSON-like value (dicts, lists or tuples, strings, numbers) with `replace` applied
+    to every string in it, except under the keys in `keep`; a copy."""
     if isinstance(value, str):
         return replace(value)
-    if isinstance(value, list):
-        return [anonymised_json(item, replace, keep) for item in value]
+    if isinstance(value, list | tuple):
+        return type(value)(anonymised_json(item, replace, keep) for item in value)
     if isinstance(value, dict):
         return {
             key: item if key in keep else anonymised_json(item, replace, keep)

@@ -7,20 +7,30 @@ stands (`snapshot`) and locks it; later changes to learning points or actions do
 An amendment starts a new draft version with a reason, which is signed in turn. Every version
 stays listed and exportable.
 
-The learning log is a plain JSON-able dict (see `build_log`), so that a signed snapshot and a
-live draft are exported by the same code.
+The learning log is one typed value (`data.learning_log_model.LearningLog`), built live for a
+draft and read back from the snapshot for a signed version, so both are exported by the same
+code.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from data.access import require_case, require_meeting_editor
 from data.actor import User
 from data.cases import Case
 from data.errors import Forbidden, InvalidInput, NotFound
+from data.learning_log_model import (
+    Action,
+    Episode,
+    Journey,
+    LearningLog,
+    LearningPoint,
+    Professional,
+    Reflection,
+    StageCount,
+)
 from data.permissions import is_administrator
 from data.setup import case_invitees
 from data.shared_wording import current_wordings, write_committee_learning
@@ -174,15 +184,11 @@ def save_draft(
     return _versions(store, case.case_id)[-1]
 
 
-def missing_for_sign_off(log: dict) -> list[str]:
+def missing_for_sign_off(log: LearningLog) -> list[str]:
     """Pure: the required fields of a learning log that are empty, in words, and the learning
     flagged for the committee whose shared wording has not passed the redaction review."""
-    missing = [words for key, words in REQUIRED_FOR_SIGN_OFF.items() if not log.get(key)]
-    unreviewed = [
-        p
-        for p in log.get("learning_points", [])
-        if p["share_with_crc"] and not p.get("shared_text")
-    ]
+    missing = [words for key, words in REQUIRED_FOR_SIGN_OFF.items() if not getattr(log, key)]
+    unreviewed = [p for p in log.learning_points if p.share_with_crc and not p.shared_text]
     if unreviewed:
         n = len(unreviewed)
         missing.append(
@@ -240,23 +246,24 @@ def sign_off(
         raise InvalidInput("cannot sign off: " + "; ".join(missing) + " missing")
     now = now or datetime.now().replace(microsecond=0)
     behalf = not chair
-    log.update(
+    log = replace(
+        log,
         status="signed off",
-        signed_name=log["chair_name"],
+        signed_name=log.chair_name,
         signed_by=user.username,
         signed_on_behalf=behalf,
+        signed_at=now.isoformat(sep=" "),
     )
-    log["signed_at"] = now.isoformat(sep=" ")
     with store.transaction() as cur:
         updated = cur.execute(
             "UPDATE meeting_records SET signed_name = ?, signed_by = ?, signed_at = ?,"
             " signed_on_behalf = ?, snapshot = ? WHERE record_id = ? AND signed_at IS NULL"
             " RETURNING record_id",
-            [log["chair_name"], user.username, now, behalf, json.dumps(log), draft.record_id],
+            [log.chair_name, user.username, now, behalf, log.as_json(), draft.record_id],
         ).fetchall()
         if not updated:
             raise InvalidInput(f"version {draft.version} was signed off meanwhile")
-        meeting_on = date.fromisoformat(log["meeting_date"])
+        meeting_on = date.fromisoformat(log.meeting_date)
         complete_stage(
             cur, case.case_id, "meeting_held", min(meeting_on, now.date()), user.username,
             f"Meeting record version {draft.version} signed off",
@@ -301,7 +308,9 @@ def start_amendment(store: Store, user: User, case_ref: str, reason: str) -> Rec
     return _versions(store, case.case_id)[-1]
 
 
-def learning_log(store: Store, user: User, case_ref: str, version: int | None = None) -> dict:
+def learning_log(
+    store: Store, user: User, case_ref: str, version: int | None = None
+) -> LearningLog:
     """The learning log of one version (default: the latest). Signed: as signed. Draft: live."""
     case = require_case(store, user, case_ref)
     require_meeting(store, case)
@@ -316,7 +325,7 @@ def learning_log(store: Store, user: User, case_ref: str, version: int | None = 
         row = store.query_one(
             "SELECT snapshot FROM meeting_records WHERE record_id = ?", [chosen.record_id]
         )
-        return json.loads(row[0])
+        return LearningLog.from_json(row[0])
     return build_log(store, case, chosen)
 
 
@@ -375,8 +384,8 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def build_log(store: Store, case: Case, record: RecordVersion | None) -> dict:
-    """Everything the learning log shows, read from the store now (JSON-able)."""
+def build_log(store: Store, case: Case, record: RecordVersion | None) -> LearningLog:
+    """Everything the learning log shows, read from the store now."""
     meeting = _meeting(store, case.case_id)
     _, meeting_date, start_time, venue, chair_name, facilitator = meeting or (None,) * 6
     setup = store.query_one(
@@ -404,10 +413,11 @@ def build_log(store: Store, case: Case, record: RecordVersion | None) -> dict:
             "SELECT stage_key, position FROM reflective_stages WHERE model_key = ?", [model_key]
         )
     }
-    points = _learning_points(store, case.case_id, stages)
     wordings = current_wordings(store, case.case_id)
-    for point in points:
-        point["shared_text"] = wordings.get(point["learning_id"], (None, None))[1]
+    points = [
+        replace(p, shared_text=wordings.get(p.learning_id, (None, None))[1])
+        for p in _learning_points(store, case.case_id, stages)
+    ]
     journey = store.query_one(
         "SELECT count(*), count(DISTINCT agency_id), min(event_date), max(event_date)"
         " FROM events WHERE case_id = ?",
@@ -422,7 +432,7 @@ def build_log(store: Store, case: Case, record: RecordVersion | None) -> dict:
         )
     ]
     episodes = [
-        {"title": t, "start": _iso(s), "end": _iso(e), "assessment": a}
+        Episode(title=t, start=_iso(s), end=_iso(e), assessment=a)
         for t, s, e, a in store.query(
             "SELECT title, start_date, end_date, assessment FROM episodes"
             " WHERE case_id = ? AND deleted_at IS NULL ORDER BY start_date, episode_id",
@@ -430,7 +440,7 @@ def build_log(store: Store, case: Case, record: RecordVersion | None) -> dict:
         )
     ]
     reflections = [
-        {"stage": stages.get(key, key), "count": n}
+        StageCount(stage=stages.get(key, key), count=n)
         for key, n in sorted(
             store.query(
                 "SELECT stage_key, count(*) FROM reflections"
@@ -441,15 +451,15 @@ def build_log(store: Store, case: Case, record: RecordVersion | None) -> dict:
         )
     ]
     actions = [
-        {
-            "description": d,
-            "owner": o,
-            "agency": a,
-            "due": _iso(due),
-            "status": ACTION_STATUSES.get(s, s),
-            "learning_id": lid,
-            "evidence": ev,
-        }
+        Action(
+            description=d,
+            owner=o,
+            agency=a,
+            due=_iso(due),
+            status=ACTION_STATUSES.get(s, s),
+            learning_id=lid,
+            evidence=ev,
+        )
         for d, o, a, due, s, lid, ev in store.query(
             """
             SELECT x.description, x.owner_name, a.name, x.due_date, x.status, x.learning_id,
@@ -461,37 +471,39 @@ def build_log(store: Store, case: Case, record: RecordVersion | None) -> dict:
             [case.case_id],
         )
     ]
-    return {
-        "case_ref": case.case_ref,
-        "case_name": case.label or case.case_ref,
-        "date_of_birth": _iso(case.date_of_birth),
-        "requesting_agency": requesting_agency,
-        "purpose": purpose,
-        "meeting_date": _iso(meeting_date),
-        "start_time": start_time,
-        "venue": venue,
-        "chair_name": chair_name,
-        "facilitator": facilitator,
-        "reflective_model": model_name,
-        "professionals": [{"name": i.name, "role": i.role, "agency": i.agency} for i in involved],
-        "invitee_names": [i.name for i in invitees],
-        "issues": record.issues if record else None,
-        "timescale": record.timescale if record else None,
-        "conclusions": record.conclusions if record else None,
-        "journey": {
-            "event_count": journey[0],
-            "agency_count": journey[1],
-            "first": _iso(journey[2]),
-            "last": _iso(journey[3]),
-            "agencies": agencies,
-            "episodes": episodes,
+    return LearningLog(
+        case_ref=case.case_ref,
+        case_name=case.label or case.case_ref,
+        date_of_birth=_iso(case.date_of_birth),
+        requesting_agency=requesting_agency,
+        purpose=purpose,
+        meeting_date=_iso(meeting_date),
+        start_time=start_time,
+        venue=venue,
+        chair_name=chair_name,
+        facilitator=facilitator,
+        reflective_model=model_name,
+        professionals=tuple(
+            Professional(name=i.name, role=i.role, agency=i.agency) for i in involved
+        ),
+        invitee_names=tuple(i.name for i in invitees),
+        issues=record.issues if record else None,
+        timescale=record.timescale if record else None,
+        conclusions=record.conclusions if record else None,
+        journey=Journey(
+            event_count=journey[0],
+            agency_count=journey[1],
+            first=_iso(journey[2]),
+            last=_iso(journey[3]),
+            agencies=tuple(agencies),
+            episodes=tuple(episodes),
             # The database's own clock, comparable with uploads.uploaded_at.
-            "as_of": str(store.query_one("SELECT CAST(current_timestamp AS TIMESTAMP)")[0]),
-        },
-        "learning_points": points,
-        "reflections_by_stage": reflections,
-        "reflections": _reflections(store, case.case_id, stages),
-        "learning_event_ids": [
+            as_of=str(store.query_one("SELECT CAST(current_timestamp AS TIMESTAMP)")[0]),
+        ),
+        learning_points=tuple(points),
+        reflections_by_stage=tuple(reflections),
+        reflections=tuple(_reflections(store, case.case_id, stages)),
+        learning_event_ids=tuple(
             eid
             for (eid,) in store.query(
                 "SELECT DISTINCT k.event_id FROM learning_point_links k"
@@ -499,19 +511,14 @@ def build_log(store: Store, case: Case, record: RecordVersion | None) -> dict:
                 " WHERE l.case_id = ? AND l.withdrawn_at IS NULL AND k.event_id IS NOT NULL",
                 [case.case_id],
             )
-        ],
-        "actions": actions,
-        "version": record.version if record else None,
-        "amendment_reason": record.amendment_reason if record else None,
-        "status": "draft",
-        "signed_name": None,
-        "signed_by": None,
-        "signed_on_behalf": False,
-        "signed_at": None,
-    }
+        ),
+        actions=tuple(actions),
+        version=record.version if record else None,
+        amendment_reason=record.amendment_reason if record else None,
+    )
 
 
-def _reflections(store: Store, case_id: int, stages: dict) -> list[dict]:
+def _reflections(store: Store, case_id: int, stages: dict) -> list[Reflection]:
     """The reflections themselves, along the timeline: where (the event's date and type, the
     episode, or the whole case), the stage of the cycle, the question, the words, the agency."""
     rows = store.query(
@@ -533,19 +540,19 @@ def _reflections(store: Store, case_id: int, stages: dict) -> list[dict]:
         [case_id],
     )
     return [
-        {
-            "on_timeline": _iso(on),
-            "target": target,
-            "stage": stages.get(key, key),
-            "question": question,
-            "text": text,
-            "agency": agency,
-        }
+        Reflection(
+            on_timeline=_iso(on),
+            target=target,
+            stage=stages.get(key, key),
+            question=question,
+            text=text,
+            agency=agency,
+        )
         for on, target, key, question, text, agency in rows
     ]
 
 
-def _learning_points(store: Store, case_id: int, stages: dict) -> list[dict]:
+def _learning_points(store: Store, case_id: int, stages: dict) -> list[LearningPoint]:
     """Learning points in timeline order (by the earliest event or episode they are linked to)."""
     rows = store.query(
         """
@@ -567,17 +574,17 @@ def _learning_points(store: Store, case_id: int, stages: dict) -> list[dict]:
         [case_id],
     )
     return [
-        {
-            "learning_id": lid,
-            "scope": scope,
-            "scope_label": SCOPES[scope],
-            "agency": agency,
-            "text": text,
-            "stage": stages.get(stage_key, stage_key) if stage_key else None,
-            "share_with_crc": bool(share),
-            "on_timeline": _iso(on),
-            "themes": list(themes or []),
-        }
+        LearningPoint(
+            learning_id=lid,
+            scope=scope,
+            scope_label=SCOPES[scope],
+            agency=agency,
+            text=text,
+            stage=stages.get(stage_key, stage_key) if stage_key else None,
+            share_with_crc=bool(share),
+            on_timeline=_iso(on),
+            themes=tuple(themes or ()),
+        )
         for lid, scope, agency, text, stage_key, share, on, themes in rows
     ]
 
@@ -601,58 +608,57 @@ def age_at(dob: date | None, on: date | None) -> str | None:
     return " ".join(parts)
 
 
-def crc_summary(log: dict, case_key: str) -> dict:
+def crc_summary(log: LearningLog, case_key: str) -> dict:
     """Pure: Appendix 3 from a learning log. Age, date, chair and the reviewed shared wording
     of the learning flagged for the committee (a draft lists points awaiting the review without
     their text); the case's key, never its reference; the record version it summarises."""
-    dob = date.fromisoformat(log["date_of_birth"]) if log.get("date_of_birth") else None
-    meeting = date.fromisoformat(log["meeting_date"]) if log.get("meeting_date") else None
+    dob = date.fromisoformat(log.date_of_birth) if log.date_of_birth else None
+    meeting = date.fromisoformat(log.meeting_date) if log.meeting_date else None
     learning = [
         {
-            "scope_label": p["scope_label"],
-            "agency": p["agency"],
-            "themes": p["themes"],
-            "text": p.get("shared_text") or AWAITING_REVIEW,
+            "scope_label": p.scope_label,
+            "agency": p.agency,
+            "themes": list(p.themes),
+            "text": p.shared_text or AWAITING_REVIEW,
         }
-        for p in log.get("learning_points", [])
-        if p.get("share_with_crc") and (p.get("shared_text") or log.get("status") != "signed off")
+        for p in log.learning_points
+        if p.share_with_crc and (p.shared_text or not log.signed)
     ]
     return {
         "case_key": case_key,
         "age_at_meeting": age_at(dob, meeting),
-        "meeting_date": log.get("meeting_date"),
-        "chair_name": log.get("chair_name") or "",
+        "meeting_date": log.meeting_date,
+        "chair_name": log.chair_name or "",
         "learning": learning,
-        "version": log.get("version"),
-        "status": log.get("status"),
-        "signed_at": log.get("signed_at"),
+        "version": log.version,
+        "status": log.status,
+        "signed_at": log.signed_at,
     }
 
 
 MEETING_TEXT = ("purpose", "issues", "timescale", "conclusions", "amendment_reason")
 
 
-def anonymised_log(log: dict, redact) -> dict:
+def anonymised_log(log: LearningLog, redact) -> LearningLog:
     """Pure: the free text the meeting wrote in a learning log (issues, timescale, conclusions,
     learning, reflections, actions, episode titles) passed through `redact`, which generalises
     dates, addresses, phone numbers and the other identifiers of the redaction review; learning
     the chair reviewed for the committee keeps its reviewed wording. A copy."""
 
-    def each(items, *keys):
-        return [{**item, **{k: redact(item[k]) for k in keys if item.get(k)}} for item in items]
+    def redacted(item, *names):
+        return replace(item, **{n: redact(getattr(item, n)) for n in names if getattr(item, n)})
 
-    journey = log.get("journey") or {}
-    return {
-        **log,
-        **{key: redact(log[key]) for key in MEETING_TEXT if log.get(key)},
-        "journey": {**journey, "episodes": each(journey.get("episodes") or [], "title")},
-        "learning_points": [
-            {**p, "text": p.get("shared_text") or redact(p["text"])}
-            for p in log.get("learning_points") or []
-        ],
-        "reflections": each(log.get("reflections") or [], "text"),
-        "actions": each(log.get("actions") or [], "description", "evidence"),
-    }
+    return replace(
+        redacted(log, *MEETING_TEXT),
+        journey=replace(
+            log.journey, episodes=tuple(redacted(e, "title") for e in log.journey.episodes)
+        ),
+        learning_points=tuple(
+            replace(p, text=p.shared_text or redact(p.text)) for p in log.learning_points
+        ),
+        reflections=tuple(redacted(r, "text") for r in log.reflections),
+        actions=tuple(redacted(a, "description", "evidence") for a in log.actions),
+    )
 
 
 def person_names(store: Store) -> list[str]:

@@ -3,6 +3,8 @@ amendments and every version with its documents."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
@@ -19,6 +21,7 @@ from components.forms import field
 from data.access import may_edit_record
 from data.audit import CHANGE, SIGN_OFF
 from data.errors import InvalidInput, StoreError
+from data.learning_log_model import LearningLog
 from data.permissions import is_administrator
 from data.record import (
     is_case_chair,
@@ -144,10 +147,10 @@ def signer_choice(store, user, case, chair_name: str | None):
     )
 
 
-def from_the_meeting(log: dict):
+def from_the_meeting(log: LearningLog):
     """What the record takes from the meeting as it was recorded (read-only here)."""
-    points = log["learning_points"]
-    actions = log["actions"]
+    points = log.learning_points
+    actions = log.actions
     items = [
         html.H3("Learning points along the timeline", className="h4"),
         dbc.Table(
@@ -167,13 +170,11 @@ def from_the_meeting(log: dict):
                     [
                         html.Tr(
                             [
-                                html.Td(month_year(p["on_timeline"]) or "Whole case"),
-                                html.Td(p["stage"] or ""),
-                                html.Td(
-                                    p["scope_label"] + (f": {p['agency']}" if p["agency"] else "")
-                                ),
-                                html.Td(p["text"]),
-                                html.Td("Yes" if p["share_with_crc"] else "No"),
+                                html.Td(month_year(p.on_timeline) or "Whole case"),
+                                html.Td(p.stage or ""),
+                                html.Td(p.scope_label + (f": {p.agency}" if p.agency else "")),
+                                html.Td(p.text),
+                                html.Td("Yes" if p.share_with_crc else "No"),
                             ]
                         )
                         for p in points
@@ -190,10 +191,10 @@ def from_the_meeting(log: dict):
             [
                 html.Li(
                     [
-                        f"{a['description']} (owner: {a['owner']}, {a['status'].lower()}, ",
+                        f"{a.description} (owner: {a.owner}, {a.status.lower()}, ",
                         html.Span(
-                            due_words(a["due"], a["status"]),
-                            className="rpm-overdue" if overdue_days(a["due"], a["status"]) else "",
+                            due_words(a.due, a.status),
+                            className="rpm-overdue" if overdue_days(a.due, a.status) else "",
                         ),
                         ")",
                     ]
@@ -268,18 +269,16 @@ def layout(case_ref: str | None = None, done: str | None = None, mail: str | Non
         [
             html.Legend("Written by the chair", className="rpm-legend"),
             html.P(
-                f"Meeting on {long_date(log['meeting_date'])}"
-                + (f" at {log['start_time']}" if log.get("start_time") else "")
-                + (f", {log['venue']}" if log.get("venue") else "")
-                + f". Facilitator: {log.get('facilitator') or 'not recorded'}."
+                f"Meeting on {long_date(log.meeting_date)}"
+                + (f" at {log.start_time}" if log.start_time else "")
+                + (f", {log.venue}" if log.venue else "")
+                + f". Facilitator: {log.facilitator or 'not recorded'}."
             ),
             dbc.Row(
                 [
                     field(
                         "Chair",
-                        dbc.Input(
-                            id="record-chair", value=log.get("chair_name") or "", maxLength=200
-                        ),
+                        dbc.Input(id="record-chair", value=log.chair_name or "", maxLength=200),
                         width=4,
                     ),
                 ]
@@ -301,16 +300,16 @@ def layout(case_ref: str | None = None, done: str | None = None, mail: str | Non
             ),
             field(
                 "Briefly, what were the issues that led to the RPM?",
-                dbc.Textarea(id="record-issues", value=log.get("issues") or "", rows=4),
+                dbc.Textarea(id="record-issues", value=log.issues or "", rows=4),
             ),
             field(
                 "Timescale considered",
-                dbc.Input(id="record-timescale", value=log.get("timescale") or "", maxLength=500),
+                dbc.Input(id="record-timescale", value=log.timescale or "", maxLength=500),
                 "For example: from the birth of the child's sibling in 2015 to the referral in 2019",
             ),
             field(
                 "Conclusions / outcomes",
-                dbc.Textarea(id="record-conclusions", value=log.get("conclusions") or "", rows=5),
+                dbc.Textarea(id="record-conclusions", value=log.conclusions or "", rows=5),
             ),
             html.Div(id="record-save-message", role="status"),
             dbc.Button("Save draft", id="record-save", color="primary", className="mb-3"),
@@ -333,7 +332,7 @@ def layout(case_ref: str | None = None, done: str | None = None, mail: str | Non
             )
             if missing
             else html.P("Every required field is filled.", id="record-missing"),
-            signer_choice(store, user, case, log.get("chair_name")),
+            signer_choice(store, user, case, log.chair_name),
             html.Div(id="record-sign-message", role="status", **{"aria-live": "polite"}),
             dbc.Button("Sign off and lock", id="record-sign", color="primary"),
         ],
@@ -422,12 +421,13 @@ def record_action(save, sign, amend, pathname, chair, attended, issues, timescal
             # but only when it can be signed, so that a refused sign-off changes nothing.
             versions = list_versions(store, user, case_ref)
             if not versions or not versions[-1].signed:
-                on_screen = learning_log(store, user, case_ref) | {
-                    "chair_name": (chair or "").strip(),
-                    "issues": (issues or "").strip(),
-                    "timescale": (timescale or "").strip(),
-                    "conclusions": (conclusions or "").strip(),
-                }
+                on_screen = replace(
+                    learning_log(store, user, case_ref),
+                    chair_name=(chair or "").strip(),
+                    issues=(issues or "").strip(),
+                    timescale=(timescale or "").strip(),
+                    conclusions=(conclusions or "").strip(),
+                )
                 missing = missing_for_sign_off(on_screen)
                 if missing:
                     raise InvalidInput("cannot sign off: " + "; ".join(missing) + " missing")

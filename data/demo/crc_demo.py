@@ -8,8 +8,8 @@ the same on every start. Rows are added with set-based INSERTs from DataFrames.
 
 from __future__ import annotations
 
-import json
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -159,15 +159,20 @@ def sign_off_synthetic_records(store: Store, case_ids: list[int] | None = None) 
         ref = store.query_one("SELECT case_ref FROM cases WHERE case_id = ?", [case_id])[0]
         record = _versions(store, case_id)[0]
         log = build_log(store, get_case(store, ref), record)
-        log.update(status="signed off", signed_name="Synthetic chair", signed_by="demo seed")
-        log["signed_at"] = log["meeting_date"] + " 17:00:00"
+        log = replace(
+            log,
+            status="signed off",
+            signed_name="Synthetic chair",
+            signed_by="demo seed",
+            signed_at=log.meeting_date + " 17:00:00",
+        )
         signed.append((case_id, record.record_id, log))
     with store.transaction() as cur:
         for case_id, record_id, log in signed:
             cur.execute(
                 "UPDATE meeting_records SET signed_name = 'Synthetic chair',"
                 " signed_by = 'demo seed', signed_at = ?, snapshot = ? WHERE record_id = ?",
-                [log["signed_at"], json.dumps(log), record_id],
+                [log.signed_at, log.as_json(), record_id],
             )
             write_committee_learning(cur, case_id, record_id)
 

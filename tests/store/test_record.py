@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -11,6 +11,7 @@ from components.documents.blocks import doc_text
 from components.documents.learning_log import learning_log_doc
 from data.actor import SYSTEM
 from data.errors import Forbidden, InvalidInput
+from data.learning_log_model import LearningLog, StageCount
 from data.record import (
     AWAITING_REVIEW,
     age_at,
@@ -68,7 +69,7 @@ def test_signed_record_is_locked_and_amendments_are_new_versions(rpm_store):
     signed = sign_off(store, chair, CASE)
     assert signed.version == 1 and signed.signed and signed.signed_by == "pokafor"
     log_v1 = learning_log(store, chair, CASE, 1)
-    assert log_v1["status"] == "signed off" and log_v1["signed_name"] == CHAIR
+    assert log_v1.status == "signed off" and log_v1.signed_name == CHAIR
 
     # Editing a locked record is refused and changes nothing.
     before = snapshot_rows(store)
@@ -80,7 +81,7 @@ def test_signed_record_is_locked_and_amendments_are_new_versions(rpm_store):
 
     # The signed version does not move when the live learning changes.
     store.query("UPDATE learning_points SET text = 'rewritten later' WHERE text = ?", [SHARED])
-    assert SHARED in json.dumps(learning_log(store, chair, CASE, 1))
+    assert SHARED in learning_log(store, chair, CASE, 1).as_json()
 
     with pytest.raises(InvalidInput, match="reason for the amendment is missing"):
         start_amendment(store, chair, CASE, "  ")
@@ -94,8 +95,8 @@ def test_signed_record_is_locked_and_amendments_are_new_versions(rpm_store):
     with pytest.raises(InvalidInput, match="no signed-off version to amend"):
         start_amendment(store, chair, CASE, "again")
     draft = learning_log(store, chair, CASE)
-    assert draft["version"] == 2 and draft["status"] == "draft"
-    assert "rewritten later" in json.dumps(draft)
+    assert draft.version == 2 and draft.status == "draft"
+    assert "rewritten later" in draft.as_json()
     save_draft(store, chair, CASE, **{**RECORD, "conclusions": "Amended conclusions"})
     # The shared point was reworded: its wording for the committee is reviewed again first.
     with pytest.raises(InvalidInput, match="redaction review of 1 learning point"):
@@ -105,8 +106,8 @@ def test_signed_record_is_locked_and_amendments_are_new_versions(rpm_store):
     sign_off(store, chair, CASE)
     versions = list_versions(store, chair, CASE)
     assert [(v.version, v.signed) for v in versions] == [(1, True), (2, True)]
-    assert learning_log(store, chair, CASE, 1)["conclusions"] == RECORD["conclusions"]
-    assert learning_log(store, chair, CASE, 2)["conclusions"] == "Amended conclusions"
+    assert learning_log(store, chair, CASE, 1).conclusions == RECORD["conclusions"]
+    assert learning_log(store, chair, CASE, 2).conclusions == "Amended conclusions"
 
 
 def test_sign_off_is_the_signed_in_chair_and_records_the_stage(rpm_store):
@@ -138,7 +139,7 @@ def test_an_admin_signs_only_on_the_chairs_behalf_and_the_record_says_so(rpm_sto
     signed = sign_off(store, SYSTEM, CASE, on_behalf=True)
     assert (signed.signed_name, signed.signed_by, signed.signed_on_behalf) == (CHAIR, "cli", True)
     log = learning_log(store, SYSTEM, CASE, 1)
-    assert log["signed_on_behalf"] is True
+    assert log.signed_on_behalf is True
     text = doc_text(learning_log_doc(log, None, "not asked"))
     assert f"Signed on behalf of the chair, {CHAIR}, by the administrator cli" in text
 
@@ -164,20 +165,20 @@ def test_learning_log_is_filled_from_the_meeting(rpm_store):
     store = rpm_store
     save_draft(store, SYSTEM, CASE, **RECORD)
     log = learning_log(store, SYSTEM, CASE)
-    assert [p["name"] for p in log["professionals"]] == ["Alex Brown", "Jo Green", "Priya Shah"]
-    points = {p["text"]: p for p in log["learning_points"]}
-    assert points[SHARED]["stage"] == "Analysis"
-    assert points[SHARED]["themes"] == ["Information sharing"]
-    assert points[SHARED]["on_timeline"] is not None
-    assert points[NOT_SHARED]["agency"] == "Police"
-    assert log["learning_points"][0]["text"] == SHARED  # linked to the timeline, so first
-    assert [a["description"] for a in log["actions"]] == [ACTION]
-    assert log["reflections_by_stage"] == [{"stage": "Feelings", "count": 1}]
-    assert log["journey"]["event_count"] > 300
+    assert [p.name for p in log.professionals] == ["Alex Brown", "Jo Green", "Priya Shah"]
+    points = {p.text: p for p in log.learning_points}
+    assert points[SHARED].stage == "Analysis"
+    assert points[SHARED].themes == ("Information sharing",)
+    assert points[SHARED].on_timeline is not None
+    assert points[NOT_SHARED].agency == "Police"
+    assert log.learning_points[0].text == SHARED  # linked to the timeline, so first
+    assert [a.description for a in log.actions] == [ACTION]
+    assert log.reflections_by_stage == (StageCount("Feelings", 1),)
+    assert log.journey.event_count > 300
     # Ticking who attended narrows the professionals involved.
     alex = store.query_one("SELECT invitee_id FROM invitees WHERE name = 'Alex Brown'")[0]
     save_draft(store, SYSTEM, CASE, **RECORD, attended_ids=[alex])
-    assert [p["name"] for p in learning_log(store, SYSTEM, CASE)["professionals"]] == ["Alex Brown"]
+    assert [p.name for p in learning_log(store, SYSTEM, CASE).professionals] == ["Alex Brown"]
 
 
 def test_age_at_the_meeting():
@@ -190,7 +191,7 @@ def test_age_at_the_meeting():
 
 
 def test_crc_summary_keeps_only_reviewed_shared_wording_under_the_case_key():
-    log = {
+    log = LearningLog.from_dict({
         "case_ref": "X-1",
         "case_name": "Child K",
         "date_of_birth": "2015-01-20",
@@ -199,16 +200,19 @@ def test_crc_summary_keeps_only_reviewed_shared_wording_under_the_case_key():
         "version": 2,
         "status": "draft",
         "learning_points": [
-            {"scope_label": "Cross-agency", "agency": None, "stage": "Analysis", "themes": [],
+            {"learning_id": 1, "scope": "cross_agency", "scope_label": "Cross-agency",
+             "agency": None, "stage": "Analysis", "themes": [],
              "text": "Pat Okafor and Sam Whitfield saw Child K", "share_with_crc": True,
              "shared_text": "The chair and the facilitator saw the child"},
-            {"scope_label": "Cross-agency", "agency": None, "stage": None, "themes": [],
+            {"learning_id": 2, "scope": "cross_agency", "scope_label": "Cross-agency",
+             "agency": None, "stage": None, "themes": [],
              "text": "Sam saw Child K at 14 Elm Road", "share_with_crc": True,
              "shared_text": None},
-            {"scope_label": "Single-agency", "agency": "Police", "stage": None, "themes": [],
+            {"learning_id": 3, "scope": "single_agency", "scope_label": "Single-agency",
+             "agency": "Police", "stage": None, "themes": [],
              "text": "not for the committee", "share_with_crc": False, "shared_text": None},
         ],
-    }  # fmt: skip
+    })  # fmt: skip
     summary = crc_summary(log, "K0123456789")
     assert summary["age_at_meeting"] == "9 years"
     assert (summary["case_key"], summary["version"]) == ("K0123456789", 2)
@@ -219,7 +223,7 @@ def test_crc_summary_keeps_only_reviewed_shared_wording_under_the_case_key():
         AWAITING_REVIEW,
     ]
     # Signed off: only reviewed wording.
-    signed = crc_summary({**log, "status": "signed off"}, "K0123456789")
+    signed = crc_summary(replace(log, status="signed off"), "K0123456789")
     assert [item["text"] for item in signed["learning"]] == [
         "The chair and the facilitator saw the child"
     ]
