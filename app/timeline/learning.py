@@ -16,8 +16,10 @@ from dash.exceptions import PreventUpdate
 from app.anonymised_view import anonymised_case, edit_refused
 from app.context import get_store, require_user
 from app.timeline import ids
-from app.timeline.reflection import NONE, chosen, confirmed_withdraw
+from app.timeline.reflection import NONE, chosen
+from app.timeline.withdrawing import withdraw_callback
 from components.actions import due_words, overdue_days
+from components.contribution_items import change_buttons, done, failed
 from data import learning as lp
 from data import reflections as refl
 from data.errors import StoreError
@@ -229,19 +231,11 @@ def _learning_item(point: lp.LearningPoint, user) -> html.Li:
                         ),
                         className="rpm-muted me-3",
                     ),
-                    *(
-                        [
-                            dbc.Button(
-                                "Edit",
-                                id={"type": "lp-edit", "index": point.learning_id},
-                                color="link",
-                                size="sm",
-                                className="p-0 me-3",
-                            ),
-                            confirmed_withdraw("lp-withdraw", point.learning_id, "learning point"),
-                        ]
-                        if may_change_contribution(user, point.created_by)
-                        else []
+                    *change_buttons(
+                        "lp",
+                        point.learning_id,
+                        "learning point",
+                        may_change_contribution(user, point.created_by),
                     ),
                 ]
             ),
@@ -251,18 +245,13 @@ def _learning_item(point: lp.LearningPoint, user) -> html.Li:
 
 
 def _action_row(action: lp.Action, user) -> html.Tr:
-    buttons = []
-    if may_change_contribution(user, action.created_by):
-        buttons = [
-            dbc.Button(
-                "Edit",
-                id={"type": "act-edit", "index": action.action_id},
-                color="link",
-                size="sm",
-                className="p-0 me-2",
-            ),
-            confirmed_withdraw("act-withdraw", action.action_id, "action"),
-        ]
+    buttons = change_buttons(
+        "act",
+        action.action_id,
+        "action",
+        may_change_contribution(user, action.created_by),
+        gap="me-2",
+    )
     return html.Tr(
         [
             html.Td(action.description, className="rpm-reflection-text"),
@@ -340,14 +329,6 @@ def refresh(_tick, _saved, seen, case_ref):
     return point_list, action_table, options, themes, revision
 
 
-def _error(prefix: str, exc: Exception):
-    return dbc.Alert(f"{prefix}: {exc}", color="danger", className="mb-0")
-
-
-def _ok(text: str):
-    return dbc.Alert(text, color="success", className="mb-0", duration=4000)
-
-
 @callback(
     Output("lp-message", "children"),
     Output("lp-text", "value"),
@@ -410,13 +391,13 @@ def save_learning(
                 share_with_crc=bool(share),
             )
     except StoreError as exc:
-        return _error("Not saved", exc), *(no_update,) * 8
-    done = (
+        return failed("Not saved", exc), *(no_update,) * 8
+    said = (
         "Learning point updated; what it said before is kept."
         if editing
         else ("Learning point saved.")
     )
-    return _ok(done), *_empty_learning_form(user, agency_options), (saved or 0) + 1
+    return done(said), *_empty_learning_form(user, agency_options), (saved or 0) + 1
 
 
 def _empty_learning_form(user, agency_options) -> tuple:
@@ -485,23 +466,14 @@ def learning_form_mode(editing):
     return "Save learning point", "d-none mt-2 ms-2"
 
 
-@callback(
-    Output("lp-saved", "data", allow_duplicate=True),
-    Output("lp-message", "children", allow_duplicate=True),
-    Input({"type": "lp-withdraw", "index": ALL}, "submit_n_clicks"),
-    State("lp-saved", "data"),
-    State("lp-case", "data"),
-    prevent_initial_call=True,
+withdraw_learning = withdraw_callback(
+    "lp",
+    saved="lp-saved",
+    message="lp-message",
+    case="lp-case",
+    withdraw=lp.withdraw_learning_point,
+    noun="Learning point",
 )
-def withdraw_learning(clicks, saved, case_ref):
-    if not ctx.triggered_id or not any(clicks or []):
-        raise PreventUpdate
-    store, user = get_store(), require_user()
-    try:
-        lp.withdraw_learning_point(store, user, case_ref, int(ctx.triggered_id["index"]))
-    except StoreError as exc:
-        return no_update, _error("Not withdrawn", exc)
-    return (saved or 0) + 1, _ok("Learning point withdrawn; its history is kept.")
 
 
 @callback(
@@ -518,8 +490,8 @@ def add_theme(_clicks, name, saved):
     try:
         added = lp.add_theme(store, user, name)
     except StoreError as exc:
-        return _error("Not added", exc), no_update, no_update
-    return _ok(f"Theme “{added}” added."), "", (saved or 0) + 1
+        return failed("Not added", exc), no_update, no_update
+    return done(f"Theme “{added}” added."), "", (saved or 0) + 1
 
 
 @callback(
@@ -562,13 +534,13 @@ def save_action(
     try:
         if editing:
             lp.update_action(store, user, case_ref, int(editing), **fields)
-            done = "Action updated."
+            said = "Action updated."
         else:
             lp.add_action(store, user, case_ref, **fields)
-            done = "Action saved."
+            said = "Action saved."
     except StoreError as exc:
-        return (_error("Not saved", exc), *[no_update] * 9)
-    return _ok(done), "", "", None, (saved or 0) + 1, NONE, "", NONE, "", "open"
+        return (failed("Not saved", exc), *[no_update] * 9)
+    return done(said), "", "", None, (saved or 0) + 1, NONE, "", NONE, "", "open"
 
 
 @callback(
@@ -629,20 +601,11 @@ def cancel_action_edit(_clicks):
     return "", "", None, ""
 
 
-@callback(
-    Output("lp-saved", "data", allow_duplicate=True),
-    Output("act-message", "children", allow_duplicate=True),
-    Input({"type": "act-withdraw", "index": ALL}, "submit_n_clicks"),
-    State("lp-saved", "data"),
-    State("lp-case", "data"),
-    prevent_initial_call=True,
+withdraw_action = withdraw_callback(
+    "act",
+    saved="lp-saved",
+    message="act-message",
+    case="lp-case",
+    withdraw=lp.withdraw_action,
+    noun="Action",
 )
-def withdraw_action(clicks, saved, case_ref):
-    if not ctx.triggered_id or not any(clicks or []):
-        raise PreventUpdate
-    store, user = get_store(), require_user()
-    try:
-        lp.withdraw_action(store, user, case_ref, int(ctx.triggered_id["index"]))
-    except StoreError as exc:
-        return no_update, _error("Not withdrawn", exc)
-    return (saved or 0) + 1, _ok("Action withdrawn; its history is kept.")

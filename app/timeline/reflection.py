@@ -19,6 +19,8 @@ from dash.exceptions import PreventUpdate
 from app.anonymised_view import anonymised_case, edit_refused
 from app.context import get_store, require_user
 from app.timeline import ids
+from app.timeline.withdrawing import withdraw_callback
+from components.contribution_items import change_buttons, change_history
 from components.reflection import coverage_table, cycle_figure, cycle_summary
 from data import reflections as refl
 from data import reflective_models as models
@@ -298,48 +300,8 @@ def _point(point) -> tuple[str, int | None]:
         return "case", None
 
 
-def confirmed_withdraw(kind: str, index: int, what: str):
-    """A withdraw button that asks first; the callbacks listen to `submit_n_clicks`."""
-    return dcc.ConfirmDialogProvider(
-        dbc.Button("Withdraw", color="link", size="sm", className="p-0 rpm-danger-link"),
-        id={"type": kind, "index": index},
-        message=f"Withdraw this {what}? It leaves the record; its history is kept.",
-    )
-
-
-CHANGE_WORDS = {"created": "added", "edited": "edited", "withdrawn": "withdrawn"}
-
-
-def _history(changes: list[dict]) -> html.Details:
-    """Who changed the reflection, when, and what it said before and after."""
-    rows = []
-    for change in changes:
-        before, after = change["before"] or {}, change["after"] or {}
-        what = [
-            f"{field.replace('_key', '').replace('_', ' ')}: “{before.get(field)}” → “{after.get(field)}”"
-            for field in ("text", "stage_key", "question_key", "agency")
-            if change["change"] == "edited" and before.get(field) != after.get(field)
-        ]
-        rows.append(
-            html.Li(
-                [
-                    " ".join(
-                        [
-                            f"{change['changed_at']:%d %b %Y %H:%M} ·",
-                            change["changed_by"],
-                            CHANGE_WORDS[change["change"]],
-                        ]
-                    ),
-                    html.Ul([html.Li(w, className="rpm-reflection-text") for w in what])
-                    if what
-                    else None,
-                ]
-            )
-        )
-    return html.Details(
-        [html.Summary("History"), html.Ul(rows, className="rpm-history")],
-        className="rpm-history-details",
-    )
+# What a reflection's history compares between versions.
+REFLECTION_FIELDS = ("text", "stage_key", "question_key", "agency")
 
 
 def _reflection_item(r: refl.Reflection, user, history: list[dict] | None = None) -> html.Li:
@@ -349,18 +311,9 @@ def _reflection_item(r: refl.Reflection, user, history: list[dict] | None = None
     meta.append(f"{r.created_at:%d %b %Y %H:%M}")
     if r.updated_at:
         meta.append("edited")
-    buttons = []
-    if may_change_contribution(user, r.author):
-        buttons = [
-            dbc.Button(
-                "Edit",
-                id={"type": "refl-edit", "index": r.reflection_id},
-                color="link",
-                size="sm",
-                className="p-0 me-3",
-            ),
-            confirmed_withdraw("refl-withdraw", r.reflection_id, "reflection"),
-        ]
+    buttons = change_buttons(
+        "refl", r.reflection_id, "reflection", may_change_contribution(user, r.author)
+    )
     return html.Li(
         [
             html.P(r.question_text, className="rpm-question mb-1") if r.question_text else None,
@@ -369,7 +322,7 @@ def _reflection_item(r: refl.Reflection, user, history: list[dict] | None = None
                 [html.Span(" · ".join(meta), className="rpm-muted me-3"), *buttons],
                 className="d-flex align-items-center flex-wrap",
             ),
-            _history(history) if history else None,
+            change_history(history, REFLECTION_FIELDS) if history else None,
         ],
         className="rpm-reflection",
         **{"data-reflection-id": str(r.reflection_id)},
@@ -635,28 +588,14 @@ def cancel_edit(_clicks):
     return "", None, ""
 
 
-@callback(
-    Output("refl-saved", "data", allow_duplicate=True),
-    Output("refl-message", "children", allow_duplicate=True),
-    Input({"type": "refl-withdraw", "index": ALL}, "submit_n_clicks"),
-    State("refl-saved", "data"),
-    State("refl-case", "data"),
-    prevent_initial_call=True,
+withdraw = withdraw_callback(
+    "refl",
+    saved="refl-saved",
+    message="refl-message",
+    case="refl-case",
+    withdraw=refl.withdraw_reflection,
+    noun="Reflection",
 )
-def withdraw(clicks, saved, case_ref):
-    if not ctx.triggered_id or not any(clicks or []):
-        raise PreventUpdate
-    store, user = get_store(), require_user()
-    try:
-        refl.withdraw_reflection(store, user, case_ref, int(ctx.triggered_id["index"]))
-    except StoreError as exc:
-        return no_update, dbc.Alert(f"Not withdrawn: {exc}", color="danger", className="mb-0")
-    return (saved or 0) + 1, dbc.Alert(
-        "Reflection withdrawn: it no longer shows, and its history is kept.",
-        color="success",
-        className="mb-0",
-        duration=4000,
-    )
 
 
 @callback(

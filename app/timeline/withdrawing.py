@@ -1,0 +1,43 @@
+"""One withdraw callback per kind of contribution (reflection, learning point, action): the
+list item's confirmed Withdraw (`components.contribution_items.change_buttons`) withdraws it in
+the store, moves the panel's saved counter so its lists redraw, and says what happened."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash.exceptions import PreventUpdate
+
+from app.context import get_store, require_user
+from components.contribution_items import done, failed
+from data.errors import StoreError
+
+
+def withdraw_callback(
+    prefix: str, *, saved: str, message: str, case: str, withdraw: Callable, noun: str
+):
+    """Register the callback withdrawing a `{prefix}-withdraw` item with `withdraw(store, user,
+    case_ref, id)`; returns it, so that it can be called as a function."""
+
+    @callback(
+        Output(saved, "data", allow_duplicate=True),
+        Output(message, "children", allow_duplicate=True),
+        Input({"type": f"{prefix}-withdraw", "index": ALL}, "submit_n_clicks"),
+        State(saved, "data"),
+        State(case, "data"),
+        prevent_initial_call=True,
+    )
+    def withdrawn(clicks, count, case_ref):
+        if not ctx.triggered_id or not any(clicks or []):
+            raise PreventUpdate
+        store, user = get_store(), require_user()
+        try:
+            withdraw(store, user, case_ref, int(ctx.triggered_id["index"]))
+        except StoreError as exc:
+            return no_update, failed("Not withdrawn", exc)
+        return (count or 0) + 1, done(
+            f"{noun} withdrawn: it no longer shows, and its history is kept."
+        )
+
+    return withdrawn
