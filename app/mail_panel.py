@@ -10,6 +10,7 @@ from dash.exceptions import PreventUpdate
 
 from app.context import client_ip, get_store, require_user
 from app.mail import MailSettings, retry, send, where_messages_go
+from components.tables import data_table
 from data.errors import StoreError
 from data.messages import KIND_WORDS, STATUS_WORDS, list_messages
 
@@ -62,21 +63,10 @@ def messages_table(messages) -> html.Div:
         for m in messages
     ]
     head = ("When", "What", "To", "Attached", "What happened", "Attempts", "")
-    return dbc.Table(
-        [
-            html.Caption(
-                "What was sent for this case, to whom and when", className="visually-hidden"
-            ),
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(h or html.Span("Retry", className="visually-hidden"), scope="col")
-                        for h in head
-                    ]
-                )
-            ),
-            html.Tbody(rows),
-        ],
+    return data_table(
+        [h or html.Th(html.Span("Retry", className="visually-hidden"), scope="col") for h in head],
+        rows,
+        caption="What was sent for this case, to whom and when",
         id="mail-table",
         className="rpm-table",
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
 from dash import html
+
+from components.tables import data_table
 
 KIND_NAMES = {
     "agency": "Agency",
@@ -48,22 +49,10 @@ def access_table(lines, *, can_edit: bool):
                 ]
             )
         )
-    return dbc.Table(
-        [
-            html.Caption("Who can open this case", className="visually-hidden"),
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th("Kind", scope="col"),
-                        html.Th("Who", scope="col"),
-                        html.Th("Why", scope="col"),
-                        html.Th("Accounts it lets in", scope="col"),
-                        html.Th("Change", scope="col"),
-                    ]
-                )
-            ),
-            html.Tbody(rows),
-        ],
+    return data_table(
+        ["Kind", "Who", "Why", "Accounts it lets in", "Change"],
+        rows,
+        caption="Who can open this case",
         id="access-table",
         className="rpm-table",
     )

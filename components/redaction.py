@@ -6,6 +6,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
+from components.tables import data_table
 from data.redaction import KIND_NAMES
 from data.vocabulary import SCOPES
 
@@ -146,22 +147,10 @@ def glossary_table(entries, editable: bool) -> html.Div:
         )
         for e in entries
     ]
-    return dbc.Table(
-        [
-            html.Caption("The people in the case", className="visually-hidden"),
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(
-                            "Role label (what the committee and anonymised views show)", scope="col"
-                        ),
-                        html.Th("Names and aliases", scope="col"),
-                        html.Th("", scope="col"),
-                    ]
-                )
-            ),
-            html.Tbody(rows),
-        ],
+    return data_table(
+        ["Role label (what the committee and anonymised views show)", "Names and aliases", ""],
+        rows,
+        caption="The people in the case",
         className="rpm-table",
         id="glossary-table",
     )

@@ -14,6 +14,7 @@ from dash import html
 
 from components.category_style import MarkerStyle, legend_marker, marker_styles
 from components.forms import uk_date_input
+from components.tables import data_table
 from data.category_list import OTHER
 from data.partial_dates import PartialDate
 from data.vocabulary import ASSESSMENTS
@@ -348,12 +349,10 @@ def event_table(
                 **({"aria-current": "true"} if chosen else {}),
             )
         )
-    return dbc.Table(
-        [
-            html.Caption("The filtered chronology, one page", className="visually-hidden"),
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in header])),
-            html.Tbody(body),
-        ],
+    return data_table(
+        header,
+        body,
+        caption="The filtered chronology, one page",
         id="tl-chronology",
         hover=True,
         responsive=True,

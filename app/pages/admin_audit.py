@@ -12,6 +12,7 @@ from dash import Input, Output, State, callback, dcc, html
 from app.admin_common import admin_or_none, refusal
 from app.context import audit, get_store, require_admin
 from components.forms import field, uk_date_input
+from components.tables import data_table
 from data import audit as audit_log
 from data.dates import typed_date
 from data.errors import InvalidInput
@@ -69,27 +70,18 @@ def results(entries):
     ]
     return [
         html.P(count, id="audit-count"),
-        dbc.Table(
-            [
-                html.Caption("Audit entries, newest first", className="visually-hidden"),
-                html.Thead(
-                    html.Tr(
-                        [
-                            html.Th(h, scope="col")
-                            for h in (
-                                "When",
-                                "User",
-                                "Action",
-                                "Case",
-                                "Account",
-                                "Detail",
-                                "Address",
-                            )
-                        ]
-                    )
-                ),
-                html.Tbody(rows),
-            ],
+        data_table(
+            (
+                "When",
+                "User",
+                "Action",
+                "Case",
+                "Account",
+                "Detail",
+                "Address",
+            ),
+            rows,
+            caption="Audit entries, newest first",
             id="audit-table",
             hover=True,
             responsive=True,

@@ -11,6 +11,7 @@ from app.admin_common import admin_or_none, refusal, when
 from app.context import client_ip, get_store, require_admin
 from app.shell import ROLE_NAMES
 from components.forms import field
+from components.tables import data_table
 from data.actor import ROLES
 from data.errors import InvalidInput, NotFound
 from data.users import (
@@ -46,19 +47,10 @@ def accounts_table(accounts):
         )
         for a in accounts
     ]
-    return dbc.Table(
-        [
-            html.Caption("Accounts", className="visually-hidden"),
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(h, scope="col")
-                        for h in ("User name", "Role", "Agency", "Status", "Last sign-in", "Added")
-                    ]
-                )
-            ),
-            html.Tbody(rows),
-        ],
+    return data_table(
+        ("User name", "Role", "Agency", "Status", "Last sign-in", "Added"),
+        rows,
+        caption="Accounts",
         id="accounts-table",
         hover=True,
         responsive=True,

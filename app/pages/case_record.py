@@ -18,6 +18,7 @@ from app.panels.redaction_review import redaction_review_panel
 from components.actions import due_words, overdue_days
 from components.documents.blocks import long_date, month_year, signature_line
 from components.forms import field
+from components.tables import data_table
 from data.access import may_edit_record
 from data.audit import CHANGE, SIGN_OFF
 from data.errors import InvalidInput, StoreError
@@ -100,22 +101,10 @@ def versions_table(case_ref: str, versions) -> html.Div:
                 ]
             )
         )
-    return dbc.Table(
-        [
-            html.Caption("Every version of the meeting record", className="visually-hidden"),
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th("Version", scope="col"),
-                        html.Th("Status", scope="col"),
-                        html.Th("Reason for the version", scope="col"),
-                        html.Th("Started by", scope="col"),
-                        html.Th("Documents", scope="col"),
-                    ]
-                )
-            ),
-            html.Tbody(rows),
-        ],
+    return data_table(
+        ["Version", "Status", "Reason for the version", "Started by", "Documents"],
+        rows,
+        caption="Every version of the meeting record",
         id="versions-table",
         className="rpm-table",
     )
@@ -153,33 +142,19 @@ def from_the_meeting(log: LearningLog):
     actions = log.actions
     items = [
         html.H3("Learning points along the timeline", className="h4"),
-        dbc.Table(
+        data_table(
+            ["On the timeline", "Stage of the cycle", "Scope", "Learning point", "For the CRC"],
             [
-                html.Thead(
-                    html.Tr(
-                        [
-                            html.Th("On the timeline", scope="col"),
-                            html.Th("Stage of the cycle", scope="col"),
-                            html.Th("Scope", scope="col"),
-                            html.Th("Learning point", scope="col"),
-                            html.Th("For the CRC", scope="col"),
-                        ]
-                    )
-                ),
-                html.Tbody(
+                html.Tr(
                     [
-                        html.Tr(
-                            [
-                                html.Td(month_year(p.on_timeline) or "Whole case"),
-                                html.Td(p.stage or ""),
-                                html.Td(p.scope_label + (f": {p.agency}" if p.agency else "")),
-                                html.Td(p.text),
-                                html.Td("Yes" if p.share_with_crc else "No"),
-                            ]
-                        )
-                        for p in points
+                        html.Td(month_year(p.on_timeline) or "Whole case"),
+                        html.Td(p.stage or ""),
+                        html.Td(p.scope_label + (f": {p.agency}" if p.agency else "")),
+                        html.Td(p.text),
+                        html.Td("Yes" if p.share_with_crc else "No"),
                     ]
-                ),
+                )
+                for p in points
             ],
             className="rpm-table",
             id="record-learning",

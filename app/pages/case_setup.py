@@ -15,6 +15,7 @@ from app.mail_panel import mail_section
 from app.panels.glossary import glossary_panel
 from components.case_access import REMOVE_BUTTON, access_table
 from components.forms import date_text, field
+from components.tables import data_table
 from data.access import remove_agency_access, remove_member, who_can_open
 from data.audit import CHANGE
 from data.errors import StoreError
@@ -103,25 +104,17 @@ def workflow_panel(case_ref: str):
                 className="rpm-next-stage" if is_next else "",
             )
         )
-    table = dbc.Table(
+    table = data_table(
         [
-            html.Caption("The flowchart's stages for this case", className="visually-hidden"),
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th("Stage", scope="col"),
-                        html.Th("State", scope="col"),
-                        html.Th("Done on", scope="col"),
-                        html.Th("By", scope="col"),
-                        html.Th("Note", scope="col"),
-                        html.Th(
-                            "Expected after the previous stage", scope="col", className="text-end"
-                        ),
-                    ]
-                )
-            ),
-            html.Tbody(rows),
+            "Stage",
+            "State",
+            "Done on",
+            "By",
+            "Note",
+            html.Th("Expected after the previous stage", scope="col", className="text-end"),
         ],
+        rows,
+        caption="The flowchart's stages for this case",
         id="workflow-table",
         className="rpm-table",
     )
@@ -252,18 +245,9 @@ def history_table(stages, history) -> html.Details:
     return html.Details(
         [
             html.Summary("Stage history", className="h5"),
-            dbc.Table(
-                [
-                    html.Thead(
-                        html.Tr(
-                            [
-                                html.Th(h, scope="col")
-                                for h in ("When", "Stage", "Change", "Date", "Reason or note", "By")
-                            ]
-                        )
-                    ),
-                    html.Tbody(rows),
-                ],
+            data_table(
+                ("When", "Stage", "Change", "Date", "Reason or note", "By"),
+                rows,
                 id="workflow-history",
                 className="rpm-table",
             ),

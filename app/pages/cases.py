@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from app.context import get_store, require_user
+from components.tables import data_table
 from data.cases import list_cases
 from data.permissions import committee_only, is_administrator, runs_meetings
 from data.rpm_requests import STATUS, list_requests
@@ -66,25 +67,19 @@ def layout(**_query):
             )
             for s in summaries
         ]
-        body = dbc.Table(
+        body = data_table(
             [
-                html.Caption("Cases you can open", className="visually-hidden"),
-                html.Thead(
-                    html.Tr(
-                        [
-                            html.Th("Case", scope="col"),
-                            html.Th("Child", scope="col"),
-                            html.Th("Date of birth", scope="col"),
-                            html.Th("Events", scope="col", className="text-end"),
-                            html.Th("Agencies", scope="col", className="text-end"),
-                            html.Th("Period", scope="col"),
-                            html.Th("Stage reached", scope="col"),
-                            html.Th("Next, and what is overdue", scope="col"),
-                        ]
-                    )
-                ),
-                html.Tbody(rows),
+                "Case",
+                "Child",
+                "Date of birth",
+                html.Th("Events", scope="col", className="text-end"),
+                html.Th("Agencies", scope="col", className="text-end"),
+                "Period",
+                "Stage reached",
+                "Next, and what is overdue",
             ],
+            rows,
+            caption="Cases you can open",
             id="case-table",
             hover=True,
             responsive=True,

@@ -12,6 +12,7 @@ from dash.exceptions import PreventUpdate
 from app.case_forms import parse_date
 from app.context import client_ip, get_store, require_user
 from components.forms import field
+from components.tables import data_table
 from data.errors import StoreError
 from data.permissions import committee_only, is_administrator
 from data.rpm_requests import STATUS, URGENCY, decline_request, list_requests, submit_request
@@ -132,15 +133,7 @@ def requests_table(requests, is_admin: bool):
         for r in requests
     ]
     head = ("Asked on", "Agency", "Child", "The request", "Urgency", "Outcome")
-    return dbc.Table(
-        [
-            html.Caption("RPM requests", className="visually-hidden"),
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in head])),
-            html.Tbody(rows),
-        ],
-        id="req-table",
-        className="rpm-table",
-    )
+    return data_table(head, rows, caption="RPM requests", id="req-table", className="rpm-table")
 
 
 def layout(done: str | None = None, **_query):

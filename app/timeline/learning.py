@@ -20,6 +20,7 @@ from app.timeline.reflection import NONE, chosen
 from app.timeline.withdrawing import withdraw_callback
 from components.actions import due_words, overdue_days
 from components.contribution_items import change_buttons, done, failed
+from components.tables import data_table
 from data import learning as lp
 from data import reflections as refl
 from data.errors import StoreError
@@ -295,25 +296,16 @@ def refresh(_tick, _saved, seen, case_ref):
         else html.P("No learning points yet.", className="rpm-muted")
     )
     action_table = (
-        dbc.Table(
-            [
-                html.Thead(
-                    html.Tr(
-                        [
-                            html.Th(h, scope="col")
-                            for h in (
-                                "What will change",
-                                "Owner",
-                                "Due",
-                                "Status",
-                                "Evidence of impact",
-                                "",
-                            )
-                        ]
-                    )
-                ),
-                html.Tbody([_action_row(a, user) for a in actions]),
-            ],
+        data_table(
+            (
+                "What will change",
+                "Owner",
+                "Due",
+                "Status",
+                "Evidence of impact",
+                "",
+            ),
+            [_action_row(a, user) for a in actions],
             className="rpm-table",
             id="act-table",
             size="sm",
