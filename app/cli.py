@@ -101,6 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
     chron.add_argument("--case", required=True, dest="case_ref")
     chron.add_argument("-o", "--output", help="file to write (default: standard output)")
 
+    found = sub.add_parser(
+        "patterns",
+        parents=[db_parent],
+        help="the case's patterns, suggested links and corroborated incidents as CSV",
+    )
+    found.add_argument("--case", required=True, dest="case_ref")
+    found.add_argument("-o", "--output", help="file to write (default: standard output)")
+
     # A whole case as one JSON document (docs/schema.md, "Case archive").
     export = sub.add_parser(
         "export", help="export a whole case as JSON, or its documents"
@@ -417,19 +425,37 @@ def cmd_rejects(args) -> int:
 
 
 def cmd_chronology(args) -> int:
-    from data import audit
     from data.actor import SYSTEM
     from data.events import CHRONOLOGY_COLUMNS, chronology_rows
     from data.exports import csv_text
 
     store, _ = open_store(args)
     text = csv_text(CHRONOLOGY_COLUMNS, chronology_rows(store, SYSTEM, args.case_ref))
+    return _write_export(store, args, text, "chronology CSV")
+
+
+def _write_export(store, args, text: str, detail: str) -> int:
+    """A case's export to -o FILE or standard output, recorded in the audit trail."""
+    from data import audit
+    from data.actor import SYSTEM
+
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
-    audit.record(store, SYSTEM, audit.EXPORT, case_ref=args.case_ref, detail="chronology CSV")
+    audit.record(store, SYSTEM, audit.EXPORT, case_ref=args.case_ref, detail=detail)
     return EXIT_OK
+
+
+def cmd_patterns(args) -> int:
+    from data.actor import SYSTEM
+    from data.exports import csv_text
+    from data.patterns import PATTERN_CSV_COLUMNS, case_findings, findings_csv_rows
+
+    store, _ = open_store(args)
+    found = case_findings(store, SYSTEM, args.case_ref)
+    text = csv_text(PATTERN_CSV_COLUMNS, findings_csv_rows(found))
+    return _write_export(store, args, text, "patterns CSV")
 
 
 def _document(document_files, store, actor, args) -> bytes:
@@ -608,6 +634,7 @@ COMMANDS = {
     "case": cmd_case,
     "ingest": cmd_ingest,
     "chronology": cmd_chronology,
+    "patterns": cmd_patterns,
     "rejects": cmd_rejects,
     "user": cmd_user,
     "backup": cmd_backup,

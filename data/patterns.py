@@ -1,0 +1,691 @@
+"""The reviewer's lenses over a case's events: patterns no single agency saw, links between
+agencies the app can suggest, and accounts of one incident by several agencies.
+
+Everything here is computed from a frame of events (as `data.events.case_events` returns it)
+with vectorised numpy and pandas, never a loop over events, so a 50,000-event case takes
+milliseconds (bench/lenses.py).
+
+Imprecise dates are treated conservatively. An event known only to its month (or year) may
+have happened on any day of that month (year), so it is taken as the whole interval: it
+covers that interval for a silence (a month-precision event can never be the edge that makes a
+gap long enough: the silence is only found where no event could have been), and a cluster or
+a "within 12 months" counts only when every possible day of its events keeps it within the
+span. Suggested links and corroboration need two events dated to the day.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+SILENCE = "silence"
+AGENCY_SILENCE = "agency_silence"
+WAS_NOT_BROUGHT = "was_not_brought"
+RE_REFERRAL = "re_referral"
+DOMESTIC_INCIDENTS = "domestic_incidents"
+UNANSWERED_REFERRAL = "unanswered_referral"
+SUGGESTED_LINK = "suggested_link"
+CORROBORATION = "corroboration"
+
+KIND_LABELS = {
+    SILENCE: "Silence",
+    AGENCY_SILENCE: "Silence of the agency holding the plan",
+    WAS_NOT_BROUGHT: "Missed appointments / was not brought",
+    RE_REFERRAL: "Closure then re-referral",
+    DOMESTIC_INCIDENTS: "Repeated domestic abuse",
+    UNANSWERED_REFERRAL: "Referral with no recorded response",
+    SUGGESTED_LINK: "Suggested link",
+    CORROBORATION: "One incident, several accounts",
+}
+PATTERN_KINDS = (
+    SILENCE,
+    AGENCY_SILENCE,
+    WAS_NOT_BROUGHT,
+    RE_REFERRAL,
+    DOMESTIC_INCIDENTS,
+    UNANSWERED_REFERRAL,
+)
+
+# Link types between two events (stored in event_links; suggestions propose the first two).
+LINK_TYPES = (
+    "referral sent / received",
+    "information shared",
+    "information requested",
+    "not received",
+    "should have been shared",
+)
+
+REFERRAL_CATEGORY = "Referral and contact"
+CONCERN_CATEGORY = "Concern and disclosure"
+CLOSURE_CATEGORY = "Closure and step down"
+WAS_NOT_BROUGHT_CATEGORY = "Was not brought"
+DOMESTIC_CATEGORY = "Domestic abuse"
+# Work that holds a plan for the child, strongest first: the agency with most of the strongest
+# kind present "holds the plan" (child protection before early help).
+PLAN_CATEGORIES = ("Child protection", "Looked after and placement", "Child in need and early help")
+# What counts as a response to a referral, from another agency.
+RESPONSE_CATEGORIES = (
+    REFERRAL_CATEGORY,
+    "Assessment",
+    "Strategy and Section 47",
+    "Child protection",
+    "Child in need and early help",
+    CLOSURE_CATEGORY,
+)
+# "Referral and contact" also holds everyday contacts: a referral says so in its words.
+REFERRAL_WORDS = re.compile(r"\b(?:referr\w*|mash|notification)\b", re.IGNORECASE)
+# ...and a receipt or an outcome is not a referral waiting for an answer: it says so, or it is
+# written as another agency's ("Police referral: ...", "Referral from school").
+RECEIPT_WORDS = re.compile(r"\b(?:received|outcome|response|acknowledged|from)\b", re.IGNORECASE)
+LEADING_WORD = r"^\W*([A-Za-z]+)"
+
+WORD = re.compile(r"[a-z]{3,}")  # an account's words, lower-cased (as _CORROBORATION_SQL)
+STOPWORDS = frozenset({
+    "the", "and", "for", "with", "was", "were", "are", "has", "had", "have", "his", "her", "him",
+    "she", "they", "them", "their", "this", "that", "from", "not", "but", "who", "what", "when",
+    "which", "into", "onto", "about", "after", "before", "said", "says", "told", "also", "been",
+    "being", "than", "then", "there", "here", "our", "out", "over", "under", "very", "all", "any",
+    "can", "could", "would", "should", "will", "per", "via", "yes", "one", "two",
+})  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The spans and counts the lenses use; the screen lets the chair choose the silence."""
+
+    silence_days: int = 90
+    plan_agency: str | None = None  # None: the agency with most plan work, if any
+    missed_count: int = 3
+    missed_window_days: int = 183  # 6 months
+    rereferral_days: int = 365
+    domestic_count: int = 3
+    domestic_window_days: int = 365
+    response_days: int = 28
+    referral_link_days: int = 5
+    concern_link_days: int = 6  # the same week, either side
+    corroboration_days: int = 1  # same or adjacent day
+    similarity: float = 0.2  # share of the two accounts' distinct words
+    common_word_share: float = 0.02  # words in more events than this identify no incident
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One pattern, suggested link or corroboration cluster, with the events behind it."""
+
+    kind: str
+    start: date
+    end: date
+    agencies: tuple[str, ...]
+    event_ids: tuple[int, ...]
+    event_refs: tuple[str, ...]
+    description: str
+    link_type: str | None = None  # a suggested link's type
+    details: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    def csv_row(self) -> list[str]:
+        """kind,start,end,agencies,event_refs,description (see PATTERN_CSV_COLUMNS)."""
+        return [
+            self.kind,
+            self.start.isoformat(),
+            self.end.isoformat(),
+            "; ".join(self.agencies),
+            "; ".join(self.event_refs),
+            self.description,
+        ]
+
+
+PATTERN_CSV_COLUMNS = ("kind", "start", "end", "agencies", "event_refs", "description")
+
+DAY = np.timedelta64(1, "D")
+
+
+def _frame(events: pd.DataFrame) -> pd.DataFrame:
+    """The columns the rules read, with each event's interval [lo, hi] of possible days."""
+    lo = events["event_date"].to_numpy().astype("datetime64[D]")
+    precision = events["date_precision"].to_numpy()
+    month_end = (lo.astype("datetime64[M]") + 1).astype("datetime64[D]") - DAY
+    year_end = (lo.astype("datetime64[Y]") + 1).astype("datetime64[D]") - DAY
+    hi = np.where(precision == "month", month_end, np.where(precision == "year", year_end, lo))
+    category = events["category"].fillna("Other").to_numpy(dtype=object)
+    agency = events["agency"].fillna("").to_numpy(dtype=object)
+    summary = events["summary"].fillna("").to_numpy(dtype=object)
+    event_type = events["event_type"].fillna("").to_numpy(dtype=object)
+    referral = np.zeros(len(events), dtype=bool)
+    receipt = np.zeros(len(events), dtype=bool)
+    known = {w: a for a in set(agency) for w in agency_words(a)}
+    # the words are read for the few "Referral and contact" events only
+    for i in np.flatnonzero(category == REFERRAL_CATEGORY):
+        words = f"{event_type[i]} {summary[i]}"
+        if REFERRAL_WORDS.search(words):
+            referral[i] = True
+            receipt[i] = bool(RECEIPT_WORDS.search(words)) or _written_as_other(
+                summary[i], agency[i], known
+            )
+    frame = pd.DataFrame(
+        {
+            "event_id": events["event_id"].to_numpy().astype(np.int64),
+            "lo": lo,
+            "hi": hi,
+            "day": precision == "day",
+            "agency": agency,
+            "category": category,
+            "ref": events["source_ref"].fillna("").to_numpy(dtype=object),
+            "summary": summary,
+            "referral": referral,
+            "receipt": receipt,
+        }
+    )
+    for text in ("agency", "category", "ref", "summary"):
+        frame[text] = frame[text].astype(object)  # plain arrays: findings index them one by one
+    return frame.sort_values(["lo", "hi", "event_id"], kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The frame's columns as arrays, for building findings row by row without pandas."""
+
+    event_id: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    agency: np.ndarray
+    ref: np.ndarray
+    summary: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> _Columns:
+        return cls(*(frame[c].to_numpy() for c in ("event_id", "lo", "hi", "agency", "ref",
+                                                    "summary")))  # fmt: skip
+
+
+GENERIC_AGENCY_WORDS = frozenset({"care", "services", "service", "children", "network"})
+
+
+def agency_words(name: str) -> set[str]:
+    """The words of an agency's name a record would use to name it ("GP and Health Visiting":
+    gp, health, visiting)."""
+    words = {w for w in re.findall(r"[a-z]+", name.lower()) if len(w) > 1}
+    return words - STOPWORDS - GENERIC_AGENCY_WORDS
+
+
+def _written_as_other(summary: str, agency: str, known: dict[str, str]) -> bool:
+    """Whether a summary starts with a word naming an agency other than the one recording it
+    ("Police referral" written by social care); `known`: agency word -> agency."""
+    lead = re.match(LEADING_WORD, summary)
+    named = known.get(lead.group(1).lower()) if lead else None
+    return named is not None and named != agency
+
+
+def _day(value) -> date:
+    return pd.Timestamp(value).date()
+
+
+def _words(value) -> str:
+    return f"{_day(value).day} {_day(value):%B %Y}"
+
+
+def _finding(kind, cols: _Columns, rows, start, end, description, **extra) -> Finding:
+    rows = list(rows)
+    ids = cols.event_id[rows].tolist()
+    return Finding(
+        kind=kind,
+        start=_day(start),
+        end=_day(end),
+        agencies=tuple(dict.fromkeys(cols.agency[rows].tolist())),
+        event_ids=tuple(ids),
+        event_refs=tuple(r or f"event {i}" for r, i in zip(cols.ref[rows], ids, strict=True)),
+        description=description,
+        **extra,
+    )
+
+
+def silences(frame: pd.DataFrame, span_days: int, *, kind=SILENCE, who="any agency"):
+    """Gaps longer than span_days in which none of the frame's events could have happened.
+
+    A gap starts where every earlier event has certainly happened (the latest end of their
+    intervals) and ends where the next event could first have happened.
+    """
+    n = len(frame)
+    if n < 2:
+        return []
+    lo, hi = frame["lo"].to_numpy(), frame["hi"].to_numpy()
+    covered = np.maximum.accumulate(hi)
+    # the row that set the running end, for naming the event the silence starts after
+    setter = np.maximum.accumulate(np.where(hi == covered, np.arange(n), 0))
+    gap = (lo[1:] - covered[:-1]) / DAY
+    cols = _Columns.of(frame)
+    found = []
+    for i in np.flatnonzero(gap > span_days):
+        days = int(gap[i])
+        found.append(
+            _finding(
+                kind,
+                cols,
+                (setter[i], i + 1),
+                covered[i],
+                lo[i + 1],
+                f"No recorded contact from {who} for {days} days, between "
+                f"{_words(covered[i])} and {_words(lo[i + 1])}",
+                details={"days": days},
+            )
+        )
+    return found
+
+
+def plan_agency(frame: pd.DataFrame) -> str | None:
+    """The agency with most plan work of the strongest kind the case has (child protection,
+    then looked after, then child in need and early help); None without plan work."""
+    for category in PLAN_CATEGORIES:
+        plan = frame.loc[frame["category"] == category, "agency"]
+        if not plan.empty:
+            return str(plan.value_counts().index[0])
+    return None
+
+
+def agency_silences(frame: pd.DataFrame, agency: str, span_days: int) -> list[Finding]:
+    """Silences of one agency while it held the plan: from its first to its last plan work."""
+    own = frame[frame["agency"] == agency]
+    plan = own[own["category"].isin(PLAN_CATEGORIES)]  # any kind: a plan can step down
+    if plan.empty:
+        return []
+    held = own[(own["lo"] >= plan["lo"].min()) & (own["hi"] <= plan["hi"].max())]
+    return silences(
+        held.reset_index(drop=True),
+        span_days,
+        kind=AGENCY_SILENCE,
+        who=f"{agency} (holding the plan)",
+    )
+
+
+def clusters(frame: pd.DataFrame, count: int, window_days: int) -> list[list[int]]:
+    """Rows of the frame grouped into runs where `count` consecutive events certainly fall
+    within window_days (from the first one's earliest day to the latest one's last)."""
+    n = len(frame)
+    if n < count:
+        return []
+    lo, hi = frame["lo"].to_numpy(), frame["hi"].to_numpy()
+    last = hi[: n - count + 1].copy()
+    for k in range(1, count):
+        last = np.maximum(last, hi[k : n - count + 1 + k])
+    starts = np.flatnonzero((last - lo[: n - count + 1]) / DAY <= window_days)
+    if starts.size == 0:
+        return []
+    new = np.ones(starts.size, dtype=bool)
+    new[1:] = starts[1:] > starts[:-1] + count - 1
+    groups = np.cumsum(new) - 1
+    first = starts[new]
+    end = np.zeros(first.size, dtype=np.int64)
+    np.maximum.at(end, groups, starts + count - 1)
+    return [list(range(a, b + 1)) for a, b in zip(first, end, strict=True)]
+
+
+def _cluster_findings(frame, category, count, window_days, kind, what) -> list[Finding]:
+    rows = frame.index[frame["category"] == category].to_numpy()
+    sub = frame.iloc[rows].reset_index(drop=True)
+    cols = _Columns.of(frame)
+    found = []
+    for group in clusters(sub, count, window_days):
+        picked = rows[group]
+        start, end = cols.lo[picked[0]], cols.hi[picked].max()
+        months = max(1, round(int((end - start) / DAY) / 30.4))
+        found.append(
+            _finding(
+                kind,
+                cols,
+                picked,
+                start,
+                end,
+                f"{len(picked)} {what} in {months} month{'s' if months > 1 else ''}, "
+                f"{_words(start)} to {_words(end)}",
+                details={"count": len(picked)},
+            )
+        )
+    return found
+
+
+def re_referrals(frame: pd.DataFrame, within_days: int) -> list[Finding]:
+    """A closure followed by a referral certainly within within_days: for each closure, the
+    first referral after it (the latest closure before a referral is the one it follows)."""
+    closures = frame.index[frame["category"] == CLOSURE_CATEGORY].to_numpy()
+    referrals = frame.index[frame["referral"] & ~frame["receipt"]].to_numpy()
+    if closures.size == 0 or referrals.size == 0:
+        return []
+    c_hi = frame["hi"].to_numpy()[closures]
+    order = np.argsort(c_hi, kind="stable")
+    closures, c_hi = closures[order], c_hi[order]
+    r_lo = frame["lo"].to_numpy()[referrals]
+    before = np.searchsorted(c_hi, r_lo, side="left") - 1  # latest closure ending before
+    has = before >= 0
+    referrals, before = referrals[has], before[has]
+    first = np.ones(before.size, dtype=bool)
+    first[1:] = before[1:] != before[:-1]
+    cols = _Columns.of(frame)
+    found = []
+    for r, b in zip(referrals[first], before[first], strict=True):
+        c = closures[b]
+        start, end = cols.lo[c], cols.hi[r]
+        days = int((end - start) / DAY)
+        if days > within_days:
+            continue
+        found.append(
+            _finding(
+                RE_REFERRAL,
+                cols,
+                (c, r),
+                start,
+                end,
+                f"Closed by {cols.agency[c]} on {_words(start)}, referred again by "
+                f"{cols.agency[r]} {days} days later",
+                details={"days": days},
+            )
+        )
+    return found
+
+
+def _in_window_counts(lo_sorted: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.searchsorted(lo_sorted, b, side="right") - np.searchsorted(lo_sorted, a, "left")
+
+
+def unanswered_referrals(
+    frame: pd.DataFrame, within_days: int, answered: frozenset[int] = frozenset()
+) -> list[Finding]:
+    """Referrals with no response from another agency (a referral, assessment, strategy,
+    plan or closure) recorded within within_days of the referral's last possible day, and no
+    link recorded from it."""
+    referrals = frame.index[frame["referral"] & ~frame["receipt"]].to_numpy()
+    referrals = referrals[~frame["event_id"].iloc[referrals].isin(answered).to_numpy()]
+    if referrals.size == 0:
+        return []
+    responses = frame[frame["category"].isin(RESPONSE_CATEGORIES)]
+    a = frame["lo"].to_numpy()[referrals]
+    b = frame["hi"].to_numpy()[referrals] + within_days * DAY
+    agency = frame["agency"].to_numpy()[referrals]
+    total = _in_window_counts(responses["lo"].to_numpy(), a, b)
+    own = np.zeros(referrals.size, dtype=np.int64)
+    for name, group in responses.groupby("agency", sort=False):
+        mine = agency == name
+        own[mine] = _in_window_counts(group["lo"].to_numpy(), a[mine], b[mine])
+    cols = _Columns.of(frame)
+    found = []
+    for r in referrals[(total - own) == 0]:
+        day = cols.lo[r]
+        found.append(
+            _finding(
+                UNANSWERED_REFERRAL,
+                cols,
+                (r,),
+                day,
+                cols.hi[r],
+                f"Referral by {cols.agency[r]} on {_words(day)}: no response from "
+                f"another agency recorded within {within_days} days",
+            )
+        )
+    return found
+
+
+def _pairs(src: pd.DataFrame, dst: pd.DataFrame, before: int, after: int) -> pd.DataFrame:
+    """Pairs of rows (src, dst) of different agencies with dst within [-before, +after] days
+    of src (both dated to the day), nearest first: columns s, d (frame rows) and gap."""
+    dst = dst.sort_values("lo", kind="stable")
+    d_lo = dst["lo"].to_numpy()
+    s_lo = src["lo"].to_numpy()
+    first = np.searchsorted(d_lo, s_lo - before * DAY, side="left")
+    last = np.searchsorted(d_lo, s_lo + after * DAY, side="right")
+    sizes = last - first
+    s_rows = np.repeat(src.index.to_numpy(), sizes)
+    offsets = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    d_pos = np.repeat(first, sizes) + offsets
+    pairs = pd.DataFrame({"s": s_rows, "d": dst.index.to_numpy()[d_pos]})
+    pairs["gap"] = (d_lo[d_pos] - np.repeat(s_lo, sizes)) / DAY
+    return pairs
+
+
+def suggested_links(frame: pd.DataFrame, rules: Rules, linked=frozenset()) -> list[Finding]:
+    """Links the app can infer, for the chair to accept or dismiss (never made without one):
+    - a referral sent and another agency's referral or contact record within
+      referral_link_days after it (referral sent / received);
+    - a referral or notification received that names an agency ("Referral from police") and
+      that agency's nearest record within referral_link_days before it (the same);
+    - a concern logged and another agency's referral the same week (information shared).
+    Both events dated to the day. `linked` holds (event_id, event_id) pairs already linked or
+    decided, either way round: they are not suggested again."""
+    dated = frame[frame["day"]]
+    sent = dated[dated["referral"] & ~dated["receipt"]]
+    receipts = dated[dated["receipt"]]
+    candidates = [
+        (_pairs(sent, dated[dated["category"] == REFERRAL_CATEGORY], 0, rules.referral_link_days),
+         LINK_TYPES[0]),
+        (_pairs(dated[dated["category"] == CONCERN_CATEGORY], dated[dated["referral"]],
+                rules.concern_link_days, rules.concern_link_days), LINK_TYPES[1]),
+    ]  # fmt: skip
+    for name in frame["agency"].unique():
+        words = agency_words(name)
+        if not words:
+            continue
+        pattern = r"\b(?:" + "|".join(map(re.escape, sorted(words))) + r")\b"
+        naming = receipts[
+            (receipts["agency"] != name) & receipts["summary"].str.contains(pattern, case=False)
+        ]
+        if not naming.empty:
+            own = dated[dated["agency"] == name]
+            candidates.append((_pairs(naming, own, rules.referral_link_days, 0), LINK_TYPES[0]))
+    cols = _Columns.of(frame)
+    agency, ids = cols.agency, cols.event_id
+    seen = {tuple(sorted(p)) for p in linked}
+    found = []
+    for pairs, link_type in candidates:
+        pairs = pairs[agency[pairs["s"]] != agency[pairs["d"]]]
+        pairs = pairs.assign(near=pairs["gap"].abs()).sort_values(["s", "near", "d"])
+        for s, d, gap in pairs.drop_duplicates("s")[["s", "d", "gap"]].itertuples(index=False):
+            a, b = (s, d) if gap >= 0 else (d, s)  # earlier first
+            key = tuple(sorted((int(ids[a]), int(ids[b]))))
+            if key in seen:
+                continue
+            seen.add(key)
+            days = int(abs(gap))
+            when = "the same day" if days == 0 else f"{days} day{'s' if days > 1 else ''} apart"
+            found.append(
+                _finding(
+                    SUGGESTED_LINK,
+                    cols,
+                    (a, b),
+                    cols.lo[a],
+                    cols.lo[b],
+                    f"{agency[a]}: {_short(cols.summary[a])} / {agency[b]}: "
+                    f"{_short(cols.summary[b])} ({when}): {link_type}?",
+                    link_type=link_type,
+                )
+            )
+    return found
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# Accounts' distinct content words (without stop words and words too common in the case to
+# identify an incident), then pairs of accounts by different agencies within the span of days
+# sharing enough of them. An equality join on (word, day) over the days in the span keeps it
+# set-based and fast.
+_CORROBORATION_SQL = (
+    """
+CREATE TEMP TABLE kept AS
+SELECT row, day, agency, word FROM (
+    SELECT DISTINCT row, day, agency, word FROM (
+        SELECT row, day, agency, unnest(string_split_regex(lower(summary), '[^a-z]+')) AS word
+        FROM accounts)
+    WHERE length(word) >= 3 AND word NOT IN (SELECT unnest($stopwords)))
+QUALIFY count(*) OVER (PARTITION BY word) <= $most
+""",
+    """
+CREATE TEMP TABLE close AS
+WITH sizes AS (SELECT row, count(*) AS size FROM kept GROUP BY row),
+near AS (SELECT k.*, k.day + r.range AS near_day FROM kept k, range(0, $span + 1) r),
+pairs AS (
+    SELECT a.row AS row_a, b.row AS row_b, count(*) AS n
+    FROM near a JOIN kept b ON b.word = a.word AND b.day = a.near_day
+    WHERE a.agency <> b.agency AND (b.day > a.day OR a.row < b.row)
+    GROUP BY ALL)
+SELECT p.row_a, p.row_b FROM pairs p
+JOIN sizes sa ON sa.row = p.row_a JOIN sizes sb ON sb.row = p.row_b
+WHERE p.n >= 2 AND p.n / (sa.size + sb.size - p.n) >= $similarity
+""",
+)
+
+
+def corroborations(frame: pd.DataFrame, rules: Rules) -> list[Finding]:
+    """Accounts by different agencies of what looks like one incident: dated to the day
+    within corroboration_days of each other, sharing two distinct content words at least and
+    at least `similarity` of all their distinct content words (words in more than
+    common_word_share of the case's events are left out: they identify no incident).
+    Grouped, never merged: every account stays as it was."""
+    dated = frame[frame["day"]]
+    if dated.empty:
+        return []
+    accounts = pd.DataFrame(
+        {
+            "row": dated.index.to_numpy(),
+            "day": (dated["lo"].to_numpy() - np.datetime64("1970-01-01", "D")) // DAY,
+            "agency": dated["agency"].to_numpy(),
+            "summary": dated["summary"].to_numpy(),
+        }
+    )
+    con = duckdb.connect()
+    try:
+        con.register("accounts", accounts)
+        kept, close = _CORROBORATION_SQL
+        con.execute(
+            kept,
+            {"stopwords": sorted(STOPWORDS), "most": max(rules.common_word_share * len(frame), 3)},
+        )
+        con.execute(close, {"span": rules.corroboration_days, "similarity": rules.similarity})
+        close = con.execute("SELECT row_a, row_b FROM close").fetchnumpy()
+        words = {
+            row: set(ws)
+            for row, ws in con.execute(
+                """SELECT row, list(word) FROM kept
+                   WHERE row IN (SELECT row_a FROM close UNION SELECT row_b FROM close)
+                   GROUP BY row"""
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    cols = _Columns.of(frame)
+    found = []
+    for group in _components(close["row_a"], close["row_b"]):
+        rows = sorted(group, key=lambda r: (cols.lo[r], r))
+        found.append(_corroboration(cols, words, rows))
+    return found
+
+
+def _components(a: np.ndarray, b: np.ndarray) -> list[set[int]]:
+    """Connected groups of the pairs (a[i], b[i]); the pairs are few once filtered."""
+    parent: dict[int, int] = {}
+
+    def root(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for x, y in zip(a.tolist(), b.tolist(), strict=True):
+        parent[root(x)] = root(y)
+    groups: dict[int, set[int]] = {}
+    for x in parent:
+        groups.setdefault(root(x), set()).add(x)
+    return list(groups.values())
+
+
+def _corroboration(cols: _Columns, words: dict[int, set], rows: list[int]) -> Finding:
+    common = set.intersection(*(words.get(r, set()) for r in rows))
+    differ = {
+        cols.agency[r]: sorted(words.get(r, set()) - common)[:8]
+        for r in rows
+        if words.get(r, set()) - common
+    }
+    agencies = list(dict.fromkeys(cols.agency[rows].tolist()))
+    start, end = cols.lo[rows[0]], cols.lo[rows[-1]]
+    text = (
+        f"{len(agencies)} agencies recorded one incident around {_words(start)}: "
+        + ", ".join(agencies)
+        + (f"; in common: {', '.join(sorted(common)[:8])}" if common else "")
+    )
+    if differ:
+        text += "; only in one account: " + "; ".join(
+            f"{agency}: {', '.join(only)}" for agency, only in differ.items()
+        )
+    return _finding(
+        CORROBORATION,
+        cols,
+        rows,
+        start,
+        end,
+        text,
+        details={"agencies": len(agencies), "common": sorted(common), "differ": differ},
+    )
+
+
+def find_all(
+    events: pd.DataFrame,
+    rules: Rules = Rules(),
+    *,
+    linked: frozenset = frozenset(),
+    answered: frozenset = frozenset(),
+) -> list[Finding]:
+    """Every pattern, suggested link and corroboration cluster of the events, by start date.
+
+    `events`: columns event_id, event_date, date_precision, agency, category, event_type,
+    summary, source_ref (data.events.case_events). `linked`: pairs of event ids already
+    linked or whose suggestion was decided (not suggested again); `answered`: ids of events a
+    recorded link answers (a referral linked to its receipt has a response)."""
+    if events.empty:
+        return []
+    frame = _frame(events)
+    holder = rules.plan_agency or plan_agency(frame)
+    found = [
+        *silences(frame, rules.silence_days),
+        *(agency_silences(frame, holder, rules.silence_days) if holder else []),
+        *_cluster_findings(
+            frame,
+            WAS_NOT_BROUGHT_CATEGORY,
+            rules.missed_count,
+            rules.missed_window_days,
+            WAS_NOT_BROUGHT,
+            "missed appointments",
+        ),
+        *re_referrals(frame, rules.rereferral_days),
+        *_cluster_findings(
+            frame,
+            DOMESTIC_CATEGORY,
+            rules.domestic_count,
+            rules.domestic_window_days,
+            DOMESTIC_INCIDENTS,
+            "domestic abuse events",
+        ),
+        *unanswered_referrals(frame, rules.response_days, answered),
+        *suggested_links(frame, rules, linked),
+        *corroborations(frame, rules),
+    ]
+    order = {kind: i for i, kind in enumerate(KIND_LABELS)}
+    return sorted(found, key=lambda f: (f.start, order[f.kind], f.event_ids))
+
+
+def case_findings(store, user, case_ref: str, rules: Rules = Rules()) -> list[Finding]:
+    """Every pattern, suggested link and corroboration cluster of a case (the events the
+    timeline shows: hidden and replaced ones left out)."""
+    from data.events import case_events  # events -> access -> store; patterns stays light
+
+    return find_all(case_events(store, user, case_ref), rules)
+
+
+def findings_csv_rows(findings: list[Finding]) -> list[list[str]]:
+    """Rows in PATTERN_CSV_COLUMNS order (write them with data.exports.csv_text)."""
+    return [f.csv_row() for f in findings]
