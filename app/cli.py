@@ -6,6 +6,8 @@ Every subcommand exits 0 on success; on a user error it prints one line on stder
 from __future__ import annotations
 
 import argparse
+import os
+import socket
 import sys
 from datetime import date
 from pathlib import Path
@@ -35,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", parents=[db_parent], help="start the web app")
     serve.add_argument("--host", help="default: $RPM_HOST, else 127.0.0.1")
-    serve.add_argument("--port", type=int, help="default: $RPM_PORT, else 8050")
+    serve.add_argument("--port", type=int, help="default: $RPM_PORT, else 8050; 0 picks a free port")
     serve.add_argument(
         "--demo", action="store_true", help="seed an empty database with the fictional demo case"
     )
@@ -188,7 +190,7 @@ def _add_crc_commands(sub, db_parent) -> None:
     demo.add_argument("-o", "--output", required=True, help="folder to write the bundles into")
     pooled.add_argument("bundles", nargs="+", metavar="DIR", help="a bundle, or a folder of them")
     pooled.add_argument("--host", help="default: $RPM_HOST, else 127.0.0.1")
-    pooled.add_argument("--port", type=int, help="default: $RPM_PORT, else 8050")
+    pooled.add_argument("--port", type=int, help="default: $RPM_PORT, else 8050; 0 picks a free port")
     pooled.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
 
 
@@ -276,10 +278,18 @@ def cmd_serve(args, pooled=None) -> int:
 
     from data.backup import remove_server_info, write_server_info
 
-    token = write_server_info(config.db_path, config.host, config.port)
+    # Bound before anything is announced: with port 0 the system picks a free port, and the
+    # address printed (and left for `rpm-timeline backup`) must be the one really listened on.
+    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    try:
+        listening = socket.create_server((config.host, config.port), family=family)
+    except OSError as exc:
+        raise UserError(f"cannot listen on {config.host}:{config.port}: {os.strerror(exc.errno)}") from exc
+    port = listening.getsockname()[1]
+    token = write_server_info(config.db_path, config.host, port)
     atexit.register(remove_server_info, config.db_path, token)
     app = create_app(store, config, backup_token=token, pooled=pooled)
-    url = f"http://{config.host}:{config.port}/"
+    url = f"http://{config.host}:{port}/"
     print(f"RPM Timeline on {url} (database {config.db_path})")
     if generated:
         print(
@@ -288,9 +298,7 @@ def cmd_serve(args, pooled=None) -> int:
     elif config.admin_password:
         print("Sign in as 'admin' with the password in RPM_ADMIN_PASSWORD.")
     sys.stdout.flush()
-    waitress.serve(
-        app.server, host=config.host, port=config.port, threads=args.threads, ident="rpm-timeline"
-    )
+    waitress.serve(app.server, sockets=[listening], threads=args.threads, ident="rpm-timeline")
     return EXIT_OK
 
 
@@ -499,7 +507,7 @@ def _export_document(args) -> int:
     try:
         Path(args.output).write_bytes(content)
     except OSError as exc:
-        raise UserError(f"cannot write {args.output}: {exc.strerror}") from exc
+        raise UserError(f"cannot write {args.output}: {os.strerror(exc.errno)}") from exc
     from data import audit
 
     audit.record(

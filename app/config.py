@@ -28,7 +28,7 @@ class Config:
         return cls(
             db_path=Path(db or env.get("RPM_DB") or DEFAULT_DB),
             host=host or env.get("RPM_HOST") or "127.0.0.1",
-            port=int(port or env.get("RPM_PORT") or 8050),
+            port=int(port if port is not None else env.get("RPM_PORT") or 8050),
             admin_password=env.get("RPM_ADMIN_PASSWORD") or None,
             secure_cookies=env.get("RPM_SECURE_COOKIES", "").lower() in ("1", "true", "yes"),
             partnership_code=env.get("RPM_PARTNERSHIP_CODE") or None,

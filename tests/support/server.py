@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -10,12 +11,26 @@ import time
 from pathlib import Path
 
 ADMIN_PASSWORD = "test-admin-password"
+ANNOUNCED = re.compile(r"RPM Timeline on (http://\S+/) ")
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _announced_url(log_path: Path, proc: subprocess.Popen, timeout: float = 60) -> str:
+    """The address the server says it listens on (it picks a free port: `--port 0`)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        found = ANNOUNCED.search(log_path.read_text(errors="replace"))
+        if found:
+            return found.group(1).replace("//localhost:", "//127.0.0.1:")
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}: {log_path.read_text()}")
+        time.sleep(0.1)
+    raise RuntimeError(f"server did not say where it listens: {log_path.read_text()}")
 
 
 def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -36,7 +51,6 @@ def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 def start_server(
     tmp_dir: Path, *extra_args: str, env: dict | None = None, command: tuple = ("serve",)
 ):
-    port = free_port()
     full_env = {
         **os.environ,
         "RPM_DB": str(tmp_dir / "rpm.duckdb"),
@@ -44,15 +58,16 @@ def start_server(
         "RPM_SECRET_KEY": "test-secret",
         **(env or {}),
     }
-    log = (tmp_dir / "server.log").open("w")
+    log_path = tmp_dir / "server.log"
+    log = log_path.open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app", *command, "--port", str(port), *extra_args],
+        [sys.executable, "-m", "app", *command, "--port", "0", *extra_args],
         env=full_env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}/"
     try:
+        url = _announced_url(log_path, proc)
         _wait_for(url, proc)
     except RuntimeError:
         proc.kill()  # a server that never answered must not outlive the test run
