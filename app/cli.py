@@ -37,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", parents=[db_parent], help="start the web app")
     serve.add_argument("--host", help="default: $RPM_HOST, else 127.0.0.1")
-    serve.add_argument("--port", type=int, help="default: $RPM_PORT, else 8050; 0 picks a free port")
+    serve.add_argument(
+        "--port", type=int, help="default: $RPM_PORT, else 8050; 0 picks a free port"
+    )
     serve.add_argument(
         "--demo", action="store_true", help="seed an empty database with the fictional demo case"
     )
@@ -190,7 +192,9 @@ def _add_crc_commands(sub, db_parent) -> None:
     demo.add_argument("-o", "--output", required=True, help="folder to write the bundles into")
     pooled.add_argument("bundles", nargs="+", metavar="DIR", help="a bundle, or a folder of them")
     pooled.add_argument("--host", help="default: $RPM_HOST, else 127.0.0.1")
-    pooled.add_argument("--port", type=int, help="default: $RPM_PORT, else 8050; 0 picks a free port")
+    pooled.add_argument(
+        "--port", type=int, help="default: $RPM_PORT, else 8050; 0 picks a free port"
+    )
     pooled.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
 
 
@@ -284,7 +288,9 @@ def cmd_serve(args, pooled=None) -> int:
     try:
         listening = socket.create_server((config.host, config.port), family=family)
     except OSError as exc:
-        raise UserError(f"cannot listen on {config.host}:{config.port}: {os.strerror(exc.errno)}") from exc
+        raise UserError(
+            f"cannot listen on {config.host}:{config.port}: {os.strerror(exc.errno)}"
+        ) from exc
     port = listening.getsockname()[1]
     token = write_server_info(config.db_path, config.host, port)
     atexit.register(remove_server_info, config.db_path, token)
