@@ -6,13 +6,22 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 
-def field(label: str, control, hint: str | None = None, *, width: int | None = None):
-    """A label tied to its control (by id). The hint is inside the label, so that it is read
-    with the control's name (dash-bootstrap-components' inputs take no aria-describedby)."""
+def labelled(
+    label: str, control, hint: str | None = None, *, label_class: str = "fw-bold", **props
+) -> html.Div:
+    """A label tied to its control (by id), the control under it. The hint is inside the
+    label, so that it is read with the control's name (dash-bootstrap-components' inputs take
+    no aria-describedby). This size fits the dense meeting screen; forms use `field`."""
     text = [label, html.Span(hint, className="rpm-hint d-block")] if hint else label
-    children = [dbc.Label(text, html_for=control.id, className="rpm-label"), control]
+    return html.Div([dbc.Label(text, html_for=control.id, className=label_class), control], **props)
+
+
+def field(label: str, control, hint: str | None = None, *, width: int | None = None, compact=False):
+    """One form field in its column: the full-size label (`compact`: the meeting screen's)."""
     col = {"md": width} if width else {}
-    return dbc.Col(html.Div(children, className="mb-3"), **col)
+    if compact:
+        return dbc.Col(labelled(label, control, hint), **col)
+    return dbc.Col(labelled(label, control, hint, label_class="rpm-label", className="mb-3"), **col)
 
 
 def fieldset(legend: str, rows: list, *, hidden: bool = False, id: str | None = None):

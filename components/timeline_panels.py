@@ -13,7 +13,7 @@ import pandas as pd
 from dash import html
 
 from components.category_style import MarkerStyle, legend_marker, marker_styles
-from components.forms import uk_date_input
+from components.forms import field, uk_date_input
 from components.tables import data_table
 from data.category_list import OTHER
 from data.partial_dates import PartialDate
@@ -132,9 +132,6 @@ def event_panel(
 def fix_form(detail):
     """Correct the event, or hide it, with a reason (the original stays in the store)."""
 
-    def field(label, control, cid, width):
-        return dbc.Col([dbc.Label(label, html_for=cid, className="fw-bold"), control], md=width)
-
     return html.Details(
         [
             html.Summary(
@@ -148,8 +145,8 @@ def fix_form(detail):
                     field(
                         "Date (dd/mm/yyyy)",
                         uk_date_input("tl-fix-date", value=f"{detail.event_date:%d/%m/%Y}"),
-                        "tl-fix-date",
-                        4,
+                        width=4,
+                        compact=True,
                     ),
                     field(
                         "Known to the",
@@ -158,8 +155,8 @@ def fix_form(detail):
                             options=[{"label": p, "value": p} for p in ("day", "month", "year")],
                             value=detail.date_precision,
                         ),
-                        "tl-fix-precision",
-                        3,
+                        width=3,
+                        compact=True,
                     ),
                     field(
                         "Time",
@@ -168,14 +165,14 @@ def fix_form(detail):
                             type="time",
                             value=f"{detail.event_time:%H:%M}" if detail.event_time else "",
                         ),
-                        "tl-fix-time",
-                        2,
+                        width=2,
+                        compact=True,
                     ),
                     field(
                         "Event type",
                         dbc.Input(id="tl-fix-type", value=detail.event_type, maxLength=100),
-                        "tl-fix-type",
-                        3,
+                        width=3,
+                        compact=True,
                     ),
                 ],
                 className="g-2 mt-1",

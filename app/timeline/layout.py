@@ -21,7 +21,7 @@ from app.timeline.reflection import reflection_panel
 from app.timeline.state import as_list, event_filter, span_dates, span_of
 from app.timeline.table import SORTS, case_counts
 from components.category_style import category_data
-from components.forms import uk_date_input
+from components.forms import labelled, uk_date_input
 from components.timeline import DENSE_LIMIT, SVG_LIMIT, presentation_update
 from data.categories import categories, key_categories
 from data.episodes import ASSESSMENTS
@@ -43,10 +43,6 @@ def _not_found(case_ref: str | None):
         ],
         id="tl-not-found",
     )
-
-
-def _labelled(label: str, control, control_id: str, **kwargs):
-    return html.Div([dbc.Label(label, html_for=control_id, className="fw-bold"), control], **kwargs)
 
 
 def page_layout(case_ref: str | None = None, **query):
@@ -513,25 +509,21 @@ def _episodes():
                     dbc.Row(
                         [
                             dbc.Col(
-                                _labelled(
+                                labelled(
                                     "Name",
                                     dbc.Input(id="tl-ep-title", maxLength=120),
-                                    "tl-ep-title",
                                 ),
                                 md=4,
                             ),
                             dbc.Col(
-                                _labelled(
+                                labelled(
                                     "Starts (dd/mm/yyyy)",
                                     uk_date_input("tl-ep-start"),
-                                    "tl-ep-start",
                                 ),
                                 md=2,
                             ),
                             dbc.Col(
-                                _labelled(
-                                    "Ends (dd/mm/yyyy)", uk_date_input("tl-ep-end"), "tl-ep-end"
-                                ),
+                                labelled("Ends (dd/mm/yyyy)", uk_date_input("tl-ep-end")),
                                 md=2,
                             ),
                             dbc.Col(
@@ -554,10 +546,9 @@ def _episodes():
                         ],
                         className="g-2",
                     ),
-                    _labelled(
+                    labelled(
                         "Description (optional)",
                         dbc.Textarea(id="tl-ep-description", maxLength=2000),
-                        "tl-ep-description",
                         className="mt-2",
                     ),
                     html.Div(
@@ -596,25 +587,22 @@ def _add_event(agencies, types, user):
                 dbc.Row(
                     [
                         dbc.Col(
-                            _labelled(
+                            labelled(
                                 "Agency",
                                 dbc.Select(
                                     id="tl-add-agency",
                                     options=[{"label": a, "value": a} for a in agencies],
                                     value=user.agency if user.agency in agencies else agencies[0],
                                 ),
-                                "tl-add-agency",
                             ),
                             md=3,
                         ),
                         dbc.Col(
-                            _labelled(
-                                "Date (dd/mm/yyyy)", uk_date_input("tl-add-date"), "tl-add-date"
-                            ),
+                            labelled("Date (dd/mm/yyyy)", uk_date_input("tl-add-date")),
                             md=2,
                         ),
                         dbc.Col(
-                            _labelled(
+                            labelled(
                                 "Known to the",
                                 dbc.Select(
                                     id="tl-add-precision",
@@ -625,23 +613,20 @@ def _add_event(agencies, types, user):
                                     ],
                                     value="day",
                                 ),
-                                "tl-add-precision",
                             ),
                             md=2,
                         ),
                         dbc.Col(
-                            _labelled(
+                            labelled(
                                 "Time (optional)",
                                 dbc.Input(id="tl-add-time", type="time"),
-                                "tl-add-time",
                             ),
                             md=2,
                         ),
                         dbc.Col(
-                            _labelled(
+                            labelled(
                                 "Event type",
                                 dbc.Input(id="tl-add-type", maxLength=100, list="tl-type-list"),
-                                "tl-add-type",
                             ),
                             md=3,
                         ),
@@ -649,9 +634,7 @@ def _add_event(agencies, types, user):
                     className="g-2 mt-1",
                 ),
                 html.Datalist(id="tl-type-list", children=[html.Option(value=t) for t in types]),
-                _labelled(
-                    "Summary", dbc.Textarea(id="tl-add-summary"), "tl-add-summary", className="mt-2"
-                ),
+                labelled("Summary", dbc.Textarea(id="tl-add-summary"), className="mt-2"),
                 html.Button(
                     "Add event", id="tl-add-save", type="button", className="btn btn-primary mt-2"
                 ),
