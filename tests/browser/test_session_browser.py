@@ -1,7 +1,7 @@
 """Sessions that end, in a real browser: a case page left open (it polls every two seconds)
 is signed out after the idle limit and covered, while a person's clicks keep it signed in.
 
-The server runs with RPM_IDLE_MINUTES of 25 seconds so that the test is quick; the rule is
+The server runs with RPM_IDLE_MINUTES of 15 seconds so that the test is quick; the rule is
 the same at the default 30 minutes."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from tests.support.browser import screenshot, sign_in
 from tests.support.server import start_server
 
-IDLE_SECONDS = 25
+IDLE_SECONDS = 15
 
 
 @pytest.fixture(scope="module")
