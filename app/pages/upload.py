@@ -248,8 +248,6 @@ def layout(case_ref: str | None = None, **_query):
                 className="ms-2",
             ),
             dcc.Download(id="upload-template-download"),
-            dcc.Download(id="upload-template-xlsx-download"),
-            dcc.Download(id="upload-guide-download"),
             html.Table(
                 [
                     html.Caption("What each column of the template holds"),
@@ -788,40 +786,30 @@ def download_rejects(_all, _one, case_ref):
     return dcc.send_string(text, name, type="text/csv")
 
 
+# The blank extract and its guide, by the button that asks for each.
+TEMPLATE_FILES = {
+    "upload-template-button": lambda: dcc.send_string(
+        template_csv(), "rpm-extract-template.csv", type="text/csv"
+    ),
+    "upload-template-xlsx-button": lambda: dcc.send_bytes(
+        template_xlsx(), "rpm-extract-template.xlsx", type=XLSX_TYPE
+    ),
+    "upload-guide-button": lambda: dcc.send_string(
+        template_guide_csv(), "rpm-extract-column-guide.csv", type="text/csv"
+    ),
+}
+
+
 @callback(
     Output("upload-template-download", "data"),
-    Input("upload-template-button", "n_clicks"),
+    *(Input(button, "n_clicks") for button in TEMPLATE_FILES),
     prevent_initial_call=True,
 )
-def download_template(n_clicks):
+def download_template(*clicks):
     require_user()
-    if not n_clicks:
+    if not any(clicks) or ctx.triggered_id not in TEMPLATE_FILES:
         return no_update
-    return dcc.send_string(template_csv(), "rpm-extract-template.csv", type="text/csv")
-
-
-@callback(
-    Output("upload-template-xlsx-download", "data"),
-    Input("upload-template-xlsx-button", "n_clicks"),
-    prevent_initial_call=True,
-)
-def download_template_xlsx(n_clicks):
-    require_user()
-    if not n_clicks:
-        return no_update
-    return dcc.send_bytes(template_xlsx(), "rpm-extract-template.xlsx", type=XLSX_TYPE)
-
-
-@callback(
-    Output("upload-guide-download", "data"),
-    Input("upload-guide-button", "n_clicks"),
-    prevent_initial_call=True,
-)
-def download_guide(n_clicks):
-    require_user()
-    if not n_clicks:
-        return no_update
-    return dcc.send_string(template_guide_csv(), "rpm-extract-column-guide.csv", type="text/csv")
+    return TEMPLATE_FILES[ctx.triggered_id]()
 
 
 def _rows(n: int) -> str:

@@ -97,6 +97,10 @@ def test_oversized_file_is_refused_in_the_browser_and_on_the_server(upload_serve
     with page.expect_download() as guide:
         page.click("#upload-guide-button")
     assert guide.value.path().read_text(encoding="utf-8").startswith("column,required,")
+    with page.expect_download() as workbook:
+        page.click("#upload-template-xlsx-button")
+    assert workbook.value.suggested_filename == "rpm-extract-template.xlsx"
+    assert workbook.value.path().read_bytes()[:2] == b"PK"  # a zipped workbook
     too_big = {"name": "huge.csv", "mimeType": "text/csv", "buffer": b"x" * (MAX_UPLOAD_BYTES + 1)}
     page.set_input_files("#upload-file input[type=file]", files=[too_big])
     page.wait_for_function("() => document.querySelector('#upload-size-error').innerText")
