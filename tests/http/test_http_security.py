@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from tests.support.dash_http import DashSession, add_user_over_http
+from tests.support.dash_http import DashSession, add_user_over_http, change_account_over_http
 from tests.support.server import ADMIN_PASSWORD, start_server
 
 PASSWORD = "a long pass phrase"
@@ -173,33 +173,8 @@ def test_lockout_after_five_failed_sign_ins(server):
     assert locked.status == 429
     assert "Too many failed sign-ins" in locked.body
     # An administrator's password reset lifts it.
-    reply = admin.callback(
-        [
-            ("accounts-status", "children"),
-            ("accounts-table-wrap", "children"),
-            ("change-username", "options"),
-            ("new-password", "value"),
-            ("change-password", "value"),
-        ],
-        [
-            ("add-user-button", "n_clicks", None),
-            ("change-role-button", "n_clicks", None),
-            ("reset-password-button", "n_clicks", 1),
-            ("deactivate-button", "n_clicks", None),
-            ("reactivate-button", "n_clicks", None),
-            ("user-logout-everywhere-button", "n_clicks", None),
-        ],
-        [
-            ("new-username", "value", None),
-            ("new-role", "value", None),
-            ("new-agency", "value", None),
-            ("new-password", "value", None),
-            ("change-username", "value", "locky"),
-            ("change-role", "value", None),
-            ("change-agency", "value", None),
-            ("change-password", "value", "a brand new pass phrase"),
-        ],
-        changed=["reset-password-button.n_clicks"],
+    reply = change_account_over_http(
+        admin, "reset-password-button", "locky", "a brand new pass phrase"
     )
     assert "New password set for locky" in reply.body
     assert DashSession(url).sign_in("locky", "a brand new pass phrase").status == 302
@@ -224,34 +199,7 @@ def test_deactivated_account_is_signed_out_at_once(server):
     url, admin, _ = server
     leaver = signed_in(url, "leaver")
     assert leaver.open_page("/").status == 200
-    reply = admin.callback(
-        [
-            ("accounts-status", "children"),
-            ("accounts-table-wrap", "children"),
-            ("change-username", "options"),
-            ("new-password", "value"),
-            ("change-password", "value"),
-        ],
-        [
-            ("add-user-button", "n_clicks", None),
-            ("change-role-button", "n_clicks", None),
-            ("reset-password-button", "n_clicks", None),
-            ("deactivate-button", "n_clicks", 1),
-            ("reactivate-button", "n_clicks", None),
-            ("user-logout-everywhere-button", "n_clicks", None),
-        ],
-        [
-            ("new-username", "value", None),
-            ("new-role", "value", None),
-            ("new-agency", "value", None),
-            ("new-password", "value", None),
-            ("change-username", "value", "leaver"),
-            ("change-role", "value", None),
-            ("change-agency", "value", None),
-            ("change-password", "value", None),
-        ],
-        changed=["deactivate-button.n_clicks"],
-    )
+    reply = change_account_over_http(admin, "deactivate-button", "leaver")
     assert "leaver is deactivated" in reply.body
     assert leaver.open_page("/").status == 401
     assert DashSession(url).sign_in("leaver", PASSWORD).status == 401

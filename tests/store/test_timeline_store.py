@@ -180,37 +180,18 @@ def test_event_added_in_the_meeting_has_its_provenance(demo_store):
     detail = event_detail(demo_store, SYSTEM, REF, event_id)
     assert detail.source.startswith("added in the meeting by chair1")
     assert (detail.event_date, detail.date_precision) == (date(2019, 5, 1), "month")
+
+    def added_by(user, **changes):
+        fields = {"agency": "School", "event_date": "2019-05-01", "event_type": "x"}
+        return add_meeting_event(demo_store, user, REF, **{**fields, "summary": "y", **changes})
+
     with pytest.raises(InvalidInput, match="summary is empty"):
-        add_meeting_event(
-            demo_store,
-            chair,
-            REF,
-            agency="School",
-            event_date="2019-05-01",
-            event_type="x",
-            summary=" ",
-        )
+        added_by(chair, summary=" ")
     with pytest.raises(InvalidInput, match="not a date"):
-        add_meeting_event(
-            demo_store,
-            chair,
-            REF,
-            agency="School",
-            event_date="31/02/2019",
-            event_type="x",
-            summary="y",
-        )
+        added_by(chair, event_date="31/02/2019")
     officer = add_user(demo_store, "pc", "agency", PASSWORD, agency="Police")
     with pytest.raises(Forbidden):
-        add_meeting_event(
-            demo_store,
-            officer,
-            REF,
-            agency="School",
-            event_date="2019-05-01",
-            event_type="x",
-            summary="y",
-        )
+        added_by(officer)
 
 
 def test_correction_keeps_the_original_and_records_the_change(demo_store):

@@ -183,3 +183,25 @@ def add_user_over_http(session: DashSession, name: str, role="agency", agency="P
         ],
         changed=["add-user-button.n_clicks"],
     )
+
+
+def change_account_over_http(
+    session: DashSession, button: str, name: str, password: str | None = None
+):
+    """The accounts page's callback for a change to an existing account (`button`: for example
+    "reset-password-button" or "deactivate-button"), as the browser sends it."""
+    return session.callback(
+        USERS_OUTPUTS,
+        [(b, "n_clicks", 1 if b == button else None) for b in USERS_BUTTONS],
+        [
+            ("new-username", "value", None),
+            ("new-role", "value", None),
+            ("new-agency", "value", None),
+            ("new-password", "value", None),
+            ("change-username", "value", name),
+            ("change-role", "value", None),
+            ("change-agency", "value", None),
+            ("change-password", "value", password),
+        ],
+        changed=[f"{button}.n_clicks"],
+    )
