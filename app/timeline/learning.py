@@ -16,8 +16,8 @@ from dash.exceptions import PreventUpdate
 from app.anonymised_view import anonymised_case, edit_refused
 from app.context import get_store, require_user
 from app.timeline import ids
+from app.timeline.contribution_forms import form_mode, withdraw_callback
 from app.timeline.reflection import NONE, chosen
-from app.timeline.withdrawing import withdraw_callback
 from components.actions import due_words, overdue_days
 from components.contribution_items import change_buttons, done, failed
 from components.tables import data_table
@@ -447,15 +447,13 @@ def start_or_cancel_learning_edit(clicks, _cancel, case_ref, agency_options):
     )
 
 
-@callback(
-    Output("lp-save", "children"),
-    Output("lp-cancel", "className"),
-    Input("lp-editing", "data"),
+form_mode(
+    "lp-editing",
+    [
+        ("lp-save", "children", "Save change", "Save learning point"),
+        ("lp-cancel", "className", "mt-2 ms-2", "d-none mt-2 ms-2"),
+    ],
 )
-def learning_form_mode(editing):
-    if editing:
-        return "Save change", "mt-2 ms-2"
-    return "Save learning point", "d-none mt-2 ms-2"
 
 
 withdraw_learning = withdraw_callback(
@@ -569,16 +567,14 @@ def start_action_edit(clicks, case_ref):
     )
 
 
-@callback(
-    Output("act-form-heading", "children"),
-    Output("act-save", "children"),
-    Output("act-cancel", "className"),
-    Input("act-editing", "data"),
+form_mode(
+    "act-editing",
+    [
+        ("act-form-heading", "children", "Update an action", "Add an action"),
+        ("act-save", "children", "Save change", "Save action"),
+        ("act-cancel", "className", "mt-2", "d-none mt-2"),
+    ],
 )
-def action_form_mode(editing):
-    if editing:
-        return "Update an action", "Save change", "mt-2"
-    return "Add an action", "Save action", "d-none mt-2"
 
 
 @callback(

@@ -19,7 +19,7 @@ from dash.exceptions import PreventUpdate
 from app.anonymised_view import anonymised_case, edit_refused
 from app.context import get_store, require_user
 from app.timeline import ids
-from app.timeline.withdrawing import withdraw_callback
+from app.timeline.contribution_forms import form_mode, withdraw_callback
 from components.contribution_items import change_buttons, change_history
 from components.reflection import coverage_table, cycle_figure, cycle_summary
 from data import reflections as refl
@@ -565,16 +565,14 @@ def start_edit(clicks, case_ref):
     )
 
 
-@callback(
-    Output("refl-form-heading", "children"),
-    Output("refl-save", "children"),
-    Output("refl-cancel", "className"),
-    Input("refl-editing", "data"),
+form_mode(
+    "refl-editing",
+    [
+        ("refl-form-heading", "children", "Edit a reflection", "Add a reflection"),
+        ("refl-save", "children", "Save change", "Save reflection"),
+        ("refl-cancel", "className", "", "d-none"),
+    ],
 )
-def form_mode(editing):
-    if editing:
-        return "Edit a reflection", "Save change", ""
-    return "Add a reflection", "Save reflection", "d-none"
 
 
 @callback(

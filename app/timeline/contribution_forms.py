@@ -1,12 +1,13 @@
-"""One withdraw callback per kind of contribution (reflection, learning point, action): the
-list item's confirmed Withdraw (`components.contribution_items.change_buttons`) withdraws it in
-the store, moves the panel's saved counter so its lists redraw, and says what happened."""
+"""What the forms of every kind of contribution (reflection, learning point, action) share: the
+callback behind the list item's confirmed Withdraw (`components.contribution_items.
+change_buttons`), and the form's words following whether it adds or edits."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
-from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from app.context import get_store, require_user
@@ -41,3 +42,15 @@ def withdraw_callback(
         )
 
     return withdrawn
+
+
+def form_mode(editing: str, words: list[tuple[str, str, str, str]]) -> None:
+    """Register the browser-side callback setting each `(id, property, when editing, when
+    adding)` of `words` from the form's `editing` store: no server round trip for a label."""
+    when_editing = json.dumps([w[2] for w in words])
+    when_adding = json.dumps([w[3] for w in words])
+    clientside_callback(
+        f"function (editing) {{ return editing ? {when_editing} : {when_adding}; }}",
+        *(Output(ident, prop) for ident, prop, *_ in words),
+        Input(editing, "data"),
+    )
