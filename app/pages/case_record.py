@@ -377,18 +377,22 @@ def record_action(save, sign, amend, pathname, chair, attended, issues, timescal
     store, user = get_store(), require_user()
     case_ref = (pathname or "").rstrip("/").split("/")[-2]
     trigger = dash.ctx.triggered_id
+
+    def save_on_screen():
+        save_draft(
+            store,
+            user,
+            case_ref,
+            issues=issues,
+            timescale=timescale,
+            conclusions=conclusions,
+            chair_name=chair,
+            attended_ids=attended or [],
+        )
+
     try:
         if trigger == "record-save":
-            save_draft(
-                store,
-                user,
-                case_ref,
-                issues=issues,
-                timescale=timescale,
-                conclusions=conclusions,
-                chair_name=chair,
-                attended_ids=attended or [],
-            )
+            save_on_screen()
             done = "saved"
             audit(CHANGE, case_ref=case_ref, detail="meeting record draft saved")
         elif trigger == "record-sign":
@@ -406,16 +410,7 @@ def record_action(save, sign, amend, pathname, chair, attended, issues, timescal
                 missing = missing_for_sign_off(on_screen)
                 if missing:
                     raise InvalidInput("cannot sign off: " + "; ".join(missing) + " missing")
-                save_draft(
-                    store,
-                    user,
-                    case_ref,
-                    issues=issues,
-                    timescale=timescale,
-                    conclusions=conclusions,
-                    chair_name=chair,
-                    attended_ids=attended or [],
-                )
+                save_on_screen()
             signed = sign_off(store, user, case_ref, on_behalf=bool(behalf))
             draw_in_background(store, user, case_ref, signed.version)
             done = "signed"
