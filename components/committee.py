@@ -51,6 +51,51 @@ def actions_table(actions, *, caption: str, today: date | None = None, keys=None
     )
 
 
+def changes_list(changes, what: str):
+    """The corrections of a decision or a delivery: when, who, why and what it said before."""
+    if not changes:
+        return None
+    items = []
+    for c in changes:
+        changed = [k for k in c.before if (c.after or {}).get(k) != c.before[k]]
+        before = "; ".join(f"{k.replace('_', ' ')}: \u201c{c.before[k]}\u201d" for k in changed)
+        items.append(
+            html.Li(
+                f"{'Corrected' if c.change == 'corrected' else 'Withdrawn'}"
+                f" {c.changed_at:%d %b %Y %H:%M} by {c.changed_by}: {c.reason}"
+                + (f" (before: {before})" if before else "")
+            )
+        )
+    return html.Details(
+        [html.Summary(f"History of this {what} ({len(items)})"), html.Ul(items)],
+        className="rpm-record-history small mb-2",
+    )
+
+
+def withdrawn_list(records, what: str) -> html.Details | None:
+    """Decisions or deliveries withdrawn: kept, with who withdrew them and why."""
+    if not records:
+        return None
+    items = []
+    for r in records:
+        label = (
+            f"Decision {r.decision_id}, {r.decided_on:%d %b %Y}"
+            if hasattr(r, "decision_id")
+            else f"{KIND_NAMES[r.kind]} {r.delivery_id}, {r.delivered_on:%d %b %Y}"
+        )
+        reason = next((c.reason for c in reversed(r.changes) if c.change == "withdrawn"), "")
+        items.append(
+            html.Li(
+                f"{label} on {_covers(r.theme, r.case_keys)}: withdrawn"
+                f" {r.withdrawn_at:%d %b %Y} by {r.withdrawn_by} ({reason})"
+            )
+        )
+    return html.Details(
+        [html.Summary(f"Withdrawn {what} ({len(items)})"), html.Ul(items)],
+        className="rpm-withdrawn mt-3",
+    )
+
+
 def decision_card(d, today: date | None = None) -> html.Article:
     """One decision: when, on what, what was considered and decided, by whom, its actions."""
     return html.Article(
@@ -70,6 +115,7 @@ def decision_card(d, today: date | None = None) -> html.Article:
                 ],
                 className="mb-2",
             ),
+            changes_list(d.changes, "decision"),
             actions_table(
                 d.actions,
                 caption=f"Organisational actions of decision {d.decision_id}",
@@ -115,7 +161,7 @@ def deliveries_table(deliveries) -> html.Table | html.P:
                             html.Td(d.audience, className="rpm-reflection-text"),
                             html.Td(", ".join(d.agencies)),
                             html.Td(str(d.attended), className="text-end"),
-                            html.Td(d.recorded_by),
+                            html.Td([d.recorded_by, changes_list(d.changes, "delivery")]),
                         ]
                     )
                     for d in deliveries

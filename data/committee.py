@@ -29,7 +29,7 @@ from data.permissions import explores_committee
 from data.redaction import KIND_NAMES, remaining_identifiers
 from data.store import Store
 from data.vocabulary import ACTION_STATUSES
-from data.workflow import complete_stage
+from data.workflow import complete_stage, follow_stage
 
 KINDS = {"briefing": "7-minute briefing", "workshop": "Workshop"}
 MAX_AUDIENCE = 200
@@ -50,6 +50,19 @@ class Subject:
         """Whether a decision or delivery on (theme, cases) is about this subject: for a case,
         its own and those on themes covering it; for a theme, those on it."""
         return self.case_key in case_keys if self.case_key else theme == self.theme
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """A correction or withdrawal of a decision or a delivery: what it said before (and after),
+    why, who and when."""
+
+    change: str
+    before: dict
+    after: dict | None
+    reason: str
+    changed_by: str
+    changed_at: datetime
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,9 @@ class Decision:
     recorded_by: str
     recorded_at: datetime
     actions: tuple[CommitteeAction, ...]
+    changes: tuple[RecordChange, ...] = ()
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +108,9 @@ class Delivery:
     agencies: tuple[str, ...]
     attended: int
     recorded_by: str
+    changes: tuple[RecordChange, ...] = ()
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
 
 
 def require_committee(user: User) -> None:
@@ -281,10 +300,12 @@ def _check_action(cur, description, owner_agency, due_date, status, evidence):
 
 def _decision_cases(cur, decision_id: int) -> list[int]:
     rows = cur.execute(
-        "SELECT case_id FROM committee_decision_cases WHERE decision_id = ?", [decision_id]
+        "SELECT dc.case_id FROM committee_decision_cases dc JOIN committee_decisions d"
+        " ON d.decision_id = dc.decision_id WHERE dc.decision_id = ? AND d.withdrawn_at IS NULL",
+        [decision_id],
     ).fetchall()
     if not rows:
-        raise NotFound(f"no committee decision {decision_id}")
+        raise NotFound(f"no committee decision {decision_id} (or it was withdrawn)")
     return [r[0] for r in rows]
 
 
@@ -397,10 +418,27 @@ def _keys(store: Store, table: str, key: str) -> dict[int, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def list_decisions(store: Store, user: User, subject: Subject | None = None) -> list[Decision]:
-    """The committee's decisions, newest first, with their actions; only those about the
-    subject (a case key: its own decisions and those on themes covering it) when given."""
+def _changes(store: Store, kind: str) -> dict[int, tuple[RecordChange, ...]]:
+    out: dict[int, list[RecordChange]] = {}
+    for record_id, *rest in store.query(
+        f"SELECT {kind}_id, change, before, after, reason, changed_by, changed_at"
+        f" FROM committee_record_changes WHERE {kind}_id IS NOT NULL ORDER BY change_id"
+    ):
+        change, before, after, *who = rest
+        out.setdefault(record_id, []).append(
+            RecordChange(change, json.loads(before), after and json.loads(after), *who)
+        )
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def list_decisions(
+    store: Store, user: User, subject: Subject | None = None, *, withdrawn: bool = False
+) -> list[Decision]:
+    """The committee's decisions, newest first, with their actions and corrections; only those
+    about the subject (a case key: its own decisions and those on themes covering it) when
+    given. Withdrawn ones only when asked for (`withdrawn=True`: those alone)."""
     require_committee(user)
+    changes = _changes(store, "decision")
     keys = _keys(store, "committee_decision_cases", "decision_id")
     actions: dict[int, list[CommitteeAction]] = {}
     for row in store.query(
@@ -410,16 +448,44 @@ def list_decisions(store: Store, user: User, subject: Subject | None = None) -> 
     ):
         actions.setdefault(row[1], []).append(CommitteeAction(*row))
     decisions = [
-        Decision(d[0], d[1], keys.get(d[0], ()), *d[2:], actions=tuple(actions.get(d[0], ())))
+        Decision(
+            d[0],
+            d[1],
+            keys.get(d[0], ()),
+            *d[2:7],
+            actions=tuple(actions.get(d[0], ())),
+            changes=changes.get(d[0], ()),
+            withdrawn_at=d[7],
+            withdrawn_by=d[8],
+        )
         for d in store.query(
             "SELECT decision_id, theme, considered, decision, decided_on, recorded_by,"
-            " recorded_at FROM committee_decisions ORDER BY decided_on DESC, decision_id DESC"
+            " recorded_at, withdrawn_at, withdrawn_by FROM committee_decisions"
+            f" WHERE withdrawn_at IS {'NOT ' if withdrawn else ''}NULL"
+            " ORDER BY decided_on DESC, decision_id DESC"
         )
     ]
     return [d for d in decisions if subject is None or subject.matches(d.theme, d.case_keys)]
 
 
 # --- briefings delivered (stage 7) ------------------------------------------------------------
+
+
+def _check_delivery(kind, delivered_on, audience, agencies, attended, today):
+    if kind not in KINDS:
+        raise InvalidInput(f"unknown kind {kind!r}: choose a briefing or a workshop")
+    delivered_on = _check_day(delivered_on, f"the {KINDS[kind].lower()} was delivered", today)
+    audience = clean_text(audience, "who it was for", MAX_AUDIENCE)
+    try:
+        attended = int(attended)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"how many attended ({attended!r}) is not a whole number") from exc
+    if not 0 < attended <= MAX_ATTENDED:
+        raise InvalidInput(f"how many attended must be 1 to {MAX_ATTENDED:,}, not {attended}")
+    agencies = sorted({a for a in agencies or () if a})
+    if not agencies:
+        raise InvalidInput("choose the agencies whose practitioners took part")
+    return kind, delivered_on, audience, agencies, attended
 
 
 def record_delivery(
@@ -438,19 +504,9 @@ def record_delivery(
     """A briefing or workshop delivered to frontline practitioners from a case's (or a theme's)
     learning. Records stage 7 for every case it covers (unless already recorded)."""
     require_committee(user)
-    if kind not in KINDS:
-        raise InvalidInput(f"unknown kind {kind!r}: choose a briefing or a workshop")
-    delivered_on = _check_day(delivered_on, f"the {KINDS[kind].lower()} was delivered", today)
-    audience = clean_text(audience, "who it was for", MAX_AUDIENCE)
-    try:
-        attended = int(attended)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"how many attended ({attended!r}) is not a whole number") from exc
-    if not 0 < attended <= MAX_ATTENDED:
-        raise InvalidInput(f"how many attended must be 1 to {MAX_ATTENDED:,}, not {attended}")
-    agencies = sorted({a for a in agencies or () if a})
-    if not agencies:
-        raise InvalidInput("choose the agencies whose practitioners took part")
+    kind, delivered_on, audience, agencies, attended = _check_delivery(
+        kind, delivered_on, audience, agencies, attended, today
+    )
     with store.transaction() as cur:
         for agency in agencies:
             agency_id_for(cur, agency)
@@ -487,20 +543,205 @@ def record_delivery(
     return delivery_id
 
 
-def list_deliveries(store: Store, user: User, subject: Subject | None = None) -> list[Delivery]:
-    """Briefings and workshops delivered, newest first (about the subject when given)."""
+def list_deliveries(
+    store: Store, user: User, subject: Subject | None = None, *, withdrawn: bool = False
+) -> list[Delivery]:
+    """Briefings and workshops delivered, newest first (about the subject when given); the
+    withdrawn ones instead when asked for."""
     require_committee(user)
     keys = _keys(store, "briefing_delivery_cases", "delivery_id")
+    changes = _changes(store, "delivery")
     deliveries = [
         Delivery(
-            r[0], r[1], keys.get(r[0], ()), r[2], r[3], r[4], tuple(json.loads(r[5])), r[6], r[7]
+            r[0],
+            r[1],
+            keys.get(r[0], ()),
+            r[2],
+            r[3],
+            r[4],
+            tuple(json.loads(r[5])),
+            r[6],
+            r[7],
+            changes=changes.get(r[0], ()),
+            withdrawn_at=r[8],
+            withdrawn_by=r[9],
         )
         for r in store.query(
             "SELECT delivery_id, theme, kind, delivered_on, audience, agencies, attended,"
-            " recorded_by FROM briefing_deliveries ORDER BY delivered_on DESC, delivery_id DESC"
+            " recorded_by, withdrawn_at, withdrawn_by FROM briefing_deliveries"
+            f" WHERE withdrawn_at IS {'NOT ' if withdrawn else ''}NULL"
+            " ORDER BY delivered_on DESC, delivery_id DESC"
         )
     ]
     return [d for d in deliveries if subject is None or subject.matches(d.theme, d.case_keys)]
+
+
+# --- corrections and withdrawals (both stages) -----------------------------------------------
+
+# What completes each stage: the table, its key and date, and the table of the cases it covers.
+_STAGE_OF = {
+    "decision": ("committee_decisions", "decision_id", "decided_on",
+                 "committee_decision_cases", "crc_considered"),
+    "delivery": ("briefing_deliveries", "delivery_id", "delivered_on",
+                 "briefing_delivery_cases", "frontline_informed"),
+}  # fmt: skip
+_WORDS = {
+    "decision": ("considered", "decision"),
+    "delivery": ("kind", "audience", "agencies", "attended"),
+}
+
+
+def _open_record(cur, kind: str, record_id) -> tuple[dict, list[int]]:
+    """The live decision or delivery (its words and date) and the cases it covers."""
+    table, key, on, cases, _stage = _STAGE_OF[kind]
+    columns = [on, *_WORDS[kind]]
+    row = cur.execute(
+        f"SELECT {', '.join(columns)} FROM {table} WHERE {key} = ? AND withdrawn_at IS NULL",
+        [int(record_id)],
+    ).fetchone()
+    if row is None:
+        what = "committee decision" if kind == "decision" else "briefing or workshop"
+        raise NotFound(f"no {what} {record_id} (or it was withdrawn)")
+    record = dict(zip(columns, row, strict=True))
+    record[on] = record[on].isoformat()
+    if kind == "delivery":
+        record["agencies"] = json.loads(record["agencies"])
+    case_ids = [
+        r[0]
+        for r in cur.execute(
+            f"SELECT case_id FROM {cases} WHERE {key} = ?", [int(record_id)]
+        ).fetchall()
+    ]
+    return record, case_ids
+
+
+def _follow(cur, kind: str, case_ids, by: str, reason: str) -> None:
+    """Each covered case's stage on the earliest live decision (or delivery) covering it; the
+    stage withdrawn when none is left."""
+    table, key, on, cases, stage_key = _STAGE_OF[kind]
+    for case_id in case_ids:
+        (earliest,) = cur.execute(
+            f"SELECT min(t.{on}) FROM {table} t JOIN {cases} c ON c.{key} = t.{key}"
+            " WHERE c.case_id = ? AND t.withdrawn_at IS NULL",
+            [case_id],
+        ).fetchone()
+        follow_stage(cur, case_id, stage_key, earliest, by, reason)
+
+
+def _log_record_change(cur, kind, record_id, change, before, after, reason, by) -> None:
+    cur.execute(
+        f"INSERT INTO committee_record_changes ({kind}_id, change, before, after, reason,"
+        " changed_by) VALUES (?, ?, ?, ?, ?, ?)",
+        [int(record_id), change, json.dumps(before),
+         None if after is None else json.dumps(after), reason, by],
+    )  # fmt: skip
+
+
+def _reason(reason: str | None, what: str) -> str:
+    return clean_text(reason, f"the reason for {what}", MAX_AUDIENCE * 10)
+
+
+def withdraw_record(
+    store: Store, user: User, kind: str, record_id, reason: str, *, ip: str | None = None
+) -> None:
+    """Withdraw a decision (with its actions) or a delivery recorded by mistake, with a reason:
+    it stays in the history but leaves every list and view, and each covered case's stage
+    follows (moved to another decision's date, or withdrawn when none is left; refused while a
+    later stage stands)."""
+    require_committee(user)
+    table, key, *_ = _STAGE_OF[kind]
+    reason = _reason(reason, "withdrawing it")
+    with store.transaction() as cur:
+        before, case_ids = _open_record(cur, kind, record_id)
+        check_words(store, cur, case_ids, {"the reason": reason})
+        cur.execute(
+            f"UPDATE {table} SET withdrawn_at = current_timestamp, withdrawn_by = ?"
+            f" WHERE {key} = ?",
+            [user.username, int(record_id)],
+        )
+        _log_record_change(cur, kind, record_id, "withdrawn", before, None, reason, user.username)
+        _follow(cur, kind, case_ids, user.username, f"{kind} {record_id} withdrawn: {reason}")
+        audit.record(cur, user, audit.CHANGE, detail=f"{kind} {record_id} withdrawn", ip=ip)
+
+
+def correct_decision(
+    store: Store,
+    user: User,
+    decision_id,
+    considered: str,
+    decision: str,
+    decided_on,
+    reason: str,
+    *,
+    today: date | None = None,
+    ip: str | None = None,
+) -> None:
+    """Correct a decision's words or date, with a reason (what it said before is kept); the
+    covered cases' stage 6 follows its date."""
+    require_committee(user)
+    considered = clean_text(considered, "what the committee considered")
+    decision = clean_text(decision, "the committee's decision")
+    decided_on = _check_day(decided_on, "of the committee's decision", today)
+    reason = _reason(reason, "the correction")
+    after = {"decided_on": decided_on.isoformat(), "considered": considered, "decision": decision}
+    with store.transaction() as cur:
+        before, case_ids = _open_record(cur, "decision", decision_id)
+        check_words(
+            store,
+            cur,
+            case_ids,
+            {"what was considered": considered, "the decision": decision, "the reason": reason},
+        )
+        cur.execute(
+            "UPDATE committee_decisions SET considered = ?, decision = ?, decided_on = ?"
+            " WHERE decision_id = ?",
+            [considered, decision, decided_on, int(decision_id)],
+        )
+        _log_correction(cur, user, "decision", decision_id, before, after, reason, case_ids, ip)
+
+
+def correct_delivery(
+    store: Store,
+    user: User,
+    delivery_id,
+    kind: str,
+    delivered_on,
+    audience: str,
+    agencies: Sequence[str],
+    attended,
+    reason: str,
+    *,
+    today: date | None = None,
+    ip: str | None = None,
+) -> None:
+    """Correct a delivery's details or date, with a reason; the covered cases' stage 7
+    follows its date."""
+    require_committee(user)
+    kind, delivered_on, audience, agencies, attended = _check_delivery(
+        kind, delivered_on, audience, agencies, attended, today
+    )
+    reason = _reason(reason, "the correction")
+    after = {"delivered_on": delivered_on.isoformat(), "kind": kind, "audience": audience,
+             "agencies": agencies, "attended": attended}  # fmt: skip
+    with store.transaction() as cur:
+        for agency in agencies:
+            agency_id_for(cur, agency)
+        before, case_ids = _open_record(cur, "delivery", delivery_id)
+        check_words(store, cur, case_ids, {"who it was for": audience, "the reason": reason})
+        cur.execute(
+            "UPDATE briefing_deliveries SET kind = ?, delivered_on = ?, audience = ?,"
+            " agencies = ?, attended = ? WHERE delivery_id = ?",
+            [kind, delivered_on, audience, json.dumps(agencies), attended, int(delivery_id)],
+        )
+        _log_correction(cur, user, "delivery", delivery_id, before, after, reason, case_ids, ip)
+
+
+def _log_correction(cur, user, kind, record_id, before, after, reason, case_ids, ip) -> None:
+    if before == after:
+        raise InvalidInput("nothing was changed: change the words or the date to correct it")
+    _log_record_change(cur, kind, record_id, "corrected", before, after, reason, user.username)
+    _follow(cur, kind, case_ids, user.username, f"{kind} {record_id} corrected: {reason}")
+    audit.record(cur, user, audit.CHANGE, detail=f"{kind} {record_id} corrected", ip=ip)
 
 
 def committee_themes(store: Store, user: User) -> list[str]:

@@ -319,6 +319,44 @@ def complete_stage(cur, case_id: int, stage_key: str, done_on: date, by: str, no
         done[stage.stage_key] = on
 
 
+def _delete_stage(cur, stages, done: dict, stage: Stage, case_id: int, first: str) -> None:
+    """Take a recorded stage off the case, refused while a later stage is recorded."""
+    later = [s for s in stages if s.position > stage.position and s.stage_key in done]
+    if later:
+        raise InvalidInput(
+            f"'{stage.name}' cannot be withdrawn while '{later[-1].name}' is recorded: {first} first"
+        )
+    cur.execute(
+        "DELETE FROM case_workflow WHERE case_id = ? AND stage_key = ?", [case_id, stage.stage_key]
+    )
+
+
+def follow_stage(
+    cur, case_id: int, stage_key: str, done_on: date | None, by: str, reason: str
+) -> None:
+    """Inside the transaction of a correction or withdrawal of what completed a stage (a
+    committee decision, a briefing delivered): move the stage to `done_on`, or withdraw it when
+    None, with the reason in the stage history. Refused when that breaks the flowchart's order
+    (a later stage still recorded, a date before an earlier stage)."""
+    stages = list_stages(cur)
+    stage = _stage(stages, stage_key)
+    done = _done_dates(cur, case_id)
+    if stage_key not in done or done[stage_key] == done_on:
+        return
+    before = done.pop(stage_key)
+    if done_on is None:
+        _delete_stage(cur, stages, done, stage, case_id, "withdraw what recorded the later stage")
+        _log_change(cur, case_id, stage_key, "withdrawn", None, before, None, reason, by)
+        return
+    check_order(stages, done, stage, done_on)
+    cur.execute(
+        "UPDATE case_workflow SET done_on = ?, done_by = ?, recorded_at = current_timestamp"
+        " WHERE case_id = ? AND stage_key = ?",
+        [done_on, by, case_id, stage_key],
+    )
+    _log_change(cur, case_id, stage_key, "corrected", done_on, before, None, reason, by)
+
+
 def correct_stage(
     store: Store,
     user: User,
@@ -369,16 +407,7 @@ def withdraw_stage(store: Store, user: User, case_ref: str, stage_key: str, reas
         done = _done_dates(cur, case.case_id)
         if stage_key not in done:
             raise InvalidInput(f"'{stage.name}' is not recorded, so there is nothing to withdraw")
-        later = [s for s in stages if s.position > stage.position and s.stage_key in done]
-        if later:
-            raise InvalidInput(
-                f"'{stage.name}' cannot be withdrawn while '{later[-1].name}' is recorded:"
-                " withdraw the later stages first"
-            )
-        cur.execute(
-            "DELETE FROM case_workflow WHERE case_id = ? AND stage_key = ?",
-            [case.case_id, stage_key],
-        )
+        _delete_stage(cur, stages, done, stage, case.case_id, "withdraw the later stages")
         _log_change(
             cur, case.case_id, stage_key, "withdrawn", None, done[stage_key], None, reason,
             user.username,

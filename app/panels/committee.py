@@ -22,6 +22,7 @@ from components.committee import (
     decision_card,
     decision_covers,
     deliveries_table,
+    withdrawn_list,
 )
 from components.crc import summary_card
 from components.forms import field
@@ -90,6 +91,52 @@ def _form(heading: str, rows: list, name: str, button: str, *, margin: str = "mt
             *rows,
             html.Div(id=f"{name}-message", role="status"),
             dbc.Button(button, id=f"{name}-save", color="primary"),
+        ],
+        className="rpm-committee-form",
+    )
+
+
+def _agencies_checklist(id_: str, store):
+    return html.Fieldset(
+        [
+            html.Legend("Agencies whose practitioners took part", className="rpm-label fs-6"),
+            dbc.Checklist(
+                id=id_,
+                options=_options((a, a) for a in list_agencies(store)),
+                value=[],
+                inline=True,
+            ),
+        ],
+        className="mb-3",
+    )
+
+
+def _fix_form(name: str, what: str, rows: list):
+    """Correct or withdraw a recorded `what`: its fields, a reason, and two buttons; the
+    withdrawal asks for confirmation first (`{name}-withdraw`'s `submit_n_clicks`)."""
+    return html.Section(
+        [
+            html.H3(f"Correct or withdraw a {what}", className="h4 mt-4"),
+            html.P(
+                f"A {what} recorded by mistake is withdrawn, or corrected, with a reason: what it"
+                " said before is kept, and the stage it recorded follows (withdrawn when nothing"
+                " else covers the case).",
+                className="text-body-secondary",
+            ),
+            *rows,
+            field("Reason for the correction or withdrawal", _textarea(f"{name}-reason", 2)),
+            html.Div(id=f"{name}-message", role="status"),
+            html.Div(
+                [
+                    dbc.Button("Save the correction", id=f"{name}-save", color="primary"),
+                    dcc.ConfirmDialogProvider(
+                        dbc.Button(f"Withdraw the {what}", color="danger", outline=True),
+                        id=f"{name}-withdraw",
+                        message=f"Withdraw this {what}? It leaves the lists; its history is kept.",
+                    ),
+                ],
+                className="d-flex flex-wrap gap-2",
+            ),
         ],
         className="rpm-committee-form",
     )
@@ -183,8 +230,29 @@ def decisions_tab(user, _filters):
             "committee-update",
             "Save the action",
         ),
+        _fix_form(
+            "committee-fix",
+            "decision",
+            [
+                dbc.Row(
+                    [
+                        field(
+                            "Decision", dbc.Select(id="committee-fix-decision", options=[]), width=6
+                        ),
+                        field(
+                            "Date the committee considered it",
+                            dbc.Input(id="committee-fix-date", type="date", max=today),
+                            width=3,
+                        ),
+                    ]
+                ),
+                field("What the committee considered", _textarea("committee-fix-considered")),
+                field("The committee's decision", _textarea("committee-fix-text")),
+            ],
+        ),
         html.H3("Every organisational action the committee planned", className="h4 mt-5"),
         html.Div(id="committee-all-actions"),
+        html.Div(id="committee-withdrawn"),
     ]
 
 
@@ -239,20 +307,7 @@ def briefings_tab(user, _filters):
                     dbc.Input(id="briefing-audience", maxLength=200),
                     "For example: designated safeguarding leads in primary schools",
                 ),
-                html.Fieldset(
-                    [
-                        html.Legend(
-                            "Agencies whose practitioners took part", className="rpm-label fs-6"
-                        ),
-                        dbc.Checklist(
-                            id="briefing-agencies",
-                            options=_options((a, a) for a in list_agencies(store)),
-                            value=[],
-                            inline=True,
-                        ),
-                    ],
-                    className="mb-3",
-                ),
+                _agencies_checklist("briefing-agencies", store),
             ],
             "briefing",
             "Record it as delivered",
@@ -260,6 +315,40 @@ def briefings_tab(user, _filters):
         ),
         html.H3("Briefings and workshops delivered", className="h4 mt-5"),
         html.Div(id="briefing-deliveries-view"),
+        _fix_form(
+            "briefing-fix",
+            "briefing or workshop",
+            [
+                dbc.Row(
+                    [
+                        field(
+                            "Briefing or workshop",
+                            dbc.Select(id="briefing-fix-delivery", options=[]),
+                            width=4,
+                        ),
+                        field(
+                            "What was delivered",
+                            dbc.Select(
+                                id="briefing-fix-kind", options=_options(KIND_NAMES.items())
+                            ),
+                            width=2,
+                        ),
+                        field(
+                            "Date delivered",
+                            dbc.Input(id="briefing-fix-date", type="date", max=today),
+                            width=3,
+                        ),
+                        field(
+                            "How many attended",
+                            dbc.Input(id="briefing-fix-attended", type="number", min=1, step=1),
+                            width=3,
+                        ),
+                    ]
+                ),
+                field("Who it was for", dbc.Input(id="briefing-fix-audience", maxLength=200)),
+                _agencies_checklist("briefing-fix-agencies", store),
+            ],
+        ),
     ]
 
 
@@ -287,6 +376,8 @@ def _theme_learning(store, user, theme: str):
     Output("committee-action-decision", "value"),
     Output("committee-update-action", "options"),
     Output("committee-all-actions", "children"),
+    Output("committee-fix-decision", "options"),
+    Output("committee-withdrawn", "children"),
     Input("committee-subject", "value"),
     Input("committee-saved", "data"),
 )
@@ -294,6 +385,15 @@ def show_decisions(value, _saved):
     """The chosen case's (or theme's) shared learning and decisions; every action planned."""
     user, store = require_user(), get_store()
     every = committee.list_decisions(store, user)
+    withdrawn = withdrawn_list(committee.list_decisions(store, user, withdrawn=True), "decisions")
+    return (*_subject_decisions(store, user, value, every), withdrawn)
+
+
+def _decision_label(d) -> str:
+    return f"Decision {d.decision_id}, {d.decided_on:%d %b %Y}"
+
+
+def _subject_decisions(store, user, value, every):
     all_actions = [a for d in every for a in d.actions]
     table = (
         actions_table(
@@ -306,7 +406,7 @@ def show_decisions(value, _saved):
     )
     subject = subject_of(value)
     if subject is None:
-        return html.P(CHOOSE + " to see its learning and decisions."), [], None, [], table
+        return html.P(CHOOSE + " to see its learning and decisions."), [], None, [], table, []
     try:
         learning = (
             summary_card(
@@ -317,7 +417,7 @@ def show_decisions(value, _saved):
             else _theme_learning(store, user, subject.theme)
         )
     except NotFound:
-        return html.P("There is no case with that key."), [], None, [], table
+        return html.P("There is no case with that key."), [], None, [], table, []
     decisions = committee.list_decisions(store, user, subject)
     view = [
         learning,
@@ -328,8 +428,7 @@ def show_decisions(value, _saved):
         ),
     ]
     decision_options = [
-        {"label": f"Decision {d.decision_id}, {d.decided_on:%d %b %Y}", "value": str(d.decision_id)}
-        for d in decisions
+        {"label": _decision_label(d), "value": str(d.decision_id)} for d in decisions
     ]
     action_options = [
         {"label": f"{a.action_id}. {a.description[:80]}", "value": str(a.action_id)}
@@ -337,7 +436,7 @@ def show_decisions(value, _saved):
         for a in d.actions
     ]
     first = decision_options[0]["value"] if decision_options else None
-    return view, decision_options, first, action_options, table
+    return view, decision_options, first, action_options, table, decision_options
 
 
 def _failed(exc: Exception) -> dbc.Alert:
@@ -494,16 +593,26 @@ def _briefing_links(subject: committee.Subject):
 @callback(
     Output("briefing-links", "children"),
     Output("briefing-deliveries-view", "children"),
+    Output("briefing-fix-delivery", "options"),
     Input("briefing-subject", "value"),
     Input("briefing-saved", "data"),
 )
 def show_briefings(value, _saved):
-    user = require_user()
+    user, store = require_user(), get_store()
     subject = subject_of(value)
-    deliveries = deliveries_table(committee.list_deliveries(get_store(), user))
+    listed = committee.list_deliveries(store, user)
+    deliveries = [
+        deliveries_table(listed),
+        withdrawn_list(committee.list_deliveries(store, user, withdrawn=True), "briefings"),
+    ]
+    options = [
+        {"label": f"{KIND_NAMES[d.kind]} {d.delivery_id}, {d.delivered_on:%d %b %Y}",
+         "value": str(d.delivery_id)}
+        for d in listed
+    ]  # fmt: skip
     if subject is None:
-        return html.P(CHOOSE + " to download its briefing."), deliveries
-    return _briefing_links(subject), deliveries
+        return html.P(CHOOSE + " to download its briefing."), deliveries, options
+    return _briefing_links(subject), deliveries, options
 
 
 @callback(
@@ -543,3 +652,115 @@ def save_delivery(clicks, value, kind, on, audience, agencies, attended, saved):
         " every case it covers."
     )
     return message, (saved or 0) + 1, "", None, []
+
+
+def _chosen(records, key: str, value):
+    return next((r for r in records if str(getattr(r, key)) == str(value)), None)
+
+
+@callback(
+    Output("committee-fix-date", "value"),
+    Output("committee-fix-considered", "value"),
+    Output("committee-fix-text", "value"),
+    Input("committee-fix-decision", "value"),
+    prevent_initial_call=True,
+)
+def fill_decision_fix(decision_id):
+    """The chosen decision's date and words, to correct."""
+    d = _chosen(committee.list_decisions(get_store(), require_user()), "decision_id", decision_id)
+    if d is None:
+        return "", "", ""
+    return d.decided_on.isoformat(), d.considered, d.decision
+
+
+@callback(
+    Output("committee-fix-message", "children"),
+    Output("committee-saved", "data", allow_duplicate=True),
+    Output("committee-fix-reason", "value"),
+    Input("committee-fix-save", "n_clicks"),
+    Input("committee-fix-withdraw", "submit_n_clicks"),
+    State("committee-fix-decision", "value"),
+    State("committee-fix-date", "value"),
+    State("committee-fix-considered", "value"),
+    State("committee-fix-text", "value"),
+    State("committee-fix-reason", "value"),
+    State("committee-saved", "data"),
+    prevent_initial_call=True,
+)
+def fix_decision(saves, withdrawals, decision_id, on, considered, text, reason, saved):
+    user, store = require_user(), get_store()
+    withdraw = dash.ctx.triggered_id == "committee-fix-withdraw"
+    if not (withdrawals if withdraw else saves):
+        return no_update, no_update, no_update
+    if not decision_id:
+        return _failed("choose the decision"), no_update, no_update
+    try:
+        if withdraw:
+            committee.withdraw_record(store, user, "decision", decision_id, reason, ip=client_ip())
+        else:
+            committee.correct_decision(
+                store, user, decision_id, considered, text, on, reason, ip=client_ip()
+            )
+    except StoreError as exc:
+        return _failed(exc), no_update, no_update
+    done = "withdrawn" if withdraw else "corrected"
+    return (
+        _saved(f"Decision {decision_id} {done}; its history keeps what it said before."),
+        (saved or 0) + 1,
+        "",
+    )
+
+
+@callback(
+    Output("briefing-fix-kind", "value"),
+    Output("briefing-fix-date", "value"),
+    Output("briefing-fix-attended", "value"),
+    Output("briefing-fix-audience", "value"),
+    Output("briefing-fix-agencies", "value"),
+    Input("briefing-fix-delivery", "value"),
+    prevent_initial_call=True,
+)
+def fill_delivery_fix(delivery_id):
+    """The chosen delivery's details, to correct."""
+    d = _chosen(committee.list_deliveries(get_store(), require_user()), "delivery_id", delivery_id)
+    if d is None:
+        return None, "", None, "", []
+    return d.kind, d.delivered_on.isoformat(), d.attended, d.audience, list(d.agencies)
+
+
+@callback(
+    Output("briefing-fix-message", "children"),
+    Output("briefing-saved", "data", allow_duplicate=True),
+    Output("briefing-fix-reason", "value"),
+    Input("briefing-fix-save", "n_clicks"),
+    Input("briefing-fix-withdraw", "submit_n_clicks"),
+    State("briefing-fix-delivery", "value"),
+    State("briefing-fix-kind", "value"),
+    State("briefing-fix-date", "value"),
+    State("briefing-fix-audience", "value"),
+    State("briefing-fix-agencies", "value"),
+    State("briefing-fix-attended", "value"),
+    State("briefing-fix-reason", "value"),
+    State("briefing-saved", "data"),
+    prevent_initial_call=True,
+)
+def fix_delivery(saves, withdrawals, delivery_id, kind, on, audience, agencies, attended,
+                 reason, saved):  # fmt: skip
+    user, store = require_user(), get_store()
+    withdraw = dash.ctx.triggered_id == "briefing-fix-withdraw"
+    if not (withdrawals if withdraw else saves):
+        return no_update, no_update, no_update
+    if not delivery_id:
+        return _failed("choose the briefing or workshop"), no_update, no_update
+    try:
+        if withdraw:
+            committee.withdraw_record(store, user, "delivery", delivery_id, reason, ip=client_ip())
+        else:
+            committee.correct_delivery(
+                store, user, delivery_id, kind, on, audience, agencies or [], attended, reason,
+                ip=client_ip(),
+            )  # fmt: skip
+    except StoreError as exc:
+        return _failed(exc), no_update, no_update
+    done = "withdrawn" if withdraw else "corrected"
+    return _saved(f"Delivery {delivery_id} {done}; its history is kept."), (saved or 0) + 1, ""

@@ -5,6 +5,7 @@ receives names the case."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -164,3 +165,79 @@ def test_a_document_shows_its_progress_then_downloads_and_a_refusal_is_said(sign
     page.wait_for_selector(".rpm-download-failed")
     assert "no record version 9" in page.inner_text(".rpm-download-failed")
     screenshot(page, "record-download-progress")
+
+
+def _choose_recorded(page, message: str, select: str) -> None:
+    """Choose in `select` what the success `message` ("Decision 3 recorded...") names."""
+    text = page.wait_for_selector(f"{message} .alert-success:has-text('recorded')").inner_text()
+    found = re.search(r"(\d+) recorded", text)
+    assert found, text
+    number = found.group(1)
+    page.wait_for_selector(f"{select} option[value='{number}']", state="attached")
+    page.select_option(select, number)
+
+
+def test_a_decision_and_a_delivery_are_corrected_then_withdrawn_after_confirming(
+    signed_server, browser
+):
+    url, key = signed_server
+    page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, url, "committee", PASSWORD)
+    page.wait_for_selector("a.rpm-nav-link:has-text('CRC explorer')")
+    _open_tab(page, url, "Decisions and actions", "#committee-subject", key)
+    page.wait_for_selector("#crc-summary-card")
+    page.fill("#committee-considered", "Recorded on the wrong case")
+    page.fill("#committee-decision", "Close it")
+    page.click("#committee-save")
+    page.wait_for_selector("#committee-message .alert-success")
+    _choose_recorded(page, "#committee-message", "#committee-fix-decision")
+    page.wait_for_function(
+        "document.querySelector('#committee-fix-considered').value === 'Recorded on the wrong case'"
+    )
+    page.fill("#committee-fix-text", "Close it after the protocol")
+    page.click("#committee-fix-save")  # no reason: refused, said why
+    page.wait_for_selector("#committee-fix-message .alert-danger")
+    assert "reason for the correction is empty" in page.inner_text("#committee-fix-message")
+    page.fill("#committee-fix-reason", "The minutes said so")
+    page.click("#committee-fix-save")
+    page.wait_for_selector("#committee-fix-message .alert-success")
+    page.wait_for_selector(".rpm-record-history")
+    page.click(".rpm-record-history summary")
+    assert "The minutes said so" in page.inner_text(".rpm-record-history")
+    assert "“Close it”" in page.inner_text(".rpm-record-history")
+    assert _serious(page) == []
+    screenshot(page, "committee-decision-corrected-1366")
+    page.fill("#committee-fix-reason", "Not a decision of the committee")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#committee-fix-withdraw button")
+    page.click(".rpm-withdrawn summary")
+    assert "Not a decision of the committee" in page.inner_text(".rpm-withdrawn")
+    assert "Close it after the protocol" not in page.inner_text("#committee-subject-view")
+
+    _open_tab(page, url, "Frontline briefings", "#briefing-subject", key)
+    page.fill("#briefing-audience", "School nurses")
+    page.fill("#briefing-attended", "4")
+    page.click("#briefing-agencies label:has-text('School')")
+    page.click("#briefing-save")
+    page.wait_for_selector("#briefing-message .alert-success")
+    _choose_recorded(page, "#briefing-message", "#briefing-fix-delivery")
+    page.wait_for_function(
+        "document.querySelector('#briefing-fix-audience').value === 'School nurses'"
+    )
+    page.fill("#briefing-fix-attended", "14")
+    page.fill("#briefing-fix-reason", "Miscounted")
+    page.click("#briefing-fix-save")
+    page.wait_for_selector("#briefing-fix-message .alert-success")
+    page.wait_for_selector("#briefing-deliveries .rpm-record-history")
+    assert _serious(page) == []
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    screenshot(page, "committee-briefing-corrected-1920")
+    page.fill("#briefing-fix-reason", "Recorded twice")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#briefing-fix-withdraw button")
+    page.click(".rpm-withdrawn summary")
+    assert "Recorded twice" in page.inner_text(".rpm-withdrawn")
+    assert "School nurses" not in page.inner_text("#briefing-deliveries")
+    assert errors == []

@@ -216,3 +216,83 @@ def test_a_briefing_delivered_records_stage_7(signed):
                 store, member, committee.Subject(case_key=key), delivered_on=TODAY, **args
             )
     assert len(committee.list_deliveries(store, member)) == 1
+
+
+def test_decisions_and_deliveries_are_corrected_or_withdrawn_with_a_reason_kept(signed):
+    store, member, key = signed
+    with store.transaction() as cur:
+        cur.execute("UPDATE case_workflow SET done_on = done_on - INTERVAL 10 DAY")
+    on_case = committee.Subject(case_key=key)
+    early, later = TODAY - timedelta(days=2), TODAY - timedelta(days=1)
+    first = committee.record_decision(store, member, on_case, "Learning", "Act", early)
+    second = committee.record_decision(store, member, on_case, "Progress", "Keep open", TODAY)
+    action_id = committee.plan_action(store, member, first, "A protocol", "School", None)
+    # A correction keeps what it said before; the stage follows the earliest decision's date.
+    with pytest.raises(InvalidInput, match="reason for the correction is empty"):
+        committee.correct_decision(store, member, first, "Learning", "Act", later, " ")
+    with pytest.raises(InvalidInput, match="name in the case glossary"):
+        committee.correct_decision(store, member, first, "Learning", "Ask Jo Green", later, "typo")
+    with pytest.raises(InvalidInput, match="nothing was changed"):
+        committee.correct_decision(store, member, first, "Learning", "Act", early, "typo")
+    with pytest.raises(InvalidInput, match="before 'Record and learning sent"):
+        committee.correct_decision(
+            store, member, first, "Learning", "Act", early - timedelta(days=1), "Earlier"
+        )
+    committee.correct_decision(store, member, first, "Learning", "Act now", later, "Wrong day")
+    assert stages(store)["crc_considered"].done_on == later
+    (change,) = committee.list_decisions(store, member)[1].changes
+    assert (change.change, change.before["decision"], change.after["decision"], change.reason) == (
+        "corrected",
+        "Act",
+        "Act now",
+        "Wrong day",
+    )
+    # A briefing delivered: stage 7; the decision behind stage 6 cannot go while it stands.
+    delivery = committee.record_delivery(
+        store, member, on_case, "briefing", TODAY, "Health visitors", ["School"], 9
+    )
+    committee.withdraw_record(store, member, "decision", second, "Recorded twice")
+    assert stages(store)["crc_considered"].done_on == later  # the first still covers the case
+    with pytest.raises(InvalidInput, match="cannot be withdrawn while 'Frontline"):
+        committee.withdraw_record(store, member, "decision", first, "Not decided")
+    assert [d.decision_id for d in committee.list_decisions(store, member)] == [first]
+    committee.correct_delivery(
+        store, member, delivery, "workshop", TODAY, "Health visitors", ["School"], 12, "Count"
+    )
+    assert "workshop" in committee.list_deliveries(store, member)[0].kind
+    with pytest.raises(InvalidInput, match="before"):  # before the committee considered it
+        committee.correct_delivery(
+            store, member, delivery, "workshop", early, "Health visitors",
+            ["School"], 12, "Date",
+        )  # fmt: skip
+    committee.withdraw_record(store, member, "delivery", delivery, "Did not happen")
+    assert "frontline_informed" not in stages(store)
+    committee.withdraw_record(store, member, "decision", first, "Not decided")
+    assert "crc_considered" not in stages(store)
+    history = [
+        (c.stage_key, c.change, c.reason)
+        for c in stage_history(store, SYSTEM, CASE)
+        if c.stage_key in ("crc_considered", "frontline_informed")
+    ]
+    assert history == [
+        ("crc_considered", "recorded", None),
+        ("crc_considered", "corrected", f"decision {first} corrected: Wrong day"),
+        ("frontline_informed", "recorded", None),
+        ("frontline_informed", "withdrawn", f"delivery {delivery} withdrawn: Did not happen"),
+        ("crc_considered", "withdrawn", f"decision {first} withdrawn: Not decided"),
+    ]
+    # Withdrawn ones leave the lists, the analysts' views and take no new actions; kept aside.
+    assert committee.list_decisions(store, member) == []
+    assert {d.decision_id for d in committee.list_decisions(store, member, withdrawn=True)} == {
+        first,
+        second,
+    }
+    assert store.query("SELECT * FROM crc_committee_decisions") == []
+    assert store.query("SELECT * FROM crc_committee_actions") == []
+    assert store.query("SELECT * FROM crc_briefing_deliveries") == []
+    with pytest.raises(NotFound, match="withdrawn"):
+        committee.plan_action(store, member, first, "More", "School", None)
+    with pytest.raises(NotFound, match="withdrawn"):
+        committee.update_action(store, member, action_id, "done")
+    with pytest.raises(NotFound, match="withdrawn"):
+        committee.withdraw_record(store, member, "decision", first, "Again")
