@@ -48,6 +48,8 @@ class ArchiveTable:
 
 
 _IN_CASE_UPLOADS = "upload_id IN (SELECT upload_id FROM uploads WHERE case_id = ?)"
+_DECIDED = "decision_id IN (SELECT decision_id FROM committee_decision_cases WHERE case_id = ?)"
+_DELIVERED = "delivery_id IN (SELECT delivery_id FROM briefing_delivery_cases WHERE case_id = ?)"
 _IN_CASE_LEARNING = "learning_id IN (SELECT learning_id FROM learning_points WHERE case_id = ?)"
 
 # Referenced tables come before the tables that refer to them.
@@ -174,6 +176,39 @@ ARCHIVE_TABLES: tuple[ArchiveTable, ...] = (
             "learning_id": "learning_points",
             "theme_id": "themes",
         },
+    ),
+    # The committee's decisions, their actions and the briefings delivered that cover the case
+    # (0013e, 0017). One covering several cases comes with this case only, and imports so.
+    ArchiveTable("committee_decisions", "decision_id", "committee_decision_id_seq", where=_DECIDED),
+    ArchiveTable(
+        "committee_decision_cases", refs={"decision_id": "committee_decisions", "case_id": "cases"}
+    ),
+    ArchiveTable(
+        "committee_actions",
+        "action_id",
+        "committee_action_id_seq",
+        where=_DECIDED,
+        refs={"decision_id": "committee_decisions", "owner_agency_id": "agencies"},
+    ),
+    ArchiveTable(
+        "committee_action_changes",
+        "change_id",
+        "committee_action_change_id_seq",
+        where=f"action_id IN (SELECT action_id FROM committee_actions WHERE {_DECIDED})",
+        refs={"action_id": "committee_actions"},
+    ),
+    ArchiveTable(
+        "briefing_deliveries", "delivery_id", "briefing_delivery_id_seq", where=_DELIVERED
+    ),
+    ArchiveTable(
+        "briefing_delivery_cases", refs={"delivery_id": "briefing_deliveries", "case_id": "cases"}
+    ),
+    ArchiveTable(
+        "committee_record_changes",
+        "change_id",
+        "committee_record_change_id_seq",
+        where=f"({_DECIDED} OR {_DELIVERED})".replace("?", "$1"),  # the case id twice
+        refs={"decision_id": "committee_decisions", "delivery_id": "briefing_deliveries"},
     ),
 )
 LOOKUPS = {

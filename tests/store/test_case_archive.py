@@ -94,6 +94,25 @@ def _fill(store) -> None:
     save_draft(store, SYSTEM, DEMO_CASE_REF, issues="I", timescale="T", conclusions="C")
     confirm_wording(store, SYSTEM, DEMO_CASE_REF, lid, "Shared learning")
     sign_off(store, SYSTEM, DEMO_CASE_REF, on_behalf=True)
+    # The committee's decision on the case, its action, a briefing, each corrected (0013e, 0017).
+    from datetime import date
+
+    from data import committee
+    from data.crc import case_key_of
+
+    case_id = store.query_one("SELECT case_id FROM cases WHERE case_ref = ?", [DEMO_CASE_REF])[0]
+    on_case = committee.Subject(case_key=case_key_of(store, case_id))
+    today = date.today()
+    decided = committee.record_decision(store, SYSTEM, on_case, "Learning", "Act", today)
+    committee.correct_decision(store, SYSTEM, decided, "Learning", "Act now", today, "Minutes")
+    action = committee.plan_action(store, SYSTEM, decided, "A protocol", "School", "2027-03-31")
+    committee.update_action(store, SYSTEM, action, "in_progress", "2027-03-31", "Drafted")
+    delivered = committee.record_delivery(
+        store, SYSTEM, on_case, "briefing", today, "School nurses", ["School"], 9
+    )
+    committee.correct_delivery(
+        store, SYSTEM, delivered, "workshop", today, "School nurses", ["School"], 12, "Count"
+    )
 
 
 def _canonical(document: dict) -> dict:
