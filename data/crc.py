@@ -547,7 +547,8 @@ def relative_month(anchor: pd.Series, when: pd.Series) -> pd.Series:
 
 # The aligned view's sources: per case (a small integer, `case_no`), its events dated to a
 # month or a day (`month_no` = year * 12 + month, so a difference is the calendar-month
-# difference), the first of each type and of each category, and events per agency and month. Events dated only to a
+# difference), the first of each type and of each category, and events per agency (and per
+# category) and month. Events dated only to a
 # year cannot be placed in a month and are left out. In a partnership's database they are
 # computed per query from crc_events, limited to the selected cases; the pooled explorer
 # materialises them once over all the bundles (data.pooled), as compact columns.
@@ -562,6 +563,10 @@ JOURNEY_AGGREGATES = {
     ),
     "crc_journey_agency_months": (
         "SELECT case_no, agency, month_no, count(*) AS events FROM crc_journey_events GROUP BY ALL"
+    ),
+    "crc_journey_category_months": (
+        "SELECT case_no, category, month_no, count(*) AS events FROM crc_journey_events"
+        " GROUP BY ALL"
     ),
 }
 
@@ -624,6 +629,15 @@ def aligned_events(
     """
     require_crc(user)
     window = max(1, min(int(window), 120))
+    cte, params = _anchored(store, f, anchor_type)
+    empty = pd.DataFrame()
+    density = _aligned_density(store, cte, params, window) if only != "rows" else empty
+    rows = _aligned_rows(store, cte, params, window) if only != "density" else empty
+    return density, rows
+
+
+def _anchored(store: Store, f: CrcFilters, anchor_type: str) -> tuple[str, list]:
+    """WITH-list of the journeys and `anchor` (each aligned case's anchor month and row)."""
     sel = _selection(f)
     firsts, column, value = _anchor_firsts(anchor_type)
     cte = f"""WITH {_journeys(store, sel)},
@@ -636,11 +650,46 @@ def aligned_events(
             JOIN sel ON sel.case_key = j.case_key
             WHERE fa.{column} = ?
         )"""
-    params = [*sel.params, value]
-    empty = pd.DataFrame()
-    density = _aligned_density(store, cte, params, window) if only != "rows" else empty
-    rows = _aligned_rows(store, cte, params, window) if only != "density" else empty
-    return density, rows
+    return cte, [*sel.params, value]
+
+
+AROUND = ("Before month 0", "Month 0 and after")
+
+
+def category_counts(
+    store: Store, user: User, f: CrcFilters, anchor_type: str, window: int = DEFAULT_WINDOW
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Events of each category within +/- `window` months of the aligned cases' anchors, before
+    it and from its month on (category x AROUND), and how many cases they come from. Every
+    category of the list is a row, in the list's order, then any other category met."""
+    require_crc(user)
+    window = max(1, min(int(window), 120))
+    cte, params = _anchored(store, f, anchor_type)
+    df = store.query_df(
+        cte
+        + f""" SELECT CAST(e.category AS VARCHAR) AS category,
+               CASE WHEN e.month_no < a.anchor_month THEN '{AROUND[0]}' ELSE '{AROUND[1]}' END
+                   AS period,
+               CAST(sum(e.events) AS BIGINT) AS events, count(DISTINCT e.case_no) AS cases
+        FROM crc_journey_category_months e JOIN anchor a ON a.case_no = e.case_no
+        WHERE e.month_no - a.anchor_month BETWEEN ? AND ? GROUP BY ALL""",
+        [*params, -window, window],
+    )
+    listed = [c.name for c in category_list(store)]
+    order = listed + sorted(set(df["category"]) - set(listed))
+    return (
+        _pivot(df.rename(columns={"events": "n"}), "category", "period", order, list(AROUND)),
+        _pivot(df.rename(columns={"cases": "n"}), "category", "period", order, list(AROUND)),
+    )
+
+
+def category_table(
+    store: Store, user: User, f: CrcFilters, anchor_type: str, window: int = DEFAULT_WINDOW
+) -> pd.DataFrame:
+    """The events by category around the anchor, "c" where they number 1 to 5 or come from 1
+    to 5 cases, with totals and secondary suppression."""
+    events, cases = category_counts(store, user, f, anchor_type, window)
+    return suppress_table(events, is_small(cases.to_numpy(dtype=np.int64)))
 
 
 def _aligned_density(store: Store, cte: str, params: list, window: int) -> pd.DataFrame:

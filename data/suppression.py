@@ -79,14 +79,20 @@ def _to_frame(full: np.ndarray, mask: np.ndarray, counts: pd.DataFrame) -> pd.Da
     return out
 
 
-def suppress_together(tables: Sequence[pd.DataFrame]) -> list[pd.DataFrame]:
+def suppress_together(
+    tables: Sequence[pd.DataFrame], hide: Sequence[np.ndarray | None] | None = None
+) -> list[pd.DataFrame]:
     """Suppress tables of counts that share their rows (and so their row totals).
 
     Each table is rows x columns of non-negative counts with the same index. Returns each with
-    a Total column and a Total row added and hidden cells as "c" (object dtype).
+    a Total column and a Total row added and hidden cells as "c" (object dtype). `hide` gives,
+    per table, cells to hide as well (e.g. events that come from 1 to 5 cases).
     """
     fulls = [_with_margins(t) for t in tables]
     masks = [is_small(f) for f in fulls]
+    for mask, extra in zip(masks, hide or [None] * len(tables), strict=True):
+        if extra is not None:
+            mask[:-1, :-1] |= extra
     changed = True
     while changed:
         changed = False
@@ -101,9 +107,10 @@ def suppress_together(tables: Sequence[pd.DataFrame]) -> list[pd.DataFrame]:
     return [_to_frame(f, m, t) for f, m, t in zip(fulls, masks, tables, strict=True)]
 
 
-def suppress_table(counts: pd.DataFrame) -> pd.DataFrame:
-    """One table of counts with its totals, small counts hidden (primary and secondary)."""
-    return suppress_together([counts])[0]
+def suppress_table(counts: pd.DataFrame, hide: np.ndarray | None = None) -> pd.DataFrame:
+    """One table of counts with its totals, small counts (and the `hide` cells) hidden, primary
+    and secondary."""
+    return suppress_together([counts], [hide])[0]
 
 
 def suppress_count(value: int | None) -> int | str:

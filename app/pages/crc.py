@@ -375,6 +375,14 @@ def _aligned_tab(user, _f):
                 "aria-label": "Download CSV: events by agency and month relative to the anchor event"
             },
         ),
+        html.H3("Events by category around the anchor", className="h4 mt-3"),
+        html.P(
+            "Events of each category in the months chosen either side of each aligned case's"
+            " anchor, before its month and from it on, whatever each agency called them. A"
+            " count of 1 to 5, or one from 1 to 5 cases, is shown as c.",
+            className="text-body-secondary",
+        ),
+        html.Div(id="crc-category-counts"),
         html.H3("Each case as a row", className="h4 mt-3"),
         dcc.Graph(id="crc-case-rows", config=GRAPH_CONFIG),
     ]
@@ -476,6 +484,7 @@ def show_chosen(*values):
     Output("crc-aligned-count", "children"),
     Output("crc-heatmap", "figure"),
     Output("crc-case-rows", "figure"),
+    Output("crc-category-counts", "children"),
     Input("crc-anchor", "value"),
     Input("crc-window", "value"),
     *[Input(i, "value") for i in FILTER_IDS],
@@ -491,6 +500,7 @@ def update_aligned(anchor, window, years, ages, agencies, themes, stages, scope,
             refusal,
             withheld_figure("Not shown for this choice of cases."),
             withheld_figure("Not shown for this choice of cases."),
+            None,
         )
     anchor = anchor or ""
     n_aligned = crc.aligned_case_count(store, user, f, anchor)
@@ -508,7 +518,12 @@ def update_aligned(anchor, window, years, ages, agencies, themes, stages, scope,
         )
     else:
         rows_figure = case_rows_figure(rows, (-window, window), crc.category_list(store))
-    return note, density_heatmap(crc.density_table(density, window)), rows_figure
+    by_category = count_table(
+        crc.category_table(store, user, f, anchor, window),
+        "crc-table-categories-aligned",
+        f"Events by category within {window} months of the first {named} event",
+    )
+    return note, density_heatmap(crc.density_table(density, window)), rows_figure, by_category
 
 
 @callback(

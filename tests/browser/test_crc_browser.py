@@ -86,10 +86,12 @@ def update_aligned_request() -> bytes:
         {"id": "crc-aligned-count", "property": "children"},
         {"id": "crc-heatmap", "property": "figure"},
         {"id": "crc-case-rows", "property": "figure"},
+        {"id": "crc-category-counts", "property": "children"},
     ]
     return json.dumps(
         {
-            "output": "..crc-aligned-count.children...crc-heatmap.figure...crc-case-rows.figure..",
+            "output": "..crc-aligned-count.children...crc-heatmap.figure...crc-case-rows.figure"
+            "...crc-category-counts.children..",
             "outputs": outputs,
             "inputs": [
                 {"id": "crc-anchor", "property": "value", "value": "Referral"},
@@ -206,6 +208,13 @@ def test_crc_user_filters_by_theme_and_sees_the_aligned_view(crc_server, page):
     assert csv.splitlines()[0].startswith("agency,-24,")
     assert "DEMO-" not in csv
     assert re.search(r",c(,|$)", csv, re.MULTILINE)
+    # Events by category around the anchor: every category a row, small counts as c.
+    table = page.locator("#crc-table-categories-aligned-data")
+    table.wait_for()
+    text = table.inner_text()
+    assert "Referral and contact" in text and "Month 0 and after" in text
+    assert "Missing and exploitation" in text and "DEMO-" not in text
+    page.locator("#crc-category-counts").scroll_into_view_if_needed()
     screenshot(page, "crc-aligned")
 
 
