@@ -46,10 +46,14 @@ SHIPPED_CATEGORIES: tuple[Category, ...] = (
     ),
     Category("Child protection", 6, "star", "#a0236e", "conferences, plans, core groups"),
     Category(
-        "Child in need and early help", 7, "pentagon", "#00704a", "CIN, early help, family support"
+        "Child in need and early help",
+        7,
+        "star-triangle-up",
+        "#00704a",
+        "CIN, early help, family support",
     ),
     Category(
-        "Looked after and placement", 8, "hexagon", "#7f5539", "care, placements, proceedings"
+        "Looked after and placement", 8, "star-square", "#7f5539", "care, placements, proceedings"
     ),
     Category("Domestic abuse", 9, "bowtie", "#d4351c", "incidents, MARAC, DASH"),
     Category(
@@ -70,11 +74,17 @@ SHIPPED_CATEGORIES: tuple[Category, ...] = (
     Category(OTHER, 17, "diamond-wide", "#6f777b", "no rule matched; an agency can choose"),
 )
 
-# Symbols an admin's new category takes, in order, once the shipped ones are used.
+# Symbols an admin's new category takes, in order, once the shipped ones are used: outlines
+# unlike any shipped one first; then those drawn (filled, outlined in their own colour) like a
+# shipped one, told apart by colour and name only.
 SPARE_SYMBOLS = (
-    "square-x", "circle-x", "diamond-x", "hexagram", "octagon", "star-square", "circle-cross",
-    "square-cross", "diamond-cross", "star-triangle-up", "star-triangle-down", "hexagon2",
+    "hexagram", "star-triangle-down", "pentagon", "hexagon", "square-x", "circle-x", "diamond-x",
+    "circle-cross", "square-cross", "diamond-cross", "octagon", "hexagon2",
 )  # fmt: skip
+
+# Shapes that look alike (roundish blobs) in a timeline drawn small: the shipped list uses at
+# most one of them.
+ROUNDISH_SYMBOLS = frozenset({"circle", "pentagon", "hexagon", "hexagon2", "octagon"})
 SPARE_COLOURS = ("#3d3d3d", "#6a3d9a", "#005f73", "#7f5539", "#0b5394", "#00704a", "#a0236e")
 
 # (category, phrases) in the order they are tried: specific phrases before general ones.

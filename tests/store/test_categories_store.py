@@ -150,3 +150,36 @@ def test_key_categories_are_pinned_per_case_by_the_chair(store, case):
         cat.set_key_categories(store, agency, "CAT-1", [])
     with pytest.raises(InvalidInput):
         cat.set_key_categories(store, SYSTEM, "CAT-1", ["Nope"])
+
+
+def test_the_shipped_markers_are_told_apart_drawn_small_and_migration_0017b_moves_them(store):
+    from components.category_style import _SVG_PATHS, SYMBOL_NUMBERS
+    from data.migrations import migration_files
+
+    symbols = [c.symbol for c in shipped.SHIPPED_CATEGORIES]
+    assert len(set(symbols) & shipped.ROUNDISH_SYMBOLS) <= 1  # one round blob at most
+    assert not set(symbols) & set(shipped.SPARE_SYMBOLS)  # a marker is never shared
+    assert all(SYMBOL_NUMBERS[s] in _SVG_PATHS for s in symbols)  # the HTML legend draws each
+    migration = dict(migration_files())["0017b_distinct_category_markers"]
+
+    def rerun(symbols_before: dict[str, str]) -> dict[str, str]:
+        with store.transaction() as cur:
+            for name, symbol in symbols_before.items():
+                cur.execute("UPDATE categories SET symbol = ? WHERE name = ?", [symbol, name])
+            cur.execute(migration)
+        return dict(store.query("SELECT name, symbol FROM categories"))
+
+    # A database from before: the shipped hexagon and pentagon move to the new markers.
+    after = rerun(
+        {"Looked after and placement": "hexagon", "Child in need and early help": "pentagon"}
+    )
+    assert after["Looked after and placement"] == "star-square"
+    assert after["Child in need and early help"] == "star-triangle-up"
+    assert after == {c.name: c.symbol for c in shipped.SHIPPED_CATEGORIES}
+    # Where an administrator's own category already has the new marker, nothing is shared.
+    cat.add_category(store, SYSTEM, "Private fostering")
+    with store.transaction() as cur:
+        cur.execute("UPDATE categories SET symbol = 'star-square' WHERE name = 'Private fostering'")
+    after = rerun({"Looked after and placement": "hexagon"})
+    assert after["Looked after and placement"] == "hexagon"
+    assert len(set(after.values())) == len(after)
