@@ -249,7 +249,10 @@ def timeline_traces(
 
     traces = []
     for rank, style in enumerate(styles):
-        mask = codes["category"] == rank
+        # Exact dates first: the legend draws a trace's first marker, so it stays filled (the
+        # same on every case) unless every event of the category is dated to a month or year.
+        mask = np.nonzero(codes["category"] == rank)[0]
+        mask = mask[np.argsort(imprecise[mask], kind="stable")]
         traces.append(
             scatter(
                 x=_kept(x_all[mask]),

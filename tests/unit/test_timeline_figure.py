@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from components.category_style import KEY_SCALE, SYMBOL_NUMBERS, marker_styles
+from components.category_style import KEY_SCALE, OPEN, SYMBOL_NUMBERS, marker_styles
 from components.timeline import (
     REFLECTED_TRACE,
     SELECTED_TRACE,
@@ -282,3 +282,21 @@ def test_large_case_is_compact_with_no_per_event_text_or_shapes():
     assert size < 40 * n  # half are month spans here; the naive figure is ~140 an event
     assert all(t.text is None for t in fig.data)
     assert len(fig.layout.shapes) <= 5
+
+
+def test_the_legend_marker_is_filled_whatever_the_first_event_of_a_category_is():
+    # Plotly's legend draws a trace's first marker: a case whose first health contact is dated
+    # to a month only must still show the filled circle, as every other case does.
+    events = events_frame(
+        [
+            (1, "2014-06-01", "month", "Health", "Visit", "a"),
+            (2, "2015-01-01", "day", "Health", "Visit", "b"),
+            (3, "2015-03-01", "month", "Health", "Visit", "c"),
+        ]
+    )
+    fig = timeline_figure(events, date_of_birth=DOB)
+    (health,) = [t for t in fig.data if t.name == VISIT]
+    symbols = decode(health.marker.symbol)
+    filled = SYMBOL_NUMBERS["circle"]
+    assert symbols[0] == filled and sorted(symbols) == [filled, filled + OPEN, filled + OPEN]
+    assert list(health.customdata) == [2, 1, 3]  # every point keeps its own event
