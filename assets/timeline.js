@@ -1,3 +1,18 @@
+/* A case page starts loading plotly.js at once, beside the app's own scripts, instead of
+   when its chart is first mounted (after the page's layout has come back from the server):
+   the chart's library is then ready when the figure arrives. The graph component uses
+   window.Plotly when it is already there. */
+(function () {
+  if (window.Plotly || !/\/cases\/[^/]+\/?$/.test(window.location.pathname)) { return; }
+  var config = document.getElementById('_dash-config');
+  var prefix = '/';
+  try { prefix = JSON.parse(config.textContent).requests_pathname_prefix || '/'; } catch (e) { /* default */ }
+  var script = document.createElement('script');
+  script.src = prefix + '_dash-component-suites/plotly/package_data/plotly.min.js';
+  script.async = true;
+  document.head.appendChild(script);
+})();
+
 /* Timeline page: the left and right arrow keys step to the previous and next event
    (they press the page's "Previous event" / "Next event" buttons), unless the user is
    typing in a field or working a control that uses the arrow keys itself. */
