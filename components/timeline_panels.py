@@ -290,6 +290,47 @@ def episode_list(episodes: Sequence, *, editable: bool):
     return html.Ul(items, className="list-unstyled", id="tl-episodes")
 
 
+def event_row(row, selected: int | None, *, hide_summaries: bool, styles: dict) -> html.Tr:
+    """One chronology row (`row`: a named tuple of `case_events`); marked when `selected`."""
+    chosen = selected is not None and int(row.event_id) == selected
+    precision = PRECISION_WORDS.get(row.date_precision, "")
+    cells = [
+        html.Td(
+            html.Button(
+                "Selected" if chosen else "Show",
+                id={"type": "tl-row", "index": int(row.event_id)},
+                type="button",
+                className="btn btn-sm " + ("btn-dark" if chosen else "btn-outline-dark"),
+                **{"aria-label": f"Show event {row.event_id} on the timeline"},
+            )
+        ),
+        html.Td(
+            PartialDate(row.event_date, row.date_precision).words()
+            + ("" if row.date_precision == "day" else f" ({precision})")
+        ),
+        html.Td("" if pd.isna(row.event_time) else f"{row.event_time:%H:%M}"),
+        html.Td(row.agency),
+        html.Td(
+            [row.event_type, html.Span("Hidden", className="badge bg-dark ms-2")]
+            if getattr(row, "hidden", False)
+            else row.event_type
+        ),
+        html.Td(html.Span(category_cell(row.category, styles), className="rpm-cat")),
+    ]
+    if not hide_summaries:
+        cells.append(html.Td(row.summary, className="rpm-summary"))
+    return html.Tr(
+        cells,
+        className="table-active rpm-selected-row" if chosen else None,
+        **({"aria-current": "true"} if chosen else {}),
+    )
+
+
+# Where the rows sit in `event_table`'s children (data_table: caption, head, body), for
+# patching rows.
+TABLE_BODY = 2
+
+
 def event_table(
     rows: pd.DataFrame,
     selected: int | None,
@@ -310,42 +351,10 @@ def event_table(
     ]
     if not hide_summaries:
         header.append("Summary")
-    body = []
-    for row in rows.itertuples(index=False):
-        chosen = selected is not None and int(row.event_id) == selected
-        precision = PRECISION_WORDS.get(row.date_precision, "")
-        cells = [
-            html.Td(
-                html.Button(
-                    "Selected" if chosen else "Show",
-                    id={"type": "tl-row", "index": int(row.event_id)},
-                    type="button",
-                    className="btn btn-sm " + ("btn-dark" if chosen else "btn-outline-dark"),
-                    **{"aria-label": f"Show event {row.event_id} on the timeline"},
-                )
-            ),
-            html.Td(
-                PartialDate(row.event_date, row.date_precision).words()
-                + ("" if row.date_precision == "day" else f" ({precision})")
-            ),
-            html.Td("" if pd.isna(row.event_time) else f"{row.event_time:%H:%M}"),
-            html.Td(row.agency),
-            html.Td(
-                [row.event_type, html.Span("Hidden", className="badge bg-dark ms-2")]
-                if getattr(row, "hidden", False)
-                else row.event_type
-            ),
-            html.Td(html.Span(category_cell(row.category, styles), className="rpm-cat")),
-        ]
-        if not hide_summaries:
-            cells.append(html.Td(row.summary, className="rpm-summary"))
-        body.append(
-            html.Tr(
-                cells,
-                className="table-active rpm-selected-row" if chosen else None,
-                **({"aria-current": "true"} if chosen else {}),
-            )
-        )
+    body = [
+        event_row(row, selected, hide_summaries=hide_summaries, styles=styles)
+        for row in rows.itertuples(index=False)
+    ]
     return data_table(
         header,
         body,

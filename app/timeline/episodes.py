@@ -18,6 +18,7 @@ from data.errors import StoreError
     Output("tl-episode-list", "children"),
     Input(ids.EPISODES_VERSION, "data"),
     State(ids.CASE, "data"),
+    prevent_initial_call=True,  # the layout draws the first list
 )
 def show_episodes(_version, case_data):
     store, user = get_store(), require_user()

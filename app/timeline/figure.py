@@ -7,6 +7,8 @@ the positions `components.timeline.trace_position` names.
 
 from __future__ import annotations
 
+import json
+
 import dash
 import numpy as np
 import pandas as pd
@@ -29,7 +31,6 @@ from components.timeline import (
     REFLECTED_TRACE,
     SELECTED_TRACE,
     presentation_layout,
-    span_ends,
     timeline_figure,
     timeline_traces,
     trace_position,
@@ -37,7 +38,7 @@ from components.timeline import (
 )
 from data.dates import typed_date
 from data.episodes import list_episodes
-from data.events import case_category_counts, case_events, event_detail, timeline_points
+from data.events import case_category_counts, case_events, timeline_points
 
 # Up to this many events the figure gets the full frame (hover text with summaries).
 FULL_FRAME_LIMIT = 3000
@@ -241,41 +242,40 @@ def mark_reflected(marks, agencies, types, text, order, lane_by, axis, case_data
     return patch
 
 
-@callback(
+# The selected event's ring is drawn in the browser from the chart's own arrays (no server
+# round trip): the marker with that event's id gives its place; an event the chart does not
+# show gets no ring. A clientside Patch keeps the graph's figure the one Dash holds, so later
+# server patches of other traces do not undo the ring.
+clientside_callback(
+    """
+    function(point) {
+        var dc = window.dash_clientside;
+        var gd = document.querySelector('#timeline-graph .js-plotly-plot');
+        if (!gd || !gd._fullData) { return dc.no_update; }
+        var id = point && point.kind === 'event' && point.id !== null ? Number(point.id) : null;
+        var ring = -1, x = [], y = [], ids = [];
+        gd._fullData.forEach(function(t) {
+            if (t.name === SELECTED_NAME) { ring = t.index; return; }
+            if (id === null || x.length || t.mode !== 'markers' || !t.customdata
+                || t.legendrank >= 100) { return; }
+            for (var i = 0; i < t.customdata.length; i++) {
+                if (Number(t.customdata[i]) === id) {
+                    x = [Number(t.x[i])]; y = [Number(t.y[i])]; ids = [id]; break;
+                }
+            }
+        });
+        if (ring < 0) { return dc.no_update; }
+        var patch = new dc.Patch();
+        patch.assign(['data', ring, 'x'], x);
+        patch.assign(['data', ring, 'y'], y);
+        patch.assign(['data', ring, 'customdata'], ids);
+        return patch.build();
+    }
+    """.replace("SELECTED_NAME", json.dumps(SELECTED_TRACE)),
     Output(ids.GRAPH, "figure", allow_duplicate=True),
     Input(ids.SELECTED_POINT, "data"),
-    State(ids.CASE, "data"),
-    State("tl-agencies", "value"),
-    State("tl-types", "value"),
-    State("tl-lane-order", "data"),
-    State("tl-lane-by", "value"),
-    State("tl-axis", "value"),
     prevent_initial_call=True,
 )
-def highlight_selected(point, case_data, agencies, types, order, lane_by, axis):
-    """Ring the selected event without resending anything else."""
-    store, user = get_store(), require_user()
-    event_id = selected_event(point)
-    x, y, event_ids = [], [], []
-    if event_id is not None:
-        detail = event_detail(store, user, case_data["case_ref"], event_id)
-        flt = event_filter(agencies, types, "", case_data["agencies"])
-        lanes = lanes_for(store, user, case_data, order, flt, lane_by)
-        lane = detail.category if lane_by == "category" else detail.agency
-        if lane in lanes and not detail.hidden:
-            precision = {"day": 0, "month": 1, "year": 2}[detail.date_precision]
-            day = np.array([np.datetime64(detail.event_date, "D")])
-            start, end = span_ends(day, np.array([precision]))
-            born = date_of_birth(case_data)
-            xs, xe = (x_values(v, axis, born) for v in (start, end))
-            half = (xe - xs) / 2
-            x, y, event_ids = [float((xs + half)[0])], [lanes.index(lane)], [event_id]
-    at = trace_position(case_data["categories"], SELECTED_TRACE)
-    patch = Patch()
-    patch["data"][at]["x"] = x
-    patch["data"][at]["y"] = y
-    patch["data"][at]["customdata"] = event_ids
-    return patch
 
 
 @callback(
@@ -477,10 +477,11 @@ clientside_callback(
 # the address keeps; an axis change does not move it.
 clientside_callback(
     """
-    function(relayout, axis, caseData) {
+    function(relayout, axis, caseData, current) {
         var nu = window.dash_clientside.no_update;
         if (!relayout) { return nu; }
-        if (relayout['xaxis.autorange']) { return null; }
+        // an unchanged span is not sent again (the table would redraw for nothing)
+        if (relayout['xaxis.autorange']) { return current ? null : nu; }
         var r = relayout['xaxis.range'] ||
             (relayout['xaxis.range[0]'] !== undefined
                 ? [relayout['xaxis.range[0]'], relayout['xaxis.range[1]']] : null);
@@ -496,6 +497,7 @@ clientside_callback(
             }
             return new Date(ms).toISOString().slice(0, 10);
         });
+        if (current && current.from === days[0] && current.to === days[1]) { return nu; }
         return {from: days[0], to: days[1]};
     }
     """,
@@ -503,5 +505,6 @@ clientside_callback(
     Input(ids.GRAPH, "relayoutData"),
     State("tl-axis", "value"),
     State(ids.CASE, "data"),
+    State(ids.SPAN, "data"),
     prevent_initial_call=True,
 )

@@ -19,12 +19,13 @@ from app.timeline.changes import POLL_MS
 from app.timeline.figure import build_figure
 from app.timeline.reflection import reflection_panel
 from app.timeline.state import as_list, event_filter, span_dates, span_of
-from app.timeline.table import SORTS, case_counts
+from app.timeline.table import MARKED, SORTS, case_counts, table_events, table_page
 from components.category_style import category_data
 from components.forms import labelled, uk_date_input
 from components.timeline import DENSE_LIMIT, SVG_LIMIT, presentation_update
+from components.timeline_panels import case_panel, episode_list
 from data.categories import categories, key_categories
-from data.episodes import ASSESSMENTS
+from data.episodes import ASSESSMENTS, list_episodes
 from data.events import case_agencies_and_types, case_category_counts, case_events
 from data.permissions import runs_meetings
 from data.reflections import reflected_points
@@ -90,6 +91,7 @@ def page_layout(case_ref: str | None = None, **query):
         dcc.Store(id=ids.CASE_REVISION, data=case_revision(store, user, case.case_ref)),
         dcc.Interval(id=ids.POLL, interval=POLL_MS),
         dcc.Store(id="tl-page", data=0),
+        dcc.Store(id=MARKED, data=None),
         dcc.Store(id="tl-episode-editing", data=None),
     ]
     if not total:
@@ -130,6 +132,17 @@ def page_layout(case_ref: str | None = None, **query):
         case_data, agencies, picked_agencies, picked_types, search, axis, case, lane_by
     )
     toolbar.children.insert(-1, anonymised_switch(query.get("view") == "anonymised"))
+    # The first views of the side panel, episode list and chronology come with the layout, not
+    # from a round of callbacks after it.
+    first_views = {
+        "details": case_panel(case.case_ref),
+        "episodes": episode_list(
+            list_episodes(store, user, case.case_ref), editable=case_data["can_chair"]
+        ),
+        "table": table_page(
+            *table_events(store, user, case_data, flt, span=span), 0, None, False, case_data
+        ),
+    }
     return html.Div(
         [
             *stores,
@@ -137,10 +150,13 @@ def page_layout(case_ref: str | None = None, **query):
             heading,
             toolbar,
             html.Div(
-                [_graph(figure, case.case_ref, presentation_legend(case_data)), _side_panel(case)],
+                [
+                    _graph(figure, case.case_ref, presentation_legend(case_data)),
+                    _side_panel(case, first_views["details"]),
+                ],
                 className="rpm-tl-stage",
             ),
-            _below_the_chart(case, agencies, types, user),
+            _below_the_chart(case, agencies, types, user, first_views),
         ],
         id="tl-page-root",
         className="rpm-tl",
@@ -391,7 +407,7 @@ def _graph(figure, case_ref: str, legend):
     )
 
 
-def _side_panel(case):
+def _side_panel(case, details_view):
     """Beside the chart: the selected point's details and the form to reflect on it."""
     button = "btn btn-outline-dark btn-sm"
     details = html.Section(
@@ -421,7 +437,7 @@ def _side_panel(case):
                 "Click an event; the left and right arrow keys step through the events shown.",
                 className="visually-hidden",
             ),
-            html.Div(id="tl-details", **{"aria-live": "polite"}),
+            html.Div(details_view, id="tl-details", **{"aria-live": "polite"}),
             html.Div(id="tl-edit-message", role="status"),
         ],
         className="rpm-side-details",
@@ -444,13 +460,13 @@ TABS = (
 )
 
 
-def _below_the_chart(case, agencies, types, user):
+def _below_the_chart(case, agencies, types, user, first_views):
     """Tabs under the chart (every panel stays in the page, hidden when not chosen, so what
     is typed in one is kept); the reflective overview and learning are built when first
     opened."""
     content = {
-        "chronology": _table(),
-        "episodes": _episodes(),
+        "chronology": _table(*first_views["table"]),
+        "episodes": _episodes(first_views["episodes"]),
         "add-event": _add_event(agencies, types, user),
         "coverage": html.Div(id="tl-tab-coverage"),
         "learning": html.Div(id="tl-tab-learning"),
@@ -493,11 +509,11 @@ def _below_the_chart(case, agencies, types, user):
     )
 
 
-def _episodes():
+def _episodes(episode_list_view):
     return html.Section(
         [
             html.H2("Key practice episodes", className="visually-hidden"),
-            html.Div(id="tl-episode-list"),
+            html.Div(episode_list_view, id="tl-episode-list"),
             html.Details(
                 [
                     html.Summary("Mark an episode", className="fw-bold"),
@@ -646,7 +662,8 @@ def _add_event(agencies, types, user):
     )
 
 
-def _table():
+def _table(table, _page, label):
+    """The chronology's tab: its first page (page 0) drawn with the layout."""
     return html.Section(
         [
             html.Div(
@@ -668,7 +685,7 @@ def _table():
                 ],
                 className="d-flex align-items-center flex-wrap",
             ),
-            html.Div(id="tl-table"),
+            html.Div(table, id="tl-table"),
             html.Div(
                 [
                     html.Button(
@@ -683,7 +700,7 @@ def _table():
                         type="button",
                         className="btn btn-outline-dark btn-sm me-3",
                     ),
-                    html.Span(id="tl-page-label", **{"aria-live": "polite"}),
+                    html.Span(label, id="tl-page-label", **{"aria-live": "polite"}),
                 ],
                 className="mt-2",
             ),

@@ -96,6 +96,7 @@ clientside_callback(
     Input(ids.EVENTS_VERSION, "data"),
     Input(ids.EPISODES_VERSION, "data"),
     State(ids.CASE, "data"),
+    prevent_initial_call=True,  # the layout shows the case's details first
 )
 def show_details(point, hide, _ev, _ep, case_data):
     store, user = get_store(), require_user()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from dash import Input, Output, State, callback, ctx
+from dash import Input, Output, Patch, State, callback, ctx, no_update
+from dash.exceptions import PreventUpdate
 
 from app.context import get_store, require_user
 from app.timeline import ids
@@ -16,12 +17,14 @@ from app.timeline.state import (
     span_dates,
     summaries_hidden,
 )
-from components.timeline_panels import event_table
+from components.category_style import marker_styles
+from components.timeline_panels import TABLE_BODY, event_row, event_table
 from data.events import CHRONOLOGY_COLUMNS, case_events, chronology_frame_rows
 from data.exports import csv_text
 from data.vocabulary import counted
 
 TABLE_PAGE = 25
+MARKED = "tl-table-marked"  # the event the table's rows show as selected
 SORTS = {
     "date": "Date, oldest first",
     "date_desc": "Date, newest first",
@@ -35,6 +38,7 @@ SORTS = {
     Output("tl-table", "children"),
     Output("tl-page", "data"),
     Output("tl-page-label", "children"),
+    Output(MARKED, "data"),
     Input("tl-agencies", "value"),
     Input("tl-types", "value"),
     Input("tl-search", "value"),
@@ -47,20 +51,32 @@ SORTS = {
     Input(ids.SPAN, "data"),
     Input("tl-show-hidden", "value"),
     State("tl-page", "data"),
+    State(MARKED, "data"),
     State(ids.CASE, "data"),
+    prevent_initial_call=True,
 )
 def show_table(
-    agencies, types, text, sort, _p, _n, point, hide, _ev, span, show_hidden, page, case_data
+    agencies,
+    types,
+    text,
+    sort,
+    _p,
+    _n,
+    point,
+    hide,
+    _ev,
+    span,
+    show_hidden,
+    page,
+    marked,
+    case_data,
 ):
     """One page of the chronology of what the chart shows (its filters and visible span); it
-    follows the selected event."""
+    follows the selected event. The page's layout draws the first page itself. A selection on
+    the page shown re-marks only the rows that change (a whole page costs the browser far
+    more to redraw than the server to send)."""
     store, user = get_store(), require_user()
     flt = event_filter(agencies, types, text, case_data["agencies"])
-    with_hidden = "hidden" in (show_hidden or [])
-    events = case_events(store, user, case_data["case_ref"], flt, include_hidden=with_hidden)
-    events, shown = in_span(events, span)
-    events = _sorted(events, sort, category_names(case_data))
-    pages = max(1, -(-len(events) // TABLE_PAGE))
     selected = selected_event(point)
     trigger = ctx.triggered_id
     page = page or 0
@@ -68,19 +84,58 @@ def show_table(
         page -= 1
     elif trigger == "tl-page-next":
         page += 1
-    elif trigger == ids.SELECTED_POINT and selected is not None:
-        where = np.nonzero(events["event_id"].to_numpy() == selected)[0]
-        if len(where):
-            page = int(where[0]) // TABLE_PAGE
-    elif trigger != ids.EVENTS_VERSION:
-        page = 0 if trigger is not None else page
+    elif trigger not in (None, ids.EVENTS_VERSION, ids.SELECTED_POINT):
+        page = 0  # a new filter, sort or span starts at the first page
+    hide = summaries_hidden(hide)
+    events, shown = table_events(
+        store, user, case_data, flt, sort, span, "hidden" in (show_hidden or [])
+    )
+    if trigger == ids.SELECTED_POINT:
+        if selected == marked:
+            raise PreventUpdate
+        if page_of(events, selected, page) == page:
+            patch = remarked_rows(events, page, marked, selected, hide, case_data)
+            return patch, no_update, no_update, selected
+        page = page_of(events, selected, page)
+    return (*table_page(events, shown, page, selected, hide, case_data), selected)
+
+
+def table_events(store, user, case_data, flt, sort="date", span=None, with_hidden=False):
+    """The chronology's rows in order, within the chart's visible `span`, and words saying
+    which span that is."""
+    events = case_events(store, user, case_data["case_ref"], flt, include_hidden=with_hidden)
+    events, shown = in_span(events, span)
+    return _sorted(events, sort, category_names(case_data)), shown
+
+
+def page_of(events: pd.DataFrame, selected: int | None, page: int) -> int:
+    """The page holding the `selected` event (`page` when it is not listed)."""
+    if selected is None:
+        return page
+    where = np.nonzero(events["event_id"].to_numpy() == selected)[0]
+    return int(where[0]) // TABLE_PAGE if len(where) else page
+
+
+def table_page(events, shown: str, page: int, selected, hide: bool, case_data):
+    """(table, page number, label): one page of `events` (clamped to the pages there are)."""
+    pages = max(1, -(-len(events) // TABLE_PAGE))
     page = min(max(page, 0), pages - 1)
     rows = events.iloc[page * TABLE_PAGE : (page + 1) * TABLE_PAGE]
     label = f"Page {page + 1} of {pages} · {len(events):,} events {shown}"
-    table = event_table(
-        rows, selected, hide_summaries=summaries_hidden(hide), categories=case_data["categories"]
-    )
+    table = event_table(rows, selected, hide_summaries=hide, categories=case_data["categories"])
     return table, page, label
+
+
+def remarked_rows(events, page: int, marked, selected, hide: bool, case_data) -> Patch:
+    """The rows of the page shown whose marking changes (the one marked, the one selected)."""
+    styles = {st.name: st for st in marker_styles(case_data["categories"])}
+    rows = events.iloc[page * TABLE_PAGE : (page + 1) * TABLE_PAGE]
+    patch = Patch()
+    body = patch["props"]["children"][TABLE_BODY]["props"]["children"]
+    for i, row in enumerate(rows.itertuples(index=False)):
+        if int(row.event_id) in (marked, selected):
+            body[i] = event_row(row, selected, hide_summaries=hide, styles=styles)
+    return patch
 
 
 def in_span(events: pd.DataFrame, span) -> tuple[pd.DataFrame, str]:
