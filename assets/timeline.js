@@ -67,10 +67,22 @@
   // Fit when the page's stage first appears (a cheap look each frame until then: no layout
   // is forced while Dash builds the page), on resizes, and when presentation mode changes
   // the header's height.
+  // What sits above the stage (the heading, the toolbar) can change height after the class
+  // does (the presentation button's longer label wraps the toolbar): refit when it does.
+  var above = window.ResizeObserver ? new ResizeObserver(function () { fit(); }) : null;
   var seen = null;
   function watch() {
     var stage = document.querySelector('.rpm-tl-stage');
-    if (stage !== seen) { seen = stage; if (stage) { fit(); } }
+    if (stage !== seen) {
+      seen = stage;
+      if (above) { above.disconnect(); }
+      if (stage) {
+        for (var el = stage.previousElementSibling; el && above; el = el.previousElementSibling) {
+          above.observe(el);
+        }
+        fit();
+      }
+    }
     window.requestAnimationFrame(watch);
   }
   window.requestAnimationFrame(watch);
