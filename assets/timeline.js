@@ -25,7 +25,7 @@
     if (tag === 'input' || tag === 'textarea' || tag === 'select' || (target && target.isContentEditable)) {
       return;
     }
-    if (target && target.closest && target.closest('[role="listbox"], [role="combobox"], [role="slider"]')) {
+    if (target && target.closest && target.closest('[role="listbox"], [role="combobox"], [role="slider"], [role="tablist"]')) {
       return;
     }
     var button = document.getElementById(event.key === 'ArrowLeft' ? 'tl-prev' : 'tl-next');
@@ -33,6 +33,24 @@
       event.preventDefault();
       button.click();
     }
+  });
+
+  /* In a tab strip the arrow keys (and Home / End) move to the previous / next tab and open
+     it, as a tab list does (WAI-ARIA tabs pattern). */
+  document.addEventListener('keydown', function (event) {
+    var tab = event.target && event.target.closest ? event.target.closest('[role="tab"]') : null;
+    var list = tab && tab.closest('[role="tablist"]');
+    if (!list || event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var tabs = Array.prototype.slice.call(list.querySelectorAll('[role="tab"]'));
+    var at = tabs.indexOf(tab), n = tabs.length, to = null;
+    if (event.key === 'ArrowRight') { to = (at + 1) % n; }
+    else if (event.key === 'ArrowLeft') { to = (at - 1 + n) % n; }
+    else if (event.key === 'Home') { to = 0; }
+    else if (event.key === 'End') { to = n - 1; }
+    if (to === null) { return; }
+    event.preventDefault();
+    tabs[to].focus();
+    tabs[to].click();
   });
 
   /* The page's change poll stops while the tab is hidden (another tab, a minimised window)

@@ -224,6 +224,20 @@ def test_click_an_event_read_details_step_with_arrows_and_table_follows(chair_pa
     page.click("#tl-select-case")
     page.wait_for_selector("text=The case as a whole", state="visible")
 
+    # In the tab strip the arrow keys, Home and End move between tabs (not between events).
+    tabs = page.locator("#tl-tabs [role='tab']")
+    tabs.first.focus()
+    page.keyboard.press("ArrowRight")
+    expect(tabs.nth(1)).to_be_focused()
+    expect(tabs.nth(1)).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#tl-panel-episodes")).to_be_visible()
+    page.keyboard.press("End")
+    expect(tabs.last).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("ArrowRight")  # wraps round to the first
+    expect(tabs.first).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#tl-panel-chronology")).to_be_visible()
+    assert page.locator("[data-event-id]").count() == 0  # still the case, no event stepped to
+
 
 def test_episode_by_dragging_across_the_chart_then_edit_and_delete(chair_page, tl_server):
     page = chair_page
