@@ -465,15 +465,22 @@ def _to_x(ts: pd.Timestamp, axis: str, born: pd.Timestamp):
 
 
 def episode_shapes(
-    episodes: Sequence, axis: str, date_of_birth: date | None, font_size: int = 14
+    episodes: Sequence,
+    axis: str,
+    date_of_birth: date | None,
+    font_size: int = 14,
+    middle: pd.Timestamp | None = None,
 ) -> list[dict]:
     """A labelled shaded band across all lanes for each key practice episode.
 
-    Good practice, problem and mixed differ by fill, border dash and the label's words.
+    Good practice, problem and mixed differ by fill, border dash and the label's words. A band
+    after the `middle` of the case's events has its label at its right edge, running leftwards,
+    so a long label on a short late episode is not cut off at the chart's right edge.
     """
     shapes = []
     age = _axis_is_age(axis, date_of_birth)
     for ep in episodes:
+        late = middle is not None and pd.Timestamp(ep.start_date) > middle
         label, fill, line, dash = EPISODE_STYLE.get(ep.assessment, EPISODE_STYLE["mixed"])
         end = pd.Timestamp(ep.end_date) + pd.Timedelta(days=1)
         shapes.append(
@@ -490,7 +497,7 @@ def episode_shapes(
                 "line": {"color": line, "width": 2, "dash": dash},
                 "label": {
                     "text": f"{label}: {_escape(pd.Series([ep.title]))[0]}",
-                    "textposition": "top left",
+                    "textposition": "top right" if late else "top left",
                     "font": {"size": font_size, "color": line},
                 },
                 "name": f"episode:{ep.episode_id}",
@@ -575,7 +582,13 @@ def timeline_figure(
             last_event,
             font_size=labels["stage"],
         )
-        + episode_shapes(episodes, axis, date_of_birth, labels["episode"]),
+        + episode_shapes(
+            episodes,
+            axis,
+            date_of_birth,
+            labels["episode"],
+            middle=None if first_event is None else first_event + (last_event - first_event) / 2,
+        ),
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
     )

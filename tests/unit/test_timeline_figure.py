@@ -201,6 +201,9 @@ def test_episodes_are_labelled_bands_across_all_lanes():
     assert (bands[0].yref, bands[0].y0, bands[0].y1) == ("paper", 0, 1)
     assert bands[0].line.dash != bands[1].line.dash  # not colour alone
     assert not fig.layout.annotations
+    # The events run from mid-2014 to 2017: the early band's label runs rightwards from its
+    # left edge, the late one's leftwards from its right edge (neither leaves the chart).
+    assert [b.label.textposition for b in bands] == ["top left", "top right"]
 
 
 def test_reflected_events_get_a_badge_and_the_selected_event_a_ring():
