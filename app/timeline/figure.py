@@ -40,6 +40,10 @@ from data.dates import typed_date
 from data.episodes import list_episodes
 from data.events import case_category_counts, case_events, timeline_points
 
+# The visible span when everything is shown. Not None: a store holding null on mount reports it
+# as a change, which would redraw the chronology once for nothing when the page opens.
+ALL_SPAN: dict = {}
+
 # Up to this many events the figure gets the full frame (hover text with summaries).
 FULL_FRAME_LIMIT = 3000
 
@@ -302,7 +306,7 @@ def zoom_preset(_all, _year, _period, drag, start, end, axis, case_data):
         return patch, dash.no_update
     if trigger == "tl-preset-all":
         patch["layout"]["xaxis"]["autorange"] = True
-        return patch, None
+        return patch, ALL_SPAN
     if trigger == "tl-preset-year":
         events = case_events(store, user, case_data["case_ref"], with_summary=False)
         last = events["event_date"].max()
@@ -481,7 +485,7 @@ clientside_callback(
         var nu = window.dash_clientside.no_update;
         if (!relayout) { return nu; }
         // an unchanged span is not sent again (the table would redraw for nothing)
-        if (relayout['xaxis.autorange']) { return current ? null : nu; }
+        if (relayout['xaxis.autorange']) { return current && current.from ? {} : nu; }
         var r = relayout['xaxis.range'] ||
             (relayout['xaxis.range[0]'] !== undefined
                 ? [relayout['xaxis.range[0]'], relayout['xaxis.range[1]']] : null);

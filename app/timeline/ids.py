@@ -19,7 +19,7 @@ EVENTS_VERSION = "tl-events-version"
 HIDE_SUMMARIES = "tl-hide-summaries"
 POLL = "tl-poll"
 TAB = "tl-tab"  # the tab chosen under the chart
-SPAN = "tl-span"  # the visible span: {"from": ISO day, "to": ISO day}, or None (all)
+SPAN = "tl-span"  # the visible span: {"from": ISO day, "to": ISO day}, or {} (all)
 CASE_REVISION = "tl-case-revision"
 
 CASE_POINT = {"kind": "case", "id": None}

@@ -16,7 +16,7 @@ from app.timeline import ids
 from app.timeline.anonymised import anonymised_switch, people_tab
 from app.timeline.categories import key_categories_control, kind_options, presentation_legend
 from app.timeline.changes import POLL_MS
-from app.timeline.figure import build_figure
+from app.timeline.figure import ALL_SPAN, build_figure
 from app.timeline.reflection import reflection_panel
 from app.timeline.state import as_list, event_filter, span_dates, span_of
 from app.timeline.table import MARKED, SORTS, case_counts, table_events, table_page
@@ -146,7 +146,7 @@ def page_layout(case_ref: str | None = None, **query):
     return html.Div(
         [
             *stores,
-            dcc.Store(id=ids.SPAN, data=span),
+            dcc.Store(id=ids.SPAN, data=span or ALL_SPAN),
             heading,
             toolbar,
             html.Div(
