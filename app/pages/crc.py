@@ -382,6 +382,12 @@ def _aligned_tab(user, _f):
             " count of 1 to 5, or one from 1 to 5 cases, is shown as c.",
             className="text-body-secondary",
         ),
+        html.Button(
+            "Download CSV",
+            id="crc-csv-categories",
+            className="btn btn-outline-dark btn-sm mb-2",
+            **{"aria-label": "Download CSV: events by category before and after the anchor event"},
+        ),
         html.Div(id="crc-category-counts"),
         html.H3("Each case as a row", className="h4 mt-3"),
         dcc.Graph(id="crc-case-rows", config=GRAPH_CONFIG),
@@ -568,20 +574,27 @@ def download_csv(clicks, years, ages, agencies, themes, stages, scope, partnersh
 @callback(
     Output("crc-download", "data", allow_duplicate=True),
     Input("crc-csv-density", "n_clicks"),
+    Input("crc-csv-categories", "n_clicks"),
     State("crc-anchor", "value"),
     State("crc-window", "value"),
     *FILTER_STATES,
     prevent_initial_call=True,
 )
-def download_density(
-    clicks, anchor, window, years, ages, agencies, themes, stages, scope, partnerships
-):
+def download_aligned(
+    density_clicks, category_clicks, anchor, window, years, ages, agencies, themes, stages,
+    scope, partnerships,
+):  # fmt: skip
+    """The aligned view's tables as CSV: the density by agency, or the events by category."""
     user = require_user()
-    if not clicks:
+    by_category = ctx.triggered_id == "crc-csv-categories"
+    if not (category_clicks if by_category else density_clicks):
         return no_update
     f = _filters(years, ages, agencies, themes, stages, scope, partnerships)
-    if crc.check_differencing(get_crc_store(), user, f):
+    store = get_crc_store()
+    if crc.check_differencing(store, user, f):
         return no_update
     window = _window(window)
-    density, _rows = crc.aligned_events(get_crc_store(), user, f, anchor or "", window)
+    if by_category:
+        return _csv(crc.category_table(store, user, f, anchor or "", window), "categories")
+    density, _rows = crc.aligned_events(store, user, f, anchor or "", window, only="density")
     return _csv(crc.density_table(density, window), "density")

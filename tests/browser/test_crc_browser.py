@@ -214,6 +214,12 @@ def test_crc_user_filters_by_theme_and_sees_the_aligned_view(crc_server, page):
     text = table.inner_text()
     assert "Referral and contact" in text and "Month 0 and after" in text
     assert "Missing and exploitation" in text and "DEMO-" not in text
+    with page.expect_download() as download:
+        page.click("#crc-csv-categories")
+    csv = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert csv[0] == "category,Before month 0,Month 0 and after,Total"
+    assert any(line.startswith("Referral and contact,0,") for line in csv)
+    assert csv[-1].startswith("Total,")
     page.locator("#crc-category-counts").scroll_into_view_if_needed()
     screenshot(page, "crc-aligned")
 
