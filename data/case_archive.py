@@ -82,6 +82,7 @@ ARCHIVE_TABLES: tuple[ArchiveTable, ...] = (
             "event_id": "events",
             "episode_id": "episodes",
             "agency_id": "agencies",
+            "lens_agency_id": "agencies",
         },
     ),
     ArchiveTable(
@@ -89,6 +90,19 @@ ARCHIVE_TABLES: tuple[ArchiveTable, ...] = (
         "history_id",
         "reflection_history_id_seq",
         refs={"case_id": "cases", "reflection_id": "reflections"},
+    ),
+    # Links between events (0019): who told whom, and the suggestions dismissed.
+    ArchiveTable(
+        "event_links",
+        "link_id",
+        "event_link_id_seq",
+        refs={"case_id": "cases", "from_event_id": "events", "to_event_id": "events"},
+    ),
+    ArchiveTable(
+        "event_link_history",
+        "history_id",
+        "event_link_history_id_seq",
+        refs={"case_id": "cases", "link_id": "event_links"},
     ),
     ArchiveTable(
         "learning_points",

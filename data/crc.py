@@ -855,3 +855,24 @@ def table_csv_rows(table: pd.DataFrame) -> tuple[list[str], list[list[object]]]:
     header = [str(table.index.name or ""), *[str(c) for c in table.columns]]
     rows = [[idx, *vals] for idx, vals in zip(table.index, table.to_numpy().tolist(), strict=True)]
     return header, rows
+
+
+def unanswered_share_counts(store: Store, user: User, f: CrcFilters) -> pd.DataFrame:
+    """Information that did not travel: links the meetings recorded as not received or as
+    should have been shared (crc_event_links), the sending event's category x its agency."""
+    require_crc(user)
+    sel = _selection(f)
+    df = store.query_df(
+        f"""WITH {sel.sql}
+        SELECT l.from_category AS category, l.from_agency AS agency, count(*) AS n
+        FROM crc_event_links l JOIN sel ON sel.case_key = l.case_key
+        WHERE l.unanswered
+        GROUP BY ALL""",
+        sel.params,
+    )
+    return _pivot(df, "category", "agency", sorted(df["category"].unique()),
+                  sorted(df["agency"].unique()))  # fmt: skip
+
+
+def unanswered_share_table(store: Store, user: User, f: CrcFilters) -> pd.DataFrame:
+    return suppress_table(unanswered_share_counts(store, user, f))

@@ -18,8 +18,10 @@ from data.access import require_case
 from data.actor import User
 from data.cases import Case
 from data.contributions import agency_id_for, check_episode, check_event, clean_text
+from data.dates import typed_date
 from data.errors import InvalidInput, NotFound
 from data.partial_dates import PartialDate
+from data.patterns import lens_words
 from data.store import Store
 
 # Reflections on events whose upload was replaced stay visible, flagged with this note.
@@ -42,6 +44,7 @@ class Reflection:
     author: str
     created_at: datetime
     updated_at: datetime | None
+    lens: str | None = None  # "with what was known to Police on 14 March 2016"
 
 
 def case_agency_names(store: Store, case: Case) -> list[str]:
@@ -84,6 +87,28 @@ def _check_fields(cur, case: Case, stage_key, question_key, text, agency):
     return model_key, stage_key, question_key, text, agency_id
 
 
+def _check_lens(cur, case: Case, lens_date, lens_agency) -> tuple:
+    """(day, agency id) of the lens a reflection is written under, checked; (None, None)."""
+    if lens_date in (None, ""):
+        if lens_agency:
+            raise InvalidInput("a lens on one agency needs the date it looks from")
+        return None, None
+    try:
+        day = typed_date(lens_date)
+    except ValueError as exc:
+        raise InvalidInput(f"the lens's date: {exc}") from exc
+    if not lens_agency:
+        return day, None
+    row = cur.execute(
+        "SELECT a.agency_id FROM case_agencies ca JOIN agencies a ON a.agency_id = ca.agency_id"
+        " WHERE ca.case_id = ? AND a.name = ?",
+        [case.case_id, lens_agency],
+    ).fetchone()
+    if row is None:
+        raise InvalidInput(f"{lens_agency!r} is not an agency of case {case.case_ref}")
+    return day, row[0]
+
+
 def _snapshot(cur, reflection_id: int) -> dict:
     row = cur.execute(
         """
@@ -119,8 +144,11 @@ def add_reflection(
     text: str,
     question_key: str | None = None,
     agency: str | None = None,
+    lens_date=None,
+    lens_agency: str | None = None,
 ) -> int:
-    """Add a reflection to an event, an episode or the case; returns its id."""
+    """Add a reflection to an event, an episode or the case; returns its id. `lens_date` (and
+    `lens_agency`, None for the whole partnership): the known-at-the-time lens in use."""
     case = require_case(store, user, case_ref)
     if target_kind not in TARGET_KINDS:
         raise InvalidInput(
@@ -135,11 +163,13 @@ def add_reflection(
         model_key, stage_key, question_key, text, agency_id = _check_fields(
             cur, case, stage_key, question_key, text, agency
         )
+        lens_day, lens_agency_id = _check_lens(cur, case, lens_date, lens_agency)
         reflection_id = cur.execute(
             """
             INSERT INTO reflections (case_id, target_kind, event_id, episode_id, model_key,
-                                     stage_key, question_key, text, agency_id, author)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING reflection_id
+                                     stage_key, question_key, text, agency_id, author,
+                                     lens_date, lens_agency_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING reflection_id
             """,
             [
                 case.case_id,
@@ -152,6 +182,8 @@ def add_reflection(
                 text,
                 agency_id,
                 user.username,
+                lens_day,
+                lens_agency_id,
             ],
         ).fetchone()[0]
         contributions.created(cur, REFLECTION, case.case_id, reflection_id, user.username)
@@ -192,13 +224,19 @@ def withdraw_reflection(store: Store, user: User, case_ref: str, reflection_id: 
 
 _REFLECTION_SELECT = """
     SELECT r.reflection_id, r.target_kind, r.event_id, r.episode_id, r.stage_key, s.name,
-           r.question_key, q.text, r.text, a.name, r.author, r.created_at, r.updated_at
+           r.question_key, q.text, r.text, a.name, r.author, r.created_at, r.updated_at,
+           r.lens_date, la.name
     FROM reflections r
     LEFT JOIN reflective_stages s ON s.model_key = r.model_key AND s.stage_key = r.stage_key
     LEFT JOIN rpm_questions q ON q.question_key = r.question_key
     LEFT JOIN agencies a ON a.agency_id = r.agency_id
+    LEFT JOIN agencies la ON la.agency_id = r.lens_agency_id
     WHERE r.case_id = ? AND r.withdrawn_at IS NULL
 """
+
+
+def _reflection(row) -> Reflection:
+    return Reflection(*row[:13], lens=lens_words(row[13], row[14]))
 
 
 def list_reflections(
@@ -223,7 +261,7 @@ def list_reflections(
             sql += " AND r.episode_id = ?"
             params.append(target_id)
     sql += " ORDER BY s.position NULLS LAST, r.created_at, r.reflection_id"
-    return [Reflection(*row) for row in store.query(sql, params)]
+    return [_reflection(row) for row in store.query(sql, params)]
 
 
 def get_reflection(store: Store, user: User, case_ref: str, reflection_id: int) -> Reflection:
@@ -233,7 +271,7 @@ def get_reflection(store: Store, user: User, case_ref: str, reflection_id: int) 
     )
     if row is None:
         raise NotFound(f"no reflection {reflection_id} on case {case.case_ref}")
-    return Reflection(*row)
+    return _reflection(row)
 
 
 def reflection_history(store: Store, user: User, case_ref: str, reflection_id: int) -> list[dict]:

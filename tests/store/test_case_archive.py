@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from data import case_archive, learning, reflections
+from data import case_archive, event_links, learning, reflections
 from data.actor import SYSTEM
 from data.demo import DEMO_CASE_REF
 from data.errors import InvalidInput
@@ -53,6 +53,26 @@ def _fill(store) -> None:
         store, SYSTEM, DEMO_CASE_REF, target_kind="case", stage_key="conclusion", text="gone"
     )
     reflections.withdraw_reflection(store, SYSTEM, DEMO_CASE_REF, gone)
+    police, csc = (
+        store.query_one("SELECT event_id FROM events WHERE source_ref = ?", [ref])[0]
+        for ref in ("P-0003", "CSC-0005")
+    )
+    link = event_links.add_link(
+        store, SYSTEM, DEMO_CASE_REF, police, csc, "referral sent / received", note="Café ü"
+    )
+    event_links.remove_link(store, SYSTEM, DEMO_CASE_REF, link, "wrong way round")
+    event_links.add_link(store, SYSTEM, DEMO_CASE_REF, csc, police, "information requested")
+    reflections.add_reflection(
+        store,
+        SYSTEM,
+        DEMO_CASE_REF,
+        target_kind="event",
+        target_id=police,
+        stage_key="analysis",
+        text="under a lens",
+        lens_date="2014-09-11",
+        lens_agency="Police",
+    )
     learning.add_theme(store, SYSTEM, "Archive theme")
     lid = learning.add_learning_point(
         store,
