@@ -17,6 +17,7 @@ from app.timeline.anonymised import anonymised_switch, people_tab
 from app.timeline.categories import key_categories_control, kind_options, presentation_legend
 from app.timeline.changes import POLL_MS
 from app.timeline.figure import ALL_SPAN, build_figure
+from app.timeline.lenses import lenses_tab
 from app.timeline.reflection import reflection_panel
 from app.timeline.state import as_list, event_filter, span_dates, span_of
 from app.timeline.table import MARKED, SORTS, case_counts, table_events, table_page
@@ -457,6 +458,7 @@ TABS = (
     ("coverage", "Reflective cycle and coverage"),
     ("learning", "Learning points and actions"),
     ("people", "People in the case"),
+    ("lenses", "Lenses"),
 )
 
 
@@ -471,6 +473,7 @@ def _below_the_chart(case, agencies, types, user, first_views):
         "coverage": html.Div(id="tl-tab-coverage"),
         "learning": html.Div(id="tl-tab-learning"),
         "people": people_tab(case.case_ref, runs_meetings(user)),
+        "lenses": lenses_tab(agencies),
     }
     first = TABS[0][0]
     strip = html.Div(

@@ -1,0 +1,215 @@
+"""The reviewer's lenses panel of the meeting screen: patterns, suggested and recorded links,
+and incidents several agencies recorded. Pure: findings in, Dash components out; every text
+from an extract is a child (rendered as text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dash import html
+
+from data.patterns import CORROBORATION, KIND_LABELS, LINK_TYPES, SUGGESTED_LINK
+from data.vocabulary import counted
+
+
+def suggestion_key(finding) -> str:
+    """A suggestion's button index: the two event ids and the link type's position."""
+    a, b = finding.event_ids
+    return f"{a}:{b}:{LINK_TYPES.index(finding.link_type)}"
+
+
+def finding_key(finding) -> str:
+    """A pattern's button index, stable while the case does not change."""
+    return f"{finding.kind}|{finding.start}|{finding.end}|{finding.event_ids[0]}"
+
+
+def parse_suggestion_key(key: str) -> tuple[int, int, str]:
+    a, b, kind = key.split(":")
+    return int(a), int(b), LINK_TYPES[int(kind)]
+
+
+def _dates(finding) -> str:
+    if finding.start == finding.end:
+        return f"{finding.start:%d %b %Y}"
+    return f"{finding.start:%d %b %Y} to {finding.end:%d %b %Y}"
+
+
+def _button(text: str, index, kind: str, label: str, outline: str = "dark"):
+    return html.Button(
+        text,
+        id={"type": kind, "index": index},
+        type="button",
+        className=f"btn btn-outline-{outline} btn-sm me-2",
+        **{"aria-label": label},
+    )
+
+
+def _section(title: str, count_text: str, items: list, empty: str, section_id: str):
+    body = html.Ul(items, className="list-unstyled rpm-lens-list") if items else html.P(empty)
+    return html.Section(
+        [html.H3(f"{title} ({count_text})", className="h6 mt-3"), body],
+        id=section_id,
+        **{"aria-label": title},
+    )
+
+
+def pattern_items(findings: Sequence, *, can_chair: bool) -> list:
+    items = []
+    for f in findings:
+        buttons = (
+            [
+                _button(
+                    "Make it a key practice episode",
+                    finding_key(f),
+                    "tl-lens-episode",
+                    f"Make {f.label.lower()} of {_dates(f)} a key practice episode",
+                )
+            ]
+            if can_chair
+            else []
+        )
+        items.append(
+            html.Li(
+                [
+                    html.Strong(f"{f.label}: "),
+                    html.Span(f.description),
+                    html.Span(f" Records: {', '.join(f.event_refs)}.", className="text-muted"),
+                    html.Div(buttons, className="mt-1") if buttons else None,
+                ],
+                className="mb-2",
+            )
+        )
+    return items
+
+
+def suggestion_items(findings: Sequence, *, can_chair: bool) -> list:
+    items = []
+    for f in findings:
+        key = suggestion_key(f)
+        buttons = (
+            [
+                _button("Accept", key, "tl-lens-accept", f"Accept the link {f.description}"),
+                _button(
+                    "Dismiss",
+                    key,
+                    "tl-lens-dismiss",
+                    f"Dismiss the link {f.description}",
+                    "secondary",
+                ),
+            ]
+            if can_chair
+            else []
+        )
+        items.append(
+            html.Li(
+                [
+                    html.Span(f.description),
+                    html.Div(buttons, className="mt-1") if buttons else None,
+                ],
+                className="mb-2",
+            )
+        )
+    return items
+
+
+def link_items(links: Sequence) -> list:
+    return [
+        html.Li(
+            [
+                html.Strong(f"{link.link_type}: "),
+                (
+                    f"{link.from_agency} ({link.from_date:%d %b %Y}) → "
+                    f"{link.to_agency} ({link.to_date:%d %b %Y})"
+                ),
+                html.Span(
+                    f" {'accepted suggestion' if link.suggested else 'linked'} by "
+                    f"{link.decided_by}",
+                    className="text-muted",
+                ),
+            ],
+            className="mb-1",
+        )
+        for link in links
+    ]
+
+
+def corroboration_items(findings: Sequence) -> list:
+    items = []
+    for f in findings:
+        differ = f.details.get("differ", {})
+        items.append(
+            html.Li(
+                [
+                    html.Strong(
+                        f"{_dates(f)}: {counted(len(f.agencies), 'agency', 'agencies')} knew: "
+                    ),
+                    ", ".join(f.agencies),
+                    html.Ul(
+                        [
+                            html.Li(f"Only {agency}'s account: {', '.join(words)}")
+                            for agency, words in differ.items()
+                        ]
+                    )
+                    if differ
+                    else None,
+                ],
+                className="mb-2",
+            )
+        )
+    return items
+
+
+def link_counts(links: Sequence) -> str:
+    """'3 links: 2 referral sent / received, 1 not received'."""
+    if not links:
+        return "no links"
+    by_type: dict[str, int] = {}
+    for link in links:
+        by_type[link.link_type] = by_type.get(link.link_type, 0) + 1
+    parts = ", ".join(f"{n} {kind}" for kind, n in by_type.items())
+    return f"{counted(len(links), 'link')}: {parts}"
+
+
+def lenses_panel(findings: Sequence, links: Sequence, *, can_chair: bool):
+    """Patterns (each can become a key practice episode), links the app suggests (the chair
+    accepts or dismisses), the links recorded, and incidents several agencies recorded."""
+    patterns = [f for f in findings if f.kind not in (SUGGESTED_LINK, CORROBORATION)]
+    suggestions = [f for f in findings if f.kind == SUGGESTED_LINK]
+    accounts = [f for f in findings if f.kind == CORROBORATION]
+    return html.Div(
+        [
+            _section(
+                "Patterns",
+                counted(len(patterns), "pattern"),
+                pattern_items(patterns, can_chair=can_chair),
+                "No patterns found.",
+                "tl-lens-patterns",
+            ),
+            _section(
+                "Suggested links",
+                counted(len(suggestions), "suggestion"),
+                suggestion_items(suggestions, can_chair=can_chair),
+                "No links to suggest.",
+                "tl-lens-suggestions",
+            ),
+            _section(
+                "Links recorded",
+                link_counts(links),
+                link_items(links),
+                "No links recorded yet.",
+                "tl-lens-links",
+            ),
+            _section(
+                "One incident, several accounts",
+                counted(len(accounts), "incident"),
+                corroboration_items(accounts),
+                "No incident recorded by several agencies.",
+                "tl-lens-accounts",
+            ),
+        ]
+    )
+
+
+def pattern_labels() -> dict[str, str]:
+    return dict(KIND_LABELS)

@@ -1,0 +1,51 @@
+"""The lenses tab in the browser: patterns and suggestions listed, a suggestion accepted and
+counted, the known-at-the-time lens greying the chart, accessible (axe-core), at both screen
+sizes, with a clean console."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.browser import screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _serious(results) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    for width, height in ((1920, 1080), (1366, 768)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        sign_in(page, server)
+        page.wait_for_selector("#case-table")
+        page.goto(server + "cases/DEMO-J")
+        page.wait_for_selector("#timeline-graph .legendtext")
+        page.click("#tl-tabs >> text=Lenses")
+        page.wait_for_selector("#tl-lens-patterns li")
+        assert "Missed appointments / was not brought" in page.inner_text("#tl-lens-patterns")
+        assert _serious(Axe().run(page)) == []
+        if width == 1920:
+            page.click("#tl-lens-suggestions button:has-text('Accept')")
+            page.wait_for_selector("text=Linked: referral sent / received.")
+            page.wait_for_selector("#tl-lens-links >> text=1 link: 1 referral sent / received")
+        page.select_option("#tl-lens-agency", "Children's Social Care")
+        page.fill("#tl-lens-date", "11/09/2014")
+        page.click("#tl-lens-apply")
+        page.wait_for_selector("#tl-lens-known-note >> text=with what was known to")
+        opacities = page.evaluate(
+            """() => document.querySelector('#timeline-graph .js-plotly-plot').data
+                  .map(t => t.marker && t.marker.opacity)
+                  .filter(o => Array.isArray(o)).flat()"""
+        )
+        assert 0.15 in opacities and 1 in opacities
+        screenshot(page, f"lenses-{width}x{height}")
+        context.close()
