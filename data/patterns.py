@@ -176,16 +176,15 @@ def _frame(events: pd.DataFrame) -> pd.DataFrame:
             "lo": lo,
             "hi": hi,
             "day": precision == "day",
-            "agency": agency,
-            "category": category,
-            "ref": events["source_ref"].fillna("").to_numpy(dtype=object),
-            "summary": summary,
+            # object Series: pandas would otherwise convert each to its string type and back
+            "agency": pd.Series(agency, dtype=object),
+            "category": pd.Series(category, dtype=object),
+            "ref": pd.Series(events["source_ref"].fillna("").to_numpy(dtype=object), dtype=object),
+            "summary": pd.Series(summary, dtype=object),
             "referral": referral,
             "receipt": receipt,
         }
     )
-    for text in ("agency", "category", "ref", "summary"):
-        frame[text] = frame[text].astype(object)  # plain arrays: findings index them one by one
     return frame.sort_values(["lo", "hi", "event_id"], kind="stable").reset_index(drop=True)
 
 
