@@ -437,6 +437,39 @@ KEY_EVENTS: list[tuple[str, str, str, str, str]] = [
     ),
 ]
 
+# What the reviewer's lenses should find (fictional like the rest): one incident told by three
+# agencies in their own words, and a referral that reached nobody. Numbered after each
+# agency's other records, so adding them left every earlier reference as it was.
+LENS_EVENTS: list[tuple[str, str, str, str, str]] = [
+    (
+        "2015-05-18",
+        HOUSING,
+        "Neighbour complaint",
+        (
+            "Neighbour reported assault on mother by partner at the address; child present and"
+            " crying. DASH risk passed to police."
+        ),
+        "day",
+    ),
+    (
+        "2015-05-19",
+        HEALTH,
+        "A&E attendance",
+        (
+            "Mother attended A&E after assault by partner; child present and crying at the"
+            " scene. DASH disclosed high risk; GP informed."
+        ),
+        "day",
+    ),
+    (
+        "2016-03-14",
+        HEALTH,
+        "Referral",
+        "Health visitor referral to MASH: bruise on child's arm seen at home visit.",
+        "day",
+    ),
+]
+
 ROUTINE = {
     HEALTH: [
         ("GP appointment", "Seen for minor illness; advice given."),
@@ -488,6 +521,7 @@ def write_demo(folder: Path = HERE) -> None:
     events = KEY_EVENTS + routine_events(rng)
     for agency, file_name in FILES.items():
         rows = sorted(e for e in events if e[1] == agency)
+        rows += sorted(e for e in LENS_EVENTS if e[1] == agency)
         prefix = "".join(w[0] for w in agency.split()).upper()
         with (folder / file_name).open("w", newline="", encoding="utf-8") as fh:
             out = csv.writer(fh)
