@@ -211,13 +211,17 @@ def known_controls(agencies: list[str]):
 
 
 def lens_opacities(codes, known, category_count: int) -> list:
-    """Per category trace (in the figure's order), the opacity of each of its points: 1 for
-    what was known, GREYED for the rest."""
+    """Per category trace, the opacity of each of its points in the order
+    `components.timeline.timeline_traces` draws them (the events in lanes, exact dates first):
+    1 for what was known, GREYED for the rest."""
     keep = codes["lane"] >= 0
-    return [
-        np.where(known[keep & (codes["category"] == rank)], 1.0, GREYED).tolist()
-        for rank in range(category_count)
-    ]
+    imprecise = codes["precision"] > 0
+    opacities = []
+    for rank in range(category_count):
+        rows = np.nonzero(keep & (codes["category"] == rank))[0]
+        rows = rows[np.argsort(imprecise[rows], kind="stable")]
+        opacities.append(np.where(known[rows], 1.0, GREYED).tolist())
+    return opacities
 
 
 @callback(

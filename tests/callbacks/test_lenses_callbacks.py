@@ -101,3 +101,23 @@ def test_the_known_at_the_time_lens_greys_what_the_agency_could_not_know(rpm_app
     with as_user(app, chair, triggered="tl-lens-apply.n_clicks"):
         _, refused, kept = lenses.apply_known_lens(1, None, "", "31/02/2014", *state)
     assert refused.startswith("Lens not applied") and kept is not None  # no_update
+
+
+def test_the_lens_opacities_follow_the_points_as_the_chart_draws_them(rpm_app):
+    from components.category_style import marker_styles
+    from components.timeline import event_codes, timeline_traces
+    from data.events import case_events
+
+    _, store = rpm_app
+    chair = get_user(store, "pokafor")
+    events = case_events(store, chair, CASE)
+    lanes = sorted(events["agency"].unique())[:-1]  # one agency's lane not drawn
+    styles = marker_styles(None)
+    codes = event_codes(events, lanes, [st.name for st in styles])
+    known = (events["event_id"] % 3 == 0).to_numpy()  # any choice of known events
+    opacities = lenses.lens_opacities(codes, known, len(styles))
+    traces = timeline_traces(events, lanes=lanes)
+    known_ids = set(events.loc[known, "event_id"])
+    for trace, values in zip(traces[: len(styles)], opacities, strict=True):
+        ids = list(trace.customdata if trace.customdata is not None else [])
+        assert values == [1.0 if i in known_ids else lenses.GREYED for i in ids], trace.name
