@@ -9,8 +9,7 @@ from collections.abc import Sequence
 
 from dash import html
 
-from data.patterns import CORROBORATION, KIND_LABELS, LINK_TYPES, SUGGESTED_LINK
-from data.vocabulary import counted
+from data.vocabulary import CORROBORATION, KIND_LABELS, LINK_TYPES, SUGGESTED_LINK, counted
 
 
 def suggestion_key(finding) -> str:

@@ -17,9 +17,9 @@ from data.actor import User
 from data.cases import Case
 from data.contributions import check_event
 from data.errors import InvalidInput, NotFound
-from data.patterns import LINK_TYPES
 from data.revisions import record_change
 from data.store import Store
+from data.vocabulary import LINK_TYPES
 
 MAX_NOTE = 1000
 # Links that say the information arrived: the sending event is answered.

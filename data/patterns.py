@@ -23,41 +23,19 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-SILENCE = "silence"
-AGENCY_SILENCE = "agency_silence"
-WAS_NOT_BROUGHT = "was_not_brought"
-RE_REFERRAL = "re_referral"
-DOMESTIC_INCIDENTS = "domestic_incidents"
-UNANSWERED_REFERRAL = "unanswered_referral"
-SUGGESTED_LINK = "suggested_link"
-CORROBORATION = "corroboration"
-
-KIND_LABELS = {
-    SILENCE: "Silence",
-    AGENCY_SILENCE: "Silence of the agency holding the plan",
-    WAS_NOT_BROUGHT: "Missed appointments / was not brought",
-    RE_REFERRAL: "Closure then re-referral",
-    DOMESTIC_INCIDENTS: "Repeated domestic abuse",
-    UNANSWERED_REFERRAL: "Referral with no recorded response",
-    SUGGESTED_LINK: "Suggested link",
-    CORROBORATION: "One incident, several accounts",
-}
-PATTERN_KINDS = (
-    SILENCE,
+from data.event_links import decided_pairs
+from data.events import case_events
+from data.vocabulary import (
     AGENCY_SILENCE,
-    WAS_NOT_BROUGHT,
-    RE_REFERRAL,
+    CORROBORATION,
     DOMESTIC_INCIDENTS,
+    KIND_LABELS,
+    LINK_TYPES,
+    RE_REFERRAL,
+    SILENCE,
+    SUGGESTED_LINK,
     UNANSWERED_REFERRAL,
-)
-
-# Link types between two events (stored in event_links; suggestions propose the first two).
-LINK_TYPES = (
-    "referral sent / received",
-    "information shared",
-    "information requested",
-    "not received",
-    "should have been shared",
+    WAS_NOT_BROUGHT,
 )
 
 REFERRAL_CATEGORY = "Referral and contact"
@@ -682,9 +660,6 @@ def case_findings(store, user, case_ref: str, rules: Rules = Rules()) -> list[Fi
     timeline shows: hidden and replaced ones left out), with the links people recorded: a
     pair linked or dismissed is not suggested again, a referral linked as received is
     answered."""
-    from data.event_links import decided_pairs  # they import this module's link types
-    from data.events import case_events
-
     linked, answered = decided_pairs(store, user, case_ref)
     return find_all(case_events(store, user, case_ref), rules, linked=linked, answered=answered)
 
