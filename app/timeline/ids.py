@@ -21,6 +21,7 @@ POLL = "tl-poll"
 TAB = "tl-tab"  # the tab chosen under the chart
 SPAN = "tl-span"  # the visible span: {"from": ISO day, "to": ISO day}, or {} (all)
 CASE_REVISION = "tl-case-revision"
-LENS_STATE = "tl-lens-state"  # the known-at-the-time lens: {"date": ISO day, "agency": name|None}
+# the known-at-the-time lens: {"date": ISO day, "agency": name|None, "words": as reflections say it}
+LENS_STATE = "tl-lens-state"
 
 CASE_POINT = {"kind": "case", "id": None}

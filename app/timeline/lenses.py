@@ -275,4 +275,4 @@ def apply_known_lens(
         f"Showing {words}: {int(known.sum()):,} of {len(events):,} events; "
         "the others are greyed (later, or not shared with it by then)."
     )
-    return patch, note, {"date": day.isoformat(), "agency": who}
+    return patch, note, {"date": day.isoformat(), "agency": who, "words": words}

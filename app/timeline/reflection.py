@@ -13,7 +13,7 @@ case's change counter move (`ids.CASE_REVISION`).
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from app.anonymised_view import anonymised_case, edit_refused
@@ -206,6 +206,7 @@ def _form(stages, questions, agencies, user) -> html.Div:
                 className="g-2",
             ),
             dbc.Label("Reflection", html_for="refl-text", className="mt-2"),
+            html.P(id="refl-lens-note", className="rpm-hint mb-1", role="status"),
             dbc.Textarea(
                 id="refl-text",
                 rows=3,
@@ -311,6 +312,8 @@ def _reflection_item(r: refl.Reflection, user, history: list[dict] | None = None
     meta.append(f"{r.created_at:%d %b %Y %H:%M}")
     if r.updated_at:
         meta.append("edited")
+    if r.lens:
+        meta.append(r.lens)
     buttons = change_buttons(
         "refl", r.reflection_id, "reflection", may_change_contribution(user, r.author)
     )
@@ -498,9 +501,10 @@ def blame_hint(text, seen):
     State("refl-editing", "data"),
     State("refl-saved", "data"),
     State("refl-case", "data"),
+    State(ids.LENS_STATE, "data"),
     prevent_initial_call=True,
 )
-def save(_clicks, point, stage_key, question_key, agency, text, editing, saved, case_ref):
+def save(_clicks, point, stage_key, question_key, agency, text, editing, saved, case_ref, lens):
     store, user = get_store(), require_user()
     kind, ident = _point(point)
     fields = {
@@ -514,7 +518,17 @@ def save(_clicks, point, stage_key, question_key, agency, text, editing, saved, 
             refl.edit_reflection(store, user, case_ref, int(editing), **fields)
             done = "Your change is saved."
         else:
-            refl.add_reflection(store, user, case_ref, target_kind=kind, target_id=ident, **fields)
+            # A new reflection is read with the lens it was written under (an edit keeps its own).
+            refl.add_reflection(
+                store,
+                user,
+                case_ref,
+                target_kind=kind,
+                target_id=ident,
+                lens_date=(lens or {}).get("date"),
+                lens_agency=(lens or {}).get("agency"),
+                **fields,
+            )
             done = "Reflection saved."
     except StoreError as exc:
         return (
@@ -687,3 +701,11 @@ def refresh_episode_choices(_version, _tick, shown, case_ref):
     if options == shown:
         return no_update, no_update
     return options, not episodes
+
+
+# The form says which lens a new reflection is written under, as the reflection will record it.
+clientside_callback(
+    "function (lens) { return lens ? 'Written ' + lens.words + ' (the lens in use).' : ''; }",
+    Output("refl-lens-note", "children"),
+    Input(ids.LENS_STATE, "data"),
+)

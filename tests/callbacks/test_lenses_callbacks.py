@@ -89,7 +89,11 @@ def test_the_known_at_the_time_lens_greys_what_the_agency_could_not_know(rpm_app
         patch, note, lens = lenses.apply_known_lens(
             1, None, "Children's Social Care", "11/09/2014", *state
         )
-    assert lens == {"date": "2014-09-11", "agency": "Children's Social Care"}
+    assert lens == {
+        "date": "2014-09-11",
+        "agency": "Children's Social Care",
+        "words": "with what was known to Children's Social Care on 11 September 2014",
+    }
     assert "with what was known to Children's Social Care on 11 September 2014" in note
     operations = patch.to_plotly_json()["operations"]
     opacities = [op["params"]["value"] for op in operations]

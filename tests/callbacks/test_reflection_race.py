@@ -74,7 +74,7 @@ def test_save_then_click_saves_to_the_point_shown_and_ends_on_the_point_clicked(
     # The form shows event a; the chair saves a reflection there...
     with as_user(app, user, triggered="refl-save.n_clicks"):
         message, text, *_ = reflection.save(
-            1, event(a), stage, None, None, "What did the school know?", None, 0, CASE
+            1, event(a), stage, None, None, "What did the school know?", None, 0, CASE, None
         )
     assert text == "" and "saved" in str(message.children)
     # ... and clicks event b before the save's redraw comes back. Whichever answer the browser
@@ -90,3 +90,23 @@ def test_save_then_click_saves_to_the_point_shown_and_ends_on_the_point_clicked(
     # Once the form shows b, the next poll (nothing changed since) sends nothing.
     fresh = case_revision(store, user, CASE)
     assert form_after(app, user, POLLED, event(b), fresh, f"event:{b}") is None
+
+
+def test_a_reflection_saved_under_the_known_at_the_time_lens_says_so(chair):
+    app, store, user, a, _, stage = chair
+    lens = {"date": "2016-03-14", "agency": "Police", "words": "as the lens tab says it"}
+    with as_user(app, user, triggered="refl-save.n_clicks"):
+        reflection.save(
+            1, event(a), stage, None, None, "What could police see?", None, 0, CASE, lens
+        )
+        reflection.save(
+            1, event(a), stage, None, None, "And now, knowing all?", None, 1, CASE, None
+        )
+    said = {
+        r.text: r.lens
+        for r in refl.list_reflections(store, user, CASE, target_kind="event", target_id=a)
+    }
+    assert said == {
+        "What could police see?": "with what was known to Police on 14 March 2016",
+        "And now, knowing all?": None,
+    }
