@@ -11,7 +11,8 @@ One definition serves both ends: `data.publish` writes exactly these tables and 
 
 Every table has a `partnership` column (the partnership's code), so files from many bundles
 can be read as one with any Parquet engine. Keys (`case_key`, `learning_key`, `action_key`,
-`barrier_key`) are re-hashed for each publication (see `data.publish`).
+`barrier_key`, and the committee's `decision_key`, `committee_action_key`, `delivery_key`) are
+re-hashed for each publication (see `data.publish`).
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BUNDLE_FORMAT = "rpm-timeline-bundle"
-SCHEMA_VERSION = 1
-READABLE_SCHEMA_VERSIONS = frozenset({1})
+# 2: the committee's decisions, organisational actions and briefings delivered. A version 1
+# bundle (without them) is still read: those tables are empty for it.
+SCHEMA_VERSION = 2
+READABLE_SCHEMA_VERSIONS = frozenset({1, 2})
 MANIFEST = "manifest.json"
 README = "README.md"
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
@@ -41,6 +44,7 @@ class BundleTable:
     name: str
     about: str
     columns: tuple[tuple[str, str], ...]  # (column, meaning), after `partnership`
+    since: int = 1  # the first schema version whose bundles carry it
 
     @property
     def file(self) -> str:
@@ -53,7 +57,9 @@ class BundleTable:
 
 # Key columns and the kind of thing they name (the kind goes into the hash, see data.publish).
 KEY_KINDS = {"case_key": "case", "learning_key": "learning", "action_key": "action",
-             "barrier_key": "barrier"}  # fmt: skip
+             "barrier_key": "barrier", "decision_key": "decision",
+             "committee_action_key": "committee_action",
+             "delivery_key": "delivery"}  # fmt: skip
 
 TABLES: tuple[BundleTable, ...] = (
     BundleTable(
@@ -160,6 +166,46 @@ TABLES: tuple[BundleTable, ...] = (
         ),
     ),
     BundleTable(
+        "crc_committee_decisions",
+        "The Case Review Committee's decisions, one row per decision and case it covers (no text).",
+        (
+            CASE_KEY,
+            ("decision_key", "the decision, by a key made for this publication"),
+            ("theme", "the theme it was about, when it was about a theme across cases"),
+            ("decided_on", "when the committee decided"),
+        ),
+        since=2,
+    ),
+    BundleTable(
+        "crc_committee_actions",
+        "The organisational actions the committee planned under its published decisions (no"
+        " description or evidence).",
+        (
+            ("committee_action_key", "the action, by a key made for this publication"),
+            ("decision_key", "its decision (crc_committee_decisions)"),
+            ("agency", "the owning agency"),
+            ("status", "open, in_progress, done or verified"),
+            ("due_date", "when it is due"),
+            ("completed_on", "when it was completed"),
+            ("overdue", "open or in progress and past its due date on the day of publication"),
+        ),
+        since=2,
+    ),
+    BundleTable(
+        "crc_briefing_deliveries",
+        "Briefings and workshops delivered to frontline practitioners, one row per delivery"
+        " and case whose learning it carried.",
+        (
+            CASE_KEY,
+            ("delivery_key", "the delivery, by a key made for this publication"),
+            ("theme", "the theme it was about, when it was about a theme across cases"),
+            ("kind", "briefing (the 7-minute briefing) or workshop"),
+            ("delivered_on", "when it was delivered"),
+            ("attended", "how many practitioners attended"),
+        ),
+        since=2,
+    ),
+    BundleTable(
         "themes",
         "The partnership's list of learning themes.",
         (("name", "a theme"),),
@@ -175,6 +221,11 @@ TABLES: tuple[BundleTable, ...] = (
     ),
 )
 TABLES_BY_FILE = {t.file: t for t in TABLES}
+
+
+def tables_of(version: int) -> tuple[BundleTable, ...]:
+    """The tables a bundle of this schema version carries."""
+    return tuple(t for t in TABLES if t.since <= version)
 
 
 class BadBundle(Exception):
@@ -217,7 +268,7 @@ def read_manifest(folder: Path) -> dict:
 def check_files(folder: Path, manifest: dict) -> None:
     """Every table present, listed and unchanged since publication (checksums)."""
     files = manifest["files"]
-    for table in TABLES:
+    for table in tables_of(manifest["schema_version"]):
         entry = files.get(table.file)
         if not isinstance(entry, dict):
             raise BadBundle(f"{folder.name}: {MANIFEST} does not list {table.file}")
@@ -263,7 +314,9 @@ def readme_text(manifest: dict) -> str:
             " anything made from it."
         ),
         "",
-        "Keys (`case_key`, `learning_key`, `action_key`, `barrier_key`) were made for this"
+        "Keys ("
+        + ", ".join(f"`{k}`" for k in KEY_KINDS)
+        + ") were made for this"
         + (
             " partnership with its stable secret: they are the same in this partnership's other"
             " linkable bundles."
@@ -273,7 +326,7 @@ def readme_text(manifest: dict) -> str:
         "",
         f"`{MANIFEST}` gives each file's row count and SHA-256 checksum.",
     ]
-    for table in TABLES:
+    for table in tables_of(manifest["schema_version"]):
         entry = manifest["files"].get(table.file, {})
         lines += [
             "",

@@ -26,11 +26,13 @@ from data import crc
 from data.actor import SYSTEM, User
 from data.bundle import (
     MANIFEST,
+    SCHEMA_VERSION,
     TABLES,
     BadBundle,
     check_columns,
     check_files,
     read_manifest,
+    tables_of,
 )
 from data.crc import (
     JOURNEY_AGGREGATES,
@@ -56,6 +58,7 @@ class Bundle:
     partnership_name: str
     published_at: str
     rows: dict[str, int]
+    schema_version: int = SCHEMA_VERSION
 
 
 def find_bundles(paths: list[str | Path]) -> list[Path]:
@@ -93,6 +96,7 @@ def check_bundle(folder: Path) -> Bundle:
         partnership_name=str(manifest.get("partnership_name") or manifest["partnership"]),
         published_at=str(manifest.get("published_at") or ""),
         rows={name: entry.get("rows", 0) for name, entry in manifest["files"].items()},
+        schema_version=manifest["schema_version"],
     )
 
 
@@ -100,7 +104,11 @@ def check_contents(con: duckdb.DuckDBPyConnection, bundles: list[Bundle]) -> Non
     """Every file's columns are its table's, its rows are its own partnership's, and no key
     is in two partnerships' bundles (the explorer joins on keys across the pool). Read from
     the files' metadata in a few queries, however many bundles there are."""
-    by_path = {str((b.folder / t.file).resolve()): (b, t) for b in bundles for t in TABLES}
+    by_path = {
+        str((b.folder / t.file).resolve()): (b, t)
+        for b in bundles
+        for t in tables_of(b.schema_version)
+    }
     files = ", ".join(f"'{_sql_text(Path(p))}'" for p in by_path)
     try:
         schema = con.execute(
@@ -139,6 +147,9 @@ def _check_keys_unique(con: duckdb.DuckDBPyConnection) -> None:
         ("crc_learning_points", "learning_key"),
         ("crc_actions", "action_key"),
         ("crc_barriers", "barrier_key"),
+        ("crc_committee_decisions", "decision_key"),
+        ("crc_committee_actions", "committee_action_key"),
+        ("crc_briefing_deliveries", "delivery_key"),
     ):
         clash = con.execute(
             f"SELECT {key}, list(DISTINCT partnership ORDER BY partnership) FROM {table}"
@@ -151,7 +162,11 @@ def _check_keys_unique(con: duckdb.DuckDBPyConnection) -> None:
             )
 
 
-def _view_sql(table, folders: list[Path]) -> str:
+def _view_sql(table, bundles: list[Bundle]) -> str:
+    folders = [b.folder for b in bundles if table.since <= b.schema_version]
+    if not folders:  # only bundles of a schema before this table: it is empty
+        nothing = ", ".join(f"NULL::VARCHAR AS {c}" for c in table.column_names)
+        return f"CREATE VIEW {table.name} AS SELECT {nothing} WHERE false"
     files = ", ".join(f"'{_sql_text(f / table.file)}'" for f in folders)
     source = f"read_parquet([{files}], union_by_name = true)"
     if table.name in REFERENCE_TABLES:
@@ -284,7 +299,7 @@ def open_pooled(paths: list[str | Path], *, memory_limit: str | None = None) -> 
     check_contents(con, bundles)
     con.execute("SET parquet_metadata_cache = true")  # every query reads every file's footer
     for table in TABLES:
-        con.execute(_view_sql(table, folders))
+        con.execute(_view_sql(table, bundles))
     _check_keys_unique(con)
     return PooledStore(bundles, con)
 

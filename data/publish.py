@@ -79,9 +79,18 @@ KEY_SOURCES = {
     f" WHERE learning_key IN ({SIGNED_SHARED_LEARNING})",
     "action": "SELECT action_key FROM crc_actions",
     "barrier": "SELECT barrier_key FROM crc_barriers",
+    "decision": "SELECT decision_key FROM crc_committee_decisions"
+    " WHERE case_key IN (SELECT case_key FROM crc_cases)",
+    "committee_action": "SELECT committee_action_key FROM crc_committee_actions",
+    "delivery": "SELECT delivery_key FROM crc_briefing_deliveries",
 }
 # A row leaves only if these keys of it are published (the others become null when not).
-ROW_NEEDS = {"crc_learning_points": ("learning_key",), "crc_learning_themes": ("learning_key",)}
+ROW_NEEDS = {
+    "crc_learning_points": ("learning_key",),
+    "crc_learning_themes": ("learning_key",),
+    # an action leaves with its decision only (a decision covering no case is not published)
+    "crc_committee_actions": ("decision_key",),
+}
 
 
 @dataclass(frozen=True)

@@ -167,9 +167,9 @@ def test_organisational_actions_are_planned_updated_and_their_history_kept(signe
     )
     assert changes == [("planned", "open"), ("updated", "done")]
     # The analysts' view: keys, no text.
-    assert store.query("SELECT action_key, agency, status FROM crc_committee_actions") == [
-        (action_id, "School", "done")
-    ]
+    assert store.query(
+        "SELECT committee_action_key, agency, status FROM crc_committee_actions"
+    ) == [(action_id, "School", "done")]
 
 
 def test_a_briefing_delivered_records_stage_7(signed):

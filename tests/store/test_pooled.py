@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from app.cli import main
-from data import crc, pooled
+from data import committee, crc, pooled
 from data.actor import SYSTEM
 from data.bundle import MANIFEST, TABLES, BadBundle, sha256_file
 from data.demo.bundles import sign_off_demo_records
@@ -182,6 +182,65 @@ def test_only_signed_off_learning_flagged_for_the_committee_is_published(tmp_pat
     store.close()
 
 
+def test_the_committees_decisions_actions_and_briefings_are_published_by_their_own_keys(
+    tmp_path,
+):
+    store = _partnership(tmp_path / "p.duckdb", 6, 3)
+    first = store.query_one("SELECT min(case_id) FROM cases")[0]
+    with store.transaction() as cur:  # the committee has not met on it yet
+        cur.execute(
+            "DELETE FROM case_workflow WHERE case_id = ?"
+            " AND stage_key IN ('crc_considered', 'frontline_informed')",
+            [first],
+        )
+    on_a = committee.Subject(case_key=crc.case_key_of(store, first))
+    today = date.today()
+    kept = committee.record_decision(store, SYSTEM, on_a, "Learning", "Act", today)
+    committee.plan_action(store, SYSTEM, kept, "A protocol", "School", "2027-03-31")
+    gone = committee.record_decision(store, SYSTEM, on_a, "Learning", "Mistaken", today)
+    committee.plan_action(store, SYSTEM, gone, "Another", "Police", "2027-03-31")
+    committee.withdraw_record(store, SYSTEM, "decision", gone, "recorded twice")
+    committee.record_delivery(store, SYSTEM, on_a, "briefing", today, "Nurses", ["School"], 9)
+    folder = publish(store, SYSTEM, tmp_path / "out", "EAST").path
+    cases = set(_parquet(folder, "crc_cases")["case_key"])
+    decisions = _parquet(folder, "crc_committee_decisions")
+    actions = _parquet(folder, "crc_committee_actions")
+    deliveries = _parquet(folder, "crc_briefing_deliveries")
+    # The withdrawn decision and its action stay home; the others leave under new keys.
+    assert len(decisions) == len(actions) == len(deliveries) == 1
+    assert set(decisions["case_key"]) == set(deliveries["case_key"]) <= cases
+    assert list(actions["decision_key"]) == list(decisions["decision_key"])
+    assert str(kept) not in {*decisions["decision_key"], *actions["committee_action_key"]}
+    assert actions.loc[0, "agency"] == "School" and deliveries.loc[0, "attended"] == 9
+    # A bundle of schema 1 (before these tables) pools beside it: they are empty for it.
+    old = tmp_path / "old" / folder.name.replace("EAST", "OLD")
+    shutil.copytree(folder, old)
+    manifest = json.loads((old / MANIFEST).read_text())
+    for name in ("crc_committee_decisions", "crc_committee_actions", "crc_briefing_deliveries"):
+        (old / f"{name}.parquet").unlink()
+        del manifest["files"][f"{name}.parquet"]
+    for table in TABLES:  # another partnership's copy, relabelled and re-keyed
+        if (old / table.file).exists():
+            data = _parquet(old, table.name).assign(partnership="OLD")
+            for key in ("case_key", "learning_key", "action_key", "barrier_key"):
+                if key in data:
+                    data[key] = "OLD-" + data[key].astype(str)
+            duckdb.from_df(data).write_parquet(str(old / table.file))
+            manifest["files"][table.file]["sha256"] = sha256_file(old / table.file)
+    manifest.update(schema_version=1, partnership="OLD")
+    (old / MANIFEST).write_text(json.dumps(manifest))
+    alone = pooled.open_pooled([old])
+    assert alone.query_one("SELECT count(*) FROM crc_committee_decisions")[0] == 0
+    alone.close()
+    both = pooled.open_pooled([old, folder])
+    assert both.query_one("SELECT count(*), min(partnership) FROM crc_committee_actions") == (
+        1,
+        "EAST",
+    )
+    both.close()
+    store.close()
+
+
 def test_keys_differ_across_publications_unless_linkable(region, tmp_path):
     stores, _, folders = region
     store = stores["NORTH"]
@@ -293,7 +352,7 @@ def _flip_byte(folder):
     [
         (_flip_byte, "crc_events.parquet does not match its checksum"),
         (lambda f: (f / "crc_actions.parquet").unlink(), "crc_actions.parquet is missing"),
-        (lambda f: _edit_manifest(f, schema_version=2), "schema version 2"),
+        (lambda f: _edit_manifest(f, schema_version=3), "schema version 3"),
         (lambda f: (f / MANIFEST).write_text("{not json"), "manifest.json is not valid JSON"),
         (_add_column, "crc_events.parquet has a column bundles may not carry: summary"),
         (_not_parquet, "crc_events.parquet is not readable Parquet"),
