@@ -138,6 +138,7 @@ def add_reflection(session, user, loop):
             ("refl-editing", "data", None),
             ("refl-saved", "data", loop),
             ("refl-case", "data", CASE),
+            ("tl-lens-state", "data", None),  # no known-at-the-time lens in use
         ],
     )
     return reply.status == 200 and "Reflection saved" in reply.body, ("reflection", text)

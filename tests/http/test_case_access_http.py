@@ -41,7 +41,7 @@ def reflect(session: DashSession, text: str):
          ("refl-stage", "value", "analysis"), ("refl-question", "value", None),
          ("refl-agency", "value", "Housing"), ("refl-text", "value", text),
          ("refl-editing", "data", None), ("refl-saved", "data", 0),
-         ("refl-case", "data", "RPM-001")],
+         ("refl-case", "data", "RPM-001"), ("tl-lens-state", "data", None)],
     )  # fmt: skip
 
 
