@@ -148,7 +148,9 @@ def preview_upload(page, upload_url: str, agency: str, path) -> None:
     page.fill("#upload-agency", agency)
     page.keyboard.press("Tab")
     page.set_input_files("#upload-file input[type=file]", str(path))
-    page.wait_for_selector("#upload-categories-table")
+    # The file is read and analysed on the server, and again once the agency's name settles
+    # (its field waits 600 ms): on a busy machine that has taken over 30 s.
+    page.wait_for_selector("#upload-categories-table", timeout=90_000)
 
 
 def test_upload_preview_shows_changes_saves_and_proposes_the_mapping_again(
