@@ -26,7 +26,7 @@ def _announced_url(log_path: Path, proc: subprocess.Popen, timeout: float = 60) 
     while time.time() < deadline:
         found = ANNOUNCED.search(log_path.read_text(errors="replace"))
         if found:
-            return found.group(1).replace("//localhost:", "//127.0.0.1:")
+            return found.group(1)
         if proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode}: {log_path.read_text()}")
         time.sleep(0.1)
