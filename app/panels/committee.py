@@ -443,8 +443,38 @@ def _failed(exc: Exception) -> dbc.Alert:
     return dbc.Alert(f"Not saved: {exc}", color="danger", className="py-2")
 
 
-def _saved(text: str) -> dbc.Alert:
-    return dbc.Alert(text, color="success", className="py-2")
+class _Refused(Exception):
+    """A form sent without what it needs (no case chosen): said, nothing saved."""
+
+
+def _save_outcome(clicks, saved, save, resets=()):
+    """What a save button's callback returns: a message, the saved counter bumped on success
+    (so the lists redraw), and the form's fields: reset after a save, left as typed otherwise.
+
+    ``save`` does the work and returns the success message; a store refusal becomes the
+    message instead, so every form says why in the same words.
+    """
+    unchanged = (no_update,) * len(resets)
+    if not clicks:
+        return no_update, no_update, *unchanged
+    try:
+        text = save()
+    except (_Refused, StoreError, ValueError) as exc:
+        return _failed(exc), no_update, *unchanged
+    return dbc.Alert(text, color="success", className="py-2"), (saved or 0) + 1, *resets
+
+
+def _chosen_subject(value) -> committee.Subject:
+    subject = subject_of(value)
+    if subject is None:
+        raise _Refused("choose a case or a theme first")
+    return subject
+
+
+def _required(value, why: str):
+    if not value:
+        raise _Refused(why)
+    return value
 
 
 @callback(
@@ -462,22 +492,18 @@ def _saved(text: str) -> dbc.Alert:
 )
 def save_decision(clicks, value, on, considered, decision, saved):
     user = require_user()
-    subject = subject_of(value)
-    if not clicks:
-        return no_update, no_update, no_update, no_update
-    if subject is None:
-        return _failed("choose a case or a theme first"), no_update, no_update, no_update
-    try:
+
+    def save():
+        subject = _chosen_subject(value)
         decision_id = committee.record_decision(
             get_store(), user, subject, considered, decision, on, ip=client_ip()
         )
-    except StoreError as exc:
-        return _failed(exc), no_update, no_update, no_update
-    message = _saved(
-        f"Decision {decision_id} recorded on {subject.describe()}; the committee's consideration"
-        " (stage 6) is recorded for every case it covers."
-    )
-    return message, (saved or 0) + 1, "", ""
+        return (
+            f"Decision {decision_id} recorded on {subject.describe()}; the committee's"
+            " consideration (stage 6) is recorded for every case it covers."
+        )
+
+    return _save_outcome(clicks, saved, save, resets=("", ""))
 
 
 @callback(
@@ -500,24 +526,17 @@ def save_decision(clicks, value, on, considered, decision, saved):
 )
 def save_action(clicks, decision_id, text, agency, due, status, evidence, saved):
     user = require_user()
-    unchanged = (no_update,) * 5
-    if not clicks:
-        return no_update, no_update, *unchanged
-    if not decision_id:
-        return (
-            _failed("record the committee's decision first, then plan its actions"),
-            no_update,
-            *unchanged,
+
+    def save():
+        under = _required(
+            decision_id, "record the committee's decision first, then plan its actions"
         )
-    try:
         action_id = committee.plan_action(
-            get_store(), user, int(decision_id), text, agency, due, status, evidence,
-            ip=client_ip(),
-        )  # fmt: skip
-    except (StoreError, ValueError) as exc:
-        return _failed(exc), no_update, *unchanged
-    message = _saved(f"Action {action_id} planned under decision {decision_id}.")
-    return message, (saved or 0) + 1, "", None, "", "open", ""
+            get_store(), user, int(under), text, agency, due, status, evidence, ip=client_ip()
+        )
+        return f"Action {action_id} planned under decision {under}."
+
+    return _save_outcome(clicks, saved, save, resets=("", None, "", "open", ""))
 
 
 @callback(
@@ -558,19 +577,15 @@ def fill_update(action_id):
 )
 def save_update(clicks, action_id, status, due, evidence, saved):
     user = require_user()
-    if not clicks:
-        return no_update, no_update
-    if not action_id:
-        return _failed("choose the action to update"), no_update
-    try:
+
+    def save():
+        chosen = _required(action_id, "choose the action to update")
         committee.update_action(
-            get_store(), user, int(action_id), status, due, evidence, ip=client_ip()
+            get_store(), user, int(chosen), status, due, evidence, ip=client_ip()
         )
-    except (StoreError, ValueError) as exc:
-        return _failed(exc), no_update
-    return _saved(f"Action {action_id} saved; its history keeps what it said before."), (
-        saved or 0
-    ) + 1
+        return f"Action {chosen} saved; its history keeps what it said before."
+
+    return _save_outcome(clicks, saved, save)
 
 
 def _briefing_links(subject: committee.Subject):
@@ -633,25 +648,20 @@ def show_briefings(value, _saved):
 )
 def save_delivery(clicks, value, kind, on, audience, agencies, attended, saved):
     user = require_user()
-    unchanged = (no_update,) * 3
-    if not clicks:
-        return no_update, no_update, *unchanged
-    subject = subject_of(value)
-    if subject is None:
-        return _failed("choose a case or a theme first"), no_update, *unchanged
-    try:
+
+    def save():
+        subject = _chosen_subject(value)
         delivery_id = committee.record_delivery(
             get_store(), user, subject, kind, on, audience, agencies or [], attended,
             ip=client_ip(),
         )  # fmt: skip
-    except StoreError as exc:
-        return _failed(exc), no_update, *unchanged
-    message = _saved(
-        f"{KIND_NAMES.get(kind, 'Briefing')} {delivery_id} recorded as delivered on"
-        f" {subject.describe()}; frontline practitioners informed (stage 7) is recorded for"
-        " every case it covers."
-    )
-    return message, (saved or 0) + 1, "", None, []
+        return (
+            f"{KIND_NAMES.get(kind, 'Briefing')} {delivery_id} recorded as delivered on"
+            f" {subject.describe()}; frontline practitioners informed (stage 7) is recorded"
+            " for every case it covers."
+        )
+
+    return _save_outcome(clicks, saved, save, resets=("", None, []))
 
 
 def _chosen(records, key: str, value):
@@ -690,25 +700,19 @@ def fill_decision_fix(decision_id):
 def fix_decision(saves, withdrawals, decision_id, on, considered, text, reason, saved):
     user, store = require_user(), get_store()
     withdraw = dash.ctx.triggered_id == "committee-fix-withdraw"
-    if not (withdrawals if withdraw else saves):
-        return no_update, no_update, no_update
-    if not decision_id:
-        return _failed("choose the decision"), no_update, no_update
-    try:
+
+    def save():
+        chosen = _required(decision_id, "choose the decision")
         if withdraw:
-            committee.withdraw_record(store, user, "decision", decision_id, reason, ip=client_ip())
+            committee.withdraw_record(store, user, "decision", chosen, reason, ip=client_ip())
         else:
             committee.correct_decision(
-                store, user, decision_id, considered, text, on, reason, ip=client_ip()
+                store, user, chosen, considered, text, on, reason, ip=client_ip()
             )
-    except StoreError as exc:
-        return _failed(exc), no_update, no_update
-    done = "withdrawn" if withdraw else "corrected"
-    return (
-        _saved(f"Decision {decision_id} {done}; its history keeps what it said before."),
-        (saved or 0) + 1,
-        "",
-    )
+        done = "withdrawn" if withdraw else "corrected"
+        return f"Decision {chosen} {done}; its history keeps what it said before."
+
+    return _save_outcome(withdrawals if withdraw else saves, saved, save, resets=("",))
 
 
 @callback(
@@ -748,19 +752,17 @@ def fix_delivery(saves, withdrawals, delivery_id, kind, on, audience, agencies, 
                  reason, saved):  # fmt: skip
     user, store = require_user(), get_store()
     withdraw = dash.ctx.triggered_id == "briefing-fix-withdraw"
-    if not (withdrawals if withdraw else saves):
-        return no_update, no_update, no_update
-    if not delivery_id:
-        return _failed("choose the briefing or workshop"), no_update, no_update
-    try:
+
+    def save():
+        chosen = _required(delivery_id, "choose the briefing or workshop")
         if withdraw:
-            committee.withdraw_record(store, user, "delivery", delivery_id, reason, ip=client_ip())
+            committee.withdraw_record(store, user, "delivery", chosen, reason, ip=client_ip())
         else:
             committee.correct_delivery(
-                store, user, delivery_id, kind, on, audience, agencies or [], attended, reason,
+                store, user, chosen, kind, on, audience, agencies or [], attended, reason,
                 ip=client_ip(),
             )  # fmt: skip
-    except StoreError as exc:
-        return _failed(exc), no_update, no_update
-    done = "withdrawn" if withdraw else "corrected"
-    return _saved(f"Delivery {delivery_id} {done}; its history is kept."), (saved or 0) + 1, ""
+        done = "withdrawn" if withdraw else "corrected"
+        return f"Delivery {chosen} {done}; its history is kept."
+
+    return _save_outcome(withdrawals if withdraw else saves, saved, save, resets=("",))
