@@ -1,8 +1,11 @@
 """Many partnerships' bundles read as one, in place, through DuckDB (format: `data.bundle`).
 
 `open_pooled(paths)` checks every bundle against its manifest (schema version, files present,
-checksums, columns) and opens an in-memory DuckDB whose `crc_*` relations are views over the
-bundles' Parquet files (`read_parquet([...], union_by_name=true)`): nothing is imported. The
+checksums, columns) and opens an in-memory DuckDB over the bundles' Parquet files
+(`read_parquet([...], union_by_name=true)`), with no import step and nothing written: the events
+stay a view over the files (read once, to build the aligned view's journey tables), and the
+other, small tables are read once into memory at start, so that a query does not open a file of
+every bundle for every table it names (at England's scale, 150 files a table). The
 explorer's read models in `data.crc` run against it unchanged, joining on the keys as
 published: 64-bit keyed hashes, refused if two partnerships' bundles share one. `partnership`
 is a column of every view and a filter of `data.crc.CrcFilters`. Suppression happens in the read models after
@@ -162,16 +165,31 @@ def _check_keys_unique(con: duckdb.DuckDBPyConnection) -> None:
             )
 
 
-def _view_sql(table, bundles: list[Bundle]) -> str:
+# Read from the files on each query (once, to build the journey tables); every other table is
+# small (a nation's learning, actions and cases: about a million rows in all) and is read once
+# at start into memory, so that a query joins tables in memory instead of opening a file of
+# each bundle for each table it names.
+READ_IN_PLACE = ("crc_events",)
+
+
+def _relation_sql(table, bundles: list[Bundle]) -> str:
+    """The pooled relation of one bundle table: a view over the files for the events, else a
+    table in memory, ordered by partnership (a region's rows lie together)."""
+    kind = "VIEW" if table.name in READ_IN_PLACE else "TABLE"
     folders = [b.folder for b in bundles if table.since <= b.schema_version]
     if not folders:  # only bundles of a schema before this table: it is empty
         nothing = ", ".join(f"NULL::VARCHAR AS {c}" for c in table.column_names)
-        return f"CREATE VIEW {table.name} AS SELECT {nothing} WHERE false"
+        return f"CREATE {kind} {table.name} AS SELECT {nothing} WHERE false"
     files = ", ".join(f"'{_sql_text(f / table.file)}'" for f in folders)
     source = f"read_parquet([{files}], union_by_name = true)"
     if table.name in REFERENCE_TABLES:
-        return f"CREATE VIEW {table.name} AS SELECT DISTINCT * EXCLUDE (partnership) FROM {source}"
-    return f"CREATE VIEW {table.name} AS SELECT {', '.join(table.column_names)} FROM {source}"
+        return (
+            f"CREATE {kind} {table.name} AS SELECT DISTINCT * EXCLUDE (partnership) FROM {source}"
+        )
+    order = "" if kind == "VIEW" else " ORDER BY partnership"
+    return (
+        f"CREATE {kind} {table.name} AS SELECT {', '.join(table.column_names)} FROM {source}{order}"
+    )
 
 
 def _materialise_journeys(con: duckdb.DuckDBPyConnection) -> None:
@@ -248,6 +266,10 @@ class PooledStore(ReadQueries):
     def query_one(self, sql: str, params: list | tuple = ()) -> tuple | None:
         return self._kept("row", sql, params, super().query_one)
 
+    def memo(self, name: str, build):
+        """`build()`, kept under `name` (what is made from the bundles never changes)."""
+        return self._kept("memo", name, (), lambda _sql, _params: build())
+
     def forget_results(self) -> None:
         """Drop the kept results (the benchmark times queries cold)."""
         with self._results_lock:
@@ -268,7 +290,7 @@ class PooledStore(ReadQueries):
         self.holds_journeys()
         crc.filter_options(self, SYSTEM)
         crc.event_types(self, SYSTEM)
-        crc.case_facts(self, SYSTEM)
+        crc.fact_index(self, SYSTEM)
         crc.selected_case_count(self, SYSTEM, CrcFilters())
         crc.learning_theme_tables(self, SYSTEM, CrcFilters())
         theme_partnership_table(self, SYSTEM, CrcFilters())
@@ -299,7 +321,7 @@ def open_pooled(paths: list[str | Path], *, memory_limit: str | None = None) -> 
     check_contents(con, bundles)
     con.execute("SET parquet_metadata_cache = true")  # every query reads every file's footer
     for table in TABLES:
-        con.execute(_view_sql(table, bundles))
+        con.execute(_relation_sql(table, bundles))
     _check_keys_unique(con)
     return PooledStore(bundles, con)
 
