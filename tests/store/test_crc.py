@@ -387,8 +387,8 @@ def test_differencing_one_step_rule():
             assert refused(facts, f) is not None or refused(facts, wider) is not None
 
 
-def test_case_facts_choose_the_same_cases_as_the_sql(hand):
-    facts = crc.case_facts(hand, SYSTEM)
+def test_fact_index_chooses_the_same_cases_as_the_sql(hand):
+    facts = crc.fact_index(hand, SYSTEM)
     for f in (
         crc.CrcFilters(),
         crc.CrcFilters(years=(2020,)),

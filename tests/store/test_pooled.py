@@ -74,6 +74,10 @@ def test_pooled_read_models_equal_each_partnerships_own(region, pool):
         assert crc.selected_case_count(pool, SYSTEM, pooled_one) == crc.selected_case_count(
             store, SYSTEM, mine
         )
+        # the differencing check's index chooses the cases the SQL chooses
+        assert len(crc.fact_index(pool, SYSTEM).chosen(pooled_one)) == crc.selected_case_count(
+            pool, SYSTEM, pooled_one
+        )
         for read in (crc.learning_theme_counts, crc.action_counts):
             ours, theirs = read(pool, SYSTEM, pooled_one), read(store, SYSTEM, mine)
             for key in ours:
