@@ -1,24 +1,37 @@
-"""CRC explorer queries on 2,000 synthetic cases x 500 events (1,000,000 events).
+"""CRC explorer queries on 2,000 synthetic cases x 500 events (1,000,000 events), and the
+explorer page itself on the demo data in headless Chromium.
 
 Generates everything with set-based SQL in a temporary DuckDB file, then prints the time of
-every query behind the explorer (median of 5 runs), unfiltered and with filters, and of the
-figure builders. Prints figures only; asserts nothing. Run: .venv/bin/python bench/crc.py
+every query behind the explorer (median of 5 runs), unfiltered and with filters, of the figure
+builders and of each tab's server callback. Then starts `serve --demo` and prints, at 1920x1080
+and 1366x768, the explorer's open to its first tab interactive (aim: under 1 s) and each tab's
+(aim: under 500 ms) beside the app's case list opened in the same run, with the load average
+(`bench/explorer_page.py`). Prints figures only; asserts nothing.
+
+Run: .venv/bin/python bench/crc.py [--runs 5] [--browser-only]
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from components.crc import case_rows_figure, density_heatmap, theme_bar_figure, trend_figure
-from data import crc
-from data.actor import SYSTEM
-from data.store import Store
+from components.crc import case_rows_figure, density_heatmap, theme_bar_figure, trend_figure  # noqa: E402
+from data import crc  # noqa: E402
+from data.actor import SYSTEM  # noqa: E402
+from data.store import Store  # noqa: E402
+from tests.support.server import start_server  # noqa: E402
+
+PAGE_AIM = 1.0  # seconds: the explorer interactive
+TAB_AIM = 0.5  # seconds: each tab
 
 CASES = 2_000
 EVENTS_PER_CASE = 500
@@ -173,6 +186,41 @@ def timed(fn, runs: int = 5) -> tuple[float, float, object]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="browser runs per figure")
+    parser.add_argument(
+        "--browser-only", action="store_true", help="only the page in headless Chromium"
+    )
+    args = parser.parse_args()
+    if not args.browser_only:
+        queries_and_callbacks()
+    page_in_browser(args.runs)
+
+
+def page_in_browser(runs: int) -> None:
+    """The explorer on the demo data (`serve --demo`) in headless Chromium, at both sizes."""
+    explorer_page = _load("explorer_page", ROOT / "bench" / "explorer_page.py")
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, url = start_server(Path(tmp), "--demo")
+        try:
+            for viewport in ((1920, 1080), (1366, 768)):
+                print(f"\n-- the explorer in headless Chromium on the demo data, {viewport[0]}x"
+                      f"{viewport[1]}, median of {runs} (interactive: drawn, no request in flight)")  # fmt: skip
+                figures = explorer_page.measure(url, runs, viewport)
+                explorer_page.report(figures, PAGE_AIM, TAB_AIM)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def queries_and_callbacks() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.duckdb")
         start = time.perf_counter()
@@ -239,6 +287,7 @@ def page_callbacks(store: Store, db_path: Path) -> None:
 
     from app.config import Config
     from app.server import create_app
+    from data.sessions import start_session
     from data.users import add_user
 
     user = add_user(store, "bench-crc", "crc", "bench-password-123")
@@ -247,8 +296,10 @@ def page_callbacks(store: Store, db_path: Path) -> None:
 
     print("-- page callbacks (all cases), server side")
     with app.server.test_request_context("/"):
+        # a session the sign-in guard accepts: the account's generation and a live session
         flask.session["user_id"] = user.user_id
-        flask.session["gen"] = user.session_generation  # a session the sign-in guard accepts
+        flask.session["gen"] = user.session_generation
+        flask.session["sid"] = start_session(store, user.user_id)
         filters = (None, None, None, None, None, "all", None)  # the last: partnerships
         for tab, _label in page.TABS:
 
