@@ -28,6 +28,14 @@ def parse_suggestion_key(key: str) -> tuple[int, int, str]:
     return int(a), int(b), LINK_TYPES[int(kind)]
 
 
+def episode_of(finding, episodes: Sequence):
+    """The key practice episode already marking the finding's span, if any (same first and
+    last day), so one click does not mark it twice."""
+    return next(
+        (e for e in episodes if (e.start_date, e.end_date) == (finding.start, finding.end)), None
+    )
+
+
 def _dates(finding) -> str:
     if finding.start == finding.end:
         return f"{finding.start:%d %b %Y}"
@@ -53,11 +61,16 @@ def _section(title: str, count_text: str, items: list, empty: str, section_id: s
     )
 
 
-def pattern_items(findings: Sequence, *, can_chair: bool) -> list:
+def pattern_items(findings: Sequence, episodes: Sequence = (), *, can_chair: bool) -> list:
     items = []
     for f in findings:
-        buttons = (
-            [
+        already = episode_of(f, episodes)
+        buttons = []
+        if already is not None:
+            buttons = [html.Span(f"Already a key practice episode: {already.title}",
+                                 className="rpm-hint")]  # fmt: skip
+        elif can_chair:
+            buttons = [
                 _button(
                     "Make it a key practice episode",
                     finding_key(f),
@@ -65,9 +78,6 @@ def pattern_items(findings: Sequence, *, can_chair: bool) -> list:
                     f"Make {f.label.lower()} of {_dates(f)} a key practice episode",
                 )
             ]
-            if can_chair
-            else []
-        )
         items.append(
             html.Li(
                 [
@@ -170,7 +180,7 @@ def link_counts(links: Sequence) -> str:
     return f"{counted(len(links), 'link')}: {parts}"
 
 
-def lenses_panel(findings: Sequence, links: Sequence, *, can_chair: bool):
+def lenses_panel(findings: Sequence, links: Sequence, episodes: Sequence = (), *, can_chair: bool):
     """Patterns (each can become a key practice episode), links the app suggests (the chair
     accepts or dismisses), the links recorded, and incidents several agencies recorded."""
     patterns = [f for f in findings if f.kind not in (SUGGESTED_LINK, CORROBORATION)]
@@ -181,7 +191,7 @@ def lenses_panel(findings: Sequence, links: Sequence, *, can_chair: bool):
             _section(
                 "Patterns",
                 counted(len(patterns), "pattern"),
-                pattern_items(patterns, can_chair=can_chair),
+                pattern_items(patterns, episodes, can_chair=can_chair),
                 "No patterns found.",
                 "tl-lens-patterns",
             ),

@@ -23,6 +23,18 @@ import plotly.graph_objects as go
 from _plotly_utils.utils import to_typed_array_spec
 
 from components.category_style import OPEN, MarkerStyle, marker_size, marker_styles
+from components.lens_drawing import (
+    BAND_KINDS,
+    LENS_DAY_TRACE,
+    LINK_TRACES,
+    NO_MARKS,
+    LensMarks,
+    greyed_mask,
+    lens_day_trace,
+    link_traces,
+    marker_opacity,
+    pattern_shapes,
+)
 from data.category_list import OTHER
 from data.partial_dates import PRECISIONS
 
@@ -176,7 +188,8 @@ def _axis_is_age(axis: str, date_of_birth: date | None) -> bool:
 SPANS_TRACE = "Month or year only (span)"
 REFLECTED_TRACE = "Reflected"
 SELECTED_TRACE = "Selected event"
-EXTRA_TRACES = (SPANS_TRACE, REFLECTED_TRACE, SELECTED_TRACE)
+# after the categories, in this order; the lenses' links and day come last
+EXTRA_TRACES = (SPANS_TRACE, REFLECTED_TRACE, SELECTED_TRACE, *LINK_TRACES, LENS_DAY_TRACE)
 
 
 def trace_position(categories: Sequence | None, name: str) -> int:
@@ -198,30 +211,24 @@ def timeline_traces(
     presentation: bool = False,
     hide_summaries: bool = False,
     webgl: bool | None = None,
+    lens: LensMarks = NO_MARKS,
 ) -> list[go.Scatter] | list[go.Scattergl]:
     """The figure's traces, always the same ones in the same order for a given category list.
 
     Order: one per category in the managed list's order (empty ones too, so the legend never
     changes between cases), precision spans, events with reflections ("Reflected"), the
-    selected event. Keeping the order fixed lets callbacks replace data with `Patch()` at the
-    positions `trace_position` names. `key_categories` draw larger. `lanes` are agencies, or
-    categories with lane_by="category". `webgl` (default: more than `SVG_LIMIT` events) draws
+    selected event, the lenses' links (one per link group) and the known-at-the-time day.
+    Keeping the order fixed lets callbacks replace data with `Patch()` at the positions
+    `trace_position` names. `key_categories` draw larger. `lens` greys the events its
+    known-at-the-time lens says were not known, and gives the links and the day. `lanes` are
+    agencies, or categories with lane_by="category". `webgl` (default: more than `SVG_LIMIT` events) draws
     with WebGL; pass the same value for every patch of one figure.
     """
     styles = marker_styles(categories, key_categories)
-    codes = event_codes(events, lanes, [st.name for st in styles], lane_by)
-    keep = codes["lane"] >= 0
-    codes = {k: v[keep] for k, v in codes.items()}
+    codes, keep = drawn_codes(events, lanes, styles, lane_by)
     ev = events[keep] if len(events) <= HOVER_TEXT_LIMIT else None
-    y_all = codes["lane"].astype("int8" if len(lanes) < 120 else "int16")
-    start, end = span_ends(codes["day"], codes["precision"])
     imprecise = codes["precision"] > 0
-    x_start = x_values(start, axis, date_of_birth)
-    x_end = x_values(end, axis, date_of_birth)
-    # Exact days sit on their day; month/year events at the middle of their span.
-    # (Noon of the day: the day's centre, and far from midnight for float32 rounding.)
-    half_day = 0.5 / DAYS_PER_YEAR if _axis_is_age(axis, date_of_birth) else MS_PER_DAY / 2
-    x_all = np.where(imprecise, (x_start + x_end) / 2, x_start + half_day).astype("float32")
+    x_start, x_end, x_all, y_all = event_positions(codes, len(lanes), axis, date_of_birth)
     with_text = ev is not None and "agency" in ev.columns
     text_all = hover_text(ev, hide_summaries=hide_summaries) if with_text else None
     # Dense cases get smaller markers: they overlap anyway until zoomed, and the browser
@@ -247,19 +254,19 @@ def timeline_traces(
         # validation of a Python list, which cost ~5x the time on 50,000 events.
         return {"customdata": ids[mask].astype(object), **extra}
 
+    greyed = greyed_mask(ids, lens.greyed_event_ids)
     traces = []
     for rank, style in enumerate(styles):
-        # Exact dates first: the legend draws a trace's first marker, so it stays filled (the
-        # same on every case) unless every event of the category is dated to a month or year.
-        mask = np.nonzero(codes["category"] == rank)[0]
-        mask = mask[np.argsort(imprecise[mask], kind="stable")]
+        mask = category_rows(codes, rank)
+        marker = event_marker(style, imprecise[mask], sizes)
+        marker["opacity"] = marker_opacity(None if greyed is None else greyed[mask])
         traces.append(
             scatter(
                 x=_kept(x_all[mask]),
                 y=_kept(y_all[mask]),
                 mode="markers",
                 name=style.name,
-                marker=event_marker(style, imprecise[mask], sizes),
+                marker=marker,
                 legendrank=10 + rank,
                 **common(mask),
             )
@@ -315,7 +322,71 @@ def timeline_traces(
             **common(selected),
         )
     )
-    return traces
+    return traces + lens_traces(codes, x_all, y_all, len(lanes), lens, sizes, axis, date_of_birth)
+
+
+def drawn_codes(events, lanes, styles, lane_by) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The event codes of the events drawn (in a listed lane), and which rows of `events`
+    they are."""
+    codes = event_codes(events, lanes, [st.name for st in styles], lane_by)
+    keep = codes["lane"] >= 0
+    return {k: v[keep] for k, v in codes.items()}, keep
+
+
+def category_rows(codes: dict[str, np.ndarray], rank: int) -> np.ndarray:
+    """The rows of one category's trace in the order it draws them. Exact dates first: the
+    legend draws a trace's first marker, so it stays filled (the same on every case) unless
+    every event of the category is dated to a month or year."""
+    rows = np.nonzero(codes["category"] == rank)[0]
+    return rows[np.argsort(codes["precision"][rows] > 0, kind="stable")]
+
+
+def event_positions(codes, lane_count: int, axis: str, date_of_birth: date | None):
+    """Where each event is drawn: (x of its span's start, x of its end, x of its marker, y)."""
+    y_all = codes["lane"].astype("int8" if lane_count < 120 else "int16")
+    start, end = span_ends(codes["day"], codes["precision"])
+    imprecise = codes["precision"] > 0
+    x_start = x_values(start, axis, date_of_birth)
+    x_end = x_values(end, axis, date_of_birth)
+    # Exact days sit on their day; month/year events at the middle of their span.
+    # (Noon of the day: the day's centre, and far from midnight for float32 rounding.)
+    half_day = 0.5 / DAYS_PER_YEAR if _axis_is_age(axis, date_of_birth) else MS_PER_DAY / 2
+    x_all = np.where(imprecise, (x_start + x_end) / 2, x_start + half_day).astype("float32")
+    return x_start, x_end, x_all, y_all
+
+
+def lens_traces(codes, x_all, y_all, lane_count, lens: LensMarks, sizes, axis, date_of_birth):
+    """The lenses' traces (the last of EXTRA_TRACES): links between drawn events, the day."""
+    traces = link_traces(lens.links, codes["id"], x_all, y_all, sizes["link"], sizes["arrow"])
+    day_x = None if lens.day is None else _x_scalar(lens.day, axis, date_of_birth)
+    return [*traces, lens_day_trace(lens.day, day_x, lane_count, sizes["link"])]
+
+
+def lens_update(
+    events: pd.DataFrame,
+    *,
+    lanes: Sequence[str],
+    categories: Sequence | None,
+    key_categories: Collection[str] = (),
+    lane_by: str = "agency",
+    axis: str = "date",
+    date_of_birth: date | None = None,
+    presentation: bool = False,
+    lens: LensMarks = NO_MARKS,
+) -> tuple[list, list]:
+    """What a lens change patches, as `timeline_traces` would draw it: each category trace's
+    marker opacity (in trace order) and the lenses' traces (from `trace_position` of the first
+    link trace on)."""
+    styles = marker_styles(categories, key_categories)
+    codes, _ = drawn_codes(events, lanes, styles, lane_by)
+    greyed = greyed_mask(codes["id"], lens.greyed_event_ids)
+    opacities = [
+        marker_opacity(None if greyed is None else greyed[category_rows(codes, rank)])
+        for rank in range(len(styles))
+    ]
+    _, _, x_all, y_all = event_positions(codes, len(lanes), axis, date_of_birth)
+    sizes = mark_sizes(presentation, len(codes["id"]) > DENSE_LIMIT)
+    return opacities, lens_traces(codes, x_all, y_all, len(lanes), lens, sizes, axis, date_of_birth)
 
 
 def mark_sizes(presentation: bool, dense: bool) -> dict[str, int]:
@@ -328,6 +399,8 @@ def mark_sizes(presentation: bool, dense: bool) -> dict[str, int]:
             "reflected": 13,
             "selected": 44,
             "selected_line": 6,
+            "link": 4,
+            "arrow": 20,
         }
     return {
         "event": 7 if dense else 12,
@@ -336,6 +409,8 @@ def mark_sizes(presentation: bool, dense: bool) -> dict[str, int]:
         "reflected": 9,
         "selected": 26,
         "selected_line": 4,
+        "link": 2.5,
+        "arrow": 14,
     }
 
 
@@ -369,6 +444,10 @@ def presentation_update(
     marker += [None, sizes["reflected"], sizes["selected"]]
     outline = [sizes["outline"]] * category_traces + [None, 2, sizes["selected_line"]]
     line = [None] * category_traces + [sizes["span"], None, None]
+    # the lenses' links and day: line widths (a link's arrowheads are sized per point)
+    marker += [sizes["arrow"]] * len(LINK_TRACES) + [None]
+    outline += [None] * (len(LINK_TRACES) + 1)
+    line += [sizes["link"]] * (len(LINK_TRACES) + 1)
     return {
         "traces": {"marker.size": marker, "marker.line.width": outline, "line.width": line},
         "layout": presentation_layout(presentation),
@@ -377,8 +456,13 @@ def presentation_update(
 
 
 def label_sizes(presentation: bool) -> dict[str, int]:
-    """Font sizes of the stage and episode band labels (shapes named "stage:..."/"episode:...")."""
-    return {"stage": 18 if presentation else 13, "episode": 20 if presentation else 14}
+    """Font sizes of the stage, episode and pattern band labels (shapes named "stage:...",
+    "episode:...", "pattern:...")."""
+    return {
+        "stage": 18 if presentation else 13,
+        "episode": 20 if presentation else 14,
+        "pattern": 18 if presentation else 13,
+    }
 
 
 def presentation_layout(presentation: bool) -> dict:
@@ -521,6 +605,8 @@ def timeline_figure(
     presentation: bool = False,
     hide_summaries: bool = False,
     webgl: bool | None = None,
+    lens: LensMarks = NO_MARKS,
+    bands: Sequence = (),
 ) -> go.Figure:
     """Draw the case's events in one lane per agency, with stages and episodes behind them.
 
@@ -532,8 +618,8 @@ def timeline_figure(
     `key_categories` are drawn larger.
     `axis` is "date" or "age" (years from `date_of_birth`). `episodes` are objects with
     episode_id, title, start_date, end_date, assessment. Events in `reflected_event_ids` get
-    a yellow diamond badge above them; `selected_event_id` a thick ring. `webgl`: see
-    `timeline_traces`.
+    a yellow diamond badge above them; `selected_event_id` a thick ring. `webgl` and `lens`:
+    see `timeline_traces`; `bands`: the lenses' findings drawn as bands behind the lanes.
     """
     lanes = list(lanes) if lanes is not None else lane_order(events)
     age = _axis_is_age(axis, date_of_birth)
@@ -551,11 +637,11 @@ def timeline_figure(
             presentation=presentation,
             hide_summaries=hide_summaries,
             webgl=webgl,
+            lens=lens,
         )
     )
     first_event = None if events.empty else events["event_date"].min()
     last_event = None if events.empty else events["event_date"].max()
-    labels = label_sizes(presentation)
     fig.update_layout(
         template="simple_white",
         height=timeline_height(len(lanes), presentation),
@@ -575,19 +661,14 @@ def timeline_figure(
         hoverlabel={"align": "left"},
         dragmode="zoom",
         uirevision=f"timeline-{'age' if age else 'date'}",  # switching axis sets the span anew
-        shapes=stage_shapes(
-            "age" if age else "date",
-            date_of_birth,
+        shapes=chart_shapes(
             first_event,
             last_event,
-            font_size=labels["stage"],
-        )
-        + episode_shapes(
-            episodes,
-            axis,
-            date_of_birth,
-            labels["episode"],
-            middle=None if first_event is None else first_event + (last_event - first_event) / 2,
+            axis=axis,
+            date_of_birth=date_of_birth,
+            episodes=episodes,
+            bands=bands,
+            presentation=presentation,
         ),
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
@@ -613,6 +694,39 @@ def timeline_figure(
         fixedrange=True,
     )
     return fig
+
+
+def chart_shapes(
+    first_event: pd.Timestamp | None,
+    last_event: pd.Timestamp | None,
+    *,
+    axis: str,
+    date_of_birth: date | None,
+    episodes: Sequence = (),
+    bands: Sequence = (),
+    presentation: bool = False,
+) -> list[dict]:
+    """The layout's shapes, back to front: developmental stages, key practice episodes and the
+    lenses' pattern `bands` (findings), for a case whose events run first to last."""
+    age = _axis_is_age(axis, date_of_birth)
+    labels = label_sizes(presentation)
+    middle = None if first_event is None else first_event + (last_event - first_event) / 2
+    return (
+        stage_shapes(
+            "age" if age else "date",
+            date_of_birth,
+            first_event,
+            last_event,
+            font_size=labels["stage"],
+        )
+        + episode_shapes(episodes, axis, date_of_birth, labels["episode"], middle=middle)
+        + pattern_shapes(
+            bands,
+            BAND_KINDS,
+            lambda day: _x_scalar(day, "age" if age else "date", date_of_birth),
+            labels["pattern"],
+        )
+    )
 
 
 def timeline_height(lane_count: int, presentation: bool = False) -> int:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import numpy as np
+
 from data.access import require_case, require_meeting_editor
 from data.actor import User
 from data.cases import Case
@@ -216,3 +218,39 @@ def link_history(store: Store, user: User, case_ref: str) -> list[dict]:
             [case.case_id],
         )
     ]
+
+
+# What one agency (or, with no agency, the whole partnership) could have known on a day: the
+# events that could have happened by then (a month-precision event from the first day of its
+# month) that are its own, or were passed to it directly by a link saying the information
+# arrived, at a receiving event of its own that could have happened by then. What it was told
+# is not assumed to include what its informant had been told. $1 case id, $2 day, $3 agency
+# (NULL: the partnership), $4 the link types saying the information arrived.
+_UNKNOWN_SQL = """
+WITH happened AS (
+    SELECT e.event_id, a.name AS agency FROM events_current e
+    JOIN agencies a ON a.agency_id = e.agency_id
+    WHERE e.case_id = $1 AND NOT e.hidden AND e.retired_at IS NULL AND e.event_date <= $2),
+known AS (
+    SELECT event_id FROM happened WHERE $3 IS NULL OR agency = $3
+    UNION
+    SELECT l.from_event_id FROM event_links l
+    JOIN happened t ON t.event_id = l.to_event_id AND t.agency = $3
+    JOIN happened f ON f.event_id = l.from_event_id
+    WHERE l.case_id = $1 AND l.removed_at IS NULL AND l.decision = 'linked'
+      AND list_contains($4, l.link_type))
+SELECT e.event_id FROM events_current e
+WHERE e.case_id = $1 AND NOT e.hidden AND e.retired_at IS NULL
+  AND e.event_id NOT IN (SELECT event_id FROM known)
+"""
+
+
+def unknown_event_ids(
+    store: Store, user: User, case_ref: str, day: date, agency: str | None = None
+) -> np.ndarray:
+    """The ids of the case's events (as the timeline shows them) that `agency` (None: the
+    whole partnership) could not have known on `day`: later ones, and other agencies' not
+    passed to it by then (see _UNKNOWN_SQL)."""
+    case = require_case(store, user, case_ref)
+    found = store.query_numpy(_UNKNOWN_SQL, [case.case_id, day, agency, list(ARRIVED)])
+    return found["event_id"].astype("int64")

@@ -669,30 +669,6 @@ def findings_csv_rows(findings: list[Finding]) -> list[list[str]]:
     return [f.csv_row() for f in findings]
 
 
-def known_at(
-    events: pd.DataFrame, shared: list[tuple[int, int]], day: date, agency: str | None = None
-) -> np.ndarray:
-    """Which events could have been known on `day`: True or False per row of `events`, in
-    its order (columns event_id, event_date, agency).
-
-    The whole partnership (agency None) knew every event that could have happened by then (a
-    month-precision event from the first day of its month). One agency knew its own such
-    events and the events of others shared with it by then: `shared` holds (from_event_id,
-    to_event_id) of links saying the information arrived (referral received, information
-    shared), and the receiving event, the agency's, could have happened by `day`. Only what
-    was passed directly counts: what the agency was told is not assumed to include what its
-    informant had been told.
-    """
-    ids = events["event_id"].to_numpy()
-    happened = events["event_date"].to_numpy().astype("datetime64[D]") <= np.datetime64(day, "D")
-    if agency is None:
-        return happened
-    own = events["agency"].to_numpy() == agency
-    received = set(ids[own & happened].tolist())
-    told = [a for a, b in shared if b in received]
-    return happened & (own | np.isin(ids, told))
-
-
 def lens_words(day: date | None, agency: str | None) -> str | None:
     """How a reflection names the lens it was written under: "with what was known to Police
     on 14 March 2016" (or "to the whole partnership"); None without a lens."""

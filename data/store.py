@@ -42,6 +42,10 @@ class ReadQueries:
         """Run a read query and return a pandas DataFrame."""
         return self.cursor().execute(sql, list(params)).df()
 
+    def query_numpy(self, sql: str, params: list | tuple = ()) -> dict:
+        """Run a read query and return its columns as numpy arrays, by name."""
+        return self.cursor().execute(sql, list(params)).fetchnumpy()
+
     def query(self, sql: str, params: list | tuple = ()) -> list[tuple]:
         return self.cursor().execute(sql, list(params)).fetchall()
 

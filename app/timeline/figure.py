@@ -16,6 +16,7 @@ from dash import Input, Output, Patch, State, callback, clientside_callback, ctx
 
 from app.context import get_store, require_user
 from app.timeline import ids
+from app.timeline.lens_marks import band_findings, lens_marks
 from app.timeline.state import (
     category_names,
     date_of_birth,
@@ -27,6 +28,7 @@ from app.timeline.state import (
     span_of,
     summaries_hidden,
 )
+from components.lens_drawing import NO_MARKS
 from components.timeline import (
     REFLECTED_TRACE,
     SELECTED_TRACE,
@@ -99,9 +101,12 @@ def build_figure(
     reflected=(),
     span=None,
     lane_by="agency",
+    lens=NO_MARKS,
+    bands=(),
 ):
-    """The page's figure, showing the visible `span` (None: everything); its height follows
-    the page (CSS), not the number of lanes."""
+    """The page's figure, showing the visible `span` (None: everything), with the lenses'
+    marks (`lens`) and pattern `bands`; its height follows the page (CSS), not the number of
+    lanes."""
     lanes = lanes_for(store, user, case_data, order, flt, lane_by)
     events = events_for_figure(store, user, case_data, flt, lanes, lane_by)
     figure = timeline_figure(
@@ -113,6 +118,8 @@ def build_figure(
         selected_event_id=selected,
         presentation=presentation,
         hide_summaries=hide,
+        lens=lens,
+        bands=bands,
     )
     figure.update_layout(height=None, autosize=True)
     shown = span_axis_range(span, axis, date_of_birth(case_data))
@@ -147,6 +154,9 @@ TRACE_PATCH_TRIGGERS = (
     State(ids.SELECTED_POINT, "data"),
     State(ids.REFLECTION_MARKS, "data"),
     State(ids.SPAN, "data"),
+    State(ids.LENS_STATE, "data"),
+    State(ids.LENS_DRAW, "value"),
+    State(ids.LENS_SILENCE, "value"),
     prevent_initial_call=True,
 )
 def update_figure(
@@ -164,15 +174,19 @@ def update_figure(
     point,
     marks,
     span,
+    lens_state,
+    draw,
+    silence,
 ):
     """Filters, lane order and hiding summaries patch the traces; other changes redraw,
-    keeping the visible span (on the new axis too)."""
+    keeping the visible span (on the new axis too). The lenses' marks stay in both."""
     store, user = get_store(), require_user()
     flt = event_filter(agencies, types, text, case_data["agencies"])
     hide = summaries_hidden(hide)
     presentation = presenting(present)
     selected = selected_event(point)
     reflected = (marks or {}).get("events") or []
+    lens = lens_marks(store, user, case_data["case_ref"], lens_state, draw)
     if ctx.triggered_id in TRACE_PATCH_TRIGGERS:
         lanes = lanes_for(store, user, case_data, order, flt, lane_by)
         events = events_for_figure(store, user, case_data, flt, lanes, lane_by)
@@ -184,6 +198,7 @@ def update_figure(
             selected_event_id=selected,
             presentation=presentation,
             hide_summaries=hide,
+            lens=lens,
         )
         patch = Patch()
         for index, trace in enumerate(traces):
@@ -211,18 +226,27 @@ def update_figure(
         reflected,
         span,
         lane_by,
+        lens,
+        band_findings(store, user, case_data["case_ref"], draw, silence),
     )
 
 
-@callback(
-    Output(ids.GRAPH, "figure", allow_duplicate=True),
-    Input(ids.REFLECTION_MARKS, "data"),
+# What a patch of some traces needs to know of the chart's view, in this order: agencies,
+# kinds, search, lane order, lanes by, axis.
+CHART_VIEW = (
     State("tl-agencies", "value"),
     State("tl-types", "value"),
     State("tl-search", "value"),
     State("tl-lane-order", "data"),
     State("tl-lane-by", "value"),
     State("tl-axis", "value"),
+)
+
+
+@callback(
+    Output(ids.GRAPH, "figure", allow_duplicate=True),
+    Input(ids.REFLECTION_MARKS, "data"),
+    *CHART_VIEW,
     State(ids.CASE, "data"),
     prevent_initial_call=True,
 )

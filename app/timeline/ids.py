@@ -23,5 +23,7 @@ SPAN = "tl-span"  # the visible span: {"from": ISO day, "to": ISO day}, or {} (a
 CASE_REVISION = "tl-case-revision"
 # the known-at-the-time lens: {"date": ISO day, "agency": name|None, "words": as reflections say it}
 LENS_STATE = "tl-lens-state"
+LENS_DRAW = "tl-lens-draw"  # what the lenses draw on the chart: "links" and pattern kinds
+LENS_SILENCE = "tl-lens-silence"  # the silence span, days
 
 CASE_POINT = {"kind": "case", "id": None}

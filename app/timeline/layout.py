@@ -17,6 +17,7 @@ from app.timeline.anonymised import anonymised_switch, people_tab
 from app.timeline.categories import key_categories_control, kind_options, presentation_legend
 from app.timeline.changes import POLL_MS
 from app.timeline.figure import ALL_SPAN, build_figure
+from app.timeline.lens_marks import DEFAULT_DRAW, lens_marks
 from app.timeline.lenses import lenses_tab
 from app.timeline.reflection import reflection_panel
 from app.timeline.state import as_list, event_filter, span_dates, span_of
@@ -82,6 +83,9 @@ def page_layout(case_ref: str | None = None, **query):
         case_data, type_counts, case_category_counts(store, user, case.case_ref)
     )
     everything = case_events(store, user, case.case_ref, include_hidden=True, with_summary=False)
+    if len(everything):  # the known-at-the-time lens steps through these days
+        case_data["first_day"] = everything["event_date"].min().date().isoformat()
+        case_data["last_day"] = everything["event_date"].max().date().isoformat()
     heading = _heading(case, case_counts(case_data, everything))
     stores = [
         dcc.Store(id=ids.CASE, data=case_data),
@@ -126,9 +130,11 @@ def page_layout(case_ref: str | None = None, **query):
     span = span_of(*dates) if (dates := span_dates(query)) else None
     flt = event_filter(picked_agencies, picked_types, search, agencies)
     reflected = reflected_points(store, user, case.case_ref)["events"]
+    lens = lens_marks(store, user, case.case_ref, None, DEFAULT_DRAW)
     figure = build_figure(
-        store, user, case_data, flt, agencies, axis, False, False, None, reflected, span, lane_by
-    )
+        store, user, case_data, flt, agencies, axis, False, False, None, reflected, span, lane_by,
+        lens,
+    )  # fmt: skip
     toolbar = _toolbar(
         case_data, agencies, picked_agencies, picked_types, search, axis, case, lane_by
     )
@@ -157,7 +163,7 @@ def page_layout(case_ref: str | None = None, **query):
                 ],
                 className="rpm-tl-stage",
             ),
-            _below_the_chart(case, agencies, types, user, first_views),
+            _below_the_chart(case, agencies, types, user, first_views, case_data),
         ],
         id="tl-page-root",
         className="rpm-tl",
@@ -462,7 +468,7 @@ TABS = (
 )
 
 
-def _below_the_chart(case, agencies, types, user, first_views):
+def _below_the_chart(case, agencies, types, user, first_views, case_data):
     """Tabs under the chart (every panel stays in the page, hidden when not chosen, so what
     is typed in one is kept); the reflective overview and learning are built when first
     opened."""
@@ -473,7 +479,7 @@ def _below_the_chart(case, agencies, types, user, first_views):
         "coverage": html.Div(id="tl-tab-coverage"),
         "learning": html.Div(id="tl-tab-learning"),
         "people": people_tab(case.case_ref, runs_meetings(user)),
-        "lenses": lenses_tab(agencies),
+        "lenses": lenses_tab(case_data),
     }
     first = TABS[0][0]
     strip = html.Div(

@@ -1,13 +1,16 @@
-"""The reviewer's lenses tab of the meeting screen: the case's patterns, the links the app
-suggests (the chair accepts or dismisses each: nothing is linked without a person), the
-links recorded, and incidents several agencies recorded; a pattern becomes a key practice
-episode with one click."""
+"""The reviewer's lenses tab of the meeting screen: what the lenses draw on the chart (links,
+pattern bands), the known-at-the-time lens (a day typed or stepped through, greying what an
+agency could not have known), the case's patterns (one click makes one a key practice
+episode), the links the app suggests (the chair accepts or dismisses each: nothing is linked
+without a person), the links recorded, and incidents several agencies recorded."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import dash
 import dash_bootstrap_components as dbc
-import numpy as np
+import pandas as pd
 from dash import ALL, Input, Output, Patch, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
@@ -15,40 +18,64 @@ from app.anonymised_view import anonymised_case, edit_refused
 from app.context import get_store, require_user
 from app.timeline import ids
 from app.timeline.alerts import not_saved, saved
-from app.timeline.figure import lanes_for
-from app.timeline.state import event_filter
-from components.category_style import marker_styles
+from app.timeline.figure import CHART_VIEW, lanes_for
+from app.timeline.lens_marks import (
+    DEFAULT_DRAW,
+    DEFAULT_SILENCE,
+    DRAW_LINKS,
+    band_findings,
+    lens_day,
+    lens_marks,
+    rules_for,
+)
+from app.timeline.state import category_names, date_of_birth, event_filter, presenting
 from components.forms import uk_date_input
-from components.lenses import finding_key, lenses_panel, parse_suggestion_key
-from components.timeline import event_codes
+from components.lens_drawing import BAND_KINDS, LINK_TRACES
+from components.lenses import episode_of, finding_key, lenses_panel, parse_suggestion_key
+from components.timeline import chart_shapes, lens_update, trace_position
 from data import event_links
 from data.dates import typed_date
-from data.episodes import MAX_TITLE, add_episode
+from data.episodes import MAX_TITLE, add_episode, list_episodes
 from data.errors import StoreError
-from data.events import case_events
-from data.patterns import Rules, case_findings, known_at, lens_words
+from data.events import timeline_points
+from data.patterns import case_findings, lens_words
+from data.vocabulary import KIND_LABELS
 
 TAB_KEY = "lenses"
-DEFAULT_SILENCE = Rules().silence_days
+DRAW_OPTIONS = [{"label": "Links between events", "value": DRAW_LINKS}] + [
+    {"label": KIND_LABELS[kind], "value": kind} for kind in BAND_KINDS
+]
 
 
-def lenses_tab(agencies: list[str]):
-    """The tab's frame: the known-at-the-time lens, the silence span and a place for the
-    findings (built when the tab is first opened)."""
+def lenses_tab(case_data: dict):
+    """The tab's frame: what to draw on the chart, the known-at-the-time lens, the silence
+    span and a place for the findings (built when the tab is first opened)."""
     return html.Div(
         [
             dcc.Store(id="tl-lens-version", data=0),
             dcc.Store(id=ids.LENS_STATE, data=None),
-            known_controls(agencies),
+            html.Fieldset(
+                [
+                    html.Legend("Draw on the chart", className="h6"),
+                    dbc.Checklist(
+                        id=ids.LENS_DRAW,
+                        options=DRAW_OPTIONS,
+                        value=list(DEFAULT_DRAW),
+                        inline=True,
+                    ),
+                ],
+                className="mb-3",
+            ),
+            known_controls(case_data),
             html.Div(
                 [
                     html.Label(
                         "Silence: no recorded contact for more than (days)",
-                        htmlFor="tl-lens-silence",
+                        htmlFor=ids.LENS_SILENCE,
                         className="form-label me-2",
                     ),
                     dcc.Input(
-                        id="tl-lens-silence",
+                        id=ids.LENS_SILENCE,
                         type="number",
                         min=7,
                         max=3650,
@@ -67,31 +94,26 @@ def lenses_tab(agencies: list[str]):
     )
 
 
-def _rules(silence) -> Rules:
-    try:
-        days = int(silence)
-    except (TypeError, ValueError):
-        days = DEFAULT_SILENCE
-    return Rules(silence_days=min(max(days, 7), 3650))
-
-
 @callback(
     Output("tl-lens-content", "children"),
     Input(ids.TAB, "data"),
-    Input("tl-lens-silence", "value"),
+    Input(ids.LENS_SILENCE, "value"),
     Input("tl-lens-version", "data"),
     Input(ids.CASE_REVISION, "data"),
+    Input(ids.EPISODES_VERSION, "data"),
     State(ids.CASE, "data"),
     prevent_initial_call=True,
 )
-def show_lenses(tab, silence, _version, _revision, case_data):
+def show_lenses(tab, silence, _version, _revision, _episodes, case_data):
     """Build the findings when the tab is open (and again after a change)."""
     if tab != TAB_KEY:
         raise PreventUpdate
     store, user = get_store(), require_user()
-    findings = case_findings(store, user, case_data["case_ref"], _rules(silence))
-    links = event_links.list_links(store, user, case_data["case_ref"])
-    return lenses_panel(findings, links, can_chair=case_data["can_chair"])
+    case_ref = case_data["case_ref"]
+    findings = case_findings(store, user, case_ref, rules_for(silence))
+    links = event_links.list_links(store, user, case_ref)
+    episodes = list_episodes(store, user, case_ref)
+    return lenses_panel(findings, links, episodes, can_chair=case_data["can_chair"])
 
 
 @callback(
@@ -130,7 +152,7 @@ def decide_suggestion(_accept, _dismiss, version, case_data):
     Output(ids.EPISODES_VERSION, "data", allow_duplicate=True),
     Output("tl-lens-message", "children", allow_duplicate=True),
     Input({"type": "tl-lens-episode", "index": ALL}, "n_clicks"),
-    State("tl-lens-silence", "value"),
+    State(ids.LENS_SILENCE, "value"),
     State(ids.EPISODES_VERSION, "data"),
     State(ids.CASE, "data"),
     prevent_initial_call=True,
@@ -143,10 +165,13 @@ def make_episode(_clicks, silence, version, case_data):
         return dash.no_update, edit_refused()
     store, user = get_store(), require_user()
     key = ctx.triggered_id["index"]
-    findings = case_findings(store, user, case_data["case_ref"], _rules(silence))
+    findings = case_findings(store, user, case_data["case_ref"], rules_for(silence))
     found = next((f for f in findings if finding_key(f) == key), None)
     if found is None:
         return dash.no_update, not_saved(ValueError("the case changed: the pattern is gone"))
+    already = episode_of(found, list_episodes(store, user, case_data["case_ref"]))
+    if already is not None:
+        return dash.no_update, saved(f"Already a key practice episode: {already.title}.")
     title = f"{found.label}, {found.start:%b %Y}"
     if found.end != found.start:
         title += f" to {found.end:%b %Y}"
@@ -167,11 +192,18 @@ def make_episode(_clicks, silence, version, case_data):
 
 
 WHOLE_PARTNERSHIP = ""  # the agency dropdown's value for "the whole partnership"
-GREYED = 0.15  # opacity of what was not known then: visibly there, clearly not in play
 
 
-def known_controls(agencies: list[str]):
-    """The known-at-the-time lens: whose knowledge, and on which day."""
+def _first_day(case_data) -> date | None:
+    return date.fromisoformat(case_data["first_day"]) if case_data.get("first_day") else None
+
+
+def known_controls(case_data: dict):
+    """The known-at-the-time lens: whose knowledge, and on which day (typed, or stepped through
+    time with the slider or a month at a time)."""
+    first = _first_day(case_data)
+    last = date.fromisoformat(case_data["last_day"]) if case_data.get("last_day") else first
+    span = (last - first).days if first else 0
     return html.Div(
         [
             html.H3("Known at the time", className="h6"),
@@ -181,7 +213,7 @@ def known_controls(agencies: list[str]):
                     dbc.Select(
                         id="tl-lens-agency",
                         options=[{"label": "The whole partnership", "value": WHOLE_PARTNERSHIP}]
-                        + [{"label": a, "value": a} for a in agencies],
+                        + [{"label": a, "value": a} for a in case_data["agencies"]],
                         value=WHOLE_PARTNERSHIP,
                         style={"maxWidth": "18rem"},
                     ),
@@ -204,75 +236,187 @@ def known_controls(agencies: list[str]):
                 ],
                 className="d-flex flex-wrap align-items-center gap-1",
             ),
+            html.Div(
+                [
+                    html.Button(
+                        "◀ A month earlier",
+                        id="tl-lens-back",
+                        type="button",
+                        className="btn btn-outline-dark btn-sm me-2",
+                    ),
+                    html.Div(
+                        [
+                            html.Label(
+                                "Step through time"
+                                + (f", {first:%Y} to {last:%Y}" if first else ""),
+                                htmlFor="tl-lens-slider",
+                                className="form-label small mb-0 d-block",
+                            ),
+                            # a native range input: labelled, and keyboard-operable (arrows a
+                            # day, Page Up / Page Down further) without help
+                            dcc.Input(
+                                id="tl-lens-slider",
+                                type="range",
+                                min=0,
+                                max=max(span, 1),
+                                step=1,
+                                value=None,
+                                debounce=True,
+                                className="form-range",
+                            ),
+                        ],
+                        className="flex-grow-1",
+                    ),
+                    html.Button(
+                        "A month later ▶",
+                        id="tl-lens-forward",
+                        type="button",
+                        className="btn btn-outline-dark btn-sm ms-2",
+                    ),
+                ],
+                className="d-flex align-items-center mt-2",
+            ),
             html.P(id="tl-lens-known-note", role="status", className="mt-2"),
         ],
         className="mb-3",
     )
 
 
-def lens_opacities(codes, known, category_count: int) -> list:
-    """Per category trace, the opacity of each of its points in the order
-    `components.timeline.timeline_traces` draws them (the events in lanes, exact dates first):
-    1 for what was known, GREYED for the rest."""
-    keep = codes["lane"] >= 0
-    imprecise = codes["precision"] > 0
-    opacities = []
-    for rank in range(category_count):
-        rows = np.nonzero(keep & (codes["category"] == rank))[0]
-        rows = rows[np.argsort(imprecise[rows], kind="stable")]
-        opacities.append(np.where(known[rows], 1.0, GREYED).tolist())
-    return opacities
+def lens_patch(patch, store, user, case_data, flt, lanes, lane_by, axis, presentation, marks):
+    """Patch what the lenses draw: each category trace's opacities and the lenses' traces."""
+    names = category_names(case_data)
+    events = timeline_points(store, user, case_data["case_ref"], flt, lanes, names, lane_by=lane_by)
+    opacities, traces = lens_update(
+        events,
+        lanes=lanes,
+        categories=case_data["categories"],
+        key_categories=case_data["key_categories"],
+        lane_by=lane_by,
+        axis=axis,
+        date_of_birth=date_of_birth(case_data),
+        presentation=presentation,
+        lens=marks,
+    )
+    for rank, opacity in enumerate(opacities):
+        patch["data"][rank]["marker"]["opacity"] = opacity
+    at = trace_position(case_data["categories"], LINK_TRACES[0])
+    for offset, trace in enumerate(traces):
+        patch["data"][at + offset] = trace.to_plotly_json()
+    return events
+
+
+def _lens_day(trigger, typed, slider, state, case_data) -> date:
+    """The day the lens moves to (ValueError with the reason for a typed date it cannot read)."""
+    current = lens_day(state) or _first_day(case_data) or date.today()
+    if trigger == "tl-lens-slider":
+        return _first_day(case_data) + timedelta(days=int(slider))
+    if trigger in ("tl-lens-back", "tl-lens-forward"):
+        step = pd.DateOffset(months=-1 if trigger == "tl-lens-back" else 1)
+        return (pd.Timestamp(current) + step).date()
+    if trigger == "tl-lens-agency":
+        return current
+    return typed_date(typed)
+
+
+LENS_INPUTS = ("tl-lens-apply", "tl-lens-slider", "tl-lens-back", "tl-lens-forward")
 
 
 @callback(
     Output(ids.GRAPH, "figure", allow_duplicate=True),
     Output("tl-lens-known-note", "children"),
     Output(ids.LENS_STATE, "data"),
+    Output("tl-lens-slider", "value"),
+    Output("tl-lens-date", "value"),
     Input("tl-lens-apply", "n_clicks"),
     Input("tl-lens-clear", "n_clicks"),
-    State("tl-lens-agency", "value"),
+    Input("tl-lens-slider", "value"),
+    Input("tl-lens-back", "n_clicks"),
+    Input("tl-lens-forward", "n_clicks"),
+    Input("tl-lens-agency", "value"),
     State("tl-lens-date", "value"),
-    State("tl-agencies", "value"),
-    State("tl-types", "value"),
-    State("tl-search", "value"),
-    State("tl-lane-order", "data"),
-    State("tl-lane-by", "value"),
+    State(ids.LENS_STATE, "data"),
+    State(ids.LENS_DRAW, "value"),
+    *CHART_VIEW,
+    State("tl-present", "n_clicks"),
     State(ids.CASE, "data"),
     prevent_initial_call=True,
 )
 def apply_known_lens(
-    _apply, _clear, agency, day_text, agencies, types, text, order, lane_by, case_data
-):
+    _apply, _clear, slider, _back, _forward, agency, typed, state, draw, agencies, types,
+    text, order, lane_by, axis, present, case_data,
+):  # fmt: skip
     """Grey what the chosen agency (or the partnership) could not have known on the day:
-    later events, and other agencies' events not shared with it by then (Patch of the
-    category traces' opacities only)."""
-    styles = marker_styles(case_data["categories"], case_data["key_categories"])
-    patch = Patch()
-    if ctx.triggered_id == "tl-lens-clear":
-        for rank in range(len(styles)):
-            patch["data"][rank]["marker"]["opacity"] = 1
-        return patch, "No lens: everything is shown.", None
-    try:
-        day = typed_date(day_text)
-    except ValueError as exc:
-        return dash.no_update, f"Lens not applied: {exc}", dash.no_update
+    later events, and other agencies' events not shared with it by then; a line marks the
+    day. A typed day, the slider or a month's step moves it; choosing another agency while a
+    lens is on moves the lens to it. A Patch of the category traces' opacities and the
+    lenses' traces only."""
+    trigger = ctx.triggered_id
+    if trigger == "tl-lens-agency" and not state:
+        raise PreventUpdate  # no lens on: the choice waits for a day
+    if trigger == "tl-lens-slider" and (slider is None or not case_data.get("first_day")):
+        raise PreventUpdate
     store, user = get_store(), require_user()
     flt = event_filter(agencies, types, text, case_data["agencies"])
     lanes = lanes_for(store, user, case_data, order, flt, lane_by)
-    events = case_events(store, user, case_data["case_ref"], flt, with_summary=False)
-    codes = event_codes(events, lanes, [st.name for st in styles], lane_by)
-    shared = [
-        (link.from_event_id, link.to_event_id)
-        for link in event_links.list_links(store, user, case_data["case_ref"])
-        if link.link_type in event_links.ARRIVED
-    ]
+    nothing = dash.no_update
+    if trigger == "tl-lens-clear":
+        marks = lens_marks(store, user, case_data["case_ref"], None, draw)
+        patch = Patch()
+        lens_patch(patch, store, user, case_data, flt, lanes, lane_by, axis,
+                   presenting(present), marks)  # fmt: skip
+        return patch, "No lens: everything is shown.", None, None, ""
+    try:
+        day = _lens_day(trigger, typed, slider, state, case_data)
+    except ValueError as exc:
+        return nothing, f"Lens not applied: {exc}", nothing, nothing, nothing
     who = agency or None
-    known = known_at(events, shared, day, who)
-    for rank, opacity in enumerate(lens_opacities(codes, known, len(styles))):
-        patch["data"][rank]["marker"]["opacity"] = opacity
-    words = lens_words(day, who)
+    new_state = {"date": day.isoformat(), "agency": who, "words": lens_words(day, who)}
+    marks = lens_marks(store, user, case_data["case_ref"], new_state, draw)
+    patch = Patch()
+    events = lens_patch(patch, store, user, case_data, flt, lanes, lane_by, axis,
+                        presenting(present), marks)  # fmt: skip
+    greyed = int(events["event_id"].isin(marks.greyed_event_ids).sum())
     note = (
-        f"Showing {words}: {int(known.sum()):,} of {len(events):,} events; "
-        "the others are greyed (later, or not shared with it by then)."
+        f"Showing {new_state['words']}: {len(events) - greyed:,} of {len(events):,} events "
+        "shown; the others are greyed (later, or not shared with it by then)."
     )
-    return patch, note, {"date": day.isoformat(), "agency": who, "words": words}
+    first = _first_day(case_data)
+    at = (day - first).days if first else None
+    slider_value = nothing if trigger == "tl-lens-slider" else at
+    return patch, note, new_state, slider_value, f"{day:%d/%m/%Y}"
+
+
+@callback(
+    Output(ids.GRAPH, "figure", allow_duplicate=True),
+    Input(ids.LENS_DRAW, "value"),
+    Input("tl-lens-version", "data"),
+    Input(ids.LENS_SILENCE, "value"),
+    State(ids.LENS_STATE, "data"),
+    *CHART_VIEW,
+    State("tl-present", "n_clicks"),
+    State(ids.CASE, "data"),
+    prevent_initial_call=True,
+)
+def draw_lenses(draw, _version, silence, state, agencies, types, text, order, lane_by, axis,
+                present, case_data):  # fmt: skip
+    """Draw (or take off) the links and the chosen patterns' bands, after a choice or a
+    change of links: the lenses' traces and the layout's shapes (stages, episodes, bands)."""
+    store, user = get_store(), require_user()
+    case_ref = case_data["case_ref"]
+    flt = event_filter(agencies, types, text, case_data["agencies"])
+    lanes = lanes_for(store, user, case_data, order, flt, lane_by)
+    marks = lens_marks(store, user, case_ref, state, draw)
+    patch = Patch()
+    presentation = presenting(present)
+    events = lens_patch(patch, store, user, case_data, flt, lanes, lane_by, axis, presentation,
+                        marks)  # fmt: skip
+    patch["layout"]["shapes"] = chart_shapes(
+        None if events.empty else events["event_date"].min(),
+        None if events.empty else events["event_date"].max(),
+        axis=axis,
+        date_of_birth=date_of_birth(case_data),
+        episodes=list_episodes(store, user, case_ref),
+        bands=band_findings(store, user, case_ref, draw, silence),
+        presentation=presentation,
+    )
+    return patch

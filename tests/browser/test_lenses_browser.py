@@ -42,10 +42,25 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
         page.click("#tl-lens-apply")
         page.wait_for_selector("#tl-lens-known-note >> text=with what was known to")
         opacities = page.evaluate(
-            """() => document.querySelector('#timeline-graph .js-plotly-plot').data
+            """() => document.querySelector('#timeline-graph .js-plotly-plot')._fullData
                   .map(t => t.marker && t.marker.opacity)
-                  .filter(o => Array.isArray(o)).flat()"""
+                  .filter(o => o && typeof o === 'object').map(o => Array.from(o)).flat()"""
         )
-        assert 0.15 in opacities and 1 in opacities
+        assert any(abs(o - 0.15) < 1e-3 for o in opacities) and 1 in opacities
+        # a month later by the stepper: the note and the day's line follow
+        page.click("#tl-lens-forward")
+        page.wait_for_selector("#tl-lens-known-note >> text=on 11 October 2014")
+        # the pattern bands drawn on request, and the accepted link as a connector
+        page.get_by_label("Missed appointments / was not brought", exact=True).check()
+        page.wait_for_function(
+            """() => (document.querySelector('#timeline-graph .js-plotly-plot').layout.shapes
+                      || []).some(s => String(s.name).startsWith('pattern:was_not_brought'))"""
+        )
+        if width == 1920:
+            linked = page.evaluate(
+                """() => document.querySelector('#timeline-graph .js-plotly-plot')._fullData
+                      .filter(t => t.name === 'Link: information passed')[0].x.length"""
+            )
+            assert linked == 3  # one link: from, to and the gap
         screenshot(page, f"lenses-{width}x{height}")
         context.close()

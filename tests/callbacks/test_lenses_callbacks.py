@@ -4,10 +4,17 @@ one click, the known-at-the-time lens greying what was not known."""
 
 from __future__ import annotations
 
+import base64
 import json
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
 
 from app.timeline import ids, lenses
+from components.lens_drawing import LENS_DAY_TRACE, LINK_TRACES
 from components.lenses import finding_key, suggestion_key
+from components.timeline import trace_position
 from data import event_links, patterns
 from data.episodes import list_episodes
 from data.users import add_user, get_user
@@ -33,7 +40,7 @@ def test_the_chair_accepts_a_suggestion_and_the_list_counts_the_link(rpm_app):
     chair = get_user(store, "pokafor")
     case_data = _case_data(app, chair)
     with as_user(app, chair):
-        shown = lenses.show_lenses("lenses", 90, 0, 0, case_data)
+        shown = lenses.show_lenses("lenses", 90, 0, 0, 0, case_data)
     suggestions = [f for f in patterns.case_findings(store, chair, CASE)
                    if f.kind == patterns.SUGGESTED_LINK]  # fmt: skip
     first = suggestions[0]
@@ -45,7 +52,7 @@ def test_the_chair_accepts_a_suggestion_and_the_list_counts_the_link(rpm_app):
     (link,) = event_links.list_links(store, chair, CASE)
     assert (link.from_event_id, link.to_event_id, link.suggested) == (*first.event_ids, True)
     with as_user(app, chair):
-        shown = lenses.show_lenses("lenses", 90, 1, 0, case_data)
+        shown = lenses.show_lenses("lenses", 90, 1, 0, 0, case_data)
     assert "Links recorded (1 link: 1 referral sent / received)" in text_of(shown)
     assert not _shows(shown, first.description)  # not suggested again
 
@@ -56,20 +63,21 @@ def test_an_agency_user_sees_the_findings_without_decision_buttons(rpm_app):
     police = get_user(store, "police1")
     case_data = _case_data(app, police)
     with as_user(app, police):
-        shown = lenses.show_lenses("lenses", 90, 0, 0, case_data)
+        shown = lenses.show_lenses("lenses", 90, 0, 0, 0, case_data)
     text = text_of(shown)
     assert "Suggested links" in text and "tl-lens-accept" not in text
     assert "tl-lens-episode" not in text
 
 
-def test_a_pattern_becomes_a_key_practice_episode_with_one_click(rpm_app):
+def test_a_pattern_becomes_a_key_practice_episode_with_one_click_and_only_once(rpm_app):
     app, store = rpm_app
     chair = get_user(store, "pokafor")
     case_data = _case_data(app, chair)
     cluster = next(f for f in patterns.case_findings(store, chair, CASE)
                    if f.kind == patterns.WAS_NOT_BROUGHT)  # fmt: skip
     before = len(list_episodes(store, chair, CASE))
-    with as_user(app, chair, triggered=_pressed("tl-lens-episode", finding_key(cluster))):
+    pressed = _pressed("tl-lens-episode", finding_key(cluster))
+    with as_user(app, chair, triggered=pressed):
         version, message = lenses.make_episode([1], 90, 4, case_data)
     assert version == 5 and "Key practice episode added" in text_of(message)
     episodes = list_episodes(store, chair, CASE)
@@ -77,6 +85,61 @@ def test_a_pattern_becomes_a_key_practice_episode_with_one_click(rpm_app):
     added = next(e for e in episodes if e.title.startswith("Missed appointments"))
     assert (added.start_date, added.end_date) == (cluster.start, cluster.end)
     assert added.description == cluster.description
+    # the list says so instead of offering the button again; a second click adds nothing
+    with as_user(app, chair):
+        shown = lenses.show_lenses("lenses", 90, 0, 0, 5, case_data)
+    assert _shows(shown, f"Already a key practice episode: {added.title}")
+    assert find(shown, {"type": "tl-lens-episode", "index": finding_key(cluster)}) is None
+    with as_user(app, chair, triggered=pressed):
+        version, message = lenses.make_episode([2], 90, 5, case_data)
+    assert "Already a key practice episode" in text_of(message)
+    assert len(list_episodes(store, chair, CASE)) == before + 1
+
+
+def decoded(value) -> list:
+    """A typed array as plotly sends it (base64), as a list."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return list(value)
+
+
+def _opacities(patch, category_count):
+    """The category traces' opacity lists a patch sets, by trace position."""
+    found = {}
+    for op in patch.to_plotly_json()["operations"]:
+        location = op["location"]
+        if location[0] == "data" and location[2:] == ["marker", "opacity"]:
+            value = op["params"]["value"]
+            scalar = isinstance(value, int | float)
+            found[location[1]] = value if scalar else np.round(decoded(value), 3).tolist()
+    assert sorted(found) == list(range(category_count))
+    return found
+
+
+def _assigned(patch, at):
+    """The whole trace a patch assigns at position `at`."""
+    return next(
+        op["params"]["value"]
+        for op in patch.to_plotly_json()["operations"]
+        if op["location"] == ["data", at]
+    )
+
+
+def _check_event_by_event(store, user, traces_or_patch, state, categories):
+    """Every drawn event's opacity is 1 exactly when the store says it was known."""
+    from components.lens_drawing import GREYED
+
+    day = date.fromisoformat(state["date"])
+    unknown = set(event_links.unknown_event_ids(store, user, CASE, day, state["agency"]).tolist())
+    checked = 0
+    for trace in traces_or_patch[:categories]:
+        ids = [i for i in (trace["customdata"] if trace["customdata"] is not None else [])]
+        opacity = trace["marker"]["opacity"]
+        values = [opacity] * len(ids) if isinstance(opacity, int | float) else decoded(opacity)
+        for i, value in zip(ids, values, strict=True):
+            assert round(value, 3) == (GREYED if i in unknown else 1.0), (i, value)
+            checked += 1
+    return checked
 
 
 def test_the_known_at_the_time_lens_greys_what_the_agency_could_not_know(rpm_app):
@@ -84,10 +147,12 @@ def test_the_known_at_the_time_lens_greys_what_the_agency_could_not_know(rpm_app
     chair = get_user(store, "pokafor")
     case_data = _case_data(app, chair)
     agencies = case_data["agencies"]
-    state = (agencies, [], "", agencies, "agency", case_data)
+    draw = ["links"]
+    filters = (agencies, [], "", agencies, "agency", "date", 0, case_data)
+    args = (1, None, None, None, None)  # apply, clear, slider, back, forward
     with as_user(app, chair, triggered="tl-lens-apply.n_clicks"):
-        patch, note, lens = lenses.apply_known_lens(
-            1, None, "Children's Social Care", "11/09/2014", *state
+        patch, note, lens, slider, typed = lenses.apply_known_lens(
+            *args, "Children's Social Care", "11/09/2014", None, draw, *filters
         )
     assert lens == {
         "date": "2014-09-11",
@@ -95,33 +160,100 @@ def test_the_known_at_the_time_lens_greys_what_the_agency_could_not_know(rpm_app
         "words": "with what was known to Children's Social Care on 11 September 2014",
     }
     assert "with what was known to Children's Social Care on 11 September 2014" in note
-    operations = patch.to_plotly_json()["operations"]
-    opacities = [op["params"]["value"] for op in operations]
-    assert len(opacities) == len(case_data["categories"])
-    flat = [v for values in opacities for v in values]
+    first = date.fromisoformat(case_data["first_day"])
+    assert slider == (date(2014, 9, 11) - first).days and typed == "11/09/2014"
+    categories = len(case_data["categories"])
+    opacities = _opacities(patch, categories)
+    flat = [v for values in opacities.values() for v in values]
     known = int(note.split(": ")[1].split(" of ")[0].replace(",", ""))
-    assert flat.count(1.0) == known and known > 0
-    assert flat.count(lenses.GREYED) == len(flat) - known
+    assert flat.count(1.0) == known and 0 < known < len(flat)
+    day_trace = _assigned(patch, trace_position(case_data["categories"], LENS_DAY_TRACE))
+    assert day_trace["x"] == ["2014-09-11", "2014-09-11"]  # the day's line across the lanes
+    # the slider and the month steps move it; a bad typed date is refused with the reason
+    with as_user(app, chair, triggered="tl-lens-slider.value"):
+        _, _, moved, slider, typed = lenses.apply_known_lens(
+            None, None, 30, None, None, "", "", lens, draw, *filters
+        )
+    assert moved["date"] == (first + timedelta(days=30)).isoformat() and moved["agency"] is None
+    assert typed == f"{first + timedelta(days=30):%d/%m/%Y}"
+    with as_user(app, chair, triggered="tl-lens-forward.n_clicks"):
+        _, _, later, slider, _ = lenses.apply_known_lens(
+            None, None, 30, None, 1, "", "", moved, draw, *filters
+        )
+    assert (
+        later["date"] == (pd.Timestamp(moved["date"]) + pd.DateOffset(months=1)).date().isoformat()
+    )
+    assert slider == (date.fromisoformat(later["date"]) - first).days
     with as_user(app, chair, triggered="tl-lens-apply.n_clicks"):
-        _, refused, kept = lenses.apply_known_lens(1, None, "", "31/02/2014", *state)
-    assert refused.startswith("Lens not applied") and kept is not None  # no_update
+        _, refused, *kept = lenses.apply_known_lens(
+            1, None, None, None, None, "", "31/02/2014", later, draw, *filters
+        )
+    assert refused.startswith("Lens not applied") and kept[0] is not None  # no_update
+    with as_user(app, chair, triggered="tl-lens-clear.n_clicks"):
+        patch, note, cleared, _, _ = lenses.apply_known_lens(
+            None, 1, None, None, None, "", "", later, draw, *filters
+        )
+    assert cleared is None and set(map(str, _opacities(patch, categories).values())) == {"1"}
 
 
-def test_the_lens_opacities_follow_the_points_as_the_chart_draws_them(rpm_app):
-    from components.category_style import marker_styles
-    from components.timeline import event_codes, timeline_traces
-    from data.events import case_events
+def test_the_lens_survives_a_filter_change_event_by_event(rpm_app):
+    from app.timeline import figure
 
-    _, store = rpm_app
+    app, store = rpm_app
     chair = get_user(store, "pokafor")
-    events = case_events(store, chair, CASE)
-    lanes = sorted(events["agency"].unique())[:-1]  # one agency's lane not drawn
-    styles = marker_styles(None)
-    codes = event_codes(events, lanes, [st.name for st in styles])
-    known = (events["event_id"] % 3 == 0).to_numpy()  # any choice of known events
-    opacities = lenses.lens_opacities(codes, known, len(styles))
-    traces = timeline_traces(events, lanes=lanes)
-    known_ids = set(events.loc[known, "event_id"])
-    for trace, values in zip(traces[: len(styles)], opacities, strict=True):
-        ids = list(trace.customdata if trace.customdata is not None else [])
-        assert values == [1.0 if i in known_ids else lenses.GREYED for i in ids], trace.name
+    case_data = _case_data(app, chair)
+    agencies = case_data["agencies"]
+    state = {"date": "2015-06-01", "agency": "Police", "words": "..."}
+    categories = len(case_data["categories"])
+    with as_user(app, chair, triggered="tl-agencies.value"):
+        patch = figure.update_figure(
+            agencies[:-1], [], "", agencies, "agency", [], "date", 0, 0, 0, case_data,
+            None, {}, {}, state, ["links"], 90,
+        )  # fmt: skip
+    traces = {}
+    for op in patch.to_plotly_json()["operations"]:
+        if op["location"][0] == "data" and len(op["location"]) == 2:
+            traces[op["location"][1]] = op["params"]["value"]
+    drawn = [traces[i] for i in range(categories)]
+    assert _check_event_by_event(store, chair, drawn, state, categories) > 10
+    # and a full redraw (the axis) keeps it too
+    with as_user(app, chair, triggered="tl-axis.value"):
+        fig = figure.update_figure(
+            agencies, [], "", agencies, "agency", [], "date", 0, 0, 0, case_data,
+            None, {}, {}, state, ["links"], 90,
+        )  # fmt: skip
+    drawn = [t.to_plotly_json() for t in fig.data[:categories]]
+    assert _check_event_by_event(store, chair, drawn, state, categories) > 10
+
+
+def test_links_and_chosen_patterns_are_drawn_and_taken_off(rpm_app):
+    app, store = rpm_app
+    chair = get_user(store, "pokafor")
+    case_data = _case_data(app, chair)
+    agencies = case_data["agencies"]
+    suggestion = next(f for f in patterns.case_findings(store, chair, CASE)
+                      if f.kind == patterns.SUGGESTED_LINK)  # fmt: skip
+    event_links.add_link(store, chair, CASE, *suggestion.event_ids, suggestion.link_type)
+    view = (None, agencies, [], "", agencies, "agency", "date", 0, case_data)
+    at = trace_position(case_data["categories"], LINK_TRACES[0])
+    with as_user(app, chair, triggered="tl-lens-draw.value"):
+        patch = lenses.draw_lenses(["links", patterns.WAS_NOT_BROUGHT], 1, 90, *view)
+    passed = _assigned(patch, at)
+    assert passed["showlegend"] and len(passed["x"]) == 3 and passed["x"][2] is None
+    assert suggestion.link_type in passed["text"][0]
+    shapes = next(op["params"]["value"] for op in patch.to_plotly_json()["operations"]
+                  if op["location"] == ["layout", "shapes"])  # fmt: skip
+    clusters = [f for f in patterns.case_findings(store, chair, CASE)
+                if f.kind == patterns.WAS_NOT_BROUGHT]  # fmt: skip
+    bands = [s for s in shapes if s["name"].startswith("pattern:")]
+    assert clusters and len(bands) == len(clusters)
+    assert all(s["name"].startswith("pattern:was_not_brought:") for s in bands)
+    assert bands[0]["x0"] == f"{clusters[0].start:%Y-%m-%d}"
+    assert bands[0]["label"]["text"].startswith("Missed appointments: ")
+    assert any(s["name"].startswith("stage:") for s in shapes)  # the rest stays
+    with as_user(app, chair, triggered="tl-lens-draw.value"):
+        patch = lenses.draw_lenses([], 1, 90, *view)
+    assert _assigned(patch, at)["showlegend"] is False
+    shapes = next(op["params"]["value"] for op in patch.to_plotly_json()["operations"]
+                  if op["location"] == ["layout", "shapes"])  # fmt: skip
+    assert not any(s["name"].startswith("pattern:") for s in shapes)

@@ -103,23 +103,34 @@ def test_only_the_chair_facilitator_or_an_administrator_links(demo_store):
 
 def test_what_each_agency_knew_at_the_time_event_by_event(demo_store):
     events = case_events(demo_store, SYSTEM, DEMO_CASE_REF)
-    events = events[events["event_date"] <= "2014-09-30"]
     police, csc = _event(demo_store, "P-0003"), _event(demo_store, "CSC-0005")
     event_links.add_link(demo_store, SYSTEM, DEMO_CASE_REF, police, csc, "referral sent / received")
-    shared = [(link.from_event_id, link.to_event_id)
-              for link in event_links.list_links(demo_store, SYSTEM, DEMO_CASE_REF)]  # fmt: skip
+    # a link saying the information did not travel passes nothing on
+    housing = events[events["agency"] == "Housing"].iloc[0]
+    event_links.add_link(demo_store, SYSTEM, DEMO_CASE_REF, int(housing.event_id), csc,
+                         "should have been shared")  # fmt: skip
+    social_care = "Children's Social Care"
+
+    def unknown(day, agency=None):
+        ids = event_links.unknown_event_ids(demo_store, SYSTEM, DEMO_CASE_REF, day, agency)
+        return set(ids.tolist())
+
     day = date(2014, 9, 11)  # the day social care received the police referral
-    known = patterns.known_at(events, shared, day, "Children's Social Care")
-    for row, is_known in zip(events.itertuples(), known, strict=True):
+    greyed = unknown(day, social_care)
+    for row in events.itertuples():
         happened = row.event_date.date() <= day
-        expected = happened and (row.agency == "Children's Social Care" or row.event_id == police)
-        assert is_known == expected, (row.source_ref, row.event_date, row.agency)
+        expected = happened and (row.agency == social_care or row.event_id == police)
+        assert (row.event_id not in greyed) == expected, (row.source_ref, row.event_date)
     # the day before, the referral had not arrived: the police incident was not known to it
-    earlier = patterns.known_at(events, shared, date(2014, 9, 10), "Children's Social Care")
-    assert not earlier[(events["event_id"] == police).to_numpy()].any()
-    # the whole partnership knew everything that had happened by then
-    whole = patterns.known_at(events, shared, day)
-    assert (whole == (events["event_date"] <= "2014-09-11").to_numpy()).all()
+    assert police in unknown(date(2014, 9, 10), social_care)
+    # police knew its own incident, not what social care did with it
+    assert police not in unknown(day, "Police") and csc in unknown(day, "Police")
+    # the whole partnership knew everything that had happened by then (a month-precision
+    # event from the first day of its month)
+    happened = set(events.loc[events["event_date"] <= "2014-09-11", "event_id"])
+    assert unknown(day) == set(events["event_id"]) - happened
+    month = events[events["date_precision"] == "month"].iloc[0]
+    assert month.event_id not in unknown(month.event_date.date())
 
 
 def test_the_committee_counts_unanswered_shares_by_category_and_agency_suppressed(demo_store):

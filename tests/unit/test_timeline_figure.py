@@ -11,7 +11,9 @@ import plotly.io as pio
 import pytest
 
 from components.category_style import KEY_SCALE, OPEN, SYMBOL_NUMBERS, marker_styles
+from components.lens_drawing import GREYED, LENS_DAY_TRACE, LINK_TRACES, ChartLink, LensMarks
 from components.timeline import (
+    EXTRA_TRACES,
     REFLECTED_TRACE,
     SELECTED_TRACE,
     SPANS_TRACE,
@@ -81,17 +83,20 @@ def test_chosen_lane_order_is_drawn_and_unknown_lanes_are_ignored():
 def test_one_trace_per_category_every_category_always_with_its_fixed_marker():
     fig = timeline_figure(EVENTS)
     names = [t.name for t in fig.data]
-    assert names[-3:] == ["Month or year only (span)", "Reflected", "Selected event"]
-    assert names[:-3] == [c.name for c in SHIPPED_CATEGORIES]  # empty ones too, Other last
+    extra = len(EXTRA_TRACES)
+    assert names[-extra:] == list(EXTRA_TRACES)
+    assert EXTRA_TRACES[:3] == ("Month or year only (span)", "Reflected", "Selected event")
+    assert names[:-extra] == [c.name for c in SHIPPED_CATEGORIES]  # empty ones too, Other last
     assert all(t.type == "scatter" for t in fig.data)  # small: SVG, no WebGL context
     # plotly leaves traces without data out of the legend: empty ones get one undrawn point
     one = timeline_figure(EVENTS.iloc[:1])  # one exact-day event, nothing reflected
     assert all(len(decode(t.x)) >= 1 for t in one.data if t.name != SELECTED_TRACE)
+    assert not any(t.showlegend for t in one.data if t.name in EXTRA_TRACES[3:])  # no links
     assert fig.layout.showlegend
     listed = {c.name: c for c in SHIPPED_CATEGORIES}
-    for trace in fig.data[:-3]:
+    for trace in fig.data[:-extra]:
         assert trace.marker.color == listed[trace.name].colour
-    assert len({t.marker.color for t in fig.data[:-3]}) >= 14
+    assert len({t.marker.color for t in fig.data[:-extra]}) >= 14
     assert len({c.symbol for c in SHIPPED_CATEGORIES}) == len(SHIPPED_CATEGORIES)
 
 
@@ -142,7 +147,7 @@ def test_lanes_can_be_categories():
 
 def test_month_and_year_events_are_spans_with_hollow_markers_at_their_middle():
     fig = timeline_figure(EVENTS)
-    spans = fig.data[-3]
+    spans = traces_by_name(fig)["Month or year only (span)"]
     x = decode(spans.x)
     ms = lambda d: pd.Timestamp(d).value / 1e6  # noqa: E731
     # the month event spans June 2014, the year event spans 2017; NaN separates them
@@ -210,10 +215,9 @@ def test_reflected_events_get_a_badge_and_the_selected_event_a_ring():
     fig = timeline_figure(EVENTS, reflected_event_ids={3, 99}, selected_event_id=1)
     reflected = traces_by_name(fig)["Reflected"]
     assert decode(reflected.customdata) == [3]
-    selected = fig.data[-1]
-    assert selected.name == "Selected event"
+    selected = traces_by_name(fig)[SELECTED_TRACE]
     assert decode(selected.customdata) == [1]
-    assert timeline_figure(EVENTS).data[-1].x in ([], ())
+    assert traces_by_name(timeline_figure(EVENTS))[SELECTED_TRACE].x in ([], ())
 
 
 @pytest.mark.parametrize("listed", [None, SHIPPED_CATEGORIES[:3], SHIPPED_CATEGORIES])
@@ -279,7 +283,9 @@ def test_large_case_is_compact_with_no_per_event_text_or_shapes():
         }
     ).sort_values("event_date")
     fig = timeline_figure(frame, date_of_birth=DOB)
-    assert all(t.type == "scattergl" for t in fig.data)  # large: WebGL
+    events_traces = [t for t in fig.data if t.name not in EXTRA_TRACES[3:]]
+    assert all(t.type == "scattergl" for t in events_traces)  # large: WebGL
+    assert all(t.type == "scatter" for t in fig.data if t.name in EXTRA_TRACES[3:])  # links: few
     assert timeline_figure(EVENTS, webgl=True).data[0].type == "scattergl"  # as the page asks
     size = len(pio.to_json(fig))
     assert size < 40 * n  # half are month spans here; the naive figure is ~140 an event
@@ -303,3 +309,50 @@ def test_the_legend_marker_is_filled_whatever_the_first_event_of_a_category_is()
     filled = SYMBOL_NUMBERS["circle"]
     assert symbols[0] == filled and sorted(symbols) == [filled, filled + OPEN, filled + OPEN]
     assert list(health.customdata) == [2, 1, 3]  # every point keeps its own event
+
+
+def test_links_join_the_two_events_drawn_with_an_arrowhead_at_the_receiving_one():
+    links = (
+        ChartLink(1, 4, "referral sent / received", "Police to School"),
+        ChartLink(3, 2, "should have been shared", "Police to Health"),
+        ChartLink(1, 99, "information shared", "to an event not drawn"),
+    )
+    lanes = ["Police", "Health", "School"]
+    fig = timeline_figure(EVENTS, lanes=lanes, lens=LensMarks(links=links))
+    by_name = traces_by_name(fig)
+    passed, missing = by_name[LINK_TRACES[0]], by_name[LINK_TRACES[2]]
+    police, school = decode(by_name[INCIDENT].x), decode(by_name[EXCLUSION].x)
+    assert passed.x[:2] == (police[0], school[0]) and passed.y[:2] == (0, 2)
+    assert len(passed.x) == 3  # the link to an event not drawn is left out
+    assert list(passed.marker.opacity) == [0, 1, 0]  # the arrowhead at the receiving end
+    assert missing.line.dash == "dash" and passed.line.dash == "solid"  # not colour alone
+    assert missing.y[:2] == (0, 1) and missing.text[0] == "Police to Health"
+    assert not by_name[LINK_TRACES[1]].showlegend  # no information requested
+    # without the Police lane neither link is drawn
+    fig = timeline_figure(EVENTS, lanes=["Health", "School"], lens=LensMarks(links=links))
+    assert not any(traces_by_name(fig)[name].showlegend for name in LINK_TRACES)
+
+
+def test_the_known_at_the_time_lens_greys_the_events_and_marks_its_day():
+    lens = LensMarks(greyed_event_ids=(3, 4), day=date(2015, 6, 1))
+    fig = timeline_figure(EVENTS, lanes=["Police", "Health", "School"], lens=lens)
+    by_name = traces_by_name(fig)
+    police = by_name[INCIDENT]
+    opacity = np.round(decode(police.marker.opacity), 3).tolist()
+    assert dict(zip(decode(police.customdata), opacity, strict=True)) == {1: 1.0, 3: GREYED}
+    assert decode(by_name[VISIT].marker.opacity) == [1.0]
+    day = by_name[LENS_DAY_TRACE]
+    assert day.x == ("2015-06-01", "2015-06-01") and day.y == (-0.55, 2.5)
+    assert "01 Jun 2015" in day.text[0]
+    assert timeline_figure(EVENTS).data[0].marker.opacity == 1  # no lens: nothing greyed
+
+
+def test_patterns_are_drawn_as_labelled_bands_behind_the_lanes():
+    from data.patterns import Finding
+
+    silence = Finding("silence", date(2015, 1, 2), date(2016, 2, 2), ("Police",), (1, 3),
+                      ("a", "b"), "No contact", details={"days": 396})  # fmt: skip
+    fig = timeline_figure(EVENTS, bands=[silence])
+    (band,) = [s for s in fig.layout.shapes if s.name.startswith("pattern:")]
+    assert (band.x0, band.x1, band.layer) == ("2015-01-02", "2016-02-03", "below")
+    assert band.label.text == "Silence: 396 days" and band.line.dash == "dot"

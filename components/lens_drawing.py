@@ -1,0 +1,246 @@
+"""What the reviewer's lenses draw on the timeline: links between events as connectors across
+lanes, the known-at-the-time day as a vertical line (with what could not be known then
+greyed), and patterns (silences, clusters...) as labelled bands behind the lanes.
+
+Pure: links, findings and positions in, plotly traces and layout shapes out. The traces sit at
+fixed positions among the figure's traces (components.timeline.EXTRA_TRACES), so a `Patch()`
+can replace each one; the bands are layout shapes named "pattern:<kind>:<n>".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import plotly.graph_objects as go
+from _plotly_utils.utils import to_typed_array_spec
+
+from data.vocabulary import (
+    AGENCY_SILENCE,
+    CORROBORATION,
+    DOMESTIC_INCIDENTS,
+    KIND_LABELS,
+    RE_REFERRAL,
+    SILENCE,
+    UNANSWERED_REFERRAL,
+    WAS_NOT_BROUGHT,
+)
+
+GREYED = 0.15  # opacity of what was not known then: visibly there, clearly not in play
+
+# Link types drawn alike: (trace name, colour, dash). Dash and name differ, so colour is never
+# the only carrier; the arrowhead points at the receiving event.
+LINK_GROUPS = {
+    "passed": ("Link: information passed", "#1d70b8", "solid"),
+    "requested": ("Link: information requested", "#4c2c92", "dot"),
+    "not_passed": ("Link: information did not travel", "#d4351c", "dash"),
+}
+LINK_GROUP_OF = {
+    "referral sent / received": "passed",
+    "information shared": "passed",
+    "information requested": "requested",
+    "not received": "not_passed",
+    "should have been shared": "not_passed",
+}
+LINK_TRACES = tuple(name for name, _, _ in LINK_GROUPS.values())
+LENS_DAY_TRACE = "Known at the time: the day"
+
+# The patterns a chair can draw as bands (suggested links are drawn once accepted, as links).
+BAND_KINDS = (
+    SILENCE,
+    AGENCY_SILENCE,
+    WAS_NOT_BROUGHT,
+    RE_REFERRAL,
+    DOMESTIC_INCIDENTS,
+    UNANSWERED_REFERRAL,
+    CORROBORATION,
+)
+BAND_STYLE = {  # kind: (fill, line colour, dash); the label names the kind in words
+    SILENCE: ("rgba(80,90,95,0.10)", "#505a5f", "dot"),
+    AGENCY_SILENCE: ("rgba(80,90,95,0.16)", "#383f43", "dashdot"),
+    WAS_NOT_BROUGHT: ("rgba(76,44,146,0.10)", "#4c2c92", "dash"),
+    RE_REFERRAL: ("rgba(29,112,184,0.10)", "#1d70b8", "longdash"),
+    DOMESTIC_INCIDENTS: ("rgba(145,43,136,0.10)", "#912b88", "dash"),
+    UNANSWERED_REFERRAL: ("rgba(212,53,28,0.08)", "#942514", "dot"),
+    CORROBORATION: ("rgba(0,112,60,0.10)", "#005a30", "solid"),
+}
+SHORT_LABEL = {
+    SILENCE: "Silence",
+    AGENCY_SILENCE: "Plan holder silent",
+    WAS_NOT_BROUGHT: "Missed appointments",
+    RE_REFERRAL: "Closed, re-referred",
+    DOMESTIC_INCIDENTS: "Domestic abuse repeated",
+    UNANSWERED_REFERRAL: "No response",
+    CORROBORATION: "Several accounts",
+}
+
+
+@dataclass(frozen=True)
+class ChartLink:
+    """A link as the chart draws it: the two events and what the hover says."""
+
+    from_event_id: int
+    to_event_id: int
+    link_type: str
+    words: str
+
+
+@dataclass(frozen=True)
+class LensMarks:
+    """What the lenses add to the events' traces: links, the events greyed by the
+    known-at-the-time lens, and its day (None: no lens)."""
+
+    links: Sequence[ChartLink] = ()
+    greyed_event_ids: Sequence[int] = ()  # an array or a sequence of ids
+    day: date | None = None
+
+
+NO_MARKS = LensMarks()
+
+
+def greyed_mask(ids: np.ndarray, greyed_event_ids: Sequence[int]) -> np.ndarray | None:
+    """Which of `ids` the lens greys (None when it greys nothing)."""
+    if not len(greyed_event_ids):
+        return None
+    return np.isin(
+        ids,
+        np.asarray(
+            list(greyed_event_ids)
+            if isinstance(greyed_event_ids, set | frozenset)
+            else greyed_event_ids,
+            dtype="int64",
+        ),
+    )
+
+
+def marker_opacity(greyed: np.ndarray | None):
+    """A category trace's marker opacity: 1, or per point GREYED for what was not known (a
+    typed array: a 50,000-event case's opacities are sent in a fraction of the JSON's time)."""
+    if greyed is None:
+        return 1
+    values = np.where(greyed, GREYED, 1.0).astype("float32")
+    return to_typed_array_spec(values) if len(values) else []
+
+
+def link_traces(
+    links: Sequence[ChartLink],
+    ids: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    width: float,
+    arrow: int,
+) -> list[go.Scatter]:
+    """One trace per link group (LINK_GROUPS order): a segment per link whose two events are
+    drawn (`ids`, `x`, `y`: the drawn events' ids and positions), from the sending event to
+    the receiving one, ending in an arrowhead. SVG whatever the chart uses: links are few."""
+    ends = np.array([i for link in links for i in (link.from_event_id, link.to_event_id)],
+                    dtype="int64")  # fmt: skip
+    rows = np.flatnonzero(np.isin(ids, ends))  # only the links' events, not every event
+    where = dict(zip(ids[rows].tolist(), rows.tolist(), strict=True))
+    traces = []
+    for group, (name, colour, dash) in LINK_GROUPS.items():
+        xs, ys, texts, shown = [], [], [], []
+        for link in links:
+            a, b = where.get(link.from_event_id), where.get(link.to_event_id)
+            if LINK_GROUP_OF.get(link.link_type) != group or a is None or b is None:
+                continue
+            xs += [float(x[a]), float(x[b]), None]
+            ys += [float(y[a]), float(y[b]), None]
+            texts += [link.words, link.words, None]
+            shown += [0, 1, 0]  # the arrowhead at the receiving end only
+        traces.append(
+            go.Scatter(
+                x=xs or [None],
+                y=ys or [None],
+                mode="lines+markers",
+                name=name,
+                line={"color": colour, "width": width, "dash": dash},
+                marker={
+                    "symbol": "arrow",
+                    "angleref": "previous",
+                    "size": arrow,
+                    "opacity": shown or [0],
+                    "color": colour,
+                },
+                text=texts or None,
+                hovertemplate="%{text}<extra></extra>",
+                showlegend=bool(xs),
+                legendrank=5,
+            )
+        )
+    return traces
+
+
+def lens_day_trace(day: date | None, x_day, lane_count: int, width: float) -> go.Scatter:
+    """The known-at-the-time day as a vertical line across the lanes, labelled at the top."""
+    if day is None:
+        return go.Scatter(
+            x=[None], y=[None], mode="lines", name=LENS_DAY_TRACE, showlegend=False,
+            hoverinfo="skip",
+        )  # fmt: skip
+    words = f"Known at the time: {day:%d %b %Y}"
+    return go.Scatter(
+        x=[x_day, x_day],
+        y=[-0.55, lane_count - 0.5],
+        mode="lines+text",
+        name=LENS_DAY_TRACE,
+        line={"color": "#0b0c0c", "width": width, "dash": "solid"},
+        text=[words, None],
+        textposition="bottom right",
+        textfont={"color": "#0b0c0c"},
+        hovertemplate=words + "<extra></extra>",
+        showlegend=False,
+    )
+
+
+def band_label(finding) -> str:
+    days = finding.details.get("days")
+    count = finding.details.get("count") or finding.details.get("agencies")
+    label = SHORT_LABEL.get(finding.kind, KIND_LABELS[finding.kind])
+    if finding.kind in (SILENCE, AGENCY_SILENCE) and days:
+        return f"{label}: {days} days"
+    if count:
+        return f"{label}: {count}"
+    return label
+
+
+def band_end(finding) -> date:
+    """The day after a band's last day; a referral waiting for a response is drawn over the
+    days it waited."""
+    if finding.kind == UNANSWERED_REFERRAL and finding.details.get("waited"):
+        return finding.end + timedelta(days=int(finding.details["waited"]) + 1)
+    return finding.end + timedelta(days=1)
+
+
+def pattern_shapes(findings: Sequence, kinds: Collection[str], to_x, font_size: int) -> list:
+    """A labelled band behind the lanes for each finding of the chosen `kinds`; `to_x` turns a
+    day into the axis's value."""
+    shapes = []
+    for n, finding in enumerate(f for f in findings if f.kind in kinds):
+        fill, colour, dash = BAND_STYLE[finding.kind]
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": to_x(finding.start),
+                "x1": to_x(band_end(finding)),
+                "y0": 0,
+                "y1": 1,
+                "layer": "below",
+                "fillcolor": fill,
+                "line": {"color": colour, "width": 2, "dash": dash},
+                "label": {
+                    "text": band_label(finding),
+                    # at the top, clear of the stages' labels at the bottom; staggered in three
+                    # rows so neighbouring bands' labels do not overwrite each other
+                    "textposition": "top center",
+                    "padding": 3 + (n % 3) * (font_size + 6),
+                    "font": {"size": font_size, "color": colour},
+                },
+                "name": f"pattern:{finding.kind}:{n}",
+            }
+        )
+    return shapes
