@@ -11,6 +11,7 @@ from data.actor import User
 from data.errors import InvalidInput, NotFound
 from data.permissions import visible_case_filter
 from data.store import Store
+from data.text_fields import required_text, within
 
 CASE_REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$")
 MAX_LABEL = 80
@@ -55,8 +56,8 @@ def add_case(
 ) -> Case:
     """Create a case; the reference must be new."""
     validate_case_ref(case_ref)
-    if label is not None and len(label) > MAX_LABEL:
-        raise InvalidInput(f"label is {len(label)} characters; the maximum is {MAX_LABEL}")
+    if label is not None:
+        within(label, "label", MAX_LABEL)
     with store.transaction() as cur:
         if cur.execute("SELECT 1 FROM cases WHERE case_ref = ?", [case_ref]).fetchone():
             raise InvalidInput(f"case {case_ref} already exists")
@@ -120,11 +121,7 @@ def add_case_agency(cur, case_id: int, agency_id: int, *, by, why: str) -> bool:
 
 def ensure_agency(cur, name: str) -> int:
     """The id of the agency with this name, creating it inside the caller's transaction."""
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput("agency name is empty")
-    if len(name) > MAX_LABEL:
-        raise InvalidInput(f"agency name is {len(name)} characters; the maximum is {MAX_LABEL}")
+    name = required_text(name, "agency name", MAX_LABEL)
     row = cur.execute("SELECT agency_id FROM agencies WHERE name = ?", [name]).fetchone()
     if row:
         return row[0]

@@ -20,6 +20,7 @@ from data.errors import Forbidden, InvalidInput, NotFound
 from data.permissions import may_change_contribution
 from data.revisions import record_change
 from data.store import Store
+from data.text_fields import within
 
 MAX_TEXT = 5_000
 
@@ -118,11 +119,7 @@ def clean_text(text: str | None, what: str, max_length: int = MAX_TEXT) -> str:
     """The text as typed (only surrounding blank lines trimmed), or InvalidInput."""
     if text is None or not text.strip():
         raise InvalidInput(f"{what} is empty: write something before saving")
-    if len(text) > max_length:
-        raise InvalidInput(
-            f"{what} is {len(text):,} characters; the maximum is {max_length:,}: shorten it"
-        )
-    return text.strip("\r\n")
+    return within(text, what, max_length).strip("\r\n")
 
 
 def agency_id_for(cur, name: str | None, *, required: bool = False) -> int | None:

@@ -13,6 +13,7 @@ from data.errors import Forbidden, InvalidInput, NotFound
 from data.permissions import runs_meetings
 from data.revisions import bump_revision
 from data.store import Store
+from data.text_fields import optional_text, required_text
 from data.vocabulary import ASSESSMENTS
 
 MAX_TITLE = 120
@@ -39,22 +40,13 @@ def require_chair(store: Store, user: User, case_ref: str) -> Case:
 
 
 def _validate(title, start, end, assessment, description) -> tuple:
-    title = (title or "").strip()
-    if not title:
-        raise InvalidInput("episode name is empty")
-    if len(title) > MAX_TITLE:
-        raise InvalidInput(f"episode name is {len(title)} characters; the maximum is {MAX_TITLE}")
+    title = required_text(title, "episode name", MAX_TITLE)
     start, end = _as_date(start, "start date"), _as_date(end, "end date")
     if end < start:
         raise InvalidInput(f"episode ends ({end}) before it starts ({start})")
     if assessment not in ASSESSMENTS:
         raise InvalidInput(f"assessment {assessment!r} is not one of: {', '.join(ASSESSMENTS)}")
-    description = (description or "").strip() or None
-    if description and len(description) > MAX_DESCRIPTION:
-        raise InvalidInput(
-            f"episode description is {len(description)} characters; "
-            f"the maximum is {MAX_DESCRIPTION}"
-        )
+    description = optional_text(description, "episode description", MAX_DESCRIPTION)
     return title, start, end, assessment, description
 
 

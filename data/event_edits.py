@@ -15,6 +15,7 @@ from data.errors import Forbidden, InvalidInput, NotFound
 from data.partial_dates import PRECISIONS
 from data.permissions import may_edit_agency_events
 from data.store import Store
+from data.text_fields import required_text
 
 MAX_TYPE, MAX_SUMMARY, MAX_REASON = 100, 10_000, 1000
 
@@ -56,15 +57,6 @@ def _parse_time(value) -> time | None:
         raise InvalidInput(f"time {text!r} is not a time (HH:MM)") from None
 
 
-def _text(value, what: str, limit: int) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidInput(f"{what} is empty")
-    if len(text) > limit:
-        raise InvalidInput(f"{what} is {len(text)} characters; the maximum is {limit}")
-    return text
-
-
 def add_meeting_event(
     store: Store,
     user: User,
@@ -82,8 +74,8 @@ def add_meeting_event(
     case = _require_editor(store, user, case_ref, agency)
     day = _parse_date(event_date, date_precision)
     at = _parse_time(event_time)
-    etype = _text(event_type, "event type", MAX_TYPE)
-    text = _text(summary, "summary", MAX_SUMMARY)
+    etype = required_text(event_type, "event type", MAX_TYPE)
+    text = required_text(summary, "summary", MAX_SUMMARY)
     with store.transaction() as cur:
         agency_id = ensure_agency(cur, agency)
         add_case_agency(cur, case.case_id, agency_id, by=user, why="event added in the meeting")
@@ -129,9 +121,9 @@ def correct_event(
     _require_editor(store, user, case_ref, _event_agency(store, case, event_id))
     day = _parse_date(event_date, date_precision)
     at = _parse_time(event_time)
-    etype = _text(event_type, "event type", MAX_TYPE)
-    text = _text(summary, "summary", MAX_SUMMARY)
-    why = _text(reason, "reason for the correction", MAX_REASON)
+    etype = required_text(event_type, "event type", MAX_TYPE)
+    text = required_text(summary, "summary", MAX_SUMMARY)
+    why = required_text(reason, "reason for the correction", MAX_REASON)
     with store.transaction() as cur:
         change_id = cur.execute(
             """
@@ -151,7 +143,9 @@ def set_event_hidden(
     """Hide an event from the timeline (or show it again), with a reason; nothing is deleted."""
     case = require_case(store, user, case_ref)
     _require_editor(store, user, case_ref, _event_agency(store, case, event_id))
-    why = _text(reason, "reason for hiding" if hidden else "reason for showing again", MAX_REASON)
+    why = required_text(
+        reason, "reason for hiding" if hidden else "reason for showing again", MAX_REASON
+    )
     with store.transaction() as cur:
         return cur.execute(
             """

@@ -23,6 +23,7 @@ from data.contributions import agency_id_for, check_episode, check_event, clean_
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.permissions import is_administrator
 from data.store import Store
+from data.text_fields import optional_text, required_text
 from data.vocabulary import ACTION_STATUSES, SCOPES
 
 STATUSES = tuple(ACTION_STATUSES)
@@ -71,11 +72,7 @@ def add_theme(store: Store, user: User, name: str) -> str:
     """Add a theme to the managed list (administrators only)."""
     if not is_administrator(user):
         raise Forbidden("only an administrator can add themes")
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput("the theme name is empty")
-    if len(name) > MAX_THEME:
-        raise InvalidInput(f"the theme name is {len(name)} characters; the maximum is {MAX_THEME}")
+    name = required_text(name, "the theme name", MAX_THEME)
     with store.transaction() as cur:
         if cur.execute("SELECT 1 FROM themes WHERE lower(name) = lower(?)", [name]).fetchone():
             raise InvalidInput(f"the theme {name!r} is already in the list")
@@ -287,13 +284,9 @@ def _check_action(
     cur, case: Case, learning_id, description, owner_name, owner_agency, due, status, evidence
 ):
     description = clean_text(description, "what will change")
-    owner_name = (owner_name or "").strip()
-    if not owner_name:
+    owner_name = optional_text(owner_name, "the owner's name", MAX_NAME)
+    if owner_name is None:
         raise InvalidInput("the action needs an owner: give the owner's name")
-    if len(owner_name) > MAX_NAME:
-        raise InvalidInput(
-            f"the owner's name is {len(owner_name)} characters; the maximum is {MAX_NAME}"
-        )
     owner_agency_id = agency_id_for(cur, owner_agency)
     if status not in STATUSES:
         raise InvalidInput(f"unknown status {status!r}: choose open, in progress, done or verified")

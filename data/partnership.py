@@ -9,6 +9,7 @@ from data.actor import User
 from data.errors import Forbidden, InvalidInput
 from data.permissions import is_administrator
 from data.store import Store
+from data.text_fields import required_text
 
 DEFAULT_NAME = "Safeguarding Children Partnership"
 MAX_NAME = 120
@@ -67,13 +68,7 @@ def set_partnership(
 
 def check_partnership(name: str, logo: bytes | None) -> str:
     """The cleaned name, or InvalidInput for a bad name or logo."""
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput("the partnership's name is empty")
-    if len(name) > MAX_NAME:
-        raise InvalidInput(
-            f"the partnership's name is {len(name)} characters; the maximum is {MAX_NAME}"
-        )
+    name = required_text(name, "the partnership's name", MAX_NAME)
     if logo is not None:
         if len(logo) > MAX_LOGO_BYTES:
             raise InvalidInput(

@@ -35,6 +35,7 @@ from data.permissions import is_administrator
 from data.setup import case_invitees
 from data.shared_wording import current_wordings, write_committee_learning
 from data.store import Store
+from data.text_fields import optional_text
 from data.vocabulary import ACTION_STATUSES, SCOPES
 from data.workflow import complete_stage
 
@@ -120,13 +121,6 @@ def require_meeting(store: Store, case: Case):
     return meeting
 
 
-def _clean_text(value: str | None, what: str) -> str | None:
-    value = (value or "").strip() or None
-    if value and len(value) > MAX_TEXT:
-        raise InvalidInput(f"{what} is {len(value)} characters; the maximum is {MAX_TEXT}")
-    return value
-
-
 def save_draft(
     store: Store,
     user: User,
@@ -145,10 +139,10 @@ def save_draft(
     case = require_case(store, user, case_ref)
     require_meeting_editor(store, user, case)
     meeting = require_meeting(store, case)
-    issues = _clean_text(issues, "the issues that led to the RPM")
-    timescale = _clean_text(timescale, "the timescale")
-    conclusions = _clean_text(conclusions, "the conclusions / outcomes")
-    chair_name = _clean_text(chair_name, "the chair's name")
+    issues = optional_text(issues, "the issues that led to the RPM", MAX_TEXT)
+    timescale = optional_text(timescale, "the timescale", MAX_TEXT)
+    conclusions = optional_text(conclusions, "the conclusions / outcomes", MAX_TEXT)
+    chair_name = optional_text(chair_name, "the chair's name", MAX_TEXT)
     with store.transaction() as cur:
         versions = _versions(cur, case.case_id)
         if versions and versions[-1].signed:
@@ -280,7 +274,7 @@ def start_amendment(store: Store, user: User, case_ref: str, reason: str) -> Rec
     """A new draft version after a signed one, carrying its text forward, with a reason."""
     case = require_case(store, user, case_ref)
     require_meeting_editor(store, user, case)
-    reason = _clean_text(reason, "the reason for the amendment")
+    reason = optional_text(reason, "the reason for the amendment", MAX_TEXT)
     if not reason:
         raise InvalidInput("the reason for the amendment is missing")
     with store.transaction() as cur:

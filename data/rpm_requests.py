@@ -16,6 +16,7 @@ from data.cases import MAX_LABEL
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.permissions import committee_only, is_administrator
 from data.store import Store
+from data.text_fields import required_text
 
 URGENCY = {
     "routine": "Routine",
@@ -61,15 +62,6 @@ _COLUMNS = """r.request_id, r.requested_by, r.requesting_agency, r.child_label, 
     r.decided_at, r.decline_reason, c.case_ref, r.created_at"""
 
 
-def _text(value: str | None, what: str, limit: int = MAX_TEXT) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(f"{what} is missing")
-    if len(value) > limit:
-        raise InvalidInput(f"{what} is {len(value)} characters; the maximum is {limit}")
-    return value
-
-
 def submit_request(
     store: Store,
     user: User,
@@ -88,7 +80,7 @@ def submit_request(
     agency = user.agency or ("Partnership business unit" if is_administrator(user) else None)
     if not agency:
         raise InvalidInput("your account names no agency: ask an administrator to set it")
-    label = _text(child_label, "the child's pseudonym or initials", MAX_LABEL)
+    label = required_text(child_label, "the child's pseudonym or initials", MAX_LABEL)
     if date_of_birth and date_of_birth > date.today():
         raise InvalidInput("the child's date of birth is in the future")
     if urgency not in URGENCY:
@@ -98,9 +90,9 @@ def submit_request(
         agency,
         label,
         date_of_birth,
-        _text(reason, "why you are asking for an RPM"),
-        _text(agencies_involved, "which agencies were involved"),
-        _text(hoped_learning, "what you hope to learn"),
+        required_text(reason, "why you are asking for an RPM", MAX_TEXT),
+        required_text(agencies_involved, "which agencies were involved", MAX_TEXT),
+        required_text(hoped_learning, "what you hope to learn", MAX_TEXT),
         urgency,
     ]
     with store.transaction() as cur:
@@ -181,7 +173,7 @@ def decline_request(
 ) -> RpmRequest:
     """The business unit declines a request, saying why (the requester sees it)."""
     _require_business_unit(user)
-    reason = _text(reason, "the reason for declining")
+    reason = required_text(reason, "the reason for declining", MAX_TEXT)
     with store.transaction() as cur:
         _require_pending(cur, request_id)
         cur.execute(

@@ -19,6 +19,7 @@ from data.errors import Forbidden, InvalidInput
 from data.permissions import runs_meetings
 from data.rpm_requests import mark_accepted
 from data.store import Store
+from data.text_fields import optional_text
 from data.workflow import complete_stage
 
 MAX_PURPOSE = 4000
@@ -115,13 +116,6 @@ def people(store: Store) -> list[tuple[str, str]]:
     )
 
 
-def _clean(value: str | None, what: str, limit: int = MAX_FIELD) -> str | None:
-    value = (value or "").strip() or None
-    if value and len(value) > limit:
-        raise InvalidInput(f"the {what} is {len(value)} characters; the maximum is {limit}")
-    return value
-
-
 def _validate(cur, user: User, setup: CaseSetup) -> dict:
     """Check every field; return the resolved user ids. Raises on the first problem."""
     validate_case_ref(setup.case_ref)
@@ -135,8 +129,8 @@ def _validate(cur, user: User, setup: CaseSetup) -> dict:
         raise InvalidInput("the requesting agency is missing")
     if not (setup.purpose or "").strip():
         raise InvalidInput("the purpose of the meeting is missing (the flowchart requires it)")
-    _clean(setup.purpose, "purpose", MAX_PURPOSE)
-    _clean(setup.venue, "venue")
+    optional_text(setup.purpose, "the purpose", MAX_PURPOSE)
+    optional_text(setup.venue, "the venue", MAX_FIELD)
     if setup.start_time and not TIME.match(setup.start_time.strip()):
         raise InvalidInput(f"the start time {setup.start_time!r} is not a time like 09:30")
     if not cur.execute(
@@ -161,7 +155,7 @@ def _validate(cur, user: User, setup: CaseSetup) -> dict:
             )
         ids[what] = row[0]
     for what, value in (("chair", setup.chair_name), ("facilitator", setup.facilitator_name)):
-        if not _clean(value, f"{what}'s name"):
+        if not optional_text(value, f"the {what}'s name", MAX_FIELD):
             raise InvalidInput(f"the {what}'s name (as printed on documents) is missing")
     if user.role == CHAIR and user.user_id not in ids.values():
         raise InvalidInput(
@@ -274,7 +268,7 @@ def _upsert_meeting(cur, case_id: int, setup: CaseSetup) -> None:
     values = [
         setup.meeting_date,
         (setup.start_time or "").strip() or None,
-        _clean(setup.venue, "venue"),
+        optional_text(setup.venue, "the venue", MAX_FIELD),
         setup.chair_name.strip(),
         setup.facilitator_name.strip(),
     ]

@@ -20,6 +20,7 @@ from data.errors import InvalidInput, NotFound
 from data.glossary import known_words, redaction_terms
 from data.redaction import KIND_NAMES, Mark, propose_wording, remaining_identifiers
 from data.store import Store
+from data.text_fields import required_text
 
 MAX_SHARED = 5000
 NOT_REVIEWED, CONFIRMED, CHANGED = "not reviewed", "confirmed", "changed since review"
@@ -116,12 +117,7 @@ def confirm_wording(
     case = require_case(store, user, case_ref)
     require_meeting_editor(store, user, case)
     shared_text = " ".join((shared_text or "").split())
-    if not shared_text:
-        raise InvalidInput("the shared wording is empty")
-    if len(shared_text) > MAX_SHARED:
-        raise InvalidInput(
-            f"the shared wording is {len(shared_text)} characters; the maximum is {MAX_SHARED}"
-        )
+    shared_text = required_text(shared_text, "the shared wording", MAX_SHARED)
     terms, known = redaction_terms(store, case), known_words(store)
     left = remaining_identifiers(shared_text, terms, known)
     if left:

@@ -16,6 +16,7 @@ from data.actor import User
 from data.errors import Forbidden, InvalidInput
 from data.permissions import is_administrator, runs_meetings, visible_case_filter
 from data.store import Store
+from data.text_fields import optional_text
 
 MAX_NOTE = 2000
 MAX_EXPECTED_DAYS = 3650
@@ -181,13 +182,6 @@ def _open_stage(store: Store, user: User, case_ref: str, stage_key: str, verb: s
     return case, stages, _stage(stages, stage_key)
 
 
-def _clean_note(note: str | None, what: str = "the note") -> str | None:
-    note = (note or "").strip() or None
-    if note and len(note) > MAX_NOTE:
-        raise InvalidInput(f"{what} is {len(note)} characters; the maximum is {MAX_NOTE}")
-    return note
-
-
 def _check_date(stage: Stage, done_on: date | None, today: date) -> None:
     if done_on is None:
         raise InvalidInput(f"the date '{stage.name}' was done is missing")
@@ -252,7 +246,7 @@ def _meeting_held_date(cur, case_id: int, done_on: date, reason: str | None, by:
     ).fetchone()
     if row is None or row[1] is None or done_on >= row[1]:
         return
-    reason = _clean_note(reason, "the reason for correcting the meeting date")
+    reason = optional_text(reason, "the reason for correcting the meeting date", MAX_NOTE)
     if not reason:
         raise InvalidInput(
             f"the meeting was scheduled for {row[1]:%d %b %Y}: it cannot be recorded as held on"
@@ -280,7 +274,7 @@ def record_stage(
     'meeting held' is not dated before the scheduled meeting (see `_meeting_held_date`)."""
     case, stages, stage = _open_stage(store, user, case_ref, stage_key, "record")
     _check_date(stage, done_on, today or date.today())
-    note = _clean_note(note)
+    note = optional_text(note, "the note", MAX_NOTE)
     with store.transaction() as cur:
         done = _done_dates(cur, case.case_id)
         if stage_key in done:
@@ -373,8 +367,8 @@ def correct_stage(
     stage history."""
     case, stages, stage = _open_stage(store, user, case_ref, stage_key, "correct")
     _check_date(stage, done_on, today or date.today())
-    note = _clean_note(note)
-    reason = _clean_note(reason, "the reason for the correction")
+    note = optional_text(note, "the note", MAX_NOTE)
+    reason = optional_text(reason, "the reason for the correction", MAX_NOTE)
     if not reason:
         raise InvalidInput(f"the reason for correcting '{stage.name}' is missing")
     with store.transaction() as cur:
@@ -400,7 +394,7 @@ def withdraw_stage(store: Store, user: User, case_ref: str, stage_key: str, reas
     """Withdraw a stage recorded by mistake, with a reason (kept in the stage history). Only
     the last stage reached can be withdrawn, so the flowchart stays in order."""
     case, stages, stage = _open_stage(store, user, case_ref, stage_key, "withdraw")
-    reason = _clean_note(reason, "the reason for withdrawing it")
+    reason = optional_text(reason, "the reason for withdrawing it", MAX_NOTE)
     if not reason:
         raise InvalidInput(f"the reason for withdrawing '{stage.name}' is missing")
     with store.transaction() as cur:

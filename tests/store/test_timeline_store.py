@@ -185,7 +185,7 @@ def test_event_added_in_the_meeting_has_its_provenance(demo_store):
         fields = {"agency": "School", "event_date": "2019-05-01", "event_type": "x"}
         return add_meeting_event(demo_store, user, REF, **{**fields, "summary": "y", **changes})
 
-    with pytest.raises(InvalidInput, match="summary is empty"):
+    with pytest.raises(InvalidInput, match="summary is missing"):
         added_by(chair, summary=" ")
     with pytest.raises(InvalidInput, match="not a date"):
         added_by(chair, event_date="31/02/2019")
