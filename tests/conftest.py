@@ -67,6 +67,14 @@ def demo_template(tmp_path_factory):
     )
 
 
+@pytest.fixture(scope="session")
+def served_demo_template(tmp_path_factory):
+    """What `serve --demo` seeds into an empty database (the demo case and the CRC's synthetic
+    cases), built once: a server started on a copy skips the seeding (seconds on a busy
+    machine). The browser tier's shared server still seeds for itself, as `make run` does."""
+    return build_template(tmp_path_factory.mktemp("served-demo"), "rpm.duckdb", seed_demo)
+
+
 @pytest.fixture
 def demo_store(tmp_path, demo_template):
     with copy_of(demo_template, tmp_path) as store:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import re
+import shutil
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,15 +26,16 @@ FILTER_IDS = (
 
 
 @pytest.fixture(scope="module")
-def crc_server(tmp_path_factory):
+def crc_server(tmp_path_factory, served_demo_template):
     """The demo (with its synthetic closed cases) and one user of each role but admin."""
     tmp_dir = tmp_path_factory.mktemp("crc-server")
+    shutil.copyfile(served_demo_template, tmp_dir / "rpm.duckdb")
     store = Store(tmp_dir / "rpm.duckdb")
     add_user(store, "committee", "crc", PASSWORD)
     add_user(store, "officer", "agency", PASSWORD, agency="Police")
     add_user(store, "chairperson", "chair", PASSWORD)
     store.close()
-    proc, url = start_server(tmp_dir, "--demo")
+    proc, url = start_server(tmp_dir)
     yield url
     proc.terminate()
     proc.wait(timeout=10)

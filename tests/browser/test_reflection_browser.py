@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -21,10 +22,11 @@ GRAPH = "#timeline-graph .js-plotly-plot"
 
 
 @pytest.fixture(scope="module")
-def refl_server(tmp_path_factory):
+def refl_server(tmp_path_factory, served_demo_template):
     """A server of our own (the demo case plus a Police user), so reflections added here do
     not show up in other modules' pages."""
     tmp_dir = tmp_path_factory.mktemp("reflection-server")
+    shutil.copyfile(served_demo_template, tmp_dir / "rpm.duckdb")
     env = {**os.environ, "RPM_DB": str(tmp_dir / "rpm.duckdb")}
     # The first start makes `admin` only when there are no users: add both here.
     for name, password, role in (
@@ -38,7 +40,7 @@ def refl_server(tmp_path_factory):
             capture_output=True,
             timeout=60,
         )
-    proc, url = start_server(tmp_dir, "--demo")
+    proc, url = start_server(tmp_dir)
     yield url
     proc.terminate()
     proc.wait(timeout=10)

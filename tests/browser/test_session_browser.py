@@ -6,6 +6,7 @@ the same at the default 30 minutes."""
 
 from __future__ import annotations
 
+import shutil
 import time
 
 import pytest
@@ -18,9 +19,10 @@ IDLE_SECONDS = 15
 
 
 @pytest.fixture(scope="module")
-def idle_server(tmp_path_factory):
+def idle_server(tmp_path_factory, served_demo_template):
     tmp_dir = tmp_path_factory.mktemp("idle-server")
-    proc, url = start_server(tmp_dir, "--demo", env={"RPM_IDLE_MINUTES": str(IDLE_SECONDS / 60)})
+    shutil.copyfile(served_demo_template, tmp_dir / "rpm.duckdb")
+    proc, url = start_server(tmp_dir, env={"RPM_IDLE_MINUTES": str(IDLE_SECONDS / 60)})
     yield url
     proc.terminate()
     proc.wait(timeout=10)

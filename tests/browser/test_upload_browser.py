@@ -3,6 +3,7 @@ rows, confirm, find the upload in the history and download its rejected rows; 41
 
 from __future__ import annotations
 
+import shutil
 import urllib.error
 import urllib.request
 
@@ -25,9 +26,10 @@ MESSY = (
 
 
 @pytest.fixture(scope="module")
-def upload_server(tmp_path_factory):
+def upload_server(tmp_path_factory, served_demo_template):
     tmp_dir = tmp_path_factory.mktemp("upload-server")
-    proc, url = start_server(tmp_dir, "--demo")
+    shutil.copyfile(served_demo_template, tmp_dir / "rpm.duckdb")
+    proc, url = start_server(tmp_dir)
     yield url
     proc.terminate()
     proc.wait(timeout=10)

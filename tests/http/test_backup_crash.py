@@ -5,6 +5,7 @@ database opens, every acknowledged write is there and no partial upload is."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -68,8 +69,9 @@ def test_backup_and_restore_with_the_server_stopped(tmp_path):
     assert bad.returncode == 1 and "not a readable DuckDB database" in bad.stderr
 
 
-def test_backup_while_the_server_runs_and_restore(tmp_path):
-    proc, url = start_server(tmp_path, "--demo")
+def test_backup_while_the_server_runs_and_restore(tmp_path, served_demo_template):
+    shutil.copyfile(served_demo_template, tmp_path / "rpm.duckdb")
+    proc, url = start_server(tmp_path)
     try:
         admin = DashSession(url)
         assert admin.sign_in("admin", ADMIN_PASSWORD).status == 302
@@ -165,8 +167,9 @@ def test_kill_9_in_the_middle_of_a_large_ingest_leaves_no_partial_upload(tmp_pat
     assert scalar(db, "SELECT count(*) FROM audit_log WHERE action = 'upload'") == 1
 
 
-def test_kill_9_the_server_in_the_middle_of_a_burst_of_writes(tmp_path):
-    proc, url = start_server(tmp_path, "--demo", "--threads", "8")
+def test_kill_9_the_server_in_the_middle_of_a_burst_of_writes(tmp_path, served_demo_template):
+    shutil.copyfile(served_demo_template, tmp_path / "rpm.duckdb")
+    proc, url = start_server(tmp_path, "--threads", "8")
     acknowledged: list[str] = []
     viewed: list[int] = []
     stop = threading.Event()

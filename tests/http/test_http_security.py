@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import time
 import urllib.parse
 import urllib.request
@@ -29,9 +30,10 @@ AUDIT_FILTERS = [
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, served_demo_template):
     tmp = tmp_path_factory.mktemp("http-security")
-    proc, url = start_server(tmp, "--demo")
+    shutil.copyfile(served_demo_template, tmp / "rpm.duckdb")
+    proc, url = start_server(tmp)
     admin = DashSession(url)
     assert admin.sign_in("admin", ADMIN_PASSWORD).status == 302
     for name, role, agency in [
