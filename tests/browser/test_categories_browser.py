@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tests.support.browser import screenshot, sign_in
+from tests.support.browser import screenshot, serious_violations, sign_in
 from tests.support.server import start_server
 
 pytestmark = pytest.mark.browser
@@ -168,9 +168,7 @@ def test_upload_preview_shows_changes_saves_and_proposes_the_mapping_again(
     assert "Zzyzx record" in row and "proposed from the words" in row
     assert page.input_value(chooser) == "Other"
     assert "match no rule and will be Other" in page.inner_text("#upload-categories")
-    from axe_playwright_python.sync_playwright import Axe
-
-    assert _serious(Axe().run(page)) == []  # the preview's categories section
+    assert serious_violations(page) == []  # the preview's categories section
     page.select_option(chooser, "Housing and moves")
     page.click("#upload-confirm")
     page.wait_for_selector("#upload-done")
@@ -181,23 +179,12 @@ def test_upload_preview_shows_changes_saves_and_proposes_the_mapping_again(
     screenshot(page, "categories-upload")
 
 
-def _serious(results) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-
-
 def test_admin_page_renames_and_axe_finds_nothing_serious(cat_server, page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
     sign_in(page, cat_server)
     page.wait_for_selector("#case-table")
     page.goto(cat_server + "admin/categories")
     page.wait_for_selector("#cat-table")
-    assert _serious(axe.run(page)) == []
+    assert serious_violations(page) == []
     page.select_option("#cat-rename-from", "Concern and disclosure")
     page.fill("#cat-rename-to", "Concerns raised")
     page.click("#cat-rename")
@@ -211,4 +198,4 @@ def test_admin_page_renames_and_axe_finds_nothing_serious(cat_server, page):
     page.goto(cat_server + "cases/DEMO-J")
     page.wait_for_selector("#timeline-graph .legendtext")
     assert "Concerns raised" in page.inner_text("#timeline-graph")
-    assert _serious(axe.run(page)) == []
+    assert serious_violations(page) == []

@@ -15,7 +15,7 @@ from data.glossary import save_entry
 from data.record import save_draft
 from data.store import Store
 from data.users import add_user, get_user
-from tests.support.browser import screenshot, sign_in
+from tests.support.browser import screenshot, serious_violations, sign_in
 from tests.support.rpm_case import CASE, RECORD
 from tests.support.server import start_server
 
@@ -24,17 +24,6 @@ EVENT = (
     "Kelly Smith rang about rent arrears and Kel's partner Dean Carter answered;"
     " neighbour Nina Lowe called too."
 )
-
-
-def _serious(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +72,7 @@ def test_chair_reviews_the_shared_wording_then_the_committee_reads_it(committee_
                          "date of birth"):  # fmt: skip
                 assert f"[{kind}]" in review
         screenshot(page, f"record-redaction-review-{width}")
-        assert _serious(page) == []
+        assert serious_violations(page) == []
         assert errors == []
         context.close()
 
@@ -129,7 +118,7 @@ def test_chair_reviews_the_shared_wording_then_the_committee_reads_it(committee_
     assert "Mother missed the appointment at a primary school in spring 2019" in card
     for name in ("Kel", "Kelly", "Oakfield", "14/03/2019", "03/02/1990", "Alex Brown", CASE):
         assert name not in card, name
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "crc-summary-reviewed-1366")
     context.close()
 
@@ -221,7 +210,7 @@ def test_the_anonymised_view_sends_no_name_to_the_browser(committee_server, brow
     assert _names_in(_received(replies[added:])) == []
     assert _names_in(_figure_data(page)) == []
     assert _names_in(page.content()) == []
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "timeline-anonymised-1920")
 
     # Switched off, the names come back.
@@ -251,6 +240,6 @@ def test_the_anonymised_view_sends_no_name_to_the_browser(committee_server, brow
     _table_says(page, "Mother rang")
     assert page.is_checked("#tl-anonymised")
     assert "view=anonymised" in page.url
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "timeline-anonymised-presenting-1366")
     context.close()

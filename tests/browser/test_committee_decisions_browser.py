@@ -14,9 +14,8 @@ from data.crc import case_key_of
 from data.record import save_draft, sign_off
 from data.store import Store
 from data.users import add_user, get_user
-from tests.browser.test_committee_browser import _serious
-from tests.browser.test_crc_browser import signed_in_opener
-from tests.support.browser import screenshot, sign_in
+from tests.support.browser import screenshot, serious_violations, sign_in
+from tests.support.dash_http import signed_in_opener
 from tests.support.rpm_case import CASE, CHILD, RECORD
 from tests.support.server import start_server
 
@@ -88,7 +87,7 @@ def test_committee_records_decision_action_and_briefing_then_the_journey_shows_t
     overdue = page.inner_text(".rpm-committee-decision .rpm-overdue")
     assert overdue.startswith("⚠ overdue by") or "overdue by" in overdue
     assert "overdue by" in page.inner_text("#committee-all-actions")
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "committee-decisions-1366")
     page.set_viewport_size({"width": 1920, "height": 1080})
     screenshot(page, "committee-decisions-1920")
@@ -102,7 +101,7 @@ def test_committee_records_decision_action_and_briefing_then_the_journey_shows_t
     page.wait_for_selector("#briefing-message .alert-success")
     page.wait_for_selector("table#briefing-deliveries")
     assert "Designated safeguarding leads" in page.inner_text("#briefing-deliveries")
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "committee-briefings-1920")
     href = page.get_attribute("#briefing-download-pdf", "href")
     assert href.endswith(f"/briefing?case_key={key}&format=pdf")
@@ -111,7 +110,7 @@ def test_committee_records_decision_action_and_briefing_then_the_journey_shows_t
     assert CASE not in everything and CHILD not in everything
     context.close()
 
-    opener = signed_in_opener(url, "committee")
+    opener = signed_in_opener(url, "committee", PASSWORD)
     with opener.open(url.rstrip("/") + href) as answer:
         assert answer.read()[:4] == b"%PDF"
     with pytest.raises(Exception) as refused:  # the committee never by case reference
@@ -207,7 +206,7 @@ def test_a_decision_and_a_delivery_are_corrected_then_withdrawn_after_confirming
     page.click(".rpm-record-history summary")
     assert "The minutes said so" in page.inner_text(".rpm-record-history")
     assert "“Close it”" in page.inner_text(".rpm-record-history")
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "committee-decision-corrected-1366")
     page.fill("#committee-fix-reason", "Not a decision of the committee")
     page.once("dialog", lambda dialog: dialog.accept())
@@ -231,7 +230,7 @@ def test_a_decision_and_a_delivery_are_corrected_then_withdrawn_after_confirming
     page.click("#briefing-fix-save")
     page.wait_for_selector("#briefing-fix-message .alert-success")
     page.wait_for_selector("#briefing-deliveries .rpm-record-history")
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     page.set_viewport_size({"width": 1920, "height": 1080})
     screenshot(page, "committee-briefing-corrected-1920")
     page.fill("#briefing-fix-reason", "Recorded twice")

@@ -3,7 +3,6 @@ hand-made callback request)."""
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import re
 import shutil
@@ -17,6 +16,7 @@ import pytest
 from data.store import Store
 from data.users import add_user
 from tests.support.browser import screenshot, sign_in
+from tests.support.dash_http import signed_in_opener
 from tests.support.server import start_server
 
 PASSWORD = "crc-test-password"
@@ -39,21 +39,6 @@ def crc_server(tmp_path_factory, served_demo_template):
     yield url
     proc.terminate()
     proc.wait(timeout=10)
-
-
-def signed_in_opener(url: str, username: str):
-    """A urllib opener holding the session cookie of `username`, signed in through the form."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(url + "login").read().decode()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    form = {"csrf_token": token, "username": username, "password": PASSWORD, "next": "/"}
-    login = urllib.request.Request(
-        url + "login", urllib.parse.urlencode(form).encode(), {"Origin": url.rstrip("/")}
-    )
-    opener.open(login)
-    assert any(c.name == "rpm_session" for c in jar)
-    return opener
 
 
 def render_tab_request(tab: str = "themes") -> bytes:
@@ -121,7 +106,7 @@ def post_callback(opener, url: str, body: bytes):
 
 @pytest.mark.parametrize("username", ["officer", "chairperson"])
 def test_agency_and_chair_users_are_refused_the_explorer_callbacks(crc_server, username):
-    opener = signed_in_opener(crc_server, username)
+    opener = signed_in_opener(crc_server, username, PASSWORD)
     bodies = [render_tab_request(tab) for tab in ("themes", "aligned", "summary")]
     for body in [*bodies, update_aligned_request()]:
         with pytest.raises(urllib.error.HTTPError) as refused:
@@ -130,14 +115,14 @@ def test_agency_and_chair_users_are_refused_the_explorer_callbacks(crc_server, u
         assert "CRC explorer" in json.loads(refused.value.read())["error"]
     # The same request from a committee member is answered, with counts and no case references.
     answer = post_callback(
-        signed_in_opener(crc_server, "committee"), crc_server, render_tab_request()
+        signed_in_opener(crc_server, "committee", PASSWORD), crc_server, render_tab_request()
     )
     text = answer.read().decode()
     assert answer.status == 200
     assert "Cases selected: " in text
     assert "DEMO-" not in text
     aligned = post_callback(
-        signed_in_opener(crc_server, "committee"), crc_server, update_aligned_request()
+        signed_in_opener(crc_server, "committee", PASSWORD), crc_server, update_aligned_request()
     )
     assert "Cases with a Referral event: " in aligned.read().decode()
 
@@ -311,7 +296,7 @@ def test_committee_reaches_a_summary_by_case_key_only(crc_server, page):
     screenshot(page, "crc-summary-by-key")
     href = page.get_attribute("#crc-summary-download", "href")
     assert href.endswith(f"/crc/summaries/{key}")
-    opener = signed_in_opener(crc_server, "committee")
+    opener = signed_in_opener(crc_server, "committee", PASSWORD)
     with opener.open(crc_server.rstrip("/") + href) as answer:
         assert answer.status == 200 and answer.read()[:2] == b"PK"
     # Never by the case reference, draft or not.

@@ -6,22 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import screenshot, sign_in
+from tests.support.browser import screenshot, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def _serious(results) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-
-
 def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
-    from axe_playwright_python.sync_playwright import Axe
-
     for width, height in ((1920, 1080), (1366, 768)):
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
@@ -32,7 +22,7 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
         page.click("#tl-tabs >> text=Lenses")
         page.wait_for_selector("#tl-lens-patterns li")
         assert "Missed appointments / was not brought" in page.inner_text("#tl-lens-patterns")
-        assert _serious(Axe().run(page)) == []
+        assert serious_violations(page) == []
         if width == 1920:
             page.click("#tl-lens-suggestions button:has-text('Accept')")
             page.wait_for_selector("text=Linked: referral sent / received.")

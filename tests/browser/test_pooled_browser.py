@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from data.demo.bundles import write_demo_bundles
-from tests.support.browser import screenshot, sign_in
+from tests.support.browser import screenshot, serious_violations, sign_in
 from tests.support.server import start_server
 
 REGION = (
@@ -39,14 +39,6 @@ def _errors(page) -> list[str]:
     return errors
 
 
-def _serious(results) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-
-
 def _cells(page, table_id: str) -> dict[str, list[str]]:
     """Header -> column of cell texts of a rendered count table."""
     header = [h.strip() for h in page.locator(f"#{table_id} th.dash-header").all_inner_texts()]
@@ -59,8 +51,6 @@ def _cells(page, table_id: str) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("viewport", [(1920, 1080), (1366, 768)])
 def test_pooled_explorer_by_partnership(pooled_server, browser, viewport):
-    from axe_playwright_python.sync_playwright import Axe
-
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
     errors = _errors(page)
@@ -75,7 +65,7 @@ def test_pooled_explorer_by_partnership(pooled_server, browser, viewport):
     pooled = _cells(page, "crc-table-themes-partnership")
     assert list(pooled) == ["Theme", *[c for c, _, _ in REGION], "Total"]
     screenshot(page, f"pooled-explorer-{viewport[0]}")
-    assert _serious(Axe().run(page)) == []
+    assert serious_violations(page) == []
 
     before = page.inner_text("#crc-case-count")
     page.click("summary:has-text('Partnership')")
@@ -98,7 +88,7 @@ def test_pooled_explorer_by_partnership(pooled_server, browser, viewport):
         "() => document.querySelector('#crc-heatmap .js-plotly-plot')?.data?.length > 0",
         timeout=30_000,
     )
-    assert _serious(Axe().run(page)) == []
+    assert serious_violations(page) == []
     assert errors == []
     context.close()
 

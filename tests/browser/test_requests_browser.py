@@ -9,7 +9,7 @@ import pytest
 
 from data.store import Store
 from data.users import add_user
-from tests.support.browser import screenshot, sign_in
+from tests.support.browser import screenshot, serious_violations, sign_in
 from tests.support.server import start_server
 
 BU_PASSWORD = "office-password-for-tests-1"
@@ -26,16 +26,6 @@ def req_server(tmp_path_factory, rpm_template):
     yield url
     proc.terminate()
     proc.wait(timeout=10)
-
-
-def _serious(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in Axe().run(page).response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 def test_an_agency_requests_an_rpm_and_the_business_unit_opens_the_case(req_server, browser):
@@ -60,7 +50,7 @@ def test_an_agency_requests_an_rpm_and_the_business_unit_opens_the_case(req_serv
     agency.wait_for_url("**done=sent**")
     row = agency.wait_for_selector("#req-table tbody tr").inner_text()
     assert "Children's Social Care" in row and "Waiting for the business unit" in row
-    assert _serious(agency) == []
+    assert serious_violations(agency) == []
     screenshot(agency, "requests-agency-1366")
 
     admin = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import screenshot, sign_in
+from tests.support.browser import screenshot, serious_violations, sign_in
 from tests.support.server import start_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -421,26 +421,15 @@ def test_age_axis_and_presentation_mode_on_a_projector_sized_screen(chair_page, 
     page.wait_for_function("() => !document.body.classList.contains('rpm-presenting')")
 
 
-def _serious(results) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-
-
 def test_axe_finds_no_serious_violations_on_case_list_and_timeline(chair_page, tl_server):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
     page = chair_page
     page.goto(tl_server)
     page.wait_for_selector("#case-table")
-    assert _serious(axe.run(page)) == []
+    assert serious_violations(page) == []
     open_case(page, tl_server)
     click_first_point(page)
     page.wait_for_selector("#tl-event-details")
-    assert _serious(axe.run(page)) == []
+    assert serious_violations(page) == []
 
 
 def test_unknown_case_is_not_found_and_empty_case_is_explained(chair_page, tl_server):

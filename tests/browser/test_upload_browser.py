@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 from data.ingest.model import MAX_UPLOAD_BYTES
-from tests.support.browser import screenshot, sign_in
+from tests.support.browser import screenshot, serious_violations, sign_in
 from tests.support.server import start_server
 
 # cp1252, semicolons, a quoted line break; "Date" is when the record was entered, the events
@@ -125,8 +125,6 @@ def test_oversized_file_is_refused_in_the_browser_and_on_the_server(upload_serve
 
 
 def test_workbook_word_chronology_and_wide_export_through_the_page(upload_server, page, tmp_path):
-    from axe_playwright_python.sync_playwright import Axe
-
     from tests.support.extract_files import chronology_docx, wide_csv, workbook
 
     errors = []
@@ -162,10 +160,7 @@ def test_workbook_word_chronology_and_wide_export_through_the_page(upload_server
     for width, height in ((1920, 1080), (1366, 768)):
         page.set_viewport_size({"width": width, "height": height})
         screenshot(page, f"upload-xlsx-{width}")
-    violations = [
-        v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")
-    ]
-    assert violations == []
+    assert serious_violations(page) == []
     page.click("#upload-confirm")
     page.wait_for_selector("#upload-done")
     assert "Imported 4 events" in page.inner_text("#upload-done")

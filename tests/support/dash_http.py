@@ -205,3 +205,18 @@ def change_account_over_http(
         ],
         changed=[f"{button}.n_clicks"],
     )
+
+
+def signed_in_opener(url: str, username: str, password: str):
+    """A urllib opener holding the session cookie of `username`, signed in through the form."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(url + "login").read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form = {"csrf_token": token, "username": username, "password": password, "next": "/"}
+    login = urllib.request.Request(
+        url + "login", urllib.parse.urlencode(form).encode(), {"Origin": url.rstrip("/")}
+    )
+    opener.open(login)
+    assert any(c.name == "rpm_session" for c in jar)
+    return opener
