@@ -266,6 +266,7 @@ def record_decision(
                 decided_on,
                 user.username,
                 f"Case Review Committee decision {decision_id} on {subject.describe()}",
+                completed_by="decision",
             )
         audit.record(
             cur,
@@ -532,6 +533,7 @@ def record_delivery(
                 user.username,
                 f"{KINDS[kind]} on {subject.describe()} delivered to {audience}"
                 f" ({', '.join(agencies)}; {attended} attended)",
+                completed_by="delivery",
             )
         audit.record(
             cur,
@@ -625,7 +627,7 @@ def _follow(cur, kind: str, case_ids, by: str, reason: str) -> None:
             " WHERE c.case_id = ? AND t.withdrawn_at IS NULL",
             [case_id],
         ).fetchone()
-        follow_stage(cur, case_id, stage_key, earliest, by, reason)
+        follow_stage(cur, case_id, stage_key, kind, earliest, by, reason)
 
 
 def _log_record_change(cur, kind, record_id, change, before, after, reason, by) -> None:

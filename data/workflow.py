@@ -227,11 +227,19 @@ def _log_change(cur, case_id, stage_key, change, done_on, before_on, note, reaso
     )
 
 
-def _insert(cur, case_id: int, stage_key: str, done_on: date, by: str, note: str | None) -> None:
+def _insert(
+    cur,
+    case_id: int,
+    stage_key: str,
+    done_on: date,
+    by: str,
+    note: str | None,
+    completed_by: str | None = None,
+) -> None:
     cur.execute(
-        "INSERT INTO case_workflow (case_id, stage_key, done_on, done_by, note)"
-        " VALUES (?, ?, ?, ?, ?)",
-        [case_id, stage_key, done_on, by, note],
+        "INSERT INTO case_workflow (case_id, stage_key, done_on, done_by, note, completed_by)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [case_id, stage_key, done_on, by, note, completed_by],
     )
     _log_change(cur, case_id, stage_key, "recorded", done_on, None, note, None, by)
 
@@ -286,10 +294,20 @@ def record_stage(
     return StageDone(stage_key, done_on, user.username, note)
 
 
-def complete_stage(cur, case_id: int, stage_key: str, done_on: date, by: str, note: str) -> None:
+def complete_stage(
+    cur,
+    case_id: int,
+    stage_key: str,
+    done_on: date,
+    by: str,
+    note: str,
+    completed_by: str | None = None,
+) -> None:
     """Inside the transaction of the action that completes a stage (sign-off, sending, the
     committee's decision, a briefing delivered): record it, unless it already is. Earlier
-    stages not recorded yet are recorded on the same day as implied by it, saying so."""
+    stages not recorded yet are recorded on the same day as implied by it, saying so.
+    `completed_by` ("decision" or "delivery") marks a stage that corrections and withdrawals
+    of such records follow (`follow_stage`)."""
     stages = list_stages(cur)
     done = _done_dates(cur, case_id)
     if stage_key in done:
@@ -309,6 +327,7 @@ def complete_stage(cur, case_id: int, stage_key: str, done_on: date, by: str, no
             on,
             by,
             f"Not recorded separately; implied by: {note}" if implied else note,
+            None if implied else completed_by,
         )
         done[stage.stage_key] = on
 
@@ -326,16 +345,29 @@ def _delete_stage(cur, stages, done: dict, stage: Stage, case_id: int, first: st
 
 
 def follow_stage(
-    cur, case_id: int, stage_key: str, done_on: date | None, by: str, reason: str
+    cur,
+    case_id: int,
+    stage_key: str,
+    completed_by: str,
+    done_on: date | None,
+    by: str,
+    reason: str,
 ) -> None:
     """Inside the transaction of a correction or withdrawal of what completed a stage (a
-    committee decision, a briefing delivered): move the stage to `done_on`, or withdraw it when
-    None, with the reason in the stage history. Refused when that breaks the flowchart's order
+    committee decision, a briefing delivered: `completed_by`): move the stage to `done_on`, or
+    withdraw it when None, with the reason in the stage history. A stage recorded otherwise (by
+    hand, before any decision) is left as it is. Refused when that breaks the flowchart's order
     (a later stage still recorded, a date before an earlier stage)."""
     stages = list_stages(cur)
     stage = _stage(stages, stage_key)
     done = _done_dates(cur, case_id)
     if stage_key not in done or done[stage_key] == done_on:
+        return
+    (recorded_by,) = cur.execute(
+        "SELECT completed_by FROM case_workflow WHERE case_id = ? AND stage_key = ?",
+        [case_id, stage_key],
+    ).fetchone()
+    if recorded_by != completed_by:
         return
     before = done.pop(stage_key)
     if done_on is None:

@@ -14,7 +14,7 @@ from data.crc import case_key_of
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.record import save_draft, sign_off, start_amendment
 from data.users import add_user, get_user
-from data.workflow import case_stages_done, stage_history
+from data.workflow import case_stages_done, record_stage, stage_history, withdraw_stage
 from tests.support.rpm_case import CASE, RECORD
 
 TODAY = date.today()
@@ -296,3 +296,33 @@ def test_decisions_and_deliveries_are_corrected_or_withdrawn_with_a_reason_kept(
         committee.update_action(store, member, action_id, "done")
     with pytest.raises(NotFound, match="withdrawn"):
         committee.withdraw_record(store, member, "decision", first, "Again")
+
+
+def test_withdrawing_or_correcting_a_decision_leaves_a_stage_6_recorded_by_hand(signed):
+    store, member, key = signed
+    with store.transaction() as cur:
+        cur.execute("UPDATE case_workflow SET done_on = done_on - INTERVAL 10 DAY")
+    by_hand = TODAY - timedelta(days=3)
+    record_stage(store, SYSTEM, CASE, "sent_to_business_unit", by_hand - timedelta(days=1))
+    record_stage(store, SYSTEM, CASE, "crc_considered", by_hand, "Considered at the May meeting")
+    on_case = committee.Subject(case_key=key)
+    decision = committee.record_decision(store, member, on_case, "Learning", "Act", TODAY)
+    committee.correct_decision(
+        store, member, decision, "Learning", "Act", TODAY - timedelta(days=1), "Wrong day"
+    )
+    committee.withdraw_record(store, member, "decision", decision, "Recorded by mistake")
+    # Only what the decision recorded follows it: the hand-recorded stage stays as it was.
+    done = stages(store)["crc_considered"]
+    assert (done.done_on, done.note) == (by_hand, "Considered at the May meeting")
+    changes = [
+        c.change for c in stage_history(store, SYSTEM, CASE) if c.stage_key == "crc_considered"
+    ]
+    assert changes == ["recorded"]
+    # A stage the decision did record is withdrawn with it, as before.
+    record_stage(store, SYSTEM, CASE, "frontline_informed", TODAY)
+    withdraw_stage(store, SYSTEM, CASE, "frontline_informed", "Not yet")
+    withdraw_stage(store, SYSTEM, CASE, "crc_considered", "Not yet")
+    again = committee.record_decision(store, member, on_case, "Learning", "Act", TODAY)
+    assert stages(store)["crc_considered"].done_on == TODAY
+    committee.withdraw_record(store, member, "decision", again, "Recorded by mistake")
+    assert "crc_considered" not in stages(store)
