@@ -631,7 +631,8 @@ def cmd_import(args) -> int:
 
     document = read_case_file(args.file)
     store, _ = open_store(args)
-    case_ref = import_case(store, SYSTEM, document, args.new_ref)
+    notes: list[str] = []
+    case_ref = import_case(store, SYSTEM, document, args.new_ref, notes)
     audit.record(
         store,
         SYSTEM,
@@ -640,6 +641,8 @@ def cmd_import(args) -> int:
         detail=f"case imported from {Path(args.file).name}",
     )
     print(f"imported case {case_ref}")
+    for note in notes:
+        print(f"note: {note}")
     return EXIT_OK
 
 

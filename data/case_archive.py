@@ -37,7 +37,10 @@ class ArchiveTable:
     """One case-scoped table: how to find its rows, its key, and what its columns refer to.
 
     `where` is a trusted SQL condition with one `?` for the case id. `refs` maps a column to
-    the archived table whose key it holds, or to the lookup "agencies" or "themes".
+    the archived table whose key it holds, or to a lookup of `LOOKUPS`. `shared` names the table
+    linking a row to the cases it covers when it may cover others too (a committee decision on
+    a theme); on import, one the database already has (the same row, imported with another case
+    it covers) is joined, not copied.
     """
 
     name: str
@@ -45,6 +48,17 @@ class ArchiveTable:
     sequence: str | None = None
     where: str = BY_CASE
     refs: dict[str, str] = field(default_factory=dict)
+    shared: str | None = None
+
+
+def _shared(name: str, key: str, sequence: str, where: str) -> tuple[ArchiveTable, ArchiveTable]:
+    """A committee record that may cover several cases, and its table of the cases it covers
+    (named after the key: decision_id -> committee_decision_cases), every one of them."""
+    links = f"{name.split('_')[0]}_{key.removesuffix('_id')}_cases"
+    return (
+        ArchiveTable(name, key, sequence, where=where, shared=links),
+        ArchiveTable(links, where=where, refs={key: name, "case_id": "covered_cases"}),
+    )
 
 
 _IN_CASE_UPLOADS = "upload_id IN (SELECT upload_id FROM uploads WHERE case_id = ?)"
@@ -192,11 +206,8 @@ ARCHIVE_TABLES: tuple[ArchiveTable, ...] = (
         },
     ),
     # The committee's decisions, their actions and the briefings delivered that cover the case
-    # (0013e, 0017). One covering several cases comes with this case only, and imports so.
-    ArchiveTable("committee_decisions", "decision_id", "committee_decision_id_seq", where=_DECIDED),
-    ArchiveTable(
-        "committee_decision_cases", refs={"decision_id": "committee_decisions", "case_id": "cases"}
-    ),
+    # (0013e, 0017), with every case each covers (the others by reference, "covered_cases").
+    *_shared("committee_decisions", "decision_id", "committee_decision_id_seq", _DECIDED),
     ArchiveTable(
         "committee_actions",
         "action_id",
@@ -211,12 +222,7 @@ ARCHIVE_TABLES: tuple[ArchiveTable, ...] = (
         where=f"action_id IN (SELECT action_id FROM committee_actions WHERE {_DECIDED})",
         refs={"action_id": "committee_actions"},
     ),
-    ArchiveTable(
-        "briefing_deliveries", "delivery_id", "briefing_delivery_id_seq", where=_DELIVERED
-    ),
-    ArchiveTable(
-        "briefing_delivery_cases", refs={"delivery_id": "briefing_deliveries", "case_id": "cases"}
-    ),
+    *_shared("briefing_deliveries", "delivery_id", "briefing_delivery_id_seq", _DELIVERED),
     ArchiveTable(
         "committee_record_changes",
         "change_id",
@@ -225,9 +231,12 @@ ARCHIVE_TABLES: tuple[ArchiveTable, ...] = (
         refs={"decision_id": "committee_decisions", "delivery_id": "briefing_deliveries"},
     ),
 )
+# Rows of other tables carried by name: (table, key, name column).
 LOOKUPS = {
-    "agencies": ("agencies", "agency_id"),
-    "themes": ("themes", "theme_id"),
+    "agencies": ("agencies", "agency_id", "name"),
+    "themes": ("themes", "theme_id", "name"),
+    # the cases a committee decision or delivery covers (this one and others), by reference
+    "covered_cases": ("cases", "case_id", "case_ref"),
 }
 
 
@@ -275,12 +284,12 @@ def export_case(store: Store, user: User, case_ref: str) -> dict:
                 index = columns.index(column)
                 used[target].update(row[index] for row in rows if row[index] is not None)
     lookups = {}
-    for name, (table, key) in LOOKUPS.items():
+    for name, (table, key, label) in LOOKUPS.items():
         ids = sorted(used[name])
         names = (
             dict(
                 cur.execute(
-                    f"SELECT {key}, name FROM {table} WHERE list_contains(?, {key})", [ids]
+                    f"SELECT {key}, {label} FROM {table} WHERE list_contains(?, {key})", [ids]
                 ).fetchall()
             )
             if ids
@@ -317,12 +326,21 @@ def read_case_file(path: str | Path) -> dict:
         raise InvalidInput(f"{path.name}: not a JSON case archive ({exc})") from exc
 
 
-def import_case(store: Store, user: User, document: dict, new_ref: str | None = None) -> str:
+def import_case(
+    store: Store,
+    user: User,
+    document: dict,
+    new_ref: str | None = None,
+    notes: list[str] | None = None,
+) -> str:
     """Restore an exported case under its own reference or `new_ref`; returns the reference.
 
     Every key is given a new value from its sequence, so the case can be imported into a
     database that already has rows (even a copy of the same case, under another reference).
-    Agencies and themes are matched by name and created when missing. All or nothing.
+    Agencies and themes are matched by name and created when missing. A committee decision (or
+    delivery) covering other cases covers those of them the database has; one already here
+    (imported with another case it covers) is joined rather than copied. What could not be
+    linked (a covered case the database does not have) is said in `notes`. All or nothing.
     """
     if not is_administrator(user):
         raise Forbidden("only an administrator can import a case")
@@ -355,10 +373,23 @@ def import_case(store: Store, user: User, document: dict, new_ref: str | None = 
             "agencies": _lookup_map(cur, lookups.get("agencies") or {}, "agencies"),
             "themes": _lookup_map(cur, lookups.get("themes") or {}, "themes"),
         }
+        here: dict[str, dict] = {}  # shared rows the database has: old key -> key here
+        left: dict[str, set] = {}  # old keys of rows left out because they hang on those
         for spec in ARCHIVE_TABLES:
             if spec.name not in tables:
                 continue
-            maps[spec.name] = _import_table(cur, spec, tables[spec.name], maps, case_ref)
+            table = tables[spec.name]
+            if spec.shared:
+                covers = _covers(tables.get(spec.shared), spec.key, maps["covered_cases"])
+                here[spec.name] = _already_here(cur, spec, table, covers)
+            if spec.name != "cases":
+                table = _rows_to_import(spec, table, maps, here, left)
+            mapping = _import_table(cur, spec, table, maps, case_ref)
+            maps[spec.name] = {**mapping, **here.get(spec.name, {})}
+            if spec.name == "cases":
+                maps["covered_cases"] = _covered_cases(
+                    cur, lookups.get("covered_cases") or {}, mapping, notes
+                )
         case_id = next(iter(maps["cases"].values()))
         cur.execute(
             "INSERT INTO case_revisions (case_id, revision) VALUES (?, 1)"
@@ -366,6 +397,99 @@ def import_case(store: Store, user: User, document: dict, new_ref: str | None = 
             [case_id],
         )
     return case_ref
+
+
+def _covered_cases(cur, refs: dict, imported: dict, notes: list[str] | None) -> dict:
+    """Old case id -> case id here of the cases committee records cover: this case as imported,
+    the others by reference when the database has them (left out, and said, when not)."""
+    out = dict(imported)  # archives before the lookup linked this case only
+    for old_id, case_ref in refs.items():
+        old_id = int(old_id)
+        if old_id in out:
+            continue
+        row = cur.execute(
+            "SELECT case_id FROM cases WHERE case_ref = ?", [str(case_ref)]
+        ).fetchone()
+        if row:
+            out[old_id] = row[0]
+        elif notes is not None:
+            notes.append(
+                f"a committee decision or briefing in the archive also covers case {case_ref},"
+                " which this database does not have: it covers the cases here only"
+            )
+    return out
+
+
+def _covers(links: dict | None, key: str, covered: dict) -> dict:
+    """Old key of a shared row -> the ids here of the cases the archive says it covers."""
+    columns, rows = (links or {}).get("columns") or [], (links or {}).get("rows")
+    if key not in columns or "case_id" not in columns or not isinstance(rows, list):
+        return {}
+    at, case_at = columns.index(key), columns.index("case_id")
+    out: dict = {}
+    for row in rows:
+        if isinstance(row, list) and len(row) == len(columns) and row[case_at] in covered:
+            out.setdefault(row[at], []).append(covered[row[case_at]])
+    return out
+
+
+def _already_here(cur, spec: ArchiveTable, table: dict, covers: dict) -> dict:
+    """Old key -> key here of the shared rows (decisions, deliveries) the database already has:
+    the same row (every column but the key) covering one of the cases the archived row covers."""
+    columns = [c for c in table.get("columns") or [] if c != spec.key]
+    rows = table.get("rows")
+    if spec.key not in (table.get("columns") or []) or not isinstance(rows, list) or not covers:
+        return {}
+    types = dict(_columns(cur, spec.name))
+    if any(c not in types for c in columns):
+        return {}  # refused by _import_table
+    same = " AND ".join(f"t.{c} IS NOT DISTINCT FROM CAST(? AS {types[c]})" for c in columns)
+    key_index = table["columns"].index(spec.key)
+    found = {}
+    for row in rows:
+        if not isinstance(row, list) or len(row) != len(columns) + 1:
+            continue
+        if not covers.get(row[key_index]):
+            continue
+        values = [None if v is None else _text(v) for i, v in enumerate(row) if i != key_index]
+        hit = cur.execute(
+            f"SELECT t.{spec.key} FROM {spec.name} t JOIN {spec.shared} l"
+            f" ON l.{spec.key} = t.{spec.key} WHERE {same} AND list_contains(?, l.case_id)",
+            [*values, covers[row[key_index]]],
+        ).fetchone()
+        if hit:
+            found[row[key_index]] = hit[0]
+    return found
+
+
+def _rows_to_import(spec: ArchiveTable, table: dict, maps: dict, here: dict, left: dict) -> dict:
+    """The table less what the database already has: shared rows found `here` (old key -> key),
+    the rows hanging on them (their actions and changes, whose keys go into `left`), their links
+    to cases other than the imported one, and links to cases the database does not have."""
+    columns, rows = table.get("columns"), table.get("rows")
+    if not isinstance(columns, list) or not isinstance(rows, list):
+        return table  # refused by _import_table
+    refs = [(columns.index(c), t) for c, t in spec.refs.items() if c in columns]
+    case_index = next((i for i, t in refs if t == "covered_cases"), None)
+    key_index = columns.index(spec.key) if spec.key in columns else None
+    kept = []
+    for row in rows:
+        if not isinstance(row, list) or len(row) != len(columns):
+            kept.append(row)  # refused with its row number by _import_table
+            continue
+        if key_index is not None and row[key_index] in here.get(spec.name, {}):
+            continue
+        on_here = any(row[i] in here.get(t, {}) for i, t in refs)
+        if case_index is not None:
+            case = row[case_index]
+            if case not in maps["covered_cases"] or (on_here and case not in maps["cases"]):
+                continue
+        elif on_here or any(row[i] in left.get(t, ()) for i, t in refs):
+            if key_index is not None:
+                left.setdefault(spec.name, set()).add(row[key_index])
+            continue
+        kept.append(row)
+    return {**table, "rows": kept}
 
 
 def _index(table: dict, column: str, name: str) -> int:

@@ -149,6 +149,8 @@ def _canonical(document: dict) -> dict:
         lookup: {int(k): v for k, v in names.items()}
         for lookup, names in document["lookups"].items()
     }
+    own = {int(k) for k, v in document["lookups"]["covered_cases"].items()} & set(ranks["cases"])
+    ranks["covered_cases"] |= dict.fromkeys(own, "this case")  # the copy has its own reference
     out = {}
     for name, table in document["tables"].items():
         spec = specs[name]
@@ -165,6 +167,18 @@ def _canonical(document: dict) -> dict:
             for row in table["rows"]
         ]
         out[name] = sorted(rows, key=json.dumps)
+    return out
+
+
+def _without_ids(document: dict) -> dict:
+    """Every table's rows without their key and reference columns, sorted: the content of two
+    copies whose rows were numbered in a different order."""
+    specs = {spec.name: spec for spec in case_archive.ARCHIVE_TABLES}
+    out = {}
+    for name, table in document["tables"].items():
+        ids = {specs[name].key, *specs[name].refs, "case_ref"}
+        keep = [i for i, c in enumerate(table["columns"]) if c not in ids]
+        out[name] = sorted(([row[i] for i in keep] for row in table["rows"]), key=json.dumps)
     return out
 
 
@@ -200,6 +214,74 @@ def test_import_under_a_new_reference_remaps_ids(demo_store):
     )
     assert on_event.text == "edited"
     assert reflections.list_reflections(demo_store, SYSTEM, DEMO_CASE_REF)  # original untouched
+
+
+def test_a_decision_on_several_cases_goes_with_each_and_comes_back_once(demo_store, tmp_path):
+    from datetime import date
+
+    from data import committee
+
+    _fill(demo_store)
+    case_archive.import_case(
+        demo_store, SYSTEM, case_archive.export_case(demo_store, SYSTEM, DEMO_CASE_REF), "COPY-J"
+    )
+    # One theme decision covering both cases, with an action.
+    on_theme = committee.Subject(theme="Archive theme")
+    decided = committee.record_decision(
+        demo_store, SYSTEM, on_theme, "Learning across cases", "Audit", date.today()
+    )
+    committee.plan_action(demo_store, SYSTEM, decided, "An audit", "School", "2027-06-30")
+    (decision,) = [
+        d for d in committee.list_decisions(demo_store, SYSTEM) if d.decision_id == decided
+    ]
+    assert len(decision.case_keys) == 2
+    archives = {
+        ref: json.loads(json.dumps(case_archive.export_case(demo_store, SYSTEM, ref)))
+        for ref in (DEMO_CASE_REF, "COPY-J")
+    }
+    assert set(archives[DEMO_CASE_REF]["lookups"]["covered_cases"].values()) == {
+        DEMO_CASE_REF,
+        "COPY-J",
+    }
+
+    def theme_decisions(store):
+        return [d for d in committee.list_decisions(store, SYSTEM) if d.theme == "Archive theme"]
+
+    # Alone in a new database: it covers the case there, and the import says what it could not.
+    alone = Store(tmp_path / "alone.duckdb")
+    try:
+        notes: list[str] = []
+        case_archive.import_case(alone, SYSTEM, archives[DEMO_CASE_REF], notes=notes)
+        (only,) = theme_decisions(alone)
+        assert len(only.case_keys) == 1
+        (note,) = notes
+        assert note == (
+            "a committee decision or briefing in the archive also covers case COPY-J, which this"
+            " database does not have: it covers the cases here only"
+        )
+    finally:
+        alone.close()
+    # Both, one after the other: one decision covering both, its action once.
+    both = Store(tmp_path / "both.duckdb")
+    try:
+        for ref in (DEMO_CASE_REF, "COPY-J"):
+            notes = []
+            case_archive.import_case(both, SYSTEM, archives[ref], notes=notes)
+        assert notes == []
+        (joined,) = theme_decisions(both)
+        assert (joined.considered, len(joined.case_keys)) == ("Learning across cases", 2)
+        actions = both.query(
+            "SELECT description FROM committee_actions WHERE decision_id = ?", [joined.decision_id]
+        )
+        assert actions == [("An audit",)]
+        assert len(committee.list_decisions(both, SYSTEM)) == len(
+            committee.list_decisions(demo_store, SYSTEM)
+        )
+        again = case_archive.export_case(both, SYSTEM, "COPY-J")
+        assert _without_ids(again) == _without_ids(archives["COPY-J"])
+        assert sorted(again["lookups"]["covered_cases"].values()) == sorted(archives)
+    finally:
+        both.close()
 
 
 def test_bad_archives_change_nothing(demo_store):
