@@ -21,7 +21,8 @@ from data.category_list import OTHER, SHIPPED_CATEGORIES
 # date is only a month or a year); numbers let a trace carry one typed array of symbols.
 SYMBOL_NUMBERS = {
     "circle": 0, "square": 1, "diamond": 2, "cross": 3, "x": 4, "triangle-up": 5,
-    "triangle-down": 6, "triangle-left": 7, "triangle-right": 8, "pentagon": 13,
+    "triangle-down": 6, "triangle-left": 7, "triangle-right": 8, "triangle-ne": 9,
+    "triangle-se": 10, "triangle-sw": 11, "triangle-nw": 12, "pentagon": 13,
     "hexagon": 14, "hexagon2": 15, "octagon": 16, "star": 17, "hexagram": 18,
     "star-triangle-up": 19, "star-triangle-down": 20, "star-square": 21, "star-diamond": 22,
     "diamond-tall": 23, "diamond-wide": 24, "hourglass": 25, "bowtie": 26, "circle-cross": 27,
@@ -29,6 +30,10 @@ SYMBOL_NUMBERS = {
 }  # fmt: skip
 OPEN = 100
 KEY_SCALE = 1.6  # key categories (pinned by the chair) draw this much larger
+# Shapes crossed by lines that plotly draws in the marker's line colour: in the category's own
+# colour the cross would vanish and a square-x read as the plain square, so their line is white.
+CROSSED = frozenset(range(27, 33))
+CROSS_COLOUR = "#ffffff"
 
 
 class CategoryLike(Protocol):
@@ -76,6 +81,14 @@ def marker_size(base: float, style: MarkerStyle) -> float:
     return round(base * KEY_SCALE) if style.key else base
 
 
+def marker_line(style: MarkerStyle, width: int) -> dict:
+    """The marker's outline (and cross): in its own colour, or for a crossed shape white and at
+    least 2 px, so that the cross shows on a marker drawn small."""
+    if style.symbol in CROSSED:
+        return {"width": max(width, 2), "color": CROSS_COLOUR}
+    return {"width": width, "color": style.colour}
+
+
 # An SVG path per symbol for the HTML legend (upload preview, admin page): the same shapes as
 # the chart's, drawn in a 20x20 box.
 _SVG_PATHS = {
@@ -88,6 +101,10 @@ _SVG_PATHS = {
     6: "M2 3h16l-8 15z",
     7: "M3 10l15-8v16z",
     8: "M17 10L2 18V2z",
+    9: "M2 2h16v16z",
+    10: "M18 2v16H2z",
+    11: "M2 2l16 16H2z",
+    12: "M2 2h16L2 18z",
     13: "M10 2l8 6-3 10H5L2 8z",
     14: "M5 2h10l5 8-5 8H5l-5-8z",
     17: "M10 1l2.6 6 6.4.6-4.8 4.3 1.4 6.3L10 15l-5.6 3.2 1.4-6.3L1 7.6 7.4 7z",
@@ -100,6 +117,24 @@ _SVG_PATHS = {
     24: "M1 10l9-5 9 5-9 5z",
     25: "M3 3h14L3 17h14z",
     26: "M3 3l14 14V3L3 17z",
+    27: "M10 2a8 8 0 1 0 0.01 0z",
+    28: "M10 2a8 8 0 1 0 0.01 0z",
+    29: "M2 2h16v16H2z",
+    30: "M2 2h16v16H2z",
+    31: "M10 1l9 9-9 9-9-9z",
+    32: "M10 1l9 9-9 9-9-9z",
+    # older databases' spare markers (before the round ones were left out of the spares)
+    15: "M2 10l4-7h8l4 7-4 7H6z",
+    16: "M7 2h6l5 5v6l-5 5H7l-5-5V7z",
+}
+# The cross of a crossed shape, drawn in CROSS_COLOUR over it.
+_SVG_CROSSES = {
+    27: "M10 3v14M3 10h14",
+    28: "M5 5l10 10M15 5L5 15",
+    29: "M10 2v16M2 10h16",
+    30: "M2 2l16 16M18 2L2 18",
+    31: "M10 1v18M1 10h18",
+    32: "M5.5 5.5l9 9M14.5 5.5l-9 9",
 }
 
 
@@ -108,7 +143,7 @@ def legend_marker(style: MarkerStyle, size: int = 18) -> html.Span:
     path = _SVG_PATHS.get(style.symbol, _SVG_PATHS[0])
     return html.Span(
         html.Img(
-            src=_svg_data_uri(path, style.colour),
+            src=_svg_data_uri(path, style.colour, _SVG_CROSSES.get(style.symbol)),
             width=size,
             height=size,
             alt="",
@@ -118,10 +153,13 @@ def legend_marker(style: MarkerStyle, size: int = 18) -> html.Span:
     )
 
 
-def _svg_data_uri(path: str, colour: str) -> str:
+def _svg_data_uri(path: str, colour: str, cross: str | None = None) -> str:
+    over = (
+        f"<path d='{cross}' fill='none' stroke='{CROSS_COLOUR}' stroke-width='2'/>" if cross else ""
+    )
     svg = (
         "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 20 20'>"
-        f"<path d='{path}' fill='{colour}' stroke='{colour}' stroke-width='1'/></svg>"
+        f"<path d='{path}' fill='{colour}' stroke='{colour}' stroke-width='1'/>{over}</svg>"
     )
     return "data:image/svg+xml;utf8," + quote(svg)
 

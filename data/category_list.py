@@ -74,16 +74,17 @@ SHIPPED_CATEGORIES: tuple[Category, ...] = (
     Category(OTHER, 17, "diamond-wide", "#6f777b", "no rule matched; an agency can choose"),
 )
 
-# Symbols an admin's new category takes, in order, once the shipped ones are used: outlines
-# unlike any shipped one first; then those drawn (filled, outlined in their own colour) like a
-# shipped one, told apart by colour and name only.
+# Symbols an admin's new category takes, in order, once the shipped ones are used: each a shape
+# no other category has, drawn small. The crossed ones (square-x...) draw their cross in white
+# (components.category_style), so that they never read as the plain shipped square, circle or
+# diamond; no round blob (pentagon, hexagon, octagon), which would read as the circle.
 SPARE_SYMBOLS = (
-    "hexagram", "star-triangle-down", "pentagon", "hexagon", "square-x", "circle-x", "diamond-x",
-    "circle-cross", "square-cross", "diamond-cross", "octagon", "hexagon2",
+    "hexagram", "star-triangle-down", "square-x", "circle-x", "diamond-x", "square-cross",
+    "circle-cross", "diamond-cross", "triangle-ne", "triangle-sw", "triangle-nw", "triangle-se",
 )  # fmt: skip
 
-# Shapes that look alike (roundish blobs) in a timeline drawn small: the shipped list uses at
-# most one of them.
+# Shapes that look alike (roundish blobs) in a timeline drawn small: the whole list (shipped and
+# spare) uses at most one of them.
 ROUNDISH_SYMBOLS = frozenset({"circle", "pentagon", "hexagon", "hexagon2", "octagon"})
 SPARE_COLOURS = ("#3d3d3d", "#6a3d9a", "#005f73", "#7f5539", "#0b5394", "#00704a", "#a0236e")
 

@@ -183,3 +183,41 @@ def test_the_shipped_markers_are_told_apart_drawn_small_and_migration_0017b_move
     after = rerun({"Looked after and placement": "hexagon"})
     assert after["Looked after and placement"] == "hexagon"
     assert len(set(after.values())) == len(after)
+
+
+def test_every_added_category_has_a_shape_of_its_own_and_0022b_moves_round_ones(store):
+    """Added categories take spare markers no other category has: none round (they would read
+    as the circle), the crossed ones drawn with a white cross; every one in the HTML legend."""
+    from components.category_style import (
+        _SVG_PATHS,
+        CROSSED,
+        SYMBOL_NUMBERS,
+        marker_line,
+        marker_styles,
+    )
+    from data.migrations import migration_files
+
+    added = [
+        cat.add_category(store, SYSTEM, f"Added {n}") for n in range(len(shipped.SPARE_SYMBOLS))
+    ]
+    with pytest.raises(InvalidInput, match="every marker shape is in use"):
+        cat.add_category(store, SYSTEM, "One too many")
+    listed = cat.categories(store)
+    symbols = [c.symbol for c in listed]
+    assert len(set(symbols)) == len(symbols) == len(shipped.SHIPPED_CATEGORIES) + len(added)
+    assert len(set(symbols) & shipped.ROUNDISH_SYMBOLS) == 1  # the shipped circle alone
+    assert all(SYMBOL_NUMBERS[s] in _SVG_PATHS for s in symbols)
+    crossed = [st for st in marker_styles(listed) if st.symbol in CROSSED]
+    assert len(crossed) == 6 and all(st.name.startswith("Added") for st in crossed)
+    for style in marker_styles(listed):
+        colour = "#ffffff" if style in crossed else style.colour  # the cross shows
+        assert marker_line(style, 1)["color"] == colour
+    # A database from before: added categories with round markers move to free spare ones.
+    with store.transaction() as cur:
+        cur.execute("DELETE FROM categories WHERE name LIKE 'Added %' AND name <> 'Added 0'")
+        cur.execute("UPDATE categories SET symbol = 'pentagon' WHERE name = 'Added 0'")
+        cur.execute("INSERT INTO categories SELECT 'Added old', 90, 'octagon', '#3d3d3d', ''")
+        cur.execute(dict(migration_files())["0022b_spare_markers_distinct"])
+    after = dict(store.query("SELECT name, symbol FROM categories"))
+    assert (after["Added 0"], after["Added old"]) == ("hexagram", "star-triangle-down")
+    assert len(set(after.values())) == len(after)
