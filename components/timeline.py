@@ -22,7 +22,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from _plotly_utils.utils import to_typed_array_spec
 
-from components.category_style import OPEN, MarkerStyle, marker_size, marker_styles
+from components.category_style import (
+    OPEN,
+    MarkerStyle,
+    marker_line,
+    marker_size,
+    marker_styles,
+)
 from components.lens_drawing import (
     BAND_KINDS,
     LENS_DAY_TRACE,
@@ -254,6 +260,12 @@ def timeline_traces(
         # validation of a Python list, which cost ~5x the time on 50,000 events.
         return {"customdata": ids[mask].astype(object), **extra}
 
+    # One undrawn point after the events (no x, no event, filled), index -1: see category_rows.
+    x_all = np.append(x_all, np.float32(np.nan))
+    y_all = np.append(y_all, 0).astype(y_all.dtype)
+    ids, imprecise = np.append(ids, -1), np.append(imprecise, False)  # -1: no event
+    if text_all is not None:
+        text_all = np.append(text_all, "")
     greyed = greyed_mask(ids, lens.greyed_event_ids)
     traces = []
     for rank, style in enumerate(styles):
@@ -305,7 +317,7 @@ def timeline_traces(
             **common(reflected),
         )
     )
-    selected = ids == (selected_event_id if selected_event_id is not None else -1)
+    selected = ids == (selected_event_id if selected_event_id is not None else -2)
     traces.append(
         scatter(
             x=_arr(x_all[selected]),
@@ -334,11 +346,16 @@ def drawn_codes(events, lanes, styles, lane_by) -> tuple[dict[str, np.ndarray], 
 
 
 def category_rows(codes: dict[str, np.ndarray], rank: int) -> np.ndarray:
-    """The rows of one category's trace in the order it draws them. Exact dates first: the
-    legend draws a trace's first marker, so it stays filled (the same on every case) unless
-    every event of the category is dated to a month or year."""
+    """The rows of one category's trace in the order it draws them. Exact dates first: plotly's
+    legend draws a trace's first marker, which must be the category's filled one on every case.
+    When every event of the category is dated to a month or year only, -1 leads: an undrawn
+    filled point that `timeline_traces` appends after the events."""
     rows = np.nonzero(codes["category"] == rank)[0]
-    return rows[np.argsort(codes["precision"][rows] > 0, kind="stable")]
+    imprecise = codes["precision"][rows] > 0
+    rows = rows[np.argsort(imprecise, kind="stable")]
+    if len(rows) and imprecise.all():
+        rows = np.concatenate([[-1], rows])
+    return rows
 
 
 def event_positions(codes, lane_count: int, axis: str, date_of_birth: date | None):
@@ -424,7 +441,7 @@ def event_marker(style: MarkerStyle, imprecise: np.ndarray, sizes: dict[str, int
         "color": style.colour,
         # a typed array: plotly would otherwise check each symbol one by one
         "symbol": to_typed_array_spec(symbol) if imprecise.any() else style.symbol,
-        "line": {"width": sizes["outline"], "color": style.colour},
+        "line": marker_line(style, sizes["outline"]),
     }
 
 
@@ -442,7 +459,8 @@ def presentation_update(
     category_traces = len(styles)
     marker = [marker_size(sizes["event"], st) for st in styles]
     marker += [None, sizes["reflected"], sizes["selected"]]
-    outline = [sizes["outline"]] * category_traces + [None, 2, sizes["selected_line"]]
+    outline = [marker_line(st, sizes["outline"])["width"] for st in styles]
+    outline += [None, 2, sizes["selected_line"]]
     line = [None] * category_traces + [sizes["span"], None, None]
     # the lenses' links and day: line widths (a link's arrowheads are sized per point)
     marker += [sizes["arrow"]] * len(LINK_TRACES) + [None]

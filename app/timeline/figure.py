@@ -424,8 +424,14 @@ clientside_callback(
         if (!n) { return window.dash_clientside.no_update; }
         var gd = document.querySelector('#timeline-graph .js-plotly-plot');
         if (gd && window.Plotly) {
-            window.Plotly.downloadImage(gd, {format: 'png', width: 1920,
-                height: gd.offsetHeight || 800, filename: 'timeline-' + caseData.case_ref});
+            // The picture always carries the chart's own category legend: presentation mode
+            // hides it for the page's list above the chart, which is not part of the image.
+            var layout = Object.assign({}, gd.layout);
+            var extra = layout.showlegend === false ? 150 : 0;
+            layout.showlegend = true;
+            window.Plotly.downloadImage({data: gd.data, layout: layout}, {format: 'png',
+                width: 1920, height: (gd.offsetHeight || 800) + extra,
+                filename: 'timeline-' + caseData.case_ref});
         }
         return '';
     }

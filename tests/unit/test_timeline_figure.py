@@ -60,6 +60,15 @@ def decode(value):
     return list(value) if value is not None else []
 
 
+def drawn(trace, values) -> list:
+    """A trace's `values` for the points it draws, without the undrawn point that leads a
+    category whose events are all dated to a month or year (it keeps the legend's marker)."""
+    x = decode(trace.x)
+    return [
+        v for v, at in zip(decode(values), x, strict=True) if at is not None and not np.isnan(at)
+    ]
+
+
 def traces_by_name(fig):
     return {t.name: t for t in fig.data}
 
@@ -123,7 +132,7 @@ def test_types_no_category_claims_are_drawn_as_other_and_key_categories_draw_lar
     frame = EVENTS.assign(category=["Not listed", VISIT, INCIDENT, EXCLUSION])
     fig = timeline_figure(frame, key_categories=[INCIDENT])
     by_name = traces_by_name(fig)
-    assert len(decode(by_name[OTHER].customdata)) == 1
+    assert len(drawn(by_name[OTHER], by_name[OTHER].customdata)) == 1
     assert by_name[INCIDENT].marker.size == round(by_name[VISIT].marker.size * KEY_SCALE)
     # presentation mode (applied in the browser) keeps the key category larger
     update = presentation_update(True, None, [INCIDENT], dense=False)
@@ -141,8 +150,8 @@ def test_lanes_can_be_categories():
     assert list(fig.layout.yaxis.ticktext) == lanes
     by_name = traces_by_name(fig)
     assert decode(by_name[INCIDENT].y) == [0, 0]
-    assert decode(by_name[EXCLUSION].y) == [1]
-    assert decode(by_name[VISIT].y) == [2]
+    assert drawn(by_name[EXCLUSION], by_name[EXCLUSION].y) == [1]
+    assert drawn(by_name[VISIT], by_name[VISIT].y) == [2]
 
 
 def test_month_and_year_events_are_spans_with_hollow_markers_at_their_middle():
@@ -158,8 +167,10 @@ def test_month_and_year_events_are_spans_with_hollow_markers_at_their_middle():
     assert x[4] == pytest.approx(ms("2018-01-01"), abs=2e5)
     visit = traces_by_name(fig)[VISIT]
     visit_style = next(st for st in marker_styles() if st.name == VISIT)
-    assert decode(visit.marker.symbol) == [visit_style.symbol + 100]
-    assert decode(visit.x)[0] == pytest.approx((ms("2014-06-01") + ms("2014-07-01")) / 2, abs=2e5)
+    assert drawn(visit, visit.marker.symbol) == [visit_style.symbol + 100]
+    assert drawn(visit, visit.x)[0] == pytest.approx(
+        (ms("2014-06-01") + ms("2014-07-01")) / 2, abs=2e5
+    )
     # exact days are solid and sit at the middle of their day
     incident = traces_by_name(fig)[INCIDENT]
     assert isinstance(incident.marker.symbol, int)
@@ -231,13 +242,17 @@ def test_hover_text_is_escaped_and_summaries_can_be_hidden():
     fig = timeline_figure(EVENTS)
     visit = traces_by_name(fig)[VISIT]
     assert (
-        visit.text[0] == "Jun 2014 (month only)<br>Health: Visit <i>(Health contact)</i>"
+        drawn(visit, visit.text)[0]
+        == "Jun 2014 (month only)<br>Health: Visit <i>(Health contact)</i>"
         "<br>&lt;b&gt;bold&lt;/b&gt; &amp; more"
     )
     exclusion = traces_by_name(fig)[EXCLUSION]
-    assert exclusion.text[0].endswith("…")
+    assert drawn(exclusion, exclusion.text)[0].endswith("…")
     hidden = traces_by_name(timeline_figure(EVENTS, hide_summaries=True))[VISIT]
-    assert hidden.text[0] == "Jun 2014 (month only)<br>Health: Visit <i>(Health contact)</i>"
+    assert (
+        drawn(hidden, hidden.text)[0]
+        == "Jun 2014 (month only)<br>Health: Visit <i>(Health contact)</i>"
+    )
 
 
 def test_presentation_mode_uses_larger_type_and_markers():
@@ -309,6 +324,18 @@ def test_the_legend_marker_is_filled_whatever_the_first_event_of_a_category_is()
     filled = SYMBOL_NUMBERS["circle"]
     assert symbols[0] == filled and sorted(symbols) == [filled, filled + OPEN, filled + OPEN]
     assert list(health.customdata) == [2, 1, 3]  # every point keeps its own event
+    # Every event of a category dated to a month or year only: an undrawn filled point leads.
+    only_months = events_frame(
+        [
+            (1, "2014-06-01", "month", "Health", "Visit", "a"),
+            (2, "2015-03-01", "year", "Health", "Visit", "b"),
+        ]
+    )
+    (health,) = [t for t in timeline_figure(only_months).data if t.name == VISIT]
+    symbols = decode(health.marker.symbol)
+    assert list(symbols) == [filled, filled + OPEN, filled + OPEN]
+    assert np.isnan(decode(health.x)[0]) and list(health.customdata)[1:] == [1, 2]
+    assert not np.isnan(decode(health.x)[1:]).any()
 
 
 def test_links_join_the_two_events_drawn_with_an_arrowhead_at_the_receiving_one():
@@ -321,7 +348,8 @@ def test_links_join_the_two_events_drawn_with_an_arrowhead_at_the_receiving_one(
     fig = timeline_figure(EVENTS, lanes=lanes, lens=LensMarks(links=links))
     by_name = traces_by_name(fig)
     passed, missing = by_name[LINK_TRACES[0]], by_name[LINK_TRACES[2]]
-    police, school = decode(by_name[INCIDENT].x), decode(by_name[EXCLUSION].x)
+    police = decode(by_name[INCIDENT].x)
+    school = drawn(by_name[EXCLUSION], by_name[EXCLUSION].x)
     assert passed.x[:2] == (police[0], school[0]) and passed.y[:2] == (0, 2)
     assert len(passed.x) == 3  # the link to an event not drawn is left out
     assert list(passed.marker.opacity) == [0, 1, 0]  # the arrowhead at the receiving end
@@ -340,7 +368,7 @@ def test_the_known_at_the_time_lens_greys_the_events_and_marks_its_day():
     police = by_name[INCIDENT]
     opacity = np.round(decode(police.marker.opacity), 3).tolist()
     assert dict(zip(decode(police.customdata), opacity, strict=True)) == {1: 1.0, 3: GREYED}
-    assert decode(by_name[VISIT].marker.opacity) == [1.0]
+    assert drawn(by_name[VISIT], by_name[VISIT].marker.opacity) == [1.0]
     day = by_name[LENS_DAY_TRACE]
     assert day.x == ("2015-06-01", "2015-06-01") and day.y == (-0.55, 2.5)
     assert "01 Jun 2015" in day.text[0]
