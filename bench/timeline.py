@@ -2,7 +2,10 @@
 
 Prints, beside a naive `px.timeline` figure of the same events built in the same run: figure
 build time, JSON bytes sent to the browser, trace and shape counts, and the server time of a
-filter change (the page's Patch path: SQL filter + new trace arrays). Run:
+filter change (the page's Patch path: SQL filter + new trace arrays). The filter changes and the
+figure build are also timed, in the same run, through the code as it was before event
+categories (`components/timeline.py` and the points query of commit c3dbe8b^, read from git:
+one trace per frequent event type), the baseline that categories must not make slower. Run:
 
     .venv/bin/python bench/timeline.py [EVENTS]
 
@@ -11,6 +14,8 @@ Figures depend on the machine (the reference run was on 2 shared cores); nothing
 
 from __future__ import annotations
 
+import importlib.util
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,8 +33,17 @@ from components.timeline import timeline_figure, timeline_traces
 from data import categories
 from data.actor import SYSTEM
 from data.cases import add_case, add_case_agency, ensure_agency
-from data.events import EventFilter, case_agencies_and_types, case_events, timeline_points
+from data.events import (
+    EventFilter,
+    _where,
+    case_agencies_and_types,
+    case_events,
+    timeline_points,
+)
 from data.store import Store
+
+BEFORE_CATEGORIES = "c3dbe8b^"  # the commit before the timeline drew categories
+ROOT = Path(__file__).resolve().parent.parent
 
 AGENCIES = [f"Agency {chr(65 + i)}" for i in range(10)]
 # Event types as agencies name them (most frequent first), spread over the categories.
@@ -93,6 +107,48 @@ def seed_store(path: Path, df: pd.DataFrame) -> Store:
     return store
 
 
+def before_categories():
+    """The timeline module as it was before categories, loaded from git (None without git)."""
+    try:
+        source = subprocess.run(
+            ["git", "show", f"{BEFORE_CATEGORIES}:components/timeline.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    path = Path(tempfile.mkdtemp()) / "timeline_before_categories.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def points_before_categories(store, flt, lanes, types):
+    """The points query before categories: the type's index among the case's types."""
+    where, params = _where(flt, False)
+    case_id = store.query_one("SELECT case_id FROM cases WHERE case_ref = 'BENCH-1'")[0]
+    df = store.query_df(
+        f"""
+        SELECT e.event_id::INTEGER AS event_id, e.event_date,
+               (CASE e.date_precision WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 0 END)::TINYINT
+                   AS precision_code,
+               (list_position(?, a.name) - 1)::SMALLINT AS lane,
+               (coalesce(list_position(?, e.event_type), 0) - 1)::SMALLINT AS type_index
+        FROM events_current e JOIN agencies a ON a.agency_id = e.agency_id
+        WHERE {where}
+        ORDER BY e.event_date, e.event_time NULLS FIRST, a.name, e.event_id
+        """,
+        [list(lanes), list(types), case_id, *params],
+    )
+    df["lane"] = df["lane"].fillna(-1)
+    return df
+
+
 def timed(fn, repeat: int = 3):
     best, value = float("inf"), None
     for _ in range(repeat):
@@ -130,14 +186,28 @@ def main(n: int = 50_000) -> None:
         fig = timeline_figure(df, date_of_birth=DOB)
         return fig, pio.to_json(fig)
 
+    before = before_categories()
+
+    def ours_before():
+        fig = before.timeline_figure(df, date_of_birth=DOB)
+        return fig, pio.to_json(fig)
+
     naive_ms, (naive_fig, naive_json) = timed(naive, 1)
-    our_ms, (our_fig, our_json) = timed(ours)
-    print(f"{'':32}{'naive px.timeline':>20}{'timeline_figure':>20}")
-    print(f"{'build + serialise (ms)':32}{naive_ms:>20.0f}{our_ms:>20.0f}")
-    print(f"{'JSON bytes':32}{len(naive_json):>20,}{len(our_json):>20,}")
-    print(f"{'traces':32}{len(naive_fig.data):>20}{len(our_fig.data):>20}")
+    our_ms = old_ms = float("inf")
+    old_fig, old_json = None, ""
+    for _ in range(5):  # alternated, so that both meet the same load on a shared machine
+        ms, (our_fig, our_json) = timed(ours, 1)
+        our_ms = min(our_ms, ms)
+        if before:
+            ms, (old_fig, old_json) = timed(ours_before, 1)
+            old_ms = min(old_ms, ms)
+    print(f"{'':32}{'naive px.timeline':>20}{'before categories':>20}{'timeline_figure':>20}")
+    print(f"{'build + serialise (ms)':32}{naive_ms:>20.0f}{old_ms:>20.0f}{our_ms:>20.0f}")
+    print(f"{'JSON bytes':32}{len(naive_json):>20,}{len(old_json):>20,}{len(our_json):>20,}")
+    old_traces = len(old_fig.data) if old_fig else 0
+    print(f"{'traces':32}{len(naive_fig.data):>20}{old_traces:>20}{len(our_fig.data):>20}")
     shapes = len(our_fig.layout.shapes) + len(our_fig.layout.annotations)
-    print(f"{'shapes + annotations':32}{0:>20}{shapes:>20}")
+    print(f"{'shapes + annotations':32}{0:>20}{'':>20}{shapes:>20}")
 
     with tempfile.TemporaryDirectory() as tmp:
         store = seed_store(Path(tmp) / "bench.duckdb", df)
@@ -150,6 +220,11 @@ def main(n: int = 50_000) -> None:
         def filter_change(flt):
             events = timeline_points(store, SYSTEM, "BENCH-1", flt, lanes, names)
             traces = timeline_traces(events, lanes=lanes, categories=listed, date_of_birth=DOB)
+            return pio.json.to_json_plotly(traces)  # as the page's Patch() sends them
+
+        def filter_change_before(flt):
+            events = points_before_categories(store, flt, lanes, types)
+            traces = before.timeline_traces(events, lanes=lanes, types=types, date_of_birth=DOB)
             return pio.json.to_json_plotly([t.to_plotly_json() for t in traces])
 
         def load_all():
@@ -164,10 +239,17 @@ def main(n: int = 50_000) -> None:
             "lane toggle: 9 of 10 agencies": EventFilter.of(agencies=AGENCIES[1:]),
             "no filter (clear all)": EventFilter(),
         }
-        print("filter change, server time (SQL filter + Patch trace arrays), best of 3:")
+        print("filter change, server time (SQL filter + Patch trace arrays), best of 5,")
+        print(f"  {'':30}{'before categories':>20}{'now':>12}")
         for label, flt in cases.items():
-            ms, _ = timed(lambda flt=flt: filter_change(flt))
-            print(f"  {label:30}{ms:>20.0f} ms")
+            # alternated, so that both meet the same load on a shared machine
+            now_ms = old_ms = float("inf")
+            for _ in range(5):
+                now_ms = min(now_ms, timed(lambda flt=flt: filter_change(flt), 1)[0])
+                if before:
+                    old_ms = min(old_ms, timed(lambda flt=flt: filter_change_before(flt), 1)[0])
+            old = f"{old_ms:.0f} ms" if before else "(no git)"
+            print(f"  {label:30}{old:>20}{now_ms:>9.0f} ms")
         # naive baseline: rebuild the px.timeline figure for the filtered events
         sub = events[events["agency"].isin(AGENCIES[:3])]
         ms, _ = timed(

@@ -202,7 +202,7 @@ def update_figure(
         )
         patch = Patch()
         for index, trace in enumerate(traces):
-            patch["data"][index] = trace.to_plotly_json()
+            patch["data"][index] = trace
         patch["layout"]["yaxis"]["tickvals"] = list(range(len(lanes)))
         patch["layout"]["yaxis"]["ticktext"] = lanes
         patch["layout"]["yaxis"]["range"] = [len(lanes) - 0.5, -0.6]
@@ -266,7 +266,7 @@ def mark_reflected(marks, agencies, types, text, order, lane_by, axis, case_data
     )
     at = trace_position(case_data["categories"], REFLECTED_TRACE)
     patch = Patch()
-    patch["data"][at] = traces[at].to_plotly_json()
+    patch["data"][at] = traces[at]
     return patch
 
 
