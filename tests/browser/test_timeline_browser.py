@@ -196,7 +196,8 @@ def test_click_an_event_read_details_step_with_arrows_and_table_follows(chair_pa
     assert "uploaded by demo seed" in details
     # the marker is ringed and the table row is marked
     ring = page.evaluate(
-        f"() => Array.from(document.querySelector('{GRAPH}')._fullData.at(-1).customdata)"
+        f"() => Array.from(document.querySelector('{GRAPH}')._fullData"
+        ".find(t => t.name === 'Selected event').customdata)"
     )
     assert ring == [event_id]
     assert page.locator("#tl-chronology tr[aria-current='true']").count() == 1
