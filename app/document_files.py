@@ -157,6 +157,7 @@ def document_figure(events, log: LearningLog, categories=None) -> go.Figure:
     fig.update_layout(
         margin={"l": 10, "r": 30, "t": 40, "b": 50},
         font={"size": 18},
+        legend={"font": {"size": 16}},
         xaxis={"rangeslider": {"visible": False}},
     )
     return fig
@@ -317,7 +318,7 @@ def crc_summary_file(
 ) -> bytes:
     """Appendix 3 as DOCX, HTML or PDF, for those who may open the case (the chair checking
     what will go). It names the case by its committee key. The committee itself reaches
-    summaries only by that key (`committee_summary_docx`)."""
+    summaries only by that key (`committee_summary_file`)."""
     if committee_only(user):
         raise Forbidden("the Case Review Committee reaches summaries by case key only")
     case, chosen, is_draft = _choose(store, user, case_ref, version, draft)
@@ -326,11 +327,13 @@ def crc_summary_file(
     return render(crc_summary_doc(summary), _letterhead(store), fmt, draft=is_draft)
 
 
-def committee_summary_docx(store: Store, user: User, case_key: str) -> bytes:
-    """Appendix 3 for the committee, by case key: the signed-off latest version only, made
-    from the pseudonymised views."""
+def committee_summary_file(store: Store, user: User, case_key: str, fmt: str = "docx") -> bytes:
+    """Appendix 3 for the committee, by case key, as DOCX or PDF: the signed-off latest version
+    only, made from the pseudonymised views."""
+    if fmt not in ("docx", "pdf"):
+        raise InvalidInput(f"the committee's summary is DOCX or PDF, not {fmt!r}")
     summary = committee_summary(store, user, case_key)
-    return render(crc_summary_doc(summary.as_document()), _letterhead(store), "docx")
+    return render(crc_summary_doc(summary.as_document()), _letterhead(store), fmt)
 
 
 def invitation_docx(store: Store, user: User, case_ref: str) -> bytes:
@@ -344,6 +347,7 @@ def invitation_file(store: Store, user: User, case_ref: str, fmt: str = "docx") 
     data = asdict(setup)
     data["meeting_date"] = setup.meeting_date.isoformat() if setup.meeting_date else None
     data["reply_to"] = os.environ.get("RPM_BUSINESS_UNIT_EMAIL") or os.environ.get("RPM_MAIL_FROM")
+    data["produced_on"] = date.today().isoformat()
     return render(invitation_doc(data), _letterhead(store), fmt)
 
 

@@ -118,16 +118,19 @@ def committee_summary(case_key: str):
     from app import document_files
 
     store, user = get_store(), require_user()
+    fmt = flask.request.args.get("format", "docx")
     try:
-        content = document_files.committee_summary_docx(store, user, case_key)
+        content = document_files.committee_summary_file(store, user, case_key, fmt)
     except (Forbidden, NotFound):
         return refused("Not found.", 404)
-    audit(EXPORT, detail=f"crc-summary docx case key {case_key}")
+    except StoreError as exc:
+        return refused(f"Not produced: {exc}", 400)
+    audit(EXPORT, detail=f"crc-summary {fmt} case key {case_key}")
     return flask.Response(
         content,
-        mimetype=MIMETYPES["docx"],
+        mimetype=MIMETYPES[fmt],
         headers={
-            "Content-Disposition": f'attachment; filename="crc-summary-{case_key}.docx"',
+            "Content-Disposition": f'attachment; filename="crc-summary-{case_key}.{fmt}"',
             "Cache-Control": "no-store",
         },
     )

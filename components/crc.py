@@ -385,6 +385,12 @@ def summary_card(summary, download_href: str) -> html.Div:
                 f"Download this summary (Word) for case {summary.case_key}",
                 href=download_href,
                 id="crc-summary-download",
+                className="btn btn-outline-dark btn-sm me-2",
+            ),
+            html.A(
+                f"Download this summary (PDF) for case {summary.case_key}",
+                href=download_href + "?format=pdf",
+                id="crc-summary-download-pdf",
                 className="btn btn-outline-dark btn-sm",
             ),
         ],

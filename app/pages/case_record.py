@@ -75,15 +75,22 @@ def versions_table(case_ref: str, versions) -> html.Div:
     rows = []
     for v in reversed(versions):
         draft = not v.signed
+        # One line a document, wrapping between its formats: in one unbroken line the nine
+        # links made the page twice as wide as a 1366 screen.
         links = [
-            html.A(
-                f"{label} v{v.version} ({words})",
-                href=_doc_href(case_ref, kind, v.version, draft, fmt, anonymised),
-                target="_blank" if fmt == "html" else None,
-                className="me-3 text-nowrap",
+            html.Div(
+                [
+                    html.A(
+                        f"{label} v{v.version} ({words})",
+                        href=_doc_href(case_ref, kind, v.version, draft, fmt, anonymised),
+                        target="_blank" if fmt == "html" else None,
+                        className="text-nowrap",
+                    )
+                    for fmt, words in (("docx", "Word"), ("pdf", "PDF"), ("html", "print page"))
+                ],
+                className="d-flex flex-wrap gap-1 column-gap-3",
             )
             for kind, label, anonymised in DOCUMENTS
-            for fmt, words in (("docx", "Word"), ("pdf", "PDF"), ("html", "print page"))
         ]
         rows.append(
             html.Tr(

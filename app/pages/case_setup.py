@@ -286,8 +286,16 @@ def layout(case_ref: str | None = None, done: str | None = None, mail: str | Non
                 html.A(
                     "Download the invitation (Word)",
                     href=dash.get_relative_path(f"/cases/{case.case_ref}/documents/invitation"),
-                    className="btn btn-outline-dark",
+                    className="btn btn-outline-dark me-2",
                     id="invitation-download",
+                ),
+                html.A(
+                    "Download the invitation (PDF)",
+                    href=dash.get_relative_path(
+                        f"/cases/{case.case_ref}/documents/invitation?format=pdf"
+                    ),
+                    className="btn btn-outline-dark",
+                    id="invitation-download-pdf",
                 ),
             ],
             className="mb-4",

@@ -70,11 +70,11 @@ def invitation_doc(setup: dict) -> Doc:
     else:
         doc.p("Invitees to be confirmed.")
     doc.h2("Please reply")
-    reply_by = _reply_by(setup.get("meeting_date"))
+    reply_by = _reply_by(setup.get("meeting_date"), setup.get("produced_on"))
     contact = setup.get("reply_to")
     doc.p(
         "Please confirm whether you will attend"
-        + (f" by {long_date(reply_by)}" if reply_by else "")
+        + (f" by {long_date(reply_by)}" if reply_by else " as soon as possible")
         + f" to the chair, {setup.get('chair_name') or 'named above'}"
         + (f", at {contact}" if contact else "")
         + "; if you cannot come, please send a colleague who knows the child's journey."
@@ -90,8 +90,12 @@ def invitation_doc(setup: dict) -> Doc:
     return doc
 
 
-def _reply_by(meeting_date: str | None):
-    """A week before the meeting (or None without a date)."""
+def _reply_by(meeting_date: str | None, produced_on: str | None = None):
+    """A week before the meeting; None (as soon as possible) without a date, or when that day
+    is before the invitation is produced (`produced_on`): a meeting called at short notice."""
     if not meeting_date:
         return None
-    return (date.fromisoformat(meeting_date) - timedelta(days=7)).isoformat()
+    reply_by = date.fromisoformat(meeting_date) - timedelta(days=7)
+    if produced_on and reply_by < date.fromisoformat(produced_on):
+        return None
+    return reply_by.isoformat()

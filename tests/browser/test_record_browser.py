@@ -68,6 +68,15 @@ def test_chair_signs_off_the_record_and_amends_it(rpm_server, page):
     assert signature in page.inner_text("#record-status")
     assert page.is_disabled("#record-issues") and page.is_disabled("#record-save")
     assert not page.is_visible("#record-sign")
+    # The locked record still shows who attended (a ticked box keeps its tick when disabled),
+    # and its documents wrap within the screen.
+    ticks = page.eval_on_selector_all(
+        "#record-attended input:checked", "els => els.map(e => getComputedStyle(e).backgroundImage)"
+    )
+    assert ticks and all(t.startswith("url(") for t in ticks)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1920, "height": 1080})
     row = page.inner_text("#versions-table tbody tr")
     assert signature in row
     screenshot(page, "record-signed")

@@ -206,12 +206,13 @@ def test_nothing_the_committee_downloads_holds_a_name_or_identifier(case, tmp_pa
         return "\n".join([p.text for p in document.paragraphs] + cells)
 
     got = {
-        "summary": docx_text(document_files.committee_summary_docx(store, crc, key)),
+        "summary": docx_text(document_files.committee_summary_file(store, crc, key)),
         "briefing": docx_text(document_files.briefing_file(store, crc, "docx", case_key=key)),
         "theme briefing": docx_text(
             document_files.briefing_file(store, crc, "docx", theme="Neglect")
         ),
     }
+    assert document_files.committee_summary_file(store, crc, key, "pdf")[:4] == b"%PDF"
     bundle = publish(store, SYSTEM, tmp_path, "TESTPART")
     for parquet in sorted(Path(bundle.path).glob("*.parquet")):
         got[parquet.name] = "\n".join(
