@@ -341,3 +341,34 @@ def test_an_agency_user_gets_no_link_form_and_cannot_record_one(rpm_app):
         _, refused, *_ = lenses.record_link(1, pair, "information shared", "", 0, case_data)
     assert "Not saved" in text_of(refused)
     assert event_links.list_links(store, police, CASE) == []
+
+
+def test_the_explorer_counts_where_information_did_not_travel_suppressed(rpm_app):
+    from data.crc import case_key_of
+    from data.record import save_draft, sign_off
+    from data.suppression import SUPPRESSED
+    from tests.support.rpm_case import RECORD
+
+    app, store = rpm_app
+    chair = get_user(store, "pokafor")
+    police = store.query_one("SELECT event_id FROM events WHERE source_ref = 'P-0003'")[0]
+    csc = store.query_one("SELECT event_id FROM events WHERE source_ref = 'CSC-0005'")[0]
+    event_links.add_link(store, chair, CASE, police, csc, "not received", note="a private note")
+    save_draft(store, chair, CASE, **RECORD)
+    sign_off(store, chair, CASE)
+    member = add_user(store, "committee", "crc", "crc-test-password")
+    case_id = store.query_one("SELECT case_id FROM cases WHERE case_ref = ?", [CASE])[0]
+    assert case_key_of(store, case_id)  # the committee has the case
+    with as_user(app, member):
+        _, content, hidden, refusal, _ = page("crc").render_tab(
+            "barriers", None, None, None, None, None, None, None, None
+        )
+    text = text_of(content)
+    assert not hidden and refusal is None
+    assert "Where information did not travel" in text and "crc-table-unanswered-shares" in text
+    from dash import html
+
+    table = text_of(find(html.Div(content), "crc-table-unanswered-shares"))
+    assert "Police" in table  # the sending agency's column
+    assert SUPPRESSED in table  # one link: a count of 1 to 5 is not shown
+    assert "a private note" not in text and CASE not in text
