@@ -184,6 +184,40 @@ ORDER BY f.event_date, l.link_id
 """
 
 
+def link_words(link_type: str, from_agency: str, from_date, to_agency: str, to_date) -> str:
+    """A link as the screen and the learning log say it: 'referral sent / received: Police
+    (11 Sep 2014) → Children's Social Care (12 Sep 2014)'."""
+    return f"{link_type}: {from_agency} ({from_date:%d %b %Y}) → {to_agency} ({to_date:%d %b %Y})"
+
+
+# The links supporting each learning point: a current link with an end at one of the events
+# it is linked to, or within one of the episodes it is linked to.
+_LEARNING_LINKS_SQL = """
+SELECT DISTINCT k.learning_id, l.link_id, l.link_type, fa.name, f.event_date, ta.name,
+       t.event_date
+FROM learning_point_links k
+JOIN learning_points lp ON lp.learning_id = k.learning_id AND lp.case_id = ?
+LEFT JOIN episodes p ON p.episode_id = k.episode_id
+JOIN event_links l ON l.case_id = lp.case_id AND l.removed_at IS NULL AND l.decision = 'linked'
+JOIN events_current f ON f.event_id = l.from_event_id
+JOIN events_current t ON t.event_id = l.to_event_id
+JOIN agencies fa ON fa.agency_id = f.agency_id
+JOIN agencies ta ON ta.agency_id = t.agency_id
+WHERE k.event_id IN (l.from_event_id, l.to_event_id)
+   OR f.event_date BETWEEN p.start_date AND p.end_date
+   OR t.event_date BETWEEN p.start_date AND p.end_date
+ORDER BY k.learning_id, f.event_date, l.link_id
+"""
+
+
+def learning_point_links(store: Store, case_id: int) -> dict[int, tuple[str, ...]]:
+    """learning_id -> the links supporting it, in words, by the sending event's date."""
+    found: dict[int, list[str]] = {}
+    for learning_id, _, kind, fa, fd, ta, td in store.query(_LEARNING_LINKS_SQL, [case_id]):
+        found.setdefault(learning_id, []).append(link_words(kind, fa, fd, ta, td))
+    return {k: tuple(v) for k, v in found.items()}
+
+
 def list_links(store: Store, user: User, case_ref: str) -> list[EventLink]:
     """The case's current links, by the sending event's date."""
     case = require_case(store, user, case_ref)
