@@ -21,9 +21,11 @@ from data.contributions import check_event
 from data.errors import InvalidInput, NotFound
 from data.revisions import record_change
 from data.store import Store
+from data.text_fields import optional_text, required_text
 from data.vocabulary import LINK_TYPES
 
 MAX_NOTE = 1000
+MAX_REASON = 500
 # Links that say the information arrived: the sending event is answered.
 ARRIVED = ("referral sent / received", "information shared")
 # Links that say it did not travel: the committee counts them as unanswered shares.
@@ -92,9 +94,7 @@ def _history(cur, case: Case, link_id: int, change: str, who: str, detail: str) 
 def _decide(store, user, case_ref, from_event_id, to_event_id, link_type, decision, *,
             suggested: bool, note: str | None) -> int:  # fmt: skip
     case = _require_editor(store, user, case_ref)
-    note = (note or "").strip() or None
-    if note and len(note) > MAX_NOTE:
-        raise InvalidInput(f"the note is {len(note)} characters; at most {MAX_NOTE}")
+    note = optional_text(note, "the note", MAX_NOTE)
     with store.transaction() as cur:
         a, b = _checked(cur, case, from_event_id, to_event_id, link_type)
         live = _current(cur, case.case_id, a, b)
@@ -158,9 +158,7 @@ def _remove(cur, case: Case, link_id: int, who: str, why: str) -> None:
 def remove_link(store: Store, user: User, case_ref: str, link_id: int, why: str) -> None:
     """Take a link (or a dismissal) back, with the reason; the row and its history stay."""
     case = _require_editor(store, user, case_ref)
-    why = (why or "").strip()
-    if not why:
-        raise InvalidInput("say why the link is removed")
+    why = required_text(why, "the reason for taking the link back", MAX_REASON)
     with store.transaction() as cur:
         row = cur.execute(
             "SELECT 1 FROM event_links WHERE link_id = ? AND case_id = ? AND removed_at IS NULL",

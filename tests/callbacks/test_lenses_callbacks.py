@@ -312,7 +312,10 @@ def test_the_chair_links_two_chosen_events_and_takes_the_link_back_with_a_reason
     why_ids = [{"type": "tl-link-why", "index": link.link_id}]
     with as_user(app, chair, triggered=_pressed("tl-link-remove", link.link_id)):
         _, refused = lenses.take_link_back([1], ["  "], why_ids, 4, case_data)
-    assert "say why" in text_of(refused) and len(event_links.list_links(store, chair, CASE)) == 1
+    assert (
+        "the reason for taking the link back is missing" in text_of(refused)
+        and len(event_links.list_links(store, chair, CASE)) == 1
+    )
     with as_user(app, chair, triggered=_pressed("tl-link-remove", link.link_id)):
         version, message = lenses.take_link_back([1], ["the wrong school record"], why_ids, 4,
                                                  case_data)  # fmt: skip
