@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dash import html
+import dash_bootstrap_components as dbc
+from dash import dcc, html
 
 from data.vocabulary import CORROBORATION, KIND_LABELS, LINK_TYPES, SUGGESTED_LINK, counted
 
@@ -122,7 +123,42 @@ def suggestion_items(findings: Sequence, *, can_chair: bool) -> list:
     return items
 
 
-def link_items(links: Sequence) -> list:
+def _take_back(link):
+    """A link's "take it back" control: the reason is asked for, as for other contributions."""
+    return html.Details(
+        [
+            html.Summary("Take this link back", className="small"),
+            html.Div(
+                [
+                    html.Label(
+                        [
+                            "Why it is taken back",
+                            dcc.Input(
+                                id={"type": "tl-link-why", "index": link.link_id},
+                                type="text",
+                                maxLength=500,
+                                className="form-control form-control-sm",
+                            ),
+                        ],
+                        className="form-label small flex-grow-1 mb-0",
+                    ),
+                    _button(
+                        "Take it back",
+                        link.link_id,
+                        "tl-link-remove",
+                        f"Take back the link {link.link_type} from {link.from_agency} to "
+                        f"{link.to_agency}",
+                        "danger",
+                    ),
+                ],
+                className="d-flex align-items-end gap-2 mt-1",
+            ),
+        ],
+        className="mt-1",
+    )
+
+
+def link_items(links: Sequence, *, can_chair: bool = False) -> list:
     return [
         html.Li(
             [
@@ -136,11 +172,112 @@ def link_items(links: Sequence) -> list:
                     f"{link.decided_by}",
                     className="text-muted",
                 ),
+                html.Div(f"Note: {link.note}", className="small") if link.note else None,
+                _take_back(link) if can_chair else None,
             ],
-            className="mb-1",
+            className="mb-2",
         )
         for link in links
     ]
+
+
+def link_history_view(history: Sequence[dict]):
+    """Every change to the case's links, oldest first (who, when, what and why)."""
+    if not history:
+        return None
+    return html.Details(
+        [
+            html.Summary(f"History of the links ({counted(len(history), 'change')})"),
+            html.Ul(
+                [
+                    html.Li(
+                        f"{h['changed_at']:%d %b %Y %H:%M} {h['changed_by']}: link "
+                        f"{h['link_id']} {h['detail']}"
+                    )
+                    for h in history
+                ],
+                className="small",
+            ),
+        ],
+        id="tl-link-history",
+        className="mt-2",
+    )
+
+
+def link_end_words(detail) -> str:
+    """How the link form names a chosen event: 'Police, 12 Sep 2014: Incident (P-0003)'."""
+    ref = f" ({detail.source_ref})" if detail.source_ref else ""
+    return f"{detail.agency}, {detail.event_date:%d %b %Y}: {detail.event_type}{ref}"
+
+
+def link_form(*, can_chair: bool):
+    """Link any two events: the sending and the receiving side are the events selected on the
+    chart (or in the chronology) when each button is pressed, then the kind of link."""
+    pick = "btn btn-outline-dark btn-sm"
+    return html.Section(
+        [
+            html.H3("Link two events", className="h6 mt-3"),
+            html.P(
+                "Click an event on the chart (or a row of the chronology), then say which side "
+                "of the link it is; do the same for the other event.",
+                className="small text-muted mb-1",
+            ),
+            html.Div(
+                [
+                    html.Button(
+                        "It is the sending side",
+                        id="tl-link-from-pick",
+                        type="button",
+                        className=pick,
+                    ),
+                    html.Button(
+                        "It is the receiving side",
+                        id="tl-link-to-pick",
+                        type="button",
+                        className=pick,
+                    ),
+                ],
+                className="d-flex gap-2 flex-wrap",
+            ),
+            html.Div(
+                id="tl-link-ends", role="status", className="my-2", children=link_ends_view({})
+            ),
+            html.Div(
+                [
+                    html.Label("Kind of link", htmlFor="tl-link-type", className="form-label"),
+                    dbc.Select(
+                        id="tl-link-type",
+                        options=[{"label": t, "value": t} for t in LINK_TYPES],
+                        value=LINK_TYPES[0],
+                        style={"maxWidth": "18rem"},
+                    ),
+                    html.Label("Note (optional)", htmlFor="tl-link-note", className="form-label"),
+                    dbc.Input(id="tl-link-note", maxLength=1000, style={"maxWidth": "24rem"}),
+                    html.Button(
+                        "Record the link",
+                        id="tl-link-save",
+                        type="button",
+                        className="btn btn-dark btn-sm",
+                    ),
+                ],
+                className="d-flex flex-wrap align-items-center gap-2",
+            ),
+        ],
+        id="tl-link-form",
+        hidden=not can_chair,
+        **{"aria-label": "Link two events"},
+    )
+
+
+def link_ends_view(words: dict):
+    """The chosen sending and receiving events, in words ({"from": ..., "to": ...})."""
+    return html.Ul(
+        [
+            html.Li(f"Sending side: {words.get('from') or 'not chosen yet'}"),
+            html.Li(f"Receiving side: {words.get('to') or 'not chosen yet'}"),
+        ],
+        className="list-unstyled small mb-0",
+    )
 
 
 def corroboration_items(findings: Sequence) -> list:
@@ -180,7 +317,14 @@ def link_counts(links: Sequence) -> str:
     return f"{counted(len(links), 'link')}: {parts}"
 
 
-def lenses_panel(findings: Sequence, links: Sequence, episodes: Sequence = (), *, can_chair: bool):
+def lenses_panel(
+    findings: Sequence,
+    links: Sequence,
+    episodes: Sequence = (),
+    history: Sequence[dict] = (),
+    *,
+    can_chair: bool,
+):
     """Patterns (each can become a key practice episode), links the app suggests (the chair
     accepts or dismisses), the links recorded, and incidents several agencies recorded."""
     patterns = [f for f in findings if f.kind not in (SUGGESTED_LINK, CORROBORATION)]
@@ -205,10 +349,11 @@ def lenses_panel(findings: Sequence, links: Sequence, episodes: Sequence = (), *
             _section(
                 "Links recorded",
                 link_counts(links),
-                link_items(links),
+                link_items(links, can_chair=can_chair),
                 "No links recorded yet.",
                 "tl-lens-links",
             ),
+            link_history_view(history),
             _section(
                 "One incident, several accounts",
                 counted(len(accounts), "incident"),

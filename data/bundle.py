@@ -23,11 +23,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from data.vocabulary import LINK_TYPES
+
 BUNDLE_FORMAT = "rpm-timeline-bundle"
-# 2: the committee's decisions, organisational actions and briefings delivered. A version 1
-# bundle (without them) is still read: those tables are empty for it.
-SCHEMA_VERSION = 2
-READABLE_SCHEMA_VERSIONS = frozenset({1, 2})
+# 2: the committee's decisions, organisational actions and briefings delivered; 3: the links
+# between events (who told whom, and where information did not travel). A bundle of an earlier
+# version (without them) is still read: those tables are empty for it.
+SCHEMA_VERSION = 3
+READABLE_SCHEMA_VERSIONS = frozenset({1, 2, 3})
 MANIFEST = "manifest.json"
 README = "README.md"
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
@@ -204,6 +207,24 @@ TABLES: tuple[BundleTable, ...] = (
             ("attended", "how many practitioners attended"),
         ),
         since=2,
+    ),
+    BundleTable(
+        "crc_event_links",
+        "Links a chair recorded between two events of a case (who told whom), one row per link"
+        " (no note, nor who recorded it).",
+        (
+            CASE_KEY,
+            ("link_type", f"one of: {', '.join(LINK_TYPES)}"),
+            ("unanswered", "not received or should have been shared: it did not travel"),
+            ("suggested", "the app suggested it and a chair accepted it"),
+            ("from_date", "the sending event's date"),
+            ("from_agency", "the sending event's agency"),
+            ("from_category", "the sending event's category"),
+            ("to_date", "the receiving event's date"),
+            ("to_agency", "the receiving event's agency"),
+            ("to_category", "the receiving event's category"),
+        ),
+        since=3,
     ),
     BundleTable(
         "themes",

@@ -21,9 +21,11 @@ from data.contributions import check_event
 from data.errors import InvalidInput, NotFound
 from data.revisions import record_change
 from data.store import Store
+from data.text_fields import optional_text, required_text
 from data.vocabulary import LINK_TYPES
 
 MAX_NOTE = 1000
+MAX_REASON = 500
 # Links that say the information arrived: the sending event is answered.
 ARRIVED = ("referral sent / received", "information shared")
 # Links that say it did not travel: the committee counts them as unanswered shares.
@@ -92,9 +94,7 @@ def _history(cur, case: Case, link_id: int, change: str, who: str, detail: str) 
 def _decide(store, user, case_ref, from_event_id, to_event_id, link_type, decision, *,
             suggested: bool, note: str | None) -> int:  # fmt: skip
     case = _require_editor(store, user, case_ref)
-    note = (note or "").strip() or None
-    if note and len(note) > MAX_NOTE:
-        raise InvalidInput(f"the note is {len(note)} characters; at most {MAX_NOTE}")
+    note = optional_text(note, "the note", MAX_NOTE)
     with store.transaction() as cur:
         a, b = _checked(cur, case, from_event_id, to_event_id, link_type)
         live = _current(cur, case.case_id, a, b)
@@ -158,9 +158,7 @@ def _remove(cur, case: Case, link_id: int, who: str, why: str) -> None:
 def remove_link(store: Store, user: User, case_ref: str, link_id: int, why: str) -> None:
     """Take a link (or a dismissal) back, with the reason; the row and its history stay."""
     case = _require_editor(store, user, case_ref)
-    why = (why or "").strip()
-    if not why:
-        raise InvalidInput("say why the link is removed")
+    why = required_text(why, "the reason for taking the link back", MAX_REASON)
     with store.transaction() as cur:
         row = cur.execute(
             "SELECT 1 FROM event_links WHERE link_id = ? AND case_id = ? AND removed_at IS NULL",
@@ -182,6 +180,40 @@ JOIN agencies ta ON ta.agency_id = t.agency_id
 WHERE l.case_id = ? AND l.removed_at IS NULL AND l.decision = 'linked'
 ORDER BY f.event_date, l.link_id
 """
+
+
+def link_words(link_type: str, from_agency: str, from_date, to_agency: str, to_date) -> str:
+    """A link as the screen and the learning log say it: 'referral sent / received: Police
+    (11 Sep 2014) → Children's Social Care (12 Sep 2014)'."""
+    return f"{link_type}: {from_agency} ({from_date:%d %b %Y}) → {to_agency} ({to_date:%d %b %Y})"
+
+
+# The links supporting each learning point: a current link with an end at one of the events
+# it is linked to, or within one of the episodes it is linked to.
+_LEARNING_LINKS_SQL = """
+SELECT DISTINCT k.learning_id, l.link_id, l.link_type, fa.name, f.event_date, ta.name,
+       t.event_date
+FROM learning_point_links k
+JOIN learning_points lp ON lp.learning_id = k.learning_id AND lp.case_id = ?
+LEFT JOIN episodes p ON p.episode_id = k.episode_id
+JOIN event_links l ON l.case_id = lp.case_id AND l.removed_at IS NULL AND l.decision = 'linked'
+JOIN events_current f ON f.event_id = l.from_event_id
+JOIN events_current t ON t.event_id = l.to_event_id
+JOIN agencies fa ON fa.agency_id = f.agency_id
+JOIN agencies ta ON ta.agency_id = t.agency_id
+WHERE k.event_id IN (l.from_event_id, l.to_event_id)
+   OR f.event_date BETWEEN p.start_date AND p.end_date
+   OR t.event_date BETWEEN p.start_date AND p.end_date
+ORDER BY k.learning_id, f.event_date, l.link_id
+"""
+
+
+def learning_point_links(store: Store, case_id: int) -> dict[int, tuple[str, ...]]:
+    """learning_id -> the links supporting it, in words, by the sending event's date."""
+    found: dict[int, list[str]] = {}
+    for learning_id, _, kind, fa, fd, ta, td in store.query(_LEARNING_LINKS_SQL, [case_id]):
+        found.setdefault(learning_id, []).append(link_words(kind, fa, fd, ta, td))
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def list_links(store: Store, user: User, case_ref: str) -> list[EventLink]:

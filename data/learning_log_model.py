@@ -53,6 +53,8 @@ class LearningPoint:
     on_timeline: str | None = None
     themes: tuple[str, ...] = ()
     shared_text: str | None = None  # the committee's reviewed wording, when it has one
+    # links between events supporting it (at its events, or within its episodes), in words
+    links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ class LearningLog:
                 ),
                 "professionals": _each(Professional, data.get("professionals")),
                 "learning_points": tuple(
-                    _known(LearningPoint, p, tuples=("themes",))
+                    _known(LearningPoint, p, tuples=("themes", "links"))
                     for p in data.get("learning_points") or ()
                 ),
                 "reflections_by_stage": _each(StageCount, data.get("reflections_by_stage")),

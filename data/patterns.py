@@ -488,34 +488,71 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-# Accounts' distinct content words (without stop words and words too common in the case to
-# identify an incident), then pairs of accounts by different agencies within the span of days
-# sharing enough of them. An equality join on (word, day) over the days in the span keeps it
-# set-based and fast.
-_CORROBORATION_SQL = (
-    """
-CREATE TEMP TABLE kept AS
-SELECT row, day, agency, word FROM (
-    SELECT DISTINCT row, day, agency, word FROM (
-        SELECT row, day, agency, unnest(string_split_regex(lower(summary), '[^a-z]+')) AS word
-        FROM accounts)
-    WHERE length(word) >= 3 AND word NOT IN (SELECT unnest($stopwords)))
-QUALIFY count(*) OVER (PARTITION BY word) <= $most
-""",
-    """
-CREATE TEMP TABLE close AS
-WITH sizes AS (SELECT row, count(*) AS size FROM kept GROUP BY row),
-near AS (SELECT k.*, k.day + r.range AS near_day FROM kept k, range(0, $span + 1) r),
-pairs AS (
-    SELECT a.row AS row_a, b.row AS row_b, count(*) AS n
-    FROM near a JOIN kept b ON b.word = a.word AND b.day = a.near_day
-    WHERE a.agency <> b.agency AND (b.day > a.day OR a.row < b.row)
-    GROUP BY ALL)
-SELECT p.row_a, p.row_b FROM pairs p
-JOIN sizes sa ON sa.row = p.row_a JOIN sizes sb ON sb.row = p.row_b
-WHERE p.n >= 2 AND p.n / (sa.size + sb.size - p.n) >= $similarity
-""",
-)
+# Accounts' words: runs of three letters or more, lower-cased, without stop words. DuckDB
+# splits them and hands back only a hash of each word, so the pairing below works on numbers;
+# the few accounts found get their words back as text.
+_WORDS_SQL = """
+SELECT row, hash(word) AS word FROM (
+    SELECT row, unnest(regexp_extract_all(lower(summary), '[a-z]{3,}')) AS word FROM accounts)
+WHERE NOT list_contains($stopwords, word)
+"""
+_TEXT_SQL = """
+SELECT DISTINCT row, word, hash(word) FROM (
+    SELECT row, unnest(regexp_extract_all(lower(summary), '[a-z]{3,}')) AS word
+    FROM accounts WHERE list_contains($rows, row))
+WHERE NOT list_contains($stopwords, word)
+"""
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values (np.unique without counts takes a slow path in numpy 2.4)."""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
+def _account_words(con, most: float) -> tuple[np.ndarray, np.ndarray, set]:
+    """Each account's distinct words as (account, word code) pairs, leaving out words in more
+    than `most` accounts (they identify no incident), and the hashes of those left out."""
+    found = con.execute(_WORDS_SQL, {"stopwords": sorted(STOPWORDS)}).fetchnumpy()
+    rows = np.ma.getdata(found["row"]).astype(np.int64)
+    codes, vocabulary = pd.factorize(np.ma.getdata(found["word"]))
+    size = max(len(vocabulary), 1)
+    key = _distinct(rows * size + codes)
+    rows, codes = key // size, key % size
+    accounts_with = np.bincount(codes, minlength=size)
+    common = accounts_with[codes] > most
+    return rows[~common], codes[~common], set(vocabulary[accounts_with > most].tolist())
+
+
+def _close_accounts(rows, codes, day, agency, span: int, similarity: float):
+    """Pairs (a, b) of accounts by different agencies within `span` days of each other sharing
+    two words or more, and at least `similarity` of all their words. Every account's words are
+    sorted by (word, day): the accounts sharing a word within the span follow it."""
+    if not len(rows):
+        return rows, rows
+    offset = day[rows] - day.min()
+    key = codes * (int(offset.max()) + span + 2) + offset
+    order = np.argsort(key, kind="stable")
+    key, rows = key[order], rows[order]
+    first = np.searchsorted(key, key, side="left")
+    sizes = np.searchsorted(key, key + span, side="right") - first
+    i = np.repeat(np.arange(len(key)), sizes)
+    j = (
+        np.repeat(first, sizes)
+        + np.arange(sizes.sum())
+        - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    )
+    a, b = rows[i], rows[j]
+    # each pair once: the earlier day first, or the lower account on the same day
+    keep = (agency[a] != agency[b]) & ((key[j] > key[i]) | (a < b))
+    n = len(day)
+    pair, shared = np.unique(a[keep] * n + b[keep], return_counts=True)
+    a, b = pair // n, pair % n
+    size = np.bincount(rows, minlength=n)
+    close = (shared >= 2) & (shared / (size[a] + size[b] - shared) >= similarity)
+    return a[close], b[close]
 
 
 def corroborations(frame: pd.DataFrame, rules: Rules) -> list[Finding]:
@@ -527,40 +564,32 @@ def corroborations(frame: pd.DataFrame, rules: Rules) -> list[Finding]:
     dated = frame[frame["day"]]
     if dated.empty:
         return []
-    accounts = pd.DataFrame(
-        {
-            "row": dated.index.to_numpy(),
-            "day": (dated["lo"].to_numpy() - np.datetime64("1970-01-01", "D")) // DAY,
-            "agency": dated["agency"].to_numpy(),
-            "summary": dated["summary"].to_numpy(),
-        }
-    )
+    day = (dated["lo"].to_numpy() - np.datetime64("1970-01-01", "D")) // DAY
+    agency = pd.factorize(dated["agency"].to_numpy())[0]
+    accounts = pd.DataFrame({"row": np.arange(len(dated)), "summary": dated["summary"].to_numpy()})
+    most = max(rules.common_word_share * len(frame), 3)
     con = duckdb.connect()
     try:
         con.register("accounts", accounts)
-        kept, close = _CORROBORATION_SQL
-        con.execute(
-            kept,
-            {"stopwords": sorted(STOPWORDS), "most": max(rules.common_word_share * len(frame), 3)},
-        )
-        con.execute(close, {"span": rules.corroboration_days, "similarity": rules.similarity})
-        close = con.execute("SELECT row_a, row_b FROM close").fetchnumpy()
-        words = {
-            row: set(ws)
-            for row, ws in con.execute(
-                """SELECT row, list(word) FROM kept
-                   WHERE row IN (SELECT row_a FROM close UNION SELECT row_b FROM close)
-                   GROUP BY row"""
-            ).fetchall()
-        }
+        rows, codes, common = _account_words(con, most)
+        a, b = _close_accounts(rows, codes, day, agency, rules.corroboration_days,
+                               rules.similarity)  # fmt: skip
+        involved = _distinct(np.concatenate([a, b]))
+        text = con.execute(
+            _TEXT_SQL, {"rows": involved.tolist(), "stopwords": sorted(STOPWORDS)}
+        ).fetchall()
     finally:
         con.close()
+    index = dated.index.to_numpy()
+    words: dict[int, set] = {}
+    for row, word, hashed in text:
+        if hashed not in common:  # a word too common was never evidence
+            words.setdefault(int(index[row]), set()).add(word)
     cols = _Columns.of(frame)
-    found = []
-    for group in _components(close["row_a"], close["row_b"]):
-        rows = sorted(group, key=lambda r: (cols.lo[r], r))
-        found.append(_corroboration(cols, words, rows))
-    return found
+    return [
+        _corroboration(cols, words, sorted(group, key=lambda r: (cols.lo[r], r)))
+        for group in _components(index[a], index[b])
+    ]
 
 
 def _components(a: np.ndarray, b: np.ndarray) -> list[set[int]]:

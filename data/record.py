@@ -21,6 +21,7 @@ from data.access import require_case, require_meeting_editor
 from data.actor import User
 from data.cases import Case
 from data.errors import Forbidden, InvalidInput, NotFound
+from data.event_links import learning_point_links
 from data.learning_log_model import (
     Action,
     Episode,
@@ -408,8 +409,13 @@ def build_log(store: Store, case: Case, record: RecordVersion | None) -> Learnin
         )
     }
     wordings = current_wordings(store, case.case_id)
+    links = learning_point_links(store, case.case_id)
     points = [
-        replace(p, shared_text=wordings.get(p.learning_id, (None, None))[1])
+        replace(
+            p,
+            shared_text=wordings.get(p.learning_id, (None, None))[1],
+            links=links.get(p.learning_id, ()),
+        )
         for p in _learning_points(store, case.case_id, stages)
     ]
     journey = store.query_one(
@@ -648,7 +654,12 @@ def anonymised_log(log: LearningLog, redact) -> LearningLog:
             log.journey, episodes=tuple(redacted(e, "title") for e in log.journey.episodes)
         ),
         learning_points=tuple(
-            replace(p, text=p.shared_text or redact(p.text)) for p in log.learning_points
+            replace(
+                p,
+                text=p.shared_text or redact(p.text),
+                links=tuple(redact(words) for words in p.links),
+            )
+            for p in log.learning_points
         ),
         reflections=tuple(redacted(r, "text") for r in log.reflections),
         actions=tuple(redacted(a, "description", "evidence") for a in log.actions),

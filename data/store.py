@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 from data.category_assign import ensure_shipped
 from data.migrations import apply_migrations
@@ -43,8 +44,10 @@ class ReadQueries:
         return self.cursor().execute(sql, list(params)).df()
 
     def query_numpy(self, sql: str, params: list | tuple = ()) -> dict:
-        """Run a read query and return its columns as numpy arrays, by name."""
-        return self.cursor().execute(sql, list(params)).fetchnumpy()
+        """Run a read query and return its columns as plain numpy arrays, by name (for columns
+        without NULLs: DuckDB hands back masked arrays, whose every operation is slow)."""
+        found = self.cursor().execute(sql, list(params)).fetchnumpy()
+        return {name: np.ma.getdata(values) for name, values in found.items()}
 
     def query(self, sql: str, params: list | tuple = ()) -> list[tuple]:
         return self.cursor().execute(sql, list(params)).fetchall()

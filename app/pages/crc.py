@@ -62,6 +62,8 @@ TABLES = {
     "themes-quarter": "Learning points by theme and quarter of the meeting",
     "themes-action": "Learning points by theme, with or without an action",
     "barriers": "Barriers identified by the meetings, by theme and agency",
+    "unanswered-shares": "Information that did not travel, by the sending event's category "
+    "and agency",
     "actions-agency": "Actions by owning agency and state",
     "actions-theme": "Actions by theme of their learning and state",
     "process": "Time taken between workflow stages",
@@ -313,6 +315,17 @@ def _barriers_tab(user, f):
             "raised them."
         ),
         _table_block("barriers", crc.barrier_table(get_crc_store(), user, f)),
+        html.P(
+            "Links the meetings recorded between two agencies' events saying the information "
+            "was not received, or should have been shared, by the sending event's category and "
+            "agency.",
+            className="mt-4",
+        ),
+        _table_block(
+            "unanswered-shares",
+            crc.unanswered_share_table(get_crc_store(), user, f),
+            "Where information did not travel",
+        ),
     ]
 
 
@@ -442,6 +455,8 @@ def _table(user, f: crc.CrcFilters, name: str):
         return crc.action_tables(store, user, f)[key]
     if name == "barriers":
         return crc.barrier_table(store, user, f)
+    if name == "unanswered-shares":
+        return crc.unanswered_share_table(store, user, f)
     return crc.process_table(store, user, f)
 
 

@@ -27,13 +27,6 @@ def rules_for(silence) -> Rules:
     return Rules(silence_days=min(max(days, 7), 3650))
 
 
-def link_words(link) -> str:
-    return (
-        f"{link.link_type}: {link.from_agency} ({link.from_date:%d %b %Y}) → "
-        f"{link.to_agency} ({link.to_date:%d %b %Y})"
-    )
-
-
 def lens_day(lens_state) -> date | None:
     return date.fromisoformat(lens_state["date"]) if lens_state else None
 
@@ -48,7 +41,14 @@ def lens_marks(store, user, case_ref: str, lens_state, draw) -> LensMarks:
         who = lens_state.get("agency") or None
         greyed = event_links.unknown_event_ids(store, user, case_ref, day, who)
     drawn = [
-        ChartLink(link.from_event_id, link.to_event_id, link.link_type, link_words(link))
+        ChartLink(
+            link.from_event_id,
+            link.to_event_id,
+            link.link_type,
+            event_links.link_words(
+                link.link_type, link.from_agency, link.from_date, link.to_agency, link.to_date
+            ),
+        )
         for link in links
     ]
     return LensMarks(

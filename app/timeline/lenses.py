@@ -28,16 +28,30 @@ from app.timeline.lens_marks import (
     lens_marks,
     rules_for,
 )
-from app.timeline.state import category_names, date_of_birth, event_filter, presenting
+from app.timeline.state import (
+    category_names,
+    date_of_birth,
+    event_filter,
+    presenting,
+    selected_event,
+)
 from components.forms import uk_date_input
 from components.lens_drawing import BAND_KINDS, LINK_TRACES
-from components.lenses import episode_of, finding_key, lenses_panel, parse_suggestion_key
+from components.lenses import (
+    episode_of,
+    finding_key,
+    lenses_panel,
+    link_end_words,
+    link_ends_view,
+    link_form,
+    parse_suggestion_key,
+)
 from components.timeline import chart_shapes, lens_update, trace_position
 from data import event_links
 from data.dates import typed_date
 from data.episodes import MAX_TITLE, add_episode, list_episodes
 from data.errors import StoreError
-from data.events import timeline_points
+from data.events import event_detail, timeline_points
 from data.patterns import case_findings, lens_words
 from data.vocabulary import KIND_LABELS
 
@@ -89,6 +103,8 @@ def lenses_tab(case_data: dict):
                 className="mb-2",
             ),
             html.Div(id="tl-lens-message", role="status"),
+            dcc.Store(id="tl-link-pair", data={}),
+            link_form(can_chair=case_data["can_chair"]),
             html.Div(id="tl-lens-content"),
         ]
     )
@@ -113,7 +129,8 @@ def show_lenses(tab, silence, _version, _revision, _episodes, case_data):
     findings = case_findings(store, user, case_ref, rules_for(silence))
     links = event_links.list_links(store, user, case_ref)
     episodes = list_episodes(store, user, case_ref)
-    return lenses_panel(findings, links, episodes, can_chair=case_data["can_chair"])
+    history = event_links.link_history(store, user, case_ref)
+    return lenses_panel(findings, links, episodes, history, can_chair=case_data["can_chair"])
 
 
 @callback(
@@ -191,7 +208,100 @@ def make_episode(_clicks, silence, version, case_data):
     return (version or 0) + 1, saved(f"Key practice episode added: {title}.")
 
 
-WHOLE_PARTNERSHIP = ""  # the agency dropdown's value for "the whole partnership"
+def _ends_words(store, user, case_ref: str, pair: dict) -> dict:
+    return {
+        side: link_end_words(event_detail(store, user, case_ref, event_id))
+        for side, event_id in pair.items()
+    }
+
+
+@callback(
+    Output("tl-link-pair", "data"),
+    Output("tl-link-ends", "children"),
+    Input("tl-link-from-pick", "n_clicks"),
+    Input("tl-link-to-pick", "n_clicks"),
+    State(ids.SELECTED_POINT, "data"),
+    State("tl-link-pair", "data"),
+    State(ids.CASE, "data"),
+    prevent_initial_call=True,
+)
+def pick_link_end(_from, _to, point, pair, case_data):
+    """The selected event becomes the link's sending (or receiving) side."""
+    store, user = get_store(), require_user()
+    event_id = selected_event(point)
+    pair = dict(pair or {})
+    words = _ends_words(store, user, case_data["case_ref"], pair)
+    if event_id is None:
+        hint = html.P("Select an event first: click it on the chart or in the chronology.",
+                      className="small text-danger mb-0")  # fmt: skip
+        return dash.no_update, [link_ends_view(words), hint]
+    side = "from" if ctx.triggered_id == "tl-link-from-pick" else "to"
+    pair[side] = event_id
+    return pair, link_ends_view(_ends_words(store, user, case_data["case_ref"], pair))
+
+
+@callback(
+    Output("tl-lens-version", "data", allow_duplicate=True),
+    Output("tl-lens-message", "children", allow_duplicate=True),
+    Output("tl-link-pair", "data", allow_duplicate=True),
+    Output("tl-link-ends", "children", allow_duplicate=True),
+    Output("tl-link-note", "value"),
+    Input("tl-link-save", "n_clicks"),
+    State("tl-link-pair", "data"),
+    State("tl-link-type", "value"),
+    State("tl-link-note", "value"),
+    State("tl-lens-version", "data"),
+    State(ids.CASE, "data"),
+    prevent_initial_call=True,
+)
+def record_link(_clicks, pair, link_type, note, version, case_data):
+    """Link the two chosen events with the kind of link chosen (and an optional note)."""
+    if anonymised_case():
+        return dash.no_update, edit_refused(), *(dash.no_update,) * 3
+    pair = pair or {}
+    nothing = (dash.no_update,) * 3
+    if "from" not in pair or "to" not in pair:
+        missing = "the sending side" if "from" not in pair else "the receiving side"
+        return dash.no_update, not_saved(ValueError(f"choose {missing} first")), *nothing
+    store, user = get_store(), require_user()
+    try:
+        event_links.add_link(
+            store, user, case_data["case_ref"], pair["from"], pair["to"], link_type, note=note
+        )
+    except StoreError as exc:
+        return dash.no_update, not_saved(exc), *nothing
+    return (version or 0) + 1, saved(f"Linked: {link_type}."), {}, link_ends_view({}), ""
+
+
+@callback(
+    Output("tl-lens-version", "data", allow_duplicate=True),
+    Output("tl-lens-message", "children", allow_duplicate=True),
+    Input({"type": "tl-link-remove", "index": ALL}, "n_clicks"),
+    State({"type": "tl-link-why", "index": ALL}, "value"),
+    State({"type": "tl-link-why", "index": ALL}, "id"),
+    State("tl-lens-version", "data"),
+    State(ids.CASE, "data"),
+    prevent_initial_call=True,
+)
+def take_link_back(_clicks, reasons, reason_ids, version, case_data):
+    """Take a link back, with the reason (kept in the links' history)."""
+    if not ctx.triggered or not any(t["value"] for t in ctx.triggered):
+        raise PreventUpdate
+    if anonymised_case():
+        return dash.no_update, edit_refused()
+    link_id = ctx.triggered_id["index"]
+    why = next((r for r, i in zip(reasons, reason_ids, strict=True) if i["index"] == link_id), "")
+    store, user = get_store(), require_user()
+    try:
+        event_links.remove_link(store, user, case_data["case_ref"], link_id, why)
+    except StoreError as exc:
+        return dash.no_update, not_saved(exc)
+    return (version or 0) + 1, saved(f"Link taken back: {why.strip()}.")
+
+
+# The agency dropdown's value for "the whole partnership" (not empty: a select shows no
+# choice at all for an empty value).
+WHOLE_PARTNERSHIP = "(the whole partnership)"
 
 
 def _first_day(case_data) -> date | None:
@@ -260,7 +370,7 @@ def known_controls(case_data: dict):
                                 min=0,
                                 max=max(span, 1),
                                 step=1,
-                                value=None,
+                                value=0,
                                 debounce=True,
                                 className="form-range",
                             ),
@@ -369,7 +479,7 @@ def apply_known_lens(
         day = _lens_day(trigger, typed, slider, state, case_data)
     except ValueError as exc:
         return nothing, f"Lens not applied: {exc}", nothing, nothing, nothing
-    who = agency or None
+    who = None if agency in (WHOLE_PARTNERSHIP, None, "") else agency
     new_state = {"date": day.isoformat(), "agency": who, "words": lens_words(day, who)}
     marks = lens_marks(store, user, case_data["case_ref"], new_state, draw)
     patch = Patch()

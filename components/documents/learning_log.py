@@ -149,7 +149,7 @@ def _learning_along_the_timeline(doc: Doc, log: LearningLog) -> None:
                 [
                     month_year(p.on_timeline) or "Whole case",
                     *([p.stage or ""] if staged else []),
-                    p.text,
+                    learning_text(p),
                     ", ".join(p.themes),
                 ]
                 for p in points
@@ -185,6 +185,13 @@ def _learning_along_the_timeline(doc: Doc, log: LearningLog) -> None:
             + ".",
             "muted",
         )
+
+
+def learning_text(point: LearningPoint) -> str:
+    """A learning point's words, and the links between events supporting it (who told whom)."""
+    if not point.links:
+        return point.text
+    return f"{point.text} Who told whom: {'; '.join(point.links)}."
 
 
 def _shared(point: LearningPoint) -> str:

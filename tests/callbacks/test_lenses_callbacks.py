@@ -172,13 +172,13 @@ def test_the_known_at_the_time_lens_greys_what_the_agency_could_not_know(rpm_app
     # the slider and the month steps move it; a bad typed date is refused with the reason
     with as_user(app, chair, triggered="tl-lens-slider.value"):
         _, _, moved, slider, typed = lenses.apply_known_lens(
-            None, None, 30, None, None, "", "", lens, draw, *filters
+            None, None, 30, None, None, lenses.WHOLE_PARTNERSHIP, "", lens, draw, *filters
         )
     assert moved["date"] == (first + timedelta(days=30)).isoformat() and moved["agency"] is None
     assert typed == f"{first + timedelta(days=30):%d/%m/%Y}"
     with as_user(app, chair, triggered="tl-lens-forward.n_clicks"):
         _, _, later, slider, _ = lenses.apply_known_lens(
-            None, None, 30, None, 1, "", "", moved, draw, *filters
+            None, None, 30, None, 1, lenses.WHOLE_PARTNERSHIP, "", moved, draw, *filters
         )
     assert (
         later["date"] == (pd.Timestamp(moved["date"]) + pd.DateOffset(months=1)).date().isoformat()
@@ -257,3 +257,121 @@ def test_links_and_chosen_patterns_are_drawn_and_taken_off(rpm_app):
     shapes = next(op["params"]["value"] for op in patch.to_plotly_json()["operations"]
                   if op["location"] == ["layout", "shapes"])  # fmt: skip
     assert not any(s["name"].startswith("pattern:") for s in shapes)
+
+
+def test_the_chair_links_two_chosen_events_and_takes_the_link_back_with_a_reason(rpm_app):
+    app, store = rpm_app
+    chair = get_user(store, "pokafor")
+    case_data = _case_data(app, chair)
+    police = store.query_one("SELECT event_id FROM events WHERE source_ref = 'P-0003'")[0]
+    school = store.query_one(
+        "SELECT e.event_id FROM events e JOIN agencies a USING (agency_id)"
+        " WHERE a.name = 'School' ORDER BY e.event_date LIMIT 1"
+    )[0]
+    point = {"kind": "event", "id": police}
+    with as_user(app, chair, triggered="tl-link-to-pick.n_clicks"):
+        pair, ends = lenses.pick_link_end(None, 1, {"kind": "case", "id": None}, {}, case_data)
+    assert "Select an event first" in text_of(ends)  # nothing selected: nothing chosen
+    with as_user(app, chair, triggered="tl-link-from-pick.n_clicks"):
+        pair, ends = lenses.pick_link_end(1, None, point, {}, case_data)
+    assert pair == {"from": police} and "Sending side: Police, " in text_of(ends)
+    # a link needs both sides, and two agencies
+    with as_user(app, chair, triggered="tl-link-save.n_clicks"):
+        _, refused, *_ = lenses.record_link(1, pair, "information shared", "", 0, case_data)
+    assert "choose the receiving side first" in text_of(refused)
+    same = store.query_one(
+        "SELECT e.event_id FROM events e JOIN agencies a USING (agency_id)"
+        " WHERE a.name = 'Police' AND e.event_id <> ? LIMIT 1", [police]
+    )[0]  # fmt: skip
+    with as_user(app, chair, triggered="tl-link-save.n_clicks"):
+        _, refused, *_ = lenses.record_link(
+            1, {"from": police, "to": same}, "information shared", "", 0, case_data
+        )
+    assert "two different agencies" in text_of(refused)
+    assert event_links.list_links(store, chair, CASE) == []
+    with as_user(app, chair, triggered="tl-link-to-pick.n_clicks"):
+        pair, ends = lenses.pick_link_end(None, 1, {"kind": "event", "id": school}, pair, case_data)
+    assert "Receiving side: School, " in text_of(ends)
+    with as_user(app, chair, triggered="tl-link-save.n_clicks"):
+        version, message, reset, _, note = lenses.record_link(
+            1, pair, "should have been shared", "told at the strategy meeting", 3, case_data
+        )
+    assert version == 4 and "Linked: should have been shared" in text_of(message)
+    assert reset == {} and note == ""
+    (link,) = event_links.list_links(store, chair, CASE)
+    assert (link.from_event_id, link.to_event_id, link.link_type, link.suggested) == (
+        police, school, "should have been shared", False
+    )  # fmt: skip
+    with as_user(app, chair):
+        shown = lenses.show_lenses("lenses", 90, 4, 0, 0, case_data)
+    text = text_of(shown)
+    assert "Links recorded (1 link: 1 should have been shared)" in text
+    assert "Note: told at the strategy meeting" in text
+    remove = {"type": "tl-link-remove", "index": link.link_id}
+    assert find(shown, remove) is not None
+    why_ids = [{"type": "tl-link-why", "index": link.link_id}]
+    with as_user(app, chair, triggered=_pressed("tl-link-remove", link.link_id)):
+        _, refused = lenses.take_link_back([1], ["  "], why_ids, 4, case_data)
+    assert (
+        "the reason for taking the link back is missing" in text_of(refused)
+        and len(event_links.list_links(store, chair, CASE)) == 1
+    )
+    with as_user(app, chair, triggered=_pressed("tl-link-remove", link.link_id)):
+        version, message = lenses.take_link_back([1], ["the wrong school record"], why_ids, 4,
+                                                 case_data)  # fmt: skip
+    assert version == 5 and "Link taken back: the wrong school record" in text_of(message)
+    assert event_links.list_links(store, chair, CASE) == []
+    with as_user(app, chair):
+        shown = lenses.show_lenses("lenses", 90, 5, 0, 0, case_data)
+    history = text_of(shown)
+    assert "History of the links (2 changes)" in history
+    assert "removed: the wrong school record" in history
+
+
+def test_an_agency_user_gets_no_link_form_and_cannot_record_one(rpm_app):
+    app, store = rpm_app
+    add_user(store, "police2", "agency", "a long pass phrase three", agency="Police")
+    police = get_user(store, "police2")
+    case_data = _case_data(app, police)
+    with as_user(app, police):
+        layout = page("case_timeline").layout(case_ref=CASE)
+    assert find(layout, "tl-link-form").hidden is True
+    ids_ = [r[0] for r in store.query(
+        "SELECT e.event_id FROM events e JOIN agencies a USING (agency_id)"
+        " WHERE a.name IN ('Police', 'School') ORDER BY a.name LIMIT 1000")]  # fmt: skip
+    pair = {"from": ids_[0], "to": ids_[-1]}
+    with as_user(app, police, triggered="tl-link-save.n_clicks"):
+        _, refused, *_ = lenses.record_link(1, pair, "information shared", "", 0, case_data)
+    assert "Not saved" in text_of(refused)
+    assert event_links.list_links(store, police, CASE) == []
+
+
+def test_the_explorer_counts_where_information_did_not_travel_suppressed(rpm_app):
+    from data.crc import case_key_of
+    from data.record import save_draft, sign_off
+    from data.suppression import SUPPRESSED
+    from tests.support.rpm_case import RECORD
+
+    app, store = rpm_app
+    chair = get_user(store, "pokafor")
+    police = store.query_one("SELECT event_id FROM events WHERE source_ref = 'P-0003'")[0]
+    csc = store.query_one("SELECT event_id FROM events WHERE source_ref = 'CSC-0005'")[0]
+    event_links.add_link(store, chair, CASE, police, csc, "not received", note="a private note")
+    save_draft(store, chair, CASE, **RECORD)
+    sign_off(store, chair, CASE)
+    member = add_user(store, "committee", "crc", "crc-test-password")
+    case_id = store.query_one("SELECT case_id FROM cases WHERE case_ref = ?", [CASE])[0]
+    assert case_key_of(store, case_id)  # the committee has the case
+    with as_user(app, member):
+        _, content, hidden, refusal, _ = page("crc").render_tab(
+            "barriers", None, None, None, None, None, None, None, None
+        )
+    text = text_of(content)
+    assert not hidden and refusal is None
+    assert "Where information did not travel" in text and "crc-table-unanswered-shares" in text
+    from dash import html
+
+    table = text_of(find(html.Div(content), "crc-table-unanswered-shares"))
+    assert "Police" in table  # the sending agency's column
+    assert SUPPRESSED in table  # one link: a count of 1 to 5 is not shown
+    assert "a private note" not in text and CASE not in text

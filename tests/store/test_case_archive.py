@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from data import case_archive, event_links, learning, reflections
+from data import case_archive, event_links, learning, patterns, reflections
 from data.actor import SYSTEM
 from data.demo import DEMO_CASE_REF
 from data.errors import InvalidInput
@@ -62,6 +62,14 @@ def _fill(store) -> None:
     )
     event_links.remove_link(store, SYSTEM, DEMO_CASE_REF, link, "wrong way round")
     event_links.add_link(store, SYSTEM, DEMO_CASE_REF, csc, police, "information requested")
+    accepted, dismissed = [
+        f for f in patterns.case_findings(store, SYSTEM, DEMO_CASE_REF)
+        if f.kind == patterns.SUGGESTED_LINK
+    ][:2]  # fmt: skip
+    event_links.add_link(store, SYSTEM, DEMO_CASE_REF, *accepted.event_ids, accepted.link_type,
+                         suggested=True)  # fmt: skip
+    event_links.dismiss_suggestion(store, SYSTEM, DEMO_CASE_REF, *dismissed.event_ids,
+                                   dismissed.link_type)  # fmt: skip
     reflections.add_reflection(
         store,
         SYSTEM,
@@ -208,6 +216,17 @@ def test_import_under_a_new_reference_remaps_ids(demo_store):
     new_events = {r[0] for r in copy["tables"]["events"]["rows"]}
     assert old_events.isdisjoint(new_events)
     assert _canonical(copy) == _canonical(document)
+    # The accepted suggestion is the copy's link, marked as suggested; the dismissed one is not
+    # suggested again there either.
+    links = event_links.list_links(demo_store, SYSTEM, "COPY-J")
+    assert [link.suggested for link in links].count(True) == 1
+    assert {link.from_event_id for link in links} <= new_events
+
+    def suggested(ref):
+        return {f.description for f in patterns.case_findings(demo_store, SYSTEM, ref)
+                if f.kind == patterns.SUGGESTED_LINK}  # fmt: skip
+
+    assert suggested("COPY-J") == suggested(DEMO_CASE_REF)
     # The copy is a working case: its reflections point at its own events.
     [on_event] = reflections.list_reflections(
         demo_store, SYSTEM, "COPY-J", target_kind="event", target_id=min(new_events)

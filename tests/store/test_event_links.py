@@ -89,7 +89,7 @@ def test_bad_links_are_refused_with_a_reason_and_change_nothing(demo_store):
     event_links.add_link(demo_store, SYSTEM, DEMO_CASE_REF, police, csc, "information shared")
     with pytest.raises(InvalidInput, match="already linked"):
         event_links.add_link(demo_store, SYSTEM, DEMO_CASE_REF, csc, police, "not received")
-    with pytest.raises(InvalidInput, match="say why"):
+    with pytest.raises(InvalidInput, match="the reason for taking the link back is missing"):
         event_links.remove_link(demo_store, SYSTEM, DEMO_CASE_REF, 1, " ")
     assert len(event_links.list_links(demo_store, SYSTEM, DEMO_CASE_REF)) == 1
 

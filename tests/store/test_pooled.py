@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from app.cli import main
-from data import committee, crc, pooled
+from data import committee, crc, event_links, pooled
 from data.actor import SYSTEM
 from data.bundle import MANIFEST, TABLES, BadBundle, sha256_file
 from data.demo.bundles import sign_off_demo_records
@@ -220,9 +220,10 @@ def test_the_committees_decisions_actions_and_briefings_are_published_by_their_o
     old = tmp_path / "old" / folder.name.replace("EAST", "OLD")
     shutil.copytree(folder, old)
     manifest = json.loads((old / MANIFEST).read_text())
-    for name in ("crc_committee_decisions", "crc_committee_actions", "crc_briefing_deliveries"):
-        (old / f"{name}.parquet").unlink()
-        del manifest["files"][f"{name}.parquet"]
+    for table in TABLES:
+        if table.since > 1:
+            (old / table.file).unlink()
+            del manifest["files"][table.file]
     for table in TABLES:  # another partnership's copy, relabelled and re-keyed
         if (old / table.file).exists():
             data = _parquet(old, table.name).assign(partnership="OLD")
@@ -242,6 +243,40 @@ def test_the_committees_decisions_actions_and_briefings_are_published_by_their_o
         "EAST",
     )
     both.close()
+    store.close()
+
+
+def test_links_between_events_are_published_and_a_schema_2_bundle_still_pools(tmp_path):
+    store = _partnership(tmp_path / "p.duckdb", 8, 2)
+    case_ref, first = store.query_one(
+        "SELECT c.case_ref, min(e.event_id) FROM events e JOIN cases c USING (case_id)"
+        " JOIN crc_case_keys k USING (case_id) GROUP BY c.case_ref ORDER BY c.case_ref LIMIT 1"
+    )
+    other = store.query_one(
+        "SELECT min(e.event_id) FROM events e JOIN cases c USING (case_id)"
+        " WHERE c.case_ref = ? AND e.agency_id <> (SELECT agency_id FROM events"
+        " WHERE event_id = ?)",
+        [case_ref, first],
+    )[0]
+    event_links.add_link(store, SYSTEM, case_ref, first, other, "not received", note="private")
+    folder = publish(store, SYSTEM, tmp_path / "out", "EAST").path
+    links = _parquet(folder, "crc_event_links")
+    assert len(links) == 1 and bool(links.loc[0, "unanswered"])
+    assert links.loc[0, "link_type"] == "not received"
+    assert set(links["case_key"]) <= set(_parquet(folder, "crc_cases")["case_key"])
+    assert "private" not in links.to_string() and "note" not in links.columns
+    manifest = json.loads((folder / MANIFEST).read_text())
+    assert manifest["schema_version"] == 3 and "crc_event_links.parquet" in manifest["files"]
+    # A bundle of schema 2 (before the links) pools beside it: they are empty for it.
+    old = tmp_path / "old" / folder.name.replace("EAST", "OLD")
+    shutil.copytree(folder, old)
+    (old / "crc_event_links.parquet").unlink()
+    del manifest["files"]["crc_event_links.parquet"]
+    manifest.update(schema_version=2)
+    (old / MANIFEST).write_text(json.dumps(manifest))
+    alone = pooled.open_pooled([old])
+    assert alone.query_one("SELECT count(*) FROM crc_event_links")[0] == 0
+    alone.close()
     store.close()
 
 
@@ -356,7 +391,7 @@ def _flip_byte(folder):
     [
         (_flip_byte, "crc_events.parquet does not match its checksum"),
         (lambda f: (f / "crc_actions.parquet").unlink(), "crc_actions.parquet is missing"),
-        (lambda f: _edit_manifest(f, schema_version=3), "schema version 3"),
+        (lambda f: _edit_manifest(f, schema_version=99), "schema version 99"),
         (lambda f: (f / MANIFEST).write_text("{not json"), "manifest.json is not valid JSON"),
         (_add_column, "crc_events.parquet has a column bundles may not carry: summary"),
         (_not_parquet, "crc_events.parquet is not readable Parquet"),

@@ -227,3 +227,45 @@ def test_crc_summary_keeps_only_reviewed_shared_wording_under_the_case_key():
     assert [item["text"] for item in signed["learning"]] == [
         "The chair and the facilitator saw the child"
     ]
+
+
+def test_the_links_supporting_a_learning_point_are_in_the_learning_log(rpm_store):
+    from dataclasses import asdict
+
+    from data import event_links
+
+    store = rpm_store
+    save_draft(store, SYSTEM, CASE, **RECORD)
+    (linked,) = store.query_one(
+        "SELECT event_id FROM learning_point_links k JOIN learning_points USING (learning_id)"
+        " WHERE text = ?",
+        [SHARED],
+    )
+    agency = store.query_one("SELECT agency_id FROM events WHERE event_id = ?", [linked])[0]
+
+    def latest_of_another_agency(*not_agencies):
+        return store.query_one(
+            "SELECT event_id, agency_id FROM events WHERE NOT list_contains(?, agency_id)"
+            " ORDER BY event_date DESC, event_id LIMIT 1",
+            [list(not_agencies)],
+        )
+
+    other, other_agency = latest_of_another_agency(agency)
+    third, third_agency = latest_of_another_agency(agency, other_agency)
+    fourth, _ = latest_of_another_agency(agency, other_agency, third_agency)
+    event_links.add_link(store, SYSTEM, CASE, linked, other, "should have been shared")
+    event_links.add_link(store, SYSTEM, CASE, third, fourth, "information shared")  # unrelated
+    gone = event_links.add_link(store, SYSTEM, CASE, third, linked, "information requested")
+    event_links.remove_link(store, SYSTEM, CASE, gone, "recorded by mistake")
+    log = learning_log(store, SYSTEM, CASE)
+    points = {p.text: p for p in log.learning_points}
+    (words,) = points[SHARED].links
+    assert words.startswith("should have been shared: ") and " → " in words
+    assert points[NOT_SHARED].links == ()  # linked to no event the links touch
+    assert f"Who told whom: {words}." in doc_text(learning_log_doc(log, None, "not asked"))
+    # the signed snapshot keeps them, and a snapshot from before links still reads
+    assert LearningLog.from_json(log.as_json()).learning_points == log.learning_points
+    old = asdict(log)
+    for point in old["learning_points"]:
+        del point["links"]
+    assert all(p.links == () for p in LearningLog.from_dict(old).learning_points)
