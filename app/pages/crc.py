@@ -101,7 +101,7 @@ def _options(values) -> list[dict]:
     return out
 
 
-def _checklist_filter(label: str, id_: str, values):
+def _checklist_filter(label: str, id_: str, values, width: str = "col-xl-2"):
     """A filter as native checkboxes in a disclosure: keyboard and screen-reader friendly.
     Nothing ticked means no restriction; the summary says how many are chosen."""
     return html.Div(
@@ -124,7 +124,7 @@ def _checklist_filter(label: str, id_: str, values):
             ],
             className="rpm-crc-filter",
         ),
-        className="col-12 col-md-6 col-xl-2 mb-3",
+        className=f"col-12 col-md-6 {width} mb-3",
     )
 
 
@@ -247,14 +247,19 @@ def layout(**_query):
     )
 
 
+def _partnership_label(code: str, name: str) -> str:
+    return code if name == code else f"{name} ({code})"
+
+
 def _pooled_intro(store, user):
     """Which partnerships' bundles are pooled, and what that means for the figures."""
     return [
         html.P(
             [
                 f"Pooled from {len(store.bundles)} partnerships' published bundles: ",
-                ", ".join(
-                    f"{b.partnership_name} ({b.partnership}, published {b.published_at[:10]})"
+                "; ".join(
+                    f"{_partnership_label(b.partnership, b.partnership_name)},"
+                    f" published {b.published_at[:10]}"
                     for b in sorted(store.bundles, key=lambda b: b.partnership)
                 ),
                 ". Choosing partnerships shows their figures alone, suppressed on their own.",
@@ -265,8 +270,9 @@ def _pooled_intro(store, user):
 
 def _partnership_filter(store, user, is_pooled: bool):
     if is_pooled:
-        choices = [(code, f"{name} ({code})") for code, name in pooled.partnerships(store, user)]
-        return _checklist_filter("Partnership", "crc-partnership", choices)
+        choices = [(c, _partnership_label(c, n)) for c, n in pooled.partnerships(store, user)]
+        # partnerships' names are long: a wider column keeps each on a line or two
+        return _checklist_filter("Partnership", "crc-partnership", choices, "col-xl-4")
     return html.Div(
         [
             dbc.Checklist(id="crc-partnership", options=[], value=[]),
