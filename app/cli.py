@@ -336,7 +336,7 @@ def cmd_crc(args) -> int:
         raise UserError(f"bundle refused: {exc}") from exc
     names = ", ".join(b.partnership for b in pooled.bundles)
     print(f"Pooled {len(pooled.bundles)} partnerships' bundles: {names}")
-    pooled.warm_up_in_background()
+    pooled.warm_up_in_background(announce=lambda line: print(line, flush=True))
     return cmd_serve(args, pooled=pooled)
 
 

@@ -362,6 +362,39 @@ def aligned_from_parquet(store, f: crc.CrcFilters) -> None:
     )
 
 
+PAGE_AIM, TAB_AIM = 2.0, 1.0  # seconds: the pooled page interactive; each tab (a query each)
+
+
+def bench_page(bundles: Path, runs: int) -> None:
+    """The pooled explorer (`crc serve-pooled`) in headless Chromium, once it has warmed up."""
+    from tests.support.server import start_server
+
+    spec = importlib.util.spec_from_file_location(
+        "explorer_page", ROOT / "bench" / "explorer_page.py"
+    )
+    explorer_page = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(explorer_page)
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        proc, url = start_server(Path(tmp), command=("crc", "serve-pooled", str(bundles)))
+        print(
+            f"\nserve-pooled over {bundles}: answering after {time.perf_counter() - started:.1f} s"
+        )
+        log = Path(tmp) / "server.log"
+        while "Ready:" not in log.read_text() and time.perf_counter() - started < 600:
+            time.sleep(0.5)
+        print(f"warmed up (its log says 'Ready:') after {time.perf_counter() - started:.1f} s")
+        try:
+            print(f"-- the pooled explorer in headless Chromium, 1920x1080, median of {runs}"
+                  " (interactive: drawn, no request in flight; the first open, which waits for"
+                  " the warm-up, not counted)")  # fmt: skip
+            figures = explorer_page.measure(url, runs, first_wait_ms=180_000)
+            explorer_page.report(figures, PAGE_AIM, TAB_AIM)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
 def bench_publish() -> None:
     """One partnership's publish of bench/crc.py's 1,000,000-event database."""
     from data.demo.bundles import sign_off_demo_records
@@ -403,6 +436,8 @@ def main() -> None:
     parser.add_argument("--dir", help="keep the bundles here (default: a temporary folder)")
     parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--no-publish", action="store_true", help="skip the publish figure")
+    parser.add_argument("--no-browser", action="store_true", help="skip the page in Chromium")
+    parser.add_argument("--runs", type=int, default=3, help="browser runs per figure")
     args = parser.parse_args()
     if args.generate_only:
         generate(Path(args.dir), args.partnerships, args.events, args.learning, args.actions)
@@ -424,6 +459,8 @@ def main() -> None:
         folders = sorted(p.parent for p in out.glob("*/manifest.json"))
         region = tuple(p.name.split("_")[0] for p in folders[:4])
         bench_queries(folders, region)
+        if not args.no_browser:
+            bench_page(out, args.runs)
         if not args.no_publish:
             bench_publish()
     finally:

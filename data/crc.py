@@ -793,12 +793,11 @@ def density_table(density: pd.DataFrame, window: int = DEFAULT_WINDOW) -> pd.Dat
     months = list(range(-window, window + 1))
     if density.empty:
         return pd.DataFrame(index=pd.Index([], name="agency"), columns=months, dtype=object)
-    events = density.pivot_table(
-        index="agency", columns="rel_month", values="events", aggfunc="sum", fill_value=0
-    ).reindex(columns=months, fill_value=0)
-    cases = density.pivot_table(
-        index="agency", columns="rel_month", values="cases", aggfunc="sum", fill_value=0
-    ).reindex(index=events.index, columns=months, fill_value=0)
+    agencies = sorted(density["agency"].unique())
+    events = _pivot(
+        density.rename(columns={"events": "n"}), "agency", "rel_month", agencies, months
+    )
+    cases = _pivot(density.rename(columns={"cases": "n"}), "agency", "rel_month", agencies, months)
     hide = is_small(events.to_numpy()) | is_small(cases.to_numpy())
     out = pd.DataFrame(
         np.where(hide, SUPPRESSED, events.to_numpy().astype(object)),

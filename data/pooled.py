@@ -18,6 +18,7 @@ case summaries.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -295,10 +296,20 @@ class PooledStore(ReadQueries):
         crc.learning_theme_tables(self, SYSTEM, CrcFilters())
         theme_partnership_table(self, SYSTEM, CrcFilters())
 
-    def warm_up_in_background(self) -> threading.Thread:
+    def warm_up_in_background(self, announce=None) -> threading.Thread:
         """`warm_up` in a thread, so that the server answers meanwhile (a query that needs the
-        journey tables waits for them)."""
-        thread = threading.Thread(target=self.warm_up, name="pooled-warm-up", daemon=True)
+        journey tables waits for them); `announce(line)` is told when it is done."""
+
+        def run() -> None:
+            started = time.perf_counter()
+            self.warm_up()
+            if announce:
+                announce(
+                    f"Ready: the aligned view's tables and the first view made in"
+                    f" {time.perf_counter() - started:.0f} s"
+                )
+
+        thread = threading.Thread(target=run, name="pooled-warm-up", daemon=True)
         thread.start()
         return thread
 

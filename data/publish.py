@@ -50,7 +50,7 @@ from data.bundle import (
     sha256_file,
 )
 from data.errors import Forbidden, InvalidInput
-from data.partnership import get_partnership
+from data.partnership import DEFAULT_NAME, get_partnership
 from data.permissions import is_administrator
 from data.store import Store
 
@@ -194,7 +194,10 @@ def publish(
     partial.mkdir()
     try:
         files = _write_tables(store, partial, code, linkable)
-        partnership_name = get_partnership(store).name
+        named = get_partnership(store).name
+        # A partnership that has not set its name is known by its code: the default name is
+        # every unnamed partnership's, and would make pooled bundles indistinguishable.
+        partnership_name = code if named == DEFAULT_NAME else named
         manifest = finish_bundle(partial, name, code, partnership_name, now, linkable, files)
         os.replace(partial, out_dir / name)
     except BaseException:

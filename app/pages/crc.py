@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import (
+    ALL,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
 
 from app.context import get_crc_store, require_user
 from app.panels.committee import briefings_tab, decisions_tab
@@ -92,7 +103,7 @@ def _options(values) -> list[dict]:
     return out
 
 
-def _checklist_filter(label: str, id_: str, values):
+def _checklist_filter(label: str, id_: str, values, width: str = "col-xl-2"):
     """A filter as native checkboxes in a disclosure: keyboard and screen-reader friendly.
     Nothing ticked means no restriction; the summary says how many are chosen."""
     return html.Div(
@@ -115,7 +126,7 @@ def _checklist_filter(label: str, id_: str, values):
             ],
             className="rpm-crc-filter",
         ),
-        className="col-12 col-md-6 col-xl-2 mb-3",
+        className=f"col-12 col-md-6 {width} mb-3",
     )
 
 
@@ -145,6 +156,8 @@ def layout(**_query):
     store = get_crc_store()
     options = crc.filter_options(store, user)
     is_pooled = pooled.is_pooled(store)
+    # The first view is drawn with the page, not by a callback chained on its arrival.
+    count, content, _hidden, _refusal, built = _view(user, "themes", crc.CrcFilters())
     return html.Div(
         [
             html.H1(
@@ -169,13 +182,16 @@ def layout(**_query):
                             _checklist_filter("Agency involved", "crc-agency", options["agencies"]),
                             _checklist_filter("Theme", "crc-theme", options["themes"]),
                             _checklist_filter(
-                                "Furthest workflow stage", "crc-stage", options["stages"]
+                                "Furthest workflow stage",
+                                "crc-stage",
+                                options["stages"],
                             ),
                             _partnership_filter(store, user, is_pooled),
                             html.Fieldset(
                                 [
                                     html.Legend(
-                                        "Learning scope", className="form-label fw-bold fs-6"
+                                        "Learning scope",
+                                        className="form-label fw-bold fs-6",
                                     ),
                                     dbc.RadioItems(
                                         id="crc-scope",
@@ -194,7 +210,12 @@ def layout(**_query):
                         ],
                         className="row",
                     ),
-                    html.P(id="crc-case-count", className="fw-bold", **{"aria-live": "polite"}),
+                    html.P(
+                        count,
+                        id="crc-case-count",
+                        className="fw-bold",
+                        **{"aria-live": "polite"},
+                    ),
                 ],
                 className="rpm-crc-filters",
             ),
@@ -219,12 +240,17 @@ def layout(**_query):
                 className="mt-4 rpm-crc-views",
             ),
             html.Div(id="crc-refusal", className="pt-3", **{"aria-live": "polite"}),
-            dcc.Store(id="crc-built"),
-            dcc.Loading(html.Div(id="crc-tab-content", className="pt-3"), type="dot"),
+            dcc.Store(id="crc-built", data=built),
+            dcc.Store(id="crc-csv-asked"),
+            dcc.Loading(html.Div(content, id="crc-tab-content", className="pt-3"), type="dot"),
             *([publish_panel()] if is_administrator(user) and not is_pooled else []),
         ],
         className="rpm-crc",
     )
+
+
+def _partnership_label(code: str, name: str) -> str:
+    return code if name == code else f"{name} ({code})"
 
 
 def _pooled_intro(store, user):
@@ -233,8 +259,9 @@ def _pooled_intro(store, user):
         html.P(
             [
                 f"Pooled from {len(store.bundles)} partnerships' published bundles: ",
-                ", ".join(
-                    f"{b.partnership_name} ({b.partnership}, published {b.published_at[:10]})"
+                "; ".join(
+                    f"{_partnership_label(b.partnership, b.partnership_name)},"
+                    f" published {b.published_at[:10]}"
                     for b in sorted(store.bundles, key=lambda b: b.partnership)
                 ),
                 ". Choosing partnerships shows their figures alone, suppressed on their own.",
@@ -245,8 +272,9 @@ def _pooled_intro(store, user):
 
 def _partnership_filter(store, user, is_pooled: bool):
     if is_pooled:
-        choices = [(code, f"{name} ({code})") for code, name in pooled.partnerships(store, user)]
-        return _checklist_filter("Partnership", "crc-partnership", choices)
+        choices = [(c, _partnership_label(c, n)) for c, n in pooled.partnerships(store, user)]
+        # partnerships' names are long: a wider column keeps each on a line or two
+        return _checklist_filter("Partnership", "crc-partnership", choices, "col-xl-4")
     return html.Div(
         [
             dbc.Checklist(id="crc-partnership", options=[], value=[]),
@@ -283,12 +311,16 @@ def _themes_tab(user, f):
     return [
         html.H2("What keeps coming up: learning themes"),
         dcc.Graph(
-            id="crc-theme-graph", figure=theme_bar_figure(tables["by_agency"]), config=GRAPH_CONFIG
+            id="crc-theme-graph",
+            figure=theme_bar_figure(tables["by_agency"]),
+            config=GRAPH_CONFIG,
         ),
         _table_block("themes-agency", tables["by_agency"]),
         html.H3("How themes trend by quarter", className="h4 mt-4"),
         dcc.Graph(
-            id="crc-trend-graph", figure=trend_figure(tables["by_quarter"]), config=GRAPH_CONFIG
+            id="crc-trend-graph",
+            figure=trend_figure(tables["by_quarter"]),
+            config=GRAPH_CONFIG,
         ),
         _table_block("themes-quarter", tables["by_quarter"]),
         _table_block("themes-action", tables["action"], "Learning with no action yet"),
@@ -353,11 +385,12 @@ def _process_tab(user, f):
     ]
 
 
-def _aligned_tab(user, _f):
+def _aligned_tab(user, f):
     choices = crc.anchor_choices(get_crc_store(), user)
     values = [v for v, _ in choices]
     referral = crc.CATEGORY_ANCHOR + "Referral and contact"
     anchor = referral if referral in values else next(iter(values), None)
+    note, heatmap, case_rows, by_category = _aligned_view(user, f, anchor, crc.DEFAULT_WINDOW)
     return [
         html.H2("Journeys aligned on an event"),
         html.P(
@@ -377,9 +410,9 @@ def _aligned_tab(user, _f):
             ],
             className="row",
         ),
-        html.P(id="crc-aligned-count", className="fw-bold", **{"aria-live": "polite"}),
+        html.P(note, id="crc-aligned-count", className="fw-bold", **{"aria-live": "polite"}),
         html.H3("Contact density by agency", className="h4"),
-        dcc.Graph(id="crc-heatmap", config=GRAPH_CONFIG),
+        dcc.Graph(id="crc-heatmap", figure=heatmap, config=GRAPH_CONFIG),
         html.Button(
             "Download CSV",
             id="crc-csv-density",
@@ -401,9 +434,9 @@ def _aligned_tab(user, _f):
             className="btn btn-outline-dark btn-sm mb-2",
             **{"aria-label": "Download CSV: events by category before and after the anchor event"},
         ),
-        html.Div(id="crc-category-counts"),
+        html.Div(by_category, id="crc-category-counts"),
         html.H3("Each case as a row", className="h4 mt-3"),
-        dcc.Graph(id="crc-case-rows", config=GRAPH_CONFIG),
+        dcc.Graph(id="crc-case-rows", figure=case_rows, config=GRAPH_CONFIG),
     ]
 
 
@@ -460,22 +493,8 @@ def _table(user, f: crc.CrcFilters, name: str):
     return crc.process_table(store, user, f)
 
 
-@callback(
-    Output("crc-case-count", "children"),
-    Output("crc-tab-content", "children"),
-    Output("crc-tab-content", "hidden"),
-    Output("crc-refusal", "children"),
-    Output("crc-built", "data"),
-    Input("crc-tabs", "value"),
-    *[Input(i, "value") for i in FILTER_IDS],
-    State("crc-built", "data"),
-)
-def render_tab(tab, years, ages, agencies, themes, stages, scope, partnerships, built):
-    """Only the open tab is computed and sent. The aligned tab keeps its own controls: a filter
-    change there updates its figures (update_aligned) without rebuilding the tab. A choice of
-    filters that could be differenced against a broader one shows and sends nothing."""
-    user = require_user()
-    f = _filters(years, ages, agencies, themes, stages, scope, partnerships)
+def _view(user, tab: str, f: crc.CrcFilters, built=None):
+    """(case count, tab content, content hidden, refusal, tab built) for a tab and filters."""
     if tab in POOLED_WITHOUT and pooled.is_pooled(get_crc_store()):
         tab = "themes"
     builder = TAB_BUILDERS.get(tab, _themes_tab)
@@ -492,13 +511,35 @@ def render_tab(tab, years, ages, agencies, themes, stages, scope, partnerships, 
 
 
 @callback(
+    Output("crc-case-count", "children"),
+    Output("crc-tab-content", "children"),
+    Output("crc-tab-content", "hidden"),
+    Output("crc-refusal", "children"),
+    Output("crc-built", "data"),
+    Input("crc-tabs", "value"),
+    *[Input(i, "value") for i in FILTER_IDS],
+    State("crc-built", "data"),
+    prevent_initial_call=True,
+)
+def render_tab(tab, years, ages, agencies, themes, stages, scope, partnerships, built):
+    """Only the open tab is computed and sent (the page's layout holds the first). The aligned
+    tab keeps its own controls: a filter change there updates its figures (update_aligned)
+    without rebuilding the tab. A choice of filters that could be differenced against a broader
+    one shows and sends nothing."""
+    user = require_user()
+    f = _filters(years, ages, agencies, themes, stages, scope, partnerships)
+    return _view(user, tab, f, built)
+
+
+# Each filter's summary says how many values are ticked (in the browser: no request).
+clientside_callback(
+    """function(...values) {
+        return values.map(v => (v && v.length) ? '(' + v.length + ' chosen)' : '(all)');
+    }""",
     *[Output(f"{i}-chosen", "children") for i in CHECKLIST_IDS],
     *[Input(i, "value") for i in CHECKLIST_IDS],
+    prevent_initial_call=True,
 )
-def show_chosen(*values):
-    """Say in each filter's summary how many values are ticked."""
-    require_user()
-    return [f"({len(v)} chosen)" if v else "(all)" for v in values]
 
 
 @callback(
@@ -509,11 +550,18 @@ def show_chosen(*values):
     Input("crc-anchor", "value"),
     Input("crc-window", "value"),
     *[Input(i, "value") for i in FILTER_IDS],
+    prevent_initial_call=True,
 )
 def update_aligned(anchor, window, years, ages, agencies, themes, stages, scope, partnerships):
+    """The aligned view's figures for another anchor, window or filters (the tab, when built,
+    holds its first figures)."""
     user = require_user()
     f = _filters(years, ages, agencies, themes, stages, scope, partnerships)
-    window = _window(window)
+    return _aligned_view(user, f, anchor, _window(window))
+
+
+def _aligned_view(user, f: crc.CrcFilters, anchor: str | None, window: int):
+    """(count note, density heat map, case rows figure, category table) of the aligned view."""
     store = get_crc_store()
     refusal = crc.check_differencing(store, user, f)
     if refusal:
@@ -544,7 +592,12 @@ def update_aligned(anchor, window, years, ages, agencies, themes, stages, scope,
         "crc-table-categories-aligned",
         f"Events by category within {window} months of the first {named} event",
     )
-    return note, density_heatmap(crc.density_table(density, window)), rows_figure, by_category
+    return (
+        note,
+        density_heatmap(crc.density_table(density, window)),
+        rows_figure,
+        by_category,
+    )
 
 
 @callback(
@@ -565,24 +618,41 @@ def show_summary(case_key):
 
 def _csv(table, name: str) -> dict:
     header, rows = crc.table_csv_rows(table)
-    return {"content": csv_text(header, rows), "filename": f"crc-{name}.csv", "type": "text/csv"}
+    return {
+        "content": csv_text(header, rows),
+        "filename": f"crc-{name}.csv",
+        "type": "text/csv",
+    }
+
+
+# Which table's CSV was asked for, noted in the browser: the buttons come and go with the tabs,
+# and each time they do Dash calls their callback, which asks the server for nothing this way.
+clientside_callback(
+    """function(clicks) {
+        const asked = window.dash_clientside.callback_context.triggered_id;
+        if (!asked || !(clicks || []).some(Boolean)) return window.dash_clientside.no_update;
+        return {table: asked.table, at: Date.now()};
+    }""",
+    Output("crc-csv-asked", "data"),
+    Input({"type": "crc-csv", "table": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)
 
 
 @callback(
     Output("crc-download", "data", allow_duplicate=True),
-    Input({"type": "crc-csv", "table": ALL}, "n_clicks"),
+    Input("crc-csv-asked", "data"),
     *FILTER_STATES,
     prevent_initial_call=True,
 )
-def download_csv(clicks, years, ages, agencies, themes, stages, scope, partnerships):
+def download_csv(asked, years, ages, agencies, themes, stages, scope, partnerships):
     user = require_user()
-    trigger = ctx.triggered_id
-    if not isinstance(trigger, dict) or trigger.get("table") not in TABLES or not any(clicks):
+    name = asked.get("table") if isinstance(asked, dict) else None
+    if name not in TABLES:
         return no_update
     f = _filters(years, ages, agencies, themes, stages, scope, partnerships)
     if crc.check_differencing(get_crc_store(), user, f):
         return no_update
-    name = trigger["table"]
     return _csv(_table(user, f, name), name)
 
 

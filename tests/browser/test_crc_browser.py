@@ -152,6 +152,12 @@ def test_crc_user_filters_by_theme_and_sees_the_aligned_view(crc_server, page):
     count = page.locator("#crc-case-count")
     before = count.inner_text()
     assert re.fullmatch(r"Cases selected: \d+", before)
+    # A table's CSV: the table as shown, small counts as c.
+    with page.expect_download() as download:
+        page.click("button[aria-label^='Download CSV: Learning points by theme and agency']")
+    csv = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert csv[0].startswith("theme,") and csv[-1].startswith("Total,")
+    assert download.value.suggested_filename == "crc-themes-agency.csv"
 
     page.click("summary:has-text('Theme')")
     page.get_by_label("Missing episodes").check()

@@ -13,9 +13,10 @@ import pytest
 from app.cli import main
 from data import committee, crc, event_links, pooled
 from data.actor import SYSTEM
-from data.bundle import MANIFEST, TABLES, BadBundle, sha256_file
+from data.bundle import MANIFEST, TABLES, BadBundle, read_manifest, sha256_file
 from data.demo.bundles import sign_off_demo_records
 from data.demo.crc_demo import LEARNING_TEXT, seed_crc_demo
+from data.partnership import set_partnership
 from data.publish import publish
 from data.store import Store
 from data.suppression import SUPPRESSED
@@ -105,7 +106,8 @@ def test_aligned_view_over_journey_tables_built_in_the_background(region):
     stores, out, _ = region
     pool = pooled.open_pooled([out])
     try:
-        pool.warm_up_in_background()
+        said: list[str] = []
+        warming = pool.warm_up_in_background(announce=said.append)
         types = crc.event_types(pool, SYSTEM)
         assert set(types) == {t for s in stores.values() for t in crc.event_types(s, SYSTEM)}
         every = crc.aligned_case_count(pool, SYSTEM, crc.CrcFilters(), types[0])
@@ -120,6 +122,8 @@ def test_aligned_view_over_journey_tables_built_in_the_background(region):
         first.iloc[:, :] = -1
         again = crc.learning_theme_counts(pool, SYSTEM, crc.CrcFilters())["by_agency"]
         assert (again.to_numpy() >= 0).all() and again.to_numpy().sum() > 0
+        warming.join(timeout=60)
+        assert len(said) == 1 and said[0].startswith("Ready: ")  # the server prints it
     finally:
         pool.close()
 
@@ -183,6 +187,13 @@ def test_only_signed_off_learning_flagged_for_the_committee_is_published(tmp_pat
     actions = _parquet(folder, "crc_actions")
     linked = set(actions["learning_key"].dropna())
     assert linked <= set(learning["learning_key"]) and linked
+    # A partnership that has not set its name is known by its code, not the name every
+    # unnamed partnership shares; one that has is known by its name.
+    assert read_manifest(folder)["partnership_name"] == "EAST"
+    assert (folder / "README.md").read_text().startswith("# Committee-level data of EAST\n")
+    set_partnership(store, SYSTEM, "East Safeguarding Children Partnership")
+    named = publish(store, SYSTEM, tmp_path / "out", "EAST").path
+    assert read_manifest(named)["partnership_name"] == "East Safeguarding Children Partnership"
     store.close()
 
 
