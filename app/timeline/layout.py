@@ -29,7 +29,7 @@ from components.timeline import DENSE_LIMIT, SVG_LIMIT, presentation_update
 from components.timeline_panels import case_panel, episode_list
 from data.categories import categories, key_categories
 from data.episodes import ASSESSMENTS, list_episodes
-from data.events import case_agencies_and_types, case_category_counts, case_events
+from data.events import case_agencies_and_types, case_category_counts, case_event_counts
 from data.permissions import runs_meetings
 from data.reflections import reflected_points
 from data.revisions import case_revision
@@ -83,11 +83,11 @@ def page_layout(case_ref: str | None = None, **query):
     case_data["type_options"] = kind_options(
         case_data, type_counts, case_category_counts(store, user, case.case_ref)
     )
-    everything = case_events(store, user, case.case_ref, include_hidden=True, with_summary=False)
-    if len(everything):  # the known-at-the-time lens steps through these days
-        case_data["first_day"] = everything["event_date"].min().date().isoformat()
-        case_data["last_day"] = everything["event_date"].max().date().isoformat()
-    heading = _heading(case, case_counts(case_data, everything))
+    counts = case_event_counts(store, user, case.case_ref)
+    if counts.first_day:  # the known-at-the-time lens steps through these days
+        case_data["first_day"] = counts.first_day.isoformat()
+        case_data["last_day"] = counts.last_day.isoformat()
+    heading = _heading(case, case_counts(case_data, counts))
     stores = [
         dcc.Store(id=ids.CASE, data=case_data),
         dcc.Store(id=ids.SELECTED_POINT, data=dict(ids.CASE_POINT)),

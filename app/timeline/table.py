@@ -20,7 +20,13 @@ from app.timeline.state import (
 )
 from components.category_style import marker_styles
 from components.timeline_panels import TABLE_BODY, event_row, event_table
-from data.events import CHRONOLOGY_COLUMNS, case_events, chronology_frame_rows
+from data.events import (
+    CHRONOLOGY_COLUMNS,
+    EventCounts,
+    case_event_counts,
+    case_events,
+    chronology_frame_rows,
+)
 from data.exports import csv_text
 from data.vocabulary import counted
 
@@ -203,20 +209,19 @@ def download_csv(_n, agencies, types, text, case_data):
 )
 def show_counts(_version, case_data):
     """The heading's counts, true after events are added, hidden or shown again."""
-    events = case_events(
-        get_store(), require_user(), case_data["case_ref"], include_hidden=True, with_summary=False
+    return case_counts(
+        case_data, case_event_counts(get_store(), require_user(), case_data["case_ref"])
     )
-    return case_counts(case_data, events)
 
 
-def case_counts(case_data, events: pd.DataFrame) -> str:
-    """ "Born ... · 313 events from 6 agencies · 2 hidden" (hidden events are not counted)."""
-    shown = events[~events["hidden"].astype(bool)]
-    hidden = len(events) - len(shown)
+def case_counts(case_data, counts: EventCounts) -> str:
+    """ "Born ... · 313 events from 6 agencies · 2 hidden" (hidden events are not counted with
+    the others)."""
     born = date_of_birth(case_data)
     words = f"Born {born:%d %B %Y} · " if born else ""
-    words += f"{counted(len(shown), 'event')} from {counted(shown['agency'].nunique(), 'agency', 'agencies')}"
-    return words + (f" · {hidden:,} hidden" if hidden else "")
+    words += f"{counted(counts.shown, 'event')} from "
+    words += counted(counts.agencies, "agency", "agencies")
+    return words + (f" · {counts.hidden:,} hidden" if counts.hidden else "")
 
 
 def chronology_panel(table, page: int, label: str, marked):
