@@ -107,3 +107,24 @@
   window.addEventListener('resize', function () { if (!fitting) { fit(); } });
   new MutationObserver(fit).observe(document.body, {attributes: true, attributeFilter: ['class']});
 })();
+
+/* The tabs under the chart are built when first opened or first scrolled into view
+   (app/timeline/tabs.py): tell the page when they come into view, once per page. */
+(function () {
+  if (!window.IntersectionObserver) { return; }
+  var watched = null, observer = new IntersectionObserver(function (entries) {
+    if (!entries.some(function (e) { return e.isIntersecting; })) { return; }
+    observer.disconnect();
+    if (window.dash_clientside && window.dash_clientside.set_props) {
+      window.dash_clientside.set_props('tl-tabs-seen', {data: true});
+    }
+  });
+  new MutationObserver(function () {
+    var below = document.getElementById('tl-below');
+    if (below && below !== watched) {
+      watched = below;
+      observer.disconnect();
+      observer.observe(below);
+    }
+  }).observe(document.body, {childList: true, subtree: true});
+})();

@@ -204,11 +204,11 @@ def keep_case_open(url, index, stop, results, errors, interval=2.0):
                 ("refl-revision", "data"),
             ],
             [
-                ("selected-point", "data", {"kind": "case", "id": None}),
                 ("tl-case-revision", "data", seen),
                 ("refl-saved", "data", 0),
             ],
             [
+                ("selected-point", "data", {"kind": "case", "id": None}),
                 ("refl-revision", "data", -1),
                 ("refl-point-title", "data-point", None),
                 ("reflection-marks", "data", None),

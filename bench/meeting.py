@@ -135,6 +135,7 @@ class Pending:
 
     def __init__(self, page):
         self.count = 0
+        self.sent = 0  # callback requests sent so far, the change poll's aside
         page.on("request", lambda r: self._moved(r, 1))
         page.on("requestfinished", lambda r: self._moved(r, -1))
         page.on("requestfailed", lambda r: self._moved(r, -1))
@@ -142,6 +143,8 @@ class Pending:
     def _moved(self, request, step: int) -> None:
         if "_dash-update-component" in request.url:
             self.count = max(0, self.count + step)
+            if step > 0 and "tl-poll.n_intervals" not in (request.post_data or ""):
+                self.sent += 1
 
     def settle(self, page, quiet_ms: int = 300, limit_s: float = 30) -> None:
         deadline, quiet_since = time.time() + limit_s, None
@@ -394,12 +397,15 @@ def measure(browser, app_url: str, bare_url: str, runs: int) -> None:
     demo = median_of(opening(app_url + f"cases/{DEMO}", GRAPH))
     page.wait_for_selector("#refl-point-title")
 
-    clicks = []
+    clicks, click_requests = [], []
     for position in _marker_positions(page, 3 * runs):
         settle()
+        sent = pending.sent
         took = click_to_details(page, position)
         if took is not None:
             clicks.append(took)
+            settle()
+            click_requests.append(pending.sent - sent)
         if len(clicks) == runs:
             break
     arrows = measured(runs, lambda: arrow_to_next(page), settle)
@@ -440,6 +446,7 @@ def measure(browser, app_url: str, bare_url: str, runs: int) -> None:
         f"<= bare ({ms(bare_big)} ms)",
         bare_big,
     )
+    print(f"server requests per click (median, the change poll aside): {median_of(click_requests)}")
     timed_out = sum(t is None for t in arrows + toggles + filters + presents)
     print(f"clicks measured: {len(clicks)}; timed out: {timed_out}; console errors: {len(errors)}")
     for message in errors[:5]:

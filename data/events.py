@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -199,6 +201,30 @@ def case_agencies_and_types(
         [case.case_id],
     )
     return agencies, [(t, int(n)) for t, n in types]
+
+
+class EventCounts(NamedTuple):
+    shown: int  # the events the timeline shows
+    agencies: int  # the agencies they come from
+    hidden: int
+    first_day: date | None  # of every event, hidden ones too
+    last_day: date | None
+
+
+def case_event_counts(store: Store, user: User, case_ref: str) -> EventCounts:
+    """The case's events counted, and their first and last days, in SQL (a page's heading must
+    not read every event of a large case)."""
+    case = require_case(store, user, case_ref)
+    shown, agencies, hidden, first, last = store.query_one(
+        """
+        SELECT count(*) FILTER (WHERE NOT hidden),
+               count(DISTINCT agency_id) FILTER (WHERE NOT hidden),
+               count(*) FILTER (WHERE hidden), min(event_date)::DATE, max(event_date)::DATE
+        FROM events_current WHERE case_id = ? AND retired_at IS NULL
+        """,
+        [case.case_id],
+    )
+    return EventCounts(int(shown), int(agencies), int(hidden), first, last)
 
 
 def case_category_counts(store: Store, user: User, case_ref: str) -> dict[str, int]:

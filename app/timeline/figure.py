@@ -31,8 +31,9 @@ from app.timeline.state import (
 from components.lens_drawing import NO_MARKS
 from components.timeline import (
     REFLECTED_TRACE,
-    SELECTED_TRACE,
+    SELECTED_RING,
     presentation_layout,
+    selected_ring,
     timeline_figure,
     timeline_traces,
     trace_position,
@@ -190,12 +191,12 @@ def update_figure(
     if ctx.triggered_id in TRACE_PATCH_TRIGGERS:
         lanes = lanes_for(store, user, case_data, order, flt, lane_by)
         events = events_for_figure(store, user, case_data, flt, lanes, lane_by)
+        drawing = case_drawing(case_data, axis, lane_by)
         traces = timeline_traces(
             events,
             lanes=lanes,
-            **case_drawing(case_data, axis, lane_by),
+            **drawing,
             reflected_event_ids=reflected,
-            selected_event_id=selected,
             presentation=presentation,
             hide_summaries=hide,
             lens=lens,
@@ -203,6 +204,17 @@ def update_figure(
         patch = Patch()
         for index, trace in enumerate(traces):
             patch["data"][index] = trace
+        # the ring follows its event to its new lane, or hides when the event is filtered out
+        patch["layout"]["shapes"][0] = selected_ring(
+            events,
+            selected,
+            lanes=lanes,
+            categories=drawing["categories"],
+            lane_by=lane_by,
+            axis=axis,
+            date_of_birth=drawing["date_of_birth"],
+            presentation=presentation,
+        )
         patch["layout"]["yaxis"]["tickvals"] = list(range(len(lanes)))
         patch["layout"]["yaxis"]["ticktext"] = lanes
         patch["layout"]["yaxis"]["range"] = [len(lanes) - 0.5, -0.6]
@@ -270,36 +282,35 @@ def mark_reflected(marks, agencies, types, text, order, lane_by, axis, case_data
     return patch
 
 
-# The selected event's ring is drawn in the browser from the chart's own arrays (no server
-# round trip): the marker with that event's id gives its place; an event the chart does not
-# show gets no ring. A clientside Patch keeps the graph's figure the one Dash holds, so later
-# server patches of other traces do not undo the ring.
+# The selected event's ring (the figure's first shape) is moved in the browser to the marker
+# with that event's id, from the chart's own arrays (no server round trip); an event the chart
+# does not show gets no ring. A clientside Patch keeps the graph's figure the one Dash holds, so
+# later server patches do not undo the ring; Plotly redraws only the shape.
 clientside_callback(
     """
     function(point) {
         var dc = window.dash_clientside;
         var gd = document.querySelector('#timeline-graph .js-plotly-plot');
-        if (!gd || !gd._fullData) { return dc.no_update; }
+        if (!gd || !gd._fullData || !gd.layout.shapes || !gd.layout.shapes.length
+                || gd.layout.shapes[0].name !== RING_NAME) { return dc.no_update; }
         var id = point && point.kind === 'event' && point.id !== null ? Number(point.id) : null;
-        var ring = -1, x = [], y = [], ids = [];
+        var at = null;
         gd._fullData.forEach(function(t) {
-            if (t.name === SELECTED_NAME) { ring = t.index; return; }
-            if (id === null || x.length || t.mode !== 'markers' || !t.customdata
+            if (id === null || at || t.mode !== 'markers' || !t.customdata
                 || t.legendrank >= 100) { return; }
             for (var i = 0; i < t.customdata.length; i++) {
-                if (Number(t.customdata[i]) === id) {
-                    x = [Number(t.x[i])]; y = [Number(t.y[i])]; ids = [id]; break;
-                }
+                if (Number(t.customdata[i]) === id) { at = [Number(t.x[i]), Number(t.y[i])]; break; }
             }
         });
-        if (ring < 0) { return dc.no_update; }
         var patch = new dc.Patch();
-        patch.assign(['data', ring, 'x'], x);
-        patch.assign(['data', ring, 'y'], y);
-        patch.assign(['data', ring, 'customdata'], ids);
+        patch.assign(['layout', 'shapes', 0, 'visible'], !!at);
+        if (at) {
+            patch.assign(['layout', 'shapes', 0, 'xanchor'], at[0]);
+            patch.assign(['layout', 'shapes', 0, 'yanchor'], at[1]);
+        }
         return patch.build();
     }
-    """.replace("SELECTED_NAME", json.dumps(SELECTED_TRACE)),
+    """.replace("RING_NAME", json.dumps(SELECTED_RING)),
     Output(ids.GRAPH, "figure", allow_duplicate=True),
     Input(ids.SELECTED_POINT, "data"),
     prevent_initial_call=True,
@@ -395,12 +406,19 @@ clientside_callback(
         document.body.classList.toggle('rpm-presenting', on);
         var gd = document.querySelector('#timeline-graph .js-plotly-plot');
         var update = caseData.presentation[on ? 'on' : 'off'];
-        if (gd && gd.data && window.Plotly) {
+        // the page opens with the figure drawn for presentation off: nothing to redraw
+        if (n && gd && gd.data && window.Plotly) {
             var layout = Object.assign({}, update.layout);
             (gd.layout.shapes || []).forEach(function(shape, i) {
                 var kind = String(shape.name || '').split(':')[0];
                 if (update.shape_labels[kind]) {
                     layout['shapes[' + i + '].label.font.size'] = update.shape_labels[kind];
+                }
+                if (shape.name === RING_NAME) {
+                    var r = update.ring.radius, at = 'shapes[' + i + '].';
+                    layout[at + 'x0'] = layout[at + 'y0'] = -r;
+                    layout[at + 'x1'] = layout[at + 'y1'] = r;
+                    layout[at + 'line.width'] = update.ring.width;
                 }
             });
             var traces = {};
@@ -411,7 +429,7 @@ clientside_callback(
         }
         return [on ? 'true' : 'false', on ? 'Leave presentation mode' : 'Presentation mode'];
     }
-    """,
+    """.replace("RING_NAME", json.dumps(SELECTED_RING)),
     Output("tl-present", "aria-pressed"),
     Output("tl-present", "children"),
     Input("tl-present", "n_clicks"),

@@ -21,6 +21,7 @@ POLL = "tl-poll"
 TAB = "tl-tab"  # the tab chosen under the chart
 SPAN = "tl-span"  # the visible span: {"from": ISO day, "to": ISO day}, or {} (all)
 CASE_REVISION = "tl-case-revision"
+FIX_ACTION = "tl-fix-action"  # a click on the details' Correct or Hide button
 # the known-at-the-time lens: {"date": ISO day, "agency": name|None, "words": as reflections say it}
 LENS_STATE = "tl-lens-state"
 LENS_DRAW = "tl-lens-draw"  # what the lenses draw on the chart: "links" and pattern kinds

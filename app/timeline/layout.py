@@ -21,14 +21,15 @@ from app.timeline.lens_marks import DEFAULT_DRAW, lens_marks
 from app.timeline.lenses import lenses_tab
 from app.timeline.reflection import reflection_panel
 from app.timeline.state import as_list, event_filter, span_dates, span_of
-from app.timeline.table import MARKED, SORTS, case_counts, table_events, table_page
+from app.timeline.table import case_counts
+from app.timeline.tabs import TABS_BUILT, TABS_SEEN
 from components.category_style import category_data
 from components.forms import labelled, uk_date_input
 from components.timeline import DENSE_LIMIT, SVG_LIMIT, presentation_update
 from components.timeline_panels import case_panel, episode_list
 from data.categories import categories, key_categories
 from data.episodes import ASSESSMENTS, list_episodes
-from data.events import case_agencies_and_types, case_category_counts, case_events
+from data.events import case_agencies_and_types, case_category_counts, case_event_counts
 from data.permissions import runs_meetings
 from data.reflections import reflected_points
 from data.revisions import case_revision
@@ -82,11 +83,11 @@ def page_layout(case_ref: str | None = None, **query):
     case_data["type_options"] = kind_options(
         case_data, type_counts, case_category_counts(store, user, case.case_ref)
     )
-    everything = case_events(store, user, case.case_ref, include_hidden=True, with_summary=False)
-    if len(everything):  # the known-at-the-time lens steps through these days
-        case_data["first_day"] = everything["event_date"].min().date().isoformat()
-        case_data["last_day"] = everything["event_date"].max().date().isoformat()
-    heading = _heading(case, case_counts(case_data, everything))
+    counts = case_event_counts(store, user, case.case_ref)
+    if counts.first_day:  # the known-at-the-time lens steps through these days
+        case_data["first_day"] = counts.first_day.isoformat()
+        case_data["last_day"] = counts.last_day.isoformat()
+    heading = _heading(case, case_counts(case_data, counts))
     stores = [
         dcc.Store(id=ids.CASE, data=case_data),
         dcc.Store(id=ids.SELECTED_POINT, data=dict(ids.CASE_POINT)),
@@ -95,9 +96,8 @@ def page_layout(case_ref: str | None = None, **query):
         dcc.Store(id=ids.EVENTS_VERSION, data=0),
         dcc.Store(id=ids.CASE_REVISION, data=case_revision(store, user, case.case_ref)),
         dcc.Interval(id=ids.POLL, interval=POLL_MS),
-        dcc.Store(id="tl-page", data=0),
-        dcc.Store(id=MARKED, data=None),
         dcc.Store(id="tl-episode-editing", data=None),
+        dcc.Store(id=ids.FIX_ACTION, data=None),
     ]
     if not total:
         # Only the heading and the explanation: the timeline's stores would wake its callbacks,
@@ -139,15 +139,12 @@ def page_layout(case_ref: str | None = None, **query):
         case_data, agencies, picked_agencies, picked_types, search, axis, case, lane_by
     )
     toolbar.children.insert(-1, anonymised_switch(query.get("view") == "anonymised"))
-    # The first views of the side panel, episode list and chronology come with the layout, not
-    # from a round of callbacks after it.
+    # The first views of the side panel and the episode list come with the layout, not from a
+    # round of callbacks after it.
     first_views = {
         "details": case_panel(case.case_ref),
         "episodes": episode_list(
             list_episodes(store, user, case.case_ref), editable=case_data["can_chair"]
-        ),
-        "table": table_page(
-            *table_events(store, user, case_data, flt, span=span), 0, None, False, case_data
         ),
     }
     return html.Div(
@@ -163,7 +160,7 @@ def page_layout(case_ref: str | None = None, **query):
                 ],
                 className="rpm-tl-stage",
             ),
-            _below_the_chart(case, agencies, types, user, first_views, case_data),
+            _below_the_chart(case, agencies, user, first_views, case_data),
         ],
         id="tl-page-root",
         className="rpm-tl",
@@ -468,16 +465,14 @@ TABS = (
 )
 
 
-def _below_the_chart(case, agencies, types, user, first_views, case_data):
-    """Tabs under the chart (every panel stays in the page, hidden when not chosen, so what
-    is typed in one is kept); the reflective overview and learning are built when first
-    opened."""
+def _below_the_chart(case, agencies, user, first_views, case_data):
+    """Tabs under the chart. Every panel stays in the page once built, hidden when not chosen,
+    so what is typed in one is kept; the costly ones (`tabs.LAZY`: the chronology, the add-event
+    form, the reflective overview and learning) are built when first opened or first scrolled
+    into view, so the page opens, and every later change of it redraws, with far fewer
+    components."""
     content = {
-        "chronology": _table(*first_views["table"]),
         "episodes": _episodes(first_views["episodes"]),
-        "add-event": _add_event(agencies, types, user),
-        "coverage": html.Div(id="tl-tab-coverage"),
-        "learning": html.Div(id="tl-tab-learning"),
         "people": people_tab(case.case_ref, runs_meetings(user)),
         "lenses": lenses_tab(case_data),
     }
@@ -504,7 +499,7 @@ def _below_the_chart(case, agencies, types, user, first_views, case_data):
     )
     panels = [
         html.Div(
-            content[key],
+            content.get(key),
             id=f"tl-panel-{key}",
             role="tabpanel",
             hidden=key != first,
@@ -514,7 +509,15 @@ def _below_the_chart(case, agencies, types, user, first_views, case_data):
         for key, label in TABS
     ]
     return html.Section(
-        [dcc.Store(id=ids.TAB, data=first), strip, *panels], className="mt-3 rpm-tl-tabs"
+        [
+            dcc.Store(id=ids.TAB, data=first),
+            dcc.Store(id=TABS_BUILT, data=[]),
+            dcc.Store(id=TABS_SEEN, data=False),
+            strip,
+            *panels,
+        ],
+        id="tl-below",
+        className="mt-3 rpm-tl-tabs",
     )
 
 
@@ -601,118 +604,4 @@ def _episodes(episode_list_view):
             ),
         ],
         className="rpm-panel mt-4 rpm-menu-episodes",
-    )
-
-
-def _add_event(agencies, types, user):
-    return html.Section(
-        html.Details(
-            [
-                html.Summary("Add an event from the discussion", className="fw-bold"),
-                dbc.Row(
-                    [
-                        dbc.Col(
-                            labelled(
-                                "Agency",
-                                dbc.Select(
-                                    id="tl-add-agency",
-                                    options=[{"label": a, "value": a} for a in agencies],
-                                    value=user.agency if user.agency in agencies else agencies[0],
-                                ),
-                            ),
-                            md=3,
-                        ),
-                        dbc.Col(
-                            labelled("Date (dd/mm/yyyy)", uk_date_input("tl-add-date")),
-                            md=2,
-                        ),
-                        dbc.Col(
-                            labelled(
-                                "Known to the",
-                                dbc.Select(
-                                    id="tl-add-precision",
-                                    options=[
-                                        {"label": "day", "value": "day"},
-                                        {"label": "month", "value": "month"},
-                                        {"label": "year", "value": "year"},
-                                    ],
-                                    value="day",
-                                ),
-                            ),
-                            md=2,
-                        ),
-                        dbc.Col(
-                            labelled(
-                                "Time (optional)",
-                                dbc.Input(id="tl-add-time", type="time"),
-                            ),
-                            md=2,
-                        ),
-                        dbc.Col(
-                            labelled(
-                                "Event type",
-                                dbc.Input(id="tl-add-type", maxLength=100, list="tl-type-list"),
-                            ),
-                            md=3,
-                        ),
-                    ],
-                    className="g-2 mt-1",
-                ),
-                html.Datalist(id="tl-type-list", children=[html.Option(value=t) for t in types]),
-                labelled("Summary", dbc.Textarea(id="tl-add-summary"), className="mt-2"),
-                html.Button(
-                    "Add event", id="tl-add-save", type="button", className="btn btn-primary mt-2"
-                ),
-                html.Div(id="tl-add-message", role="status", className="mt-2"),
-            ],
-            className="rpm-form",
-        ),
-        className="rpm-panel mt-4",
-    )
-
-
-def _table(table, _page, label):
-    """The chronology's tab: its first page (page 0) drawn with the layout."""
-    return html.Section(
-        [
-            html.Div(
-                [
-                    html.H2("Chronology", className="h3 me-auto"),
-                    dbc.Checklist(
-                        id="tl-show-hidden",
-                        options=[{"label": "Show hidden events", "value": "hidden"}],
-                        value=[],
-                        className="me-3",
-                    ),
-                    dbc.Label("Sort by", html_for="tl-sort", className="me-2 mb-0"),
-                    dbc.Select(
-                        id="tl-sort",
-                        options=[{"label": v, "value": k} for k, v in SORTS.items()],
-                        value="date",
-                        className="rpm-sort",
-                    ),
-                ],
-                className="d-flex align-items-center flex-wrap",
-            ),
-            html.Div(table, id="tl-table"),
-            html.Div(
-                [
-                    html.Button(
-                        "Previous page",
-                        id="tl-page-prev",
-                        type="button",
-                        className="btn btn-outline-dark btn-sm me-2",
-                    ),
-                    html.Button(
-                        "Next page",
-                        id="tl-page-next",
-                        type="button",
-                        className="btn btn-outline-dark btn-sm me-3",
-                    ),
-                    html.Span(label, id="tl-page-label", **{"aria-live": "polite"}),
-                ],
-                className="mt-2",
-            ),
-        ],
-        className="rpm-panel mt-4",
     )

@@ -51,25 +51,28 @@ def reflection_panel(case) -> html.Section:
     questions = models.list_questions(store)
     agencies = refl.case_agency_names(store, case)
     episodes = refl.episode_choices(store, user, case.case_ref)
+    marks = refl.reflected_points(store, user, case.case_ref)
+    title, shown, detail, items, _, revision = point_view(
+        store, user, case.case_ref, CASE_POINT, marks
+    )
     return html.Section(
         [
             dcc.Store(id="refl-case", data=case.case_ref),
-            dcc.Store(id="refl-revision", data=-1),
+            dcc.Store(id="refl-revision", data=revision),
             dcc.Store(id="refl-saved", data=0),
             dcc.Store(id="refl-editing", data=None),
             dcc.Store(id="refl-hint-seen", data=[]),
-            dcc.Store(
-                id=ids.REFLECTION_MARKS, data=refl.reflected_points(store, user, case.case_ref)
-            ),
+            dcc.Store(id=ids.REFLECTION_MARKS, data=marks),
             html.H2("Reflect on this point", id="refl-heading"),
             html.Div(
                 [
                     html.P(
+                        title,
                         id="refl-point-title",
                         className="rpm-point-title",
-                        **{"aria-live": "polite"},
+                        **{"aria-live": "polite", "data-point": shown},
                     ),
-                    html.P(id="refl-point-detail", className="rpm-point-detail"),
+                    html.P(detail, id="refl-point-detail", className="rpm-point-detail"),
                     html.P(
                         "Click an event on the timeline to reflect on it, or choose:",
                         className="rpm-muted mb-1",
@@ -103,7 +106,7 @@ def reflection_panel(case) -> html.Section:
             ),
             _form(stages, questions, agencies, user),
             html.H3("Reflections on this point", className="h5 mt-3"),
-            html.Div(id="refl-list", **{"aria-live": "polite"}),
+            html.Div(items, id="refl-list", **{"aria-live": "polite"}),
         ],
         className="rpm-panel rpm-reflection-panel",
         **{"aria-labelledby": "refl-heading"},
@@ -170,6 +173,7 @@ def _form(stages, questions, agencies, user) -> html.Div:
                 id="refl-stage-prompt",
                 className="rpm-prompt",
             ),
+            dcc.Store(id="refl-prompts", data={s.stage_key: s.prompt for s in stages}),
             dbc.Row(
                 [
                     dbc.Col(
@@ -374,31 +378,11 @@ def _shown_point(store, user, case_ref, point) -> tuple[str, int | None, dict]:
     return kind, ident, described
 
 
-@callback(
-    Output("refl-point-title", "children"),
-    Output("refl-point-title", "data-point"),
-    Output("refl-point-detail", "children"),
-    Output("refl-list", "children"),
-    Output(ids.REFLECTION_MARKS, "data"),
-    Output("refl-revision", "data"),
-    Input(ids.SELECTED_POINT, "data"),
-    Input(ids.CASE_REVISION, "data"),
-    Input("refl-saved", "data"),
-    State("refl-revision", "data"),
-    State("refl-point-title", "data-point"),
-    State(ids.REFLECTION_MARKS, "data"),
-    State("refl-case", "data"),
-)
-def refresh(point, _revision, _saved, seen, shown, marks, case_ref):
-    """The point reflected on (always the one selected), its reflections, and the marks on
-    the timeline. Nothing is sent only when all of that is already drawn: a poll's answer
-    supersedes the answer to a click still on its way (the browser drops that one), so it
-    must draw the selected point whenever the form shows another."""
-    store, user = get_store(), require_user()
+def point_view(store, user, case_ref: str, point, marks) -> tuple:
+    """What the panel shows of the selected point, in the order of `POINT_OUTPUTS`: its title,
+    its key (`data-point`), its description, its reflections, the timeline's reflection marks
+    (no_update when unchanged) and the case revision drawn."""
     revision = case_revision(store, user, case_ref)
-    polled = set(ctx.triggered_prop_ids) == {f"{ids.CASE_REVISION}.data"}
-    if polled and revision == seen and shown == point_key(*_point(point)):
-        raise PreventUpdate  # already drawn
     kind, ident, described = _shown_point(store, user, case_ref, point)
     case = require_case(store, user, case_ref)
     stages = models.model_stages(store, models.case_model(store, case))
@@ -421,6 +405,45 @@ def refresh(point, _revision, _saved, seen, shown, marks, case_ref):
         no_update if new_marks == marks else new_marks,
         revision,
     )
+
+
+# What `point_view` fills; a click's one request (app/timeline/selection.py) fills them too.
+POINT_OUTPUTS = (
+    ("refl-point-title", "children"),
+    ("refl-point-title", "data-point"),
+    ("refl-point-detail", "children"),
+    ("refl-list", "children"),
+    (ids.REFLECTION_MARKS, "data"),
+    ("refl-revision", "data"),
+)
+
+
+@callback(
+    *(Output(ident, prop, allow_duplicate=True) for ident, prop in POINT_OUTPUTS),
+    Input(ids.CASE_REVISION, "data"),
+    Input("refl-saved", "data"),
+    State(ids.SELECTED_POINT, "data"),
+    State("refl-revision", "data"),
+    State("refl-point-title", "data-point"),
+    State(ids.REFLECTION_MARKS, "data"),
+    State("refl-case", "data"),
+    prevent_initial_call=True,  # the layout draws the case as a whole
+)
+def refresh(_revision, _saved, point, seen, shown, marks, case_ref):
+    """The point reflected on (always the one selected), its reflections, and the marks on
+    the timeline, after a save here or a change elsewhere. Nothing is sent only when all of
+    that is already drawn: a poll's answer supersedes the answer to a click still on its way
+    (the browser drops that one), so it must draw the selected point whenever the form shows
+    another."""
+    store, user = get_store(), require_user()
+    polled = set(ctx.triggered_prop_ids) == {f"{ids.CASE_REVISION}.data"}
+    if (
+        polled
+        and case_revision(store, user, case_ref) == seen
+        and shown == point_key(*_point(point))
+    ):
+        raise PreventUpdate  # already drawn
+    return point_view(store, user, case_ref, point, marks)
 
 
 @callback(
@@ -449,18 +472,14 @@ def refresh_overview(point, _revision, case_ref):
     )
 
 
-@callback(
+# The chosen stage's prompt, from the prompts the form came with (no server round trip).
+clientside_callback(
+    "function(stage, prompts) { return (prompts || {})[stage] || ''; }",
     Output("refl-stage-prompt", "children"),
     Input("refl-stage", "value"),
-    State("refl-case", "data"),
+    State("refl-prompts", "data"),
+    prevent_initial_call=True,
 )
-def show_prompt(stage_key, case_ref):
-    store, user = get_store(), require_user()
-    case = require_case(store, user, case_ref)
-    for s in models.model_stages(store, models.case_model(store, case)):
-        if s.stage_key == stage_key:
-            return s.prompt
-    return ""
 
 
 @callback(

@@ -1,7 +1,8 @@
 """The one selected point (an event, an episode or the case) and its details.
 
 Markers, table rows, episode buttons and previous/next (the arrow keys press those buttons,
-see assets/timeline.js) all write `ids.SELECTED_POINT`; every panel reads it.
+see assets/timeline.js) all write `ids.SELECTED_POINT`; every panel reads it. A new selection
+asks the server once, for the details and the reflection form's point together.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, html
 from app.anonymised_view import EDIT_REFUSED, anonymised_case
 from app.context import get_store, require_user
 from app.timeline import ids
+from app.timeline.reflection import POINT_OUTPUTS, point_view
 from app.timeline.state import selected_event, summaries_hidden
 from components.timeline_panels import case_panel, episode_panel, event_panel
 from data.episodes import list_episodes
@@ -91,16 +93,39 @@ clientside_callback(
 
 @callback(
     Output("tl-details", "children"),
+    *(Output(ident, prop, allow_duplicate=True) for ident, prop in POINT_OUTPUTS),
     Input(ids.SELECTED_POINT, "data"),
+    State(ids.HIDE_SUMMARIES, "value"),
+    State(ids.CASE, "data"),
+    State(ids.REFLECTION_MARKS, "data"),
+    prevent_initial_call=True,  # the layout shows the case as a whole
+)
+def show_point(point, hide, case_data, marks):
+    """The selected point's details and the reflection form's point, in one answer."""
+    store, user = get_store(), require_user()
+    point = point or ids.CASE_POINT
+    view = point_view(store, user, case_data["case_ref"], point, marks)
+    return (point_details(point, hide, case_data), *view)
+
+
+@callback(
+    Output("tl-details", "children", allow_duplicate=True),
     Input(ids.HIDE_SUMMARIES, "value"),
     Input(ids.EVENTS_VERSION, "data"),
     Input(ids.EPISODES_VERSION, "data"),
+    State(ids.SELECTED_POINT, "data"),
     State(ids.CASE, "data"),
-    prevent_initial_call=True,  # the layout shows the case's details first
+    prevent_initial_call=True,
 )
-def show_details(point, hide, _ev, _ep, case_data):
+def redraw_details(hide, _ev, _ep, point, case_data):
+    """The details again after summaries are hidden or shown, or events or episodes change."""
+    return point_details(point or ids.CASE_POINT, hide, case_data)
+
+
+def point_details(point, hide, case_data):
+    """The details of the selected point: an event (editable by its agency, not in the
+    anonymised view), an episode, or the case."""
     store, user = get_store(), require_user()
-    point = point or ids.CASE_POINT
     event_id = selected_event(point)
     if event_id is not None:
         try:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
-from dash import Input, Output, Patch, State, callback, ctx, no_update
+from dash import Input, Output, Patch, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from app.context import get_store, require_user
@@ -19,7 +20,13 @@ from app.timeline.state import (
 )
 from components.category_style import marker_styles
 from components.timeline_panels import TABLE_BODY, event_row, event_table
-from data.events import CHRONOLOGY_COLUMNS, case_events, chronology_frame_rows
+from data.events import (
+    CHRONOLOGY_COLUMNS,
+    EventCounts,
+    case_event_counts,
+    case_events,
+    chronology_frame_rows,
+)
 from data.exports import csv_text
 from data.vocabulary import counted
 
@@ -116,6 +123,15 @@ def page_of(events: pd.DataFrame, selected: int | None, page: int) -> int:
     return int(where[0]) // TABLE_PAGE if len(where) else page
 
 
+def first_table(store, user, case_data, flt, span, selected, hide: bool):
+    """The chronology as its tab first shows it: sorted by date, at the selected event's page."""
+    events, shown = table_events(store, user, case_data, flt, span=span)
+    table, page, label = table_page(
+        events, shown, page_of(events, selected, 0), selected, hide, case_data
+    )
+    return chronology_panel(table, page, label, selected)
+
+
 def table_page(events, shown: str, page: int, selected, hide: bool, case_data):
     """(table, page number, label): one page of `events` (clamped to the pages there are)."""
     pages = max(1, -(-len(events) // TABLE_PAGE))
@@ -193,17 +209,67 @@ def download_csv(_n, agencies, types, text, case_data):
 )
 def show_counts(_version, case_data):
     """The heading's counts, true after events are added, hidden or shown again."""
-    events = case_events(
-        get_store(), require_user(), case_data["case_ref"], include_hidden=True, with_summary=False
+    return case_counts(
+        case_data, case_event_counts(get_store(), require_user(), case_data["case_ref"])
     )
-    return case_counts(case_data, events)
 
 
-def case_counts(case_data, events: pd.DataFrame) -> str:
-    """ "Born ... · 313 events from 6 agencies · 2 hidden" (hidden events are not counted)."""
-    shown = events[~events["hidden"].astype(bool)]
-    hidden = len(events) - len(shown)
+def case_counts(case_data, counts: EventCounts) -> str:
+    """ "Born ... · 313 events from 6 agencies · 2 hidden" (hidden events are not counted with
+    the others)."""
     born = date_of_birth(case_data)
     words = f"Born {born:%d %B %Y} · " if born else ""
-    words += f"{counted(len(shown), 'event')} from {counted(shown['agency'].nunique(), 'agency', 'agencies')}"
-    return words + (f" · {hidden:,} hidden" if hidden else "")
+    words += f"{counted(counts.shown, 'event')} from "
+    words += counted(counts.agencies, "agency", "agencies")
+    return words + (f" · {counts.hidden:,} hidden" if counts.hidden else "")
+
+
+def chronology_panel(table, page: int, label: str, marked):
+    """The chronology's tab, built when first opened: the page of it the chart's filters and
+    span and the selected event ask for (`table_page`), with the page it is at and the event its
+    rows mark as selected."""
+    return html.Section(
+        [
+            dcc.Store(id="tl-page", data=page),
+            dcc.Store(id=MARKED, data=marked),
+            html.Div(
+                [
+                    html.H2("Chronology", className="h3 me-auto"),
+                    dbc.Checklist(
+                        id="tl-show-hidden",
+                        options=[{"label": "Show hidden events", "value": "hidden"}],
+                        value=[],
+                        className="me-3",
+                    ),
+                    dbc.Label("Sort by", html_for="tl-sort", className="me-2 mb-0"),
+                    dbc.Select(
+                        id="tl-sort",
+                        options=[{"label": v, "value": k} for k, v in SORTS.items()],
+                        value="date",
+                        className="rpm-sort",
+                    ),
+                ],
+                className="d-flex align-items-center flex-wrap",
+            ),
+            html.Div(table, id="tl-table"),
+            html.Div(
+                [
+                    html.Button(
+                        "Previous page",
+                        id="tl-page-prev",
+                        type="button",
+                        className="btn btn-outline-dark btn-sm me-2",
+                    ),
+                    html.Button(
+                        "Next page",
+                        id="tl-page-next",
+                        type="button",
+                        className="btn btn-outline-dark btn-sm me-3",
+                    ),
+                    html.Span(label, id="tl-page-label", **{"aria-live": "polite"}),
+                ],
+                className="mt-2",
+            ),
+        ],
+        className="rpm-panel mt-4",
+    )

@@ -1,6 +1,7 @@
-"""The tabs under the chart: choosing one shows its panel; those whose content is costly (the
-reflective overview, learning points) are built the first time they are opened, not in the
-page's first layout."""
+"""The tabs under the chart: choosing one shows its panel. The costly panels (`LAZY`) are
+built the first time they are opened, or when the tabs are first scrolled into view
+(assets/timeline.js sets `TABS_SEEN`), not in the page's first layout: every component in the
+page makes each later change of it slower to apply in the browser."""
 
 from __future__ import annotations
 
@@ -9,30 +10,53 @@ from dash.exceptions import PreventUpdate
 
 from app.context import get_store, require_user
 from app.timeline import ids
+from app.timeline.event_edits import add_event_panel
 from app.timeline.learning import learning_panel
 from app.timeline.reflection import reflection_overview
+from app.timeline.state import event_filter, selected_event, summaries_hidden
+from app.timeline.table import first_table
 from data.access import require_case
 
-BUILDERS = {"coverage": reflection_overview, "learning": learning_panel}
+TABS_BUILT = "tl-tabs-built"  # the lazy tabs built so far
+TABS_SEEN = "tl-tabs-seen"  # true once the tabs have been scrolled into view
+LAZY = ("chronology", "add-event", "coverage", "learning")
 
 
 @callback(
-    Output("tl-tab-coverage", "children"),
-    Output("tl-tab-learning", "children"),
+    *(Output(f"tl-panel-{key}", "children") for key in LAZY),
+    Output(TABS_BUILT, "data"),
     Input(ids.TAB, "data"),
-    State("tl-tab-coverage", "children"),
-    State("tl-tab-learning", "children"),
+    Input(TABS_SEEN, "data"),
+    State(TABS_BUILT, "data"),
+    State("tl-agencies", "value"),
+    State("tl-types", "value"),
+    State("tl-search", "value"),
+    State(ids.SPAN, "data"),
+    State(ids.SELECTED_POINT, "data"),
+    State(ids.HIDE_SUMMARIES, "value"),
     State(ids.CASE, "data"),
     prevent_initial_call=True,
 )
-def open_tab(tab, coverage, learning, case_data):
-    """Build the opened tab's content once; it then stays (with anything typed in it)."""
-    built = {"coverage": coverage, "learning": learning}
-    if tab not in BUILDERS or built[tab]:
+def open_tab(tab, _seen, built, agencies, types, text, span, point, hide, case_data):
+    """Build the chosen tab once (it then stays, with anything typed in it), showing what the
+    chart shows now."""
+    built = list(built or [])
+    if tab not in LAZY or tab in built:
         raise PreventUpdate
-    case = require_case(get_store(), require_user(), case_data["case_ref"])
-    content = BUILDERS[tab](case)
-    return (content, no_update) if tab == "coverage" else (no_update, content)
+    store, user = get_store(), require_user()
+    case = require_case(store, user, case_data["case_ref"])
+    if tab == "chronology":
+        flt = event_filter(agencies, types, text, case_data["agencies"])
+        content = first_table(
+            store, user, case_data, flt, span, selected_event(point), summaries_hidden(hide)
+        )
+    elif tab == "add-event":
+        content = add_event_panel(case_data["agencies"], case_data["types"], user)
+    elif tab == "coverage":
+        content = reflection_overview(case)
+    else:
+        content = learning_panel(case)
+    return (*(content if key == tab else no_update for key in LAZY), [*built, tab])
 
 
 # A tab button chooses its tab; the chosen tab's panel shows, the others hide.

@@ -15,7 +15,7 @@ from data.glossary import save_entry
 from data.record import save_draft
 from data.store import Store
 from data.users import add_user, get_user
-from tests.support.browser import screenshot, serious_violations, sign_in
+from tests.support.browser import screenshot, serious_violations, show_chronology, sign_in
 from tests.support.rpm_case import CASE, RECORD
 from tests.support.server import start_server
 
@@ -166,7 +166,7 @@ def test_the_anonymised_view_sends_no_name_to_the_browser(committee_server, brow
     page.wait_for_selector("#case-table")
     replies = _dash_replies(page)
     page.goto(f"{url}cases/{CASE}")
-    page.wait_for_selector("#tl-chronology")
+    show_chronology(page)
     assert "Kelly Smith rang" in page.inner_text("#tl-chronology")  # names, before
     assert "Kelly" in _figure_data(page)
     seen = len(replies)
@@ -227,14 +227,14 @@ def test_the_anonymised_view_sends_no_name_to_the_browser(committee_server, brow
     page.wait_for_selector("#case-table")
     replies = _dash_replies(page)
     page.goto(f"{url}cases/{CASE}?view=anonymised")
-    page.wait_for_selector("#tl-chronology")
+    show_chronology(page)
     _table_says(page, "Mother rang")
     assert page.is_checked("#tl-anonymised")
     assert _names_in(_received(replies)) == []
     assert _names_in(page.content()) == []
     screenshot(page, "timeline-anonymised-1366")
     page.goto(f"{url}cases/{CASE}")
-    page.wait_for_selector("#tl-chronology")
+    show_chronology(page)
     _table_says(page, "Kelly Smith rang")
     page.click("#tl-present")
     _table_says(page, "Mother rang")

@@ -343,10 +343,21 @@ def _isolated_markers(page, wanted: int) -> list[dict]:
 SHOWN_POINTS = """() => {
     const d = document.querySelector('#tl-details [data-event-id]');
     const gd = document.querySelector('#timeline-graph .js-plotly-plot');
-    const ring = gd._fullData.find(t => t.name === 'Selected event');
+    // the events whose marker the selected ring (the first shape) sits on
+    const ring = (gd.layout.shapes || [])[0], ringed = [];
+    if (ring && ring.name === 'selected' && ring.visible) {
+        gd._fullData.forEach(t => {
+            if (t.mode !== 'markers' || !t.customdata || t.legendrank >= 100) { return; }
+            for (let i = 0; i < t.customdata.length; i++) {
+                if (Math.abs(Number(t.x[i]) - ring.xanchor) < 1 && Number(t.y[i]) === ring.yanchor) {
+                    ringed.push(Number(t.customdata[i]));
+                }
+            }
+        });
+    }
     return {details: d ? Number(d.dataset.eventId) : null,
             target: document.querySelector('#refl-point-title').dataset.point,
-            ring: ring ? Array.from(ring.customdata || []).map(Number) : []};
+            ring: ringed};
 }"""
 
 
@@ -394,7 +405,7 @@ def _settled(page, event_id: int) -> dict:
     page.wait_for_function(
         f"""() => {{ const s = ({SHOWN_POINTS})();
             return s.details === {event_id} && s.target === 'event:{event_id}'
-                && s.ring.length === 1 && s.ring[0] === {event_id}; }}""",
+                && s.ring.includes({event_id}); }}""",
         timeout=30_000,
     )
     return page.evaluate(SHOWN_POINTS)
@@ -419,8 +430,6 @@ def test_twenty_rapid_clicks_leave_every_panel_on_the_last_event(refl_server, pa
     _settled(page, last)
     assert held.release() > 0  # earlier answers really were held back
     page.wait_for_timeout(800)  # the late answers have been delivered; nothing may move
-    assert page.evaluate(SHOWN_POINTS) == {
-        "details": last,
-        "target": f"event:{last}",
-        "ring": [last],
-    }
+    shown = page.evaluate(SHOWN_POINTS)
+    assert (shown["details"], shown["target"]) == (last, f"event:{last}")
+    assert last in shown["ring"]  # (with any event drawn at the very same place)

@@ -76,7 +76,7 @@ def test_an_agency_corrects_only_its_own_events_in_the_details(rpm_app, people):
     ]:
         point = {"kind": "event", "id": event_of[agency]}
         with as_user(app, people[name]):
-            details = selection.show_details(point, [], 0, 0, case_data)
+            details = selection.point_details(point, [], case_data)
         assert ("Correct or hide this event" in text_of(details)) is offered, (name, agency)
 
 

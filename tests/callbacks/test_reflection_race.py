@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from dash.exceptions import PreventUpdate
 
-from app.timeline import ids, reflection
+from app.timeline import ids, reflection, selection
 from data import reflections as refl
 from data import reflective_models as models
 from data.access import require_case
@@ -45,10 +45,15 @@ def event(ident: int) -> dict:
 
 def form_after(app, user, trigger: str, point: dict, seen, shown: str):
     """The form's redraw as the browser asks for it: (title, data-point) drawn, or None when
-    the server sends nothing (the browser keeps what it shows)."""
+    the server sends nothing (the browser keeps what it shows). A click asks for the details
+    and the form together."""
     with as_user(app, user, triggered=trigger):
         try:
-            drawn = reflection.refresh(point, seen, 1, seen, shown, None, CASE)
+            if trigger == CLICKED:
+                case_data = {"case_ref": CASE, "categories": []}
+                drawn = selection.show_point(point, [], case_data, None)[1:]
+            else:
+                drawn = reflection.refresh(seen, 1, point, seen, shown, None, CASE)
         except PreventUpdate:
             return None
     return drawn[0], drawn[1]

@@ -7,7 +7,7 @@ import pytest
 from dash import no_update
 from dash.exceptions import PreventUpdate
 
-from app.timeline import ids, table
+from app.timeline import ids, table, tabs
 from components.timeline_panels import TABLE_BODY
 from data.users import get_user
 from tests.support.callbacks import as_user, find, page, text_of
@@ -23,9 +23,20 @@ def opened(rpm_app):
     with as_user(app, user):
         layout = page("case_timeline").layout(case_ref=CASE)
     case_data = find(layout, ids.CASE).data
+    # not in the first layout: the tab is built when first scrolled into view
+    assert find(layout, "tl-table") is None and find(layout, "tl-panel-chronology") is not None
+    with as_user(app, user, triggered=f"{tabs.TABS_SEEN}.data"):
+        built = tabs.open_tab(
+            "chronology", True, [], case_data["agencies"], [], "", {}, ids.CASE_POINT, [], case_data
+        )
+    panels = dict(zip(tabs.LAZY, built, strict=False))
+    assert built[-1] == ["chronology"]
+    assert all(panels[key] is no_update for key in tabs.LAZY if key != "chronology")
+    chronology = panels["chronology"]
+    assert find(chronology, "tl-page").data == 0 and find(chronology, table.MARKED).data is None
     first_page = [
         int(c.id["index"])
-        for c in _components(find(layout, "tl-table"))
+        for c in _components(find(chronology, "tl-table"))
         if isinstance(getattr(c, "id", None), dict)
     ]
     return app, user, case_data, first_page
@@ -60,7 +71,7 @@ def select(app, user, case_data, event_id, page_shown, marked):
         )
 
 
-def test_the_layout_draws_the_first_page_unmarked(opened):
+def test_the_tab_draws_the_first_page_unmarked(opened):
     _, _, _, first_page = opened
     assert len(first_page) == table.TABLE_PAGE
 

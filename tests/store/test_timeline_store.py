@@ -18,6 +18,7 @@ from data.events import (
     EventFilter,
     case_agencies_and_types,
     case_category_counts,
+    case_event_counts,
     case_events,
     chronology_rows,
     event_detail,
@@ -247,8 +248,20 @@ def test_hiding_takes_the_event_off_the_timeline_and_can_be_undone(demo_store):
     assert event_id not in set(case_events(demo_store, SYSTEM, REF)["event_id"])
     assert event_id in set(case_events(demo_store, SYSTEM, REF, include_hidden=True)["event_id"])
     assert event_detail(demo_store, SYSTEM, REF, event_id).hidden
+    everything = case_events(demo_store, SYSTEM, REF, include_hidden=True)
+    shown = everything[~everything["hidden"]]
+    # the heading's counts, in SQL: the hidden one apart
+    counted = case_event_counts(demo_store, SYSTEM, REF)
+    assert counted[:3] == (len(shown), shown["agency"].nunique(), 1)
+    assert counted.first_day == everything["event_date"].min().date()
+    assert counted.last_day == everything["event_date"].max().date()
     set_event_hidden(demo_store, SYSTEM, REF, event_id, hidden=False, reason="Not a duplicate")
     assert event_id in set(case_events(demo_store, SYSTEM, REF)["event_id"])
+    assert case_event_counts(demo_store, SYSTEM, REF)[:3] == (
+        len(everything),
+        shown["agency"].nunique(),
+        0,
+    )
     assert [c["action"] for c in event_detail(demo_store, SYSTEM, REF, event_id).changes] == [
         "hide",
         "restore",

@@ -107,3 +107,10 @@ def serious_violations(page) -> list[str]:
         for v in Axe().run(page).response["violations"]
         if v.get("impact") in ("serious", "critical")
     ]
+
+
+def show_chronology(page) -> None:
+    """Scroll to the tabs under the chart, as a user does; the chronology tab is built when
+    they first come into view."""
+    page.locator("#tl-tabs").scroll_into_view_if_needed()
+    page.wait_for_selector("#tl-chronology")

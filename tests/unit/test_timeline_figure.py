@@ -15,11 +15,12 @@ from components.lens_drawing import GREYED, LENS_DAY_TRACE, LINK_TRACES, ChartLi
 from components.timeline import (
     EXTRA_TRACES,
     REFLECTED_TRACE,
-    SELECTED_TRACE,
+    SELECTED_RING,
     SPANS_TRACE,
     event_codes,
     lane_order,
     presentation_update,
+    selected_ring,
     timeline_figure,
     trace_position,
 )
@@ -94,13 +95,15 @@ def test_one_trace_per_category_every_category_always_with_its_fixed_marker():
     names = [t.name for t in fig.data]
     extra = len(EXTRA_TRACES)
     assert names[-extra:] == list(EXTRA_TRACES)
-    assert EXTRA_TRACES[:3] == ("Month or year only (span)", "Reflected", "Selected event")
+    assert EXTRA_TRACES[:2] == ("Month or year only (span)", "Reflected")
     assert names[:-extra] == [c.name for c in SHIPPED_CATEGORIES]  # empty ones too, Other last
     assert all(t.type == "scatter" for t in fig.data)  # small: SVG, no WebGL context
     # plotly leaves traces without data out of the legend: empty ones get one undrawn point
     one = timeline_figure(EVENTS.iloc[:1])  # one exact-day event, nothing reflected
-    assert all(len(decode(t.x)) >= 1 for t in one.data if t.name != SELECTED_TRACE)
-    assert not any(t.showlegend for t in one.data if t.name in EXTRA_TRACES[3:])  # no links
+    assert all(len(decode(t.x)) >= 1 for t in one.data)
+    assert not any(
+        t.showlegend for t in one.data if t.name in (*LINK_TRACES, LENS_DAY_TRACE)
+    )  # no links
     assert fig.layout.showlegend
     listed = {c.name: c for c in SHIPPED_CATEGORIES}
     for trace in fig.data[:-extra]:
@@ -156,7 +159,7 @@ def test_lanes_can_be_categories():
 
 def test_month_and_year_events_are_spans_with_hollow_markers_at_their_middle():
     fig = timeline_figure(EVENTS)
-    spans = traces_by_name(fig)["Month or year only (span)"]
+    spans = traces_by_name(fig)[SPANS_TRACE]
     x = decode(spans.x)
     ms = lambda d: pd.Timestamp(d).value / 1e6  # noqa: E731
     # the month event spans June 2014, the year event spans 2017; NaN separates them
@@ -226,15 +229,25 @@ def test_reflected_events_get_a_badge_and_the_selected_event_a_ring():
     fig = timeline_figure(EVENTS, reflected_event_ids={3, 99}, selected_event_id=1)
     reflected = traces_by_name(fig)["Reflected"]
     assert decode(reflected.customdata) == [3]
-    selected = traces_by_name(fig)[SELECTED_TRACE]
-    assert decode(selected.customdata) == [1]
-    assert traces_by_name(timeline_figure(EVENTS))[SELECTED_TRACE].x in ([], ())
+    ring = fig.layout.shapes[0]
+    assert (ring.name, ring.visible, ring.type) == (SELECTED_RING, True, "circle")
+    # anchored where event 1's marker is drawn
+    marker = next(t for t in fig.data if t.customdata is not None and 1 in list(t.customdata))
+    at = list(marker.customdata).index(1)
+    assert ring.xanchor == pytest.approx(float(decode(marker.x)[at]))
+    assert ring.yanchor == decode(marker.y)[at]
+    assert timeline_figure(EVENTS).layout.shapes[0].visible is False  # nothing selected
+
+
+def test_the_ring_hides_when_its_event_is_not_drawn():
+    shown = EVENTS[EVENTS["event_id"] != 1]
+    assert selected_ring(shown, 1, lanes=lane_order(EVENTS))["visible"] is False
 
 
 @pytest.mark.parametrize("listed", [None, SHIPPED_CATEGORIES[:3], SHIPPED_CATEGORIES])
 def test_named_trace_positions_match_the_traces_drawn(listed):
     fig = timeline_figure(EVENTS, categories=listed)
-    for name in (SPANS_TRACE, REFLECTED_TRACE, SELECTED_TRACE):
+    for name in (SPANS_TRACE, REFLECTED_TRACE):
         assert fig.data[trace_position(listed, name)].name == name
 
 
@@ -298,14 +311,16 @@ def test_large_case_is_compact_with_no_per_event_text_or_shapes():
         }
     ).sort_values("event_date")
     fig = timeline_figure(frame, date_of_birth=DOB)
-    events_traces = [t for t in fig.data if t.name not in EXTRA_TRACES[3:]]
+    events_traces = [t for t in fig.data if t.name not in (*LINK_TRACES, LENS_DAY_TRACE)]
     assert all(t.type == "scattergl" for t in events_traces)  # large: WebGL
-    assert all(t.type == "scatter" for t in fig.data if t.name in EXTRA_TRACES[3:])  # links: few
+    assert all(
+        t.type == "scatter" for t in fig.data if t.name in (*LINK_TRACES, LENS_DAY_TRACE)
+    )  # links: few
     assert timeline_figure(EVENTS, webgl=True).data[0].type == "scattergl"  # as the page asks
     size = len(pio.to_json(fig))
     assert size < 40 * n  # half are month spans here; the naive figure is ~140 an event
     assert all(t.text is None for t in fig.data)
-    assert len(fig.layout.shapes) <= 5
+    assert len(fig.layout.shapes) <= 6  # the selected ring and five stages
 
 
 def test_the_legend_marker_is_filled_whatever_the_first_event_of_a_category_is():
