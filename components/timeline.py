@@ -14,6 +14,7 @@ Everything here is pure: data in, figure out (callable outside Dash for static i
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Sequence
 from datetime import date
 
@@ -511,6 +512,7 @@ def presentation_update(
         "traces": {"marker.size": marker, "marker.line.width": outline, "line.width": line},
         "layout": presentation_layout(presentation),
         "shape_labels": label_sizes(presentation),
+        "lane_label_gap": LANE_LABEL_GAP,
         "ring": {"radius": sizes["selected"] / 2, "width": sizes["selected_line"]},
     }
 
@@ -523,6 +525,42 @@ def label_sizes(presentation: bool) -> dict[str, int]:
         "episode": 20 if presentation else 14,
         "pattern": 18 if presentation else 13,
     }
+
+
+# Helvetica's advance widths (1/1000 em) of the printable ASCII characters, space to tilde:
+# Arial, the chart's font, has the same metrics.
+_ASCII_WIDTHS = (
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
+    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
+    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
+    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
+    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
+    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+)  # fmt: skip
+LANE_LABEL_GAP = 14  # px between the longest lane label and the paper's left edge
+
+
+def text_width(text: str, font_size: float) -> float:
+    """The width in px of `text` in Arial at `font_size`, erring wide: accented Latin letters
+    as 0.72 em, anything further afield (other scripts, emoji) as a full em."""
+    units = 0
+    for char in text:
+        code = ord(char)
+        if 32 <= code <= 126:
+            units += _ASCII_WIDTHS[code - 32]
+        else:
+            units += 720 if code < 0x250 else 1000
+    return units * font_size / 1000
+
+
+def lane_label_margin(lanes: Sequence[str], presentation: bool) -> int:
+    """The chart's left margin: room for the longest lane label at the lane font size. Set
+    here rather than by Plotly's automargin, which draws the chart two or three times over to
+    find it (two thirds of each draw of the demo case). Linear in the font size, so the page
+    rescales it when presentation mode changes the size (`timeline_presentation`)."""
+    size = presentation_layout(presentation)["yaxis.tickfont.size"]
+    longest = max((text_width(str(lane), size) for lane in lanes), default=0)
+    return math.ceil(longest) + LANE_LABEL_GAP
 
 
 def presentation_layout(presentation: bool) -> dict:
@@ -716,7 +754,7 @@ def timeline_figure(
         template="simple_white",
         height=timeline_height(len(lanes), presentation),
         # the mode bar stands upright in the right margin, clear of the legend above the chart
-        margin={"l": 10, "r": 44, "t": 10, "b": 40},
+        margin={"l": lane_label_margin(lanes, presentation), "r": 44, "t": 10, "b": 40},
         modebar={"orientation": "v"},
         showlegend=True,
         legend={
@@ -761,7 +799,7 @@ def timeline_figure(
         showgrid=True,
         gridcolor="#e5e5e5",
         zeroline=False,
-        automargin=True,
+        automargin=False,  # see lane_label_margin
         fixedrange=True,
     )
     return fig

@@ -32,6 +32,7 @@ from components.lens_drawing import NO_MARKS
 from components.timeline import (
     REFLECTED_TRACE,
     SELECTED_RING,
+    lane_label_margin,
     presentation_layout,
     selected_ring,
     timeline_figure,
@@ -218,6 +219,7 @@ def update_figure(
         patch["layout"]["yaxis"]["tickvals"] = list(range(len(lanes)))
         patch["layout"]["yaxis"]["ticktext"] = lanes
         patch["layout"]["yaxis"]["range"] = [len(lanes) - 0.5, -0.6]
+        patch["layout"]["margin"]["l"] = lane_label_margin(lanes, presentation)
         for path, value in presentation_layout(presentation).items():
             *parents, leaf = path.split(".")
             node = patch["layout"]
@@ -409,6 +411,10 @@ clientside_callback(
         // the page opens with the figure drawn for presentation off: nothing to redraw
         if (n && gd && gd.data && window.Plotly) {
             var layout = Object.assign({}, update.layout);
+            // the lane labels' margin (lane_label_margin) grows with their font size
+            var gap = update.lane_label_gap, was = gd._fullLayout.yaxis.tickfont.size;
+            layout['margin.l'] = Math.ceil((gd._fullLayout.margin.l - gap)
+                * update.layout['yaxis.tickfont.size'] / was) + gap;
             (gd.layout.shapes || []).forEach(function(shape, i) {
                 var kind = String(shape.name || '').split(':')[0];
                 if (update.shape_labels[kind]) {

@@ -398,6 +398,16 @@ def test_add_an_event_from_the_discussion_shown_as_text_and_csv_is_formula_safe(
     assert png.value.suggested_filename == "timeline-DEMO-J.png"
 
 
+def lane_labels_room(page) -> float:
+    """Px between the graph's left edge and its leftmost lane label (negative: cut off)."""
+    return page.evaluate(
+        f"""() => {{ const gd = document.querySelector('{GRAPH}');
+            const left = gd.getBoundingClientRect().left;
+            return Math.min(...Array.from(gd.querySelectorAll('.ytick text'))
+                .map(t => t.getBoundingClientRect().left - left)); }}"""
+    )
+
+
 def test_age_axis_and_presentation_mode_on_a_projector_sized_screen(chair_page, tl_server):
     page = chair_page
     open_case(page, tl_server)
@@ -409,6 +419,7 @@ def test_age_axis_and_presentation_mode_on_a_projector_sized_screen(chair_page, 
     page.get_by_label("Date", exact=True).check()
     page.wait_for_function(f"() => document.querySelector('{GRAPH}').layout.xaxis.type === 'date'")
     normal_font = page.evaluate(f"() => document.querySelector('{GRAPH}').layout.font.size")
+    assert 0 <= lane_labels_room(page) < 40  # the lane labels' margin fits them, not more
     page.click("#tl-present")
     page.wait_for_function(
         f"(n) => document.querySelector('{GRAPH}').layout.font.size > n", arg=normal_font
@@ -433,6 +444,7 @@ def test_age_axis_and_presentation_mode_on_a_projector_sized_screen(chair_page, 
         f"() => parseFloat(getComputedStyle(document.querySelector('{GRAPH} .ytick text')).fontSize)"
     )
     assert size >= 20
+    assert 0 <= lane_labels_room(page) < 60
     page.click("#tl-present")
     page.wait_for_function("() => !document.body.classList.contains('rpm-presenting')")
 

@@ -14,13 +14,16 @@ from components.category_style import KEY_SCALE, OPEN, SYMBOL_NUMBERS, marker_st
 from components.lens_drawing import GREYED, LENS_DAY_TRACE, LINK_TRACES, ChartLink, LensMarks
 from components.timeline import (
     EXTRA_TRACES,
+    LANE_LABEL_GAP,
     REFLECTED_TRACE,
     SELECTED_RING,
     SPANS_TRACE,
     event_codes,
+    lane_label_margin,
     lane_order,
     presentation_update,
     selected_ring,
+    text_width,
     timeline_figure,
     trace_position,
 )
@@ -275,6 +278,23 @@ def test_presentation_mode_uses_larger_type_and_markers():
     assert big.layout.height > normal.layout.height
     # the page lists the categories above the chart instead of the chart's own legend
     assert normal.layout.showlegend and not big.layout.showlegend
+
+
+def test_the_lane_labels_margin_fits_the_longest_label_at_its_size():
+    lanes = ["Police", "GP and Health Visiting", "Łódź Służby 社会福祉"]
+    normal = timeline_figure(EVENTS, lanes=lanes)
+    big = timeline_figure(EVENTS, lanes=lanes, presentation=True)
+    # sized here, not by Plotly's automargin (which draws the chart again to find it)
+    assert normal.layout.yaxis.automargin is False
+    widths = [text_width(lane, 16) for lane in lanes]
+    assert normal.layout.margin.l == lane_label_margin(lanes, False) > max(widths)
+    assert max(widths) == text_width("Łódź Służby 社会福祉", 16)  # other scripts err wide
+    # presentation's larger labels get proportionally more room (the page rescales it so)
+    gap = LANE_LABEL_GAP
+    assert big.layout.margin.l - gap == pytest.approx(
+        (normal.layout.margin.l - gap) * 34 / 16, abs=2
+    )
+    assert text_width("WWW", 10) > text_width("iii", 10)
 
 
 def test_numeric_codes_from_the_read_model_draw_the_same_figure():
