@@ -58,7 +58,7 @@ clientside_callback(
     }
     """,
     Output(SWITCH, "value"),
-    Input("tl-present", "n_clicks"),
+    Input(ids.PRESENTATION, "n_clicks"),
     prevent_initial_call=True,
 )
 

@@ -81,7 +81,7 @@ def key_categories_control(case_data) -> html.Fieldset:
     Output(LEGEND, "children"),
     Input(KEY_CHECKLIST, "value"),
     State(ids.CASE, "data"),
-    State("tl-present", "n_clicks"),
+    State(ids.PRESENTATION, "n_clicks"),
     prevent_initial_call=True,
 )
 def pin_key_categories(picked, case_data, present):

@@ -15,7 +15,7 @@ from data.errors import StoreError
 
 
 @callback(
-    Output("tl-episode-list", "children"),
+    Output(ids.EPISODE_LIST, "children"),
     Input(ids.EPISODES_VERSION, "data"),
     State(ids.CASE, "data"),
     prevent_initial_call=True,  # the layout draws the first list
@@ -29,24 +29,24 @@ def show_episodes(_version, case_data):
 
 @callback(
     Output(ids.EPISODES_VERSION, "data"),
-    Output("tl-ep-message", "children"),
-    Output("tl-episode-editing", "data"),
-    Output("tl-ep-title", "value"),
-    Output("tl-ep-start", "value", allow_duplicate=True),
-    Output("tl-ep-end", "value", allow_duplicate=True),
-    Output("tl-ep-assessment", "value"),
-    Output("tl-ep-description", "value"),
-    Output("tl-ep-form", "open", allow_duplicate=True),
-    Input("tl-ep-save", "n_clicks"),
-    Input("tl-ep-cancel", "n_clicks"),
+    Output(ids.EP_MESSAGE, "children"),
+    Output(ids.EPISODE_EDITING, "data"),
+    Output(ids.EP_TITLE, "value"),
+    Output(ids.EP_START, "value", allow_duplicate=True),
+    Output(ids.EP_END, "value", allow_duplicate=True),
+    Output(ids.EP_ASSESSMENT, "value"),
+    Output(ids.EP_DESCRIPTION, "value"),
+    Output(ids.EP_FORM, "open", allow_duplicate=True),
+    Input(ids.EP_SAVE, "n_clicks"),
+    Input(ids.EP_CANCEL, "n_clicks"),
     Input({"type": "tl-ep-edit", "index": ALL}, "n_clicks"),
     Input({"type": "tl-ep-delete", "index": ALL}, "n_clicks"),
-    State("tl-ep-title", "value"),
-    State("tl-ep-start", "value"),
-    State("tl-ep-end", "value"),
-    State("tl-ep-assessment", "value"),
-    State("tl-ep-description", "value"),
-    State("tl-episode-editing", "data"),
+    State(ids.EP_TITLE, "value"),
+    State(ids.EP_START, "value"),
+    State(ids.EP_END, "value"),
+    State(ids.EP_ASSESSMENT, "value"),
+    State(ids.EP_DESCRIPTION, "value"),
+    State(ids.EPISODE_EDITING, "data"),
     State(ids.EPISODES_VERSION, "data"),
     State(ids.CASE, "data"),
     prevent_initial_call=True,
@@ -85,7 +85,7 @@ def change_episode(
                     True,
                 )
         return (nu,) * 9
-    if trigger == "tl-ep-cancel":
+    if trigger == ids.EP_CANCEL:
         return nu, "", *blank, False
     values = {
         "title": title,
@@ -128,12 +128,12 @@ clientside_callback(
         return [uk[0], uk[1], true, 'episodes'];
     }
     """,
-    Output("tl-ep-start", "value"),
-    Output("tl-ep-end", "value"),
-    Output("tl-ep-form", "open"),
+    Output(ids.EP_START, "value"),
+    Output(ids.EP_END, "value"),
+    Output(ids.EP_FORM, "open"),
     Output(ids.TAB, "data"),
     Input(ids.GRAPH, "selectedData"),
-    State("tl-axis", "value"),
+    State(ids.AXIS, "value"),
     State(ids.CASE, "data"),
     prevent_initial_call=True,
 )

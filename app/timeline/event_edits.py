@@ -76,7 +76,7 @@ clientside_callback(
 
 @callback(
     Output(ids.EVENTS_VERSION, "data", allow_duplicate=True),
-    Output("tl-edit-message", "children"),
+    Output(ids.EDIT_MESSAGE, "children"),
     Input(ids.FIX_ACTION, "data"),
     State(ids.SELECTED_POINT, "data"),
     State(ids.EVENTS_VERSION, "data"),

@@ -131,27 +131,27 @@ def build_figure(
 
 
 TRACE_PATCH_TRIGGERS = (
-    "tl-agencies",
-    "tl-types",
-    "tl-search",
-    "tl-lane-order",
-    "tl-lane-by",
+    ids.AGENCIES,
+    ids.TYPES,
+    ids.SEARCH,
+    ids.LANE_ORDER,
+    ids.LANE_BY,
     ids.HIDE_SUMMARIES,
 )
 
 
 @callback(
     Output(ids.GRAPH, "figure"),
-    Input("tl-agencies", "value"),
-    Input("tl-types", "value"),
-    Input("tl-search", "value"),
-    Input("tl-lane-order", "data"),
-    Input("tl-lane-by", "value"),
+    Input(ids.AGENCIES, "value"),
+    Input(ids.TYPES, "value"),
+    Input(ids.SEARCH, "value"),
+    Input(ids.LANE_ORDER, "data"),
+    Input(ids.LANE_BY, "value"),
     Input(ids.HIDE_SUMMARIES, "value"),
-    Input("tl-axis", "value"),
+    Input(ids.AXIS, "value"),
     Input(ids.EPISODES_VERSION, "data"),
     Input(ids.EVENTS_VERSION, "data"),
-    State("tl-present", "n_clicks"),
+    State(ids.PRESENTATION, "n_clicks"),
     State(ids.CASE, "data"),
     State(ids.SELECTED_POINT, "data"),
     State(ids.REFLECTION_MARKS, "data"),
@@ -248,12 +248,12 @@ def update_figure(
 # What a patch of some traces needs to know of the chart's view, in this order: agencies,
 # kinds, search, lane order, lanes by, axis.
 CHART_VIEW = (
-    State("tl-agencies", "value"),
-    State("tl-types", "value"),
-    State("tl-search", "value"),
-    State("tl-lane-order", "data"),
-    State("tl-lane-by", "value"),
-    State("tl-axis", "value"),
+    State(ids.AGENCIES, "value"),
+    State(ids.TYPES, "value"),
+    State(ids.SEARCH, "value"),
+    State(ids.LANE_ORDER, "data"),
+    State(ids.LANE_BY, "value"),
+    State(ids.AXIS, "value"),
 )
 
 
@@ -325,13 +325,13 @@ clientside_callback(
 @callback(
     Output(ids.GRAPH, "figure", allow_duplicate=True),
     Output(ids.SPAN, "data", allow_duplicate=True),
-    Input("tl-preset-all", "n_clicks"),
-    Input("tl-preset-year", "n_clicks"),
-    Input("tl-preset-period", "n_clicks"),
-    Input("tl-drag", "value"),
-    State("tl-from", "value"),
-    State("tl-to", "value"),
-    State("tl-axis", "value"),
+    Input(ids.PRESET_ALL, "n_clicks"),
+    Input(ids.PRESET_YEAR, "n_clicks"),
+    Input(ids.PRESET_PERIOD, "n_clicks"),
+    Input(ids.DRAG, "value"),
+    State(ids.PERIOD_FROM, "value"),
+    State(ids.PERIOD_TO, "value"),
+    State(ids.AXIS, "value"),
     State(ids.CASE, "data"),
     prevent_initial_call=True,
 )
@@ -340,14 +340,14 @@ def zoom_preset(_all, _year, _period, drag, start, end, axis, case_data):
     store, user = get_store(), require_user()
     patch = Patch()
     trigger = ctx.triggered_id
-    if trigger == "tl-drag":
+    if trigger == ids.DRAG:
         patch["layout"]["dragmode"] = drag if drag in ("zoom", "pan", "select") else "zoom"
         patch["layout"]["selectdirection"] = "h"
         return patch, dash.no_update
-    if trigger == "tl-preset-all":
+    if trigger == ids.PRESET_ALL:
         patch["layout"]["xaxis"]["autorange"] = True
         return patch, ALL_SPAN
-    if trigger == "tl-preset-year":
+    if trigger == ids.PRESET_YEAR:
         events = case_events(store, user, case_data["case_ref"], with_summary=False)
         last = events["event_date"].max()
         lo, hi = last - pd.DateOffset(years=1), last + pd.Timedelta(days=15)
@@ -369,10 +369,10 @@ def zoom_preset(_all, _year, _period, drag, start, end, axis, case_data):
 
 
 @callback(
-    Output("tl-agencies", "value"),
-    Output("tl-types", "value"),
-    Output("tl-search", "value"),
-    Input("tl-clear", "n_clicks"),
+    Output(ids.AGENCIES, "value"),
+    Output(ids.TYPES, "value"),
+    Output(ids.SEARCH, "value"),
+    Input(ids.CLEAR, "n_clicks"),
     State(ids.CASE, "data"),
     prevent_initial_call=True,
 )
@@ -382,11 +382,11 @@ def clear_filters(_n, case_data):
 
 
 @callback(
-    Output("tl-lane-order", "data"),
-    Input("tl-lane-up", "n_clicks"),
-    Input("tl-lane-down", "n_clicks"),
-    State("tl-lane-pick", "value"),
-    State("tl-lane-order", "data"),
+    Output(ids.LANE_ORDER, "data"),
+    Input(ids.LANE_UP, "n_clicks"),
+    Input(ids.LANE_DOWN, "n_clicks"),
+    State(ids.LANE_PICK, "value"),
+    State(ids.LANE_ORDER, "data"),
     prevent_initial_call=True,
 )
 def move_lane(_up, _down, lane, order):
@@ -395,7 +395,7 @@ def move_lane(_up, _down, lane, order):
     if lane not in order:
         return dash.no_update
     i = order.index(lane)
-    j = i - 1 if ctx.triggered_id == "tl-lane-up" else i + 1
+    j = i - 1 if ctx.triggered_id == ids.LANE_UP else i + 1
     if not 0 <= j < len(order):
         return dash.no_update
     order[i], order[j] = order[j], order[i]
@@ -439,9 +439,9 @@ clientside_callback(
         return [on ? 'true' : 'false', on ? 'Leave presentation mode' : 'Presentation mode'];
     }
     """.replace("RING_NAME", json.dumps(SELECTED_RING)),
-    Output("tl-present", "aria-pressed"),
-    Output("tl-present", "children"),
-    Input("tl-present", "n_clicks"),
+    Output(ids.PRESENTATION, "aria-pressed"),
+    Output(ids.PRESENTATION, "children"),
+    Input(ids.PRESENTATION, "n_clicks"),
     State(ids.CASE, "data"),
 )
 
@@ -463,8 +463,8 @@ clientside_callback(
         return '';
     }
     """,
-    Output("tl-png", "title"),
-    Input("tl-png", "n_clicks"),
+    Output(ids.PNG, "title"),
+    Input(ids.PNG, "n_clicks"),
     State(ids.CASE, "data"),
     prevent_initial_call=True,
 )
@@ -503,13 +503,13 @@ clientside_callback(
         return search;
     }
     """,
-    Output("tl-page-root", "data-filters"),
-    Input("tl-agencies", "value"),
-    Input("tl-types", "value"),
-    Input("tl-search", "value"),
-    Input("tl-axis", "value"),
+    Output(ids.PAGE_ROOT, "data-filters"),
+    Input(ids.AGENCIES, "value"),
+    Input(ids.TYPES, "value"),
+    Input(ids.SEARCH, "value"),
+    Input(ids.AXIS, "value"),
     Input(ids.SPAN, "data"),
-    Input("tl-lane-by", "value"),
+    Input(ids.LANE_BY, "value"),
     State(ids.CASE, "data"),
 )
 
@@ -526,9 +526,9 @@ clientside_callback(
         });
     }
     """,
-    Output("tl-types", "options"),
-    Input("tl-types-find", "value"),
-    State("tl-types", "value"),
+    Output(ids.TYPES, "options"),
+    Input(ids.TYPES_FIND, "value"),
+    State(ids.TYPES, "value"),
     State(ids.CASE, "data"),
     prevent_initial_call=True,
 )
@@ -564,7 +564,7 @@ clientside_callback(
     """,
     Output(ids.SPAN, "data"),
     Input(ids.GRAPH, "relayoutData"),
-    State("tl-axis", "value"),
+    State(ids.AXIS, "value"),
     State(ids.CASE, "data"),
     State(ids.SPAN, "data"),
     prevent_initial_call=True,

@@ -91,12 +91,12 @@ def page_layout(case_ref: str | None = None, **query):
     stores = [
         dcc.Store(id=ids.CASE, data=case_data),
         dcc.Store(id=ids.SELECTED_POINT, data=dict(ids.CASE_POINT)),
-        dcc.Store(id="tl-lane-order", data=agencies),
+        dcc.Store(id=ids.LANE_ORDER, data=agencies),
         dcc.Store(id=ids.EPISODES_VERSION, data=0),
         dcc.Store(id=ids.EVENTS_VERSION, data=0),
         dcc.Store(id=ids.CASE_REVISION, data=case_revision(store, user, case.case_ref)),
         dcc.Interval(id=ids.POLL, interval=POLL_MS),
-        dcc.Store(id="tl-episode-editing", data=None),
+        dcc.Store(id=ids.EPISODE_EDITING, data=None),
         dcc.Store(id=ids.FIX_ACTION, data=None),
     ]
     if not total:
@@ -162,7 +162,7 @@ def page_layout(case_ref: str | None = None, **query):
             ),
             _below_the_chart(case, agencies, user, first_views, case_data),
         ],
-        id="tl-page-root",
+        id=ids.PAGE_ROOT,
         className="rpm-tl",
     )
 
@@ -181,7 +181,7 @@ def _heading(case, counts: str):
                     html.P(
                         counts,
                         className="lead",
-                        id="tl-lead",
+                        id=ids.HEADING_LEAD,
                     ),
                 ]
             ),
@@ -216,7 +216,7 @@ def _toolbar(case_data, agencies, picked_agencies, picked_types, search, axis, c
         [
             html.Legend("One lane per", className="fs-6 fw-bold"),
             dbc.RadioItems(
-                id="tl-lane-by",
+                id=ids.LANE_BY,
                 options=[
                     {"label": "agency", "value": "agency"},
                     {"label": "category (in the list's order)", "value": "category"},
@@ -227,22 +227,22 @@ def _toolbar(case_data, agencies, picked_agencies, picked_types, search, axis, c
             ),
             html.Legend("Agencies", className="fs-6 fw-bold"),
             dbc.Checklist(
-                id="tl-agencies",
+                id=ids.AGENCIES,
                 options=[{"label": a, "value": a} for a in agencies],
                 value=picked_agencies,
                 className="rpm-checklist",
             ),
             html.Div(
                 [
-                    dbc.Label("Move lane", html_for="tl-lane-pick", className="me-2 mb-0"),
+                    dbc.Label("Move lane", html_for=ids.LANE_PICK, className="me-2 mb-0"),
                     dbc.Select(
-                        id="tl-lane-pick",
+                        id=ids.LANE_PICK,
                         options=[{"label": a, "value": a} for a in agencies],
                         value=agencies[0] if agencies else None,
                         className="rpm-lane-pick me-2",
                     ),
-                    html.Button("Up", id="tl-lane-up", type="button", className=button + " me-1"),
-                    html.Button("Down", id="tl-lane-down", type="button", className=button),
+                    html.Button("Up", id=ids.LANE_UP, type="button", className=button + " me-1"),
+                    html.Button("Down", id=ids.LANE_DOWN, type="button", className=button),
                 ],
                 className="d-flex align-items-center mt-2",
             ),
@@ -257,18 +257,18 @@ def _toolbar(case_data, agencies, picked_agencies, picked_types, search, axis, c
                     ),
                     dbc.Label(
                         "Find a category or type",
-                        html_for="tl-types-find",
+                        html_for=ids.TYPES_FIND,
                         className="visually-hidden",
                     ),
                     dbc.Input(
-                        id="tl-types-find",
+                        id=ids.TYPES_FIND,
                         type="search",
                         placeholder="Find a category or type",
                         className="mb-2",
                         autoComplete="off",
                     ),
                     dbc.Checklist(
-                        id="tl-types",
+                        id=ids.TYPES,
                         options=case_data["type_options"],
                         value=picked_types,
                         className="rpm-type-list",
@@ -290,7 +290,7 @@ def _toolbar(case_data, agencies, picked_agencies, picked_types, search, axis, c
                 [
                     html.Legend("Dragging on the chart", className="fs-6 fw-bold"),
                     dbc.RadioItems(
-                        id="tl-drag",
+                        id=ids.DRAG,
                         options=[
                             {"label": "zooms in", "value": "zoom"},
                             {"label": "pans", "value": "pan"},
@@ -303,19 +303,19 @@ def _toolbar(case_data, agencies, picked_agencies, picked_types, search, axis, c
             ),
             html.Div(
                 [
-                    dbc.Label("From", html_for="tl-from", className="me-1 mb-0"),
-                    uk_date_input("tl-from", className="rpm-date me-2"),
-                    dbc.Label("to", html_for="tl-to", className="me-1 mb-0"),
-                    uk_date_input("tl-to", className="rpm-date me-2"),
+                    dbc.Label("From", html_for=ids.PERIOD_FROM, className="me-1 mb-0"),
+                    uk_date_input(ids.PERIOD_FROM, className="rpm-date me-2"),
+                    dbc.Label("to", html_for=ids.PERIOD_TO, className="me-1 mb-0"),
+                    uk_date_input(ids.PERIOD_TO, className="rpm-date me-2"),
                     html.Button(
-                        "Zoom to period", id="tl-preset-period", type="button", className=button
+                        "Zoom to period", id=ids.PRESET_PERIOD, type="button", className=button
                     ),
                 ],
                 className="d-flex flex-wrap align-items-center gap-1 mb-2",
             ),
-            html.Button("Download PNG", id="tl-png", type="button", className=button + " me-2"),
-            html.Button("Download CSV", id="tl-csv", type="button", className=button),
-            dcc.Download(id="tl-csv-download"),
+            html.Button("Download PNG", id=ids.PNG, type="button", className=button + " me-2"),
+            html.Button("Download CSV", id=ids.CSV, type="button", className=button),
+            dcc.Download(id=ids.CSV_DOWNLOAD),
         ]
     )
     return html.Section(
@@ -325,11 +325,9 @@ def _toolbar(case_data, agencies, picked_agencies, picked_types, search, axis, c
             _popover("Categories and types", types, "tl-types-menu"),
             html.Div(
                 [
-                    dbc.Label(
-                        "Search summaries", html_for="tl-search", className="visually-hidden"
-                    ),
+                    dbc.Label("Search summaries", html_for=ids.SEARCH, className="visually-hidden"),
                     dbc.Input(
-                        id="tl-search",
+                        id=ids.SEARCH,
                         type="search",
                         value=search,
                         debounce=True,
@@ -338,12 +336,12 @@ def _toolbar(case_data, agencies, picked_agencies, picked_types, search, axis, c
                     ),
                 ]
             ),
-            html.Button("Clear filters", id="tl-clear", className=button, type="button"),
+            html.Button("Clear filters", id=ids.CLEAR, className=button, type="button"),
             html.Fieldset(
                 [
                     html.Legend("Axis", className="visually-hidden"),
                     dbc.RadioItems(
-                        id="tl-axis",
+                        id=ids.AXIS,
                         options=[
                             {"label": "Date", "value": "date"},
                             {
@@ -361,10 +359,8 @@ def _toolbar(case_data, agencies, picked_agencies, picked_types, search, axis, c
             ),
             html.Div(
                 [
-                    html.Button("Whole life", id="tl-preset-all", type="button", className=button),
-                    html.Button(
-                        "Latest year", id="tl-preset-year", type="button", className=button
-                    ),
+                    html.Button("Whole life", id=ids.PRESET_ALL, type="button", className=button),
+                    html.Button("Latest year", id=ids.PRESET_YEAR, type="button", className=button),
                 ],
                 className="btn-group",
                 role="group",
@@ -373,7 +369,7 @@ def _toolbar(case_data, agencies, picked_agencies, picked_types, search, axis, c
             _popover("More", more, "tl-more-menu"),
             html.Button(
                 "Presentation mode",
-                id="tl-present",
+                id=ids.PRESENTATION,
                 type="button",
                 className="btn btn-dark btn-sm rpm-present",
                 **{"aria-pressed": "false"},
@@ -421,19 +417,19 @@ def _side_panel(case, details_view):
                     html.H2("Details", className="h4 me-auto mb-0"),
                     html.Button(
                         "Previous",
-                        id="tl-prev",
+                        id=ids.PREV,
                         type="button",
                         className=button,
                         title="Left arrow key",
                     ),
                     html.Button(
                         "Next",
-                        id="tl-next",
+                        id=ids.NEXT,
                         type="button",
                         className=button,
                         title="Right arrow key",
                     ),
-                    html.Button("The case", id="tl-select-case", type="button", className=button),
+                    html.Button("The case", id=ids.SELECT_CASE, type="button", className=button),
                 ],
                 className="d-flex align-items-center flex-wrap gap-1",
             ),
@@ -441,8 +437,8 @@ def _side_panel(case, details_view):
                 "Click an event; the left and right arrow keys step through the events shown.",
                 className="visually-hidden",
             ),
-            html.Div(details_view, id="tl-details", **{"aria-live": "polite"}),
-            html.Div(id="tl-edit-message", role="status"),
+            html.Div(details_view, id=ids.DETAILS, **{"aria-live": "polite"}),
+            html.Div(id=ids.EDIT_MESSAGE, role="status"),
         ],
         className="rpm-side-details",
         **{"aria-labelledby": "tl-details-heading"},
@@ -481,7 +477,7 @@ def _below_the_chart(case, agencies, user, first_views, case_data):
         [
             html.Button(
                 label,
-                id={"type": "tl-tab", "index": key},
+                id={"type": ids.TAB, "index": key},
                 type="button",
                 role="tab",
                 className="nav-link" + (" active" if key == first else ""),
@@ -525,7 +521,7 @@ def _episodes(episode_list_view):
     return html.Section(
         [
             html.H2("Key practice episodes", className="visually-hidden"),
-            html.Div(episode_list_view, id="tl-episode-list"),
+            html.Div(episode_list_view, id=ids.EPISODE_LIST),
             html.Details(
                 [
                     html.Summary("Mark an episode", className="fw-bold"),
@@ -539,19 +535,19 @@ def _episodes(episode_list_view):
                             dbc.Col(
                                 labelled(
                                     "Name",
-                                    dbc.Input(id="tl-ep-title", maxLength=120),
+                                    dbc.Input(id=ids.EP_TITLE, maxLength=120),
                                 ),
                                 md=4,
                             ),
                             dbc.Col(
                                 labelled(
                                     "Starts (dd/mm/yyyy)",
-                                    uk_date_input("tl-ep-start"),
+                                    uk_date_input(ids.EP_START),
                                 ),
                                 md=2,
                             ),
                             dbc.Col(
-                                labelled("Ends (dd/mm/yyyy)", uk_date_input("tl-ep-end")),
+                                labelled("Ends (dd/mm/yyyy)", uk_date_input(ids.EP_END)),
                                 md=2,
                             ),
                             dbc.Col(
@@ -559,7 +555,7 @@ def _episodes(episode_list_view):
                                     [
                                         html.Legend("It shows", className="fs-6 fw-bold"),
                                         dbc.RadioItems(
-                                            id="tl-ep-assessment",
+                                            id=ids.EP_ASSESSMENT,
                                             options=[
                                                 {"label": v, "value": k}
                                                 for k, v in ASSESSMENTS.items()
@@ -576,29 +572,29 @@ def _episodes(episode_list_view):
                     ),
                     labelled(
                         "Description (optional)",
-                        dbc.Textarea(id="tl-ep-description", maxLength=2000),
+                        dbc.Textarea(id=ids.EP_DESCRIPTION, maxLength=2000),
                         className="mt-2",
                     ),
                     html.Div(
                         [
                             html.Button(
                                 "Save episode",
-                                id="tl-ep-save",
+                                id=ids.EP_SAVE,
                                 type="button",
                                 className="btn btn-primary me-2",
                             ),
                             html.Button(
                                 "Cancel editing",
-                                id="tl-ep-cancel",
+                                id=ids.EP_CANCEL,
                                 type="button",
                                 className="btn btn-outline-dark",
                             ),
                         ],
                         className="mt-2",
                     ),
-                    html.Div(id="tl-ep-message", role="status", className="mt-2"),
+                    html.Div(id=ids.EP_MESSAGE, role="status", className="mt-2"),
                 ],
-                id="tl-ep-form",
+                id=ids.EP_FORM,
                 className="rpm-form mt-2",
                 open=False,
             ),

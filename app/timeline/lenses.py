@@ -447,7 +447,7 @@ LENS_INPUTS = ("tl-lens-apply", "tl-lens-slider", "tl-lens-back", "tl-lens-forwa
     State(ids.LENS_STATE, "data"),
     State(ids.LENS_DRAW, "value"),
     *CHART_VIEW,
-    State("tl-present", "n_clicks"),
+    State(ids.PRESENTATION, "n_clicks"),
     State(ids.CASE, "data"),
     prevent_initial_call=True,
 )
@@ -503,7 +503,7 @@ def apply_known_lens(
     Input(ids.LENS_SILENCE, "value"),
     State(ids.LENS_STATE, "data"),
     *CHART_VIEW,
-    State("tl-present", "n_clicks"),
+    State(ids.PRESENTATION, "n_clicks"),
     State(ids.CASE, "data"),
     State(ids.SELECTED_POINT, "data"),
     prevent_initial_call=True,

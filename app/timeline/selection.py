@@ -51,7 +51,7 @@ clientside_callback(
     Input(ids.GRAPH, "clickData"),
     Input({"type": "tl-row", "index": ALL}, "n_clicks"),
     Input({"type": "tl-ep-select", "index": ALL}, "n_clicks"),
-    Input("tl-select-case", "n_clicks"),
+    Input(ids.SELECT_CASE, "n_clicks"),
     State(ids.SELECTED_POINT, "data"),
     prevent_initial_call=True,
 )
@@ -84,15 +84,15 @@ clientside_callback(
     }
     """,
     Output(ids.SELECTED_POINT, "data", allow_duplicate=True),
-    Input("tl-prev", "n_clicks"),
-    Input("tl-next", "n_clicks"),
+    Input(ids.PREV, "n_clicks"),
+    Input(ids.NEXT, "n_clicks"),
     State(ids.SELECTED_POINT, "data"),
     prevent_initial_call=True,
 )
 
 
 @callback(
-    Output("tl-details", "children"),
+    Output(ids.DETAILS, "children"),
     *(Output(ident, prop, allow_duplicate=True) for ident, prop in POINT_OUTPUTS),
     Input(ids.SELECTED_POINT, "data"),
     State(ids.HIDE_SUMMARIES, "value"),
@@ -109,7 +109,7 @@ def show_point(point, hide, case_data, marks):
 
 
 @callback(
-    Output("tl-details", "children", allow_duplicate=True),
+    Output(ids.DETAILS, "children", allow_duplicate=True),
     Input(ids.HIDE_SUMMARIES, "value"),
     Input(ids.EVENTS_VERSION, "data"),
     Input(ids.EPISODES_VERSION, "data"),
@@ -162,7 +162,7 @@ clientside_callback(
         return window.dash_clientside.no_update;
     }
     """,
-    Output("tl-details", "title"),
+    Output(ids.DETAILS, "title"),
     Input({"type": "tl-row", "index": ALL}, "n_clicks"),
     prevent_initial_call=True,
 )

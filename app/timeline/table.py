@@ -46,9 +46,9 @@ SORTS = {
     Output("tl-page", "data"),
     Output("tl-page-label", "children"),
     Output(MARKED, "data"),
-    Input("tl-agencies", "value"),
-    Input("tl-types", "value"),
-    Input("tl-search", "value"),
+    Input(ids.AGENCIES, "value"),
+    Input(ids.TYPES, "value"),
+    Input(ids.SEARCH, "value"),
     Input("tl-sort", "value"),
     Input("tl-page-prev", "n_clicks"),
     Input("tl-page-next", "n_clicks"),
@@ -181,11 +181,11 @@ def _sorted(events: pd.DataFrame, sort: str, category_order: list[str]) -> pd.Da
 
 
 @callback(
-    Output("tl-csv-download", "data"),
-    Input("tl-csv", "n_clicks"),
-    State("tl-agencies", "value"),
-    State("tl-types", "value"),
-    State("tl-search", "value"),
+    Output(ids.CSV_DOWNLOAD, "data"),
+    Input(ids.CSV, "n_clicks"),
+    State(ids.AGENCIES, "value"),
+    State(ids.TYPES, "value"),
+    State(ids.SEARCH, "value"),
     State(ids.CASE, "data"),
     prevent_initial_call=True,
 )
@@ -202,7 +202,7 @@ def download_csv(_n, agencies, types, text, case_data):
 
 
 @callback(
-    Output("tl-lead", "children"),
+    Output(ids.HEADING_LEAD, "children"),
     Input(ids.EVENTS_VERSION, "data"),
     State(ids.CASE, "data"),
     prevent_initial_call=True,

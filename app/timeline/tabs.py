@@ -28,9 +28,9 @@ LAZY = ("chronology", "add-event", "coverage", "learning")
     Input(ids.TAB, "data"),
     Input(TABS_SEEN, "data"),
     State(TABS_BUILT, "data"),
-    State("tl-agencies", "value"),
-    State("tl-types", "value"),
-    State("tl-search", "value"),
+    State(ids.AGENCIES, "value"),
+    State(ids.TYPES, "value"),
+    State(ids.SEARCH, "value"),
     State(ids.SPAN, "data"),
     State(ids.SELECTED_POINT, "data"),
     State(ids.HIDE_SUMMARIES, "value"),
@@ -69,7 +69,7 @@ clientside_callback(
     }
     """,
     Output(ids.TAB, "data", allow_duplicate=True),
-    Input({"type": "tl-tab", "index": ALL}, "n_clicks"),
+    Input({"type": ids.TAB, "index": ALL}, "n_clicks"),
     prevent_initial_call=True,
 )
 
@@ -88,9 +88,9 @@ clientside_callback(
         ];
     }
     """,
-    Output({"type": "tl-tab", "index": ALL}, "aria-selected"),
-    Output({"type": "tl-tab", "index": ALL}, "className"),
+    Output({"type": ids.TAB, "index": ALL}, "aria-selected"),
+    Output({"type": ids.TAB, "index": ALL}, "className"),
     Input(ids.TAB, "data"),
-    State({"type": "tl-tab", "index": ALL}, "id"),
+    State({"type": ids.TAB, "index": ALL}, "id"),
     prevent_initial_call=True,
 )
