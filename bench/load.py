@@ -112,6 +112,10 @@ def filter_timeline(session, user, loop):
             ("selected-point", "data", {"kind": "case", "id": None}),
             ("reflection-marks", "data", None),
             ("tl-span", "data", None),
+            # the lenses' controls, as a page sends them before its Lenses tab is opened
+            ("tl-lens-state", "data", None),
+            ("tl-lens-draw", "value", None),
+            ("tl-lens-silence", "value", None),
         ],
         changed=["tl-agencies.value"],
     )
