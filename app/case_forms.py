@@ -10,9 +10,10 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.context import audit, get_store, require_user
-from components.forms import field, fieldset
+from components.forms import field, fieldset, uk_date_input
 from data.audit import CHANGE
 from data.cases import list_agencies
+from data.dates import typed_date, uk_day
 from data.errors import StoreError
 from data.setup import (
     CaseSetup,
@@ -26,12 +27,13 @@ from data.setup import (
 
 
 def parse_date(text: str | None, what: str) -> date | None:
-    if not text:
+    """A date typed into a form, day first (or ISO); None when left empty."""
+    if not text or not str(text).strip():
         return None
     try:
-        return date.fromisoformat(text)
+        return typed_date(text)
     except ValueError as exc:
-        raise StoreError(f"the {what} {text!r} is not a date") from exc
+        raise StoreError(f"the {what}: {exc}") from exc
 
 
 def case_links(case_ref: str, current: str = ""):
@@ -91,12 +93,8 @@ def setup_form(setup: CaseSetup | None, *, is_new: bool, from_request: int | Non
                                 width=4,
                             ),
                             field(
-                                "Date of birth",
-                                dbc.Input(
-                                    id="setup-dob",
-                                    type="date",
-                                    value=s.date_of_birth.isoformat() if s.date_of_birth else "",
-                                ),
+                                "Date of birth (dd/mm/yyyy)",
+                                uk_date_input("setup-dob", value=uk_day(s.date_of_birth)),
                                 "For the child's age on the timeline and for the CRC",
                                 width=4,
                             ),
@@ -182,12 +180,8 @@ def setup_form(setup: CaseSetup | None, *, is_new: bool, from_request: int | Non
                                 width=3,
                             ),
                             field(
-                                "Date of the meeting",
-                                dbc.Input(
-                                    id="setup-meeting-date",
-                                    type="date",
-                                    value=s.meeting_date.isoformat() if s.meeting_date else "",
-                                ),
+                                "Date of the meeting (dd/mm/yyyy)",
+                                uk_date_input("setup-meeting-date", value=uk_day(s.meeting_date)),
                                 width=3,
                             ),
                             field(

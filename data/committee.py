@@ -22,6 +22,7 @@ from data import audit
 from data.actor import User
 from data.cases import Case
 from data.contributions import agency_id_for, clean_text
+from data.dates import typed_date
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.glossary import known_words, redaction_terms
 from data.learning import STATUSES
@@ -191,9 +192,9 @@ def _check_day(on, what: str, today: date | None) -> date:
         raise InvalidInput(f"the date {what} is missing")
     if not isinstance(on, date):
         try:
-            on = date.fromisoformat(str(on))
+            on = typed_date(on)
         except ValueError as exc:
-            raise InvalidInput(f"the date {what} ({on!r}) is not a date (YYYY-MM-DD)") from exc
+            raise InvalidInput(f"the date {what}: {exc}") from exc
     if on > (today or date.today()):
         raise InvalidInput(f"the date {what} ({on:%d %b %Y}) is in the future")
     return on
@@ -290,9 +291,9 @@ def _check_action(cur, description, owner_agency, due_date, status, evidence):
         due_date = None
     elif not isinstance(due_date, date):
         try:
-            due_date = date.fromisoformat(str(due_date))
+            due_date = typed_date(due_date)
         except ValueError as exc:
-            raise InvalidInput(f"the due date {due_date!r} is not a date (YYYY-MM-DD)") from exc
+            raise InvalidInput(f"the due date: {exc}") from exc
     evidence = (
         clean_text(evidence, "the evidence of impact") if evidence and evidence.strip() else None
     )

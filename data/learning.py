@@ -20,6 +20,7 @@ from data.access import require_case
 from data.actor import User
 from data.cases import Case
 from data.contributions import agency_id_for, check_episode, check_event, clean_text
+from data.dates import typed_date
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.permissions import is_administrator
 from data.store import Store
@@ -275,9 +276,9 @@ def _parse_due(due) -> date | None:
     if isinstance(due, date):
         return due
     try:
-        return date.fromisoformat(str(due))
+        return typed_date(due)
     except ValueError as exc:
-        raise InvalidInput(f"due date {due!r} is not a date (YYYY-MM-DD)") from exc
+        raise InvalidInput(f"the due date: {exc}") from exc
 
 
 def _check_action(

@@ -14,10 +14,11 @@ from app.context import audit, get_store, open_case_page, require_user
 from app.mail_panel import mail_section
 from app.panels.glossary import glossary_panel
 from components.case_access import REMOVE_BUTTON, access_table
-from components.forms import date_text, field
+from components.forms import date_text, field, uk_date_input
 from components.tables import data_table
 from data.access import remove_agency_access, remove_member, who_can_open
 from data.audit import CHANGE
+from data.dates import uk_day
 from data.errors import StoreError
 from data.permissions import runs_meetings
 from data.setup import get_setup
@@ -148,8 +149,8 @@ def next_stage_form(stage) -> list:
         dbc.Row(
             [
                 field(
-                    "Date done",
-                    dbc.Input(id="stage-date", type="date", value=date.today().isoformat()),
+                    "Date done (dd/mm/yyyy)",
+                    uk_date_input("stage-date", value=uk_day(date.today())),
                     width=3,
                 ),
                 field("Note", dbc.Input(id="stage-note", maxLength=2000), width=6),
@@ -189,12 +190,8 @@ def correction_form(stages, done: dict) -> list:
                             width=5,
                         ),
                         field(
-                            "Correct date",
-                            dbc.Input(
-                                id="fix-date",
-                                type="date",
-                                value=done[last.stage_key].done_on.isoformat(),
-                            ),
+                            "Correct date (dd/mm/yyyy)",
+                            uk_date_input("fix-date", value=uk_day(done[last.stage_key].done_on)),
                             width=3,
                         ),
                         field("Note", dbc.Input(id="fix-note", maxLength=2000), width=4),

@@ -11,7 +11,7 @@ from dash.exceptions import PreventUpdate
 
 from app.case_forms import parse_date
 from app.context import client_ip, get_store, require_user
-from components.forms import field
+from components.forms import field, uk_date_input
 from components.tables import data_table
 from data.errors import StoreError
 from data.permissions import committee_only, is_administrator
@@ -42,7 +42,7 @@ def request_form():
                         dbc.Input(id="req-label", maxLength=80),
                         width=4,
                     ),
-                    field("Date of birth", dbc.Input(id="req-dob", type="date"), width=3),
+                    field("Date of birth (dd/mm/yyyy)", uk_date_input("req-dob"), width=3),
                 ]
             ),
             field("Why are you asking for an RPM?", dbc.Textarea(id="req-reason", rows=3)),

@@ -25,9 +25,10 @@ from components.committee import (
     withdrawn_list,
 )
 from components.crc import summary_card
-from components.forms import field
+from components.forms import field, uk_date_input
 from data import committee, crc
 from data.cases import list_agencies
+from data.dates import uk_day
 from data.errors import NotFound, StoreError
 from data.vocabulary import ACTION_STATUSES
 
@@ -146,7 +147,7 @@ def decisions_tab(user, _filters):
     store = get_store()
     committee.require_committee(user)
     agencies = list_agencies(store)
-    today = date.today().isoformat()
+    today = uk_day(date.today())
     return [
         dcc.Store(id="committee-saved", data=0),
         html.H2("The committee's consideration: decisions and organisational actions"),
@@ -165,8 +166,8 @@ def decisions_tab(user, _filters):
             [
                 dbc.Row(
                     field(
-                        "Date the committee considered it",
-                        dbc.Input(id="committee-date", type="date", value=today, max=today),
+                        "Date the committee considered it (dd/mm/yyyy)",
+                        uk_date_input("committee-date", value=today),
                         width=3,
                     )
                 ),
@@ -192,7 +193,7 @@ def decisions_tab(user, _filters):
                             width=3,
                         ),
                         field(
-                            "Due date", dbc.Input(id="committee-action-due", type="date"), width=3
+                            "Due date (dd/mm/yyyy)", uk_date_input("committee-action-due"), width=3
                         ),
                     ]
                 ),
@@ -221,7 +222,7 @@ def decisions_tab(user, _filters):
                         ),
                         field("Status", _status_select("committee-update-status"), width=3),
                         field(
-                            "Due date", dbc.Input(id="committee-update-due", type="date"), width=3
+                            "Due date (dd/mm/yyyy)", uk_date_input("committee-update-due"), width=3
                         ),
                     ]
                 ),
@@ -240,8 +241,8 @@ def decisions_tab(user, _filters):
                             "Decision", dbc.Select(id="committee-fix-decision", options=[]), width=6
                         ),
                         field(
-                            "Date the committee considered it",
-                            dbc.Input(id="committee-fix-date", type="date", max=today),
+                            "Date the committee considered it (dd/mm/yyyy)",
+                            uk_date_input("committee-fix-date"),
                             width=3,
                         ),
                     ]
@@ -259,7 +260,7 @@ def decisions_tab(user, _filters):
 def briefings_tab(user, _filters):
     store = get_store()
     committee.require_committee(user)
-    today = date.today().isoformat()
+    today = uk_day(date.today())
     return [
         dcc.Store(id="briefing-saved", data=0),
         html.H2("Frontline briefings"),
@@ -291,8 +292,8 @@ def briefings_tab(user, _filters):
                             md=3,
                         ),
                         field(
-                            "Date delivered",
-                            dbc.Input(id="briefing-date", type="date", value=today, max=today),
+                            "Date delivered (dd/mm/yyyy)",
+                            uk_date_input("briefing-date", value=today),
                             width=3,
                         ),
                         field(
@@ -334,8 +335,8 @@ def briefings_tab(user, _filters):
                             width=2,
                         ),
                         field(
-                            "Date delivered",
-                            dbc.Input(id="briefing-fix-date", type="date", max=today),
+                            "Date delivered (dd/mm/yyyy)",
+                            uk_date_input("briefing-fix-date"),
                             width=3,
                         ),
                         field(
@@ -560,8 +561,7 @@ def fill_update(action_id):
     )
     if action is None:
         return "open", "", ""
-    due = action.due_date.isoformat() if action.due_date else ""
-    return action.status, due, action.evidence or ""
+    return action.status, uk_day(action.due_date), action.evidence or ""
 
 
 @callback(
@@ -680,7 +680,7 @@ def fill_decision_fix(decision_id):
     d = _chosen(committee.list_decisions(get_store(), require_user()), "decision_id", decision_id)
     if d is None:
         return "", "", ""
-    return d.decided_on.isoformat(), d.considered, d.decision
+    return uk_day(d.decided_on), d.considered, d.decision
 
 
 @callback(
@@ -729,7 +729,7 @@ def fill_delivery_fix(delivery_id):
     d = _chosen(committee.list_deliveries(get_store(), require_user()), "delivery_id", delivery_id)
     if d is None:
         return None, "", None, "", []
-    return d.kind, d.delivered_on.isoformat(), d.attended, d.audience, list(d.agencies)
+    return d.kind, uk_day(d.delivered_on), d.attended, d.audience, list(d.agencies)
 
 
 @callback(

@@ -20,9 +20,11 @@ from app.timeline.contribution_forms import form_mode, withdraw_callback
 from app.timeline.reflection import NONE, chosen
 from components.actions import due_words, overdue_days
 from components.contribution_items import change_buttons, done, failed
+from components.forms import uk_date_input
 from components.tables import data_table
 from data import learning as lp
 from data import reflections as refl
+from data.dates import uk_day
 from data.errors import StoreError
 from data.permissions import is_administrator, may_change_contribution
 from data.revisions import case_revision
@@ -142,8 +144,8 @@ def learning_panel(case) -> html.Section:
                         [
                             dbc.Col(
                                 [
-                                    dbc.Label("Due date", html_for="act-due"),
-                                    dbc.Input(id="act-due", type="date"),
+                                    dbc.Label("Due date (dd/mm/yyyy)", html_for="act-due"),
+                                    uk_date_input("act-due"),
                                 ],
                                 md=6,
                             ),
@@ -559,7 +561,7 @@ def start_action_edit(clicks, case_ref):
         a.description,
         a.owner_name,
         a.owner_agency or NONE,
-        a.due_date.isoformat() if a.due_date else "",
+        uk_day(a.due_date),
         a.status,
         a.evidence or "",
         a.action_id,

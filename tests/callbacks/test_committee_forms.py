@@ -9,11 +9,13 @@ import pytest
 from dash import no_update
 
 from app.panels import committee as panel
+from app.timeline.learning import learning_panel
 from data import committee
+from data.cases import get_case
 from data.crc import case_key_of
 from data.record import save_draft, sign_off
 from data.users import add_user, get_user
-from tests.support.callbacks import as_user, text_of
+from tests.support.callbacks import as_user, find, page, text_of
 from tests.support.rpm_case import CASE, RECORD
 
 TODAY = date.today().isoformat()
@@ -93,3 +95,50 @@ def test_a_decision_is_withdrawn_with_a_reason_from_the_correction_form(member):
     assert "Not saved" in text_of(no_reason)
     assert "withdrawn" in text_of(withdrawn) and (saved, reason) == (1, "")
     assert committee.list_decisions(store, user) == []
+
+
+def test_dates_are_typed_and_shown_day_first_whatever_the_browsers_locale(member):
+    app, store, user, subject = member
+    with as_user(app, user):
+        panel.save_decision(1, subject, f"{date.today():%d/%m/%Y}", "Considered", "Decided", 0)
+        (decision,) = committee.list_decisions(store, user)
+        panel.save_action(
+            1, str(decision.decision_id), "Joint protocol", "Police", "03/02/2027", "open", "", 0
+        )
+        missing_day, *_ = panel.save_action(
+            1, str(decision.decision_id), "Second", "Police", "29/02/2027", "open", "", 0
+        )
+        shown_date, *_ = panel.fill_decision_fix(str(decision.decision_id))
+    (decision,) = committee.list_decisions(store, user)
+    assert decision.decided_on == date.today()  # read day first
+    assert [a.due_date for a in decision.actions] == [date(2027, 2, 3)]
+    assert "'29/02/2027' is not a date that exists" in text_of(missing_day)
+    assert shown_date == f"{date.today():%d/%m/%Y}"  # the correction form shows it so too
+
+
+def date_fields(component) -> list[str]:
+    """The ids of the browser date pickers in a component tree (they follow the browser's
+    locale: mm/dd/yyyy on a US-configured machine)."""
+    found = [component.id] if getattr(component, "type", None) == "date" else []
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            found += date_fields(child)
+    return found
+
+
+def test_no_form_uses_the_browsers_date_picker(member):
+    app, store, user, _ = member
+    admin = add_user(store, "admin2", "admin", "a long pass phrase five")
+    with as_user(app, user):
+        committee_tabs = [panel.decisions_tab(user, {}), panel.briefings_tab(user, {})]
+    with as_user(app, admin):
+        pages = [
+            page("case_setup").layout(case_ref=CASE),
+            page("rpm_requests").layout(),
+            page("case_timeline").layout(case_ref=CASE),
+            learning_panel(get_case(store, CASE)),
+        ]
+    assert [date_fields(c) for c in committee_tabs + pages] == [[]] * 6
+    # the forms' date fields are text read day first (components.forms.uk_date_input)
+    assert find(pages[0], "setup-meeting-date").placeholder == "dd/mm/yyyy"
