@@ -341,6 +341,11 @@ def test_large_case_is_compact_with_no_per_event_text_or_shapes():
     assert size < 40 * n  # half are month spans here; the naive figure is ~140 an event
     assert all(t.text is None for t in fig.data)
     assert len(fig.layout.shapes) <= 6  # the selected ring and five stages
+    # WebGL markers are filled, one symbol a trace; the month events' spans mark them
+    categories = [t for t in fig.data if 10 <= (t.legendrank or 0) < 100]
+    assert categories and all(isinstance(t.marker.symbol, int | str) for t in categories)
+    (spans,) = [t for t in fig.data if t.name == SPANS_TRACE]
+    assert len(decode(spans.x)) >= 3 * (frame["date_precision"] == "month").sum()
 
 
 def test_the_legend_marker_is_filled_whatever_the_first_event_of_a_category_is():
