@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.context import audit, get_store, require_user
-from components.forms import field, fieldset, uk_date_input
+from components.forms import field, fieldset, uk_date_input, uk_time_input
 from data.audit import CHANGE
 from data.cases import list_agencies
 from data.dates import typed_date, uk_day
@@ -185,12 +185,8 @@ def setup_form(setup: CaseSetup | None, *, is_new: bool, from_request: int | Non
                                 width=3,
                             ),
                             field(
-                                "Start time",
-                                dbc.Input(
-                                    id="setup-start-time",
-                                    type="time",
-                                    value=s.start_time or "",
-                                ),
+                                "Start time (hh:mm)",
+                                uk_time_input("setup-start-time", value=s.start_time or ""),
                                 width=2,
                             ),
                             field(

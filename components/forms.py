@@ -41,13 +41,23 @@ def date_text(value) -> str:
 def uk_date_input(ident: str, value: str = "", **kwargs):
     """A date field shown and read day first (dd/mm/yyyy) whatever the browser's locale (a
     browser date picker follows the locale: mm/dd/yyyy on a US-configured machine)."""
+    return _typed_input(ident, value, "dd/mm/yyyy", **kwargs)
+
+
+def uk_time_input(ident: str, value: str = "", **kwargs):
+    """A time field shown and read on the 24-hour clock (hh:mm) whatever the browser's locale
+    (a browser time picker follows it: 10:00 AM on a US-configured machine)."""
+    return _typed_input(ident, value, "hh:mm", **kwargs)
+
+
+def _typed_input(ident: str, value: str, form: str, **kwargs):
     return dbc.Input(
         id=ident,
         type="text",
         value=value,
-        placeholder="dd/mm/yyyy",
+        placeholder=form,
         inputMode="numeric",
         autoComplete="off",
-        maxLength=10,
+        maxLength=len(form),
         **kwargs,
     )

@@ -13,7 +13,7 @@ import pandas as pd
 from dash import html
 
 from components.category_style import MarkerStyle, legend_marker, marker_styles
-from components.forms import field, uk_date_input
+from components.forms import field, uk_date_input, uk_time_input
 from components.tables import data_table
 from data.category_list import OTHER
 from data.partial_dates import PartialDate
@@ -159,10 +159,9 @@ def fix_form(detail):
                         compact=True,
                     ),
                     field(
-                        "Time",
-                        dbc.Input(
-                            id="tl-fix-time",
-                            type="time",
+                        "Time (hh:mm)",
+                        uk_time_input(
+                            "tl-fix-time",
                             value=f"{detail.event_time:%H:%M}" if detail.event_time else "",
                         ),
                         width=2,

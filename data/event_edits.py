@@ -4,6 +4,7 @@ a row of `event_changes` (migration 0004), applied by the view `events_current`.
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 
 from data import category_assign
@@ -45,16 +46,18 @@ def _parse_date(value, precision: str) -> date:
     return day
 
 
+_TYPED_TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)(?::00)?")
+
+
 def _parse_time(value) -> time | None:
     if value is None or isinstance(value, time):
         return value
     text = str(value).strip()
     if not text:
         return None
-    try:
-        return time.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"time {text!r} is not a time (HH:MM)") from None
+    if match := _TYPED_TIME.fullmatch(text):
+        return time(int(match.group(1)), int(match.group(2)))
+    raise InvalidInput(f"time {text!r} is not a time on the 24-hour clock (hh:mm)")
 
 
 def add_meeting_event(

@@ -10,7 +10,7 @@ from app.context import get_store, require_user
 from app.timeline import ids
 from app.timeline.alerts import not_saved, saved
 from app.timeline.state import selected_event
-from components.forms import labelled, uk_date_input
+from components.forms import labelled, uk_date_input, uk_time_input
 from data.errors import StoreError
 from data.event_edits import add_meeting_event, correct_event, set_event_hidden
 from data.events import event_detail
@@ -163,8 +163,8 @@ def add_event_panel(agencies, types, user):
                         ),
                         dbc.Col(
                             labelled(
-                                "Time (optional)",
-                                dbc.Input(id="tl-add-time", type="time"),
+                                "Time (optional, hh:mm)",
+                                uk_time_input("tl-add-time"),
                             ),
                             md=2,
                         ),

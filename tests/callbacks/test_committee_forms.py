@@ -116,18 +116,18 @@ def test_dates_are_typed_and_shown_day_first_whatever_the_browsers_locale(member
     assert shown_date == f"{date.today():%d/%m/%Y}"  # the correction form shows it so too
 
 
-def date_fields(component) -> list[str]:
-    """The ids of the browser date pickers in a component tree (they follow the browser's
-    locale: mm/dd/yyyy on a US-configured machine)."""
-    found = [component.id] if getattr(component, "type", None) == "date" else []
+def locale_pickers(component) -> list[str]:
+    """The ids of the browser's date and time pickers in a component tree (they follow the
+    browser's locale: mm/dd/yyyy and 10:00 AM on a US-configured machine)."""
+    found = [component.id] if getattr(component, "type", None) in ("date", "time") else []
     children = getattr(component, "children", None)
     for child in children if isinstance(children, list | tuple) else [children]:
         if hasattr(child, "to_plotly_json"):
-            found += date_fields(child)
+            found += locale_pickers(child)
     return found
 
 
-def test_no_form_uses_the_browsers_date_picker(member):
+def test_no_form_uses_the_browsers_date_or_time_picker(member):
     app, store, user, _ = member
     admin = add_user(store, "admin2", "admin", "a long pass phrase five")
     with as_user(app, user):
@@ -139,6 +139,7 @@ def test_no_form_uses_the_browsers_date_picker(member):
             page("case_timeline").layout(case_ref=CASE),
             learning_panel(get_case(store, CASE)),
         ]
-    assert [date_fields(c) for c in committee_tabs + pages] == [[]] * 6
+    assert [locale_pickers(c) for c in committee_tabs + pages] == [[]] * 6
     # the forms' date fields are text read day first (components.forms.uk_date_input)
     assert find(pages[0], "setup-meeting-date").placeholder == "dd/mm/yyyy"
+    assert find(pages[0], "setup-start-time").placeholder == "hh:mm"

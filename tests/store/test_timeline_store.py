@@ -3,7 +3,7 @@ meeting, corrections and hiding with their history (the original is never change
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 
@@ -190,6 +190,14 @@ def test_event_added_in_the_meeting_has_its_provenance(demo_store):
         added_by(chair, summary=" ")
     with pytest.raises(InvalidInput, match="not a date"):
         added_by(chair, event_date="31/02/2019")
+    # times typed on the 24-hour clock, one or two digits of hour, whatever the browser
+    for typed, kept in (("9:05", time(9, 5)), ("21.30", time(21, 30)), ("07:45", time(7, 45))):
+        assert (
+            event_detail(demo_store, SYSTEM, REF, added_by(chair, event_time=typed)).event_time
+            == kept
+        )
+    with pytest.raises(InvalidInput, match="24-hour clock"):
+        added_by(chair, event_time="9:30 PM")
     officer = add_user(demo_store, "pc", "agency", PASSWORD, agency="Police")
     with pytest.raises(Forbidden):
         added_by(officer)
