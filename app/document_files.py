@@ -348,7 +348,9 @@ def invitation_file(store: Store, user: User, case_ref: str, fmt: str = "docx") 
     data["meeting_date"] = setup.meeting_date.isoformat() if setup.meeting_date else None
     data["reply_to"] = os.environ.get("RPM_BUSINESS_UNIT_EMAIL") or os.environ.get("RPM_MAIL_FROM")
     data["produced_on"] = date.today().isoformat()
-    return render(invitation_doc(data), _letterhead(store), fmt)
+    letterhead = _letterhead(store)
+    data["partnership"] = letterhead.name
+    return render(invitation_doc(data), letterhead, fmt)
 
 
 BRIEFING_QUESTIONS = (
