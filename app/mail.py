@@ -18,7 +18,7 @@ import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
+from email.policy import SMTP
 from email.utils import make_msgid
 from pathlib import Path
 
@@ -35,6 +35,9 @@ from data.store import Store
 
 DOCX = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 SMTP_TIMEOUT = 30  # seconds
+# Headers up to RFC 5322's 998 characters a line: at 78, a subject just too long for its line
+# was folded whole onto the next, and read back with a leading space (" Invitation: ...").
+SMTP_POLICY = SMTP.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)

@@ -238,3 +238,12 @@ def test_calendar_entry_is_folded_and_escaped(rpm_store):
     lines = text.decode().split("\r\n")
     assert all(len(line.encode()) <= 75 for line in lines)
     assert "LOCATION:Room 4\\, Civic Offices\\; xx" in text.decode()
+
+
+def test_a_long_subject_reads_back_as_written(tmp_path):
+    from app.mail import _message
+
+    subject = "Invitation: Reflective Practice Meeting, case REQ-W, 2 December 2026 at 10:00"
+    built = _message(settings(tmp_path, None), "Partnership", ["a@b.example"], subject, "Hello")
+    parsed = email.message_from_bytes(built.as_bytes(), policy=policy.default)
+    assert parsed["Subject"] == subject  # not folded whole onto a line of its own
