@@ -229,6 +229,7 @@ def _column_widths(pdf: _Pdf, header, rows, widths, size: float) -> tuple[float,
 
 
 TABLE_SIZE, TABLE_LINE, TABLE_PADDING = 9, 4.4, 1.1
+KV_WIDTHS = [5, 12]  # a key-value table's key and value
 
 
 def _row_heights(pdf: _Pdf, rows, col_widths) -> list[float]:
@@ -297,9 +298,12 @@ def _table(pdf: _Pdf, header, rows, widths, *, key_value: bool = False) -> None:
 def _table_start(pdf: _Pdf, block) -> float:
     """How much of a table must follow its heading on the page: all of it when it is kept
     whole (`_keep_table`), else its heading row and two rows."""
-    header, rows, widths = block[1], block[2], block[3]
+    if block[0] == "kv":
+        header, rows, widths = None, [[k, v] for k, v in block[1]], KV_WIDTHS
+    else:
+        header, rows, widths = block[1], block[2], block[3]
     col_widths = _column_widths(pdf, header, rows, widths, TABLE_SIZE)
-    heights = _row_heights(pdf, [header, *rows], col_widths)
+    heights = _row_heights(pdf, ([header] if header else []) + rows, col_widths)
     if sum(heights) + 3 < USABLE_HEIGHT / 2:
         return sum(heights) + 3
     return sum(heights[:3])
@@ -308,7 +312,9 @@ def _table_start(pdf: _Pdf, block) -> float:
 def _block(pdf: _Pdf, block, following_needs: float, following=None) -> None:
     kind = block[0]
     following_table = (
-        _table_start(pdf, following) if following is not None and following[0] == "table" else 0
+        _table_start(pdf, following)
+        if following is not None and following[0] in ("table", "kv")
+        else 0
     )
     if kind == "h1":
         pdf.set_font(pdf.family, "B", 17)
@@ -363,7 +369,7 @@ def _block(pdf: _Pdf, block, following_needs: float, following=None) -> None:
     elif kind == "table":
         _table(pdf, block[1], block[2], block[3])
     elif kind == "kv":
-        _table(pdf, None, [[k, v] for k, v in block[1]], [5, 12], key_value=True)
+        _table(pdf, None, [[k, v] for k, v in block[1]], KV_WIDTHS, key_value=True)
     elif kind == "image":
         png, alt, missing = block[1:]
         if not png:

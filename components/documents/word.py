@@ -203,11 +203,17 @@ def _docx_table(document, header, rows, widths, following=None):
             cell.text = str(text)
     if widths:
         _set_widths(table, column_widths_cm([header, *rows], widths))
+    _keep_together(table)
+    _spacer(document, following)
+    return table
+
+
+def _keep_together(table) -> None:
+    """A short table stays whole (with its heading); a long one never leaves fewer than two
+    rows on either side of a page break; no row is split. Its text at `TABLE_PT`."""
     count = len(table.rows)
     for n, row in enumerate(table.rows):
         _keep_row_whole(row)
-        # A short table stays whole (with its heading); a long one never leaves fewer than two
-        # rows on either side of a page break.
         keep = n < count - 1 and (count <= MAX_KEPT_LIST + 1 or n < 2 or n >= count - 3)
         for cell in row.cells:
             for para in cell.paragraphs:
@@ -215,8 +221,6 @@ def _docx_table(document, header, rows, widths, following=None):
                 para.paragraph_format.keep_with_next = keep
                 for run in para.runs:
                     run.font.size = Pt(TABLE_PT)
-    _spacer(document, following)
-    return table
 
 
 def _keep_row_whole(row) -> None:
@@ -296,6 +300,7 @@ def _docx_block(document, block, following=None) -> None:
             _shade(cells[0], "F3F2F1")
             cells[1].text = str(value)
         _set_widths(table, [5, 12])
+        _keep_together(table)
         _spacer(document, following)
     elif kind == "image":
         png, alt, missing = block[1:]
