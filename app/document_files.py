@@ -460,7 +460,11 @@ def briefing_file(
             + (
                 f" This briefing draws on {_cases_in_words(len(summaries))} meetings."
                 if theme
-                else f" The child was {summaries[0]['age_at_meeting'] or 'of school age'} at the meeting."
+                else (
+                    f" The child was {summaries[0]['age_band']} at the meeting."
+                    if summaries[0].get("age_band")
+                    else ""
+                )
             )
         ),
         "why": (
