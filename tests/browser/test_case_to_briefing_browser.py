@@ -209,7 +209,10 @@ def test_one_case_from_an_agencys_request_to_a_delivered_briefing(walk_server, i
         log = docx.Document(io.BytesIO(attachments(message)[name].get_content()))
         assert name == f"RPM-learning-log-{CASE}-v1.docx"
         assert any("Schools were not invited" in p.text for p in log.paragraphs) or any(
-            "Schools were not invited" in c.text for t in log.tables for r in t.rows for c in r.cells
+            "Schools were not invited" in c.text
+            for t in log.tables
+            for r in t.rows
+            for c in r.cells
         )
         assert log.inline_shapes, "the learning log carries the timeline image"
     to_office = [m for _, m in received.messages if m["To"] == BUSINESS_UNIT]
