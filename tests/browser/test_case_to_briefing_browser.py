@@ -20,12 +20,16 @@ import pytest
 from data.store import Store
 from data.users import add_user
 from tests.support.browser import ARTIFACTS, screenshot, serious_violations, sign_in
-from tests.support.dash_http import signed_in_opener
+from tests.support.flowchart import (
+    BUSINESS_UNIT,
+    deliver_briefing,
+    fetch,
+    fill_rpm_request,
+    smtp_env,
+)
 from tests.support.server import start_server
-from tests.support.smtp_inbox import smtp_server
 
 PASSWORD = "walkthrough-password-1"
-BUSINESS_UNIT = "business.unit@partnership.example"
 CASE = "REQ-W"
 INVITEES = (
     "Jo Green; Social worker; Children's Social Care; jo.green@csc.example; lead@csc.example\n"
@@ -42,12 +46,6 @@ EXTRACT = (
 
 
 @pytest.fixture(scope="module")
-def inbox():
-    with smtp_server() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def walk_server(tmp_path_factory, rpm_template, inbox):
     tmp_dir = tmp_path_factory.mktemp("walk-server")
     shutil.copyfile(rpm_template, tmp_dir / "rpm.duckdb")
@@ -55,13 +53,7 @@ def walk_server(tmp_path_factory, rpm_template, inbox):
     add_user(store, "business-unit", "admin", PASSWORD)
     add_user(store, "committee", "crc", PASSWORD)
     store.close()
-    env = {
-        "RPM_SMTP_HOST": "127.0.0.1",
-        "RPM_SMTP_PORT": str(inbox[1]),
-        "RPM_MAIL_FROM": "rpm@partnership.example",
-        "RPM_BUSINESS_UNIT_EMAIL": BUSINESS_UNIT,
-    }
-    proc, url = start_server(tmp_dir, env=env)
+    proc, url = start_server(tmp_dir, env=smtp_env(inbox[1]))
     yield url, tmp_dir
     proc.terminate()
     proc.wait(timeout=10)
@@ -93,11 +85,7 @@ def test_one_case_from_an_agencys_request_to_a_delivered_briefing(walk_server, i
     # 1. An agency asks for an RPM; the business unit accepts it, opening the case.
     agency = new_page(browser, "swhitfield", url, "facil-password-1")
     agency.click("#requests-link")
-    agency.fill("#req-label", "Child W")
-    agency.fill("#req-reason", "Three referrals in a year with no strategy discussion.")
-    agency.fill("#req-agencies", "Police, school, children's social care")
-    agency.fill("#req-learning", "Why the referrals were not joined up.")
-    agency.check("#req-urgency input[value=urgent]", force=True)
+    fill_rpm_request(agency, "Child W")
     agency.click("#req-send")
     agency.wait_for_url("**done=sent**")
 
@@ -186,9 +174,7 @@ def test_one_case_from_an_agencys_request_to_a_delivered_briefing(walk_server, i
     assert serious_violations(chair) == []
     screenshot(chair, "walk-4-signed-1366")
     href = chair.get_attribute("text=Learning log v1 (PDF)", "href")
-    opener = signed_in_opener(url, "pokafor", "chair-password-1")
-    with opener.open(url.rstrip("/") + href, timeout=120) as answer:
-        learning_log = answer.read()
+    learning_log = fetch(url, "pokafor", "chair-password-1", href)
     assert learning_log[:4] == b"%PDF"
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "walk-learning-log.pdf").write_bytes(learning_log)  # for reading as a person
@@ -243,17 +229,12 @@ def test_one_case_from_an_agencys_request_to_a_delivered_briefing(walk_server, i
     committee.click("label:has-text('Frontline briefings')")
     committee.wait_for_selector("#briefing-subject")
     committee.select_option("#briefing-subject", key)
-    committee.wait_for_selector("#briefing-download-pdf")
-    committee.fill("#briefing-audience", "Designated safeguarding leads")
-    committee.fill("#briefing-attended", "31")
-    committee.click("#briefing-agencies label:has-text('School')")
-    committee.click("#briefing-save")
-    committee.wait_for_selector("#briefing-message .alert-success")
+    deliver_briefing(committee, "Designated safeguarding leads", 31, "School")
     assert serious_violations(committee) == []
     screenshot(committee, "walk-7-briefing-1366")
-    href = committee.get_attribute("#briefing-download-pdf", "href")
-    with signed_in_opener(url, "committee", PASSWORD).open(url.rstrip("/") + href) as answer:
-        briefing = answer.read()
+    briefing = fetch(
+        url, "committee", PASSWORD, committee.get_attribute("#briefing-download-pdf", "href")
+    )
     assert briefing[:4] == b"%PDF"
     (ARTIFACTS / "walk-briefing.pdf").write_bytes(briefing)
 
