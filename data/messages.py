@@ -186,9 +186,11 @@ def record_message_stage(
     no_address: list[str] = (),
 ) -> bool:
     """Once a sending has gone, record the stage it completes (see the module's note): when
-    any of its messages was accepted by the server or written to the outbox. A stage recorded
-    from the outbox becomes 'emailed' once no message of that kind is left in the outbox and
-    one was accepted by a server. True when the stage was recorded or changed."""
+    any of its messages was accepted by the server or written to the outbox. A later sending
+    (a retry, the invitations sent again) adds what it did to the stage's note, the change in
+    the stage history; a stage recorded from the outbox becomes 'emailed' once no message of
+    that kind is left in the outbox and one was accepted by a server. A stage recorded by hand
+    is left as it is. True when the stage was recorded or changed."""
     stage_key = STAGE_OF_KIND.get(kind)
     went = [m.status for _, m in outcomes if m.status in HOW_STAGE_WENT]
     if stage_key is None or not went:
@@ -205,22 +207,25 @@ def record_message_stage(
                 cur, case.case_id, stage_key, datetime.now().date(), user.username, note, how
             )
             return True
+        before, old_note = row
+        if before not in HOW_STAGE_WENT.values():
+            return False  # recorded by hand (or by another action): left as it is
         left_in_outbox = cur.execute(
             "SELECT count(*) FROM sent_messages WHERE case_id = ? AND kind = ? AND status = 'outbox'",
             [case.case_id, kind],
         ).fetchone()[0]
-        if how != "email" or left_in_outbox:
-            return False
+        after = "email" if before == "email" or (how == "email" and not left_in_outbox) else before
         return recomplete_stage(
             cur,
             case.case_id,
             stage_key,
-            "outbox",
-            "email",
-            f"{row[1]} Then emailed: every message of it accepted by the mail server by"
-            f" {datetime.now():%d %b %Y}.",
+            before,
+            after,
+            f"{old_note} Then, on {datetime.now():%d %b %Y}: {note}",
             user.username,
-            "the messages written to the outbox folder were sent through the mail server",
+            "the messages written to the outbox folder were sent through the mail server"
+            if after != before
+            else "a later sending of these messages",
         )
 
 

@@ -478,10 +478,11 @@ def set_expected_days(store: Store, user: User, values: dict[str, int | None]) -
 def recomplete_stage(
     cur, case_id: int, stage_key: str, before: str, after: str, note: str, by: str, reason: str
 ) -> bool:
-    """Inside the transaction of an action: a stage `before` recorded (messages written to the
-    outbox folder) is now completed by `after` (the same messages accepted by the mail server):
-    its note says so, its date stays, and the change is kept in the stage history with the
-    reason. False (nothing done) when the stage is not recorded or was recorded otherwise."""
+    """Inside the transaction of an action: a stage `before` recorded (messages sent, or written
+    to the outbox folder) is now completed by `after` (those messages accepted by the mail
+    server, or sent again): its note says so, its date stays, and the change is kept in the
+    stage history with the reason. False (nothing done) when the stage is not recorded or was
+    recorded otherwise."""
     row = cur.execute(
         "SELECT done_on, completed_by FROM case_workflow WHERE case_id = ? AND stage_key = ?",
         [case_id, stage_key],

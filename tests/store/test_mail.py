@@ -107,6 +107,9 @@ def test_a_refused_message_is_failed_with_its_reason_and_sent_on_retry(
     again = retry(store, SYSTEM, CASE, failed.message_id, settings(tmp_path, port))
     assert again.status == "sent" and again.attempts == 2 and again.error is None
     assert [to for to, _ in inbox.messages].count(["jo@csc.example"]) == 1
+    note = {d.stage_key: d for d in case_stages_done(store, SYSTEM, CASE)}["invites_sent"].note
+    assert note.startswith("Invitation emailed to Alex Brown; not accepted by the mail server")
+    assert note.endswith(": Invitation emailed to jo@csc.example.")  # the retry says so
     with pytest.raises(InvalidInput, match="already accepted"):
         retry(store, SYSTEM, CASE, failed.message_id, settings(tmp_path, port))
 
@@ -144,10 +147,13 @@ def test_without_a_mail_server_messages_go_to_the_outbox_and_the_stage_says_so(
     for message in sent:
         retry(store, SYSTEM, CASE, message.message_id, settings(tmp_path, port))
     stage = {d.stage_key: d for d in case_stages_done(store, SYSTEM, CASE)}["invites_sent"]
-    assert stage.completed_by == "email" and "Then emailed" in stage.note
+    assert stage.completed_by == "email"
+    assert "Invitation emailed to jo@csc.example." in stage.note  # said by each later sending
+    assert "Invitation emailed to alex@school.example." in stage.note
     assert len(inbox.messages) == 2
     changes = [c for c in stage_history(store, SYSTEM, CASE) if c.stage_key == "invites_sent"]
-    assert [c.change for c in changes] == ["recorded", "corrected"]
+    assert [c.change for c in changes] == ["recorded", "corrected", "corrected"]
+    assert changes[1].reason == "a later sending of these messages"  # one still in the outbox
     assert "sent through the mail server" in changes[-1].reason
 
 
