@@ -143,3 +143,15 @@ def test_migration_0030_merges_agencies_already_written_twice(rpm_store):
     assert categories == {**categories_before, "Only written lower-case": "Other"}
     (detail,) = store.query_one("SELECT detail FROM audit_log WHERE actor = 'migration 0030'")
     assert detail.startswith("agency 'police ' merged into 'Police'")
+
+
+def test_reflections_name_their_agency_and_lens_whatever_the_capitals(rpm_store):
+    from data.reflections import add_reflection, find_reflections
+
+    store = rpm_store
+    add_reflection(
+        store, SYSTEM, CASE, target_kind="case", stage_key="description", text="We met late.",
+        agency="police ", lens_date="2016-03-14", lens_agency="POLICE",
+    )  # fmt: skip
+    found = find_reflections(store, SYSTEM, CASE, agency="police")
+    assert "We met late." in [f.reflection.text for f in found]
