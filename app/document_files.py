@@ -348,7 +348,9 @@ def invitation_file(store: Store, user: User, case_ref: str, fmt: str = "docx") 
     data["meeting_date"] = setup.meeting_date.isoformat() if setup.meeting_date else None
     data["reply_to"] = os.environ.get("RPM_BUSINESS_UNIT_EMAIL") or os.environ.get("RPM_MAIL_FROM")
     data["produced_on"] = date.today().isoformat()
-    return render(invitation_doc(data), _letterhead(store), fmt)
+    letterhead = _letterhead(store)
+    data["partnership"] = letterhead.name
+    return render(invitation_doc(data), letterhead, fmt)
 
 
 BRIEFING_QUESTIONS = (
@@ -458,7 +460,11 @@ def briefing_file(
             + (
                 f" This briefing draws on {_cases_in_words(len(summaries))} meetings."
                 if theme
-                else f" The child was {summaries[0]['age_at_meeting'] or 'of school age'} at the meeting."
+                else (
+                    f" The child was {summaries[0]['age_band']} at the meeting."
+                    if summaries[0].get("age_band")
+                    else ""
+                )
             )
         ),
         "why": (

@@ -5,7 +5,9 @@ Through SMTP when `RPM_SMTP_HOST` is set (`RPM_SMTP_PORT`, `RPM_SMTP_USER`,
 `RPM_SMTP_PASSWORD`, `RPM_SMTP_STARTTLS`, `RPM_MAIL_FROM`); otherwise every message is written
 to the outbox folder (`RPM_OUTBOX`, default `outbox/` beside the database) as an .eml file, and
 the pages say so. Each message is recorded before it is handed over and marked with what
-happened (see `data.messages`); nothing is marked sent that the server did not accept.
+happened (see `data.messages`); nothing is marked sent that the server did not accept. Once a
+sending has gone (to the server or the outbox) it records the stage it completes, naming
+everyone it went to and how.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
+from email.policy import SMTP
 from email.utils import make_msgid
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from app.document_files import crc_summary_docx, invitation_docx, learning_log_f
 from data.access import require_case
 from data.actor import User
 from data.errors import Forbidden, InvalidInput
-from data.messages import Message, add_message, get_message, mark_attempt
+from data.messages import Message, add_message, get_message, mark_attempt, record_message_stage
 from data.partnership import get_partnership
 from data.permissions import runs_meetings
 from data.record import latest_signed_version, learning_log
@@ -33,6 +35,9 @@ from data.store import Store
 
 DOCX = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 SMTP_TIMEOUT = 30  # seconds
+# Headers up to RFC 5322's 998 characters a line: at 78, a subject just too long for its line
+# was folded whole onto the next, and read back with a leading space (" Invitation: ...").
+SMTP_POLICY = SMTP.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -173,6 +178,7 @@ class Outgoing:
     message: EmailMessage
     attachments: list[str]
     record_version: int | None = None
+    name: str | None = None  # who it is for, for the stage's note (the address when None)
 
 
 def build_invitations(store: Store, user: User, case_ref: str, settings: MailSettings):
@@ -224,6 +230,7 @@ def build_invitations(store: Store, user: User, case_ref: str, settings: MailSet
                 to + cc,
                 msg,
                 [f"RPM-invitation-{case_ref}.docx", "meeting.ics"],
+                name=invitee.name,
             )
         )
     return out, missing
@@ -266,7 +273,9 @@ def build_record_to_attendees(store: Store, user: User, case_ref: str, settings:
             cc,
         )
         msg.add_attachment(document, *DOCX, filename=filename)
-        out.append(Outgoing("record_to_attendees", to + cc, msg, [filename], version.version))
+        out.append(
+            Outgoing("record_to_attendees", to + cc, msg, [filename], version.version, person.name)
+        )
     return out, missing
 
 
@@ -391,6 +400,8 @@ def send(store: Store, user: User, case_ref: str, kind: str, settings: MailSetti
                 store, user, case, message_id, status, error=error, outbox_file=file, ip=ip
             )
         )
+    names = [item.name or ", ".join(item.to) for item in outgoing]
+    record_message_stage(store, user, case, kind, list(zip(names, results, strict=True)), missing)
     return results, missing
 
 
@@ -406,4 +417,8 @@ def retry(
         raise InvalidInput(f"message {message_id} was already accepted by the mail server")
     to = [a.strip() for a in message.recipients.split(",") if a.strip()]
     status, error, file = deliver(settings, eml, to, message_id)
-    return mark_attempt(store, user, case, message_id, status, error=error, outbox_file=file, ip=ip)
+    result = mark_attempt(
+        store, user, case, message_id, status, error=error, outbox_file=file, ip=ip
+    )
+    record_message_stage(store, user, case, message.kind, [(message.recipients, result)])
+    return result

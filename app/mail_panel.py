@@ -111,6 +111,14 @@ AFTER = {
         "Some messages were not accepted: the reasons are listed below, with a retry button.",
         "danger",
     ),
+    "outbox": (
+        (
+            "The messages are written to the outbox folder, not emailed: someone has to send"
+            " them from there. The stage they complete is recorded as in the outbox, below and"
+            " in the case's workflow."
+        ),
+        "warning",
+    ),
 }
 
 
@@ -151,7 +159,8 @@ def send_or_retry(send_clicks, retry_clicks, case_ref, pathname):
             missing = []
     except StoreError as exc:
         return dbc.Alert(f"Not sent: {exc}", color="danger", id="mail-error"), no_update
-    state = "failed" if any(m.status == "failed" for m in messages) else "done"
+    statuses = {m.status for m in messages}
+    state = "failed" if "failed" in statuses else "outbox" if statuses == {"outbox"} else "done"
     n = sum(c or 0 for c in (send_clicks or []) + (retry_clicks or []))
     # The page reloads so that the stages the messages completed show; the table then says
     # what happened to each message.

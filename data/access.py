@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from data import audit
 from data.actor import User
+from data.agency_names import AGENCY_KEY
 from data.cases import Case, get_case
 from data.errors import Forbidden, InvalidInput
 from data.permissions import is_administrator, runs_meetings, visible_case_filter
@@ -148,7 +149,7 @@ def remove_agency_access(store: Store, user: User, case_ref: str, agency: str) -
             " JOIN agencies a ON a.agency_id = ca.agency_id"
             " LEFT JOIN case_requests r ON r.case_id = ca.case_id"
             "  AND r.requesting_agency_id = ca.agency_id"
-            " WHERE ca.case_id = ? AND a.name = ?",
+            f" WHERE ca.case_id = ? AND {AGENCY_KEY.format('a.name')} = {AGENCY_KEY.format('?')}",
             [case.case_id, agency],
         ).fetchone()
         if row is None:

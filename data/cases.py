@@ -8,6 +8,7 @@ from datetime import date
 
 from data import audit
 from data.actor import User
+from data.agency_names import find_agency
 from data.errors import InvalidInput, NotFound
 from data.permissions import visible_case_filter
 from data.store import Store
@@ -120,9 +121,10 @@ def add_case_agency(cur, case_id: int, agency_id: int, *, by, why: str) -> bool:
 
 
 def ensure_agency(cur, name: str) -> int:
-    """The id of the agency with this name, creating it inside the caller's transaction."""
+    """The id of the agency with this name (capitals and spacing aside: `find_agency`),
+    creating it inside the caller's transaction."""
     name = required_text(name, "agency name", MAX_LABEL)
-    row = cur.execute("SELECT agency_id FROM agencies WHERE name = ?", [name]).fetchone()
+    row = find_agency(cur, name)
     if row:
         return row[0]
     return cur.execute(

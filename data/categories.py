@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from data import audit
 from data.access import require_case
 from data.actor import User
+from data.agency_names import find_agency
 from data.category_assign import assign, resolved_pairs, write_rules
 from data.category_list import (
     OTHER,
@@ -85,7 +86,7 @@ def propose(store: Store, agency: str | None, event_types: list[str]) -> list[Pr
     types = list(dict.fromkeys(t for t in event_types if t is not None))
     if not types:
         return []
-    row = store.query_one("SELECT agency_id FROM agencies WHERE name = ?", [(agency or "").strip()])
+    row = find_agency(store, agency)
     scope = "(SELECT ?::INTEGER AS agency_id, unnest(?::VARCHAR[]) AS event_type)"
     found = {
         t: (cat, bool(remembered))

@@ -20,6 +20,7 @@ from datetime import date, datetime
 
 from data import audit
 from data.actor import User
+from data.agency_names import find_agency
 from data.cases import Case
 from data.contributions import agency_id_for, clean_text
 from data.dates import typed_date
@@ -490,6 +491,16 @@ def _check_delivery(kind, delivered_on, audience, agencies, attended, today):
     return kind, delivered_on, audience, agencies, attended
 
 
+def _agency_names(cur, agencies: Sequence[str]) -> list[str]:
+    """The agencies as they are kept (capitals and spacing aside: "police " is Police), each
+    once; an unknown one refused."""
+    names = set()
+    for agency in agencies:
+        agency_id_for(cur, agency)
+        names.add(find_agency(cur, agency)[1])
+    return sorted(names)
+
+
 def record_delivery(
     store: Store,
     user: User,
@@ -510,8 +521,7 @@ def record_delivery(
         kind, delivered_on, audience, agencies, attended, today
     )
     with store.transaction() as cur:
-        for agency in agencies:
-            agency_id_for(cur, agency)
+        agencies = _agency_names(cur, agencies)
         covered = _covered(cur, subject)
         case_ids = [case_id for case_id, _ in covered]
         check_words(store, cur, case_ids, {"who it was for": audience})
@@ -724,11 +734,10 @@ def correct_delivery(
         kind, delivered_on, audience, agencies, attended, today
     )
     reason = _reason(reason, "the correction")
-    after = {"delivered_on": delivered_on.isoformat(), "kind": kind, "audience": audience,
-             "agencies": agencies, "attended": attended}  # fmt: skip
     with store.transaction() as cur:
-        for agency in agencies:
-            agency_id_for(cur, agency)
+        agencies = _agency_names(cur, agencies)
+        after = {"delivered_on": delivered_on.isoformat(), "kind": kind, "audience": audience,
+                 "agencies": agencies, "attended": attended}  # fmt: skip
         before, case_ids = _open_record(cur, "delivery", delivery_id)
         check_words(store, cur, case_ids, {"who it was for": audience, "the reason": reason})
         cur.execute(

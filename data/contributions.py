@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from data.access import require_case
 from data.actor import User
+from data.agency_names import find_agency
 from data.cases import Case
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.permissions import may_change_contribution
@@ -128,7 +129,7 @@ def agency_id_for(cur, name: str | None, *, required: bool = False) -> int | Non
         if required:
             raise InvalidInput("choose the agency")
         return None
-    row = cur.execute("SELECT agency_id FROM agencies WHERE name = ?", [name]).fetchone()
+    row = find_agency(cur, name)
     if row is None:
         raise InvalidInput(f"unknown agency {name!r}")
     return row[0]

@@ -844,11 +844,25 @@ class CrcSummary:
         years, months = divmod(self.age_months, 12)
         return f"{years} years {months} months" if years else f"{months} months"
 
+    @property
+    def age_band(self) -> str | None:
+        """The child's age as a frontline briefing says it: a band, never years and months
+        (a briefing goes to every practitioner; the committee's summary keeps the age)."""
+        if self.age_months is None:
+            return None
+        years = self.age_months // 12
+        for upto, words in ((1, "under one"), (5, "under five"), (11, "of primary school age"),
+                            (16, "of secondary school age")):  # fmt: skip
+            if years < upto:
+                return words
+        return "16 or 17" if years < 18 else "over 18"
+
     def as_document(self) -> dict:
         """The shape `components.documents.committee.crc_summary_doc` takes."""
         return {
             "case_key": self.case_key,
             "age_at_meeting": self.age_text if self.age_months is not None else None,
+            "age_band": self.age_band,
             "meeting_date": self.meeting_date.isoformat() if self.meeting_date else None,
             "chair_name": self.chair or "",
             "learning": [

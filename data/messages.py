@@ -5,6 +5,12 @@ what happened: 'sent' only when the server accepted it, 'outbox' when no server 
 and it was written as an .eml file, 'failed' with the server's reason. A failed (or outbox)
 message can be tried again: the same bytes are sent. Every attempt is audited by the caller's
 transaction here.
+
+Once a sending has gone (accepted by the server, or written to the outbox folder: the app has
+done its part either way), it records the flowchart stage it completes (`record_message_stage`),
+naming everyone it went to and saying how: a stage recorded from the outbox says "written to
+the outbox folder, not emailed" (`completed_by` 'outbox'), never "emailed"; when those messages
+are later accepted by a mail server the stage says so, the change kept in its history.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from data.actor import User
 from data.cases import Case
 from data.errors import InvalidInput, NotFound
 from data.store import Store
-from data.workflow import complete_stage
+from data.workflow import complete_stage, recomplete_stage
 
 KIND_WORDS = {
     "invitation": "Invitation",
@@ -31,11 +37,15 @@ STATUS_WORDS = {
     "outbox": "In the outbox folder, not sent",
     "failed": "Failed",
 }
-# The flowchart stage a message completes once the mail server has accepted it.
+# The flowchart stage a kind of message completes once it has gone (accepted by the mail
+# server, or written to the outbox folder when none is configured). The signed record to the
+# attendees goes with stage 4, which signing off records.
 STAGE_OF_KIND = {
     "invitation": "invites_sent",
     "to_business_unit": "sent_to_business_unit",
 }
+HOW_STAGE_WENT = {"sent": "email", "outbox": "outbox"}
+MAX_NAMED = 12  # a stage note names this many people, then counts the others
 
 
 @dataclass(frozen=True)
@@ -110,7 +120,7 @@ def mark_attempt(
     outbox_file: str | None = None,
     ip: str | None = None,
 ) -> Message:
-    """What happened to one attempt; a message the server accepted completes its stage."""
+    """What happened to one attempt (the stage it completes: `record_message_stage`)."""
     if status not in ("sent", "outbox", "failed"):
         raise ValueError(status)
     with store.transaction() as cur:
@@ -121,15 +131,6 @@ def mark_attempt(
             " WHERE message_id = ? AND case_id = ? RETURNING kind, recipients",
             [status, error, outbox_file, status, message_id, case.case_id],
         ).fetchone()
-        if status == "sent" and kind in STAGE_OF_KIND:
-            complete_stage(
-                cur,
-                case.case_id,
-                STAGE_OF_KIND[kind],
-                datetime.now().date(),
-                user.username,
-                f"{KIND_WORDS[kind]} emailed to {recipients}",
-            )
         words = {"sent": "sent", "outbox": "written to the outbox", "failed": "failed"}[status]
         audit.record(
             cur,
@@ -141,6 +142,91 @@ def mark_attempt(
             ip=ip,
         )
     return _get(store, case, message_id)
+
+
+def names_words(names: list[str], limit: int = MAX_NAMED) -> str:
+    """Pure: 'A', 'A and B', 'A, B and C'; past `limit` names, 'A, B, ... and 5 others'."""
+    names = list(dict.fromkeys(names))
+    if len(names) > limit:
+        rest = len(names) - limit + 1
+        names = [*names[: limit - 1], f"{rest} others"]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def stage_note(kind: str, outcomes: list[tuple[str, str]], no_address: list[str]) -> str:
+    """Pure: the note of the stage a sending completes, naming everyone by how it went.
+    `outcomes` is (name, status) for each message; `no_address` the people it could not go to."""
+    by_status: dict[str, list[str]] = {}
+    for name, status in outcomes:
+        by_status.setdefault(status, []).append(name)
+    parts = []
+    if by_status.get("sent"):
+        parts.append(f"{KIND_WORDS[kind]} emailed to {names_words(by_status['sent'])}")
+    if by_status.get("outbox"):
+        parts.append(
+            f"{KIND_WORDS[kind]} written to the outbox folder for"
+            f" {names_words(by_status['outbox'])}, not emailed: someone has to send"
+            " it from there"
+        )
+    if by_status.get("failed"):
+        parts.append(f"not accepted by the mail server for {names_words(by_status['failed'])}")
+    if no_address:
+        parts.append(f"no email address for {names_words(no_address)}")
+    return "; ".join(parts) + "."
+
+
+def record_message_stage(
+    store: Store,
+    user: User,
+    case: Case,
+    kind: str,
+    outcomes: list[tuple[str, Message]],
+    no_address: list[str] = (),
+) -> bool:
+    """Once a sending has gone, record the stage it completes (see the module's note): when
+    any of its messages was accepted by the server or written to the outbox. A later sending
+    (a retry, the invitations sent again) adds what it did to the stage's note, the change in
+    the stage history; a stage recorded from the outbox becomes 'emailed' once no message of
+    that kind is left in the outbox and one was accepted by a server. A stage recorded by hand
+    is left as it is. True when the stage was recorded or changed."""
+    stage_key = STAGE_OF_KIND.get(kind)
+    went = [m.status for _, m in outcomes if m.status in HOW_STAGE_WENT]
+    if stage_key is None or not went:
+        return False
+    how = HOW_STAGE_WENT["sent" if "sent" in went else "outbox"]
+    note = stage_note(kind, [(name, m.status) for name, m in outcomes], list(no_address))
+    with store.transaction() as cur:
+        row = cur.execute(
+            "SELECT completed_by, note FROM case_workflow WHERE case_id = ? AND stage_key = ?",
+            [case.case_id, stage_key],
+        ).fetchone()
+        if row is None:
+            complete_stage(
+                cur, case.case_id, stage_key, datetime.now().date(), user.username, note, how
+            )
+            return True
+        before, old_note = row
+        if before not in HOW_STAGE_WENT.values():
+            return False  # recorded by hand (or by another action): left as it is
+        left_in_outbox = cur.execute(
+            "SELECT count(*) FROM sent_messages WHERE case_id = ? AND kind = ? AND status = 'outbox'",
+            [case.case_id, kind],
+        ).fetchone()[0]
+        after = "email" if before == "email" or (how == "email" and not left_in_outbox) else before
+        return recomplete_stage(
+            cur,
+            case.case_id,
+            stage_key,
+            before,
+            after,
+            f"{old_note} Then, on {datetime.now():%d %b %Y}: {note}",
+            user.username,
+            "the messages written to the outbox folder were sent through the mail server"
+            if after != before
+            else "a later sending of these messages",
+        )
 
 
 def _get(store: Store, case: Case, message_id: int) -> Message:

@@ -14,6 +14,7 @@ rule and a hidden button is never the only guard.
 from __future__ import annotations
 
 from data.actor import ADMIN, AGENCY, CHAIR, CRC, User
+from data.agency_names import same_agency
 
 _MEETING_ROLES = (ADMIN, CHAIR)
 _COMMITTEE_ROLES = (CRC, ADMIN)
@@ -57,9 +58,7 @@ def upload_agency(user: User, chosen: str | None) -> str:
 
 def may_edit_agency_events(user: User, agency: str | None) -> bool:
     """Whoever runs meetings edits any agency's events; an agency account only its own."""
-    return runs_meetings(user) or (
-        speaks_for_agency(user) and agency is not None and agency == user.agency
-    )
+    return runs_meetings(user) or (speaks_for_agency(user) and same_agency(agency, user.agency))
 
 
 def may_change_contribution(user: User, owner: str) -> bool:

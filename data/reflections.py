@@ -16,6 +16,7 @@ from datetime import datetime
 from data import contributions, reflective_models
 from data.access import require_case
 from data.actor import User
+from data.agency_names import AGENCY_KEY
 from data.cases import Case
 from data.contributions import agency_id_for, check_episode, check_event, clean_text
 from data.dates import typed_date
@@ -101,7 +102,7 @@ def _check_lens(cur, case: Case, lens_date, lens_agency) -> tuple:
         return day, None
     row = cur.execute(
         "SELECT a.agency_id FROM case_agencies ca JOIN agencies a ON a.agency_id = ca.agency_id"
-        " WHERE ca.case_id = ? AND a.name = ?",
+        f" WHERE ca.case_id = ? AND {AGENCY_KEY.format('a.name')} = {AGENCY_KEY.format('?')}",
         [case.case_id, lens_agency],
     ).fetchone()
     if row is None:
@@ -499,7 +500,7 @@ def find_reflections(
             sql += f" AND {column} = ?"
             params.append(value)
     if agency:
-        sql += " AND a.name = ?"
+        sql += f" AND {AGENCY_KEY.format('a.name')} = {AGENCY_KEY.format('?')}"
         params.append(agency)
     sql += (
         " ORDER BY r.target_kind <> 'case', coalesce(e.event_date, ep.start_date),"

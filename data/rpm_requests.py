@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from data import audit
 from data.actor import User
+from data.agency_names import AGENCY_KEY
 from data.cases import MAX_LABEL
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.permissions import committee_only, is_administrator
@@ -112,7 +113,8 @@ def _visible(user: User) -> tuple[str, list]:
     """Administrators see every request; anyone else the requests of their own agency."""
     if is_administrator(user):
         return "TRUE", []
-    return "(r.requesting_agency = ? OR r.requested_by = ?)", [user.agency, user.username]
+    same = f"{AGENCY_KEY.format('r.requesting_agency')} = {AGENCY_KEY.format('?')}"
+    return f"({same} OR r.requested_by = ?)", [user.agency, user.username]
 
 
 def list_requests(store: Store, user: User) -> list[RpmRequest]:

@@ -36,6 +36,9 @@ class StageDone:
     done_on: date
     done_by: str
     note: str | None
+    # What recorded it when an action did: 'decision', 'delivery' (data.committee), 'email' or
+    # 'outbox' (data.messages: accepted by the mail server, or written to the outbox folder).
+    completed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ def case_stages_done(store: Store, user: User, case_ref: str) -> list[StageDone]
 def _stages_done(store: Store, case_id: int) -> list[StageDone]:
     rows = store.query(
         """
-        SELECT w.stage_key, w.done_on, w.done_by, w.note
+        SELECT w.stage_key, w.done_on, w.done_by, w.note, w.completed_by
         FROM case_workflow w JOIN workflow_stages s ON s.stage_key = w.stage_key
         WHERE w.case_id = ? ORDER BY s.position
         """,
@@ -307,7 +310,8 @@ def complete_stage(
     committee's decision, a briefing delivered): record it, unless it already is. Earlier
     stages not recorded yet are recorded on the same day as implied by it, saying so.
     `completed_by` ("decision" or "delivery") marks a stage that corrections and withdrawals
-    of such records follow (`follow_stage`)."""
+    of such records follow (`follow_stage`); "email" or "outbox" says how a message that
+    completed it went (`data.messages`)."""
     stages = list_stages(cur)
     done = _done_dates(cur, case_id)
     if stage_key in done:
@@ -469,3 +473,25 @@ def set_expected_days(store: Store, user: User, values: dict[str, int | None]) -
                 "UPDATE workflow_stages SET expected_days = ? WHERE stage_key = ?",
                 [None if days is None else int(days), key],
             )
+
+
+def recomplete_stage(
+    cur, case_id: int, stage_key: str, before: str, after: str, note: str, by: str, reason: str
+) -> bool:
+    """Inside the transaction of an action: a stage `before` recorded (messages sent, or written
+    to the outbox folder) is now completed by `after` (those messages accepted by the mail
+    server, or sent again): its note says so, its date stays, and the change is kept in the
+    stage history with the reason. False (nothing done) when the stage is not recorded or was
+    recorded otherwise."""
+    row = cur.execute(
+        "SELECT done_on, completed_by FROM case_workflow WHERE case_id = ? AND stage_key = ?",
+        [case_id, stage_key],
+    ).fetchone()
+    if row is None or row[1] != before:
+        return False
+    cur.execute(
+        "UPDATE case_workflow SET completed_by = ?, note = ? WHERE case_id = ? AND stage_key = ?",
+        [after, note, case_id, stage_key],
+    )
+    _log_change(cur, case_id, stage_key, "corrected", row[0], row[0], note, reason, by)
+    return True

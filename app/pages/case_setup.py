@@ -78,7 +78,9 @@ def workflow_panel(case_ref: str):
     for stage in stages:
         d = done.get(stage.stage_key)
         is_next = status.next is not None and stage.stage_key == status.next.stage_key
-        if d:
+        if d and d.completed_by == "outbox":
+            state = "Done: in the outbox folder, not emailed"
+        elif d:
             state = "Done"
         elif is_next and status.overdue:
             state = f"Overdue by {status.days_overdue} days"

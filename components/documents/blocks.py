@@ -50,8 +50,28 @@ class Doc:
     def pairs(self, rows):
         self.blocks.append(("kv", [(k, v) for k, v in rows]))
 
+    def lines(self, lines):
+        """Short lines kept together on one page (a letter's closing and signature)."""
+        self.blocks.append(("lines", [line for line in lines if line]))
+
     def image(self, png: bytes | None, alt: str, missing: str):
         self.blocks.append(("image", png, alt, missing))
+
+
+def fit_widths(proportions, least, total: float) -> list[float]:
+    """Pure: column widths summing to `total` in the given proportions, each at least its
+    `least` (the width of its longest word: an email address must not break mid-way) where
+    they all fit; the other columns give up the width, in proportion to what they have beyond
+    their own least."""
+    wanted = [w * total / sum(proportions) for w in proportions]
+    if sum(least) > total:
+        return wanted
+    fixed = [max(w, m) for w, m in zip(wanted, least, strict=True)]
+    excess = sum(fixed) - total
+    if excess > 0:
+        spare = [f - m for f, m in zip(fixed, least, strict=True)]
+        fixed = [f - excess * sp / sum(spare) for f, sp in zip(fixed, spare, strict=True)]
+    return fixed
 
 
 def long_date(value) -> str:

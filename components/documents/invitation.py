@@ -32,7 +32,10 @@ SEVEN_QUESTIONS = (
 
 
 def invitation_doc(setup: dict) -> Doc:
-    """The invitation circulated to professionals: purpose, date, who is invited."""
+    """The invitation circulated to professionals, as a letter: the meeting at a glance, why
+    it is held and how to reply, what it asks of them (the seven questions, the ground rules),
+    the chair's closing, then who is invited. A typical invitation (up to about eight invitees)
+    is one page; a longer one breaks between whole rows of the list of invitees."""
     doc = Doc(
         title="Invitation to a Reflective Practice Meeting",
         footer=f"RPM invitation · case {setup['case_ref']}",
@@ -41,52 +44,75 @@ def invitation_doc(setup: dict) -> Doc:
     when = long_date(setup.get("meeting_date")) or "To be confirmed"
     if setup.get("start_time"):
         when += f" at {setup['start_time']}"
-    chair = setup.get("chair_name") or "To be confirmed"
+    chair_name = setup.get("chair_name")
+    chair = chair_name or "To be confirmed"
     if setup.get("facilitator_name") and setup.get("facilitator_name") != chair:
         chair += f" (facilitator: {setup['facilitator_name']})"
+    reply_by = _reply_by(setup.get("meeting_date"), setup.get("produced_on"))
+    contact = setup.get("reply_to")
     doc.pairs(
         [
-            ("Case reference", setup["case_ref"]),
-            ("Child", setup.get("label") or ""),
+            (
+                "Child and case",
+                ", case ".join(filter(None, [setup.get("label"), setup["case_ref"]]))
+                + (
+                    f", requested by {setup['requesting_agency']}"
+                    if setup.get("requesting_agency")
+                    else ""
+                ),
+            ),
             ("When and where", f"{when}, {setup.get('venue') or 'venue to be confirmed'}"),
             ("Chair", chair),
-            ("Requested by", setup.get("requesting_agency") or ""),
+            ("Please reply by", long_date(reply_by) if reply_by else "As soon as possible"),
         ]
     )
-    doc.h2("Purpose of the meeting")
+    doc.p("Dear colleague,")
     doc.p(
-        or_not_recorded(setup.get("purpose"))
-        + " (This purpose is recorded in the child's records.)"
+        "You are invited to a reflective practice meeting about this child's journey. Its"
+        f" purpose, recorded in the child's records: {or_not_recorded(setup.get('purpose'), 'to be confirmed.')}"
+    )
+    doc.p(
+        "Please confirm whether you will attend"
+        + (f" by {long_date(reply_by)}" if reply_by else " as soon as possible")
+        + f" to the chair, {chair_name or 'named above'}"
+        + (f", at {contact}" if contact else "")
+        + ". If you cannot come, please send a colleague who knows the child's journey."
+    )
+    doc.h2("About the meeting")
+    doc.p(
+        "It looks back to learn, not to blame: was the right help given by the right people at"
+        " the right time? Please bring your agency's chronology, ready to reflect on these"
+        " questions:"
+    )
+    doc.bullets(SEVEN_QUESTIONS)
+    doc.h2("Ground rules")
+    doc.p(" ".join(GROUND_RULES))
+    doc.lines(
+        [
+            "Yours sincerely,",
+            chair_name or "The chair",
+            "Chair of the meeting"
+            + (f", for {setup['partnership']}" if setup.get("partnership") else ""),
+        ]
     )
     doc.h2("Invited")
     invitees = setup.get("invitees") or []
     if invitees:
         # The address has a column of its own, wide enough not to break mid-address.
         doc.table(
-            ["Name", "Role", "Agency", "Email"],
-            [[i["name"], i.get("role") or "", i["agency"], i.get("email") or ""] for i in invitees],
-            [3.4, 3.6, 3.6, 6.4],
+            ["Name and role", "Agency", "Email"],
+            [
+                [
+                    ", ".join(filter(None, [i["name"], i.get("role")])),
+                    i["agency"],
+                    i.get("email") or "",
+                ]
+                for i in invitees
+            ],
+            [7, 4, 6],
         )
     else:
         doc.p("Invitees to be confirmed.")
-    doc.h2("Please reply")
-    reply_by = _reply_by(setup.get("meeting_date"), setup.get("produced_on"))
-    contact = setup.get("reply_to")
-    doc.p(
-        "Please confirm whether you will attend"
-        + (f" by {long_date(reply_by)}" if reply_by else " as soon as possible")
-        + f" to the chair, {setup.get('chair_name') or 'named above'}"
-        + (f", at {contact}" if contact else "")
-        + "; if you cannot come, please send a colleague who knows the child's journey."
-    )
-    doc.h2("About the meeting")
-    doc.p(
-        "A reflective practice meeting looks back at the child's journey to learn, not to blame:"
-        " whether the right help was given by the right people at the right time. Please bring"
-        " your agency's chronology and be ready to reflect on these questions:"
-    )
-    doc.bullets(SEVEN_QUESTIONS)
-    doc.p("Ground rules: " + " ".join(GROUND_RULES))
     return doc
 
 

@@ -1,7 +1,10 @@
 """The documents as PDF (what partnerships actually email), from the same blocks as the DOCX
 and HTML (`components.documents.blocks.Doc`), drawn with fpdf2: pure Python, nothing to install at run
 time, no office suite. Letterhead, classification and DRAFT mark on every page; "page X of Y"
-in the footer; headings kept with what follows them.
+in the footer. Nothing is left alone at the foot or head of a page: a heading goes with what
+follows it, a paragraph leading in to a list or an image with it, a short list and a closing
+(`lines`) whole, and a paragraph never leaves a single line on either side of a page break.
+A table's columns are at least as wide as their longest word (an address never breaks).
 """
 
 from __future__ import annotations
@@ -14,7 +17,13 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from components.documents.blocks import CLASSIFICATION, DRAFT_MARK, Doc, Letterhead
+from components.documents.blocks import (
+    CLASSIFICATION,
+    DRAFT_MARK,
+    Doc,
+    Letterhead,
+    fit_widths,
+)
 
 # A Unicode font with bold and italic: DejaVu Sans (Debian's fonts-dejavu-core, which `make`
 # installs with the browser), else Liberation Sans. Without either, the PDF falls back to
@@ -110,11 +119,36 @@ def to_pdf(
     if draft:
         _paragraph(pdf, f"{DRAFT_MARK}: this document has not been signed off by the chair.", "B")
     for i, block in enumerate(doc.blocks):
-        _block(pdf, block, _needs(doc.blocks, i + 1))
+        following = doc.blocks[i + 1] if i + 1 < len(doc.blocks) else None
+        _block(pdf, block, _needs(doc.blocks, i + 1), following)
     return bytes(pdf.output())
 
 
+LINE = 5.0  # a body line (10 pt), mm
+H2_HEIGHT = 3 + 6 + 1.5  # a heading, with its space
+BULLET_LINE = 5.3  # a list item's line and its gap
+USABLE_HEIGHT = 297 - 30 - 20  # below the letterhead, above the footer
+
+
+def _line_count(pdf: _Pdf, text: str, width: float, style: str = "", size: float = 10) -> int:
+    pdf.set_font(pdf.family, style, size)
+    return len(pdf.multi_cell(width, size * 0.5, pdf.text_of(text), dry_run=True, output="LINES"))
+
+
+def _room_left(pdf: _Pdf) -> float:
+    return pdf.page_break_trigger - pdf.get_y()
+
+
+def _keep_lines(pdf: _Pdf, lines: int, line_height: float) -> None:
+    """Widows and orphans: a paragraph that breaks across pages leaves at least two lines on
+    each side, else it starts on the next page."""
+    fits = int(_room_left(pdf) // line_height)
+    if lines > fits and (fits < 2 or lines - fits < 2):
+        pdf.add_page()
+
+
 def _paragraph(pdf: _Pdf, text: str, style: str = "", size: float = 10, color=INK) -> None:
+    _keep_lines(pdf, _line_count(pdf, text, TEXT_WIDTH, style, size), size * 0.5)
     pdf.set_font(pdf.family, style, size)
     pdf.set_text_color(*color)
     fill = style == "B" and text.startswith(DRAFT_MARK)
@@ -139,33 +173,115 @@ def _room_for(pdf: _Pdf, height: float) -> None:
         pdf.add_page()
 
 
+def _list_height(items) -> float:
+    """Roughly the height of a list (an item of more than ~95 characters takes two lines)."""
+    return sum(BULLET_LINE * (1 + len(str(item)) // 95) for item in items) + 1.5
+
+
 def _needs(blocks, i: int) -> float:
     """Roughly how much must follow block i-1 (a heading, a lead-in) on the same page: the
-    next block's start, or all of an image and its lead-in."""
+    next block's start (two lines of a paragraph, a table's heading and two rows), all of an
+    image, a short list or a closing, with their lead-in."""
     if i >= len(blocks):
         return 0
     block = blocks[i]
-    if block[0] == "image" and block[1]:
+    kind = block[0]
+    if kind == "image" and block[1]:
         return 100
-    if block[0] == "p" and i + 1 < len(blocks) and blocks[i + 1][0] == "image":
+    if kind == "ul":
+        return min(_list_height(block[1]), 2 * BULLET_LINE * 2)
+    if kind == "lines":
+        return LINE * len(block[1]) + 2
+    if kind == "table":
+        return 20
+    if kind == "p" and i + 1 < len(blocks) and blocks[i + 1][0] in ("image", "ul"):
         return 12 + _needs(blocks, i + 1)
-    return 24
+    return 2 * LINE + 2
+
+
+def _longest_word(pdf: _Pdf, texts, style: str, size: float) -> float:
+    pdf.set_font(pdf.family, style, size)
+    words = (w for text in texts for w in str(text).split())
+    return max((pdf.get_string_width(pdf.text_of(w)) for w in words), default=0)
+
+
+def _min_widths(pdf: _Pdf, header, rows, size: float) -> list[float]:
+    """Each column's longest word (an email address, a long name), in mm with the padding: a
+    column narrower than that breaks the word mid-way. Headings (and a key-value table's keys)
+    are bold."""
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in header]
+    return [
+        max(
+            _longest_word(pdf, [header[n]] if header else [], "B", size),
+            _longest_word(pdf, column, "" if header or n else "B", size),
+        )
+        + 2 * TABLE_PADDING
+        + 0.6
+        for n, column in enumerate(columns)
+    ]
+
+
+def _column_widths(pdf: _Pdf, header, rows, widths, size: float) -> tuple[float, ...]:
+    """The given proportions, with every column at least as wide as its longest word where
+    the page allows (the others give up the width, in proportion)."""
+    widths = widths or [1] * len(header or rows[0])
+    return tuple(fit_widths(widths, _min_widths(pdf, header, rows, size), TEXT_WIDTH))
+
+
+TABLE_SIZE, TABLE_LINE, TABLE_PADDING = 9, 4.4, 1.1
+KV_WIDTHS = [5, 12]  # a key-value table's key and value
+
+
+def _row_heights(pdf: _Pdf, rows, col_widths) -> list[float]:
+    """Roughly each row's height: its tallest cell's lines."""
+    return [
+        max(
+            # multi_cell keeps a cell margin inside the width it is given; a table cell has
+            # its padding instead
+            _line_count(
+                pdf, str(text), width - 2 * TABLE_PADDING + 2 * pdf.c_margin, "", TABLE_SIZE
+            )
+            for text, width in zip(row, col_widths, strict=True)
+        )
+        * TABLE_LINE
+        + 2 * TABLE_PADDING
+        for row in rows
+    ]
+
+
+def _keep_table(pdf: _Pdf, header, rows, col_widths) -> None:
+    """A table that fits on a page is kept whole when it is short (half a page) or when
+    breaking it would leave fewer than two rows on either side of the break."""
+    heights = _row_heights(pdf, ([header] if header else []) + list(rows), col_widths)
+    total = sum(heights) + 3
+    room = _room_left(pdf)
+    if total <= room or total > USABLE_HEIGHT:
+        return
+    body = heights[1:] if header else heights
+    head = heights[0] if header else 0
+    fitting, used = 0, head
+    for h in body:
+        if used + h > room:
+            break
+        used, fitting = used + h, fitting + 1
+    if total < USABLE_HEIGHT / 2 or fitting < 2 or len(body) - fitting < 2:
+        pdf.add_page()
 
 
 def _table(pdf: _Pdf, header, rows, widths, *, key_value: bool = False) -> None:
-    pdf.set_font(pdf.family, "", 9.5)
-    widths = widths or [1] * len(header or rows[0])
-    col_widths = tuple(w * TEXT_WIDTH / sum(widths) for w in widths)
+    col_widths = _column_widths(pdf, header, rows, widths, TABLE_SIZE)
+    _keep_table(pdf, header, rows, col_widths)
+    pdf.set_font(pdf.family, "", TABLE_SIZE)
     bold = FontFace(emphasis="BOLD", fill_color=SHADE)
     with pdf.table(
         col_widths=col_widths,
         width=TEXT_WIDTH,
-        line_height=4.8,
+        line_height=TABLE_LINE,
         headings_style=bold,
         first_row_as_headings=not key_value,
         repeat_headings=1,
         text_align="LEFT",
-        padding=1.2,
+        padding=TABLE_PADDING,
         borders_layout="ALL",
     ) as table:
         if not key_value:
@@ -179,8 +295,27 @@ def _table(pdf: _Pdf, header, rows, widths, *, key_value: bool = False) -> None:
     pdf.ln(3)
 
 
-def _block(pdf: _Pdf, block, following_needs: float) -> None:
+def _table_start(pdf: _Pdf, block) -> float:
+    """How much of a table must follow its heading on the page: all of it when it is kept
+    whole (`_keep_table`), else its heading row and two rows."""
+    if block[0] == "kv":
+        header, rows, widths = None, [[k, v] for k, v in block[1]], KV_WIDTHS
+    else:
+        header, rows, widths = block[1], block[2], block[3]
+    col_widths = _column_widths(pdf, header, rows, widths, TABLE_SIZE)
+    heights = _row_heights(pdf, ([header] if header else []) + rows, col_widths)
+    if sum(heights) + 3 < USABLE_HEIGHT / 2:
+        return sum(heights) + 3
+    return sum(heights[:3])
+
+
+def _block(pdf: _Pdf, block, following_needs: float, following=None) -> None:
     kind = block[0]
+    following_table = (
+        _table_start(pdf, following)
+        if following is not None and following[0] in ("table", "kv")
+        else 0
+    )
     if kind == "h1":
         pdf.set_font(pdf.family, "B", 17)
         pdf.multi_cell(
@@ -188,7 +323,7 @@ def _block(pdf: _Pdf, block, following_needs: float) -> None:
         )
         pdf.ln(2)
     elif kind == "h2":
-        _room_for(pdf, 12 + following_needs)
+        _room_for(pdf, H2_HEIGHT + (following_table or following_needs))
         pdf.ln(3)
         pdf.set_font(pdf.family, "B", 12.5)
         pdf.multi_cell(
@@ -198,11 +333,20 @@ def _block(pdf: _Pdf, block, following_needs: float) -> None:
     elif kind == "p":
         if following_needs >= 100:  # the lead-in of an image stays with it
             _room_for(pdf, 10 + following_needs)
+        elif following_needs:  # a lead-in stays with the start of a list or a closing
+            lines = _line_count(pdf, block[1], TEXT_WIDTH)
+            if lines * LINE + following_needs < USABLE_HEIGHT:
+                _room_for(pdf, lines * LINE + 1.6 + following_needs)
         style = {"muted": "", "strong": "B"}.get(block[2], "")
         _paragraph(pdf, block[1], style, color=MUTED if block[2] == "muted" else INK)
     elif kind == "ul":
+        height = _list_height(block[1])
+        if height < USABLE_HEIGHT / 2:  # a short list is kept whole
+            _room_for(pdf, height)
         pdf.set_font(pdf.family, "", 10)
-        for item in block[1]:
+        for n, item in enumerate(block[1]):
+            if n in (0, len(block[1]) - 2):  # never one item alone on a page
+                _room_for(pdf, BULLET_LINE * 2)
             pdf.set_x(MARGIN + 2)
             pdf.multi_cell(
                 TEXT_WIDTH - 2,
@@ -214,10 +358,18 @@ def _block(pdf: _Pdf, block, following_needs: float) -> None:
             )
             pdf.ln(0.3)
         pdf.ln(1.5)
+    elif kind == "lines":  # a closing: kept together, with little space between its lines
+        _room_for(pdf, LINE * len(block[1]) + 2)
+        pdf.set_font(pdf.family, "", 10)
+        for line in block[1]:
+            pdf.multi_cell(
+                TEXT_WIDTH, LINE, pdf.text_of(line), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
+        pdf.ln(2)
     elif kind == "table":
         _table(pdf, block[1], block[2], block[3])
     elif kind == "kv":
-        _table(pdf, None, [[k, v] for k, v in block[1]], [5, 12], key_value=True)
+        _table(pdf, None, [[k, v] for k, v in block[1]], KV_WIDTHS, key_value=True)
     elif kind == "image":
         png, alt, missing = block[1:]
         if not png:

@@ -20,7 +20,9 @@ body { font-family: Arial, Helvetica, sans-serif; font-size: 11pt; color: #0b0c0
 .marks { text-align: right; font-size: 9pt; color: #505a5f; margin-bottom: 16px; }
 h1 { font-size: 20pt; margin: 12px 0 6px; }
 h2 { font-size: 13pt; margin: 20px 0 6px; break-after: avoid; page-break-after: avoid; }
-p { margin: 0 0 6px; }
+p { margin: 0 0 6px; orphans: 2; widows: 2; }
+p:has(+ ul) { break-after: avoid; page-break-after: avoid; }
+ul, p.lines { break-inside: avoid; page-break-inside: avoid; }
 p, li, th, td { white-space: pre-line; }
 .muted { color: #505a5f; }
 .strong { font-weight: bold; }
@@ -112,6 +114,8 @@ def _html_block(block) -> str:
     if kind == "p":
         cls = f' class="{block[2]}"' if block[2] else ""
         return f"<p{cls}>{e(block[1])}</p>"
+    if kind == "lines":
+        return '<p class="lines">' + "<br>".join(e(line) for line in block[1]) + "</p>"
     if kind == "ul":
         return "<ul>" + "".join(f"<li>{e(i)}</li>" for i in block[1]) + "</ul>"
     if kind == "table":

@@ -13,13 +13,17 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from components.documents.blocks import CLASSIFICATION, DRAFT_MARK, Doc, Letterhead
+from components.documents.blocks import CLASSIFICATION, DRAFT_MARK, Doc, Letterhead, fit_widths
 from components.documents.safe_text import document_value
 
 INK = RGBColor(0x0B, 0x0C, 0x0C)
 
 
 MUTED = RGBColor(0x50, 0x5A, 0x5F)
+MAX_KEPT_LIST = 12  # a list (or a table) of up to this many items (rows) is kept on one page
+TEXT_WIDTH_CM = 17
+TABLE_PT = 10  # tables' text
+CM_PER_CHARACTER = 0.2  # Arial at 10 pt, generously (an address has wide letters: m, w, @)
 
 
 def to_docx(doc: Doc, letterhead: Letterhead, *, draft: bool = False) -> bytes:
@@ -37,6 +41,9 @@ def to_docx(doc: Doc, letterhead: Letterhead, *, draft: bool = False) -> bytes:
     normal = styles["Normal"]
     normal.font.name, normal.font.size, normal.font.color.rgb = "Arial", Pt(11), INK
     normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.widow_control = True  # never one line of a paragraph alone
+    footer_style = styles["Footer"]  # the page numbers' fields take the paragraph's size
+    footer_style.font.size, footer_style.font.color.rgb = Pt(9), MUTED
     _plain_font(normal, "Arial")
     for name, size in (("Title", 20), ("Heading 1", 18), ("Heading 2", 13)):
         style = styles[name]
@@ -195,13 +202,44 @@ def _docx_table(document, header, rows, widths, following=None):
         for cell, text in zip(cells, row, strict=True):
             cell.text = str(text)
     if widths:
-        _set_widths(table, [w * 17 / sum(widths) for w in widths])
-    for row in table.rows:
+        _set_widths(table, column_widths_cm([header, *rows], widths))
+    _keep_together(table)
+    _spacer(document, following)
+    return table
+
+
+def _keep_together(table) -> None:
+    """A short table stays whole (with its heading); a long one never leaves fewer than two
+    rows on either side of a page break; no row is split. Its text at `TABLE_PT`."""
+    count = len(table.rows)
+    for n, row in enumerate(table.rows):
+        _keep_row_whole(row)
+        keep = n < count - 1 and (count <= MAX_KEPT_LIST + 1 or n < 2 or n >= count - 3)
         for cell in row.cells:
             for para in cell.paragraphs:
                 para.paragraph_format.space_after = Pt(2)
-    _spacer(document, following)
-    return table
+                para.paragraph_format.keep_with_next = keep
+                for run in para.runs:
+                    run.font.size = Pt(TABLE_PT)
+
+
+def _keep_row_whole(row) -> None:
+    """A row is never split across pages."""
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(el)
+
+
+def column_widths_cm(rows, widths) -> list[float]:
+    """Pure: the columns' widths on the page (`fit_widths`), a column's longest word measured
+    at `CM_PER_CHARACTER`."""
+    least = [
+        max((len(word) for text in column for word in str(text).split()), default=0)
+        * CM_PER_CHARACTER
+        + 0.4  # the cell's margins
+        for column in zip(*rows, strict=True)
+    ]
+    return fit_widths(widths, least, TEXT_WIDTH_CM)
 
 
 def _set_widths(table, widths_cm) -> None:
@@ -229,16 +267,27 @@ def _docx_block(document, block, following=None) -> None:
         document.add_heading(block[1], level=2)
     elif kind == "p":
         para = document.add_paragraph()
-        if following is not None and following[0] == "image":
-            para.paragraph_format.keep_with_next = True  # the image's lead-in stays with it
+        if following is not None and following[0] in ("image", "ul", "lines"):
+            para.paragraph_format.keep_with_next = True  # a lead-in stays with what it leads to
         run = para.add_run(block[1])
         if block[2] == "muted":
             run.font.color.rgb = MUTED
         elif block[2] == "strong":
             run.bold = True
     elif kind == "ul":
-        for item in block[1]:
-            document.add_paragraph(item, style="List Bullet")
+        items = block[1]
+        for n, item in enumerate(items):
+            para = document.add_paragraph(item, style="List Bullet")
+            # A short list stays whole; a long one never leaves one item alone on a page.
+            last = n == len(items) - 1
+            para.paragraph_format.keep_with_next = not last and (
+                len(items) <= MAX_KEPT_LIST or n in (0, len(items) - 2)
+            )
+    elif kind == "lines":  # a closing: kept together, with little space between its lines
+        for n, line in enumerate(block[1]):
+            para = document.add_paragraph(line)
+            para.paragraph_format.space_after = Pt(0 if n < len(block[1]) - 1 else 6)
+            para.paragraph_format.keep_with_next = n < len(block[1]) - 1
     elif kind == "table":
         _docx_table(document, *block[1:], following)
     elif kind == "kv":
@@ -251,6 +300,7 @@ def _docx_block(document, block, following=None) -> None:
             _shade(cells[0], "F3F2F1")
             cells[1].text = str(value)
         _set_widths(table, [5, 12])
+        _keep_together(table)
         _spacer(document, following)
     elif kind == "image":
         png, alt, missing = block[1:]

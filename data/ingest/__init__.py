@@ -41,6 +41,7 @@ from pathlib import Path
 from data import audit, categories, category_assign
 from data.access import require_case
 from data.actor import SYSTEM, User
+from data.agency_names import find_agency, same_agency
 from data.cases import add_case_agency, ensure_agency
 from data.dates import DATE_ORDERS
 from data.errors import Forbidden, InvalidInput
@@ -83,7 +84,7 @@ from data.store import Store
 def check_may_upload(store: Store, user: User, case_ref: str, agency: str):
     """The case, if this user may add an extract to it for this agency."""
     case = require_case(store, user, case_ref)
-    if speaks_for_agency(user) and (agency or "").strip() != user.agency:
+    if speaks_for_agency(user) and not same_agency(agency, user.agency):
         raise Forbidden(f"{user.username} may upload only for {user.agency}")
     if not may_upload(user):
         raise Forbidden(f"{user.username} may not upload extracts")
@@ -286,7 +287,7 @@ def _reject_value_sql() -> str:
 
 
 def _agency_id(store: Store, agency: str) -> int | None:
-    row = store.query_one("SELECT agency_id FROM agencies WHERE name = ?", [(agency or "").strip()])
+    row = find_agency(store, agency)
     return row[0] if row else None
 
 

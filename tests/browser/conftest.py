@@ -14,6 +14,7 @@ import pytest
 
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, CONSOLE_PROBLEMS, WatchedBrowser
 from tests.support.server import start_server
+from tests.support.smtp_inbox import smtp_server
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +24,13 @@ def server(tmp_path_factory):
     yield url
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def inbox():
+    """(inbox, port): a real SMTP server on 127.0.0.1 for the module's mail server to use."""
+    with smtp_server() as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

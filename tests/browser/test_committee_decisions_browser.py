@@ -16,6 +16,7 @@ from data.store import Store
 from data.users import add_user, get_user
 from tests.support.browser import screenshot, serious_violations, sign_in
 from tests.support.dash_http import signed_in_opener
+from tests.support.flowchart import deliver_briefing
 from tests.support.rpm_case import CASE, CHILD, RECORD
 from tests.support.server import start_server
 
@@ -93,12 +94,7 @@ def test_committee_records_decision_action_and_briefing_then_the_journey_shows_t
     screenshot(page, "committee-decisions-1920")
 
     _open_tab(page, url, "Frontline briefings", "#briefing-subject", key)
-    page.wait_for_selector("#briefing-download-pdf")
-    page.fill("#briefing-audience", "Designated safeguarding leads")
-    page.fill("#briefing-attended", "23")
-    page.click("#briefing-agencies label:has-text('School')")
-    page.click("#briefing-save")
-    page.wait_for_selector("#briefing-message .alert-success")
+    deliver_briefing(page, "Designated safeguarding leads", 23, "School")
     page.wait_for_selector("table#briefing-deliveries")
     assert "Designated safeguarding leads" in page.inner_text("#briefing-deliveries")
     assert serious_violations(page) == []

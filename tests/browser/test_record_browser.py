@@ -11,30 +11,16 @@ import docx
 import pytest
 
 from tests.support.browser import screenshot, sign_in
+from tests.support.flowchart import BUSINESS_UNIT, smtp_env
 from tests.support.rpm_case import CASE, CHAIR, RECORD
 from tests.support.server import start_server
-from tests.support.smtp_inbox import smtp_server
-
-BUSINESS_UNIT = "business.unit@partnership.example"
-
-
-@pytest.fixture(scope="module")
-def inbox():
-    with smtp_server() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
 def rpm_server(tmp_path_factory, rpm_template, inbox):
     tmp_dir = tmp_path_factory.mktemp("rpm-server")
     shutil.copyfile(rpm_template, tmp_dir / "rpm.duckdb")
-    env = {
-        "RPM_SMTP_HOST": "127.0.0.1",
-        "RPM_SMTP_PORT": str(inbox[1]),
-        "RPM_MAIL_FROM": "rpm@partnership.example",
-        "RPM_BUSINESS_UNIT_EMAIL": BUSINESS_UNIT,
-    }
-    proc, url = start_server(tmp_dir, env=env)
+    proc, url = start_server(tmp_dir, env=smtp_env(inbox[1]))
     yield url
     proc.terminate()
     proc.wait(timeout=10)

@@ -10,6 +10,7 @@ import pytest
 from data.store import Store
 from data.users import add_user
 from tests.support.browser import screenshot, serious_violations, sign_in
+from tests.support.flowchart import fill_rpm_request
 from tests.support.server import start_server
 
 BU_PASSWORD = "office-password-for-tests-1"
@@ -41,11 +42,7 @@ def test_an_agency_requests_an_rpm_and_the_business_unit_opens_the_case(req_serv
         "the child's pseudonym or initials is missing"
         in agency.wait_for_selector("#req-message .alert").inner_text()
     )
-    agency.fill("#req-label", "Child M")
-    agency.fill("#req-reason", "Three referrals in a year with no strategy discussion.")
-    agency.fill("#req-agencies", "Police, school, children's social care")
-    agency.fill("#req-learning", "Why the referrals were not joined up.")
-    agency.check("#req-urgency input[value=urgent]", force=True)
+    fill_rpm_request(agency, "Child M")
     agency.click("#req-send")
     agency.wait_for_url("**done=sent**")
     row = agency.wait_for_selector("#req-table tbody tr").inner_text()

@@ -338,6 +338,10 @@ def test_the_frontline_briefing_has_seven_sections_and_no_identifying_detail(sig
     assert "the designated safeguarding lead was not shared with health" in text  # reviewed wording
     for name in (CHILD, "Child J", "Alex", "Brown", CHAIR, FACILITATOR, "Jo Green", NOT_SHARED):
         assert name not in text, name
+    # The child's age as a band, never years and months (the committee's summary keeps it).
+    assert "months" not in text
+    if "case_ref" in which:
+        assert "The child was of primary school age at the meeting." in text
     pages = PdfReader(
         io.BytesIO(document_files.briefing_file(signed_store, SYSTEM, "pdf", **which))
     )

@@ -14,11 +14,11 @@ from app import document_files
 from app.mail import MailSettings, invitation_ics, retry, send
 from data.actor import SYSTEM
 from data.errors import InvalidInput
-from data.messages import list_messages
+from data.messages import list_messages, stage_note
 from data.record import save_draft, sign_off
 from data.setup import format_invitees, get_setup, parse_invitees, update_setup
 from data.users import get_user
-from data.workflow import case_stages_done
+from data.workflow import case_stages_done, stage_history
 from tests.support.rpm_case import CASE, CHAIR, RECORD
 from tests.support.server import free_port
 from tests.support.smtp_inbox import smtp_server
@@ -83,7 +83,12 @@ def test_invitations_go_to_every_invitee_with_the_document_and_a_calendar_entry(
     messages = list_messages(store, chair, CASE)
     assert {m.recipients for m in messages} == {"alex@school.example", "jo@csc.example"}
     assert all(m.sent_at is not None and m.attempts == 1 for m in messages)
-    assert "invites_sent" in {d.stage_key for d in case_stages_done(store, chair, CASE)}
+    stage = {d.stage_key: d for d in case_stages_done(store, chair, CASE)}["invites_sent"]
+    # The note names every invitee, and the one it could not go to.
+    assert stage.note == (
+        "Invitation emailed to Alex Brown and Jo Green; no email address for Priya Shah."
+    )
+    assert stage.completed_by == "email"
     audited = store.query("SELECT detail FROM audit_log WHERE action = 'mail' ORDER BY audit_id")
     assert len(audited) == 2 and "invitation sent" in audited[0][0]
 
@@ -102,6 +107,9 @@ def test_a_refused_message_is_failed_with_its_reason_and_sent_on_retry(
     again = retry(store, SYSTEM, CASE, failed.message_id, settings(tmp_path, port))
     assert again.status == "sent" and again.attempts == 2 and again.error is None
     assert [to for to, _ in inbox.messages].count(["jo@csc.example"]) == 1
+    note = {d.stage_key: d for d in case_stages_done(store, SYSTEM, CASE)}["invites_sent"].note
+    assert note.startswith("Invitation emailed to Alex Brown; not accepted by the mail server")
+    assert note.endswith(": Invitation emailed to jo@csc.example.")  # the retry says so
     with pytest.raises(InvalidInput, match="already accepted"):
         retry(store, SYSTEM, CASE, failed.message_id, settings(tmp_path, port))
 
@@ -114,15 +122,52 @@ def test_an_unreachable_server_fails_the_message_and_marks_nothing_sent(rpm_stor
     assert "invites_sent" not in {d.stage_key for d in case_stages_done(store, SYSTEM, CASE)}
 
 
-def test_without_a_mail_server_messages_go_to_the_outbox(rpm_store, tmp_path):
-    store = rpm_store
+def test_without_a_mail_server_messages_go_to_the_outbox_and_the_stage_says_so(
+    rpm_store, smtp, inbox, tmp_path
+):
+    store, (_, port) = rpm_store, smtp
     sent, _ = send(store, SYSTEM, CASE, "invitation", settings(tmp_path, None))
     assert {m.status for m in sent} == {"outbox"}
+    assert all(m.sent_at is None for m in sent)  # never "sent"
     files = sorted((tmp_path / "outbox").glob("*.eml"))
     assert [f.name for f in files] == sorted(m.outbox_file for m in sent)
     parsed = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
     assert "meeting.ics" in attachments(parsed)
-    assert "invites_sent" not in {d.stage_key for d in case_stages_done(store, SYSTEM, CASE)}
+    # The app has done its part: the stage is recorded as in the outbox, not as emailed.
+    stage = {d.stage_key: d for d in case_stages_done(store, SYSTEM, CASE)}["invites_sent"]
+    assert stage.completed_by == "outbox"
+    assert stage.note.startswith(
+        "Invitation written to the outbox folder for Alex Brown and Jo Green, not emailed"
+    )
+    assert "emailed to" not in stage.note
+    audited = [d for (d,) in store.query("SELECT detail FROM audit_log WHERE action = 'mail'")]
+    assert len(audited) == 2 and all("invitation written to the outbox" in d for d in audited)
+    # Sent later through a mail server: once none is left in the outbox the stage says so,
+    # the change kept in its history.
+    for message in sent:
+        retry(store, SYSTEM, CASE, message.message_id, settings(tmp_path, port))
+    stage = {d.stage_key: d for d in case_stages_done(store, SYSTEM, CASE)}["invites_sent"]
+    assert stage.completed_by == "email"
+    assert "Invitation emailed to jo@csc.example." in stage.note  # said by each later sending
+    assert "Invitation emailed to alex@school.example." in stage.note
+    assert len(inbox.messages) == 2
+    changes = [c for c in stage_history(store, SYSTEM, CASE) if c.stage_key == "invites_sent"]
+    assert [c.change for c in changes] == ["recorded", "corrected", "corrected"]
+    assert changes[1].reason == "a later sending of these messages"  # one still in the outbox
+    assert "sent through the mail server" in changes[-1].reason
+
+
+def test_the_stage_note_names_every_invitee_or_summarises_them():
+    eight = [f"Person {n}" for n in range(1, 9)]
+    note = stage_note("invitation", [(n, "sent") for n in eight], [])
+    assert note == (
+        "Invitation emailed to Person 1, Person 2, Person 3, Person 4, Person 5, Person 6,"
+        " Person 7 and Person 8."
+    )
+    many = [f"Person {n}" for n in range(1, 21)]
+    note = stage_note("invitation", [(n, "sent") for n in many[:19]] + [(many[19], "failed")], [])
+    assert note.startswith("Invitation emailed to Person 1, ") and "and 8 others" in note
+    assert note.endswith("; not accepted by the mail server for Person 20.")
 
 
 def test_the_signed_record_goes_to_attendees_and_the_learning_to_the_business_unit(
@@ -199,3 +244,12 @@ def test_calendar_entry_is_folded_and_escaped(rpm_store):
     lines = text.decode().split("\r\n")
     assert all(len(line.encode()) <= 75 for line in lines)
     assert "LOCATION:Room 4\\, Civic Offices\\; xx" in text.decode()
+
+
+def test_a_long_subject_reads_back_as_written(tmp_path):
+    from app.mail import _message
+
+    subject = "Invitation: Reflective Practice Meeting, case REQ-W, 2 December 2026 at 10:00"
+    built = _message(settings(tmp_path, None), "Partnership", ["a@b.example"], subject, "Hello")
+    parsed = email.message_from_bytes(built.as_bytes(), policy=policy.default)
+    assert parsed["Subject"] == subject  # not folded whole onto a line of its own
