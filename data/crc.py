@@ -176,6 +176,8 @@ def filter_options(store: Store, user: User) -> dict[str, list]:
 
 
 CATEGORY_ANCHOR = "category:"  # an anchor value naming a category rather than an event type
+# What the aligned view is aligned on when it opens (when any case has such an event).
+DEFAULT_ANCHOR = CATEGORY_ANCHOR + "Referral and contact"
 
 
 def category_list(store: Store) -> list:
