@@ -17,6 +17,7 @@ from dash import dash_table, html
 
 from components.category_style import MarkerStyle, marker_styles
 from components.palette import AGENCY_COLOURS
+from components.timeline import SVG_LIMIT
 
 SUPPRESSED = "c"
 FONT = {"family": "Arial, Helvetica, sans-serif", "size": 15, "color": "#0b0c0c"}
@@ -295,12 +296,15 @@ def case_rows_figure(
     styles = [st for st in marker_styles(categories) if st.name in present]
     # a name the list does not know (another partnership's own category): a plain marker
     styles += [MarkerStyle(n, 0, "#505a5f") for n in sorted(present - {st.name for st in styles})]
+    # SVG for a few thousand markers: WebGL (in software on many office machines, and here)
+    # costs about a second to start however few markers it draws.
+    trace_type = go.Scatter if len(rows) <= SVG_LIMIT else go.Scattergl
     for i, style in enumerate(styles):
         part = rows[rows["category"] == style.name]
         # Several categories in one month: spread them a little inside the month so all show.
         offset = (i % 5 - 2) * 0.15
         fig.add_trace(
-            go.Scattergl(
+            trace_type(
                 x=part["rel_month"].to_numpy(dtype=float) + offset,
                 y=part["case_row"].to_numpy(),
                 mode="markers",

@@ -176,6 +176,8 @@ def filter_options(store: Store, user: User) -> dict[str, list]:
 
 
 CATEGORY_ANCHOR = "category:"  # an anchor value naming a category rather than an event type
+# What the aligned view is aligned on when it opens (when any case has such an event).
+DEFAULT_ANCHOR = CATEGORY_ANCHOR + "Referral and contact"
 
 
 def category_list(store: Store) -> list:
@@ -762,14 +764,14 @@ def _aligned_density(store: Store, cte: str, params: list, window: int) -> pd.Da
 
 
 def _aligned_rows(store: Store, cte: str, params: list, window: int) -> pd.DataFrame:
+    # From the events counted per case, category and month (one row each already): half the
+    # rows of the events themselves to join, at England's scale 0.1 s instead of 0.4 s.
     return store.query_df(
         cte
-        + """ SELECT case_row, rel_month, CAST(category AS VARCHAR) AS category, events FROM (
-            SELECT a.case_row, e.month_no - a.anchor_month AS rel_month, e.category,
-                   count(*) AS events
-            FROM crc_journey_events e JOIN anchor a ON a.case_no = e.case_no
-            WHERE a.case_row < ? AND e.month_no - a.anchor_month BETWEEN ? AND ?
-            GROUP BY ALL)
+        + """ SELECT a.case_row, m.month_no - a.anchor_month AS rel_month,
+               CAST(m.category AS VARCHAR) AS category, CAST(m.events AS BIGINT) AS events
+        FROM crc_journey_category_months m JOIN anchor a ON a.case_no = m.case_no
+        WHERE a.case_row < ? AND m.month_no - a.anchor_month BETWEEN ? AND ?
         ORDER BY case_row, rel_month, category""",
         [*params, MAX_CASE_ROWS, -window, window],
     )

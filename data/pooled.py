@@ -244,6 +244,9 @@ class PooledStore(ReadQueries):
         self._journeys_built = False
         self._results: OrderedDict[tuple, object] = OrderedDict()
         self._results_lock = threading.Lock()
+        # What is built from the bundles (the differencing check's index) is kept for good,
+        # never pushed out by the results of later queries.
+        self._memos: dict[str, object] = {}
 
     def _kept(self, kind: str, sql: str, params, run):
         key = (kind, sql, repr(list(params)))
@@ -268,13 +271,22 @@ class PooledStore(ReadQueries):
         return self._kept("row", sql, params, super().query_one)
 
     def memo(self, name: str, build):
-        """`build()`, kept under `name` (what is made from the bundles never changes)."""
-        return self._kept("memo", name, (), lambda _sql, _params: build())
+        """`build()`, kept under `name` for as long as the store is open (what is made from
+        the bundles never changes)."""
+        with self._results_lock:
+            if name in self._memos:
+                return self._memos[name]
+        built = build()
+        with self._results_lock:
+            return self._memos.setdefault(name, built)
 
-    def forget_results(self) -> None:
-        """Drop the kept results (the benchmark times queries cold)."""
+    def forget_results(self, *, memos: bool = False) -> None:
+        """Drop the kept query results, and with `memos` what `memo` built too (the benchmark
+        times queries cold, as after the warm-up or before it)."""
         with self._results_lock:
             self._results.clear()
+            if memos:
+                self._memos.clear()
 
     def holds_journeys(self) -> bool:
         """The journey tables, built on first need (a query waits for a build under way)."""
@@ -287,14 +299,19 @@ class PooledStore(ReadQueries):
     def warm_up(self) -> None:
         """Build the journey tables and answer what every visit asks first: the filters'
         choices and the facts the differencing check reads (neither depends on the filters),
-        and the first view of all partnerships."""
+        the first view of all partnerships, and the aligned tab as it opens on them."""
         self.holds_journeys()
         crc.filter_options(self, SYSTEM)
         crc.event_types(self, SYSTEM)
         crc.fact_index(self, SYSTEM)
-        crc.selected_case_count(self, SYSTEM, CrcFilters())
-        crc.learning_theme_tables(self, SYSTEM, CrcFilters())
-        theme_partnership_table(self, SYSTEM, CrcFilters())
+        every = CrcFilters()
+        crc.selected_case_count(self, SYSTEM, every)
+        crc.learning_theme_tables(self, SYSTEM, every)
+        theme_partnership_table(self, SYSTEM, every)
+        if crc.DEFAULT_ANCHOR in dict(crc.anchor_choices(self, SYSTEM)):
+            crc.aligned_case_count(self, SYSTEM, every, crc.DEFAULT_ANCHOR)
+            crc.aligned_events(self, SYSTEM, every, crc.DEFAULT_ANCHOR)
+            crc.category_table(self, SYSTEM, every, crc.DEFAULT_ANCHOR)
 
     def warm_up_in_background(self, announce=None) -> threading.Thread:
         """`warm_up` in a thread, so that the server answers meanwhile (a query that needs the

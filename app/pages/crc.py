@@ -242,6 +242,7 @@ def layout(**_query):
             html.Div(id="crc-refusal", className="pt-3", **{"aria-live": "polite"}),
             dcc.Store(id="crc-built", data=built),
             dcc.Store(id="crc-csv-asked"),
+            dcc.Store(id="crc-aligned-csv-asked"),
             dcc.Loading(html.Div(content, id="crc-tab-content", className="pt-3"), type="dot"),
             *([publish_panel()] if is_administrator(user) and not is_pooled else []),
         ],
@@ -388,8 +389,7 @@ def _process_tab(user, f):
 def _aligned_tab(user, f):
     choices = crc.anchor_choices(get_crc_store(), user)
     values = [v for v, _ in choices]
-    referral = crc.CATEGORY_ANCHOR + "Referral and contact"
-    anchor = referral if referral in values else next(iter(values), None)
+    anchor = crc.DEFAULT_ANCHOR if crc.DEFAULT_ANCHOR in values else next(iter(values), None)
     note, heatmap, case_rows, by_category = _aligned_view(user, f, anchor, crc.DEFAULT_WINDOW)
     return [
         html.H2("Journeys aligned on an event"),
@@ -656,24 +656,39 @@ def download_csv(asked, years, ages, agencies, themes, stages, scope, partnershi
     return _csv(_table(user, f, name), name)
 
 
-@callback(
-    Output("crc-download", "data", allow_duplicate=True),
+# The same for the aligned tab's two CSV buttons (built with that tab): noted in the browser,
+# so that the tab's arrival sends no request.
+clientside_callback(
+    """function(density, categories) {
+        const asked = window.dash_clientside.callback_context.triggered_id;
+        const clicks = asked === 'crc-csv-categories' ? categories : density;
+        if (!asked || !clicks) return window.dash_clientside.no_update;
+        return {table: asked, at: Date.now()};
+    }""",
+    Output("crc-aligned-csv-asked", "data"),
     Input("crc-csv-density", "n_clicks"),
     Input("crc-csv-categories", "n_clicks"),
+    prevent_initial_call=True,
+)
+
+
+@callback(
+    Output("crc-download", "data", allow_duplicate=True),
+    Input("crc-aligned-csv-asked", "data"),
     State("crc-anchor", "value"),
     State("crc-window", "value"),
     *FILTER_STATES,
     prevent_initial_call=True,
 )
 def download_aligned(
-    density_clicks, category_clicks, anchor, window, years, ages, agencies, themes, stages,
-    scope, partnerships,
+    asked, anchor, window, years, ages, agencies, themes, stages, scope, partnerships
 ):  # fmt: skip
     """The aligned view's tables as CSV: the density by agency, or the events by category."""
     user = require_user()
-    by_category = ctx.triggered_id == "crc-csv-categories"
-    if not (category_clicks if by_category else density_clicks):
+    table = asked.get("table") if isinstance(asked, dict) else None
+    if table not in ("crc-csv-density", "crc-csv-categories"):
         return no_update
+    by_category = table == "crc-csv-categories"
     f = _filters(years, ages, agencies, themes, stages, scope, partnerships)
     store = get_crc_store()
     if crc.check_differencing(store, user, f):

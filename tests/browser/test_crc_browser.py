@@ -239,6 +239,8 @@ def small_counts(figures) -> list:
     for fig in figures:
         for trace in fig["traces"]:
             fields = list(COUNT_FIELDS.get(trace["type"], ("text",)))
+            if fig["id"] == "crc-case-rows":  # y is a case's row, x a month: no count at all
+                fields = ["text"]
             if trace["type"] == "bar":  # the bar length is x when horizontal, y when vertical
                 fields.remove("y" if trace["orientation"] == "h" else "x")
             for name in [*fields, "customdata"]:

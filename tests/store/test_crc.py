@@ -319,6 +319,7 @@ def test_csv_of_a_table_is_formula_safe(hand):
 def test_density_heatmap_is_one_trace_with_hidden_cells_grey_and_marked_c():
     from components.category_style import marker_styles
     from components.crc import case_rows_figure, density_heatmap
+    from components.timeline import SVG_LIMIT
 
     density = pd.DataFrame(
         {"agency": ["<b>CSC</b>", "<b>CSC</b>", "Police"], "rel_month": [0, 1, 0],
@@ -339,6 +340,10 @@ def test_density_heatmap_is_one_trace_with_hidden_cells_grey_and_marked_c():
     )  # fmt: skip
     lanes = case_rows_figure(rows, (-1, 1))
     assert [t.name for t in lanes.data] == ["Referral and contact", "Domestic abuse"]  # list order
+    # A few markers are drawn as SVG (WebGL costs about a second to start); many as WebGL.
+    assert {t.type for t in lanes.data} == {"scatter"}
+    many = pd.concat([rows] * (SVG_LIMIT // len(rows) + 1), ignore_index=True)
+    assert {t.type for t in case_rows_figure(many, (-1, 1)).data} == {"scattergl"}
     assert len({t.marker.symbol for t in lanes.data}) == 2  # shape as well as colour
     # the categories' own markers, as on every timeline
     fixed = {st.name: st for st in marker_styles()}

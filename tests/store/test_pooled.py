@@ -128,6 +128,24 @@ def test_aligned_view_over_journey_tables_built_in_the_background(region):
         pool.close()
 
 
+def test_the_differencing_index_is_kept_however_many_results_come_after(pool, monkeypatch):
+    """What is built once from the bundles (the differencing check's index) is never pushed out
+    of the kept results by later queries: the check would then rebuild it, a second or more at
+    England's scale, in the middle of someone's click."""
+    built = []
+    real = crc._fact_index
+    monkeypatch.setattr(crc, "_fact_index", lambda store: built.append(1) or real(store))
+    pool.forget_results(memos=True)
+    index = crc.fact_index(pool, SYSTEM)
+    for n in range(pooled.CACHED_RESULTS + 10):  # more distinct queries than are kept
+        pool.query_one("SELECT ? + 1", [n])
+    assert crc.fact_index(pool, SYSTEM) is index and built == [1]
+    pool.forget_results()  # the query results only (the benchmark's cold runs)
+    assert crc.fact_index(pool, SYSTEM) is index and built == [1]
+    pool.forget_results(memos=True)
+    assert crc.fact_index(pool, SYSTEM) == index and built == [1, 1]
+
+
 def test_no_case_reference_name_or_free_text_in_any_file(region):
     stores, _, folders = region
     for code, folder in folders.items():
