@@ -22,6 +22,9 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
         page.click("#tl-tabs >> text=Lenses")
         page.wait_for_selector("#tl-lens-patterns li")
         assert "Missed appointments / was not brought" in page.inner_text("#tl-lens-patterns")
+        # one line for the room first: the silence no single agency saw among them
+        summary = page.inner_text("#tl-lens-summary")
+        assert "What the lenses found:" in summary and "Silence: 1;" in summary
         assert serious_violations(page) == []
         if width == 1920:
             page.click("#tl-lens-suggestions button:has-text('Accept')")
