@@ -270,6 +270,7 @@ def cmd_serve(args, pooled=None) -> int:
     import waitress
 
     from app.server import create_app
+    from data.committee_patterns import write_missing_patterns
     from data.demo import DEMO_CASE_REF, seed_demo
     from data.users import ensure_admin
 
@@ -278,6 +279,8 @@ def cmd_serve(args, pooled=None) -> int:
     generated = ensure_admin(store, config.admin_password)
     if getattr(args, "demo", False) and seed_demo(store):
         print(f"Seeded the fictional demo case {DEMO_CASE_REF}.")
+    if written := write_missing_patterns(store):
+        print(f"Wrote the patterns of {written} signed-off record(s) for the committee.")
     import atexit
 
     from data.backup import remove_server_info, write_server_info

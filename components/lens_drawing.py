@@ -57,14 +57,16 @@ BAND_KINDS = (
     UNANSWERED_REFERRAL,
     CORROBORATION,
 )
-BAND_STYLE = {  # kind: (fill, line colour, dash); the label names the kind in words
-    SILENCE: ("rgba(80,90,95,0.10)", "#505a5f", "dot"),
-    AGENCY_SILENCE: ("rgba(80,90,95,0.16)", "#383f43", "dashdot"),
-    WAS_NOT_BROUGHT: ("rgba(76,44,146,0.10)", "#4c2c92", "dash"),
-    RE_REFERRAL: ("rgba(29,112,184,0.10)", "#1d70b8", "longdash"),
-    DOMESTIC_INCIDENTS: ("rgba(145,43,136,0.10)", "#912b88", "dash"),
-    UNANSWERED_REFERRAL: ("rgba(212,53,28,0.08)", "#942514", "dot"),
-    CORROBORATION: ("rgba(0,112,60,0.10)", "#005a30", "solid"),
+BAND_STYLE = {  # kind: (fill, line colour, dash); the label names the kind in words. Fills
+    # strong enough to read from the back of the room (a screen at a quarter of its size): a
+    # silence, the one no agency saw, the darkest
+    SILENCE: ("rgba(80,90,95,0.30)", "#383f43", "dot"),
+    AGENCY_SILENCE: ("rgba(80,90,95,0.20)", "#383f43", "dashdot"),
+    WAS_NOT_BROUGHT: ("rgba(76,44,146,0.18)", "#4c2c92", "dash"),
+    RE_REFERRAL: ("rgba(29,112,184,0.18)", "#1d70b8", "longdash"),
+    DOMESTIC_INCIDENTS: ("rgba(145,43,136,0.18)", "#912b88", "dash"),
+    UNANSWERED_REFERRAL: ("rgba(212,53,28,0.16)", "#942514", "dot"),
+    CORROBORATION: ("rgba(0,112,60,0.20)", "#005a30", "solid"),
 }
 SHORT_LABEL = {
     SILENCE: "Silence",
@@ -231,7 +233,7 @@ def pattern_shapes(findings: Sequence, kinds: Collection[str], to_x, font_size: 
                 "y1": 1,
                 "layer": "below",
                 "fillcolor": fill,
-                "line": {"color": colour, "width": 2, "dash": dash},
+                "line": {"color": colour, "width": 3, "dash": dash},
                 "label": {
                     "text": band_label(finding),
                     # at the top, clear of the stages' labels at the bottom; staggered in three

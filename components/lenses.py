@@ -5,6 +5,7 @@ from an extract is a child (rendered as text).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import dash_bootstrap_components as dbc
@@ -332,6 +333,7 @@ def lenses_panel(
     accounts = [f for f in findings if f.kind == CORROBORATION]
     return html.Div(
         [
+            found_summary(findings),
             _section(
                 "Patterns",
                 counted(len(patterns), "pattern"),
@@ -362,6 +364,25 @@ def lenses_panel(
                 "tl-lens-accounts",
             ),
         ]
+    )
+
+
+def found_summary(findings: Sequence):
+    """One line for the room: how many of each kind the lenses found, in the order of the
+    kinds, before the lists (the chart draws a kind when it is ticked above)."""
+    counts = Counter(f.kind for f in findings)
+    said = [f"{KIND_LABELS[kind]}: {counts[kind]}" for kind in KIND_LABELS if counts[kind]]
+    return html.P(
+        [
+            html.Strong("What the lenses found: "),
+            "; ".join(said) + "." if said else "nothing in this case's events.",
+            html.Span(
+                " Tick a kind under “Draw on the chart” to see it on the chart.",
+                className="text-body-secondary",
+            ),
+        ],
+        id="tl-lens-summary",
+        className="mb-3",
     )
 
 

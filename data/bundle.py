@@ -23,14 +23,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from data.vocabulary import LINK_TYPES
+from data.vocabulary import COMMITTEE_PATTERN_KINDS, LINK_TYPES
 
 BUNDLE_FORMAT = "rpm-timeline-bundle"
 # 2: the committee's decisions, organisational actions and briefings delivered; 3: the links
-# between events (who told whom, and where information did not travel). A bundle of an earlier
-# version (without them) is still read: those tables are empty for it.
-SCHEMA_VERSION = 3
-READABLE_SCHEMA_VERSIONS = frozenset({1, 2, 3})
+# between events (who told whom, and where information did not travel); 4: the patterns the
+# reviewer's lenses found (silences, clusters...). A bundle of an earlier version (without
+# them) is still read: those tables are empty for it.
+SCHEMA_VERSION = 4
+READABLE_SCHEMA_VERSIONS = frozenset({1, 2, 3, 4})
 MANIFEST = "manifest.json"
 README = "README.md"
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,31}$")
@@ -225,6 +226,21 @@ TABLES: tuple[BundleTable, ...] = (
             ("to_category", "the receiving event's category"),
         ),
         since=3,
+    ),
+    BundleTable(
+        "crc_patterns",
+        "What the reviewer's lenses found in each case's signed-off record, one row per pattern"
+        " and agency and category of its events (no description, nor any event's words).",
+        (
+            CASE_KEY,
+            ("pattern_no", "the pattern within its case (1, 2, ... by start date)"),
+            ("kind", f"one of: {', '.join(COMMITTEE_PATTERN_KINDS)}"),
+            ("start_date", "its first day (a silence: the day of the last event before it)"),
+            ("end_date", "its last day (a silence: the day of the next event)"),
+            ("agency", "an agency of its events (empty: a silence of every agency)"),
+            ("category", "a category of its events (empty for silences)"),
+        ),
+        since=4,
     ),
     BundleTable(
         "themes",

@@ -26,7 +26,7 @@ from data.suppression import (
     suppress_table,
     suppress_together,
 )
-from data.vocabulary import SCOPES
+from data.vocabulary import COMMITTEE_PATTERN_KINDS, KIND_LABELS, NO_EVENT_KINDS, SCOPES
 
 AGE_BANDS = ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over", "Not known")
 ACTION_COLUMNS = ("Open", "Overdue", "Done", "Verified")
@@ -946,3 +946,53 @@ def unanswered_share_counts(store: Store, user: User, f: CrcFilters) -> pd.DataF
 
 def unanswered_share_table(store: Store, user: User, f: CrcFilters) -> pd.DataFrame:
     return suppress_table(unanswered_share_counts(store, user, f))
+
+
+# ---------------------------------------------------------------- patterns
+
+
+EVERY_AGENCY = "Every agency (a silence of all)"
+EVENT_PATTERN_KINDS = tuple(k for k in COMMITTEE_PATTERN_KINDS if k not in NO_EVENT_KINDS)
+
+
+def pattern_counts(store: Store, user: User, f: CrcFilters, by: str) -> tuple[pd.DataFrame, ...]:
+    """What the lenses found in the selected cases' signed-off records (crc_patterns), by
+    agency or by category (`by`) of the pattern's events x kind: how many patterns, and from
+    how many cases. A pattern with events of two agencies counts under each; a silence of
+    every agency under EVERY_AGENCY; silences have no category (left out by category)."""
+    require_crc(user)
+    if by not in ("agency", "category"):
+        raise ValueError(by)
+    sel = _selection(f)
+    df = store.query_df(
+        f"""WITH {sel.sql}
+        SELECT coalesce(p.{by}, ?) AS {by}, p.kind,
+               count(DISTINCT p.case_key || ':' || CAST(p.pattern_no AS VARCHAR)) AS n,
+               count(DISTINCT p.case_key) AS cases
+        FROM crc_patterns p JOIN sel ON sel.case_key = p.case_key
+        WHERE {"TRUE" if by == "agency" else "p.category IS NOT NULL"}
+        GROUP BY ALL""",
+        [*sel.params, EVERY_AGENCY],
+    )
+    kinds = COMMITTEE_PATTERN_KINDS if by == "agency" else EVENT_PATTERN_KINDS
+    df["kind"] = df["kind"].map(KIND_LABELS)
+    present = set(df[by])
+    if by == "agency":
+        rows = sorted(present - {EVERY_AGENCY}) + sorted(present & {EVERY_AGENCY})
+    else:
+        listed = [c.name for c in category_list(store)]
+        rows = [c for c in listed if c in present] + sorted(present - set(listed))
+    cols = [KIND_LABELS[k] for k in kinds]
+    return (
+        _pivot(df, by, "kind", rows, cols),
+        _pivot(df.drop(columns="n").rename(columns={"cases": "n"}), by, "kind", rows, cols),
+    )
+
+
+def pattern_table(store: Store, user: User, f: CrcFilters, by: str) -> pd.DataFrame:
+    """Patterns by agency or category x kind, with totals: "c" where they number 1 to 5 or come
+    from 1 to 5 cases, and secondary suppression."""
+    patterns, cases = pattern_counts(store, user, f, by)
+    if patterns.empty:  # nothing found (or nothing signed off): no table of zeros
+        return patterns
+    return suppress_table(patterns, is_small(cases.to_numpy(dtype=np.int64)))

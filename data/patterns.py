@@ -19,9 +19,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data.event_links import decided_pairs
 from data.events import case_events
@@ -127,43 +128,51 @@ DAY = np.timedelta64(1, "D")
 
 
 def _frame(events: pd.DataFrame) -> pd.DataFrame:
-    """The columns the rules read, with each event's interval [lo, hi] of possible days."""
+    """The columns the rules read, with each event's interval [lo, hi] of possible days, in
+    the order of (lo, hi, event_id)."""
+    event_id = events["event_id"].to_numpy().astype(np.int64)
     lo = events["event_date"].to_numpy().astype("datetime64[D]")
     precision = events["date_precision"].to_numpy()
     month_end = (lo.astype("datetime64[M]") + 1).astype("datetime64[D]") - DAY
     year_end = (lo.astype("datetime64[Y]") + 1).astype("datetime64[D]") - DAY
     hi = np.where(precision == "month", month_end, np.where(precision == "year", year_end, lo))
-    category = events["category"].fillna("Other").to_numpy(dtype=object)
-    agency = events["agency"].fillna("").to_numpy(dtype=object)
-    summary = events["summary"].fillna("").to_numpy(dtype=object)
-    event_type = events["event_type"].fillna("").to_numpy(dtype=object)
+    order = np.lexsort((event_id, hi, lo))
+
+    def text(column, missing=""):
+        return events[column].fillna(missing).to_numpy(dtype=object)[order]
+
+    category, agency, summary = text("category", "Other"), text("agency"), text("summary")
     referral = np.zeros(len(events), dtype=bool)
     receipt = np.zeros(len(events), dtype=bool)
-    known = {w: a for a in set(agency) for w in agency_words(a)}
     # the words are read for the few "Referral and contact" events only
-    for i in np.flatnonzero(category == REFERRAL_CATEGORY):
-        words = f"{event_type[i]} {summary[i]}"
-        if REFERRAL_WORDS.search(words):
-            referral[i] = True
-            receipt[i] = bool(RECEIPT_WORDS.search(words)) or _written_as_other(
-                summary[i], agency[i], known
-            )
-    frame = pd.DataFrame(
+    rows = np.flatnonzero(category == REFERRAL_CATEGORY)
+    if rows.size:
+        known = {w: a for a in set(agency) for w in agency_words(a)}
+        written = zip(text("event_type")[rows].tolist(), summary[rows].tolist(),
+                      agency[rows].tolist(), strict=True)  # fmt: skip
+        for row, (kind, words, by) in zip(rows.tolist(), written, strict=True):
+            said = f"{kind} {words}"
+            if REFERRAL_WORDS.search(said):
+                referral[row] = True
+                receipt[row] = bool(RECEIPT_WORDS.search(said)) or _written_as_other(
+                    words, by, known
+                )
+    return pd.DataFrame(
         {
-            "event_id": events["event_id"].to_numpy().astype(np.int64),
-            "lo": lo,
-            "hi": hi,
-            "day": precision == "day",
+            "event_id": event_id[order],
+            "lo": lo[order],
+            "hi": hi[order],
+            "day": precision[order] == "day",
             # object Series: pandas would otherwise convert each to its string type and back
             "agency": pd.Series(agency, dtype=object),
             "category": pd.Series(category, dtype=object),
-            "ref": pd.Series(events["source_ref"].fillna("").to_numpy(dtype=object), dtype=object),
+            "ref": pd.Series(text("source_ref"), dtype=object),
             "summary": pd.Series(summary, dtype=object),
             "referral": referral,
             "receipt": receipt,
-        }
+        },
+        copy=False,  # the arrays are this frame's own
     )
-    return frame.sort_values(["lo", "hi", "event_id"], kind="stable").reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -202,23 +211,25 @@ def _written_as_other(summary: str, agency: str, known: dict[str, str]) -> bool:
 
 
 def _day(value) -> date:
-    return pd.Timestamp(value).date()
+    return np.datetime64(value, "D").item()
 
 
 def _words(value) -> str:
-    return f"{_day(value).day} {_day(value):%B %Y}"
+    day = _day(value)
+    return f"{day.day} {day:%B %Y}"
 
 
 def _finding(kind, cols: _Columns, rows, start, end, description, **extra) -> Finding:
-    rows = list(rows)
+    rows = np.asarray(rows)
     ids = cols.event_id[rows].tolist()
+    refs = [r or f"event {i}" for r, i in zip(cols.ref[rows].tolist(), ids, strict=True)]
     return Finding(
         kind=kind,
         start=_day(start),
         end=_day(end),
         agencies=tuple(dict.fromkeys(cols.agency[rows].tolist())),
         event_ids=tuple(ids),
-        event_refs=tuple(r or f"event {i}" for r, i in zip(cols.ref[rows], ids, strict=True)),
+        event_refs=tuple(refs),
         description=description,
         **extra,
     )
@@ -408,21 +419,27 @@ def unanswered_referrals(
     return found
 
 
-def _pairs(src: pd.DataFrame, dst: pd.DataFrame, before: int, after: int) -> pd.DataFrame:
-    """Pairs of rows (src, dst) of different agencies with dst within [-before, +after] days
-    of src (both dated to the day), nearest first: columns s, d (frame rows) and gap."""
-    dst = dst.sort_values("lo", kind="stable")
-    d_lo = dst["lo"].to_numpy()
-    s_lo = src["lo"].to_numpy()
+def _pairs(lo: np.ndarray, src: np.ndarray, dst: np.ndarray, before: int, after: int):
+    """Pairs of the frame's rows (src, dst) with dst within [-before, +after] days of src:
+    arrays s, d (rows) and gap (days from s to d). src and dst in the frame's order (by day)."""
+    d_lo, s_lo = lo[dst], lo[src]
     first = np.searchsorted(d_lo, s_lo - before * DAY, side="left")
     last = np.searchsorted(d_lo, s_lo + after * DAY, side="right")
     sizes = last - first
-    s_rows = np.repeat(src.index.to_numpy(), sizes)
     offsets = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     d_pos = np.repeat(first, sizes) + offsets
-    pairs = pd.DataFrame({"s": s_rows, "d": dst.index.to_numpy()[d_pos]})
-    pairs["gap"] = (d_lo[d_pos] - np.repeat(s_lo, sizes)) / DAY
-    return pairs
+    return np.repeat(src, sizes), dst[d_pos], (d_lo[d_pos] - np.repeat(s_lo, sizes)) // DAY
+
+
+def _nearest(agency: np.ndarray, s: np.ndarray, d: np.ndarray, gap: np.ndarray):
+    """Of the pairs, each s with its nearest d of another agency (the earlier row of two as
+    near), by s."""
+    other = agency[s] != agency[d]
+    s, d, gap = s[other], d[other], gap[other]
+    order = np.lexsort((d, np.abs(gap), s))
+    s, d, gap = s[order], d[order], gap[order]
+    first = np.concatenate([[True], s[1:] != s[:-1]]) if len(s) else np.zeros(0, dtype=bool)
+    return zip(s[first].tolist(), d[first].tolist(), gap[first].tolist(), strict=True)
 
 
 def suggested_links(frame: pd.DataFrame, rules: Rules, linked=frozenset()) -> list[Finding]:
@@ -434,48 +451,53 @@ def suggested_links(frame: pd.DataFrame, rules: Rules, linked=frozenset()) -> li
     - a concern logged and another agency's referral the same week (information shared).
     Both events dated to the day. `linked` holds (event_id, event_id) pairs already linked or
     decided, either way round: they are not suggested again."""
-    dated = frame[frame["day"]]
-    sent = dated[dated["referral"] & ~dated["receipt"]]
-    receipts = dated[dated["receipt"]]
+    cols = _Columns.of(frame)
+    agency, ids, lo = cols.agency, cols.event_id, cols.lo
+    dated = frame["day"].to_numpy()
+    referral = dated & frame["referral"].to_numpy()
+    receipt = dated & frame["receipt"].to_numpy()
+    category = frame["category"].to_numpy()
+    rows = np.flatnonzero
     candidates = [
-        (_pairs(sent, dated[dated["category"] == REFERRAL_CATEGORY], 0, rules.referral_link_days),
-         LINK_TYPES[0]),
-        (_pairs(dated[dated["category"] == CONCERN_CATEGORY], dated[dated["referral"]],
+        (_pairs(lo, rows(referral & ~receipt), rows(dated & (category == REFERRAL_CATEGORY)), 0,
+                rules.referral_link_days), LINK_TYPES[0]),
+        (_pairs(lo, rows(dated & (category == CONCERN_CATEGORY)), rows(referral),
                 rules.concern_link_days, rules.concern_link_days), LINK_TYPES[1]),
     ]  # fmt: skip
+    receipts = rows(receipt)
     for name in frame["agency"].unique():
         words = agency_words(name)
         if not words:
             continue
-        pattern = r"\b(?:" + "|".join(map(re.escape, sorted(words))) + r")\b"
+        pattern = re.compile(
+            r"\b(?:" + "|".join(map(re.escape, sorted(words))) + r")\b", re.IGNORECASE
+        )
         naming = receipts[
-            (receipts["agency"] != name) & receipts["summary"].str.contains(pattern, case=False)
-        ]
-        if not naming.empty:
-            own = dated[dated["agency"] == name]
-            candidates.append((_pairs(naming, own, rules.referral_link_days, 0), LINK_TYPES[0]))
-    cols = _Columns.of(frame)
-    agency, ids = cols.agency, cols.event_id
+            [a != name and pattern.search(text) is not None
+             for a, text in zip(agency[receipts], cols.summary[receipts], strict=True)]
+        ]  # fmt: skip
+        if naming.size:
+            own = rows(dated & (agency == name))
+            candidates.append((_pairs(lo, naming, own, rules.referral_link_days, 0),
+                               LINK_TYPES[0]))  # fmt: skip
     seen = {tuple(sorted(p)) for p in linked}
     found = []
     for pairs, link_type in candidates:
-        pairs = pairs[agency[pairs["s"]] != agency[pairs["d"]]]
-        pairs = pairs.assign(near=pairs["gap"].abs()).sort_values(["s", "near", "d"])
-        for s, d, gap in pairs.drop_duplicates("s")[["s", "d", "gap"]].itertuples(index=False):
+        for s, d, gap in _nearest(agency, *pairs):
             a, b = (s, d) if gap >= 0 else (d, s)  # earlier first
             key = tuple(sorted((int(ids[a]), int(ids[b]))))
             if key in seen:
                 continue
             seen.add(key)
-            days = int(abs(gap))
+            days = abs(gap)
             when = "the same day" if days == 0 else f"{days} day{'s' if days > 1 else ''} apart"
             found.append(
                 _finding(
                     SUGGESTED_LINK,
                     cols,
                     (a, b),
-                    cols.lo[a],
-                    cols.lo[b],
+                    lo[a],
+                    lo[b],
                     f"{agency[a]}: {_short(cols.summary[a])} / {agency[b]}: "
                     f"{_short(cols.summary[b])} ({when}): {link_type}?",
                     link_type=link_type,
@@ -488,71 +510,119 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-# Accounts' words: runs of three letters or more, lower-cased, without stop words. DuckDB
-# splits them and hands back only a hash of each word, so the pairing below works on numbers;
-# the few accounts found get their words back as text.
-_WORDS_SQL = """
-SELECT row, hash(word) AS word FROM (
-    SELECT row, unnest(regexp_extract_all(lower(summary), '[a-z]{3,}')) AS word FROM accounts)
-WHERE NOT list_contains($stopwords, word)
-"""
-_TEXT_SQL = """
-SELECT DISTINCT row, word, hash(word) FROM (
-    SELECT row, unnest(regexp_extract_all(lower(summary), '[a-z]{3,}')) AS word
-    FROM accounts WHERE list_contains($rows, row))
-WHERE NOT list_contains($stopwords, word)
-"""
+# Accounts' words: runs of three letters or more of the lower-cased summary, without stop
+# words. They are read from the summaries' bytes with numpy, never a loop over accounts: a word
+# of up to 13 letters is its own number, its letters read as base-27 digits (a = 1 ... z = 26;
+# 27**13 < 2**63), a longer one (few) is numbered from its bytes. The few accounts found get
+# their words back as text.
+_SHORT_WORD = 13
+_BASE = 27
+_POWERS = _BASE ** np.arange(_SHORT_WORD, dtype=np.int64)
 
 
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """The sorted distinct values (np.unique without counts takes a slow path in numpy 2.4)."""
-    ordered = np.sort(values)
-    keep = np.ones(len(ordered), dtype=bool)
-    keep[1:] = ordered[1:] != ordered[:-1]
-    return ordered[keep]
+def _word_number(word: str) -> int:
+    """The number a word of up to _SHORT_WORD letters a-z stands for (as _account_words)."""
+    number = 0
+    for letter in word:
+        number = number * _BASE + ord(letter) - 96
+    return number
 
 
-def _account_words(con, most: float) -> tuple[np.ndarray, np.ndarray, set]:
-    """Each account's distinct words as (account, word code) pairs, leaving out words in more
-    than `most` accounts (they identify no incident), and the hashes of those left out."""
-    found = con.execute(_WORDS_SQL, {"stopwords": sorted(STOPWORDS)}).fetchnumpy()
-    rows = np.ma.getdata(found["row"]).astype(np.int64)
-    codes, vocabulary = pd.factorize(np.ma.getdata(found["word"]))
-    size = max(len(vocabulary), 1)
-    key = _distinct(rows * size + codes)
-    rows, codes = key // size, key % size
-    accounts_with = np.bincount(codes, minlength=size)
-    common = accounts_with[codes] > most
-    return rows[~common], codes[~common], set(vocabulary[accounts_with > most].tolist())
+_ONE_NUMBER = 2**62  # (word, day, account) as one number below this; sorted as three above
 
 
-def _close_accounts(rows, codes, day, agency, span: int, similarity: float):
+_STOPWORD_NUMBERS = np.array(sorted(_word_number(w) for w in STOPWORDS), dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """Every word of the accounts, in order: its account, where it starts in `data` (the
+    accounts' lower-cased UTF-8, one after the other), its length, and its number (the same
+    number for the same word)."""
+
+    data: np.ndarray
+    account: np.ndarray
+    start: np.ndarray
+    length: np.ndarray
+    number: np.ndarray
+
+    def text(self, picked: np.ndarray) -> list[str]:
+        spelt = self.data.tobytes()
+        starts, ends = self.start[picked], self.start[picked] + self.length[picked]
+        return [
+            spelt[s:e].decode("ascii") for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
+        ]
+
+
+def _account_words(summaries: np.ndarray) -> _Words:
+    """The words of each summary (as WORD finds them in the lower-cased text), stop words
+    left out."""
+    text = pc.utf8_lower(pa.array(summaries, type=pa.large_string()))
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[: len(text) + 1]
+    data = np.frombuffer(text.buffers()[2] or b"", dtype=np.uint8)[: offsets[-1]]
+    letter = (data >= 97) & (data <= 122)
+    account_starts = np.zeros(len(data) + 1, dtype=bool)
+    account_starts[offsets] = True  # a word never runs on into the next account
+    before = np.concatenate([[False], letter[:-1]])
+    after = np.concatenate([letter[1:], [False]])
+    start = np.flatnonzero(letter & (~before | account_starts[:-1]))
+    length = np.flatnonzero(letter & (~after | account_starts[1:])) + 1 - start
+    start, length = start[length >= 3], length[length >= 3]
+    digits = np.where(letter, data - 96, 0).astype(np.uint8)
+    digits = np.concatenate([digits, np.zeros(_SHORT_WORD, dtype=np.uint8)])
+    # the _SHORT_WORD letters from each word's start, as one number; the letters after its
+    # end (down to the last digits) are dropped by the division
+    spelt = np.lib.stride_tricks.sliding_window_view(digits, _SHORT_WORD)[start]
+    number = spelt.astype(np.int64) @ _POWERS[::-1]
+    number //= _POWERS[_SHORT_WORD - np.minimum(length, _SHORT_WORD)]
+    long = np.flatnonzero(length > _SHORT_WORD)
+    if long.size:  # numbered below zero, from their bytes
+        whole = [data[s : s + n].tobytes() for s, n in zip(start[long], length[long], strict=True)]
+        number[long] = -1 - pd.factorize(np.array(whole, dtype=object))[0]
+    near = np.minimum(np.searchsorted(_STOPWORD_NUMBERS, number), len(_STOPWORD_NUMBERS) - 1)
+    keep = _STOPWORD_NUMBERS[near] != number
+    account_of_byte = np.repeat(np.arange(len(text), dtype=np.int64), np.diff(offsets))
+    return _Words(data, account_of_byte[start[keep]], start[keep], length[keep], number[keep])
+
+
+def _close_accounts(words: _Words, day, agency, most: float, span: int, similarity: float):
     """Pairs (a, b) of accounts by different agencies within `span` days of each other sharing
-    two words or more, and at least `similarity` of all their words. Every account's words are
-    sorted by (word, day): the accounts sharing a word within the span follow it."""
-    if not len(rows):
-        return rows, rows
-    offset = day[rows] - day.min()
-    key = codes * (int(offset.max()) + span + 2) + offset
-    order = np.argsort(key, kind="stable")
-    key, rows = key[order], rows[order]
-    first = np.searchsorted(key, key, side="left")
-    sizes = np.searchsorted(key, key + span, side="right") - first
-    i = np.repeat(np.arange(len(key)), sizes)
-    j = (
-        np.repeat(first, sizes)
-        + np.arange(sizes.sum())
-        - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    )
-    a, b = rows[i], rows[j]
-    # each pair once: the earlier day first, or the lower account on the same day
-    keep = (agency[a] != agency[b]) & ((key[j] > key[i]) | (a < b))
-    n = len(day)
-    pair, shared = np.unique(a[keep] * n + b[keep], return_counts=True)
-    a, b = pair // n, pair % n
-    size = np.bincount(rows, minlength=n)
+    two distinct words or more, and at least `similarity` of all their distinct words, words
+    in more than `most` accounts left out; and which of `words` were left out as too common.
+
+    Sorted by (word, day, account), the accounts sharing a word within the span follow each
+    other."""
+    word, vocabulary = pd.factorize(words.number)
+    accounts = len(day)
+    offset = day - (day.min() if accounts else 0)
+    days = int(offset.max(initial=0)) + span + 2  # a word's days never reach the next word's
+    word_day, account = word * days + offset[words.account], words.account
+    if len(vocabulary) * days * accounts < _ONE_NUMBER:  # sorted fastest as one number
+        key = np.sort(word_day * accounts + account)
+        word_day, account = key // accounts, key % accounts
+    else:
+        order = np.lexsort((account, word_day))
+        word_day, account = word_day[order], account[order]
+    distinct = np.ones(len(account), dtype=bool)
+    distinct[1:] = (word_day[1:] != word_day[:-1]) | (account[1:] != account[:-1])
+    word_day, account = word_day[distinct], account[distinct]
+    with_word = np.bincount(word_day // days, minlength=len(vocabulary))
+    common = with_word > most
+    kept = ~common[word_day // days]
+    account, word_day = account[kept], word_day[kept]
+    # each (word, day) with the later ones of the same word within the span
+    last = np.searchsorted(word_day, word_day + span, side="right")
+    sizes = last - np.arange(len(word_day)) - 1
+    i = np.repeat(np.arange(len(word_day)), sizes)
+    j = i + 1 + np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    a, b = account[i], account[j]
+    other = agency[a] != agency[b]
+    a, b = np.minimum(a[other], b[other]), np.maximum(a[other], b[other])
+    pair, shared = np.unique(a * accounts + b, return_counts=True)
+    a, b = pair // accounts, pair % accounts
+    size = np.bincount(account, minlength=accounts)  # each account's distinct words kept
     close = (shared >= 2) & (shared / (size[a] + size[b] - shared) >= similarity)
-    return a[close], b[close]
+    return a[close], b[close], common[word]
 
 
 def corroborations(frame: pd.DataFrame, rules: Rules) -> list[Finding]:
@@ -566,25 +636,17 @@ def corroborations(frame: pd.DataFrame, rules: Rules) -> list[Finding]:
         return []
     day = (dated["lo"].to_numpy() - np.datetime64("1970-01-01", "D")) // DAY
     agency = pd.factorize(dated["agency"].to_numpy())[0]
-    accounts = pd.DataFrame({"row": np.arange(len(dated)), "summary": dated["summary"].to_numpy()})
+    found = _account_words(dated["summary"].to_numpy())
     most = max(rules.common_word_share * len(frame), 3)
-    con = duckdb.connect()
-    try:
-        con.register("accounts", accounts)
-        rows, codes, common = _account_words(con, most)
-        a, b = _close_accounts(rows, codes, day, agency, rules.corroboration_days,
-                               rules.similarity)  # fmt: skip
-        involved = _distinct(np.concatenate([a, b]))
-        text = con.execute(
-            _TEXT_SQL, {"rows": involved.tolist(), "stopwords": sorted(STOPWORDS)}
-        ).fetchall()
-    finally:
-        con.close()
+    a, b, common = _close_accounts(found, day, agency, most, rules.corroboration_days,
+                                   rules.similarity)  # fmt: skip
     index = dated.index.to_numpy()
+    involved = np.zeros(len(dated), dtype=bool)
+    involved[a] = involved[b] = True
+    picked = np.flatnonzero(involved[found.account] & ~common)
     words: dict[int, set] = {}
-    for row, word, hashed in text:
-        if hashed not in common:  # a word too common was never evidence
-            words.setdefault(int(index[row]), set()).add(word)
+    for row, word in zip(found.account[picked].tolist(), found.text(picked), strict=True):
+        words.setdefault(int(index[row]), set()).add(word)  # a word too common is no evidence
     cols = _Columns.of(frame)
     return [
         _corroboration(cols, words, sorted(group, key=lambda r: (cols.lo[r], r)))

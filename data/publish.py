@@ -49,6 +49,7 @@ from data.bundle import (
     readme_text,
     sha256_file,
 )
+from data.committee_patterns import write_missing_patterns
 from data.errors import Forbidden, InvalidInput
 from data.partnership import DEFAULT_NAME, get_partnership
 from data.permissions import is_administrator
@@ -183,6 +184,7 @@ def publish(
     if not is_administrator(user):
         raise Forbidden("only an administrator can publish the partnership's data")
     code = check_code(code)
+    write_missing_patterns(store)  # records signed before the lenses reached the committee
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

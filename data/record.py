@@ -20,6 +20,7 @@ from datetime import date, datetime
 from data.access import require_case, require_meeting_editor
 from data.actor import User
 from data.cases import Case
+from data.committee_patterns import write_committee_patterns
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.event_links import learning_point_links
 from data.learning_log_model import (
@@ -268,6 +269,7 @@ def sign_off(
             f"Record version {draft.version} signed off",
         )  # fmt: skip
         write_committee_learning(cur, case.case_id, draft.record_id)
+        write_committee_patterns(store, cur, case.case_ref, draft.record_id)
     return _versions(store, case.case_id)[-1]
 
 

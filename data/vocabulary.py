@@ -50,6 +50,11 @@ KIND_LABELS = {
     CORROBORATION: "One incident, several accounts",
 }
 
+# What the committee counts of them (data.committee_patterns): not the suggested links, which
+# wait for a person.
+COMMITTEE_PATTERN_KINDS = tuple(k for k in KIND_LABELS if k != SUGGESTED_LINK)
+NO_EVENT_KINDS = (SILENCE, AGENCY_SILENCE)  # silences: no event, so no category
+
 # Link types between two events (stored in event_links; suggestions propose the first two).
 LINK_TYPES = (
     "referral sent / received",

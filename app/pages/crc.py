@@ -47,6 +47,7 @@ WINDOWS = (12, 24, 36, 60)
 TABS = (
     ("themes", "Learning themes"),
     ("barriers", "Barriers"),
+    ("patterns", "Patterns"),
     ("actions", "Actions"),
     ("process", "Process times"),
     ("aligned", "Aligned journeys"),
@@ -75,6 +76,9 @@ TABLES = {
     "barriers": "Barriers identified by the meetings, by theme and agency",
     "unanswered-shares": "Information that did not travel, by the sending event's category "
     "and agency",
+    "patterns-agency": "Patterns the reviewer's lenses found, by agency of their events and kind",
+    "patterns-category": "Patterns the reviewer's lenses found, by category of their events and "
+    "kind",
     "actions-agency": "Actions by owning agency and state",
     "actions-theme": "Actions by theme of their learning and state",
     "process": "Time taken between workflow stages",
@@ -362,6 +366,31 @@ def _barriers_tab(user, f):
     ]
 
 
+def _patterns_tab(user, f):
+    store = get_crc_store()
+    return [
+        html.H2("What no single agency saw: patterns across the agencies"),
+        html.P(
+            "What the reviewer's lenses found in each case's events when its record was signed "
+            "off: silences (no contact for more than 90 days, from any agency or from the agency "
+            "holding the plan), three or more missed appointments in six months, repeated "
+            "domestic abuse, a closure followed by a re-referral within a year, referrals with "
+            "no response from another agency within 28 days, and one incident recorded by "
+            "several agencies. A pattern with events of several agencies (or categories) counts "
+            "under each, so a kind's total can exceed its patterns; a row's total is the "
+            "patterns its agency (category) had a part in."
+        ),
+        _table_block("patterns-agency", crc.pattern_table(store, user, f, "agency"), "By agency"),
+        html.P(
+            "Silences have no events, so no category: they are counted by agency only.",
+            className="mt-4",
+        ),
+        _table_block(
+            "patterns-category", crc.pattern_table(store, user, f, "category"), "By category"
+        ),
+    ]
+
+
 def _actions_tab(user, f):
     tables = crc.action_tables(get_crc_store(), user, f)
     return [
@@ -466,6 +495,7 @@ UNFILTERED = ("decisions", "briefings")
 TAB_BUILDERS = {
     "themes": _themes_tab,
     "barriers": _barriers_tab,
+    "patterns": _patterns_tab,
     "actions": _actions_tab,
     "process": _process_tab,
     "aligned": _aligned_tab,
@@ -490,6 +520,8 @@ def _table(user, f: crc.CrcFilters, name: str):
         return crc.barrier_table(store, user, f)
     if name == "unanswered-shares":
         return crc.unanswered_share_table(store, user, f)
+    if name.startswith("patterns-"):
+        return crc.pattern_table(store, user, f, name.removeprefix("patterns-"))
     return crc.process_table(store, user, f)
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from data import categories
 from data.cases import ensure_agency, get_case
+from data.committee_patterns import write_committee_patterns
 from data.record import _versions, build_log
 from data.shared_wording import write_committee_learning
 from data.store import Store
@@ -166,15 +167,16 @@ def sign_off_synthetic_records(store: Store, case_ids: list[int] | None = None) 
             signed_by="demo seed",
             signed_at=log.meeting_date + " 17:00:00",
         )
-        signed.append((case_id, record.record_id, log))
+        signed.append((case_id, ref, record.record_id, log))
     with store.transaction() as cur:
-        for case_id, record_id, log in signed:
+        for case_id, ref, record_id, log in signed:
             cur.execute(
                 "UPDATE meeting_records SET signed_name = 'Synthetic chair',"
                 " signed_by = 'demo seed', signed_at = ?, snapshot = ? WHERE record_id = ?",
                 [log.signed_at, log.as_json(), record_id],
             )
             write_committee_learning(cur, case_id, record_id)
+            write_committee_patterns(store, cur, ref, record_id)
 
 
 def _seed_case(cur, rng, case_id, meeting, involved, chair, agency_ids, theme_ids) -> None:

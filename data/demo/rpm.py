@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from data import event_links
 from data.actor import SYSTEM
 from data.demo.make_demo import DOB
 from data.glossary import save_entry
@@ -14,6 +15,28 @@ from data.store import Store
 from data.workflow import record_stage
 
 DEMO_SEED = replace(SYSTEM, username="demo seed")
+# Where information stopped, as the meeting found it (fictional): the lenses draw them as red
+# dashed arrows, and the committee counts them once the record is signed off.
+DEMO_LINKS = (
+    (
+        "P-0001",
+        "GAHV-0004",
+        "should have been shared",
+        (
+            "The domestic incident in pregnancy did not reach the health visitor before the new"
+            " birth visit (fictional)."
+        ),
+    ),
+    (
+        "S-0011",
+        "CSC-0028",
+        "should have been shared",
+        (
+            "The school's concern about hunger in November 2018 reached children's social care"
+            " only with its referral in February 2019 (fictional)."
+        ),
+    ),
+)
 INVITEES = """Dana Reeve (fictional); Team manager; Children's Social Care; dana.reeve@example.org
 Morgan Hale (fictional); Detective sergeant; Police; morgan.hale@example.org
 Ashley Price (fictional); Health visitor; GP and Health Visiting; ashley.price@example.org
@@ -57,4 +80,14 @@ def seed_demo_rpm(store: Store, case_ref: str, label: str) -> bool:
         ("meeting_held", date(2024, 9, 2), None),
     ):
         record_stage(store, DEMO_SEED, case_ref, stage, on, note)
+    for sent, received, kind, note in DEMO_LINKS:
+        ids = [
+            store.query_one(
+                "SELECT e.event_id FROM events e JOIN cases c USING (case_id)"
+                " WHERE c.case_ref = ? AND e.source_ref = ?",
+                [case_ref, ref],
+            )[0]
+            for ref in (sent, received)
+        ]
+        event_links.add_link(store, DEMO_SEED, case_ref, *ids, kind, note=note)
     return True

@@ -15,7 +15,7 @@ import pytest
 
 from data.store import Store
 from data.users import add_user
-from tests.support.browser import screenshot, sign_in
+from tests.support.browser import screenshot, serious_violations, sign_in
 from tests.support.dash_http import signed_in_opener
 from tests.support.server import start_server
 
@@ -315,3 +315,61 @@ def test_committee_reaches_a_summary_by_case_key_only(crc_server, page):
         with pytest.raises(urllib.error.HTTPError) as refused:
             opener.open(crc_server + path)
         assert refused.value.code == 404
+
+
+def _cells(answer: dict, table: str) -> list[dict]:
+    """The rows of one of the explorer's tables, from the JSON the server sent."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            if props.get("id") == f"crc-table-{table}-data":
+                found.extend(props["data"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(answer)
+    return found
+
+
+def test_the_patterns_tab_sends_suppressed_counts_and_no_case_or_words(crc_server, page):
+    """What the server sends for the Patterns tab (the callback's JSON, its CSV) and what the
+    browser shows: the demo's synthetic signed cases' patterns by agency and by category, every
+    shown count 0 or 6 and over, no case reference, description or event words."""
+    opener = signed_in_opener(crc_server, "committee", PASSWORD)
+    answer = json.loads(post_callback(opener, crc_server, render_tab_request("patterns")).read())
+    text = json.dumps(answer)
+    assert "DEMO-" not in text and "No recorded contact" not in text and "Synthetic" not in text
+    for table, first in (("patterns-agency", "Children's Social Care"),
+                         ("patterns-category", "Referral and contact")):  # fmt: skip
+        rows = _cells(answer, table)
+        assert rows and rows[-1]["_row"] == "Total"
+        assert first in {r["_row"] for r in rows}
+        values = [v for r in rows for k, v in r.items() if k != "_row"]
+        assert any(v not in ("c", "0") for v in values)
+        assert all(v in ("c", "0") or int(v) >= 6 for v in values), values
+    # In the browser: the tab, readable at 1366 x 768, no serious accessibility failure.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(page, crc_server, "committee", PASSWORD)
+    page.wait_for_selector("a.rpm-nav-link:has-text('CRC explorer')")
+    page.goto(crc_server + "crc")
+    page.wait_for_selector("#crc-tab-content")
+    page.click("label:has-text('Patterns')")
+    page.wait_for_selector("#crc-table-patterns-category-data td", timeout=30_000)
+    assert "What no single agency saw" in page.inner_text("#crc-tab-content")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    screenshot(page, "crc-patterns-1366")
+    assert serious_violations(page) == []
+    # Its CSV is the table as sent.
+    with page.expect_download() as download:
+        page.click("button[aria-label^='Download CSV: Patterns the reviewer']")
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("agency,Silence,") and download.value.suggested_filename == (
+        "crc-patterns-agency.csv"
+    )
+    shown = [",".join(r.values()) for r in _cells(answer, "patterns-agency")]
+    assert [line.replace('"', "") for line in lines[1:]] == shown

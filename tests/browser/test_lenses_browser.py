@@ -22,11 +22,18 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
         page.click("#tl-tabs >> text=Lenses")
         page.wait_for_selector("#tl-lens-patterns li")
         assert "Missed appointments / was not brought" in page.inner_text("#tl-lens-patterns")
+        # one line for the room first: the silence no single agency saw among them
+        summary = page.inner_text("#tl-lens-summary")
+        assert "What the lenses found:" in summary and "Silence: 1;" in summary
         assert serious_violations(page) == []
         if width == 1920:
             page.click("#tl-lens-suggestions button:has-text('Accept')")
             page.wait_for_selector("text=Linked: referral sent / received.")
-            page.wait_for_selector("#tl-lens-links >> text=1 link: 1 referral sent / received")
+            # the demo's two links where information stopped, and the one just accepted
+            page.wait_for_selector(
+                "#tl-lens-links >> text=3 links: 2 should have been shared,"
+                " 1 referral sent / received"
+            )
         page.select_option("#tl-lens-agency", "Children's Social Care")
         page.fill("#tl-lens-date", "11/09/2014")
         page.click("#tl-lens-apply")
@@ -52,5 +59,10 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
                       .filter(t => t.name === 'Link: information passed')[0].x.length"""
             )
             assert linked == 3  # one link: from, to and the gap
+            stopped = page.evaluate(
+                """() => document.querySelector('#timeline-graph .js-plotly-plot')._fullData
+                      .filter(t => t.name === 'Link: information did not travel')[0].x.length"""
+            )
+            assert stopped == 6  # the demo's two links where information stopped
         screenshot(page, f"lenses-{width}x{height}")
         context.close()

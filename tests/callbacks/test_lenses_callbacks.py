@@ -375,3 +375,40 @@ def test_the_explorer_counts_where_information_did_not_travel_suppressed(rpm_app
     assert "Police" in table  # the sending agency's column
     assert SUPPRESSED in table  # one link: a count of 1 to 5 is not shown
     assert "a private note" not in text and CASE not in text
+
+
+def test_the_explorer_counts_the_patterns_of_signed_off_cases_suppressed(rpm_app):
+    from dash import html
+
+    from data.record import save_draft, sign_off
+    from data.suppression import SUPPRESSED
+    from data.vocabulary import KIND_LABELS
+    from tests.support.rpm_case import RECORD
+
+    app, store = rpm_app
+    member = add_user(store, "committee", "crc", "crc-test-password")
+
+    def patterns_tab():
+        with as_user(app, member):
+            _, content, hidden, refusal, _ = page("crc").render_tab(
+                "patterns", None, None, None, None, None, None, None, None
+            )
+        assert not hidden and refusal is None
+        return content
+
+    # Not signed off: nothing of the case's patterns
+    assert "Nothing recorded for the cases selected" in text_of(patterns_tab())
+    chair = get_user(store, "pokafor")
+    save_draft(store, chair, CASE, **RECORD)
+    sign_off(store, chair, CASE)
+    content = patterns_tab()
+    text = text_of(content)
+    assert "What no single agency saw" in text
+    for name, first in (("patterns-agency", "Agency"), ("patterns-category", "Category")):
+        table = text_of(find(html.Div(content), f"crc-table-{name}"))
+        assert first in table and SUPPRESSED in table  # one case: its counts are hidden
+        assert KIND_LABELS[patterns.CORROBORATION] in table
+    by_agency = text_of(find(html.Div(content), "crc-table-patterns-agency"))
+    assert KIND_LABELS[patterns.SILENCE] in by_agency and "Every agency" in by_agency
+    findings = patterns.case_findings(store, chair, CASE)
+    assert CASE not in text and not any(f.description in text for f in findings)

@@ -135,6 +135,7 @@ def test_what_each_agency_knew_at_the_time_event_by_event(demo_store):
 
 def test_the_committee_counts_unanswered_shares_by_category_and_agency_suppressed(demo_store):
     from data import crc
+    from data.demo.crc_demo import sign_off_synthetic_records
 
     police = [_event(demo_store, f"P-{n:04d}") for n in range(1, 8)]
     csc = _event(demo_store, "CSC-0001")
@@ -143,6 +144,14 @@ def test_the_committee_counts_unanswered_shares_by_category_and_agency_suppresse
     school, school_csc = _event(demo_store, "S-0017"), _event(demo_store, "CSC-0030")
     event_links.add_link(demo_store, SYSTEM, DEMO_CASE_REF, school, school_csc,
                          "referral sent / received", note="Named note")  # fmt: skip
+    # the committee has them once the case's record is signed off (tests/store/
+    # test_committee_patterns.py: not before)
+    case_id = demo_store.query_one("SELECT case_id FROM cases WHERE case_ref = ?",
+                                   [DEMO_CASE_REF])[0]  # fmt: skip
+    with demo_store.transaction() as cur:
+        cur.execute("INSERT INTO meetings (case_id, meeting_date) VALUES (?, '2024-09-02')",
+                    [case_id])  # fmt: skip
+    sign_off_synthetic_records(demo_store, [case_id])
     rows = demo_store.query("SELECT * FROM crc_event_links")
     assert len(rows) == 8 and "Named note" not in repr(rows)
     counts = crc.unanswered_share_counts(demo_store, SYSTEM, crc.CrcFilters())

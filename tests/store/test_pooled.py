@@ -89,6 +89,12 @@ def test_pooled_read_models_equal_each_partnerships_own(region, pool):
         pd.testing.assert_frame_equal(
             crc.process_table(pool, SYSTEM, pooled_one), crc.process_table(store, SYSTEM, mine)
         )
+        for by in ("agency", "category"):
+            ours = crc.pattern_counts(pool, SYSTEM, pooled_one, by)
+            theirs = crc.pattern_counts(store, SYSTEM, mine, by)
+            assert int(theirs[0].to_numpy().sum()) > 0  # the synthetic cases have patterns
+            for a, b in zip(ours, theirs, strict=True):
+                pd.testing.assert_frame_equal(a, b)
         for anchor in ("Referral", crc.CATEGORY_ANCHOR + "Referral and contact"):
             ours = crc.aligned_events(pool, SYSTEM, pooled_one, anchor)
             theirs = crc.aligned_events(store, SYSTEM, mine, anchor)
@@ -295,7 +301,7 @@ def test_links_between_events_are_published_and_a_schema_2_bundle_still_pools(tm
     assert set(links["case_key"]) <= set(_parquet(folder, "crc_cases")["case_key"])
     assert "private" not in links.to_string() and "note" not in links.columns
     manifest = json.loads((folder / MANIFEST).read_text())
-    assert manifest["schema_version"] == 3 and "crc_event_links.parquet" in manifest["files"]
+    assert manifest["schema_version"] >= 3 and "crc_event_links.parquet" in manifest["files"]
     # A bundle of schema 2 (before the links) pools beside it: they are empty for it.
     old = tmp_path / "old" / folder.name.replace("EAST", "OLD")
     shutil.copytree(folder, old)
@@ -307,6 +313,51 @@ def test_links_between_events_are_published_and_a_schema_2_bundle_still_pools(tm
     assert alone.query_one("SELECT count(*) FROM crc_event_links")[0] == 0
     alone.close()
     store.close()
+
+
+def test_patterns_are_published_and_a_schema_3_bundle_still_pools(region, pool, tmp_path):
+    """What the lenses found leaves with the signed records: kind, dates, agencies and
+    categories, under the publication's case keys; a bundle from before (schema 3) pools with
+    no patterns, and the explorer's counts over both are the newer bundle's."""
+    stores, _, folders = region
+    store, folder = stores["NORTH"], folders["NORTH"]
+    found = _parquet(folder, "crc_patterns")
+    mine = store.query_df("SELECT * FROM crc_patterns")
+    assert len(found) == len(mine) > 0
+    assert set(found["case_key"]) <= set(_parquet(folder, "crc_cases")["case_key"])
+    assert not set(found["case_key"]) & set(mine["case_key"])  # re-keyed
+    assert sorted(found["kind"]) == sorted(mine["kind"])
+    assert list(found.columns) == ["partnership", "case_key", "pattern_no", "kind",
+                                   "start_date", "end_date", "agency", "category"]  # fmt: skip
+    manifest = json.loads((folder / MANIFEST).read_text())
+    assert manifest["schema_version"] == 4 and "crc_patterns.parquet" in manifest["files"]
+    old = tmp_path / folder.name.replace("NORTH", "OLD")
+    shutil.copytree(folder, old)
+    (old / "crc_patterns.parquet").unlink()
+    del manifest["files"]["crc_patterns.parquet"]
+    manifest.update(schema_version=3, partnership="OLD")
+    for table in TABLES:  # another partnership's copy, relabelled and re-keyed
+        if (old / table.file).exists():
+            data = _parquet(old, table.name).assign(partnership="OLD")
+            for key in ("case_key", "learning_key", "action_key", "barrier_key",
+                        "decision_key", "committee_action_key", "delivery_key"):  # fmt: skip
+                if key in data:
+                    data[key] = "OLD-" + data[key].astype(str)
+            duckdb.from_df(data).write_parquet(str(old / table.file))
+            manifest["files"][table.file]["sha256"] = sha256_file(old / table.file)
+            manifest["files"][table.file]["bytes"] = (old / table.file).stat().st_size
+    (old / MANIFEST).write_text(json.dumps(manifest))
+    both = pooled.open_pooled([old, folder])
+    try:
+        assert both.query_one("SELECT count(*) FROM crc_patterns") == (len(found),)
+        f = crc.CrcFilters()
+        for by in ("agency", "category"):
+            pd.testing.assert_frame_equal(
+                crc.pattern_counts(both, SYSTEM, f, by)[0],
+                crc.pattern_counts(pool, SYSTEM, crc.CrcFilters(partnerships=("NORTH",)), by)[0],
+            )
+    finally:
+        both.close()
 
 
 def test_keys_differ_across_publications_unless_linkable(region, tmp_path):
