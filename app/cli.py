@@ -272,10 +272,11 @@ def cmd_serve(args, pooled=None) -> int:
     from app.server import create_app
     from data.committee_patterns import write_missing_patterns
     from data.demo import DEMO_CASE_REF, seed_demo
-    from data.users import ensure_admin
+    from data.users import count_users, ensure_admin
 
     store, _ = open_store(args)
     config = Config.from_env(db=args.db, host=args.host, port=args.port)
+    first_start = count_users(store) == 0  # only then is RPM_ADMIN_PASSWORD admin's password
     generated = ensure_admin(store, config.admin_password)
     if getattr(args, "demo", False) and seed_demo(store):
         print(f"Seeded the fictional demo case {DEMO_CASE_REF}.")
@@ -304,7 +305,7 @@ def cmd_serve(args, pooled=None) -> int:
         print(
             f"Sign in as 'admin' with the password {generated} (shown once; set RPM_ADMIN_PASSWORD to choose it)."
         )
-    elif config.admin_password:
+    elif first_start:
         print("Sign in as 'admin' with the password in RPM_ADMIN_PASSWORD.")
     sys.stdout.flush()
     waitress.serve(app.server, sockets=[listening], threads=args.threads, ident="rpm-timeline")

@@ -450,14 +450,16 @@ def _side_panel(case, details_view):
     )
 
 
+# The lenses second: what each agency knew when, and the patterns no one agency saw, are what
+# a chair shows the room first after the chronology.
 TABS = (
     ("chronology", "Chronology"),
+    ("lenses", "Lenses"),
     ("episodes", "Key practice episodes"),
     ("add-event", "Add an event"),
     ("coverage", "Reflective cycle and coverage"),
     ("learning", "Learning points and actions"),
     ("people", "People in the case"),
-    ("lenses", "Lenses"),
 )
 
 

@@ -246,7 +246,7 @@ def test_click_an_event_read_details_step_with_arrows_and_table_follows(chair_pa
     page.keyboard.press("ArrowRight")
     expect(tabs.nth(1)).to_be_focused()
     expect(tabs.nth(1)).to_have_attribute("aria-selected", "true")
-    expect(page.locator("#tl-panel-episodes")).to_be_visible()
+    expect(page.locator("#tl-panel-lenses")).to_be_visible()
     page.keyboard.press("End")
     expect(tabs.last).to_have_attribute("aria-selected", "true")
     page.keyboard.press("ArrowRight")  # wraps round to the first

@@ -23,6 +23,13 @@ def test_port_0_listens_on_a_free_port_and_announces_the_one_it_took(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+    # The first start made the admin account with RPM_ADMIN_PASSWORD and said so; a later
+    # start does not repeat it (that account may since have another password, or be gone).
+    assert "Sign in as 'admin'" in (tmp_path / "server.log").read_text()
+    proc, _ = start_server(tmp_path)
+    proc.terminate()
+    proc.wait(timeout=10)
+    assert "Sign in as 'admin'" not in (tmp_path / "server.log").read_text()
 
 
 def test_a_port_already_taken_is_refused_in_one_line(tmp_path):
