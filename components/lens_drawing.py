@@ -236,10 +236,11 @@ def pattern_shapes(findings: Sequence, kinds: Collection[str], to_x, font_size: 
                 "line": {"color": colour, "width": 3, "dash": dash},
                 "label": {
                     "text": band_label(finding),
-                    # at the top, clear of the stages' labels at the bottom; staggered in three
-                    # rows so neighbouring bands' labels do not overwrite each other
+                    # at the top, clear of the stages' labels at the bottom, in the second and
+                    # third rows (the first holds "Pre-birth" and the known-at-the-time day),
+                    # alternating so neighbouring bands' labels do not overwrite each other
                     "textposition": "top center",
-                    "padding": 3 + (n % 3) * (font_size + 6),
+                    "padding": 3 + (1 + n % 2) * (font_size + 6),
                     "font": {"size": font_size, "color": colour},
                 },
                 "name": f"pattern:{finding.kind}:{n}",
