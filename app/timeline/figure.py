@@ -290,10 +290,7 @@ def mark_reflected(marks, agencies, types, text, order, lane_by, axis, case_data
 # later server patches do not undo the ring; Plotly redraws only the shape.
 clientside_callback(
     """
-    async function(point) {
-        // after a frame: the selection's server request (details, reflection form) goes out
-        // first, and the chart's redraw runs while the server answers
-        await new Promise(function(done) { window.setTimeout(done, 0); });
+    function(point) {
         var dc = window.dash_clientside;
         var gd = document.querySelector('#timeline-graph .js-plotly-plot');
         if (!gd || !gd._fullData || !gd.layout.shapes || !gd.layout.shapes.length
