@@ -493,11 +493,13 @@ def _check_delivery(kind, delivered_on, audience, agencies, attended, today):
 
 def _agency_names(cur, agencies: Sequence[str]) -> list[str]:
     """The agencies as they are kept (capitals and spacing aside: "police " is Police), each
-    once; an unknown one refused."""
+    once; an unknown one (a blank one too) refused."""
     names = set()
     for agency in agencies:
-        agency_id_for(cur, agency)
-        names.add(find_agency(cur, agency)[1])
+        found = find_agency(cur, agency)
+        if found is None:
+            raise InvalidInput(f"unknown agency {agency!r}")
+        names.add(found[1])
     return sorted(names)
 
 

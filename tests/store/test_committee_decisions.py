@@ -201,6 +201,8 @@ def test_a_briefing_delivered_records_stage_7(signed):
         ({"attended": "0"}, "1 to"),
         ({"attended": "many"}, "whole number"),
         ({"agencies": []}, "choose the agencies"),
+        ({"agencies": ["School", "  "]}, "unknown agency '  '"),  # a blank name, hand-made
+        ({"agencies": ["Nowhere"]}, "unknown agency 'Nowhere'"),
         ({"audience": "Friends of Jo Green"}, "name in the case glossary"),
         ({"kind": "party"}, "unknown kind"),
     ):
