@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 EARLIEST_YEAR = 1900
@@ -189,6 +189,17 @@ def typed_date(value, precision: str = "day") -> date:
     except ValueError:
         raise ValueError(f"{text!r} is not a date that exists") from None
     raise ValueError(f"{text!r} is not a date: write it day first, dd/mm/yyyy")
+
+
+_TYPED_TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)(?::00)?")
+
+
+def typed_time(text: str) -> time:
+    """A time typed into a form on the 24-hour clock: 09:30, 9:30 or 21.30. ValueError with
+    the reason when it is not such a time."""
+    if match := _TYPED_TIME.fullmatch(" ".join(str(text).split())):
+        return time(int(match.group(1)), int(match.group(2)))
+    raise ValueError(f"{text!r} is not a time on the 24-hour clock (hh:mm)")
 
 
 def uk_day(day: date | None) -> str:

@@ -4,14 +4,13 @@ a row of `event_changes` (migration 0004), applied by the view `events_current`.
 
 from __future__ import annotations
 
-import re
 from datetime import date, time
 
 from data import category_assign
 from data.access import require_case
 from data.actor import User
 from data.cases import Case, add_case_agency, ensure_agency
-from data.dates import typed_date
+from data.dates import typed_date, typed_time
 from data.errors import Forbidden, InvalidInput, NotFound
 from data.partial_dates import PRECISIONS
 from data.permissions import may_edit_agency_events
@@ -46,18 +45,16 @@ def _parse_date(value, precision: str) -> date:
     return day
 
 
-_TYPED_TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)(?::00)?")
-
-
 def _parse_time(value) -> time | None:
     if value is None or isinstance(value, time):
         return value
     text = str(value).strip()
     if not text:
         return None
-    if match := _TYPED_TIME.fullmatch(text):
-        return time(int(match.group(1)), int(match.group(2)))
-    raise InvalidInput(f"time {text!r} is not a time on the 24-hour clock (hh:mm)")
+    try:
+        return typed_time(text)
+    except ValueError as exc:
+        raise InvalidInput(f"time {exc}") from None
 
 
 def add_meeting_event(

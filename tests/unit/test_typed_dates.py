@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 
-from data.dates import typed_date, uk_day
+from data.dates import typed_date, typed_time, uk_day
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,22 @@ def test_impossible_or_unreadable_dates_say_why(text):
 def test_dates_are_shown_day_first():
     assert uk_day(date(2019, 4, 5)) == "05/04/2019"
     assert uk_day(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("09:30", time(9, 30)),
+        ("9:05", time(9, 5)),
+        ("21.30", time(21, 30)),
+        ("07:45:00", time(7, 45)),
+    ],
+)
+def test_typed_times_are_on_the_24_hour_clock(text, expected):
+    assert typed_time(text) == expected
+
+
+@pytest.mark.parametrize("text", ["9:30 PM", "24:00", "12:60", "noon", ""])
+def test_other_times_say_what_is_wanted(text):
+    with pytest.raises(ValueError, match="24-hour clock"):
+        typed_time(text)
