@@ -481,14 +481,17 @@ def event_marker(
     `hollow`. WebGL charts draw every marker filled, their span line alone marking the
     imprecise date: a symbol per point cost scattergl about 2 s of a 50,000-event chart's
     first draw (one symbol per trace: 1.4-2.2 s against 3.6-4.4 s, bench of the same figure)."""
-    mixed = hollow and imprecise.any()
-    # uint8: the hollow variants of every symbol (up to 132) in one byte each
-    symbol = np.where(imprecise, style.symbol + OPEN, style.symbol).astype("uint8")
+    symbol = style.symbol
+    if hollow and imprecise.any():
+        # a typed array (plotly would otherwise check each symbol one by one) of uint8: the
+        # hollow variants of every symbol (up to 132) in one byte each
+        symbol = to_typed_array_spec(
+            np.where(imprecise, style.symbol + OPEN, style.symbol).astype("uint8")
+        )
     return {
         "size": marker_size(sizes["event"], style),
         "color": style.colour,
-        # a typed array: plotly would otherwise check each symbol one by one
-        "symbol": to_typed_array_spec(symbol) if mixed else style.symbol,
+        "symbol": symbol,
         "line": marker_line(style, sizes["outline"]),
     }
 
@@ -563,7 +566,7 @@ def lane_label_margin(lanes: Sequence[str], presentation: bool) -> int:
     """The chart's left margin: room for the longest lane label at the lane font size. Set
     here rather than by Plotly's automargin, which draws the chart two or three times over to
     find it (two thirds of each draw of the demo case). Linear in the font size, so the page
-    rescales it when presentation mode changes the size (`timeline_presentation`)."""
+    rescales it when presentation mode changes the size (`presentation_update` gives the gap)."""
     size = presentation_layout(presentation)["yaxis.tickfont.size"]
     longest = max((text_width(str(lane), size) for lane in lanes), default=0)
     return math.ceil(longest) + LANE_LABEL_GAP
