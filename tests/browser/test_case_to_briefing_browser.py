@@ -148,6 +148,9 @@ def test_one_case_from_an_agencys_request_to_a_delivered_briefing(walk_server, i
         "() => document.querySelector('#timeline-graph .js-plotly-plot')?._fullData?.length > 0"
     )
     chair.click("#tl-tabs .nav-link:text-is('Learning points and actions')")
+    # the tab's lists and theme choices arrive once built: a tick given while they are redrawn
+    # is lost with the old checkbox
+    chair.wait_for_selector("#lp-list :is(p, ul)")
     chair.click("#lp-save")  # the tab's form is live once it answers
     chair.wait_for_selector("#lp-message:has-text('the learning point is empty')")
     chair.fill("#lp-text", "Schools were not invited to the strategy discussion.")

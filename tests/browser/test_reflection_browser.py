@@ -257,6 +257,7 @@ def test_learning_point_and_action(refl_server, page):
     sign_in(page, refl_server)
     open_case(page, refl_server)
     open_tab(page, "Learning points and actions")
+    page.wait_for_selector("#lp-list :is(p, ul)")  # its theme choices drawn (see the walkthrough)
     page.click("#lp-save")
     page.wait_for_selector("#lp-message:has-text('the learning point is empty')")
     page.fill("#lp-text", "Schools are not invited to strategy discussions.")
