@@ -17,10 +17,12 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Sequence
 from datetime import date
+from functools import cache
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from _plotly_utils.utils import to_typed_array_spec
 
 from components.category_style import (
@@ -697,7 +699,12 @@ def episode_shapes(
     return shapes
 
 
-def timeline_figure(
+def timeline_figure(events: pd.DataFrame, **drawing) -> go.Figure:
+    """`timeline_figure_spec` as a validated plotly figure (documents, static images, tests)."""
+    return go.Figure(timeline_figure_spec(events, **drawing))
+
+
+def timeline_figure_spec(
     events: pd.DataFrame,
     *,
     lanes: Sequence[str] | None = None,
@@ -714,8 +721,10 @@ def timeline_figure(
     webgl: bool | None = None,
     lens: LensMarks = NO_MARKS,
     bands: Sequence = (),
-) -> go.Figure:
-    """Draw the case's events in one lane per agency, with stages and episodes behind them.
+) -> dict:
+    """Draw the case's events in one lane per agency, with stages and episodes behind them, as
+    the plain figure dict the page sends (`{"data": [...], "layout": {...}}`): building plotly's
+    objects and copying them again to serialise was most of a page open's server time.
 
     `events` has columns event_id, event_date (datetime64), date_precision, agency,
     event_type, category and, for hover text on smaller cases, summary. `lanes` is the full
@@ -731,21 +740,19 @@ def timeline_figure(
     """
     lanes = list(lanes) if lanes is not None else lane_order(events)
     age = _axis_is_age(axis, date_of_birth)
-    fig = go.Figure(
-        timeline_traces(
-            events,
-            lanes=lanes,
-            categories=categories,
-            key_categories=key_categories,
-            lane_by=lane_by,
-            axis=axis,
-            date_of_birth=date_of_birth,
-            reflected_event_ids=reflected_event_ids,
-            presentation=presentation,
-            hide_summaries=hide_summaries,
-            webgl=webgl,
-            lens=lens,
-        )
+    traces = timeline_traces(
+        events,
+        lanes=lanes,
+        categories=categories,
+        key_categories=key_categories,
+        lane_by=lane_by,
+        axis=axis,
+        date_of_birth=date_of_birth,
+        reflected_event_ids=reflected_event_ids,
+        presentation=presentation,
+        hide_summaries=hide_summaries,
+        webgl=webgl,
+        lens=lens,
     )
     ring = selected_ring(
         events,
@@ -759,26 +766,24 @@ def timeline_figure(
     )
     first_event = None if events.empty else events["event_date"].min()
     last_event = None if events.empty else events["event_date"].max()
-    fig.update_layout(
-        template="simple_white",
-        height=timeline_height(len(lanes), presentation),
+    layout = {
+        "template": simple_white_template(),
+        "height": timeline_height(len(lanes), presentation),
         # the mode bar stands upright in the right margin, clear of the legend above the chart
-        margin={"l": lane_label_margin(lanes, presentation), "r": 44, "t": 10, "b": 40},
-        modebar={"orientation": "v"},
-        showlegend=True,
-        legend={
+        "margin": {"l": lane_label_margin(lanes, presentation), "r": 44, "t": 10, "b": 40},
+        "modebar": {"orientation": "v"},
+        "legend": {
             "orientation": "h",
             "yanchor": "bottom",
             "y": 1.01,
             "x": 0,
             "itemclick": "toggle",
         },
-        font={"family": "Arial, Helvetica, sans-serif"},
-        font_color="#0b0c0c",
-        hoverlabel={"align": "left"},
-        dragmode="zoom",
-        uirevision=f"timeline-{'age' if age else 'date'}",  # switching axis sets the span anew
-        shapes=chart_shapes(
+        "font": {"family": "Arial, Helvetica, sans-serif", "color": "#0b0c0c"},
+        "hoverlabel": {"align": "left"},
+        "dragmode": "zoom",
+        "uirevision": f"timeline-{'age' if age else 'date'}",  # switching axis sets the span anew
+        "shapes": chart_shapes(
             first_event,
             last_event,
             axis=axis,
@@ -788,30 +793,49 @@ def timeline_figure(
             presentation=presentation,
             ring=ring,
         ),
-        paper_bgcolor="#ffffff",
-        plot_bgcolor="#ffffff",
-    )
-    fig.update_layout(presentation_layout(presentation))
-    if age:
-        # ticks chosen by Plotly: whole years when zoomed out, fractions when zoomed in
-        fig.update_xaxes(type="linear", title_text="Child's age (years)")
-    else:
-        fig.update_xaxes(
-            type="date",
-            title_text=None,
-        )
-    fig.update_xaxes(showgrid=True, gridcolor="#d8d8d8", ticks="outside", zeroline=False)
-    fig.update_yaxes(
-        tickvals=list(range(len(lanes))),
-        ticktext=list(lanes),
-        range=[len(lanes) - 0.5, -0.6],
-        showgrid=True,
-        gridcolor="#e5e5e5",
-        zeroline=False,
-        automargin=False,  # see lane_label_margin
-        fixedrange=True,
-    )
-    return fig
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "xaxis": {
+            # age: ticks chosen by Plotly, whole years when zoomed out, fractions zoomed in
+            **(
+                {"type": "linear", "title": {"text": "Child's age (years)"}}
+                if age
+                else {"type": "date"}
+            ),
+            "showgrid": True,
+            "gridcolor": "#d8d8d8",
+            "ticks": "outside",
+            "zeroline": False,
+        },
+        "yaxis": {
+            "tickvals": list(range(len(lanes))),
+            "ticktext": list(lanes),
+            "range": [len(lanes) - 0.5, -0.6],
+            "showgrid": True,
+            "gridcolor": "#e5e5e5",
+            "zeroline": False,
+            "automargin": False,  # see lane_label_margin
+            "fixedrange": True,
+        },
+    }
+    for path, value in presentation_layout(presentation).items():
+        set_path(layout, path, value)
+    return {"data": traces, "layout": layout}
+
+
+@cache
+def simple_white_template() -> dict:
+    """Plotly's "simple_white" template as the JSON the browser gets (plotly.js knows no
+    template names: plotly.py expands them). Shared by every figure: never modify it."""
+    return pio.templates["simple_white"].to_plotly_json()
+
+
+def set_path(tree, path: str, value) -> None:
+    """Set the dotted plotly `path` ("yaxis.tickfont.size") in a figure dict or a `Patch()`."""
+    *parents, leaf = path.split(".")
+    for part in parents:
+        tree = tree.setdefault(part, {}) if isinstance(tree, dict) else tree[part]
+    tree[leaf] = value
 
 
 def chart_shapes(

@@ -35,7 +35,8 @@ from components.timeline import (
     lane_label_margin,
     presentation_layout,
     selected_ring,
-    timeline_figure,
+    set_path,
+    timeline_figure_spec,
     timeline_traces,
     trace_position,
     x_values,
@@ -106,12 +107,12 @@ def build_figure(
     lens=NO_MARKS,
     bands=(),
 ):
-    """The page's figure, showing the visible `span` (None: everything), with the lenses'
-    marks (`lens`) and pattern `bands`; its height follows the page (CSS), not the number of
-    lanes."""
+    """The page's figure (a plain dict, `timeline_figure_spec`), showing the visible `span`
+    (None: everything), with the lenses' marks (`lens`) and pattern `bands`; its height follows
+    the page (CSS), not the number of lanes."""
     lanes = lanes_for(store, user, case_data, order, flt, lane_by)
     events = events_for_figure(store, user, case_data, flt, lanes, lane_by)
-    figure = timeline_figure(
+    figure = timeline_figure_spec(
         events,
         lanes=lanes,
         **case_drawing(case_data, axis, lane_by),
@@ -123,10 +124,12 @@ def build_figure(
         lens=lens,
         bands=bands,
     )
-    figure.update_layout(height=None, autosize=True)
+    layout = figure["layout"]
+    del layout["height"]
+    layout["autosize"] = True
     shown = span_axis_range(span, axis, date_of_birth(case_data))
     if shown is not None:
-        figure.update_xaxes(range=shown, autorange=False)
+        layout["xaxis"].update(range=shown, autorange=False)
     return figure
 
 
@@ -221,11 +224,7 @@ def update_figure(
         patch["layout"]["yaxis"]["range"] = [len(lanes) - 0.5, -0.6]
         patch["layout"]["margin"]["l"] = lane_label_margin(lanes, presentation)
         for path, value in presentation_layout(presentation).items():
-            *parents, leaf = path.split(".")
-            node = patch["layout"]
-            for part in parents:
-                node = node[part]
-            node[leaf] = value
+            set_path(patch["layout"], path, value)
         return patch
     return build_figure(
         store,

@@ -222,7 +222,7 @@ def test_the_lens_survives_a_filter_change_event_by_event(rpm_app):
             agencies, [], "", agencies, "agency", [], "date", 0, 0, 0, case_data,
             None, {}, {}, state, ["links"], 90,
         )  # fmt: skip
-    drawn = [t.to_plotly_json() for t in fig.data[:categories]]
+    drawn = fig["data"][:categories]
     assert _check_event_by_event(store, chair, drawn, state, categories) > 10
 
 

@@ -3,6 +3,7 @@ axis, stages, episodes, reflected and selected events, text kept as text, compac
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import numpy as np
@@ -424,3 +425,30 @@ def test_patterns_are_drawn_as_labelled_bands_behind_the_lanes():
     (band,) = [s for s in fig.layout.shapes if s.name.startswith("pattern:")]
     assert (band.x0, band.x1, band.layer) == ("2015-01-02", "2016-02-03", "below")
     assert band.label.text == "Silence: 396 days" and band.line.dash == "dot"
+
+
+@pytest.mark.parametrize(
+    "drawing",
+    [
+        {},
+        {"presentation": True, "selected_event_id": 3, "reflected_event_ids": [1]},
+        {"axis": "age", "date_of_birth": DOB, "lane_by": "category", "lanes": [INCIDENT, VISIT]},
+        {"webgl": True, "hide_summaries": True},
+        {
+            "lens": LensMarks(
+                greyed_event_ids=(3,),
+                day=date(2015, 6, 1),
+                links=(ChartLink(1, 4, "referral sent / received", "Police to School"),),
+            )
+        },
+    ],
+)
+def test_the_figure_dict_the_page_sends_is_what_plotly_validates_it_to(drawing):
+    """The page sends the plain dict (no plotly objects built); plotly's validation would raise
+    on any property it does not know, and must change nothing the browser gets."""
+    from components.timeline import timeline_figure_spec
+
+    episode = Episode(1, "Referral week", date(2015, 1, 1), date(2015, 1, 8), "problem", None, "c")
+    spec = timeline_figure_spec(EVENTS, episodes=[episode], **drawing)
+    validated = timeline_figure(EVENTS, episodes=[episode], **drawing)
+    assert json.loads(pio.to_json(spec, validate=False)) == json.loads(pio.to_json(validated))
