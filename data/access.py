@@ -13,30 +13,29 @@ from dataclasses import dataclass
 from data import audit
 from data.actor import User
 from data.agency_names import AGENCY_KEY
-from data.cases import Case, get_case
-from data.errors import Forbidden, InvalidInput
+from data.cases import CASE_COLUMNS, Case
+from data.errors import Forbidden, InvalidInput, NotFound
 from data.permissions import is_administrator, runs_meetings, visible_case_filter
 from data.store import Store
 
 
-def can_open_case(store: Store, user: User, case: Case) -> bool:
-    condition, params = visible_case_filter(user)
-    row = store.query_one(
-        f"SELECT 1 FROM cases c WHERE c.case_id = ? AND ({condition})", [case.case_id, *params]
-    )
-    return row is not None
-
-
 def require_case(store: Store, user: User, case_ref: str) -> Case:
-    """The case, if this user may open it.
+    """The case, if this user may open it: one query (every callback of a case page asks).
 
     A case the user may not open gets the same message as one that does not exist (pages show
     both as not found), so that case references cannot be probed.
     """
-    case = get_case(store, case_ref)
-    if not can_open_case(store, user, case):
+    condition, params = visible_case_filter(user)
+    row = store.query_one(
+        f"SELECT {CASE_COLUMNS}, ({condition}) FROM cases c WHERE c.case_ref = ?",
+        [*params, case_ref],
+    )
+    if row is None:
+        raise NotFound(f"unknown case {case_ref!r}")
+    *case, may_open = row
+    if not may_open:
         raise Forbidden(f"unknown case {case_ref!r}")
-    return case
+    return Case(*case)
 
 
 @dataclass(frozen=True)

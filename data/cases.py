@@ -69,11 +69,12 @@ def add_case(
     return get_case(store, case_ref)
 
 
+# A `Case` row, from the cases table aliased `c`.
+CASE_COLUMNS = "c.case_id, c.case_ref, c.label, c.date_of_birth, c.is_demo"
+
+
 def get_case(store: Store, case_ref: str) -> Case:
-    row = store.query_one(
-        "SELECT case_id, case_ref, label, date_of_birth, is_demo FROM cases WHERE case_ref = ?",
-        [case_ref],
-    )
+    row = store.query_one(f"SELECT {CASE_COLUMNS} FROM cases c WHERE c.case_ref = ?", [case_ref])
     if row is None:
         raise NotFound(f"unknown case {case_ref!r}")
     return Case(*row)
