@@ -109,7 +109,6 @@ def filter_timeline(session, user, loop):
         [
             ("tl-present", "n_clicks", None),
             ("tl-case", "data", case_data),
-            ("selected-point", "data", {"kind": "case", "id": None}),
             ("reflection-marks", "data", None),
             ("tl-span", "data", None),
             # the lenses' controls, as a page sends them before its Lenses tab is opened

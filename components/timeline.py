@@ -5,8 +5,8 @@ category (SVG for small cases, WebGL for large), every category of the managed l
 with its fixed shape and colour (components.category_style), so the legend and the markers are
 the same on every case and every document; month- and year-precision events drawn
 as a span over their month or year with a hollow marker, and a fixed handful of extra traces
-(spans, events with reflections, the lenses'). The selected event's ring, developmental stages
-and key practice episodes are a few layout shapes: nothing is drawn per event beyond its arrays, so the figure
+(spans, events with reflections, the lenses'). Developmental stages, key practice episodes and
+the lenses' bands are a few layout shapes (the selected event's ring is drawn by the page): nothing is drawn per event beyond its arrays, so the figure
 stays small and fast on cases of tens of thousands of events. Details are fetched on click.
 
 Everything here is pure: data in, figure out (callable outside Dash for static images).
@@ -198,10 +198,6 @@ SPANS_TRACE = "Month or year only (span)"
 REFLECTED_TRACE = "Reflected"
 # after the categories, in this order; the lenses' links and day come last
 EXTRA_TRACES = (SPANS_TRACE, REFLECTED_TRACE, *LINK_TRACES, LENS_DAY_TRACE)
-# The selected event's ring is the figure's first shape (a circle of fixed pixel size anchored
-# at the event's marker): moving a shape redraws no trace, where moving a trace's point makes
-# Plotly recompute and redraw every trace.
-SELECTED_RING = "selected"
 
 
 def trace_position(categories: Sequence | None, name: str) -> int:
@@ -331,54 +327,12 @@ def timeline_traces(
     return traces + [t.to_plotly_json() for t in lensed]
 
 
-def ring_shape(x: float | None = None, lane: int | None = None, presentation=False) -> dict:
-    """The selected event's ring at marker position (`x`, `lane`); hidden when there is none.
-    The page moves it in the browser (app/timeline/figure.py) with the same sizes."""
+def ring_size(presentation: bool) -> dict[str, int]:
+    """The selected event's ring in pixels (its outer diameter and line), drawn by the page over
+    the chart (assets/timeline.js), not by Plotly: moving a shape made Plotly redraw the chart,
+    70-200 ms of every click."""
     sizes = mark_sizes(presentation, False)
-    radius = sizes["selected"] / 2
-    shown = x is not None and lane is not None
-    return {
-        "type": "circle",
-        "name": SELECTED_RING,
-        "xref": "x",
-        "yref": "y",
-        "xsizemode": "pixel",
-        "ysizemode": "pixel",
-        "xanchor": float(x) if shown else 0,
-        "yanchor": int(lane) if shown else 0,
-        "x0": -radius,
-        "x1": radius,
-        "y0": -radius,
-        "y1": radius,
-        "line": {"color": "#0b0c0c", "width": sizes["selected_line"]},
-        "fillcolor": "rgba(0,0,0,0)",
-        "opacity": 1,
-        "layer": "above",
-        "visible": shown,
-    }
-
-
-def selected_ring(
-    events: pd.DataFrame,
-    selected_event_id: int | None,
-    *,
-    lanes: Sequence[str],
-    categories: Sequence | None = None,
-    lane_by: str = "agency",
-    axis: str = "date",
-    date_of_birth: date | None = None,
-    presentation: bool = False,
-) -> dict:
-    """The ring shape around `selected_event_id` where `timeline_traces` draws its marker
-    (hidden when the event is not drawn)."""
-    if selected_event_id is None or events.empty:
-        return ring_shape(presentation=presentation)
-    chosen = events[events["event_id"].to_numpy() == selected_event_id]
-    codes, _ = drawn_codes(chosen, lanes, marker_styles(categories), lane_by)
-    if not len(codes["id"]):
-        return ring_shape(presentation=presentation)
-    _, _, x_all, y_all = event_positions(codes, len(lanes), axis, date_of_birth)
-    return ring_shape(x_all[0], y_all[0], presentation)
+    return {"size": sizes["selected"], "line": sizes["selected_line"]}
 
 
 def drawn_codes(events, lanes, styles, lane_by) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -524,7 +478,6 @@ def presentation_update(
         "layout": presentation_layout(presentation),
         "shape_labels": label_sizes(presentation),
         "lane_label_gap": LANE_LABEL_GAP,
-        "ring": {"radius": sizes["selected"] / 2, "width": sizes["selected_line"]},
     }
 
 
@@ -715,7 +668,6 @@ def timeline_figure_spec(
     date_of_birth: date | None = None,
     episodes: Sequence = (),
     reflected_event_ids: Collection[int] = (),
-    selected_event_id: int | None = None,
     presentation: bool = False,
     hide_summaries: bool = False,
     webgl: bool | None = None,
@@ -734,7 +686,7 @@ def timeline_figure_spec(
     `key_categories` are drawn larger.
     `axis` is "date" or "age" (years from `date_of_birth`). `episodes` are objects with
     episode_id, title, start_date, end_date, assessment. Events in `reflected_event_ids` get
-    a yellow diamond badge above them; `selected_event_id` a thick ring (the first shape).
+    a yellow diamond badge above them (the selected event's ring is the page's: `ring_size`).
     `webgl` and `lens`:
     see `timeline_traces`; `bands`: the lenses' findings drawn as bands behind the lanes.
     """
@@ -753,16 +705,6 @@ def timeline_figure_spec(
         hide_summaries=hide_summaries,
         webgl=webgl,
         lens=lens,
-    )
-    ring = selected_ring(
-        events,
-        selected_event_id,
-        lanes=lanes,
-        categories=categories,
-        lane_by=lane_by,
-        axis=axis,
-        date_of_birth=date_of_birth,
-        presentation=presentation,
     )
     first_event = None if events.empty else events["event_date"].min()
     last_event = None if events.empty else events["event_date"].max()
@@ -791,7 +733,6 @@ def timeline_figure_spec(
             episodes=episodes,
             bands=bands,
             presentation=presentation,
-            ring=ring,
         ),
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
@@ -847,16 +788,13 @@ def chart_shapes(
     episodes: Sequence = (),
     bands: Sequence = (),
     presentation: bool = False,
-    ring: dict | None = None,
 ) -> list[dict]:
-    """The layout's shapes: first the selected event's `ring` (`selected_ring`; hidden when
-    None), then back to front developmental stages, key practice episodes and the lenses'
-    pattern `bands` (findings), for a case whose events run first to last."""
+    """The layout's shapes, back to front: developmental stages, key practice episodes and the
+    lenses' pattern `bands` (findings), for a case whose events run first to last."""
     age = _axis_is_age(axis, date_of_birth)
     labels = label_sizes(presentation)
     middle = None if first_event is None else first_event + (last_event - first_event) / 2
     return [
-        ring or ring_shape(presentation=presentation),
         *stage_shapes(
             "age" if age else "date",
             date_of_birth,

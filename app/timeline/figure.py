@@ -7,8 +7,6 @@ the positions `components.timeline.trace_position` names.
 
 from __future__ import annotations
 
-import json
-
 import dash
 import numpy as np
 import pandas as pd
@@ -23,7 +21,6 @@ from app.timeline.state import (
     event_filter,
     lanes_shown,
     presenting,
-    selected_event,
     span_axis_range,
     span_of,
     summaries_hidden,
@@ -31,10 +28,8 @@ from app.timeline.state import (
 from components.lens_drawing import NO_MARKS
 from components.timeline import (
     REFLECTED_TRACE,
-    SELECTED_RING,
     lane_label_margin,
     presentation_layout,
-    selected_ring,
     set_path,
     timeline_figure_spec,
     timeline_traces,
@@ -100,7 +95,6 @@ def build_figure(
     axis,
     presentation,
     hide,
-    selected,
     reflected=(),
     span=None,
     lane_by="agency",
@@ -118,7 +112,6 @@ def build_figure(
         **case_drawing(case_data, axis, lane_by),
         episodes=list_episodes(store, user, case_data["case_ref"]),
         reflected_event_ids=reflected,
-        selected_event_id=selected,
         presentation=presentation,
         hide_summaries=hide,
         lens=lens,
@@ -156,7 +149,6 @@ TRACE_PATCH_TRIGGERS = (
     Input(ids.EVENTS_VERSION, "data"),
     State(ids.PRESENTATION, "n_clicks"),
     State(ids.CASE, "data"),
-    State(ids.SELECTED_POINT, "data"),
     State(ids.REFLECTION_MARKS, "data"),
     State(ids.SPAN, "data"),
     State(ids.LENS_STATE, "data"),
@@ -176,7 +168,6 @@ def update_figure(
     _ev,
     present,
     case_data,
-    point,
     marks,
     span,
     lens_state,
@@ -189,7 +180,6 @@ def update_figure(
     flt = event_filter(agencies, types, text, case_data["agencies"])
     hide = summaries_hidden(hide)
     presentation = presenting(present)
-    selected = selected_event(point)
     reflected = (marks or {}).get("events") or []
     lens = lens_marks(store, user, case_data["case_ref"], lens_state, draw)
     if ctx.triggered_id in TRACE_PATCH_TRIGGERS:
@@ -208,17 +198,6 @@ def update_figure(
         patch = Patch()
         for index, trace in enumerate(traces):
             patch["data"][index] = trace
-        # the ring follows its event to its new lane, or hides when the event is filtered out
-        patch["layout"]["shapes"][0] = selected_ring(
-            events,
-            selected,
-            lanes=lanes,
-            categories=drawing["categories"],
-            lane_by=lane_by,
-            axis=axis,
-            date_of_birth=drawing["date_of_birth"],
-            presentation=presentation,
-        )
         patch["layout"]["yaxis"]["tickvals"] = list(range(len(lanes)))
         patch["layout"]["yaxis"]["ticktext"] = lanes
         patch["layout"]["yaxis"]["range"] = [len(lanes) - 0.5, -0.6]
@@ -235,7 +214,6 @@ def update_figure(
         axis,
         presentation,
         hide,
-        selected,
         reflected,
         span,
         lane_by,
@@ -283,38 +261,19 @@ def mark_reflected(marks, agencies, types, text, order, lane_by, axis, case_data
     return patch
 
 
-# The selected event's ring (the figure's first shape) is moved in the browser to the marker
-# with that event's id, from the chart's own arrays (no server round trip); an event the chart
-# does not show gets no ring. A clientside Patch keeps the graph's figure the one Dash holds, so
-# later server patches do not undo the ring; Plotly redraws only the shape.
+# The selected event's ring is drawn over the chart by assets/timeline.js (rpmRing), over the
+# marker with that event's id in the chart's own arrays, and placed again after every redraw; an
+# event the chart does not show gets no ring. No Plotly call: moving a shape redrew the chart.
 clientside_callback(
     """
     function(point) {
-        var dc = window.dash_clientside;
-        var gd = document.querySelector('#timeline-graph .js-plotly-plot');
-        if (!gd || !gd._fullData || !gd.layout.shapes || !gd.layout.shapes.length
-                || gd.layout.shapes[0].name !== RING_NAME) { return dc.no_update; }
         var id = point && point.kind === 'event' && point.id !== null ? Number(point.id) : null;
-        var at = null;
-        gd._fullData.forEach(function(t) {
-            if (id === null || at || t.mode !== 'markers' || !t.customdata
-                || t.legendrank >= 100) { return; }
-            for (var i = 0; i < t.customdata.length; i++) {
-                if (Number(t.customdata[i]) === id) { at = [Number(t.x[i]), Number(t.y[i])]; break; }
-            }
-        });
-        var patch = new dc.Patch();
-        patch.assign(['layout', 'shapes', 0, 'visible'], !!at);
-        if (at) {
-            patch.assign(['layout', 'shapes', 0, 'xanchor'], at[0]);
-            patch.assign(['layout', 'shapes', 0, 'yanchor'], at[1]);
-        }
-        return patch.build();
+        if (window.rpmRing) { window.rpmRing.show(id); }
+        return window.dash_clientside.no_update;
     }
-    """.replace("RING_NAME", json.dumps(SELECTED_RING)),
-    Output(ids.GRAPH, "figure", allow_duplicate=True),
+    """,
+    Output(ids.RING, "title"),
     Input(ids.SELECTED_POINT, "data"),
-    prevent_initial_call=True,
 )
 
 
@@ -419,12 +378,6 @@ clientside_callback(
                 if (update.shape_labels[kind]) {
                     layout['shapes[' + i + '].label.font.size'] = update.shape_labels[kind];
                 }
-                if (shape.name === RING_NAME) {
-                    var r = update.ring.radius, at = 'shapes[' + i + '].';
-                    layout[at + 'x0'] = layout[at + 'y0'] = -r;
-                    layout[at + 'x1'] = layout[at + 'y1'] = r;
-                    layout[at + 'line.width'] = update.ring.width;
-                }
             });
             var traces = {};
             Object.keys(update.traces).forEach(function(key) {
@@ -434,7 +387,7 @@ clientside_callback(
         }
         return [on ? 'true' : 'false', on ? 'Leave presentation mode' : 'Presentation mode'];
     }
-    """.replace("RING_NAME", json.dumps(SELECTED_RING)),
+    """,
     Output(ids.PRESENTATION, "aria-pressed"),
     Output(ids.PRESENTATION, "children"),
     Input(ids.PRESENTATION, "n_clicks"),

@@ -14,6 +14,7 @@ REFLECTION_SLOT = "reflection-slot"
 HEADER_LINKS = "tl-header-links"
 CASE = "tl-case"
 GRAPH = "timeline-graph"
+RING = "tl-ring"  # the selected event's ring over the chart (assets/timeline.js)
 EPISODES_VERSION = "tl-episodes-version"
 EVENTS_VERSION = "tl-events-version"
 HIDE_SUMMARIES = "tl-hide-summaries"

@@ -25,7 +25,7 @@ from app.timeline.table import case_counts
 from app.timeline.tabs import TABS_BUILT, TABS_SEEN
 from components.category_style import category_data
 from components.forms import labelled, uk_date_input
-from components.timeline import DENSE_LIMIT, SVG_LIMIT, presentation_update
+from components.timeline import DENSE_LIMIT, SVG_LIMIT, presentation_update, ring_size
 from components.timeline_panels import case_panel, episode_list
 from data.categories import categories, key_categories
 from data.episodes import ASSESSMENTS, list_episodes
@@ -132,8 +132,7 @@ def page_layout(case_ref: str | None = None, **query):
     reflected = reflected_points(store, user, case.case_ref)["events"]
     lens = lens_marks(store, user, case.case_ref, None, DEFAULT_DRAW)
     figure = build_figure(
-        store, user, case_data, flt, agencies, axis, False, False, None, reflected, span, lane_by,
-        lens,
+        store, user, case_data, flt, agencies, axis, False, False, reflected, span, lane_by, lens
     )  # fmt: skip
     toolbar = _toolbar(
         case_data, agencies, picked_agencies, picked_types, search, axis, case, lane_by
@@ -402,8 +401,26 @@ def _graph(figure, case_ref: str, legend):
                 className="rpm-timeline",
                 style={"height": "100%"},
             ),
+            _ring(),
         ],
         className="rpm-tl-chart",
+    )
+
+
+def _ring() -> html.Span:
+    """The selected event's ring, placed over its marker by assets/timeline.js at these sizes."""
+    sizes = {False: ring_size(False), True: ring_size(True)}
+    return html.Span(
+        id=ids.RING,
+        className="rpm-ring",
+        hidden=True,
+        **{
+            "aria-hidden": "true",
+            "data-size": sizes[False]["size"],
+            "data-line": sizes[False]["line"],
+            "data-size-presenting": sizes[True]["size"],
+            "data-line-presenting": sizes[True]["line"],
+        },
     )
 
 

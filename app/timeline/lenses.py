@@ -46,7 +46,7 @@ from components.lenses import (
     link_form,
     parse_suggestion_key,
 )
-from components.timeline import chart_shapes, lens_update, selected_ring, trace_position
+from components.timeline import chart_shapes, lens_update, trace_position
 from data import event_links
 from data.dates import typed_date
 from data.episodes import MAX_TITLE, add_episode, list_episodes
@@ -505,11 +505,10 @@ def apply_known_lens(
     *CHART_VIEW,
     State(ids.PRESENTATION, "n_clicks"),
     State(ids.CASE, "data"),
-    State(ids.SELECTED_POINT, "data"),
     prevent_initial_call=True,
 )
 def draw_lenses(draw, _version, silence, state, agencies, types, text, order, lane_by, axis,
-                present, case_data, point=None):  # fmt: skip
+                present, case_data):  # fmt: skip
     """Draw (or take off) the links and the chosen patterns' bands, after a choice or a
     change of links: the lenses' traces and the layout's shapes (stages, episodes, bands)."""
     store, user = get_store(), require_user()
@@ -529,15 +528,5 @@ def draw_lenses(draw, _version, silence, state, agencies, types, text, order, la
         episodes=list_episodes(store, user, case_ref),
         bands=band_findings(store, user, case_ref, draw, silence),
         presentation=presentation,
-        ring=selected_ring(  # the shapes are redrawn: the selected ring with them
-            events,
-            selected_event(point),
-            lanes=lanes,
-            categories=case_data["categories"],
-            lane_by=lane_by,
-            axis=axis,
-            date_of_birth=date_of_birth(case_data),
-            presentation=presentation,
-        ),
     )
     return patch

@@ -14,7 +14,7 @@ import time
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.support.browser import screenshot, sign_in
+from tests.support.browser import RINGED_EVENTS, screenshot, sign_in
 from tests.support.server import ADMIN_PASSWORD, start_server
 
 AGENCY_USER, AGENCY_PASSWORD = "pc-morgan", "police-password-1"
@@ -341,25 +341,12 @@ def _isolated_markers(page, wanted: int) -> list[dict]:
     )
 
 
-SHOWN_POINTS = """() => {
+SHOWN_POINTS = f"""() => {{
     const d = document.querySelector('#tl-details [data-event-id]');
-    const gd = document.querySelector('#timeline-graph .js-plotly-plot');
-    // the events whose marker the selected ring (the first shape) sits on
-    const ring = (gd.layout.shapes || [])[0], ringed = [];
-    if (ring && ring.name === 'selected' && ring.visible) {
-        gd._fullData.forEach(t => {
-            if (t.mode !== 'markers' || !t.customdata || t.legendrank >= 100) { return; }
-            for (let i = 0; i < t.customdata.length; i++) {
-                if (Math.abs(Number(t.x[i]) - ring.xanchor) < 1 && Number(t.y[i]) === ring.yanchor) {
-                    ringed.push(Number(t.customdata[i]));
-                }
-            }
-        });
-    }
-    return {details: d ? Number(d.dataset.eventId) : null,
+    return {{details: d ? Number(d.dataset.eventId) : null,
             target: document.querySelector('#refl-point-title').dataset.point,
-            ring: ringed};
-}"""
+            ring: ({RINGED_EVENTS})()}};
+}}"""
 
 
 def _is_update(url: str) -> bool:

@@ -16,7 +16,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import screenshot, serious_violations, show_chronology, sign_in
+from tests.support.browser import (
+    RINGED_EVENTS,
+    screenshot,
+    serious_violations,
+    show_chronology,
+    sign_in,
+)
 from tests.support.server import start_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,22 +89,8 @@ def lanes(page) -> list[str]:
 
 
 def ringed_events(page) -> list[int]:
-    """The events whose marker the selected ring (the chart's first shape) sits on."""
-    return page.evaluate(
-        f"""() => {{
-            const gd = document.querySelector('{GRAPH}'), ring = gd.layout.shapes[0], out = [];
-            if (ring.name !== 'selected' || !ring.visible) {{ return out; }}
-            for (const t of gd._fullData.filter(t => t.mode === 'markers' && t.legendrank < 100)) {{
-                for (let i = 0; i < (t.customdata || []).length; i++) {{
-                    if (Math.abs(Number(t.x[i]) - ring.xanchor) < 1
-                            && Number(t.y[i]) === ring.yanchor) {{
-                        out.push(Number(t.customdata[i]));
-                    }}
-                }}
-            }}
-            return out;
-        }}"""
-    )
+    """The events whose marker the selected ring sits on."""
+    return page.evaluate(RINGED_EVENTS)
 
 
 def point_count(page) -> int:

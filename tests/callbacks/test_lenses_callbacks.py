@@ -208,7 +208,7 @@ def test_the_lens_survives_a_filter_change_event_by_event(rpm_app):
     with as_user(app, chair, triggered="tl-agencies.value"):
         patch = figure.update_figure(
             agencies[:-1], [], "", agencies, "agency", [], "date", 0, 0, 0, case_data,
-            None, {}, {}, state, ["links"], 90,
+            {}, {}, state, ["links"], 90,
         )  # fmt: skip
     traces = {}
     for op in patch.to_plotly_json()["operations"]:
@@ -220,7 +220,7 @@ def test_the_lens_survives_a_filter_change_event_by_event(rpm_app):
     with as_user(app, chair, triggered="tl-axis.value"):
         fig = figure.update_figure(
             agencies, [], "", agencies, "agency", [], "date", 0, 0, 0, case_data,
-            None, {}, {}, state, ["links"], 90,
+            {}, {}, state, ["links"], 90,
         )  # fmt: skip
     drawn = fig["data"][:categories]
     assert _check_event_by_event(store, chair, drawn, state, categories) > 10

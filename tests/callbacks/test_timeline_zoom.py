@@ -40,7 +40,6 @@ def redrawn_on(app, user, case_data, axis: str, span):
             0,
             0,
             case_data,
-            ids.CASE_POINT,
             None,
             span,
             None,  # no known-at-the-time lens

@@ -114,3 +114,21 @@ def show_chronology(page) -> None:
     they first come into view."""
     page.locator("#tl-tabs").scroll_into_view_if_needed()
     page.wait_for_selector("#tl-chronology")
+
+
+# The events whose drawn marker the selected ring (the page's, over the chart) is centred on,
+# read from what is on the screen: each SVG marker's origin on the screen and the event id Plotly
+# bound to it (its customdata), against the ring's centre.
+RINGED_EVENTS = """() => {
+    const ring = document.getElementById('tl-ring'), out = [];
+    if (!ring || ring.hidden) { return out; }
+    const r = ring.getBoundingClientRect(), cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    document.querySelectorAll('#timeline-graph .scatterlayer .trace .point').forEach(p => {
+        const trace = p.closest('.trace').__data__[0].trace, at = p.getScreenCTM();
+        if (trace.legendrank < 100 && p.__data__ && p.__data__.data !== undefined
+                && Math.hypot(at.e - cx, at.f - cy) < 1.5) {
+            out.push(Number(p.__data__.data));
+        }
+    });
+    return out;
+}"""

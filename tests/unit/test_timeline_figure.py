@@ -17,13 +17,11 @@ from components.timeline import (
     EXTRA_TRACES,
     LANE_LABEL_GAP,
     REFLECTED_TRACE,
-    SELECTED_RING,
     SPANS_TRACE,
     event_codes,
     lane_label_margin,
     lane_order,
     presentation_update,
-    selected_ring,
     text_width,
     timeline_figure,
     trace_position,
@@ -229,23 +227,14 @@ def test_episodes_are_labelled_bands_across_all_lanes():
     assert [b.label.textposition for b in bands] == ["top left", "top right"]
 
 
-def test_reflected_events_get_a_badge_and_the_selected_event_a_ring():
-    fig = timeline_figure(EVENTS, reflected_event_ids={3, 99}, selected_event_id=1)
+def test_reflected_events_get_a_badge():
+    fig = timeline_figure(EVENTS, reflected_event_ids={3, 99})
     reflected = traces_by_name(fig)["Reflected"]
     assert decode(reflected.customdata) == [3]
-    ring = fig.layout.shapes[0]
-    assert (ring.name, ring.visible, ring.type) == (SELECTED_RING, True, "circle")
-    # anchored where event 1's marker is drawn
-    marker = next(t for t in fig.data if t.customdata is not None and 1 in list(t.customdata))
-    at = list(marker.customdata).index(1)
-    assert ring.xanchor == pytest.approx(float(decode(marker.x)[at]))
-    assert ring.yanchor == decode(marker.y)[at]
-    assert timeline_figure(EVENTS).layout.shapes[0].visible is False  # nothing selected
-
-
-def test_the_ring_hides_when_its_event_is_not_drawn():
-    shown = EVENTS[EVENTS["event_id"] != 1]
-    assert selected_ring(shown, 1, lanes=lane_order(EVENTS))["visible"] is False
+    # above event 3's marker
+    marker = traces_by_name(fig)[INCIDENT]
+    at = decode(marker.customdata).index(3)
+    assert decode(reflected.x)[0] == pytest.approx(decode(marker.x)[at])
 
 
 @pytest.mark.parametrize("listed", [None, SHIPPED_CATEGORIES[:3], SHIPPED_CATEGORIES])
@@ -431,7 +420,7 @@ def test_patterns_are_drawn_as_labelled_bands_behind_the_lanes():
     "drawing",
     [
         {},
-        {"presentation": True, "selected_event_id": 3, "reflected_event_ids": [1]},
+        {"presentation": True, "reflected_event_ids": [1]},
         {"axis": "age", "date_of_birth": DOB, "lane_by": "category", "lanes": [INCIDENT, VISIT]},
         {"webgl": True, "hide_summaries": True},
         {
