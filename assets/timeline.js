@@ -69,18 +69,22 @@
    height (presentation mode hides its menus), so the chart, the selected point's details and
    the reflection form are all on one screen. */
 (function () {
-  function fit() {
+  // `quiet`: the caller redraws the chart itself (presentation mode's toggle, whose one redraw
+  // then takes the new size: a second, for the resize, doubled the toggle's time).
+  function fit(quiet) {
     var stage = document.querySelector('.rpm-tl-stage');
     if (!stage) { return; }
     var top = stage.getBoundingClientRect().top + window.scrollY;
     var height = Math.floor(Math.max(window.innerHeight - top - 8, 420)) + 'px';
     if (stage.style.height !== height && !fitting) {
       stage.style.height = height;
+      if (quiet === true) { return; }
       fitting = true;
       window.dispatchEvent(new Event('resize'));  // the chart redraws to its new size
       fitting = false;
     }
   }
+  window.rpmFit = fit;
   var fitting = false;
   // Fit when the page's stage first appears (a cheap look each frame until then: no layout
   // is forced while Dash builds the page), on resizes, and when presentation mode changes
@@ -129,10 +133,11 @@
   }).observe(document.body, {childList: true, subtree: true});
 })();
 
-/* The selected event's ring, drawn over the chart (not a Plotly shape: moving a shape made
-   Plotly redraw the whole chart, 70-200 ms of every click). It sits over the marker that carries
-   the event's id in the chart's own arrays, and is placed again after every redraw (zoom,
-   filters, resize, presentation mode); an event the chart does not show has no ring. */
+/* The chart's size, and the selected event's ring drawn over the chart (not a Plotly shape:
+   moving a shape made Plotly redraw the whole chart, 70-200 ms of every click). The ring sits
+   over the marker that carries the event's id in the chart's own arrays, and is placed again
+   after every redraw (zoom, filters, resize, presentation mode); an event the chart does not
+   show has no ring. */
 (function () {
   var eventId = null, hooked = null;
 
@@ -168,12 +173,31 @@
     ring.style.top = (box.top - frame.top + ya._offset + py - size / 2) + 'px';
   }
 
+  // dcc.Graph resizes the chart whenever its frame changes, and Plotly redraws it whole even
+  // when its size is already the frame's (presentation mode's one redraw takes the new size):
+  // a resize to the size the chart has is skipped.
+  function skipSameSizeResizes() {
+    var plots = window.Plotly && window.Plotly.Plots;
+    if (!plots || plots.resize.rpmSameSizeSkipped) { return; }
+    var resize = plots.resize;
+    plots.resize = function (gd) {
+      var layout = gd && gd._fullLayout, frame = layout && window.getComputedStyle(gd);
+      if (frame && Math.abs(parseFloat(frame.width) - layout.width) <= 1
+          && Math.abs(parseFloat(frame.height) - layout.height) <= 1) {
+        return Promise.resolve(gd);
+      }
+      return resize.apply(this, arguments);
+    };
+    plots.resize.rpmSameSizeSkipped = true;
+  }
+
   function hook() {
     var gd = document.querySelector('#timeline-graph .js-plotly-plot');
     if (gd && gd !== hooked && typeof gd.on === 'function') {
       hooked = gd;
       ['plotly_afterplot', 'plotly_relayout', 'plotly_relayouting', 'plotly_restyle']
         .forEach(function (name) { gd.on(name, place); });
+      skipSameSizeResizes();
     }
   }
 

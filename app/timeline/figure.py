@@ -364,6 +364,7 @@ clientside_callback(
     function(n, caseData) {
         var on = (n || 0) % 2 === 1;
         document.body.classList.toggle('rpm-presenting', on);
+        if (window.rpmFit) { window.rpmFit(true); }  // the stage's new height, for one redraw
         var gd = document.querySelector('#timeline-graph .js-plotly-plot');
         var update = caseData.presentation[on ? 'on' : 'off'];
         // the page opens with the figure drawn for presentation off: nothing to redraw
@@ -383,7 +384,14 @@ clientside_callback(
             Object.keys(update.traces).forEach(function(key) {
                 traces[key] = update.traces[key].slice(0, gd.data.length);
             });
+            // drawn at the frame's new size in this one redraw (Plotly's update keeps the old
+            // size: the resize that followed was a second redraw), then sized by its frame again
+            var frame = window.getComputedStyle(gd);  // what Plotly's autosize reads
+            layout.width = parseFloat(frame.width);
+            layout.height = parseFloat(frame.height);
             window.Plotly.update(gd, traces, layout);
+            delete gd.layout.width;
+            delete gd.layout.height;
         }
         return [on ? 'true' : 'false', on ? 'Leave presentation mode' : 'Presentation mode'];
     }

@@ -437,8 +437,23 @@ def test_age_axis_and_presentation_mode_on_a_projector_sized_screen(chair_page, 
     )
     assert size >= 20
     assert 0 <= lane_labels_room(page) < 60
+    assert chart_fills_its_frame(page)
     page.click("#tl-present")
     page.wait_for_function("() => !document.body.classList.contains('rpm-presenting')")
+    # the toggle's one redraw takes the frame's new size (its resize is skipped as a no-op)
+    page.wait_for_timeout(500)
+    assert chart_fills_its_frame(page)
+    page.set_viewport_size({"width": 1200, "height": 700})  # a real resize still resizes
+    page.wait_for_function(f"() => {FILLS_FRAME}")
+
+
+FILLS_FRAME = f"""(() => {{ const gd = document.querySelector('{GRAPH}'), style = getComputedStyle(gd);
+    return Math.abs(parseFloat(style.width) - gd._fullLayout.width) <= 1
+        && Math.abs(parseFloat(style.height) - gd._fullLayout.height) <= 1; }})()"""
+
+
+def chart_fills_its_frame(page) -> bool:
+    return page.evaluate(f"() => {FILLS_FRAME}")
 
 
 def test_axe_finds_no_serious_violations_on_case_list_and_timeline(chair_page, tl_server):
