@@ -158,6 +158,35 @@ class Pending:
             page.wait_for_timeout(25)
 
 
+class RedrawCounter:
+    """How many times the chart has been drawn (Plotly's afterplot events): a figure that does
+    not depend on the machine's load, unlike the times."""
+
+    def __init__(self, page):
+        self.page = page
+        page.evaluate(
+            f"""() => {{ const gd = document.querySelector('{GRAPH}'); window.__redraws = 0;
+                gd.on('plotly_afterplot', () => {{ window.__redraws += 1; }}); }}"""
+        )
+
+    def count(self) -> int:
+        return self.page.evaluate("() => window.__redraws")
+
+    def counting(self, measure, into: list, settle=None):
+        """`measure`, recording into `into` the redraws it caused (after `settle`, if given:
+        the redraws that follow from the server too)."""
+
+        def counted():
+            before = self.count()
+            took = measure()
+            if settle:
+                settle()
+            into.append(self.count() - before)
+            return took
+
+        return counted
+
+
 def measured(runs: int, measure, settle) -> list[float | None]:
     """`runs` timings of `measure` (None for one that timed out), each from a settled page."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -396,24 +425,32 @@ def measure(browser, app_url: str, bare_url: str, runs: int) -> None:
     bare_gl = median_of(opening(bare_url + "gl-demo/", BARE_GRAPH))
     demo = median_of(opening(app_url + f"cases/{DEMO}", GRAPH))
     page.wait_for_selector("#refl-point-title")
+    redraws = RedrawCounter(page)
 
     clicks, click_requests = [], []
+    click_redraws, arrow_redraws, present_redraws = [], [], []
     for position in _marker_positions(page, 3 * runs):
         settle()
         sent = pending.sent
+        drawn = redraws.count()
         took = click_to_details(page, position)
         if took is not None:
             clicks.append(took)
             settle()
             click_requests.append(pending.sent - sent)
+            click_redraws.append(redraws.count() - drawn)
         if len(clicks) == runs:
             break
-    arrows = measured(runs, lambda: arrow_to_next(page), settle)
+    arrows = measured(
+        runs, redraws.counting(lambda: arrow_to_next(page), arrow_redraws, settle), settle
+    )
     agency = page.evaluate(f"() => document.querySelector('{GRAPH}').layout.yaxis.ticktext[0]")
     even = runs + runs % 2  # toggles come in pairs, so the page ends as it began
     toggles = measured(even, lambda: lane_toggle(page, agency), settle)
     filters = measured(even, lambda: type_filter(page), settle)
-    presents = measured(even, lambda: presentation_toggle(page), settle)
+    presents = measured(
+        even, redraws.counting(lambda: presentation_toggle(page), present_redraws, settle), settle
+    )
 
     open_to_drawn(page, bare_url + "gl-big/", BARE_GRAPH)  # warm
     bare_big = median_of(opening(bare_url + "gl-big/", BARE_GRAPH))
@@ -447,6 +484,11 @@ def measure(browser, app_url: str, bare_url: str, runs: int) -> None:
         bare_big,
     )
     print(f"server requests per click (median, the change poll aside): {median_of(click_requests)}")
+    print(
+        "chart redraws (Plotly's afterplot, median) per click / arrow key / presentation toggle:"
+        f" {median_of(click_redraws)} / {median_of(arrow_redraws)} / {median_of(present_redraws)}"
+        " (the toggle's includes the anonymised view's redraw from the server)"
+    )
     timed_out = sum(t is None for t in arrows + toggles + filters + presents)
     print(f"clicks measured: {len(clicks)}; timed out: {timed_out}; console errors: {len(errors)}")
     for message in errors[:5]:
