@@ -98,11 +98,13 @@ def _fill(store) -> None:
         store,
         SYSTEM,
         DEMO_CASE_REF,
-        description="Change",
-        owner_name="Owner",
-        owner_agency="Housing",
-        due_date="2027-01-31",
-        learning_id=lid,
+        learning.ActionFields(
+            description="Change",
+            owner_name="Owner",
+            owner_agency="Housing",
+            due_date="2027-01-31",
+            learning_id=lid,
+        ),
     )
     learning.set_action_status(store, SYSTEM, DEMO_CASE_REF, aid, "verified", evidence="Seen")
     # Issue 6: the case opened for RPM (workflow, meeting, request, invitees), a signed record.
