@@ -8,6 +8,7 @@ Content-Security-Policy violation fails the test that caused it (`console_is_cle
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,10 @@ from tests.support.smtp_inbox import smtp_server
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def server(tmp_path_factory, served_demo_template):
+    """The server `make run` starts (`serve --demo`), on a copy of what it seeds."""
     tmp_dir = tmp_path_factory.mktemp("server")
+    shutil.copyfile(served_demo_template, tmp_dir / "rpm.duckdb")
     proc, url = start_server(tmp_dir, "--demo")
     yield url
     proc.terminate()
