@@ -17,6 +17,7 @@ import pytest
 
 from data.demo import seed_demo
 from data.store import Store
+from tests.support.browser import chromium_or_skip
 from tests.support.templates import copy_of, shared_template
 
 # Fixtures of a complete RPM case: rpm_template, rpm_store.
@@ -47,6 +48,8 @@ def pytest_collection_modifyitems(items):
         tier = _tier(item)
         if tier in TIERS:
             item.add_marker(tier)
+        if "chromium" in getattr(item, "fixturenames", ()):
+            item.add_marker("chromium")
     # A stable sort: each file's tests stay together and in their order.
     last = len(RUN_ORDER)
     items.sort(key=lambda item: RUN_ORDER.index(t) if (t := _tier(item)) in RUN_ORDER else last)
@@ -56,16 +59,25 @@ _SKIPPED_BROWSER_TESTS: list[str] = []
 
 
 def pytest_runtest_logreport(report):
-    if report.skipped and "browser" in report.keywords:
+    if report.skipped and ("browser" in report.keywords or "chromium" in report.keywords):
         _SKIPPED_BROWSER_TESTS.append(report.nodeid)
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """In CI a skipped browser test is a failure: the suite must have driven every page."""
+    """In CI a skipped browser test (or another test needing Chromium) is a failure: the suite
+    must have driven every page and drawn every image."""
     if os.environ.get("CI") and _SKIPPED_BROWSER_TESTS and exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         print(f"\nCI: {len(_SKIPPED_BROWSER_TESTS)} browser tests were skipped, e.g.")
         print("\n".join(f"  {nodeid}" for nodeid in _SKIPPED_BROWSER_TESTS[:5]))
+
+
+@pytest.fixture
+def chromium():
+    """The path of Debian's Chromium, for a test outside the browser tier that needs it (the
+    timeline image in documents is drawn by it); skipped with the reason when it is missing,
+    failed in CI. Such a test is marked `chromium`."""
+    return chromium_or_skip()
 
 
 @pytest.fixture

@@ -7,13 +7,16 @@ Content-Security-Policy violation fails the test that caused it (`console_is_cle
 
 from __future__ import annotations
 
-import os
 import shutil
-from pathlib import Path
 
 import pytest
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, CONSOLE_PROBLEMS, WatchedBrowser
+from tests.support.browser import (
+    CHROMIUM_ARGS,
+    CONSOLE_PROBLEMS,
+    WatchedBrowser,
+    chromium_or_skip,
+)
 from tests.support.server import start_server
 from tests.support.smtp_inbox import smtp_server
 
@@ -40,13 +43,9 @@ def inbox():
 def browser():
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        why = f"{CHROMIUM} not found (make test installs Debian's chromium and chromium-driver)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{why}; CI runs every browser test")
-        pytest.skip(why)
+    path = chromium_or_skip()
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        b = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         yield WatchedBrowser(b)
         b.close()
 
