@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from app.config import Config
-from data.errors import StoreError
+from data.errors import DatabaseHeld, StoreError
 
 EXIT_OK, EXIT_ERROR = 0, 1
 
@@ -250,9 +250,9 @@ def open_store(args):
     config = Config.from_env(db=args.db)
     try:
         return Store(config.db_path), config
+    except DatabaseHeld as exc:
+        raise UserError(held_by_server(config.db_path)) from exc
     except Exception as exc:
-        if "Could not set lock" in str(exc):
-            raise UserError(held_by_server(config.db_path)) from exc
         raise UserError(
             f"cannot open database {config.db_path}: {str(exc).splitlines()[0]}"
         ) from exc
@@ -557,8 +557,6 @@ def cmd_user(args) -> int:
 
 def cmd_backup(args) -> int:
     """Ask the running server for the copy if it holds the file; otherwise copy it here."""
-    import duckdb
-
     from data.backup import backup_closed_file, read_server_info
 
     config = Config.from_env(db=args.db)
@@ -567,9 +565,7 @@ def cmd_backup(args) -> int:
         raise UserError(f"{output} already exists: choose a new file name")
     try:
         summary = backup_closed_file(config.db_path, output).line()
-    except duckdb.IOException as exc:
-        if "lock" not in str(exc).lower():
-            raise UserError(f"cannot read {config.db_path}: {str(exc).splitlines()[0]}") from exc
+    except DatabaseHeld:
         summary = _backup_from_server(config.db_path, output, read_server_info(config.db_path))
     print(f"backup written: {summary}")
     return EXIT_OK

@@ -92,9 +92,7 @@ def main(events: int = 20_000) -> None:
             store,
             SYSTEM,
             "BENCH-1",
-            description=f"Action {k}",
-            owner_name="Owner",
-            due_date="2027-01-01",
+            learning.ActionFields(f"Action {k}", owner_name="Owner", due_date="2027-01-01"),
         )
     target = event_ids[0]
     timed(

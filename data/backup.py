@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 
 from data.errors import InvalidInput
-from data.store import Store
+from data.store import Store, connect
 
 COUNTED_TABLES = ("cases", "events", "uploads", "users", "audit_log")
 
@@ -113,11 +113,15 @@ def backup_store(store, dest: Path) -> BackupSummary:
 
 
 def backup_closed_file(source: Path, dest: Path) -> BackupSummary:
-    """Back up a database no server has open: the read-only open keeps writers out meanwhile."""
+    """Back up a database no server has open: the read-only open keeps writers out meanwhile.
+    DatabaseHeld when a server has it open (the running server makes the copy instead)."""
     source = Path(source)
     if not source.exists():
         raise InvalidInput(f"no database at {source}")
-    con = duckdb.connect(str(source), read_only=True)
+    try:
+        con = connect(source, read_only=True)
+    except duckdb.IOException as exc:
+        raise InvalidInput(f"cannot read {source}: {str(exc).splitlines()[0]}") from exc
     try:
         return copy_database_files(source, Path(dest))
     finally:

@@ -15,3 +15,7 @@ class InvalidInput(StoreError):
 
 class Forbidden(StoreError):
     """The acting user may not see or change this."""
+
+
+class DatabaseHeld(StoreError):
+    """Another process (the running server) holds the database file, so it cannot be opened."""

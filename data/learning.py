@@ -12,7 +12,7 @@ their tables and are left out of every read here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, datetime
 
 from data import contributions
@@ -281,16 +281,47 @@ def _parse_due(due) -> date | None:
         raise InvalidInput(f"the due date: {exc}") from exc
 
 
-def _check_action(
-    cur, case: Case, learning_id, description, owner_name, owner_agency, due, status, evidence
-):
-    description = clean_text(description, "what will change")
-    owner_name = optional_text(owner_name, "the owner's name", MAX_NAME)
+@dataclass(frozen=True)
+class ActionFields:
+    """What a person writes about an action, as `add_action` and `update_action` take it."""
+
+    description: str
+    owner_name: str
+    owner_agency: str | None = None
+    due_date: date | str | None = None
+    status: str = "open"
+    evidence: str | None = None
+    learning_id: int | None = None
+
+
+@dataclass(frozen=True)
+class _CheckedAction:
+    """An action's fields checked, cleaned and resolved to the columns they are stored in."""
+
+    learning_id: int | None
+    description: str
+    owner_name: str
+    owner_agency_id: int | None
+    due_date: date | None
+    status: str
+    evidence: str | None
+
+    def columns(self) -> list:
+        """The values in the order of their fields, which is the order the statements below
+        name the columns in."""
+        return list(astuple(self))
+
+
+def _check_action(cur, case: Case, fields: ActionFields) -> _CheckedAction:
+    description = clean_text(fields.description, "what will change")
+    owner_name = optional_text(fields.owner_name, "the owner's name", MAX_NAME)
     if owner_name is None:
         raise InvalidInput("the action needs an owner: give the owner's name")
-    owner_agency_id = agency_id_for(cur, owner_agency)
+    owner_agency_id = agency_id_for(cur, fields.owner_agency)
+    status = fields.status
     if status not in STATUSES:
         raise InvalidInput(f"unknown status {status!r}: choose open, in progress, done or verified")
+    learning_id = fields.learning_id
     if learning_id in ("", None):
         learning_id = None
     else:
@@ -302,12 +333,18 @@ def _check_action(
             raise InvalidInput(
                 f"learning point {learning_id} is not a learning point of case {case.case_ref}"
             )
-    evidence = (
-        None
-        if evidence is None or not evidence.strip()
-        else clean_text(evidence, "the evidence of impact")
+    evidence = fields.evidence
+    if evidence is not None:
+        evidence = clean_text(evidence, "the evidence of impact") if evidence.strip() else None
+    return _CheckedAction(
+        learning_id,
+        description,
+        owner_name,
+        owner_agency_id,
+        _parse_due(fields.due_date),
+        status,
+        evidence,
     )
-    return learning_id, description, owner_name, owner_agency_id, _parse_due(due), status, evidence
 
 
 def _action_snapshot(cur, action_id: int) -> dict:
@@ -346,88 +383,30 @@ ACTION = contributions.Kind(
 )
 
 
-def add_action(
-    store: Store,
-    user: User,
-    case_ref: str,
-    *,
-    description: str,
-    owner_name: str,
-    owner_agency: str | None = None,
-    due_date: date | str | None = None,
-    status: str = "open",
-    evidence: str | None = None,
-    learning_id: int | None = None,
-) -> int:
+def add_action(store: Store, user: User, case_ref: str, fields: ActionFields) -> int:
     """Record an action (usually from a learning point); returns its id."""
     case = require_case(store, user, case_ref)
     with store.transaction() as cur:
-        learning_id, description, owner_name, owner_agency_id, due, status, evidence = (
-            _check_action(
-                cur,
-                case,
-                learning_id,
-                description,
-                owner_name,
-                owner_agency,
-                due_date,
-                status,
-                evidence,
-            )
-        )
-        completed = date.today() if status in ("done", "verified") else None
+        checked = _check_action(cur, case, fields)
+        completed = date.today() if checked.status in ("done", "verified") else None
         action_id = cur.execute(
             "INSERT INTO actions (case_id, learning_id, description, owner_name, owner_agency_id,"
             " due_date, status, evidence, created_by, completed_on)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING action_id",
-            [
-                case.case_id,
-                learning_id,
-                description,
-                owner_name,
-                owner_agency_id,
-                due,
-                status,
-                evidence,
-                user.username,
-                completed,
-            ],
+            [case.case_id, *checked.columns(), user.username, completed],
         ).fetchone()[0]
         contributions.created(cur, ACTION, case.case_id, action_id, user.username)
     return action_id
 
 
 def update_action(
-    store: Store,
-    user: User,
-    case_ref: str,
-    action_id: int,
-    *,
-    description: str,
-    owner_name: str,
-    owner_agency: str | None = None,
-    due_date: date | str | None = None,
-    status: str = "open",
-    evidence: str | None = None,
-    learning_id: int | None = None,
+    store: Store, user: User, case_ref: str, action_id: int, fields: ActionFields
 ) -> None:
     """Change an action (status and evidence of impact included); kept as history."""
     case = require_case(store, user, case_ref)
     with store.transaction() as cur:
         contributions.require_own(cur, ACTION, case, user, action_id)
-        learning_id, description, owner_name, owner_agency_id, due, status, evidence = (
-            _check_action(
-                cur,
-                case,
-                learning_id,
-                description,
-                owner_name,
-                owner_agency,
-                due_date,
-                status,
-                evidence,
-            )
-        )
+        checked = _check_action(cur, case, fields)
         before = _action_snapshot(cur, action_id)
         cur.execute(
             """
@@ -438,17 +417,7 @@ def update_action(
                 updated_at = current_timestamp
             WHERE action_id = ?
             """,
-            [
-                learning_id,
-                description,
-                owner_name,
-                owner_agency_id,
-                due,
-                status,
-                evidence,
-                status,
-                action_id,
-            ],
+            [*checked.columns(), checked.status, action_id],
         )
         contributions.edited(cur, ACTION, case.case_id, action_id, user.username, before)
 
@@ -468,13 +437,15 @@ def set_action_status(
         user,
         case_ref,
         action_id,
-        description=action.description,
-        owner_name=action.owner_name,
-        owner_agency=action.owner_agency,
-        due_date=action.due_date,
-        status=status,
-        evidence=action.evidence if evidence is None else evidence,
-        learning_id=action.learning_id,
+        ActionFields(
+            description=action.description,
+            owner_name=action.owner_name,
+            owner_agency=action.owner_agency,
+            due_date=action.due_date,
+            status=status,
+            evidence=action.evidence if evidence is None else evidence,
+            learning_id=action.learning_id,
+        ),
     )
 
 

@@ -17,7 +17,19 @@ import duckdb
 import numpy as np
 
 from data.category_assign import ensure_shipped
+from data.errors import DatabaseHeld
 from data.migrations import apply_migrations
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """`duckdb.connect`, saying DatabaseHeld when another process holds the file (DuckDB lets
+    one process write a file, and others read it only while none writes)."""
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "Could not set lock" in str(exc):
+            raise DatabaseHeld(f"another process holds the database {path}") from exc
+        raise
 
 
 class ReadQueries:
@@ -65,7 +77,7 @@ class Store(ReadQueries):
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        super().__init__(duckdb.connect(str(self.path)))
+        super().__init__(connect(self.path))
         apply_migrations(self._con)
         self._write_lock = threading.RLock()
         with self.transaction() as cur:

@@ -17,37 +17,67 @@ import pytest
 
 from data.demo import seed_demo
 from data.store import Store
-from tests.support.templates import build_template, copy_of
+from tests.support.browser import chromium_or_skip
+from tests.support.templates import copy_of, shared_template
 
 # Fixtures of a complete RPM case: rpm_template, rpm_store.
 pytest_plugins = ["tests.support.rpm_case"]
 
 TESTS = Path(__file__).resolve().parent
 TIERS = ("unit", "store", "callbacks", "cli", "http", "browser")
+# The order files are run in: the tiers whose files take longest first (a server, Chromium),
+# the many small files last, so that with `-n 2 --dist loadfile` the two workers end together
+# instead of one finishing a long browser file while the other waits.
+RUN_ORDER = ("browser", "http", "cli", "store", "callbacks", "unit")
+
+
+def _tier(item) -> str:
+    return Path(item.fspath).resolve().relative_to(TESTS).parts[0]
+
+
+def pytest_configure(config):
+    # xdist otherwise hands out the files with the most tests first, whatever their length,
+    # which leaves the long one-test browser walkthroughs to the end of the run.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m selects on the markers
 def pytest_collection_modifyitems(items):
     for item in items:
-        tier = Path(item.fspath).resolve().relative_to(TESTS).parts[0]
+        tier = _tier(item)
         if tier in TIERS:
             item.add_marker(tier)
+        if "chromium" in getattr(item, "fixturenames", ()):
+            item.add_marker("chromium")
+    # A stable sort: each file's tests stay together and in their order.
+    last = len(RUN_ORDER)
+    items.sort(key=lambda item: RUN_ORDER.index(t) if (t := _tier(item)) in RUN_ORDER else last)
 
 
 _SKIPPED_BROWSER_TESTS: list[str] = []
 
 
 def pytest_runtest_logreport(report):
-    if report.skipped and "browser" in report.keywords:
+    if report.skipped and ("browser" in report.keywords or "chromium" in report.keywords):
         _SKIPPED_BROWSER_TESTS.append(report.nodeid)
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """In CI a skipped browser test is a failure: the suite must have driven every page."""
+    """In CI a skipped browser test (or another test needing Chromium) is a failure: the suite
+    must have driven every page and drawn every image."""
     if os.environ.get("CI") and _SKIPPED_BROWSER_TESTS and exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         print(f"\nCI: {len(_SKIPPED_BROWSER_TESTS)} browser tests were skipped, e.g.")
         print("\n".join(f"  {nodeid}" for nodeid in _SKIPPED_BROWSER_TESTS[:5]))
+
+
+@pytest.fixture
+def chromium():
+    """The path of Debian's Chromium, for a test outside the browser tier that needs it (the
+    timeline image in documents is drawn by it); skipped with the reason when it is missing,
+    failed in CI. Such a test is marked `chromium`."""
+    return chromium_or_skip()
 
 
 @pytest.fixture
@@ -60,10 +90,8 @@ def store(tmp_path):
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory):
     # The demo case alone, without the CRC's synthetic cases.
-    return build_template(
-        tmp_path_factory.mktemp("demo-template"),
-        "demo.duckdb",
-        lambda store: seed_demo(store, crc_cases=False),
+    return shared_template(
+        tmp_path_factory, "demo", "demo.duckdb", lambda store: seed_demo(store, crc_cases=False)
     )
 
 
@@ -71,8 +99,8 @@ def demo_template(tmp_path_factory):
 def served_demo_template(tmp_path_factory):
     """What `serve --demo` seeds into an empty database (the demo case and the CRC's synthetic
     cases), built once: a server started on a copy skips the seeding (seconds on a busy
-    machine). The browser tier's shared server still seeds for itself, as `make run` does."""
-    return build_template(tmp_path_factory.mktemp("served-demo"), "rpm.duckdb", seed_demo)
+    machine). `tests/http/test_serve_port.py` starts `serve --demo` on an empty database."""
+    return shared_template(tmp_path_factory, "served-demo", "rpm.duckdb", seed_demo)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from app.context import audit, get_store, open_case_page, require_user
 from app.document_files import draw_in_background
 from app.mail_panel import mail_section
 from app.panels.glossary import glossary_panel
-from app.panels.redaction_review import redaction_review_panel
+from app.panels.redaction_review import RECORD_LOCATION, redaction_review_panel
 from components.actions import due_words, overdue_days
 from components.documents.blocks import long_date, month_year, signature_line
 from components.forms import field
@@ -356,7 +356,7 @@ def layout(case_ref: str | None = None, done: str | None = None, mail: str | Non
                 heading="Sending the signed record",
                 after=mail,
             ),
-            dcc.Location(id="record-location", refresh=True),
+            dcc.Location(id=RECORD_LOCATION, refresh=True),
         ]
     )
 
@@ -365,11 +365,11 @@ def layout(case_ref: str | None = None, done: str | None = None, mail: str | Non
     Output("record-save-message", "children"),
     Output("record-sign-message", "children"),
     Output("record-amend-message", "children"),
-    Output("record-location", "href"),
+    Output(RECORD_LOCATION, "href"),
     Input("record-save", "n_clicks"),
     Input("record-sign", "n_clicks"),
     Input("record-amend", "n_clicks"),
-    State("record-location", "pathname"),
+    State(RECORD_LOCATION, "pathname"),
     State("record-chair", "value"),
     State("record-attended", "value"),
     State("record-issues", "value"),

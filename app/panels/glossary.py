@@ -17,6 +17,9 @@ from data.audit import CHANGE
 from data.errors import StoreError
 from data.glossary import list_glossary, remove_entry, save_entry
 
+# The glossary's table: redrawn whenever the glossary changes (the meeting screen listens).
+GLOSSARY_SLOT = "glossary-slot"
+
 
 def glossary_panel(case_ref: str, editable: bool) -> html.Section:
     entries = list_glossary(get_store(), require_user(), case_ref)
@@ -52,7 +55,7 @@ def glossary_panel(case_ref: str, editable: bool) -> html.Section:
                 " everything the Case Review Committee reads."
             ),
             dcc.Store(id="glossary-case", data=case_ref),
-            html.Div(glossary_table(entries, editable), id="glossary-slot"),
+            html.Div(glossary_table(entries, editable), id=GLOSSARY_SLOT),
             form,
         ],
         id="glossary-panel",
@@ -61,7 +64,7 @@ def glossary_panel(case_ref: str, editable: bool) -> html.Section:
 
 
 @callback(
-    Output("glossary-slot", "children"),
+    Output(GLOSSARY_SLOT, "children"),
     Output("glossary-message", "children"),
     Output("glossary-label", "value"),
     Output("glossary-names", "value"),

@@ -13,6 +13,9 @@ from data.audit import CHANGE
 from data.errors import StoreError
 from data.shared_wording import confirm_wording, review_items
 
+# The record page's location (its pathname names the case), read by the review's callback.
+RECORD_LOCATION = "record-location"
+
 
 def redaction_review_panel(case_ref: str, editable: bool, locked: bool) -> html.Section:
     items = review_items(get_store(), require_user(), case_ref)
@@ -30,7 +33,7 @@ def redaction_review_panel(case_ref: str, editable: bool, locked: bool) -> html.
     Output({"type": "review-status", "learning": MATCH}, "children"),
     Input({"type": "review-confirm", "learning": MATCH}, "n_clicks"),
     State({"type": "review-text", "learning": MATCH}, "value"),
-    State("record-location", "pathname"),
+    State(RECORD_LOCATION, "pathname"),
     prevent_initial_call=True,
 )
 def confirm_shared_wording(n_clicks, text, pathname):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, clientside_callback, dcc, html
 
-from app.panels.glossary import glossary_panel
+from app.panels.glossary import GLOSSARY_SLOT, glossary_panel
 from app.timeline import ids
 
 SWITCH = "tl-anonymised"
@@ -84,7 +84,7 @@ clientside_callback(
     Output(ids.EPISODES_VERSION, "data", allow_duplicate=True),
     Output("refl-saved", "data", allow_duplicate=True),
     Input(SWITCH, "value"),
-    Input("glossary-slot", "children"),
+    Input(GLOSSARY_SLOT, "children"),
     State(VIEW_VERSION, "data"),
     State(ids.EVENTS_VERSION, "data"),
     State(ids.EPISODES_VERSION, "data"),

@@ -514,21 +514,21 @@ def save_action(
     _c, learning_id, description, owner, agency, due, status, evidence, editing, saved, case_ref
 ):
     store, user = get_store(), require_user()
-    fields = {
-        "learning_id": int(learning_id) if chosen(learning_id) else None,
-        "description": description,
-        "owner_name": owner,
-        "owner_agency": chosen(agency),
-        "due_date": due or None,
-        "status": status,
-        "evidence": evidence,
-    }
+    fields = lp.ActionFields(
+        learning_id=int(learning_id) if chosen(learning_id) else None,
+        description=description,
+        owner_name=owner,
+        owner_agency=chosen(agency),
+        due_date=due or None,
+        status=status,
+        evidence=evidence,
+    )
     try:
         if editing:
-            lp.update_action(store, user, case_ref, int(editing), **fields)
+            lp.update_action(store, user, case_ref, int(editing), fields)
             said = "Action updated."
         else:
-            lp.add_action(store, user, case_ref, **fields)
+            lp.add_action(store, user, case_ref, fields)
             said = "Action saved."
     except StoreError as exc:
         return (failed("Not saved", exc), *[no_update] * 9)

@@ -7,19 +7,25 @@ Content-Security-Policy violation fails the test that caused it (`console_is_cle
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+import shutil
 
 import pytest
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, CONSOLE_PROBLEMS, WatchedBrowser
+from tests.support.browser import (
+    CHROMIUM_ARGS,
+    CONSOLE_PROBLEMS,
+    WatchedBrowser,
+    chromium_or_skip,
+)
 from tests.support.server import start_server
 from tests.support.smtp_inbox import smtp_server
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def server(tmp_path_factory, served_demo_template):
+    """The server `make run` starts (`serve --demo`), on a copy of what it seeds."""
     tmp_dir = tmp_path_factory.mktemp("server")
+    shutil.copyfile(served_demo_template, tmp_dir / "rpm.duckdb")
     proc, url = start_server(tmp_dir, "--demo")
     yield url
     proc.terminate()
@@ -37,13 +43,9 @@ def inbox():
 def browser():
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        why = f"{CHROMIUM} not found (make test installs Debian's chromium and chromium-driver)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{why}; CI runs every browser test")
-        pytest.skip(why)
+    path = chromium_or_skip()
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        b = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         yield WatchedBrowser(b)
         b.close()
 

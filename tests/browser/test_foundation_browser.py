@@ -27,7 +27,7 @@ def test_sign_in_open_demo_case_and_see_one_lane_per_agency(server, page):
     page.wait_for_function(
         "() => document.querySelector('#timeline-graph .js-plotly-plot')?.data?.length > 0"
     )
-    # One lane (a labelled row of the y axis) per agency; traces are event types (#4).
+    # One lane (a labelled row of the y axis) per agency; the traces are the categories.
     lanes = json.loads(
         page.evaluate(
             "() => JSON.stringify("

@@ -5,15 +5,14 @@ additions without reloading; learning points and actions."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import time
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from data.store import Store
+from data.users import add_user
 from tests.support.browser import RINGED_EVENTS, screenshot, sign_in
 from tests.support.server import ADMIN_PASSWORD, start_server
 
@@ -27,19 +26,11 @@ def refl_server(tmp_path_factory, served_demo_template):
     not show up in other modules' pages."""
     tmp_dir = tmp_path_factory.mktemp("reflection-server")
     shutil.copyfile(served_demo_template, tmp_dir / "rpm.duckdb")
-    env = {**os.environ, "RPM_DB": str(tmp_dir / "rpm.duckdb")}
     # The first start makes `admin` only when there are no users: add both here.
-    for name, password, role in (
-        ("admin", ADMIN_PASSWORD, ["--role", "admin"]),
-        (AGENCY_USER, AGENCY_PASSWORD, ["--role", "agency", "--agency", "Police"]),
-    ):
-        subprocess.run(
-            [sys.executable, "-m", "app", "user", "add", name, *role],
-            env={**env, "RPM_NEW_PASSWORD": password},
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
+    store = Store(tmp_dir / "rpm.duckdb")
+    add_user(store, "admin", "admin", ADMIN_PASSWORD)
+    add_user(store, AGENCY_USER, "agency", AGENCY_PASSWORD, agency="Police")
+    store.close()
     proc, url = start_server(tmp_dir)
     yield url
     proc.terminate()

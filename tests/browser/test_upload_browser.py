@@ -87,7 +87,7 @@ def test_upload_messy_extract_correct_mapping_and_confirm(upload_server, page, t
     assert "3 events" not in page.inner_text("main")  # sanity: the case page rendered
 
 
-def test_oversized_file_is_refused_in_the_browser_and_on_the_server(upload_server, page):
+def test_oversized_file_is_refused_in_the_browser_and_on_the_server(upload_server, page, tmp_path):
     sign_in(page, upload_server)
     page.wait_for_selector("#case-table")
     page.goto(upload_server + "cases/DEMO-J/upload")
@@ -103,7 +103,10 @@ def test_oversized_file_is_refused_in_the_browser_and_on_the_server(upload_serve
         page.click("#upload-template-xlsx-button")
     assert workbook.value.suggested_filename == "rpm-extract-template.xlsx"
     assert workbook.value.path().read_bytes()[:2] == b"PK"  # a zipped workbook
-    too_big = {"name": "huge.csv", "mimeType": "text/csv", "buffer": b"x" * (MAX_UPLOAD_BYTES + 1)}
+    # A file on disk: Chromium reads it from its path. Handed over as a buffer, Playwright
+    # would send its 20 MB through the driver's pipe as base64 (13-60 s on this machine).
+    too_big = tmp_path / "huge.csv"
+    too_big.write_bytes(b"x" * (MAX_UPLOAD_BYTES + 1))
     page.set_input_files("#upload-file input[type=file]", files=[too_big])
     page.wait_for_function("() => document.querySelector('#upload-size-error').innerText")
     assert "over the 20 MB limit" in page.inner_text("#upload-size-error")

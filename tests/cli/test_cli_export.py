@@ -27,7 +27,9 @@ def run(db, *args):
     )
 
 
-def test_export_refused_until_signed_then_written_with_the_timeline_image(tmp_path, rpm_template):
+def test_export_refused_until_signed_then_written_with_the_timeline_image(
+    tmp_path, rpm_template, chromium
+):
     db = tmp_path / "rpm.duckdb"
     shutil.copyfile(rpm_template, db)
     out = tmp_path / "log.docx"

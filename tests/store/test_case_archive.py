@@ -98,14 +98,16 @@ def _fill(store) -> None:
         store,
         SYSTEM,
         DEMO_CASE_REF,
-        description="Change",
-        owner_name="Owner",
-        owner_agency="Housing",
-        due_date="2027-01-31",
-        learning_id=lid,
+        learning.ActionFields(
+            description="Change",
+            owner_name="Owner",
+            owner_agency="Housing",
+            due_date="2027-01-31",
+            learning_id=lid,
+        ),
     )
     learning.set_action_status(store, SYSTEM, DEMO_CASE_REF, aid, "verified", evidence="Seen")
-    # Issue 6: the case opened for RPM (workflow, meeting, request, invitees), a signed record.
+    # The case opened for RPM (workflow, meeting, request, invitees), and a signed record.
     from data.demo import DEMO_LABEL
     from data.demo.rpm import seed_demo_rpm
     from data.record import save_draft, sign_off

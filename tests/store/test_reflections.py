@@ -341,11 +341,13 @@ def test_actions_status_evidence_and_history(demo_store):
         demo_store,
         SYSTEM,
         DEMO_CASE_REF,
-        description="Add school to strategy discussions",
-        owner_name="A. Manager",
-        owner_agency="Children's Social Care",
-        due_date="2026-12-31",
-        learning_id=lid,
+        learning.ActionFields(
+            description="Add school to strategy discussions",
+            owner_name="A. Manager",
+            owner_agency="Children's Social Care",
+            due_date="2026-12-31",
+            learning_id=lid,
+        ),
     )
     [action] = learning.list_actions(demo_store, SYSTEM, DEMO_CASE_REF)
     assert (action.status, action.owner_agency, str(action.due_date), action.learning_id) == (
@@ -364,10 +366,10 @@ def test_actions_status_evidence_and_history(demo_store):
     with pytest.raises(InvalidInput, match="unknown status"):
         learning.set_action_status(demo_store, SYSTEM, DEMO_CASE_REF, aid, "finished")
     with pytest.raises(InvalidInput, match="owner"):
-        learning.add_action(demo_store, SYSTEM, DEMO_CASE_REF, description="x", owner_name=" ")
+        learning.add_action(demo_store, SYSTEM, DEMO_CASE_REF, learning.ActionFields("x", " "))
     with pytest.raises(InvalidInput, match="not a date"):
         learning.add_action(
-            demo_store, SYSTEM, DEMO_CASE_REF, description="x", owner_name="y", due_date="soon"
+            demo_store, SYSTEM, DEMO_CASE_REF, learning.ActionFields("x", "y", due_date="soon")
         )
     learning.withdraw_action(demo_store, SYSTEM, DEMO_CASE_REF, aid)
     assert learning.list_actions(demo_store, SYSTEM, DEMO_CASE_REF) == []

@@ -7,9 +7,22 @@ import contextlib
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.support.server import ADMIN_PASSWORD
 
 CHROMIUM = os.environ.get("RPM_CHROMIUM", "/usr/bin/chromium")
+
+
+def chromium_or_skip() -> str:
+    """Debian's Chromium, for a test that needs it: without it the test is skipped with the
+    reason, except in CI (`CI` set), which runs every such test and so fails instead."""
+    if not Path(CHROMIUM).exists():
+        why = f"{CHROMIUM} not found (make test installs Debian's chromium and chromium-driver)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{why}; CI runs every test that needs Chromium")
+        pytest.skip(why)
+    return CHROMIUM
 
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

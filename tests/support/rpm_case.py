@@ -12,7 +12,7 @@ from data.demo import DEMO_CASE_REF, seed_demo
 from data.setup import CaseSetup, parse_invitees, update_setup
 from data.shared_wording import confirm_wording, review_items
 from data.users import add_user
-from tests.support.templates import build_template, copy_of
+from tests.support.templates import copy_of, shared_template
 
 CASE = DEMO_CASE_REF
 CHILD = "Child J (fictional demo)"
@@ -104,7 +104,7 @@ RECORD = {
 
 @pytest.fixture(scope="session")
 def rpm_template(tmp_path_factory):
-    return build_template(tmp_path_factory.mktemp("rpm-template"), "rpm.duckdb", make_case)
+    return shared_template(tmp_path_factory, "rpm", "rpm.duckdb", make_case)
 
 
 @pytest.fixture
