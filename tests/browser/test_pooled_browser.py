@@ -8,6 +8,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from data.demo.bundles import write_demo_bundles
@@ -23,10 +24,16 @@ REGION = (
 
 
 @pytest.fixture(scope="module")
-def pooled_server(tmp_path_factory):
-    tmp_dir = tmp_path_factory.mktemp("pooled")
-    write_demo_bundles(tmp_dir / "region", REGION)
-    proc, url = start_server(tmp_dir, command=("crc", "serve-pooled", str(tmp_dir / "region")))
+def region(tmp_path_factory) -> Path:
+    """The folder `bundles/` of four fictional partnerships' bundles."""
+    bundles = tmp_path_factory.mktemp("pooled") / "bundles"
+    write_demo_bundles(bundles, REGION)
+    return bundles
+
+
+@pytest.fixture(scope="module")
+def pooled_server(region):
+    proc, url = start_server(region.parent, command=("crc", "serve-pooled", str(region)))
     yield url
     proc.terminate()
     proc.wait(timeout=10)
@@ -116,3 +123,35 @@ def test_admin_publishes_a_bundle_from_the_explorer(tmp_path, page):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_the_docs_duckdb_query_answers_as_the_regional_explorer_shows(
+    region, pooled_server, page, monkeypatch
+):
+    """The same four bundles: the first DuckDB query of docs/pooled.md, run where they lie,
+    gives the counts the explorer's "Themes by partnership" table shows, and hides the same
+    small ones (the explorer hides some more, so that no hidden count can be worked out from
+    its totals)."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "pooled.md").read_text()
+    query = doc.split("## DuckDB")[1].split("```sql\n")[1].split("```")[0]
+    monkeypatch.chdir(region.parent)
+    answer = duckdb.sql(query).fetchall()
+    assert {p for p, _, _ in answer} == {c for c, _, _ in REGION}
+    sign_in(page, pooled_server)
+    page.goto(pooled_server + "crc")
+    page.wait_for_selector("#crc-table-themes-partnership td", timeout=30_000)
+    shown = _cells(page, "crc-table-themes-partnership")
+    cells = {
+        (code, theme): value
+        for code, _, _ in REGION
+        for theme, value in zip(shown["Theme"], shown[code], strict=True)
+    }
+    docs = {(partnership, theme): n for partnership, theme, n in answer}
+    for cell, n in docs.items():
+        assert cells[cell] == n or (cells[cell] == "c" and n != "c"), cell
+    for (code, theme), value in cells.items():
+        if theme not in ("Total", "No theme recorded") and value not in ("c", "0"):
+            assert docs[(code, theme)] == value
+        if value == "0":
+            assert (code, theme) not in docs
+    assert any(n != "c" for n in docs.values()) and any(n == "c" for n in docs.values())
