@@ -173,6 +173,29 @@ def test_no_case_reference_name_or_free_text_in_any_file(region):
                 assert not internal_keys & set(df["case_key"])
 
 
+def test_the_bundle_readme_explains_every_column_of_every_file(region):
+    """Read from the files themselves: each file has its section with its row count, and each
+    of its columns a row with the column's type and a meaning."""
+    for folder in region[2].values():
+        readme = (folder / "README.md").read_text()
+        manifest = read_manifest(folder)
+        for table in TABLES:
+            section = readme.split(f"## {table.file} (")[1].split("\n## ")[0]
+            assert section.startswith(f"{manifest['files'][table.file]['rows']:,} rows)")
+            rows = {
+                line.split(" | ")[0].removeprefix("| "): line.split(" | ")[1:]
+                for line in section.splitlines()
+                if line.startswith("| ") and not line.startswith("| column |")
+            }
+            schema = duckdb.sql(
+                f"DESCRIBE SELECT * FROM read_parquet('{folder / table.file}')"
+            ).fetchall()
+            assert list(rows) == [name for name, *_ in schema]
+            for name, column_type, *_ in schema:
+                shown_type, meaning = rows[name]
+                assert shown_type == column_type and meaning.removesuffix(" |").strip(), name
+
+
 def test_only_signed_off_learning_flagged_for_the_committee_is_published(tmp_path):
     store = _partnership(tmp_path / "p.duckdb", 5, 4)
     signed = store.query_one("SELECT count(*) FROM learning_points")[0]
