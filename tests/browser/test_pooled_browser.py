@@ -13,6 +13,7 @@ import pytest
 
 from data.demo.bundles import write_demo_bundles
 from tests.support.browser import screenshot, serious_violations, sign_in
+from tests.support.crc_figures import FIGURES_JS, small_counts
 from tests.support.server import start_server
 
 REGION = (
@@ -155,3 +156,55 @@ def test_the_docs_duckdb_query_answers_as_the_regional_explorer_shows(
         if value == "0":
             assert (code, theme) not in docs
     assert any(n != "c" for n in docs.values()) and any(n == "c" for n in docs.values())
+
+
+def test_what_the_pooled_explorer_sends_has_no_case_key_nor_count_from_1_to_5(
+    region, pooled_server, page
+):
+    """Read from what the browser receives (every Dash response) and holds (the figures'
+    data): no bundle's case key, and, with two partnerships chosen and suppressed on their own,
+    no count from 1 to 5 in a table or a figure, the aligned view's case rows included."""
+    keys = {
+        k
+        for (k,) in duckdb.sql(
+            f"SELECT case_key FROM read_parquet('{region}/*/crc_cases.parquet')"
+        ).fetchall()
+    }
+    responses = []
+    errors = _errors(page)
+    sign_in(page, pooled_server)
+    # the explorer's own (a response of the page signed in on is gone once it is left)
+    page.on(
+        "response",
+        lambda r: (
+            responses.append(r) if "/_dash-" in r.url and r.frame.url.endswith("/crc") else None
+        ),
+    )
+    page.goto(pooled_server + "crc")
+    page.wait_for_selector("#crc-table-themes-partnership td", timeout=30_000)
+    page.click("summary:has-text('Partnership')")
+    page.get_by_label("Hampshire (fictional) (HAMPSHIRE)").check()
+    page.get_by_label("Portsmouth (fictional) (PORTSMOUTH)").check()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#crc-table-themes-partnership th')]"
+        ".map(h => h.innerText.trim()).join(',') === 'Theme,HAMPSHIRE,PORTSMOUTH,Total'"
+    )
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading]')")
+    cells = _cells(page, "crc-table-themes-partnership")
+    values = [v for column in list(cells.values())[1:] for v in column]
+    assert "c" in values and all(v in ("c", "0") or int(v) >= 6 for v in values)
+    figures = page.evaluate(FIGURES_JS)
+    page.click("label:has-text('Aligned journeys')")
+    page.click("#crc-rows-show")
+    page.wait_for_function(
+        "() => document.querySelector('#crc-case-rows .js-plotly-plot')?._fullData?.length > 0"
+        " && document.querySelector('#crc-heatmap .js-plotly-plot')?._fullData?.length > 0",
+        timeout=30_000,
+    )
+    figures += page.evaluate(FIGURES_JS)
+    assert {f["id"] for f in figures} >= {"crc-theme-graph", "crc-heatmap", "crc-case-rows"}
+    assert small_counts(figures) == []
+    received = [page.content(), *(r.text() for r in responses)]
+    assert len(received) > 5
+    assert not [k for k in keys if any(k in text for text in received)]
+    assert errors == []
