@@ -5,6 +5,8 @@
 - the page: from navigation to the first tab drawn (its heading shown, every figure in it laid
   out) and no callback request in flight;
 - each tab: from the click on its button to the same state for that tab;
+- the aligned tab's case rows, drawn when asked for: from the click on "Show each case as a
+  row" to the rows drawn and no request in flight;
 - the app's own case list, opened the same way, as the baseline of the same run (the shell's
   scripts and one callback: what any page of the app costs).
 Times are taken from the Python side (Playwright round trips included, a few ms).

@@ -8,8 +8,11 @@ other, small tables are read once into memory at start, so that a query does not
 every bundle for every table it names (at England's scale, 150 files a table). The
 explorer's read models in `data.crc` run against it unchanged, joining on the keys as
 published: 64-bit keyed hashes, refused if two partnerships' bundles share one. `partnership`
-is a column of every view and a filter of `data.crc.CrcFilters`. Suppression happens in the read models after
-pooling, on whatever the filters choose (one partnership alone when one is selected).
+is a column of every view and a filter of `data.crc.CrcFilters`. A name written with other
+capitals or spaces by another partnership ("police " for "Police": agencies, themes, categories,
+event types) is one name across the pool (`NAME_COLUMNS`). Suppression happens in the read
+models after pooling, on whatever the filters choose (one partnership alone when one is
+selected).
 
 The Appendix 3 summaries and their text are never in a bundle, so the pooled explorer has no
 case summaries.
