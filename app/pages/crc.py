@@ -29,6 +29,7 @@ from components.crc import (
     case_rows_figure,
     count_table,
     density_heatmap,
+    rows_to_draw,
     summary_card,
     theme_bar_figure,
     trend_figure,
@@ -653,11 +654,12 @@ def _case_rows(user, f: crc.CrcFilters, anchor: str | None, window: int):
             "Rows for individual cases are shown only when 6 or more cases are aligned."
         )
     _density, rows = crc.aligned_events(store, user, f, anchor, window, only="rows")
+    rows = rows_to_draw(rows, crc.MIN_CASES_FOR_ROWS)
     shown = int(rows["case_row"].max()) + 1 if not rows.empty else 0
     return [
         *(
             [html.P(f"The first {shown} cases by anchor date.", id="crc-case-rows-note")]
-            if shown == crc.MAX_CASE_ROWS
+            if 0 < shown < n_aligned
             else []
         ),
         dcc.Graph(
