@@ -5,6 +5,8 @@
 - the page: from navigation to the first tab drawn (its heading shown, every figure in it laid
   out) and no callback request in flight;
 - each tab: from the click on its button to the same state for that tab;
+- the aligned tab's case rows, drawn when asked for: from the click on "Show each case as a
+  row" to the rows drawn and no request in flight;
 - the app's own case list, opened the same way, as the baseline of the same run (the shell's
   scripts and one callback: what any page of the app costs).
 Times are taken from the Python side (Playwright round trips included, a few ms).
@@ -95,6 +97,25 @@ def open_tab(page, requests: Requests, label: str) -> float:
     return _ready(page, requests, started, previous)
 
 
+ROWS_JS = "() => document.querySelector('#crc-case-rows .js-plotly-plot')?._fullLayout"
+ROWS_LABEL = "aligned journeys: case rows, asked for"
+
+
+def show_case_rows(page, requests: Requests) -> float | None:
+    """From the click on the aligned tab's "Show each case as a row" to the rows drawn and no
+    request in flight (None when the button is not there: the tab is not open)."""
+    requests.settled_at(page, 0)
+    button = page.locator("#crc-rows-show")
+    if not button.count() or not button.is_visible():
+        return None
+    started = time.perf_counter()
+    button.click()
+    page.wait_for_function(ROWS_JS, timeout=WAIT_MS, polling="raf")
+    end = requests.settled_at(page, time.perf_counter())
+    page.wait_for_function(ROWS_JS, timeout=WAIT_MS, polling="raf")
+    return end - started
+
+
 def _median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -125,9 +146,15 @@ def measure(url: str, runs: int, viewport=(1920, 1080), first_wait_ms: int = WAI
         labels = page.locator("#crc-tabs label").all_inner_texts()
         order = labels[1:] + labels[:1]  # the first tab is open: start with the second
         tabs: dict[str, list[float]] = {label: [] for label in order}
+        rows: list[float] = []
         for _ in range(runs):
             for label in order:
                 tabs[label].append(open_tab(page, requests, label))
+                if label.startswith("Aligned"):
+                    asked = show_case_rows(page, requests)
+                    rows += [asked] if asked is not None else []
+        if rows:
+            tabs[ROWS_LABEL] = rows
         browser.close()
     return {
         "case list": case_list,

@@ -34,7 +34,12 @@ import duckdb  # noqa: E402
 from data import crc, pooled  # noqa: E402
 from data.actor import SYSTEM  # noqa: E402
 from data.bundle import TABLES  # noqa: E402
-from data.vocabulary import LINK_TYPES  # noqa: E402
+from data.vocabulary import (  # noqa: E402
+    COMMITTEE_PATTERN_KINDS,
+    LINK_TYPES,
+    NO_EVENT_KINDS,
+    SILENCE,
+)
 
 AGENCIES = ["Children's Social Care", "Police", "GP and Health Visiting", "School", "Housing",
             "Family Support Network", "Probation", "Adult Mental Health"]  # fmt: skip
@@ -216,6 +221,31 @@ def _generated(code: str, cases: int, events: int, learning: int, actions: int) 
                 learning,
             ],
         ),
+        # Two patterns a case, each a row per agency and category of its events (a silence of
+        # every agency: no agency, no category; of one agency: no category).
+        "crc_patterns": (
+            f"""SELECT ? AS partnership, {ck.replace("CAST(c AS", "CAST(q // 2 % ? AS")}
+                   AS case_key, CAST(q % 2 + 1 AS INTEGER) AS pattern_no,
+                   list_element(?::VARCHAR[], 1 + CAST(hash(q, 'k') % ? AS INTEGER)) AS kind,
+                   DATE '2024-01-01' - CAST(hash(q, 'pd') % 1460 AS INTEGER) AS start_date,
+                   DATE '2024-01-01' - CAST(hash(q, 'pd') % 1460 AS INTEGER) + 120 AS end_date,
+                   CASE WHEN kind <> ? THEN {agency.format(n="q + j", salt="pa")} END AS agency,
+                   CASE WHEN kind NOT IN ? THEN list_element(?::VARCHAR[],
+                       1 + CAST(hash(q, j, 'pc') % {len(TYPES)} AS INTEGER)) END AS category
+            FROM range(?) r(q), range(2) s(j)""",
+            [
+                code,
+                code,
+                cases,
+                list(COMMITTEE_PATTERN_KINDS),
+                len(COMMITTEE_PATTERN_KINDS),
+                SILENCE,
+                AGENCIES,
+                NO_EVENT_KINDS,
+                CATEGORIES,
+                2 * cases,
+            ],
+        ),
         "themes": ("SELECT ? AS partnership, unnest(?::VARCHAR[]) AS name", [code, THEMES]),
         "workflow_stages": (
             (
@@ -276,6 +306,8 @@ QUERIES = {
     "actions (2 tables)": lambda s, f: crc.action_tables(s, SYSTEM, f),
     "process times": lambda s, f: crc.process_table(s, SYSTEM, f),
     "not travelled (links)": lambda s, f: crc.unanswered_share_table(s, SYSTEM, f),
+    "patterns by agency": lambda s, f: crc.pattern_table(s, SYSTEM, f, "agency"),
+    "patterns by category": lambda s, f: crc.pattern_table(s, SYSTEM, f, "category"),
     "event types": lambda s, f: crc.event_types(s, SYSTEM),
     "anchor choices": lambda s, f: crc.anchor_choices(s, SYSTEM),
     "aligned count": lambda s, f: crc.aligned_case_count(s, SYSTEM, f, "Referral"),

@@ -6,6 +6,7 @@ Every value drawn here has already been through `data.suppression`: hidden count
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 from collections.abc import Sequence
 
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.colors as plotly_colors
 import plotly.graph_objects as go
+import plotly.io as pio
 from dash import dash_table, html
 
 from components.category_style import MarkerStyle, marker_styles
@@ -46,6 +48,32 @@ def _numeric(values) -> np.ndarray:
     return np.array(
         [np.nan if v == SUPPRESSED or v == "" else float(v) for v in values], dtype=float
     )
+
+
+@functools.cache
+def _template() -> dict:
+    """plotly's default template as a dict, made once (a figure copied it afresh: 10-15 ms)."""
+    return pio.templates[pio.templates.default].to_plotly_json()
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain trace and layout dicts, unvalidated: plotly's validation of every
+    property took 40-100 ms a figure, more than drawing it (what is sent is the same)."""
+    return go.Figure({"data": data, "layout": {"template": _template(), **layout}}, _validate=False)
+
+
+def _anchor_line() -> dict:
+    """The vertical line between month -1 and month 0 (what `add_vline` draws)."""
+    return {
+        "type": "line",
+        "x0": -0.5,
+        "x1": -0.5,
+        "xref": "x",
+        "y0": 0,
+        "y1": 1,
+        "yref": "y domain",
+        "line": {"width": 2, "color": "#0b0c0c"},
+    }
 
 
 def count_table(table: pd.DataFrame, table_id: str, caption: str) -> html.Div:
@@ -126,84 +154,96 @@ def theme_bar_figure(by_agency: pd.DataFrame) -> go.Figure:
     themes = list(table.index)[::-1]
     total = _numeric(table["Total"])[::-1] if "Total" in table else np.array([])
     cross = _numeric(table["Cross-agency"])[::-1] if "Cross-agency" in table else np.array([])
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            y=[_esc(t) for t in themes],
-            x=total,
-            orientation="h",
-            name="All learning points",
-            marker_color="#0b5394",
-            text=[SUPPRESSED if np.isnan(v) else f"{int(v)}" for v in total],
-            textposition="outside",
-            hovertemplate="%{y}: %{text} learning points<extra></extra>",
-        )
+    names = [_esc(t) for t in themes]
+    data = [
+        {
+            "type": "bar",
+            "y": names,
+            "x": total,
+            "orientation": "h",
+            "name": "All learning points",
+            "marker": {"color": "#0b5394"},
+            "text": [SUPPRESSED if np.isnan(v) else f"{int(v)}" for v in total],
+            "textposition": "outside",
+            "hovertemplate": "%{y}: %{text} learning points<extra></extra>",
+        },
+        {
+            "type": "bar",
+            "y": names,
+            "x": cross,
+            "orientation": "h",
+            "name": "of which cross-agency",
+            "marker": {"color": "#b45f06", "pattern": {"shape": "/"}},
+            "text": [SUPPRESSED if np.isnan(v) else f"{int(v)}" for v in cross],
+            "textposition": "outside",
+            "hovertemplate": "%{y}: %{text} cross-agency<extra></extra>",
+        },
+    ]
+    return _figure(
+        data,
+        {
+            "barmode": "group",
+            "height": max(260, 48 * len(themes) + 110),
+            "margin": {"l": 10, "r": 40, "t": 30, "b": 40},
+            "font": FONT,
+            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+            "plot_bgcolor": "white",
+            "xaxis": {
+                "title": {"text": "learning points (c = 1 to 5, hidden)"},
+                "gridcolor": "#dddddd",
+            },
+            "yaxis": {"automargin": True},
+        },
     )
-    fig.add_trace(
-        go.Bar(
-            y=[_esc(t) for t in themes],
-            x=cross,
-            orientation="h",
-            name="of which cross-agency",
-            marker_color="#b45f06",
-            marker_pattern_shape="/",
-            text=[SUPPRESSED if np.isnan(v) else f"{int(v)}" for v in cross],
-            textposition="outside",
-            hovertemplate="%{y}: %{text} cross-agency<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        barmode="group",
-        height=max(260, 48 * len(themes) + 110),
-        margin={"l": 10, "r": 40, "t": 30, "b": 40},
-        font=FONT,
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-        plot_bgcolor="white",
-        xaxis={"title": "learning points (c = 1 to 5, hidden)", "gridcolor": "#dddddd"},
-        yaxis={"automargin": True},
-    )
-    return fig
 
 
 def trend_figure(by_quarter: pd.DataFrame, top: int = 4) -> go.Figure:
     """Learning points per quarter: all themes, and the most frequent themes (gaps where hidden)."""
     table = by_quarter.drop(columns="Total", errors="ignore")
     quarters = [str(q) for q in table.columns]
-    fig = go.Figure()
+    data = []
     if "Total" in table.index:
-        fig.add_trace(
-            go.Bar(
-                x=quarters,
-                y=_numeric(table.loc["Total"]),
-                name="All themes",
-                marker_color="#d9e3ee",
-                text=[str(v) for v in table.loc["Total"]],
-                textposition="outside",
-            )
+        data.append(
+            {
+                "type": "bar",
+                "x": quarters,
+                "y": _numeric(table.loc["Total"]),
+                "name": "All themes",
+                "marker": {"color": "#d9e3ee"},
+                "text": [str(v) for v in table.loc["Total"]],
+                "textposition": "outside",
+            }
         )
     themes = [t for t in table.index if t != "Total"][:top]
     for i, theme in enumerate(themes):
-        fig.add_trace(
-            go.Scatter(
-                x=quarters,
-                y=_numeric(table.loc[theme]),
-                name=_esc(theme),
-                mode="lines+markers",
-                marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 10},
-                line={"color": AGENCY_COLOURS[i % len(AGENCY_COLOURS)], "width": 3},
-                connectgaps=False,
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": quarters,
+                "y": _numeric(table.loc[theme]),
+                "name": _esc(theme),
+                "mode": "lines+markers",
+                "marker": {"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 10},
+                "line": {"color": AGENCY_COLOURS[i % len(AGENCY_COLOURS)], "width": 3},
+                "connectgaps": False,
+            }
         )
-    fig.update_layout(
-        height=380,
-        margin={"l": 10, "r": 10, "t": 30, "b": 40},
-        font=FONT,
-        plot_bgcolor="white",
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-        yaxis={"title": "learning points", "gridcolor": "#dddddd", "rangemode": "tozero"},
-        xaxis={"title": "quarter of the meeting", "type": "category"},
+    return _figure(
+        data,
+        {
+            "height": 380,
+            "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
+            "font": FONT,
+            "plot_bgcolor": "white",
+            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+            "yaxis": {
+                "title": {"text": "learning points"},
+                "gridcolor": "#dddddd",
+                "rangemode": "tozero",
+            },
+            "xaxis": {"title": {"text": "quarter of the meeting"}, "type": "category"},
+        },
     )
-    return fig
 
 
 HIDDEN_GREY = "#e1e1e1"
@@ -230,56 +270,76 @@ def density_heatmap(table: pd.DataFrame) -> go.Figure:
     shown = z[~np.isnan(z)] if z.size else z
     top = max(1.0, float(shown.max())) if shown.size else 1.0
     scale, zmin = _hidden_colorscale(top)
-    fig = go.Figure(
-        go.Heatmap(
-            x=months,
-            y=[_esc(a) for a in agencies],
-            z=np.where(np.isnan(z), zmin, z) if z.size else z,
-            text=text,
-            texttemplate="%{text}",
-            textfont={"size": 11},
-            colorscale=scale,
-            zmin=zmin,
-            zmax=top,
-            colorbar={"title": {"text": "events"}, "tick0": 0, "tickmode": "auto"},
-            hovertemplate="%{y}<br>month %{x} from the anchor: %{text} events<extra></extra>",
-            xgap=1,
-            ygap=2,
-        )
+    heatmap = {
+        "type": "heatmap",
+        "x": months,
+        "y": [_esc(a) for a in agencies],
+        "z": np.where(np.isnan(z), zmin, z) if z.size else z,
+        "text": text,
+        "texttemplate": "%{text}",
+        "textfont": {"size": 11},
+        "colorscale": scale,
+        "zmin": zmin,
+        "zmax": top,
+        "colorbar": {"title": {"text": "events"}, "tick0": 0, "tickmode": "auto"},
+        "hovertemplate": "%{y}<br>month %{x} from the anchor: %{text} events<extra></extra>",
+        "xgap": 1,
+        "ygap": 2,
+    }
+    return _figure(
+        [heatmap],
+        {
+            "shapes": [_anchor_line()],
+            "height": max(220, 44 * len(agencies) + 100),
+            "margin": {"l": 10, "r": 10, "t": 20, "b": 50},
+            "font": FONT,
+            "plot_bgcolor": "white",
+            "xaxis": {
+                "title": {"text": "months relative to the anchor event (0 = its month)"},
+                "dtick": 3,
+            },
+            "yaxis": {"automargin": True, "autorange": "reversed"},
+        },
     )
-    fig.add_vline(x=-0.5, line_width=2, line_color="#0b0c0c")
-    fig.update_layout(
-        height=max(220, 44 * len(agencies) + 100),
-        margin={"l": 10, "r": 10, "t": 20, "b": 50},
-        font=FONT,
-        plot_bgcolor="white",
-        xaxis={"title": "months relative to the anchor event (0 = its month)", "dtick": 3},
-        yaxis={"automargin": True, "autorange": "reversed"},
-    )
-    return fig
 
 
 def withheld_figure(message: str) -> go.Figure:
     """An empty figure that says why nothing is drawn."""
-    fig = go.Figure()
-    fig.add_annotation(
-        text=_esc(message),
-        showarrow=False,
-        font={"size": 17},
-        x=0.5,
-        y=0.5,
-        xref="paper",
-        yref="paper",
+    return _figure(
+        [],
+        {
+            "annotations": [
+                {
+                    "text": _esc(message),
+                    "showarrow": False,
+                    "font": {"size": 17},
+                    "x": 0.5,
+                    "y": 0.5,
+                    "xref": "paper",
+                    "yref": "paper",
+                }
+            ],
+            "height": 160,
+            "font": FONT,
+            "plot_bgcolor": "white",
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        },
     )
-    fig.update_layout(
-        height=160,
-        font=FONT,
-        plot_bgcolor="white",
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-    )
-    return fig
+
+
+def rows_to_draw(rows: pd.DataFrame, least: int) -> pd.DataFrame:
+    """The first cases' rows (by case_row), as many as SVG draws quickly (`SVG_LIMIT` markers
+    in all), but never fewer than `least` cases: at England's scale 150 cases made about
+    100,000 markers, which WebGL in software took 10 s to draw."""
+    if len(rows) <= SVG_LIMIT:
+        return rows
+    running = rows.groupby("case_row").size().sort_index().cumsum()
+    cases = running.index[running <= SVG_LIMIT]
+    if len(cases) < least:
+        cases = running.index[:least]
+    return rows[rows["case_row"].isin(cases)]
 
 
 def case_rows_figure(
@@ -290,7 +350,6 @@ def case_rows_figure(
 
     `rows` has case_row, rel_month, category, events; `categories` the managed list.
     """
-    fig = go.Figure()
     n_cases = int(rows["case_row"].max()) + 1 if not rows.empty else 0
     present = set(rows["category"]) if not rows.empty else set()
     styles = [st for st in marker_styles(categories) if st.name in present]
@@ -298,46 +357,52 @@ def case_rows_figure(
     styles += [MarkerStyle(n, 0, "#505a5f") for n in sorted(present - {st.name for st in styles})]
     # SVG for a few thousand markers: WebGL (in software on many office machines, and here)
     # costs about a second to start however few markers it draws.
-    trace_type = go.Scatter if len(rows) <= SVG_LIMIT else go.Scattergl
+    trace_type = "scatter" if len(rows) <= SVG_LIMIT else "scattergl"
+    by_category = dict(tuple(rows.groupby("category", sort=False))) if not rows.empty else {}
+    data = []
     for i, style in enumerate(styles):
-        part = rows[rows["category"] == style.name]
+        part = by_category[style.name]
         # Several categories in one month: spread them a little inside the month so all show.
         offset = (i % 5 - 2) * 0.15
-        fig.add_trace(
-            trace_type(
-                x=part["rel_month"].to_numpy(dtype=float) + offset,
-                y=part["case_row"].to_numpy(),
-                mode="markers",
-                name=_esc(style.name),
-                marker={"symbol": style.symbol, "size": 7, "color": style.colour},
+        data.append(
+            {
+                "type": trace_type,
+                "x": part["rel_month"].to_numpy(dtype=float) + offset,
+                "y": part["case_row"].to_numpy(),
+                "mode": "markers",
+                "name": _esc(style.name),
+                "marker": {"symbol": style.symbol, "size": 7, "color": style.colour},
                 # No count per case and month (nearly always 1 to 5): a marker means "some".
-                hovertemplate=(
+                "hovertemplate": (
                     f"{_esc(style.name)}<br>case row %{{y}}, month %{{x:.0f}}: "
                     "one or more events<extra></extra>"
                 ),
-            )
+            }
         )
-    fig.add_vline(x=-0.5, line_width=2, line_color="#0b0c0c")
-    fig.update_layout(
-        height=max(240, 7 * n_cases + 140),
-        margin={"l": 60, "r": 10, "t": 20, "b": 50},
-        font=FONT,
-        plot_bgcolor="white",
-        legend={"title": {"text": "Category"}},
-        xaxis={
-            "title": "months relative to the anchor event",
-            "range": [months[0] - 0.5, months[1] + 0.5],
-            "dtick": 3,
-            "gridcolor": "#eeeeee",
-        },
-        yaxis={
-            "title": "one row per case",
-            "autorange": "reversed",
-            "showticklabels": False,
-            "showgrid": False,
+    return _figure(
+        data,
+        {
+            "shapes": [_anchor_line()],
+            # a row of 10 px a case, and room for the whole legend (it scrolled, cut, at 7 px)
+            "height": max(240, 10 * n_cases + 140, 20 * len(styles) + 80),
+            "margin": {"l": 60, "r": 10, "t": 20, "b": 50},
+            "font": FONT,
+            "plot_bgcolor": "white",
+            "legend": {"title": {"text": "Category"}},
+            "xaxis": {
+                "title": {"text": "months relative to the anchor event"},
+                "range": [months[0] - 0.5, months[1] + 0.5],
+                "dtick": 3,
+                "gridcolor": "#eeeeee",
+            },
+            "yaxis": {
+                "title": {"text": "one row per case"},
+                "autorange": "reversed",
+                "showticklabels": False,
+                "showgrid": False,
+            },
         },
     )
-    return fig
 
 
 def summary_card(summary, download_href: str) -> html.Div:

@@ -290,9 +290,11 @@ def read_manifest(folder: Path) -> dict:
         raise BadBundle(f"{folder.name}: {MANIFEST} is not an {BUNDLE_FORMAT} manifest")
     version = manifest.get("schema_version")
     if version not in READABLE_SCHEMA_VERSIONS:
-        readable = ", ".join(str(v) for v in sorted(READABLE_SCHEMA_VERSIONS))
+        *others, last = sorted(READABLE_SCHEMA_VERSIONS)
+        readable = f"{', '.join(str(v) for v in others)} or {last}" if others else str(last)
         raise BadBundle(
-            f"{folder.name}: schema version {version!r}, but this app reads version {readable}"
+            f"{folder.name}: schema version {version!r}, but this app reads schema version"
+            f" {readable}"
         )
     code = manifest.get("partnership")
     if not isinstance(code, str) or not CODE_PATTERN.match(code):

@@ -637,15 +637,18 @@ def journey_cases_sql(cases: str, order: str = "case_key") -> str:
 
 
 def journey_events_sql(
-    agency: str = "e.agency", event_type: str = "e.event_type", category: str = "e.category"
+    agency: str = "e.agency",
+    event_type: str = "e.event_type",
+    category: str = "e.category",
+    joins: str = "",
 ) -> str:
     """Dated events by case number (`agency`, `event_type`, `category`: their expressions, e.g.
-    casts)."""
+    casts; `joins`: what they read besides the events)."""
     return (
         f"SELECT j.case_no, {agency} AS agency, {event_type} AS event_type,"
         f" {category} AS category, e.event_date,"
         " CAST(year(e.event_date) * 12 + month(e.event_date) AS INTEGER) AS month_no"
-        " FROM crc_events e JOIN crc_journey_cases j ON j.case_key = e.case_key"
+        f" FROM crc_events e JOIN crc_journey_cases j ON j.case_key = e.case_key{joins}"
         " WHERE e.date_precision <> 'year'"
     )
 

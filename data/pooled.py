@@ -8,8 +8,11 @@ other, small tables are read once into memory at start, so that a query does not
 every bundle for every table it names (at England's scale, 150 files a table). The
 explorer's read models in `data.crc` run against it unchanged, joining on the keys as
 published: 64-bit keyed hashes, refused if two partnerships' bundles share one. `partnership`
-is a column of every view and a filter of `data.crc.CrcFilters`. Suppression happens in the read models after
-pooling, on whatever the filters choose (one partnership alone when one is selected).
+is a column of every view and a filter of `data.crc.CrcFilters`. A name written with other
+capitals or spaces by another partnership ("police " for "Police": agencies, themes, categories,
+event types) is one name across the pool (`NAME_COLUMNS`). Suppression happens in the read
+models after pooling, on whatever the filters choose (one partnership alone when one is
+selected).
 
 The Appendix 3 summaries and their text are never in a bundle, so the pooled explorer has no
 case summaries.
@@ -28,6 +31,7 @@ import pandas as pd
 
 from data import crc
 from data.actor import SYSTEM, User
+from data.agency_names import AGENCY_KEY
 from data.bundle import (
     MANIFEST,
     SCHEMA_VERSION,
@@ -166,6 +170,79 @@ def _check_keys_unique(con: duckdb.DuckDBPyConnection) -> None:
             )
 
 
+# Names that partnerships write each their own way, by kind: (table, column) in memory. The same
+# name but for capitals and spacing ("Police", "police ", "POLICE") is one name across the pool,
+# shown as `_shown_first` chooses; names that differ otherwise ("Hampshire Constabulary") stay
+# apart (docs/pooled.md says so).
+NAME_COLUMNS = {
+    "agency": (
+        ("crc_case_agencies", "agency"),
+        ("crc_learning_points", "agency"),
+        ("crc_actions", "agency"),
+        ("crc_barriers", "agency"),
+        ("crc_committee_actions", "agency"),
+        ("crc_event_links", "from_agency"),
+        ("crc_event_links", "to_agency"),
+        ("crc_patterns", "agency"),
+    ),
+    "category": (
+        ("crc_event_links", "from_category"),
+        ("crc_event_links", "to_category"),
+        ("crc_patterns", "category"),
+    ),
+    "theme": (
+        ("crc_learning_themes", "theme"),
+        ("crc_barrier_themes", "theme"),
+        ("crc_committee_decisions", "theme"),
+        ("crc_briefing_deliveries", "theme"),
+        ("themes", "name"),
+    ),
+}
+# ... and the events' columns of each kind (read from the files when the journeys are built).
+EVENT_NAME_COLUMNS = {"agency": "agency", "event_type": "event_type", "category": "category"}
+
+
+def _shown_first(spelling: str, partnerships: str = "0") -> str:
+    """The window that puts first the spelling of a name to show: one written tidily (no spaces
+    to spare), then the one most partnerships write, then one not in capitals throughout, then
+    the first in sort order."""
+    return (
+        f"PARTITION BY kind, {AGENCY_KEY.format(spelling)}"
+        f" ORDER BY {spelling} = trim(regexp_replace({spelling}, '\\s+', ' ', 'g')) DESC,"
+        f" {partnerships} DESC,"
+        f" {spelling} = upper({spelling}) AND {spelling} <> lower({spelling}), {spelling}"
+        " ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
+    )
+
+
+def _fold_spellings(con: duckdb.DuckDBPyConnection) -> None:
+    """One spelling of each name across the tables in memory (`NAME_COLUMNS`), kept in
+    `name_spellings` (kind, spelling, shown) for the events (`_materialise_journeys`)."""
+    used = " UNION ALL ".join(
+        f"SELECT '{kind}' AS kind, {column} AS spelling, partnership FROM {table}"
+        if table != "themes"
+        else f"SELECT '{kind}', {column}, NULL FROM {table}"
+        for kind, columns in NAME_COLUMNS.items()
+        for table, column in columns
+    )
+    con.execute(
+        f"""CREATE TABLE name_spellings AS
+        SELECT kind, spelling, first(spelling) OVER ({_shown_first("spelling", "partnerships")})
+               AS shown
+        FROM (SELECT kind, spelling, count(DISTINCT partnership) AS partnerships
+              FROM ({used}) WHERE spelling IS NOT NULL GROUP BY ALL)"""
+    )
+    for kind, columns in NAME_COLUMNS.items():
+        for table, column in columns:
+            con.execute(
+                f"UPDATE {table} SET {column} = s.shown FROM name_spellings s"
+                f" WHERE s.kind = ? AND s.spelling = {table}.{column} AND s.shown <> s.spelling",
+                [kind],
+            )
+    # a list's entries written two ways are now one entry twice
+    con.execute("CREATE OR REPLACE TABLE themes AS SELECT DISTINCT * FROM themes")
+
+
 # Read from the files on each query (once, to build the journey tables); every other table is
 # small (a nation's learning, actions and cases: about a million rows in all) and is read once
 # at start into memory, so that a query joins tables in memory instead of opening a file of
@@ -202,25 +279,45 @@ def _materialise_journeys(con: duckdb.DuckDBPyConnection) -> None:
         "CREATE TABLE crc_journey_cases AS"
         f" {journey_cases_sql('crc_cases', order='partnership, case_key')}"
     )
+    lists = ", ".join(f"list(DISTINCT {c}) AS {k}" for k, c in EVENT_NAME_COLUMNS.items())
+    con.execute(f"CREATE TEMP TABLE journey_names AS SELECT {lists} FROM crc_events")
+    # Each spelling the events use, shown as the tables in memory show its name, else as
+    # _shown_first chooses among the events' spellings.
+    unnested = " UNION ALL ".join(
+        f"SELECT DISTINCT '{kind}' AS kind, v AS spelling FROM journey_names, unnest({kind}) u(v)"
+        for kind in EVENT_NAME_COLUMNS
+    )
     con.execute(
-        "CREATE TEMP TABLE journey_names AS SELECT list(DISTINCT agency) AS agencies,"
-        " list(DISTINCT event_type) AS event_types, list(DISTINCT category) AS categories"
-        " FROM crc_events"
+        f"""CREATE TEMP TABLE event_spellings AS
+        SELECT kind, spelling,
+               coalesce(k.shown, first(spelling) OVER ({_shown_first("spelling")})) AS shown
+        FROM ({unnested}) e
+        LEFT JOIN (SELECT DISTINCT kind AS known_kind, {AGENCY_KEY.format("spelling")} AS known,
+                          shown FROM name_spellings) k
+          ON k.known_kind = e.kind AND k.known = {AGENCY_KEY.format("e.spelling")}
+        WHERE spelling IS NOT NULL"""
     )
-    for enum, column in (
-        ("journey_agency", "agencies"),
-        ("journey_event_type", "event_types"),
-        ("journey_category", "categories"),
-    ):
+    columns, joins = [], []
+    for kind, column in EVENT_NAME_COLUMNS.items():
         con.execute(
-            f"CREATE TYPE {enum} AS ENUM"
-            f" (SELECT DISTINCT v FROM journey_names, unnest({column}) u(v) WHERE v IS NOT NULL)"
+            f"CREATE TYPE journey_{kind} AS ENUM (SELECT DISTINCT shown FROM event_spellings"
+            " WHERE kind = ?)",
+            [kind],
         )
-    events = journey_events_sql(
-        "CAST(e.agency AS journey_agency)",
-        "CAST(e.event_type AS journey_event_type)",
-        "CAST(e.category AS journey_category)",
-    )
+        respelt = con.execute(
+            "SELECT count(*) FROM event_spellings WHERE kind = ? AND shown <> spelling", [kind]
+        ).fetchone()[0]
+        if respelt:  # a join for the events only where a name is written more than one way
+            con.execute(
+                f"CREATE TEMP TABLE respelt_{kind} AS SELECT spelling, shown FROM event_spellings"
+                " WHERE kind = ? AND shown <> spelling",
+                [kind],
+            )
+            joins.append(f" LEFT JOIN respelt_{kind} ON respelt_{kind}.spelling = e.{column}")
+            columns.append(f"CAST(coalesce(respelt_{kind}.shown, e.{column}) AS journey_{kind})")
+        else:
+            columns.append(f"CAST(e.{column} AS journey_{kind})")
+    events = journey_events_sql(*columns, joins="".join(joins))
     con.execute(f"CREATE TABLE crc_journey_events AS {events}")
     for name, sql in JOURNEY_AGGREGATES.items():
         con.execute(f"CREATE TABLE {name} AS {sql}")
@@ -350,6 +447,7 @@ def open_pooled(paths: list[str | Path], *, memory_limit: str | None = None) -> 
     con.execute("SET parquet_metadata_cache = true")  # every query reads every file's footer
     for table in TABLES:
         con.execute(_relation_sql(table, bundles))
+    _fold_spellings(con)
     _check_keys_unique(con)
     return PooledStore(bundles, con)
 

@@ -29,6 +29,7 @@ from components.crc import (
     case_rows_figure,
     count_table,
     density_heatmap,
+    rows_to_draw,
     summary_card,
     theme_bar_figure,
     trend_figure,
@@ -419,7 +420,7 @@ def _aligned_tab(user, f):
     choices = crc.anchor_choices(get_crc_store(), user)
     values = [v for v, _ in choices]
     anchor = crc.DEFAULT_ANCHOR if crc.DEFAULT_ANCHOR in values else next(iter(values), None)
-    note, heatmap, case_rows, by_category = _aligned_view(user, f, anchor, crc.DEFAULT_WINDOW)
+    note, heatmap, by_category = _aligned_view(user, f, anchor, crc.DEFAULT_WINDOW)
     return [
         html.H2("Journeys aligned on an event"),
         html.P(
@@ -465,7 +466,20 @@ def _aligned_tab(user, f):
         ),
         html.Div(by_category, id="crc-category-counts"),
         html.H3("Each case as a row", className="h4 mt-3"),
-        dcc.Graph(id="crc-case-rows", figure=case_rows, config=GRAPH_CONFIG),
+        html.P(
+            "One thin row per aligned case, with a marker for each category of its events in"
+            " each month. Drawn when asked: a marker per case, month and category makes"
+            " thousands of them for a large choice of cases.",
+            className="text-body-secondary",
+        ),
+        # The rows are drawn when asked for: their markers were most of the tab's time.
+        html.Button(
+            "Show each case as a row",
+            id="crc-rows-show",
+            n_clicks=0,
+            className="btn btn-outline-primary btn-sm mb-2",
+        ),
+        html.Div(id="crc-case-rows-box"),
     ]
 
 
@@ -577,59 +591,83 @@ clientside_callback(
 @callback(
     Output("crc-aligned-count", "children"),
     Output("crc-heatmap", "figure"),
-    Output("crc-case-rows", "figure"),
     Output("crc-category-counts", "children"),
+    Output("crc-case-rows-box", "children"),
+    Output("crc-rows-show", "hidden"),
     Input("crc-anchor", "value"),
     Input("crc-window", "value"),
     *[Input(i, "value") for i in FILTER_IDS],
+    Input("crc-rows-show", "n_clicks"),
     prevent_initial_call=True,
 )
-def update_aligned(anchor, window, years, ages, agencies, themes, stages, scope, partnerships):
+def update_aligned(
+    anchor, window, years, ages, agencies, themes, stages, scope, partnerships, rows_asked
+):  # fmt: skip
     """The aligned view's figures for another anchor, window or filters (the tab, when built,
-    holds its first figures)."""
+    holds its first figures), with the case rows once asked for; the button that asks for
+    them draws only those."""
     user = require_user()
     f = _filters(years, ages, agencies, themes, stages, scope, partnerships)
-    return _aligned_view(user, f, anchor, _window(window))
+    window = _window(window)
+    rows = _case_rows(user, f, anchor, window) if rows_asked else no_update
+    if ctx.triggered_id == "crc-rows-show":
+        return no_update, no_update, no_update, rows, True
+    return (*_aligned_view(user, f, anchor, window), rows, bool(rows_asked))
+
+
+def _withheld_graph(message: str):
+    return dcc.Graph(id="crc-case-rows", figure=withheld_figure(message), config=GRAPH_CONFIG)
 
 
 def _aligned_view(user, f: crc.CrcFilters, anchor: str | None, window: int):
-    """(count note, density heat map, case rows figure, category table) of the aligned view."""
+    """(count note, density heat map, category table) of the aligned view."""
     store = get_crc_store()
     refusal = crc.check_differencing(store, user, f)
     if refusal:
-        return (
-            refusal,
-            withheld_figure("Not shown for this choice of cases."),
-            withheld_figure("Not shown for this choice of cases."),
-            None,
-        )
+        return refusal, withheld_figure("Not shown for this choice of cases."), None
     anchor = anchor or ""
-    n_aligned = crc.aligned_case_count(store, user, f, anchor)
-    aligned = suppress_count(n_aligned)
-    density, rows = crc.aligned_events(store, user, f, anchor, window)
-    shown = int(rows["case_row"].max()) + 1 if not rows.empty else 0
+    aligned = suppress_count(crc.aligned_case_count(store, user, f, anchor))
+    density, _rows = crc.aligned_events(store, user, f, anchor, window, only="density")
     named = anchor.removeprefix(crc.CATEGORY_ANCHOR) if anchor else "(nothing chosen)"
-    note = f"Cases with a {named} event: {aligned}"
-    if shown and shown == crc.MAX_CASE_ROWS:
-        note += f" (rows below show the first {shown} by anchor date)"
-    if n_aligned < crc.MIN_CASES_FOR_ROWS:
-        # A row per case for a handful of cases would describe individual children.
-        rows_figure = withheld_figure(
-            "Rows for individual cases are shown only when 6 or more cases are aligned."
-        )
-    else:
-        rows_figure = case_rows_figure(rows, (-window, window), crc.category_list(store))
     by_category = count_table(
         crc.category_table(store, user, f, anchor, window),
         "crc-table-categories-aligned",
         f"Events by category within {window} months of the first {named} event",
     )
     return (
-        note,
+        f"Cases with a {named} event: {aligned}",
         density_heatmap(crc.density_table(density, window)),
-        rows_figure,
         by_category,
     )
+
+
+def _case_rows(user, f: crc.CrcFilters, anchor: str | None, window: int):
+    """The case rows figure (with what it shows), or why it is not drawn."""
+    store = get_crc_store()
+    if crc.check_differencing(store, user, f):
+        return _withheld_graph("Not shown for this choice of cases.")
+    anchor = anchor or ""
+    n_aligned = crc.aligned_case_count(store, user, f, anchor)
+    if n_aligned < crc.MIN_CASES_FOR_ROWS:
+        # A row per case for a handful of cases would describe individual children.
+        return _withheld_graph(
+            "Rows for individual cases are shown only when 6 or more cases are aligned."
+        )
+    _density, rows = crc.aligned_events(store, user, f, anchor, window, only="rows")
+    rows = rows_to_draw(rows, crc.MIN_CASES_FOR_ROWS)
+    shown = int(rows["case_row"].max()) + 1 if not rows.empty else 0
+    return [
+        *(
+            [html.P(f"The first {shown} cases by anchor date.", id="crc-case-rows-note")]
+            if 0 < shown < n_aligned
+            else []
+        ),
+        dcc.Graph(
+            id="crc-case-rows",
+            figure=case_rows_figure(rows, (-window, window), crc.category_list(store)),
+            config=GRAPH_CONFIG,
+        ),
+    ]
 
 
 @callback(

@@ -16,6 +16,7 @@ import pytest
 from data.store import Store
 from data.users import add_user
 from tests.support.browser import screenshot, serious_violations, sign_in
+from tests.support.crc_figures import FIGURES_JS, small_counts
 from tests.support.dash_http import signed_in_opener
 from tests.support.server import start_server
 
@@ -72,13 +73,15 @@ def update_aligned_request() -> bytes:
     outputs = [
         {"id": "crc-aligned-count", "property": "children"},
         {"id": "crc-heatmap", "property": "figure"},
-        {"id": "crc-case-rows", "property": "figure"},
         {"id": "crc-category-counts", "property": "children"},
+        {"id": "crc-case-rows-box", "property": "children"},
+        {"id": "crc-rows-show", "property": "hidden"},
     ]
     return json.dumps(
         {
-            "output": "..crc-aligned-count.children...crc-heatmap.figure...crc-case-rows.figure"
-            "...crc-category-counts.children..",
+            "output": "..crc-aligned-count.children...crc-heatmap.figure..."
+            "crc-category-counts.children...crc-case-rows-box.children..."
+            "crc-rows-show.hidden..",
             "outputs": outputs,
             "inputs": [
                 {"id": "crc-anchor", "property": "value", "value": "Referral"},
@@ -87,6 +90,7 @@ def update_aligned_request() -> bytes:
                     {"id": i, "property": "value", "value": "all" if i == "crc-scope" else None}
                     for i in FILTER_IDS
                 ],
+                {"id": "crc-rows-show", "property": "n_clicks", "value": 1},
             ],
             "changedPropIds": ["crc-anchor.value"],
             "state": [],
@@ -192,9 +196,13 @@ def test_crc_user_filters_by_theme_and_sees_the_aligned_view(crc_server, page):
         "document.querySelector('#crc-aligned-count').innerText)",
         timeout=30_000,
     )
+    # The case rows are drawn when asked for, and follow the filters from then on.
+    assert page.locator("#crc-case-rows").count() == 0
+    page.click("#crc-rows-show")
     page.wait_for_function(
         "() => document.querySelector('#crc-case-rows .js-plotly-plot')?.data?.length > 0"
     )
+    assert page.locator("#crc-rows-show").is_hidden()
     with page.expect_download() as download:
         page.click("#crc-csv-density")
     csv = Path(download.value.path()).read_text(encoding="utf-8")
@@ -215,46 +223,12 @@ def test_crc_user_filters_by_theme_and_sees_the_aligned_view(crc_server, page):
     assert csv[-1].startswith("Total,")
     page.locator("#crc-category-counts").scroll_into_view_if_needed()
     screenshot(page, "crc-aligned")
-
-
-# Fields of a Plotly trace that carry counts (positions such as months or case rows do not).
-COUNT_FIELDS = {"bar": ("x", "y", "text"), "heatmap": ("z", "text"), "scatter": ("y", "text")}
-FIGURES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => ({
-    id: gd.parentElement.id || gd.id,
-    traces: gd._fullData.map(t => ({
-        type: t.type, orientation: t.orientation,
-        x: t.x ? Array.from(t.x) : null, y: t.y ? Array.from(t.y) : null,
-        z: t.z ? Array.from(t.z, r => Array.from(r)) : null,
-        text: t.text == null ? null : [].concat(t.text).flat(),
-        customdata: t.customdata ? Array.from(t.customdata) : null,
-        hovertemplate: [].concat(t.hovertemplate || []).join(' '),
-    })),
-    annotations: (gd.layout.annotations || []).map(a => a.text),
-}))"""
-
-
-def small_counts(figures) -> list:
-    """Every value from 1 to 5 in a count-carrying field of the figures the browser holds."""
-    found = []
-    for fig in figures:
-        for trace in fig["traces"]:
-            fields = list(COUNT_FIELDS.get(trace["type"], ("text",)))
-            if fig["id"] == "crc-case-rows":  # y is a case's row, x a month: no count at all
-                fields = ["text"]
-            if trace["type"] == "bar":  # the bar length is x when horizontal, y when vertical
-                fields.remove("y" if trace["orientation"] == "h" else "x")
-            for name in [*fields, "customdata"]:
-                values = trace.get(name) or []
-                flat = [v for row in values for v in (row if isinstance(row, list) else [row])]
-                for v in flat:
-                    try:
-                        number = float(v)
-                    except (TypeError, ValueError):
-                        continue
-                    if 1 <= number <= 5:
-                        found.append((fig["id"], trace["type"], name, v))
-            assert "customdata" not in trace["hovertemplate"], fig["id"]
-    return found
+    # Once drawn, the rows follow the aligned view's choices.
+    page.select_option("#crc-window", "12")
+    page.wait_for_function(
+        "() => document.querySelector('#crc-case-rows .js-plotly-plot')"
+        "?.layout.xaxis.range[0] === -12.5"
+    )
 
 
 def test_figures_sent_to_the_browser_hold_no_counts_from_1_to_5(crc_server, page):
@@ -274,6 +248,7 @@ def test_figures_sent_to_the_browser_hold_no_counts_from_1_to_5(crc_server, page
     # The theme tables do hide small counts: so the figures would show them if they leaked.
     assert "c" in page.inner_text("#crc-table-themes-quarter")
     page.click("label:has-text('Aligned journeys')")
+    page.click("#crc-rows-show")
     page.wait_for_function(
         "() => document.querySelector('#crc-case-rows .js-plotly-plot')?._fullData?.length > 0"
         " && document.querySelector('#crc-heatmap .js-plotly-plot')?._fullData?.length > 0",

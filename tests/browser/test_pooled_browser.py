@@ -8,10 +8,12 @@ import io
 import zipfile
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from data.demo.bundles import write_demo_bundles
 from tests.support.browser import screenshot, serious_violations, sign_in
+from tests.support.crc_figures import FIGURES_JS, small_counts
 from tests.support.server import start_server
 
 REGION = (
@@ -23,10 +25,16 @@ REGION = (
 
 
 @pytest.fixture(scope="module")
-def pooled_server(tmp_path_factory):
-    tmp_dir = tmp_path_factory.mktemp("pooled")
-    write_demo_bundles(tmp_dir / "region", REGION)
-    proc, url = start_server(tmp_dir, command=("crc", "serve-pooled", str(tmp_dir / "region")))
+def region(tmp_path_factory) -> Path:
+    """The folder `bundles/` of four fictional partnerships' bundles."""
+    bundles = tmp_path_factory.mktemp("pooled") / "bundles"
+    write_demo_bundles(bundles, REGION)
+    return bundles
+
+
+@pytest.fixture(scope="module")
+def pooled_server(region):
+    proc, url = start_server(region.parent, command=("crc", "serve-pooled", str(region)))
     yield url
     proc.terminate()
     proc.wait(timeout=10)
@@ -116,3 +124,87 @@ def test_admin_publishes_a_bundle_from_the_explorer(tmp_path, page):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_the_docs_duckdb_query_answers_as_the_regional_explorer_shows(
+    region, pooled_server, page, monkeypatch
+):
+    """The same four bundles: the first DuckDB query of docs/pooled.md, run where they lie,
+    gives the counts the explorer's "Themes by partnership" table shows, and hides the same
+    small ones (the explorer hides some more, so that no hidden count can be worked out from
+    its totals)."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "pooled.md").read_text()
+    query = doc.split("## DuckDB")[1].split("```sql\n")[1].split("```")[0]
+    monkeypatch.chdir(region.parent)
+    answer = duckdb.sql(query).fetchall()
+    assert {p for p, _, _ in answer} == {c for c, _, _ in REGION}
+    sign_in(page, pooled_server)
+    page.goto(pooled_server + "crc")
+    page.wait_for_selector("#crc-table-themes-partnership td", timeout=30_000)
+    shown = _cells(page, "crc-table-themes-partnership")
+    cells = {
+        (code, theme): value
+        for code, _, _ in REGION
+        for theme, value in zip(shown["Theme"], shown[code], strict=True)
+    }
+    docs = {(partnership, theme): n for partnership, theme, n in answer}
+    for cell, n in docs.items():
+        assert cells[cell] == n or (cells[cell] == "c" and n != "c"), cell
+    for (code, theme), value in cells.items():
+        if theme not in ("Total", "No theme recorded") and value not in ("c", "0"):
+            assert docs[(code, theme)] == value
+        if value == "0":
+            assert (code, theme) not in docs
+    assert any(n != "c" for n in docs.values()) and any(n == "c" for n in docs.values())
+
+
+def test_what_the_pooled_explorer_sends_has_no_case_key_nor_count_from_1_to_5(
+    region, pooled_server, page
+):
+    """Read from what the browser receives (every Dash response) and holds (the figures'
+    data): no bundle's case key, and, with two partnerships chosen and suppressed on their own,
+    no count from 1 to 5 in a table or a figure, the aligned view's case rows included."""
+    keys = {
+        k
+        for (k,) in duckdb.sql(
+            f"SELECT case_key FROM read_parquet('{region}/*/crc_cases.parquet')"
+        ).fetchall()
+    }
+    responses = []
+    errors = _errors(page)
+    sign_in(page, pooled_server)
+    # the explorer's own (a response of the page signed in on is gone once it is left)
+    page.on(
+        "response",
+        lambda r: (
+            responses.append(r) if "/_dash-" in r.url and r.frame.url.endswith("/crc") else None
+        ),
+    )
+    page.goto(pooled_server + "crc")
+    page.wait_for_selector("#crc-table-themes-partnership td", timeout=30_000)
+    page.click("summary:has-text('Partnership')")
+    page.get_by_label("Hampshire (fictional) (HAMPSHIRE)").check()
+    page.get_by_label("Portsmouth (fictional) (PORTSMOUTH)").check()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#crc-table-themes-partnership th')]"
+        ".map(h => h.innerText.trim()).join(',') === 'Theme,HAMPSHIRE,PORTSMOUTH,Total'"
+    )
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading]')")
+    cells = _cells(page, "crc-table-themes-partnership")
+    values = [v for column in list(cells.values())[1:] for v in column]
+    assert "c" in values and all(v in ("c", "0") or int(v) >= 6 for v in values)
+    figures = page.evaluate(FIGURES_JS)
+    page.click("label:has-text('Aligned journeys')")
+    page.click("#crc-rows-show")
+    page.wait_for_function(
+        "() => document.querySelector('#crc-case-rows .js-plotly-plot')?._fullData?.length > 0"
+        " && document.querySelector('#crc-heatmap .js-plotly-plot')?._fullData?.length > 0",
+        timeout=30_000,
+    )
+    figures += page.evaluate(FIGURES_JS)
+    assert {f["id"] for f in figures} >= {"crc-theme-graph", "crc-heatmap", "crc-case-rows"}
+    assert small_counts(figures) == []
+    received = [page.content(), *(r.text() for r in responses)]
+    assert len(received) > 5
+    assert not [k for k in keys if any(k in text for text in received)]
+    assert errors == []

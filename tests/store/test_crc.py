@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -404,3 +405,20 @@ def test_fact_index_chooses_the_same_cases_as_the_sql(hand):
         crc.CrcFilters(age_bands=("1 to 4", "Not known")),
     ):
         assert len(crc.chosen_cases(facts, f)) == crc.selected_case_count(hand, SYSTEM, f), f
+
+
+def test_case_rows_drawn_are_the_first_cases_within_what_svg_draws_quickly():
+    from components.crc import rows_to_draw
+    from components.timeline import SVG_LIMIT
+
+    # 40 cases of 300 markers each: 12,000 markers, more than SVG draws quickly
+    rows = pd.DataFrame(
+        {"case_row": np.repeat(np.arange(40), 300), "rel_month": 0, "category": "x", "events": 1}
+    )
+    drawn = rows_to_draw(rows, least=6)
+    assert len(drawn) <= SVG_LIMIT
+    assert sorted(set(drawn["case_row"])) == list(range(SVG_LIMIT // 300))  # the first cases
+    dense = rows.assign(case_row=rows["case_row"] // 10)  # 4 cases of 3,000 markers
+    assert sorted(set(rows_to_draw(dense, least=3)["case_row"])) == [0, 1, 2]  # never fewer
+    few = rows[rows["case_row"] < 5]
+    assert rows_to_draw(few, least=6) is few

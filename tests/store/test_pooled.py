@@ -173,6 +173,29 @@ def test_no_case_reference_name_or_free_text_in_any_file(region):
                 assert not internal_keys & set(df["case_key"])
 
 
+def test_the_bundle_readme_explains_every_column_of_every_file(region):
+    """Read from the files themselves: each file has its section with its row count, and each
+    of its columns a row with the column's type and a meaning."""
+    for folder in region[2].values():
+        readme = (folder / "README.md").read_text()
+        manifest = read_manifest(folder)
+        for table in TABLES:
+            section = readme.split(f"## {table.file} (")[1].split("\n## ")[0]
+            assert section.startswith(f"{manifest['files'][table.file]['rows']:,} rows)")
+            rows = {
+                line.split(" | ")[0].removeprefix("| "): line.split(" | ")[1:]
+                for line in section.splitlines()
+                if line.startswith("| ") and not line.startswith("| column |")
+            }
+            schema = duckdb.sql(
+                f"DESCRIBE SELECT * FROM read_parquet('{folder / table.file}')"
+            ).fetchall()
+            assert list(rows) == [name for name, *_ in schema]
+            for name, column_type, *_ in schema:
+                shown_type, meaning = rows[name]
+                assert shown_type == column_type and meaning.removesuffix(" |").strip(), name
+
+
 def test_only_signed_off_learning_flagged_for_the_committee_is_published(tmp_path):
     store = _partnership(tmp_path / "p.duckdb", 5, 4)
     signed = store.query_one("SELECT count(*) FROM learning_points")[0]
@@ -594,3 +617,82 @@ def test_bundles_of_two_partnerships_sharing_a_key_refused(region, tmp_path):
         BadBundle, match=f"the bundles of NORTH and SOUTH share the case_key {stolen}"
     ):
         pooled.open_pooled([north, south])
+
+
+def _respell(folder, names: dict[str, str], events: dict[str, str]) -> None:
+    """Write the bundle's names another way (`names` in every file but the events', `events` in
+    the events'), with the manifest's checksums made to match: as another partnership types
+    them."""
+    manifest = json.loads((folder / MANIFEST).read_text())
+    for table in TABLES:
+        path = folder / table.file
+        spelling = events if table.name == "crc_events" else names
+        columns = [c for c in table.column_names if c != "partnership"]
+        recast = ", ".join(
+            f"CASE {c}::VARCHAR "
+            + " ".join(f"WHEN '{a}' THEN '{b}'" for a, b in spelling.items())
+            + f" ELSE {c} END AS {c}"
+            for c in columns
+            if c.endswith(("agency", "theme", "category", "name"))
+        )
+        if not recast:
+            continue
+        duckdb.sql(
+            f"COPY (SELECT * REPLACE ({recast}) FROM read_parquet('{path}'))"
+            f" TO '{folder / 'x.parquet'}' (FORMAT parquet)"
+        )
+        (folder / "x.parquet").replace(path)
+        manifest["files"][table.file]["sha256"] = sha256_file(path)
+    (folder / MANIFEST).write_text(json.dumps(manifest))
+
+
+def test_a_name_written_with_other_capitals_or_spaces_is_one_name_across_the_pool(region, tmp_path):
+    """SOUTH writes "police " and "information  sharing" in its tables and "POLICE" in its
+    events, where NORTH writes "Police" and "Information sharing": one agency and one theme in
+    every filter, table and figure of the pool, as NORTH spells them, with both partnerships'
+    counts under it. A name written otherwise ("Hampshire Constabulary") stays apart."""
+    folder = tmp_path / "bundles"
+    shutil.copytree(region[1], folder)
+    south = folder / region[2]["SOUTH"].name
+    _respell(
+        south,
+        {"Police": "police ", "Information sharing": "information  sharing"},
+        {"Police": "POLICE", "School": "Hampshire Constabulary"},
+    )
+    pool = pooled.open_pooled([folder])
+    original = pooled.open_pooled([region[1]])
+    try:
+        every, police = crc.CrcFilters(), crc.CrcFilters(agencies=("Police",))
+        options = crc.filter_options(pool, SYSTEM)
+        assert options == crc.filter_options(original, SYSTEM)
+        assert "Police" in options["agencies"] and "police " not in options["agencies"]
+        assert "Information sharing" in options["themes"]
+        assert crc.selected_case_count(pool, SYSTEM, police) == crc.selected_case_count(
+            original, SYSTEM, police
+        )
+        for read in (crc.learning_theme_counts, crc.action_counts):
+            ours, theirs = read(pool, SYSTEM, every), read(original, SYSTEM, every)
+            for key in ours:
+                pd.testing.assert_frame_equal(ours[key], theirs[key])
+        pd.testing.assert_frame_equal(
+            crc.barrier_counts(pool, SYSTEM, every), crc.barrier_counts(original, SYSTEM, every)
+        )
+        for by in ("agency", "category"):
+            for a, b in zip(
+                crc.pattern_counts(pool, SYSTEM, every, by),
+                crc.pattern_counts(original, SYSTEM, every, by),
+                strict=True,
+            ):
+                pd.testing.assert_frame_equal(a, b)
+        density, _ = crc.aligned_events(pool, SYSTEM, every, "Referral")
+        theirs, _ = crc.aligned_events(original, SYSTEM, every, "Referral")
+        agencies = set(density["agency"])
+        assert "Police" in agencies and not {"POLICE", "police "} & agencies
+        assert "Hampshire Constabulary" in agencies  # another name: another agency
+        mine = density[density["agency"] == "Police"].reset_index(drop=True)
+        pd.testing.assert_frame_equal(
+            mine, theirs[theirs["agency"] == "Police"].reset_index(drop=True)
+        )
+    finally:
+        pool.close()
+        original.close()
