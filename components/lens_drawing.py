@@ -15,7 +15,6 @@ from datetime import date, timedelta
 
 import numpy as np
 import plotly.graph_objects as go
-from _plotly_utils.utils import to_typed_array_spec
 
 from data.vocabulary import (
     AGENCY_SILENCE,
@@ -28,7 +27,8 @@ from data.vocabulary import (
     WAS_NOT_BROUGHT,
 )
 
-GREYED = 0.15  # opacity of what was not known then: visibly there, clearly not in play
+GREYED = 0.2  # opacity of what was not known then: visibly there, clearly not in play
+GREYED_SIZE = 0.55  # ...and its size, of the marker's own: not colour alone (WCAG 1.4.1)
 
 # Link types drawn alike: (trace name, colour, dash). Dash and name differ, so colour is never
 # the only carrier; the arrowhead points at the receiving event.
@@ -97,6 +97,7 @@ class LensMarks:
     links: Sequence[ChartLink] = ()
     greyed_event_ids: Sequence[int] = ()  # an array or a sequence of ids
     day: date | None = None
+    agency: str | None = None  # whose knowledge (None: the whole partnership's)
 
 
 NO_MARKS = LensMarks()
@@ -117,13 +118,26 @@ def greyed_mask(ids: np.ndarray, greyed_event_ids: Sequence[int]) -> np.ndarray 
     )
 
 
-def marker_opacity(greyed: np.ndarray | None):
-    """A category trace's marker opacity: 1, or per point GREYED for what was not known (a
-    typed array: a 50,000-event case's opacities are sent in a fraction of the JSON's time)."""
+def known_points(greyed: np.ndarray | None) -> list[int] | None:
+    """A category trace's `selectedpoints`: the positions of its points the lens says were
+    known (None: no lens). Plotly draws the others in the trace's `unselected` style
+    (`greyed_style`). Not per-point `marker.opacity`: plotly's legend draws a trace's marker
+    at the mean of its opacities, so the legend greyed with the lens; it draws the legend as
+    if nothing were selected."""
     if greyed is None:
-        return 1
-    values = np.where(greyed, GREYED, 1.0).astype("float32")
-    return to_typed_array_spec(values) if len(values) else []
+        return None
+    return np.flatnonzero(~greyed).tolist()
+
+
+def greyed_size(size: float) -> int:
+    """The marker size of an event not known then: about half its own, so what was not known
+    differs by size as well as by colour."""
+    return max(3, round(size * GREYED_SIZE))
+
+
+def greyed_style(size: float) -> dict:
+    """A category trace's `unselected` style (`size`: its markers' size): faint and small."""
+    return {"marker": {"opacity": GREYED, "size": greyed_size(size)}}
 
 
 def link_traces(
@@ -175,14 +189,25 @@ def link_traces(
     return traces
 
 
-def lens_day_trace(day: date | None, x_day, lane_count: int, width: float) -> go.Scatter:
-    """The known-at-the-time day as a vertical line across the lanes, labelled at the top."""
+def lens_day_words(day: date, agency: str | None) -> str:
+    """What the day's line says: whose knowledge, on which day, and how the rest is drawn (in
+    words: the room is told, not left to read the greying)."""
+    who = agency or "the partnership"
+    return f"Known to {who} on {day:%d %b %Y}; the rest greyed, smaller"
+
+
+def lens_day_trace(
+    day: date | None, x_day, lane_count: int, width: float, agency: str | None = None,
+    late: bool = False,
+) -> go.Scatter:  # fmt: skip
+    """The known-at-the-time day as a vertical line across the lanes, labelled at the top (to
+    its left when the day is `late` in the case, so the words stay on the chart)."""
     if day is None:
         return go.Scatter(
             x=[None], y=[None], mode="lines", name=LENS_DAY_TRACE, showlegend=False,
             hoverinfo="skip",
         )  # fmt: skip
-    words = f"Known at the time: {day:%d %b %Y}"
+    words = lens_day_words(day, agency)
     return go.Scatter(
         x=[x_day, x_day],
         y=[-0.55, lane_count - 0.5],
@@ -190,7 +215,7 @@ def lens_day_trace(day: date | None, x_day, lane_count: int, width: float) -> go
         name=LENS_DAY_TRACE,
         line={"color": "#0b0c0c", "width": width, "dash": "solid"},
         text=[words, None],
-        textposition="bottom right",
+        textposition="bottom left" if late else "bottom right",
         textfont={"color": "#0b0c0c"},
         hovertemplate=words + "<extra></extra>",
         showlegend=False,

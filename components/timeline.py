@@ -37,9 +37,11 @@ from components.lens_drawing import (
     NO_MARKS,
     LensMarks,
     greyed_mask,
+    greyed_size,
+    greyed_style,
+    known_points,
     lens_day_trace,
     link_traces,
-    marker_opacity,
     pattern_shapes,
 )
 from data.category_list import OTHER
@@ -279,7 +281,6 @@ def timeline_traces(
     for rank, style in enumerate(styles):
         mask = category_rows(codes, rank)
         marker = event_marker(style, imprecise[mask], sizes, hollow=kind == "scatter")
-        marker["opacity"] = marker_opacity(None if greyed is None else greyed[mask])
         traces.append(
             scatter(
                 x=_kept(x_all[mask]),
@@ -287,6 +288,9 @@ def timeline_traces(
                 mode="markers",
                 name=style.name,
                 marker=marker,
+                # the known-at-the-time lens: what was not known is drawn `unselected`
+                selectedpoints=known_points(greyed_rows(greyed, mask)),
+                unselected=greyed_style(marker["size"]),
                 legendrank=10 + rank,
                 **common(mask),
             )
@@ -400,6 +404,16 @@ def category_rows(codes: dict[str, np.ndarray], rank: int) -> np.ndarray:
     return rows
 
 
+def greyed_rows(greyed: np.ndarray | None, rows: np.ndarray) -> np.ndarray | None:
+    """Which of a category trace's points (`rows`, as `category_rows` gives them) the lens
+    greys; the undrawn point (-1) with them, so the points shown as known are events."""
+    if greyed is None:
+        return None
+    flags = greyed[rows]
+    flags[rows < 0] = True
+    return flags
+
+
 def event_positions(codes, lane_count: int, axis: str, date_of_birth: date | None):
     """Where each event is drawn: (x of its span's start, x of its end, x of its marker, y)."""
     y_all = codes["lane"].astype("int8" if lane_count < 120 else "int16")
@@ -418,7 +432,15 @@ def lens_traces(codes, x_all, y_all, lane_count, lens: LensMarks, sizes, axis, d
     """The lenses' traces (the last of EXTRA_TRACES): links between drawn events, the day."""
     traces = link_traces(lens.links, codes["id"], x_all, y_all, sizes["link"], sizes["arrow"])
     day_x = None if lens.day is None else _x_scalar(lens.day, axis, date_of_birth)
-    return [*traces, lens_day_trace(lens.day, day_x, lane_count, sizes["link"])]
+    days = codes["day"]
+    late = bool(
+        lens.day is not None and len(days)
+        and np.datetime64(lens.day, "D") > days.min() + (days.max() - days.min()) / 2
+    )  # fmt: skip
+    return [
+        *traces,
+        lens_day_trace(lens.day, day_x, lane_count, sizes["link"], lens.agency, late),
+    ]
 
 
 def lens_update(
@@ -434,18 +456,16 @@ def lens_update(
     lens: LensMarks = NO_MARKS,
 ) -> tuple[list, list]:
     """What a lens change patches, as `timeline_traces` would draw it: each category trace's
-    marker opacity (in trace order) and the lenses' traces (from `trace_position` of the first
-    link trace on)."""
+    `selectedpoints` (in trace order: the points known then, None with no lens) and the
+    lenses' traces (from `trace_position` of the first link trace on)."""
     styles = marker_styles(categories, key_categories)
     codes, _ = drawn_codes(events, lanes, styles, lane_by)
     greyed = greyed_mask(codes["id"], lens.greyed_event_ids)
-    opacities = [
-        marker_opacity(None if greyed is None else greyed[category_rows(codes, rank)])
-        for rank in range(len(styles))
-    ]
+    known = [known_points(greyed_rows(greyed, category_rows(codes, rank)))
+             for rank in range(len(styles))]  # fmt: skip
     _, _, x_all, y_all = event_positions(codes, len(lanes), axis, date_of_birth)
     sizes = mark_sizes(presentation, len(codes["id"]) > DENSE_LIMIT)
-    return opacities, lens_traces(codes, x_all, y_all, len(lanes), lens, sizes, axis, date_of_birth)
+    return known, lens_traces(codes, x_all, y_all, len(lanes), lens, sizes, axis, date_of_birth)
 
 
 def mark_sizes(presentation: bool, dense: bool) -> dict[str, int]:
@@ -509,6 +529,8 @@ def presentation_update(
     styles = marker_styles(categories, key_categories)
     category_traces = len(styles)
     marker = [marker_size(sizes["event"], st) for st in styles]
+    greyed = [greyed_size(size) for size in marker]  # the known-at-the-time lens's others
+    greyed += [None] * len(EXTRA_TRACES)
     marker += [None, sizes["reflected"]]
     outline = [marker_line(st, sizes["outline"])["width"] for st in styles]
     outline += [None, 2]
@@ -518,7 +540,12 @@ def presentation_update(
     outline += [None] * (len(LINK_TRACES) + 1)
     line += [sizes["link"]] * (len(LINK_TRACES) + 1)
     return {
-        "traces": {"marker.size": marker, "marker.line.width": outline, "line.width": line},
+        "traces": {
+            "marker.size": marker,
+            "marker.line.width": outline,
+            "line.width": line,
+            "unselected.marker.size": greyed,
+        },
         "layout": presentation_layout(presentation),
         "shape_labels": label_sizes(presentation),
         "lane_label_gap": LANE_LABEL_GAP,

@@ -36,7 +36,7 @@ def lens_marks(store, user, case_ref: str, lens_state, draw) -> LensMarks:
     ({"date", "agency"} or None): the events it greys and its day."""
     links = event_links.list_links(store, user, case_ref)
     day = lens_day(lens_state)
-    greyed = ()
+    greyed, who = (), None
     if day is not None:
         who = lens_state.get("agency") or None
         greyed = event_links.unknown_event_ids(store, user, case_ref, day, who)
@@ -52,7 +52,10 @@ def lens_marks(store, user, case_ref: str, lens_state, draw) -> LensMarks:
         for link in links
     ]
     return LensMarks(
-        links=drawn if DRAW_LINKS in (draw or []) else (), greyed_event_ids=greyed, day=day
+        links=drawn if DRAW_LINKS in (draw or []) else (),
+        greyed_event_ids=greyed,
+        day=day,
+        agency=who,
     )
 
 

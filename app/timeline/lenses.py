@@ -393,10 +393,11 @@ def known_controls(case_data: dict):
 
 
 def lens_patch(patch, store, user, case_data, flt, lanes, lane_by, axis, presentation, marks):
-    """Patch what the lenses draw: each category trace's opacities and the lenses' traces."""
+    """Patch what the lenses draw: which of each category trace's points were known (the
+    others drawn greyed) and the lenses' traces."""
     names = category_names(case_data)
     events = timeline_points(store, user, case_data["case_ref"], flt, lanes, names, lane_by=lane_by)
-    opacities, traces = lens_update(
+    known, traces = lens_update(
         events,
         lanes=lanes,
         categories=case_data["categories"],
@@ -407,8 +408,8 @@ def lens_patch(patch, store, user, case_data, flt, lanes, lane_by, axis, present
         presentation=presentation,
         lens=marks,
     )
-    for rank, opacity in enumerate(opacities):
-        patch["data"][rank]["marker"]["opacity"] = opacity
+    for rank, points in enumerate(known):
+        patch["data"][rank]["selectedpoints"] = points
     at = trace_position(case_data["categories"], LINK_TRACES[0])
     for offset, trace in enumerate(traces):
         patch["data"][at + offset] = trace.to_plotly_json()
@@ -458,7 +459,7 @@ def apply_known_lens(
     """Grey what the chosen agency (or the partnership) could not have known on the day:
     later events, and other agencies' events not shared with it by then; a line marks the
     day. A typed day, the slider or a month's step moves it; choosing another agency while a
-    lens is on moves the lens to it. A Patch of the category traces' opacities and the
+    lens is on moves the lens to it. A Patch of the category traces' `selectedpoints` and the
     lenses' traces only."""
     trigger = ctx.triggered_id
     if trigger == "tl-lens-agency" and not state:

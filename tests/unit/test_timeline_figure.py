@@ -401,18 +401,29 @@ def test_links_join_the_two_events_drawn_with_an_arrowhead_at_the_receiving_one(
     assert not any(traces_by_name(fig)[name].showlegend for name in LINK_TRACES)
 
 
+def known(trace) -> dict:
+    """Which of a trace's drawn events the lens shows as known (the others it greys)."""
+    ids = decode(trace.customdata)
+    shown = set(trace.selectedpoints)
+    return {i: at in shown for at, i in enumerate(ids) if i != -1}
+
+
 def test_the_known_at_the_time_lens_greys_the_events_and_marks_its_day():
-    lens = LensMarks(greyed_event_ids=(3, 4), day=date(2015, 6, 1))
+    lens = LensMarks(greyed_event_ids=(3, 4), day=date(2015, 6, 1), agency="Police")
     fig = timeline_figure(EVENTS, lanes=["Police", "Health", "School"], lens=lens)
     by_name = traces_by_name(fig)
     police = by_name[INCIDENT]
-    opacity = np.round(decode(police.marker.opacity), 3).tolist()
-    assert dict(zip(decode(police.customdata), opacity, strict=True)) == {1: 1.0, 3: GREYED}
-    assert drawn(by_name[VISIT], by_name[VISIT].marker.opacity) == [1.0]
+    assert known(police) == {1: True, 3: False}
+    assert known(by_name[VISIT]) == {2: True}
+    # greyed: faint and smaller than its own markers, not by colour alone
+    assert police.unselected.marker.opacity == GREYED
+    assert police.unselected.marker.size < police.marker.size / 1.5
+    # the legend draws the trace's own marker: one opacity for the trace, not one per point
+    assert police.marker.opacity is None
     day = by_name[LENS_DAY_TRACE]
     assert day.x == ("2015-06-01", "2015-06-01") and day.y == (-0.55, 2.5)
-    assert "01 Jun 2015" in day.text[0]
-    assert timeline_figure(EVENTS).data[0].marker.opacity == 1  # no lens: nothing greyed
+    assert day.text[0] == "Known to Police on 01 Jun 2015; the rest greyed, smaller"
+    assert timeline_figure(EVENTS).data[0].selectedpoints is None  # no lens: nothing greyed
 
 
 def test_patterns_are_drawn_as_labelled_bands_behind_the_lanes():
