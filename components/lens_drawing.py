@@ -241,34 +241,140 @@ def band_end(finding) -> date:
     return finding.end + timedelta(days=1)
 
 
-def pattern_shapes(findings: Sequence, kinds: Collection[str], to_x, font_size: int) -> list:
-    """A labelled band behind the lanes for each finding of the chosen `kinds`; `to_x` turns a
-    day into the axis's value."""
-    shapes = []
-    for n, finding in enumerate(f for f in findings if f.kind in kinds):
+# Band labels sit in the gaps between the lanes (up to six, from the top), where no
+# marker is drawn, each where it has room, none overwriting another.
+LABEL_ROWS = 6
+# They are laid out for the narrowest chart the room sees (the plotting area at 1366x768 in
+# presentation mode, about 537 px) in the presentation mode's type, so they collide at no
+# screen size in either mode: the layout is made on the server, which knows neither.
+NARROWEST_PLOT = 520
+LABEL_GAP = 8  # px between two labels in a row
+# Which bands are labelled first when there is not room for all: the silence no agency saw,
+# then the clusters and the information that stopped; the plan holder's silences last
+LABEL_PRIORITY = (
+    SILENCE, WAS_NOT_BROUGHT, DOMESTIC_INCIDENTS, UNANSWERED_REFERRAL, RE_REFERRAL,
+    CORROBORATION, AGENCY_SILENCE,
+)  # fmt: skip
+TINY_LABEL = {  # where the full label has no room
+    SILENCE: "Silence",
+    AGENCY_SILENCE: "Plan holder",
+    WAS_NOT_BROUGHT: "Missed",
+    RE_REFERRAL: "Re-referred",
+    DOMESTIC_INCIDENTS: "Domestic",
+    UNANSWERED_REFERRAL: "No response",
+    CORROBORATION: "Accounts",
+}
+
+
+@dataclass(frozen=True)
+class BandLabel:
+    text: str  # "" for a band left unlabelled (no room): the Lenses tab lists every pattern
+    y: float = -0.3  # on the lanes' axis: a gap between two lanes (above the first: -0.3)
+    anchor: str = "middle center"  # or "middle left" / "middle right" by the chart's edges
+
+
+NO_LABEL = BandLabel("")
+
+
+def label_rows(lane_count: int) -> list[float]:
+    """Where band labels go on the lanes' axis: the gaps below the first lanes, or above the
+    first lane when there is no gap."""
+    gaps = [lane + 0.5 for lane in range(min(LABEL_ROWS, lane_count - 1))]
+    return gaps or [-0.3]
+
+
+def band_labels(
+    findings: Sequence, first: date, last: date, lane_count: int, width_of, font_size: float
+) -> list[BandLabel]:
+    """A BandLabel for each finding: its full label, else its tiny one, in the first row
+    (`label_rows`) where it overlaps no other label, at the pixel scale of the narrowest chart
+    (NARROWEST_PLOT for the events' `first` to `last` day; `width_of(text, font_size)`: a
+    text's width in px). A label that would run off the chart's edge starts at its band's
+    edge instead; a band with no room in any row has NO_LABEL."""
+    days = max((last - first).days, 1)
+    scale = NARROWEST_PLOT / (days * 1.1)  # the chart's span: the events', a little padded
+    lo_edge, hi_edge = 0, days * scale  # no label runs past the first or last event
+    rows = label_rows(lane_count)
+    taken: dict[float, list[tuple[float, float]]] = {row: [] for row in rows}
+    labels = [NO_LABEL] * len(findings)
+
+    def rank(i):
+        found = findings[i]
+        return (LABEL_PRIORITY.index(found.kind), -(found.end - found.start).days, found.start)
+
+    for i in sorted(range(len(findings)), key=rank):
+        found = findings[i]
+        x0 = (found.start - first).days * scale
+        x1 = (band_end(found) - first).days * scale
+        for text in (band_label(found), TINY_LABEL[found.kind]):
+            width = width_of(text, font_size) + LABEL_GAP
+            lo, hi, anchor = (x0 + x1 - width) / 2, (x0 + x1 + width) / 2, "middle center"
+            if lo < lo_edge:
+                lo, hi, anchor = x0, x0 + width, "middle left"
+            elif hi > hi_edge:
+                lo, hi, anchor = x1 - width, x1, "middle right"
+            row = next(
+                (r for r, spans in taken.items() if all(hi <= a or lo >= b for a, b in spans)),
+                None,
+            )
+            if row is not None:
+                taken[row].append((lo, hi))
+                labels[i] = BandLabel(text, row, anchor)
+                break
+    return labels
+
+
+def pattern_shapes(
+    findings: Sequence, kinds: Collection[str], to_x, font_size: int, labels: Sequence = ()
+) -> list:
+    """A band behind the lanes for each finding of the chosen `kinds` ("pattern:<kind>:<n>"),
+    and its label where `labels` (`band_labels` of those findings; none: every label above
+    the first lane) gives it one: carried by a shape of no size of its own in a gap between
+    lanes ("pattern:<kind>:<n>:label"), drawn above the markers. `to_x` turns a day into the
+    axis's value. The kinds differ in fill, border dash and their label's words, not by
+    colour alone."""
+    shapes, carried = [], []
+    chosen = [f for f in findings if f.kind in kinds]
+    for n, finding in enumerate(chosen):
         fill, colour, dash = BAND_STYLE[finding.kind]
+        x0, x1 = to_x(finding.start), to_x(band_end(finding))
+        name = f"pattern:{finding.kind}:{n}"
         shapes.append(
             {
                 "type": "rect",
                 "xref": "x",
                 "yref": "paper",
-                "x0": to_x(finding.start),
-                "x1": to_x(band_end(finding)),
+                "x0": x0,
+                "x1": x1,
                 "y0": 0,
                 "y1": 1,
                 "layer": "below",
                 "fillcolor": fill,
                 "line": {"color": colour, "width": 3, "dash": dash},
-                "label": {
-                    "text": band_label(finding),
-                    # at the top, clear of the stages' labels at the bottom, in the second and
-                    # third rows (the first holds "Pre-birth" and the known-at-the-time day),
-                    # alternating so neighbouring bands' labels do not overwrite each other
-                    "textposition": "top center",
-                    "padding": 3 + (1 + n % 2) * (font_size + 6),
-                    "font": {"size": font_size, "color": colour},
-                },
-                "name": f"pattern:{finding.kind}:{n}",
+                "name": name,
             }
         )
-    return shapes
+        label = labels[n] if labels else BandLabel(band_label(finding))
+        if not label.text:
+            continue
+        carried.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "y",
+                "x0": x0,
+                "x1": x1,
+                "y0": label.y,
+                "y1": label.y,
+                "layer": "above",
+                "fillcolor": "rgba(0,0,0,0)",
+                "line": {"width": 0},
+                "label": {
+                    "text": label.text,
+                    "textposition": label.anchor,
+                    "font": {"size": font_size, "color": colour},
+                },
+                "name": f"{name}:label",
+            }
+        )
+    return shapes + carried

@@ -36,6 +36,7 @@ from components.lens_drawing import (
     LINK_TRACES,
     NO_MARKS,
     LensMarks,
+    band_labels,
     greyed_mask,
     greyed_size,
     greyed_style,
@@ -814,6 +815,7 @@ def timeline_figure(
             bands=bands,
             presentation=presentation,
             ring=ring,
+            lane_count=len(lanes),
         ),
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
@@ -851,10 +853,12 @@ def chart_shapes(
     bands: Sequence = (),
     presentation: bool = False,
     ring: dict | None = None,
+    lane_count: int = 1,
 ) -> list[dict]:
     """The layout's shapes: first the selected event's `ring` (`selected_ring`; hidden when
     None), then back to front developmental stages, key practice episodes and the lenses'
-    pattern `bands` (findings), for a case whose events run first to last."""
+    pattern `bands` (findings, labelled in the gaps between the `lane_count` lanes), for a
+    case whose events run first to last."""
     age = _axis_is_age(axis, date_of_birth)
     labels = label_sizes(presentation)
     middle = None if first_event is None else first_event + (last_event - first_event) / 2
@@ -873,6 +877,16 @@ def chart_shapes(
             BAND_KINDS,
             lambda day: _x_scalar(day, "age" if age else "date", date_of_birth),
             labels["pattern"],
+            labels=band_labels(
+                [f for f in bands if f.kind in BAND_KINDS],
+                first_event.date(),
+                last_event.date(),
+                lane_count,
+                text_width,
+                label_sizes(True)["pattern"],  # presentation mode's type: the widest
+            )
+            if bands and first_event is not None
+            else (),
         ),
     ]
 

@@ -77,6 +77,11 @@ def lenses_tab(case_data: dict):
                         value=list(DEFAULT_DRAW),
                         inline=True,
                     ),
+                    html.P(
+                        "Each band is labelled where there is room for its label; every "
+                        "pattern is listed below with its dates and records.",
+                        className="small text-muted mb-0",
+                    ),
                 ],
                 className="mb-3",
             ),
@@ -540,5 +545,6 @@ def draw_lenses(draw, _version, silence, state, agencies, types, text, order, la
             date_of_birth=date_of_birth(case_data),
             presentation=presentation,
         ),
+        lane_count=len(lanes),
     )
     return patch

@@ -3,7 +3,8 @@ axis, stages, episodes, reflected and selected events, text kept as text, compac
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -432,6 +433,57 @@ def test_patterns_are_drawn_as_labelled_bands_behind_the_lanes():
     silence = Finding("silence", date(2015, 1, 2), date(2016, 2, 2), ("Police",), (1, 3),
                       ("a", "b"), "No contact", details={"days": 396})  # fmt: skip
     fig = timeline_figure(EVENTS, bands=[silence])
-    (band,) = [s for s in fig.layout.shapes if s.name.startswith("pattern:")]
+    band, label = [s for s in fig.layout.shapes if s.name.startswith("pattern:")]
     assert (band.x0, band.x1, band.layer) == ("2015-01-02", "2016-02-03", "below")
-    assert band.label.text == "Silence: 396 days" and band.line.dash == "dot"
+    assert band.line.dash == "dot" and band.name == "pattern:silence:0"
+    # its label in the gap below the first lane, over the band, above the markers
+    assert label.name == "pattern:silence:0:label" and label.label.text == "Silence: 396 days"
+    assert (label.x0, label.x1, label.y0, label.yref) == (band.x0, band.x1, 0.5, "y")
+    assert label.layer == "above" and label.line.width == 0
+
+
+def _finding(kind, start, length, **details):
+    from data.patterns import Finding
+
+    return Finding(kind, start, start + timedelta(days=length), ("Police",), (), (), "",
+                   details=details)  # fmt: skip
+
+
+def test_band_labels_never_overlap_in_a_row_and_stay_on_the_chart():
+    """However many bands, at the narrowest chart's scale in presentation mode's type: each
+    label is in a gap between lanes, overlaps no other in its row and runs past neither end
+    of the events; the silence no agency saw is labelled before the plan holder's."""
+    from components.lens_drawing import NARROWEST_PLOT, TINY_LABEL, band_label, band_labels
+    from data.vocabulary import AGENCY_SILENCE, SILENCE, WAS_NOT_BROUGHT
+
+    rng = np.random.default_rng(19)
+    first, last = date(2014, 1, 1), date(2024, 12, 31)
+    kinds = [AGENCY_SILENCE] * 30 + [WAS_NOT_BROUGHT] * 15 + [SILENCE]
+    findings = [
+        _finding(kind, first + timedelta(days=int(rng.integers(0, 3800))),
+                 int(rng.integers(0, 300)), days=100, count=4)
+        for kind in kinds
+    ]  # fmt: skip
+    labels = band_labels(findings, first, last, 6, text_width, 18)
+    scale = NARROWEST_PLOT / ((last - first).days * 1.1)
+    placed = {}
+    for found, label in zip(findings, labels, strict=True):
+        if not label.text:
+            continue
+        assert label.text in (band_label(found), TINY_LABEL[found.kind])
+        assert label.y in (0.5, 1.5, 2.5, 3.5, 4.5)
+        x0 = (found.start - first).days * scale
+        x1 = (found.end + timedelta(days=1) - first).days * scale
+        width = text_width(label.text, 18)
+        lo = {"middle left": x0, "middle right": x1 - width}.get(label.anchor,
+                                                                 (x0 + x1 - width) / 2)  # fmt: skip
+        assert lo >= 0 and lo + width <= (last - first).days * scale
+        placed.setdefault(label.y, []).append((lo, lo + width))
+    for spans in placed.values():
+        spans.sort()
+        assert all(a[1] <= b[0] for a, b in pairwise(spans))
+    assert labels[-1].text == "Silence: 100 days"  # first served
+    assert 0 < sum(bool(label.text) for label in labels) < len(findings)  # not room for all
+    # one lane: no gap, the labels go above it; a band alone has its full label
+    (alone,) = band_labels(findings[-1:], first, last, 1, text_width, 18)
+    assert (alone.text, alone.y) == ("Silence: 100 days", -0.3)
