@@ -7,24 +7,26 @@ takes them from here, so a lens survives a filter change or a redraw.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from components.lens_drawing import BAND_KINDS, ChartLink, LensMarks
 from data import event_links
-from data.patterns import Rules, case_findings
+from data.patterns import PARTNERSHIP_RULES, Rules, case_findings
 
 DRAW_LINKS = "links"  # the "draw on the chart" checklist's value for the links
 DEFAULT_DRAW = [DRAW_LINKS]
-DEFAULT_SILENCE = Rules().silence_days
+DEFAULT_SILENCE = PARTNERSHIP_RULES.silence_days
 
 
 def rules_for(silence) -> Rules:
-    """The lenses' rules with the chair's silence span (7 days to 10 years)."""
+    """The partnership's rules with the chair's silence span (7 days to 10 years), for the
+    room only (the committee counts with the partnership's)."""
     try:
         days = int(silence)
     except (TypeError, ValueError):
         days = DEFAULT_SILENCE
-    return Rules(silence_days=min(max(days, 7), 3650))
+    return replace(PARTNERSHIP_RULES, silence_days=min(max(days, 7), 3650))
 
 
 def lens_day(lens_state) -> date | None:

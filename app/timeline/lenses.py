@@ -52,7 +52,7 @@ from data.dates import typed_date
 from data.episodes import MAX_TITLE, add_episode, list_episodes
 from data.errors import StoreError
 from data.events import event_detail, timeline_points
-from data.patterns import case_findings, lens_words
+from data.patterns import PARTNERSHIP_RULES, case_findings, lens_words
 from data.vocabulary import KIND_LABELS
 
 TAB_KEY = "lenses"
@@ -103,6 +103,12 @@ def lenses_tab(case_data: dict):
                         debounce=True,
                         className="form-control",
                         style={"maxWidth": "8rem"},
+                    ),
+                    html.P(
+                        f"For the room only: the committee counts silences of more than "
+                        f"{PARTNERSHIP_RULES.silence_days} days in every case, so that cases "
+                        "are counted alike.",
+                        className="small text-muted mb-0",
                     ),
                 ],
                 className="mb-2",
