@@ -190,18 +190,19 @@ def link_traces(
 
 
 def lens_day_words(day: date, agency: str | None) -> str:
-    """What the day's line says: whose knowledge, on which day, and how the rest is drawn (in
-    words: the room is told, not left to read the greying)."""
-    who = agency or "the partnership"
-    return f"Known to {who} on {day:%d %b %Y}; the rest greyed, smaller"
+    """What the day's line says, in two short lines: whose knowledge, on which day (the room
+    is told, not left to read the greying; the Lenses tab's bar says how the rest is drawn)."""
+    who = (agency or "the partnership").replace("&", "&amp;").replace("<", "&lt;")
+    return f"Known to {who.replace('>', '&gt;')}<br>on {day:%d %b %Y}"  # the name as text
 
 
 def lens_day_trace(
     day: date | None, x_day, lane_count: int, width: float, agency: str | None = None,
     late: bool = False,
 ) -> go.Scatter:  # fmt: skip
-    """The known-at-the-time day as a vertical line across the lanes, labelled at the top (to
-    its left when the day is `late` in the case, so the words stay on the chart)."""
+    """The known-at-the-time day as a vertical line across the lanes, labelled in the gap
+    below the first lane (`day_label_y`: kept for it, the band labels use the gaps below; to
+    the line's left when the day is `late` in the case, so the words stay on the chart)."""
     if day is None:
         return go.Scatter(
             x=[None], y=[None], mode="lines", name=LENS_DAY_TRACE, showlegend=False,
@@ -209,15 +210,15 @@ def lens_day_trace(
         )  # fmt: skip
     words = lens_day_words(day, agency)
     return go.Scatter(
-        x=[x_day, x_day],
-        y=[-0.55, lane_count - 0.5],
+        x=[x_day, x_day, x_day],
+        y=[-0.55, day_label_y(lane_count), lane_count - 0.5],
         mode="lines+text",
         name=LENS_DAY_TRACE,
         line={"color": "#0b0c0c", "width": width, "dash": "solid"},
-        text=[words, None],
-        textposition="bottom left" if late else "bottom right",
+        text=[None, words, None],
+        textposition="middle left" if late else "middle right",
         textfont={"color": "#0b0c0c"},
-        hovertemplate=words + "<extra></extra>",
+        hovertemplate=words.replace("<br>", " ") + "<extra></extra>",
         showlegend=False,
     )
 
@@ -241,8 +242,9 @@ def band_end(finding) -> date:
     return finding.end + timedelta(days=1)
 
 
-# Band labels sit in the gaps between the lanes (up to six, from the top), where no
-# marker is drawn, each where it has room, none overwriting another.
+# Band labels sit in the gaps between the lanes (up to six, from the second down: the first
+# holds the known-at-the-time day's words), where no marker is drawn, each where it has
+# room, none overwriting another.
 LABEL_ROWS = 6
 # They are laid out for the narrowest chart the room sees (the plotting area at 1366x768 in
 # presentation mode, about 537 px) in the presentation mode's type, so they collide at no
@@ -276,10 +278,16 @@ class BandLabel:
 NO_LABEL = BandLabel("")
 
 
+def day_label_y(lane_count: int) -> float:
+    """Where the known-at-the-time day's words go on the lanes' axis: the gap below the first
+    lane, kept for them (the day moves without the bands being laid out again)."""
+    return 0.5 if lane_count > 1 else -0.3
+
+
 def label_rows(lane_count: int) -> list[float]:
-    """Where band labels go on the lanes' axis: the gaps below the first lanes, or above the
-    first lane when there is no gap."""
-    gaps = [lane + 0.5 for lane in range(min(LABEL_ROWS, lane_count - 1))]
+    """Where band labels go on the lanes' axis: the gaps below the second lane on (the first
+    gap is the known-at-the-time day's), or above the first lane when there are none."""
+    gaps = [lane + 0.5 for lane in range(1, min(LABEL_ROWS + 1, lane_count - 1))]
     return gaps or [-0.3]
 
 

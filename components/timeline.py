@@ -436,7 +436,7 @@ def lens_traces(codes, x_all, y_all, lane_count, lens: LensMarks, sizes, axis, d
     days = codes["day"]
     late = bool(
         lens.day is not None and len(days)
-        and np.datetime64(lens.day, "D") > days.min() + (days.max() - days.min()) / 2
+        and np.datetime64(lens.day, "D") > days.min() + (days.max() - days.min()) * 2 // 5
     )  # fmt: skip
     return [
         *traces,

@@ -37,7 +37,7 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
         page.select_option("#tl-lens-agency", "Children's Social Care")
         page.fill("#tl-lens-date", "11/09/2014")
         page.click("#tl-lens-apply")
-        page.wait_for_selector("#tl-lens-known-note >> text=with what was known to")
+        page.wait_for_selector("#tl-lens-known-note >> text=Known to Children's Social Care")
         opacities = page.evaluate(
             """() => document.querySelector('#timeline-graph .js-plotly-plot')._fullData
                   .map(t => t.marker && t.marker.opacity)

@@ -422,9 +422,14 @@ def test_the_known_at_the_time_lens_greys_the_events_and_marks_its_day():
     # the legend draws the trace's own marker: one opacity for the trace, not one per point
     assert police.marker.opacity is None
     day = by_name[LENS_DAY_TRACE]
-    assert day.x == ("2015-06-01", "2015-06-01") and day.y == (-0.55, 2.5)
-    assert day.text[0] == "Known to Police on 01 Jun 2015; the rest greyed, smaller"
+    assert day.x == ("2015-06-01",) * 3 and (day.y[0], day.y[-1]) == (-0.55, 2.5)
+    # its words in the first gap between lanes, which no band label uses
+    assert day.y[1] == 0.5 and day.text[1] == "Known to Police<br>on 01 Jun 2015"
     assert timeline_figure(EVENTS).data[0].selectedpoints is None  # no lens: nothing greyed
+    # an agency's name is drawn as text, whatever it holds
+    lens = LensMarks(day=date(2015, 6, 1), agency="<b>Police</b> & co")
+    day = traces_by_name(timeline_figure(EVENTS, lens=lens))[LENS_DAY_TRACE]
+    assert day.text[1] == "Known to &lt;b&gt;Police&lt;/b&gt; &amp; co<br>on 01 Jun 2015"
 
 
 def test_patterns_are_drawn_as_labelled_bands_behind_the_lanes():
@@ -436,9 +441,9 @@ def test_patterns_are_drawn_as_labelled_bands_behind_the_lanes():
     band, label = [s for s in fig.layout.shapes if s.name.startswith("pattern:")]
     assert (band.x0, band.x1, band.layer) == ("2015-01-02", "2016-02-03", "below")
     assert band.line.dash == "dot" and band.name == "pattern:silence:0"
-    # its label in the gap below the first lane, over the band, above the markers
+    # its label in the gap below the second lane, over the band, above the markers
     assert label.name == "pattern:silence:0:label" and label.label.text == "Silence: 396 days"
-    assert (label.x0, label.x1, label.y0, label.yref) == (band.x0, band.x1, 0.5, "y")
+    assert (label.x0, label.x1, label.y0, label.yref) == (band.x0, band.x1, 1.5, "y")
     assert label.layer == "above" and label.line.width == 0
 
 
@@ -464,14 +469,14 @@ def test_band_labels_never_overlap_in_a_row_and_stay_on_the_chart():
                  int(rng.integers(0, 300)), days=100, count=4)
         for kind in kinds
     ]  # fmt: skip
-    labels = band_labels(findings, first, last, 6, text_width, 18)
+    labels = band_labels(findings, first, last, 8, text_width, 18)
     scale = NARROWEST_PLOT / ((last - first).days * 1.1)
     placed = {}
     for found, label in zip(findings, labels, strict=True):
         if not label.text:
             continue
         assert label.text in (band_label(found), TINY_LABEL[found.kind])
-        assert label.y in (0.5, 1.5, 2.5, 3.5, 4.5)
+        assert label.y in (1.5, 2.5, 3.5, 4.5, 5.5, 6.5)  # not 0.5: the lens's day
         x0 = (found.start - first).days * scale
         x1 = (found.end + timedelta(days=1) - first).days * scale
         width = text_width(label.text, 18)
