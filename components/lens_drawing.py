@@ -173,13 +173,11 @@ def link_traces(
                 mode="lines+markers",
                 name=name,
                 line={"color": colour, "width": width, "dash": dash},
-                marker={
-                    "symbol": "arrow",
-                    "angleref": "previous",
-                    "size": arrow,
-                    "opacity": shown or [0],
-                    "color": colour,
-                },
+                # the arrowheads are the points `selectedpoints` lists, the rest not drawn:
+                # per-point opacities would draw the legend's arrow at their mean (a third)
+                marker={"symbol": "arrow", "angleref": "previous", "size": arrow, "color": colour},
+                selectedpoints=[i for i, head in enumerate(shown) if head],
+                unselected={"marker": {"opacity": 0}},
                 text=texts or None,
                 hovertemplate="%{text}<extra></extra>",
                 showlegend=bool(xs),

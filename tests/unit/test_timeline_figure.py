@@ -393,7 +393,9 @@ def test_links_join_the_two_events_drawn_with_an_arrowhead_at_the_receiving_one(
     school = drawn(by_name[EXCLUSION], by_name[EXCLUSION].x)
     assert passed.x[:2] == (police[0], school[0]) and passed.y[:2] == (0, 2)
     assert len(passed.x) == 3  # the link to an event not drawn is left out
-    assert list(passed.marker.opacity) == [0, 1, 0]  # the arrowhead at the receiving end
+    # the arrowhead at the receiving end only; the legend's arrow drawn whole
+    assert list(passed.selectedpoints) == [1] and passed.unselected.marker.opacity == 0
+    assert passed.marker.opacity is None
     assert missing.line.dash == "dash" and passed.line.dash == "solid"  # not colour alone
     assert missing.y[:2] == (0, 1) and missing.text[0] == "Police to Health"
     assert not by_name[LINK_TRACES[1]].showlegend  # no information requested
