@@ -75,7 +75,10 @@
     var stage = document.querySelector('.rpm-tl-stage');
     if (!stage) { return; }
     var top = stage.getBoundingClientRect().top + window.scrollY;
-    var height = Math.floor(Math.max(window.innerHeight - top - 8, 420)) + 'px';
+    // the known-at-the-time lens's bar, fixed at the window's foot while a lens is on
+    var bar = document.body.classList.contains('rpm-lens-on') && document.getElementById('tl-lens-stepper');
+    var below = bar ? bar.offsetHeight : 0;
+    var height = Math.floor(Math.max(window.innerHeight - top - 8 - below, 420)) + 'px';
     if (stage.style.height !== height && !fitting) {
       stage.style.height = height;
       if (quiet === true) { return; }

@@ -15,7 +15,6 @@ from datetime import date, timedelta
 
 import numpy as np
 import plotly.graph_objects as go
-from _plotly_utils.utils import to_typed_array_spec
 
 from data.vocabulary import (
     AGENCY_SILENCE,
@@ -28,7 +27,8 @@ from data.vocabulary import (
     WAS_NOT_BROUGHT,
 )
 
-GREYED = 0.15  # opacity of what was not known then: visibly there, clearly not in play
+GREYED = 0.2  # opacity of what was not known then: visibly there, clearly not in play
+GREYED_SIZE = 0.55  # ...and its size, of the marker's own: not colour alone (WCAG 1.4.1)
 
 # Link types drawn alike: (trace name, colour, dash). Dash and name differ, so colour is never
 # the only carrier; the arrowhead points at the receiving event.
@@ -97,6 +97,7 @@ class LensMarks:
     links: Sequence[ChartLink] = ()
     greyed_event_ids: Sequence[int] = ()  # an array or a sequence of ids
     day: date | None = None
+    agency: str | None = None  # whose knowledge (None: the whole partnership's)
 
 
 NO_MARKS = LensMarks()
@@ -117,13 +118,26 @@ def greyed_mask(ids: np.ndarray, greyed_event_ids: Sequence[int]) -> np.ndarray 
     )
 
 
-def marker_opacity(greyed: np.ndarray | None):
-    """A category trace's marker opacity: 1, or per point GREYED for what was not known (a
-    typed array: a 50,000-event case's opacities are sent in a fraction of the JSON's time)."""
+def known_points(greyed: np.ndarray | None) -> list[int] | None:
+    """A category trace's `selectedpoints`: the positions of its points the lens says were
+    known (None: no lens). Plotly draws the others in the trace's `unselected` style
+    (`greyed_style`). Not per-point `marker.opacity`: plotly's legend draws a trace's marker
+    at the mean of its opacities, so the legend greyed with the lens; it draws the legend as
+    if nothing were selected."""
     if greyed is None:
-        return 1
-    values = np.where(greyed, GREYED, 1.0).astype("float32")
-    return to_typed_array_spec(values) if len(values) else []
+        return None
+    return np.flatnonzero(~greyed).tolist()
+
+
+def greyed_size(size: float) -> int:
+    """The marker size of an event not known then: about half its own, so what was not known
+    differs by size as well as by colour."""
+    return max(3, round(size * GREYED_SIZE))
+
+
+def greyed_style(size: float) -> dict:
+    """A category trace's `unselected` style (`size`: its markers' size): faint and small."""
+    return {"marker": {"opacity": GREYED, "size": greyed_size(size)}}
 
 
 def link_traces(
@@ -159,13 +173,11 @@ def link_traces(
                 mode="lines+markers",
                 name=name,
                 line={"color": colour, "width": width, "dash": dash},
-                marker={
-                    "symbol": "arrow",
-                    "angleref": "previous",
-                    "size": arrow,
-                    "opacity": shown or [0],
-                    "color": colour,
-                },
+                # the arrowheads are the points `selectedpoints` lists, the rest not drawn:
+                # per-point opacities would draw the legend's arrow at their mean (a third)
+                marker={"symbol": "arrow", "angleref": "previous", "size": arrow, "color": colour},
+                selectedpoints=[i for i, head in enumerate(shown) if head],
+                unselected={"marker": {"opacity": 0}},
                 text=texts or None,
                 hovertemplate="%{text}<extra></extra>",
                 showlegend=bool(xs),
@@ -175,24 +187,36 @@ def link_traces(
     return traces
 
 
-def lens_day_trace(day: date | None, x_day, lane_count: int, width: float) -> go.Scatter:
-    """The known-at-the-time day as a vertical line across the lanes, labelled at the top."""
+def lens_day_words(day: date, agency: str | None) -> str:
+    """What the day's line says, in two short lines: whose knowledge, on which day (the room
+    is told, not left to read the greying; the Lenses tab's bar says how the rest is drawn)."""
+    who = (agency or "the partnership").replace("&", "&amp;").replace("<", "&lt;")
+    return f"Known to {who.replace('>', '&gt;')}<br>on {day:%d %b %Y}"  # the name as text
+
+
+def lens_day_trace(
+    day: date | None, x_day, lane_count: int, width: float, agency: str | None = None,
+    late: bool = False,
+) -> go.Scatter:  # fmt: skip
+    """The known-at-the-time day as a vertical line across the lanes, labelled in the gap
+    below the first lane (`day_label_y`: kept for it, the band labels use the gaps below; to
+    the line's left when the day is `late` in the case, so the words stay on the chart)."""
     if day is None:
         return go.Scatter(
             x=[None], y=[None], mode="lines", name=LENS_DAY_TRACE, showlegend=False,
             hoverinfo="skip",
         )  # fmt: skip
-    words = f"Known at the time: {day:%d %b %Y}"
+    words = lens_day_words(day, agency)
     return go.Scatter(
-        x=[x_day, x_day],
-        y=[-0.55, lane_count - 0.5],
+        x=[x_day, x_day, x_day],
+        y=[-0.55, day_label_y(lane_count), lane_count - 0.5],
         mode="lines+text",
         name=LENS_DAY_TRACE,
         line={"color": "#0b0c0c", "width": width, "dash": "solid"},
-        text=[words, None],
-        textposition="bottom right",
+        text=[None, words, None],
+        textposition="middle left" if late else "middle right",
         textfont={"color": "#0b0c0c"},
-        hovertemplate=words + "<extra></extra>",
+        hovertemplate=words.replace("<br>", " ") + "<extra></extra>",
         showlegend=False,
     )
 
@@ -216,34 +240,147 @@ def band_end(finding) -> date:
     return finding.end + timedelta(days=1)
 
 
-def pattern_shapes(findings: Sequence, kinds: Collection[str], to_x, font_size: int) -> list:
-    """A labelled band behind the lanes for each finding of the chosen `kinds`; `to_x` turns a
-    day into the axis's value."""
-    shapes = []
-    for n, finding in enumerate(f for f in findings if f.kind in kinds):
+# Band labels sit in the gaps between the lanes (up to six, from the second down: the first
+# holds the known-at-the-time day's words), where no marker is drawn, each where it has
+# room, none overwriting another.
+LABEL_ROWS = 6
+# They are laid out for the narrowest chart the room sees (the plotting area at 1366x768 in
+# presentation mode, about 537 px) in the presentation mode's type, so they collide at no
+# screen size in either mode: the layout is made on the server, which knows neither.
+NARROWEST_PLOT = 520
+LABEL_GAP = 8  # px between two labels in a row
+# Which bands are labelled first when there is not room for all: the silence no agency saw,
+# then the clusters and the information that stopped; the plan holder's silences last
+LABEL_PRIORITY = (
+    SILENCE, WAS_NOT_BROUGHT, DOMESTIC_INCIDENTS, UNANSWERED_REFERRAL, RE_REFERRAL,
+    CORROBORATION, AGENCY_SILENCE,
+)  # fmt: skip
+TINY_LABEL = {  # where the full label has no room
+    SILENCE: "Silence",
+    AGENCY_SILENCE: "Plan holder",
+    WAS_NOT_BROUGHT: "Missed",
+    RE_REFERRAL: "Re-referred",
+    DOMESTIC_INCIDENTS: "Domestic",
+    UNANSWERED_REFERRAL: "No response",
+    CORROBORATION: "Accounts",
+}
+
+
+@dataclass(frozen=True)
+class BandLabel:
+    text: str  # "" for a band left unlabelled (no room): the Lenses tab lists every pattern
+    y: float = -0.3  # on the lanes' axis: a gap between two lanes (above the first: -0.3)
+    anchor: str = "middle center"  # or "middle left" / "middle right" by the chart's edges
+
+
+NO_LABEL = BandLabel("")
+
+
+def day_label_y(lane_count: int) -> float:
+    """Where the known-at-the-time day's words go on the lanes' axis: the gap below the first
+    lane, kept for them (the day moves without the bands being laid out again)."""
+    return 0.5 if lane_count > 1 else -0.3
+
+
+def label_rows(lane_count: int) -> list[float]:
+    """Where band labels go on the lanes' axis: the gaps below the second lane on (the first
+    gap is the known-at-the-time day's), or above the first lane when there are none."""
+    gaps = [lane + 0.5 for lane in range(1, min(LABEL_ROWS + 1, lane_count - 1))]
+    return gaps or [-0.3]
+
+
+def band_labels(
+    findings: Sequence, first: date, last: date, lane_count: int, width_of, font_size: float
+) -> list[BandLabel]:
+    """A BandLabel for each finding: its full label, else its tiny one, in the first row
+    (`label_rows`) where it overlaps no other label, at the pixel scale of the narrowest chart
+    (NARROWEST_PLOT for the events' `first` to `last` day; `width_of(text, font_size)`: a
+    text's width in px). A label that would run off the chart's edge starts at its band's
+    edge instead; a band with no room in any row has NO_LABEL."""
+    days = max((last - first).days, 1)
+    scale = NARROWEST_PLOT / (days * 1.1)  # the chart's span: the events', a little padded
+    lo_edge, hi_edge = 0, days * scale  # no label runs past the first or last event
+    rows = label_rows(lane_count)
+    taken: dict[float, list[tuple[float, float]]] = {row: [] for row in rows}
+    labels = [NO_LABEL] * len(findings)
+
+    def rank(i):
+        found = findings[i]
+        return (LABEL_PRIORITY.index(found.kind), -(found.end - found.start).days, found.start)
+
+    for i in sorted(range(len(findings)), key=rank):
+        found = findings[i]
+        x0 = (found.start - first).days * scale
+        x1 = (band_end(found) - first).days * scale
+        for text in (band_label(found), TINY_LABEL[found.kind]):
+            width = width_of(text, font_size) + LABEL_GAP
+            lo, hi, anchor = (x0 + x1 - width) / 2, (x0 + x1 + width) / 2, "middle center"
+            if lo < lo_edge:
+                lo, hi, anchor = x0, x0 + width, "middle left"
+            elif hi > hi_edge:
+                lo, hi, anchor = x1 - width, x1, "middle right"
+            row = next(
+                (r for r, spans in taken.items() if all(hi <= a or lo >= b for a, b in spans)),
+                None,
+            )
+            if row is not None:
+                taken[row].append((lo, hi))
+                labels[i] = BandLabel(text, row, anchor)
+                break
+    return labels
+
+
+def pattern_shapes(
+    findings: Sequence, kinds: Collection[str], to_x, font_size: int, labels: Sequence = ()
+) -> list:
+    """A band behind the lanes for each finding of the chosen `kinds` ("pattern:<kind>:<n>"),
+    and its label where `labels` (`band_labels` of those findings; none: every label above
+    the first lane) gives it one: carried by a shape of no size of its own in a gap between
+    lanes ("pattern:<kind>:<n>:label"), drawn above the markers. `to_x` turns a day into the
+    axis's value. The kinds differ in fill, border dash and their label's words, not by
+    colour alone."""
+    shapes, carried = [], []
+    chosen = [f for f in findings if f.kind in kinds]
+    for n, finding in enumerate(chosen):
         fill, colour, dash = BAND_STYLE[finding.kind]
+        x0, x1 = to_x(finding.start), to_x(band_end(finding))
+        name = f"pattern:{finding.kind}:{n}"
         shapes.append(
             {
                 "type": "rect",
                 "xref": "x",
                 "yref": "paper",
-                "x0": to_x(finding.start),
-                "x1": to_x(band_end(finding)),
+                "x0": x0,
+                "x1": x1,
                 "y0": 0,
                 "y1": 1,
                 "layer": "below",
                 "fillcolor": fill,
                 "line": {"color": colour, "width": 3, "dash": dash},
-                "label": {
-                    "text": band_label(finding),
-                    # at the top, clear of the stages' labels at the bottom, in the second and
-                    # third rows (the first holds "Pre-birth" and the known-at-the-time day),
-                    # alternating so neighbouring bands' labels do not overwrite each other
-                    "textposition": "top center",
-                    "padding": 3 + (1 + n % 2) * (font_size + 6),
-                    "font": {"size": font_size, "color": colour},
-                },
-                "name": f"pattern:{finding.kind}:{n}",
+                "name": name,
             }
         )
-    return shapes
+        label = labels[n] if labels else BandLabel(band_label(finding))
+        if not label.text:
+            continue
+        carried.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "y",
+                "x0": x0,
+                "x1": x1,
+                "y0": label.y,
+                "y1": label.y,
+                "layer": "above",
+                "fillcolor": "rgba(0,0,0,0)",
+                "line": {"width": 0},
+                "label": {
+                    "text": label.text,
+                    "textposition": label.anchor,
+                    "font": {"size": font_size, "color": colour},
+                },
+                "name": f"{name}:label",
+            }
+        )
+    return shapes + carried

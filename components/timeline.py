@@ -38,10 +38,13 @@ from components.lens_drawing import (
     LINK_TRACES,
     NO_MARKS,
     LensMarks,
+    band_labels,
     greyed_mask,
+    greyed_size,
+    greyed_style,
+    known_points,
     lens_day_trace,
     link_traces,
-    marker_opacity,
     pattern_shapes,
 )
 from data.category_list import OTHER
@@ -277,7 +280,6 @@ def timeline_traces(
     for rank, style in enumerate(styles):
         mask = category_rows(codes, rank)
         marker = event_marker(style, imprecise[mask], sizes, hollow=kind == "scatter")
-        marker["opacity"] = marker_opacity(None if greyed is None else greyed[mask])
         traces.append(
             scatter(
                 x=_kept(x_all[mask]),
@@ -285,6 +287,9 @@ def timeline_traces(
                 mode="markers",
                 name=style.name,
                 marker=marker,
+                # the known-at-the-time lens: what was not known is drawn `unselected`
+                selectedpoints=known_points(greyed_rows(greyed, mask)),
+                unselected=greyed_style(marker["size"]),
                 legendrank=10 + rank,
                 **common(mask),
             )
@@ -356,6 +361,16 @@ def category_rows(codes: dict[str, np.ndarray], rank: int) -> np.ndarray:
     return rows
 
 
+def greyed_rows(greyed: np.ndarray | None, rows: np.ndarray) -> np.ndarray | None:
+    """Which of a category trace's points (`rows`, as `category_rows` gives them) the lens
+    greys; the undrawn point (-1) with them, so the points shown as known are events."""
+    if greyed is None:
+        return None
+    flags = greyed[rows]
+    flags[rows < 0] = True
+    return flags
+
+
 def event_positions(codes, lane_count: int, axis: str, date_of_birth: date | None):
     """Where each event is drawn: (x of its span's start, x of its end, x of its marker, y)."""
     y_all = codes["lane"].astype("int8" if lane_count < 120 else "int16")
@@ -374,7 +389,15 @@ def lens_traces(codes, x_all, y_all, lane_count, lens: LensMarks, sizes, axis, d
     """The lenses' traces (the last of EXTRA_TRACES): links between drawn events, the day."""
     traces = link_traces(lens.links, codes["id"], x_all, y_all, sizes["link"], sizes["arrow"])
     day_x = None if lens.day is None else _x_scalar(lens.day, axis, date_of_birth)
-    return [*traces, lens_day_trace(lens.day, day_x, lane_count, sizes["link"])]
+    days = codes["day"]
+    late = bool(
+        lens.day is not None and len(days)
+        and np.datetime64(lens.day, "D") > days.min() + (days.max() - days.min()) * 2 // 5
+    )  # fmt: skip
+    return [
+        *traces,
+        lens_day_trace(lens.day, day_x, lane_count, sizes["link"], lens.agency, late),
+    ]
 
 
 def lens_update(
@@ -390,18 +413,16 @@ def lens_update(
     lens: LensMarks = NO_MARKS,
 ) -> tuple[list, list]:
     """What a lens change patches, as `timeline_traces` would draw it: each category trace's
-    marker opacity (in trace order) and the lenses' traces (from `trace_position` of the first
-    link trace on)."""
+    `selectedpoints` (in trace order: the points known then, None with no lens) and the
+    lenses' traces (from `trace_position` of the first link trace on)."""
     styles = marker_styles(categories, key_categories)
     codes, _ = drawn_codes(events, lanes, styles, lane_by)
     greyed = greyed_mask(codes["id"], lens.greyed_event_ids)
-    opacities = [
-        marker_opacity(None if greyed is None else greyed[category_rows(codes, rank)])
-        for rank in range(len(styles))
-    ]
+    known = [known_points(greyed_rows(greyed, category_rows(codes, rank)))
+             for rank in range(len(styles))]  # fmt: skip
     _, _, x_all, y_all = event_positions(codes, len(lanes), axis, date_of_birth)
     sizes = mark_sizes(presentation, len(codes["id"]) > DENSE_LIMIT)
-    return opacities, lens_traces(codes, x_all, y_all, len(lanes), lens, sizes, axis, date_of_birth)
+    return known, lens_traces(codes, x_all, y_all, len(lanes), lens, sizes, axis, date_of_birth)
 
 
 def mark_sizes(presentation: bool, dense: bool) -> dict[str, int]:
@@ -465,6 +486,8 @@ def presentation_update(
     styles = marker_styles(categories, key_categories)
     category_traces = len(styles)
     marker = [marker_size(sizes["event"], st) for st in styles]
+    greyed = [greyed_size(size) for size in marker]  # the known-at-the-time lens's others
+    greyed += [None] * len(EXTRA_TRACES)
     marker += [None, sizes["reflected"]]
     outline = [marker_line(st, sizes["outline"])["width"] for st in styles]
     outline += [None, 2]
@@ -474,7 +497,12 @@ def presentation_update(
     outline += [None] * (len(LINK_TRACES) + 1)
     line += [sizes["link"]] * (len(LINK_TRACES) + 1)
     return {
-        "traces": {"marker.size": marker, "marker.line.width": outline, "line.width": line},
+        "traces": {
+            "marker.size": marker,
+            "marker.line.width": outline,
+            "line.width": line,
+            "unselected.marker.size": greyed,
+        },
         "layout": presentation_layout(presentation),
         "shape_labels": label_sizes(presentation),
         "lane_label_gap": LANE_LABEL_GAP,
@@ -733,6 +761,7 @@ def timeline_figure_spec(
             episodes=episodes,
             bands=bands,
             presentation=presentation,
+            lane_count=len(lanes),
         ),
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
@@ -788,9 +817,11 @@ def chart_shapes(
     episodes: Sequence = (),
     bands: Sequence = (),
     presentation: bool = False,
+    lane_count: int = 1,
 ) -> list[dict]:
     """The layout's shapes, back to front: developmental stages, key practice episodes and the
-    lenses' pattern `bands` (findings), for a case whose events run first to last."""
+    lenses' pattern `bands` (findings, labelled in the gaps between the `lane_count` lanes), for
+    a case whose events run first to last."""
     age = _axis_is_age(axis, date_of_birth)
     labels = label_sizes(presentation)
     middle = None if first_event is None else first_event + (last_event - first_event) / 2
@@ -808,6 +839,16 @@ def chart_shapes(
             BAND_KINDS,
             lambda day: _x_scalar(day, "age" if age else "date", date_of_birth),
             labels["pattern"],
+            labels=band_labels(
+                [f for f in bands if f.kind in BAND_KINDS],
+                first_event.date(),
+                last_event.date(),
+                lane_count,
+                text_width,
+                label_sizes(True)["pattern"],  # presentation mode's type: the widest
+            )
+            if bands and first_event is not None
+            else (),
         ),
     ]
 

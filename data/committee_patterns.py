@@ -8,6 +8,14 @@ categories of its events. Suggested links are left out (they wait for a person);
 people made reach the committee as `crc_event_links`. The committee reads them through the
 view `crc_patterns`, for the version each case shows it (migration 0031), and `data.crc` counts
 them, suppressed.
+
+The patterns are found with the partnership's rules (`data.patterns.PARTNERSHIP_RULES`: a
+silence is more than 90 days, and so on), the same for every case, not with a span a chair
+chose in the meeting. The committee adds cases up and compares them: a "silence" must mean
+the same gap in every case it counts (and every partnership it pools with), or one case's
+45-day silences would be counted beside another's 180-day ones. The chair's span is a lens
+for the room, never stored; what the committee counts is said in its explorer
+(`rules_words`).
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ import pandas as pd
 from data.actor import SYSTEM
 from data.event_links import decided_pairs
 from data.events import case_events
-from data.patterns import Finding, Rules, find_all
+from data.patterns import PARTNERSHIP_RULES, Finding, find_all
 from data.store import Store
 from data.vocabulary import AGENCY_SILENCE, COMMITTEE_PATTERN_KINDS, SILENCE
 
@@ -51,7 +59,9 @@ def write_committee_patterns(store: Store, cur, case_ref: str, record_id: int) -
     case's patterns for the committee, for this record version. Returns how many."""
     events = case_events(store, SYSTEM, case_ref)
     linked, answered = decided_pairs(store, SYSTEM, case_ref)
-    rows = pattern_rows(events, find_all(events, Rules(), linked=linked, answered=answered))
+    rows = pattern_rows(
+        events, find_all(events, PARTNERSHIP_RULES, linked=linked, answered=answered)
+    )
     ((case_id,),) = cur.execute(
         "SELECT case_id FROM meeting_records WHERE record_id = ?", [record_id]
     ).fetchall()

@@ -75,7 +75,9 @@ STOPWORDS = frozenset({
 
 @dataclass(frozen=True)
 class Rules:
-    """The spans and counts the lenses use; the screen lets the chair choose the silence."""
+    """The spans and counts the lenses use; the screen lets the chair choose the silence for
+    the meeting. The committee's counts use the partnership's rules (`PARTNERSHIP_RULES`) for
+    every case, whatever the chair chose (data.committee_patterns says why)."""
 
     silence_days: int = 90
     plan_agency: str | None = None  # None: the agency with most plan work, if any
@@ -90,6 +92,27 @@ class Rules:
     corroboration_days: int = 1  # same or adjacent day
     similarity: float = 0.2  # share of the two accounts' distinct words
     common_word_share: float = 0.02  # words in more events than this identify no incident
+
+
+PARTNERSHIP_RULES = Rules()  # the same for every case: what the committee counts
+
+
+def _span_words(days: int) -> str:
+    months = round(days / 30.44)
+    return f"{months} months" if days >= 60 else f"{days} days"
+
+
+def rules_words(rules: Rules = PARTNERSHIP_RULES) -> str:
+    """The patterns `rules` find, in words (for the committee's explorer and the screen)."""
+    return (
+        f"silences (no contact for more than {rules.silence_days} days, from any agency or from "
+        f"the agency holding the plan), {rules.missed_count} or more missed appointments in "
+        f"{_span_words(rules.missed_window_days)}, {rules.domestic_count} or more domestic "
+        f"abuse incidents in {_span_words(rules.domestic_window_days)}, a closure followed by "
+        f"a re-referral within {_span_words(rules.rereferral_days)}, referrals with no "
+        f"response from another agency within {rules.response_days} days, and one incident "
+        "recorded by several agencies"
+    )
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from components.crc import (
 from data import crc, pooled
 from data.errors import NotFound
 from data.exports import csv_text
+from data.patterns import rules_words
 from data.permissions import explores_committee, is_administrator
 from data.suppression import suppress_count
 from data.vocabulary import SCOPES
@@ -373,13 +374,10 @@ def _patterns_tab(user, f):
         html.H2("What no single agency saw: patterns across the agencies"),
         html.P(
             "What the reviewer's lenses found in each case's events when its record was signed "
-            "off: silences (no contact for more than 90 days, from any agency or from the agency "
-            "holding the plan), three or more missed appointments in six months, repeated "
-            "domestic abuse, a closure followed by a re-referral within a year, referrals with "
-            "no response from another agency within 28 days, and one incident recorded by "
-            "several agencies. A pattern with events of several agencies (or categories) counts "
-            "under each, so a kind's total can exceed its patterns; a row's total is the "
-            "patterns its agency (category) had a part in."
+            f"off: {rules_words()}. The same rules for every case, whatever span a chair chose "
+            "in the meeting, so every case is counted alike. A pattern with events of several "
+            "agencies (or categories) counts under each, so a kind's total can exceed its "
+            "patterns; a row's total is the patterns its agency (category) had a part in."
         ),
         _table_block("patterns-agency", crc.pattern_table(store, user, f, "agency"), "By agency"),
         html.P(

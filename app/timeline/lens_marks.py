@@ -7,24 +7,26 @@ takes them from here, so a lens survives a filter change or a redraw.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from components.lens_drawing import BAND_KINDS, ChartLink, LensMarks
 from data import event_links
-from data.patterns import Rules, case_findings
+from data.patterns import PARTNERSHIP_RULES, Rules, case_findings
 
 DRAW_LINKS = "links"  # the "draw on the chart" checklist's value for the links
 DEFAULT_DRAW = [DRAW_LINKS]
-DEFAULT_SILENCE = Rules().silence_days
+DEFAULT_SILENCE = PARTNERSHIP_RULES.silence_days
 
 
 def rules_for(silence) -> Rules:
-    """The lenses' rules with the chair's silence span (7 days to 10 years)."""
+    """The partnership's rules with the chair's silence span (7 days to 10 years), for the
+    room only (the committee counts with the partnership's)."""
     try:
         days = int(silence)
     except (TypeError, ValueError):
         days = DEFAULT_SILENCE
-    return Rules(silence_days=min(max(days, 7), 3650))
+    return replace(PARTNERSHIP_RULES, silence_days=min(max(days, 7), 3650))
 
 
 def lens_day(lens_state) -> date | None:
@@ -36,7 +38,7 @@ def lens_marks(store, user, case_ref: str, lens_state, draw) -> LensMarks:
     ({"date", "agency"} or None): the events it greys and its day."""
     links = event_links.list_links(store, user, case_ref)
     day = lens_day(lens_state)
-    greyed = ()
+    greyed, who = (), None
     if day is not None:
         who = lens_state.get("agency") or None
         greyed = event_links.unknown_event_ids(store, user, case_ref, day, who)
@@ -52,7 +54,10 @@ def lens_marks(store, user, case_ref: str, lens_state, draw) -> LensMarks:
         for link in links
     ]
     return LensMarks(
-        links=drawn if DRAW_LINKS in (draw or []) else (), greyed_event_ids=greyed, day=day
+        links=drawn if DRAW_LINKS in (draw or []) else (),
+        greyed_event_ids=greyed,
+        day=day,
+        agency=who,
     )
 
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import ALL, Input, Output, Patch, State, callback, ctx, dcc, html
+from dash import ALL, Input, Output, Patch, State, callback, clientside_callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from app.anonymised_view import anonymised_case, edit_refused
@@ -52,7 +52,7 @@ from data.dates import typed_date
 from data.episodes import MAX_TITLE, add_episode, list_episodes
 from data.errors import StoreError
 from data.events import event_detail, timeline_points
-from data.patterns import case_findings, lens_words
+from data.patterns import PARTNERSHIP_RULES, case_findings, lens_words
 from data.vocabulary import KIND_LABELS
 
 TAB_KEY = "lenses"
@@ -77,6 +77,11 @@ def lenses_tab(case_data: dict):
                         value=list(DEFAULT_DRAW),
                         inline=True,
                     ),
+                    html.P(
+                        "Each band is labelled where there is room for its label; every "
+                        "pattern is listed below with its dates and records.",
+                        className="small text-muted mb-0",
+                    ),
                 ],
                 className="mb-3",
             ),
@@ -98,6 +103,12 @@ def lenses_tab(case_data: dict):
                         debounce=True,
                         className="form-control",
                         style={"maxWidth": "8rem"},
+                    ),
+                    html.P(
+                        f"For the room only: the committee counts silences of more than "
+                        f"{PARTNERSHIP_RULES.silence_days} days in every case, so that cases "
+                        "are counted alike.",
+                        className="small text-muted mb-0",
                     ),
                 ],
                 className="mb-2",
@@ -310,25 +321,20 @@ def _first_day(case_data) -> date | None:
 
 def known_controls(case_data: dict):
     """The known-at-the-time lens: whose knowledge, and on which day (typed, or stepped through
-    time with the slider or a month at a time)."""
+    time with the slider or a month at a time). While a lens is on, whose knowledge, the
+    month steps and what is shown stay in a bar at the foot of the window (`lens_stepper`),
+    so the chair steps through time with the chart in view."""
     first = _first_day(case_data)
     last = date.fromisoformat(case_data["last_day"]) if case_data.get("last_day") else first
     span = (last - first).days if first else 0
     return html.Div(
         [
             html.H3("Known at the time", className="h6"),
+            lens_stepper(case_data),
             html.Div(
                 [
-                    html.Label("Known to", htmlFor="tl-lens-agency", className="form-label me-2"),
-                    dbc.Select(
-                        id="tl-lens-agency",
-                        options=[{"label": "The whole partnership", "value": WHOLE_PARTNERSHIP}]
-                        + [{"label": a, "value": a} for a in case_data["agencies"]],
-                        value=WHOLE_PARTNERSHIP,
-                        style={"maxWidth": "18rem"},
-                    ),
                     html.Label(
-                        "on (dd/mm/yyyy)", htmlFor="tl-lens-date", className="form-label mx-2"
+                        "On (dd/mm/yyyy)", htmlFor="tl-lens-date", className="form-label me-2"
                     ),
                     uk_date_input("tl-lens-date", style={"maxWidth": "9rem"}),
                     html.Button(
@@ -337,66 +343,100 @@ def known_controls(case_data: dict):
                         type="button",
                         className="btn btn-dark btn-sm ms-2",
                     ),
-                    html.Button(
-                        "Clear",
-                        id="tl-lens-clear",
-                        type="button",
-                        className="btn btn-outline-dark btn-sm ms-2",
-                    ),
                 ],
-                className="d-flex flex-wrap align-items-center gap-1",
+                className="d-flex flex-wrap align-items-center gap-1 mt-2",
             ),
             html.Div(
                 [
-                    html.Button(
-                        "◀ A month earlier",
-                        id="tl-lens-back",
-                        type="button",
-                        className="btn btn-outline-dark btn-sm me-2",
+                    html.Label(
+                        "Step through time" + (f", {first:%Y} to {last:%Y}" if first else ""),
+                        htmlFor="tl-lens-slider",
+                        className="form-label small mb-0 d-block",
                     ),
-                    html.Div(
-                        [
-                            html.Label(
-                                "Step through time"
-                                + (f", {first:%Y} to {last:%Y}" if first else ""),
-                                htmlFor="tl-lens-slider",
-                                className="form-label small mb-0 d-block",
-                            ),
-                            # a native range input: labelled, and keyboard-operable (arrows a
-                            # day, Page Up / Page Down further) without help
-                            dcc.Input(
-                                id="tl-lens-slider",
-                                type="range",
-                                min=0,
-                                max=max(span, 1),
-                                step=1,
-                                value=0,
-                                debounce=True,
-                                className="form-range",
-                            ),
-                        ],
-                        className="flex-grow-1",
-                    ),
-                    html.Button(
-                        "A month later ▶",
-                        id="tl-lens-forward",
-                        type="button",
-                        className="btn btn-outline-dark btn-sm ms-2",
+                    # a native range input: labelled, and keyboard-operable (arrows a day,
+                    # Page Up / Page Down further) without help
+                    dcc.Input(
+                        id="tl-lens-slider",
+                        type="range",
+                        min=0,
+                        max=max(span, 1),
+                        step=1,
+                        value=0,
+                        debounce=True,
+                        className="form-range",
                     ),
                 ],
-                className="d-flex align-items-center mt-2",
+                className="mt-2",
             ),
-            html.P(id="tl-lens-known-note", role="status", className="mt-2"),
         ],
         className="mb-3",
     )
 
 
+def lens_stepper(case_data: dict):
+    """Whose knowledge, a month earlier or later, clear, and what the lens shows, in words. A
+    bar fixed at the foot of the window while a lens is on (assets/lenses.css): the page
+    keeps room below it, so nothing focused is hidden behind it."""
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Label("Known to", htmlFor="tl-lens-agency", className="form-label me-1"),
+                    dbc.Select(
+                        id="tl-lens-agency",
+                        options=[{"label": "The whole partnership", "value": WHOLE_PARTNERSHIP}]
+                        + [{"label": a, "value": a} for a in case_data["agencies"]],
+                        value=WHOLE_PARTNERSHIP,
+                        style={"width": "15rem"},
+                    ),
+                    html.Button(
+                        "◀ A month earlier",
+                        id="tl-lens-back",
+                        type="button",
+                        className="btn btn-outline-dark btn-sm ms-2",
+                    ),
+                    html.Button(
+                        "A month later ▶",
+                        id="tl-lens-forward",
+                        type="button",
+                        className="btn btn-outline-dark btn-sm",
+                    ),
+                    html.Button(
+                        "Clear the lens",
+                        id="tl-lens-clear",
+                        type="button",
+                        className="btn btn-outline-dark btn-sm ms-2",
+                    ),
+                ],
+                className="d-flex flex-wrap align-items-center gap-1 flex-shrink-0",
+            ),
+            html.P(id="tl-lens-known-note", role="status", className="mb-0"),
+        ],
+        id="tl-lens-stepper",
+        className="rpm-lens-stepper",
+    )
+
+
+# The stepper is fixed at the foot of the window while a lens is on (a class on <body>, so
+# the chart is fitted above it at once: assets/timeline.js).
+clientside_callback(
+    """
+    function(state) {
+        document.body.classList.toggle('rpm-lens-on', !!state);
+        return 'rpm-lens-stepper' + (state ? ' rpm-lens-on' : '');
+    }
+    """,
+    Output("tl-lens-stepper", "className"),
+    Input(ids.LENS_STATE, "data"),
+)
+
+
 def lens_patch(patch, store, user, case_data, flt, lanes, lane_by, axis, presentation, marks):
-    """Patch what the lenses draw: each category trace's opacities and the lenses' traces."""
+    """Patch what the lenses draw: which of each category trace's points were known (the
+    others drawn greyed) and the lenses' traces."""
     names = category_names(case_data)
     events = timeline_points(store, user, case_data["case_ref"], flt, lanes, names, lane_by=lane_by)
-    opacities, traces = lens_update(
+    known, traces = lens_update(
         events,
         lanes=lanes,
         categories=case_data["categories"],
@@ -407,8 +447,8 @@ def lens_patch(patch, store, user, case_data, flt, lanes, lane_by, axis, present
         presentation=presentation,
         lens=marks,
     )
-    for rank, opacity in enumerate(opacities):
-        patch["data"][rank]["marker"]["opacity"] = opacity
+    for rank, points in enumerate(known):
+        patch["data"][rank]["selectedpoints"] = points
     at = trace_position(case_data["categories"], LINK_TRACES[0])
     for offset, trace in enumerate(traces):
         patch["data"][at + offset] = trace.to_plotly_json()
@@ -458,7 +498,7 @@ def apply_known_lens(
     """Grey what the chosen agency (or the partnership) could not have known on the day:
     later events, and other agencies' events not shared with it by then; a line marks the
     day. A typed day, the slider or a month's step moves it; choosing another agency while a
-    lens is on moves the lens to it. A Patch of the category traces' opacities and the
+    lens is on moves the lens to it. A Patch of the category traces' `selectedpoints` and the
     lenses' traces only."""
     trigger = ctx.triggered_id
     if trigger == "tl-lens-agency" and not state:
@@ -487,8 +527,9 @@ def apply_known_lens(
                         presenting(present), marks)  # fmt: skip
     greyed = int(events["event_id"].isin(marks.greyed_event_ids).sum())
     note = (
-        f"Showing {new_state['words']}: {len(events) - greyed:,} of {len(events):,} events "
-        "shown; the others are greyed (later, or not shared with it by then)."
+        f"Known to {who or 'the whole partnership'} on {day.day} {day:%B %Y}: "
+        f"{len(events) - greyed:,} of {len(events):,} events shown; the others are greyed and "
+        "smaller (later, or not shared by then)."
     )
     first = _first_day(case_data)
     at = (day - first).days if first else None
@@ -528,5 +569,6 @@ def draw_lenses(draw, _version, silence, state, agencies, types, text, order, la
         episodes=list_episodes(store, user, case_ref),
         bands=band_findings(store, user, case_ref, draw, silence),
         presentation=presentation,
+        lane_count=len(lanes),
     )
     return patch

@@ -1,6 +1,9 @@
-"""The lenses tab in the browser: patterns and suggestions listed, a suggestion accepted and
-counted, the known-at-the-time lens greying the chart, accessible (axe-core), at both screen
-sizes, with a clean console."""
+"""The lenses tab in the browser, as a chair shows the room in a minute on the demo case:
+patterns and suggestions listed, a suggestion accepted and counted, what an agency knew
+stepped through time (greying what it could not know, the legend untouched, the lens said in
+words in a bar kept in view), silences and clusters drawn as bands whose labels never
+overlap, one made a key practice episode and a reflection written under the lens; accessible
+(axe-core), at both screen sizes, with a clean console."""
 
 from __future__ import annotations
 
@@ -9,6 +12,30 @@ import pytest
 from tests.support.browser import screenshot, serious_violations, sign_in
 
 pytestmark = pytest.mark.browser
+
+GRAPH = "document.querySelector('#timeline-graph .js-plotly-plot')"
+
+# The chart's band labels as drawn: each pattern label's box on the screen.
+BAND_LABEL_BOXES = (
+    """() => {
+        const gd = GRAPH;
+        const texts = new Set((gd.layout.shapes || [])
+            .filter(s => String(s.name).endsWith(':label')).map(s => s.label.text));
+        return Array.from(gd.querySelectorAll('.shape-label-text'))
+            .filter(t => texts.has(t.textContent))
+            .map(t => { const r = t.getBoundingClientRect();
+                        return [r.left, r.top, r.right, r.bottom]; });
+    }"""
+).replace("GRAPH", GRAPH)
+
+
+def _overlapping(boxes) -> list:
+    return [
+        (a, b)
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
+    ]
 
 
 def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
@@ -37,32 +64,66 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
         page.select_option("#tl-lens-agency", "Children's Social Care")
         page.fill("#tl-lens-date", "11/09/2014")
         page.click("#tl-lens-apply")
-        page.wait_for_selector("#tl-lens-known-note >> text=with what was known to")
-        opacities = page.evaluate(
-            """() => document.querySelector('#timeline-graph .js-plotly-plot')._fullData
-                  .map(t => t.marker && t.marker.opacity)
-                  .filter(o => o && typeof o === 'object').map(o => Array.from(o)).flat()"""
+        page.wait_for_selector("#tl-lens-known-note >> text=Known to Children's Social Care")
+        # what was not known is drawn unselected (greyed, smaller); the legend as ever
+        known = page.evaluate(
+            GRAPH + "._fullData.filter(t => Array.isArray(t.selectedpoints))"
+            ".map(t => [t.selectedpoints.length, t.x.length])"
         )
-        assert any(abs(o - 0.15) < 1e-3 for o in opacities) and 1 in opacities
-        # a month later by the stepper: the note and the day's line follow
+        assert known and any(n < of for n, of in known) and any(n for n, _ in known)
+        legend = page.evaluate(
+            f"""() => Array.from({GRAPH}.querySelectorAll('.legendpoints path.scatterpts'))
+                  .map(p => Number(getComputedStyle(p).opacity))"""
+        )
+        assert legend and min(legend) == 1
+        # a month later by the stepper, kept in view at the window's foot: the note follows
         page.click("#tl-lens-forward")
         page.wait_for_selector("#tl-lens-known-note >> text=on 11 October 2014")
-        # the pattern bands drawn on request, and the accepted link as a connector
+        bar = page.locator("#tl-lens-stepper").bounding_box()
+        assert bar["y"] + bar["height"] <= height + 1 and bar["y"] > height / 2
+        page.evaluate("window.scrollTo(0, 0)")
+        chart = page.locator("#timeline-graph").bounding_box()
+        assert chart["y"] + chart["height"] <= bar["y"] + 1  # the chart fitted above it
+        # the pattern bands drawn on request, their labels clear of one another
+        page.get_by_label("Silence", exact=True).check()
         page.get_by_label("Missed appointments / was not brought", exact=True).check()
+        page.get_by_label("Silence of the agency holding the plan", exact=True).check()
         page.wait_for_function(
-            """() => (document.querySelector('#timeline-graph .js-plotly-plot').layout.shapes
-                      || []).some(s => String(s.name).startsWith('pattern:was_not_brought'))"""
+            f"""() => ({GRAPH}.layout.shapes || [])
+                      .some(s => String(s.name).startsWith('pattern:agency_silence'))"""
         )
+        page.wait_for_timeout(300)  # the shapes drawn
+        boxes = page.evaluate(BAND_LABEL_BOXES)
+        assert len(boxes) >= 4 and _overlapping(boxes) == []
         if width == 1920:
             linked = page.evaluate(
-                """() => document.querySelector('#timeline-graph .js-plotly-plot')._fullData
-                      .filter(t => t.name === 'Link: information passed')[0].x.length"""
+                GRAPH + "._fullData.filter(t => t.name === 'Link: information passed')[0].x.length"
             )
             assert linked == 3  # one link: from, to and the gap
             stopped = page.evaluate(
-                """() => document.querySelector('#timeline-graph .js-plotly-plot')._fullData
-                      .filter(t => t.name === 'Link: information did not travel')[0].x.length"""
+                GRAPH + "._fullData.filter(t => t.name === 'Link: information did not travel')"
+                "[0].x.length"
             )
             assert stopped == 6  # the demo's two links where information stopped
+        else:
+            # the silence no agency saw made a key practice episode, and a reflection
+            # written under the lens says so
+            silence = page.locator("#tl-lens-patterns li", has_text="Silence:").first
+            silence.get_by_role("button").click()
+            page.wait_for_selector("text=Key practice episode added: Silence")
+            assert "Written with what was known to Children's Social Care on 11 October 2014" in (
+                page.inner_text("#refl-lens-note")
+            )
+            page.fill("#refl-text", "No agency saw the autumn 2015 silence at the time.")
+            page.click("#refl-save")
+            page.wait_for_selector("#refl-message >> text=Reflection saved")
+            page.wait_for_selector("text=No agency saw the autumn 2015 silence at the time.")
+            assert (
+                page.inner_text("body").count(
+                    "with what was known to Children's Social Care on 11 October 2014"
+                )
+                >= 2
+            )  # the form's note, and the reflection's record of its lens
+        assert serious_violations(page) == []
         screenshot(page, f"lenses-{width}x{height}")
         context.close()

@@ -143,3 +143,22 @@ def test_links_reach_the_committee_only_from_a_signed_off_record(rpm_store):
     assert store.query_one("SELECT count(*) FROM crc_event_links")[0] == 1
     start_amendment(store, chair, CASE, "A date was wrong")
     assert store.query_one("SELECT count(*) FROM crc_event_links")[0] == 0
+
+
+def test_the_committee_counts_with_the_partnership_rules_whatever_span_the_chair_chose(rpm_store):
+    """A chair may show the room silences of more than 30 days; the committee counts the
+    partnership's (more than 90 days) for every case, so cases are counted alike."""
+    store = rpm_store
+    chair_span = patterns.Rules(silence_days=30)
+
+    def silences(rules):
+        found = patterns.case_findings(store, SYSTEM, CASE, rules)
+        return [f for f in found if f.kind == patterns.SILENCE]
+
+    assert len(silences(chair_span)) > len(silences(patterns.PARTNERSHIP_RULES)) > 0
+    _signed(store)
+    counted = store.query_df("SELECT DISTINCT pattern_no, start_date FROM crc_patterns"
+                             " WHERE kind = 'silence' ORDER BY start_date")  # fmt: skip
+    assert [d.date() for d in counted["start_date"]] == [
+        f.start for f in silences(patterns.PARTNERSHIP_RULES)
+    ]

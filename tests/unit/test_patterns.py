@@ -256,3 +256,12 @@ def test_the_csv_row_names_the_agencies_own_references():
 
 def test_no_events_no_findings():
     assert find_all(case()) == []
+
+
+def test_the_rules_are_said_in_words_from_the_rules_themselves():
+    words = patterns.rules_words()
+    assert "no contact for more than 90 days" in words
+    assert "3 or more missed appointments in 6 months" in words
+    assert "a re-referral within 12 months" in words and "within 28 days" in words
+    shorter = patterns.rules_words(patterns.Rules(silence_days=45, missed_window_days=30))
+    assert "more than 45 days" in shorter and "missed appointments in 30 days" in shorter

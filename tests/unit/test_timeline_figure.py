@@ -4,7 +4,8 @@ axis, stages, episodes, reflected and selected events, text kept as text, compac
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -382,7 +383,9 @@ def test_links_join_the_two_events_drawn_with_an_arrowhead_at_the_receiving_one(
     school = drawn(by_name[EXCLUSION], by_name[EXCLUSION].x)
     assert passed.x[:2] == (police[0], school[0]) and passed.y[:2] == (0, 2)
     assert len(passed.x) == 3  # the link to an event not drawn is left out
-    assert list(passed.marker.opacity) == [0, 1, 0]  # the arrowhead at the receiving end
+    # the arrowhead at the receiving end only; the legend's arrow drawn whole
+    assert list(passed.selectedpoints) == [1] and passed.unselected.marker.opacity == 0
+    assert passed.marker.opacity is None
     assert missing.line.dash == "dash" and passed.line.dash == "solid"  # not colour alone
     assert missing.y[:2] == (0, 1) and missing.text[0] == "Police to Health"
     assert not by_name[LINK_TRACES[1]].showlegend  # no information requested
@@ -391,18 +394,34 @@ def test_links_join_the_two_events_drawn_with_an_arrowhead_at_the_receiving_one(
     assert not any(traces_by_name(fig)[name].showlegend for name in LINK_TRACES)
 
 
+def known(trace) -> dict:
+    """Which of a trace's drawn events the lens shows as known (the others it greys)."""
+    ids = decode(trace.customdata)
+    shown = set(trace.selectedpoints)
+    return {i: at in shown for at, i in enumerate(ids) if i != -1}
+
+
 def test_the_known_at_the_time_lens_greys_the_events_and_marks_its_day():
-    lens = LensMarks(greyed_event_ids=(3, 4), day=date(2015, 6, 1))
+    lens = LensMarks(greyed_event_ids=(3, 4), day=date(2015, 6, 1), agency="Police")
     fig = timeline_figure(EVENTS, lanes=["Police", "Health", "School"], lens=lens)
     by_name = traces_by_name(fig)
     police = by_name[INCIDENT]
-    opacity = np.round(decode(police.marker.opacity), 3).tolist()
-    assert dict(zip(decode(police.customdata), opacity, strict=True)) == {1: 1.0, 3: GREYED}
-    assert drawn(by_name[VISIT], by_name[VISIT].marker.opacity) == [1.0]
+    assert known(police) == {1: True, 3: False}
+    assert known(by_name[VISIT]) == {2: True}
+    # greyed: faint and smaller than its own markers, not by colour alone
+    assert police.unselected.marker.opacity == GREYED
+    assert police.unselected.marker.size < police.marker.size / 1.5
+    # the legend draws the trace's own marker: one opacity for the trace, not one per point
+    assert police.marker.opacity is None
     day = by_name[LENS_DAY_TRACE]
-    assert day.x == ("2015-06-01", "2015-06-01") and day.y == (-0.55, 2.5)
-    assert "01 Jun 2015" in day.text[0]
-    assert timeline_figure(EVENTS).data[0].marker.opacity == 1  # no lens: nothing greyed
+    assert day.x == ("2015-06-01",) * 3 and (day.y[0], day.y[-1]) == (-0.55, 2.5)
+    # its words in the first gap between lanes, which no band label uses
+    assert day.y[1] == 0.5 and day.text[1] == "Known to Police<br>on 01 Jun 2015"
+    assert timeline_figure(EVENTS).data[0].selectedpoints is None  # no lens: nothing greyed
+    # an agency's name is drawn as text, whatever it holds
+    lens = LensMarks(day=date(2015, 6, 1), agency="<b>Police</b> & co")
+    day = traces_by_name(timeline_figure(EVENTS, lens=lens))[LENS_DAY_TRACE]
+    assert day.text[1] == "Known to &lt;b&gt;Police&lt;/b&gt; &amp; co<br>on 01 Jun 2015"
 
 
 def test_patterns_are_drawn_as_labelled_bands_behind_the_lanes():
@@ -411,9 +430,60 @@ def test_patterns_are_drawn_as_labelled_bands_behind_the_lanes():
     silence = Finding("silence", date(2015, 1, 2), date(2016, 2, 2), ("Police",), (1, 3),
                       ("a", "b"), "No contact", details={"days": 396})  # fmt: skip
     fig = timeline_figure(EVENTS, bands=[silence])
-    (band,) = [s for s in fig.layout.shapes if s.name.startswith("pattern:")]
+    band, label = [s for s in fig.layout.shapes if s.name.startswith("pattern:")]
     assert (band.x0, band.x1, band.layer) == ("2015-01-02", "2016-02-03", "below")
-    assert band.label.text == "Silence: 396 days" and band.line.dash == "dot"
+    assert band.line.dash == "dot" and band.name == "pattern:silence:0"
+    # its label in the gap below the second lane, over the band, above the markers
+    assert label.name == "pattern:silence:0:label" and label.label.text == "Silence: 396 days"
+    assert (label.x0, label.x1, label.y0, label.yref) == (band.x0, band.x1, 1.5, "y")
+    assert label.layer == "above" and label.line.width == 0
+
+
+def _finding(kind, start, length, **details):
+    from data.patterns import Finding
+
+    return Finding(kind, start, start + timedelta(days=length), ("Police",), (), (), "",
+                   details=details)  # fmt: skip
+
+
+def test_band_labels_never_overlap_in_a_row_and_stay_on_the_chart():
+    """However many bands, at the narrowest chart's scale in presentation mode's type: each
+    label is in a gap between lanes, overlaps no other in its row and runs past neither end
+    of the events; the silence no agency saw is labelled before the plan holder's."""
+    from components.lens_drawing import NARROWEST_PLOT, TINY_LABEL, band_label, band_labels
+    from data.vocabulary import AGENCY_SILENCE, SILENCE, WAS_NOT_BROUGHT
+
+    rng = np.random.default_rng(19)
+    first, last = date(2014, 1, 1), date(2024, 12, 31)
+    kinds = [AGENCY_SILENCE] * 30 + [WAS_NOT_BROUGHT] * 15 + [SILENCE]
+    findings = [
+        _finding(kind, first + timedelta(days=int(rng.integers(0, 3800))),
+                 int(rng.integers(0, 300)), days=100, count=4)
+        for kind in kinds
+    ]  # fmt: skip
+    labels = band_labels(findings, first, last, 8, text_width, 18)
+    scale = NARROWEST_PLOT / ((last - first).days * 1.1)
+    placed = {}
+    for found, label in zip(findings, labels, strict=True):
+        if not label.text:
+            continue
+        assert label.text in (band_label(found), TINY_LABEL[found.kind])
+        assert label.y in (1.5, 2.5, 3.5, 4.5, 5.5, 6.5)  # not 0.5: the lens's day
+        x0 = (found.start - first).days * scale
+        x1 = (found.end + timedelta(days=1) - first).days * scale
+        width = text_width(label.text, 18)
+        lo = {"middle left": x0, "middle right": x1 - width}.get(label.anchor,
+                                                                 (x0 + x1 - width) / 2)  # fmt: skip
+        assert lo >= 0 and lo + width <= (last - first).days * scale
+        placed.setdefault(label.y, []).append((lo, lo + width))
+    for spans in placed.values():
+        spans.sort()
+        assert all(a[1] <= b[0] for a, b in pairwise(spans))
+    assert labels[-1].text == "Silence: 100 days"  # first served
+    assert 0 < sum(bool(label.text) for label in labels) < len(findings)  # not room for all
+    # one lane: no gap, the labels go above it; a band alone has its full label
+    (alone,) = band_labels(findings[-1:], first, last, 1, text_width, 18)
+    assert (alone.text, alone.y) == ("Silence: 100 days", -0.3)
 
 
 @pytest.mark.parametrize(
@@ -440,4 +510,19 @@ def test_the_figure_dict_the_page_sends_is_what_plotly_validates_it_to(drawing):
     episode = Episode(1, "Referral week", date(2015, 1, 1), date(2015, 1, 8), "problem", None, "c")
     spec = timeline_figure_spec(EVENTS, episodes=[episode], **drawing)
     validated = timeline_figure(EVENTS, episodes=[episode], **drawing)
-    assert json.loads(pio.to_json(spec, validate=False)) == json.loads(pio.to_json(validated))
+    assert canonical(pio.to_json(spec, validate=False)) == canonical(pio.to_json(validated))
+
+
+def canonical(figure_json: str) -> str:
+    """The JSON with its keys sorted and null attributes left out, as plotly.js reads it: null
+    is "not set" (the lens sends `selectedpoints: null` to clear its greying). Compared as text,
+    since NaN is unequal to itself once parsed."""
+
+    def unset_dropped(node):
+        if isinstance(node, dict):
+            return {k: unset_dropped(v) for k, v in node.items() if v is not None}
+        if isinstance(node, list):
+            return [unset_dropped(v) for v in node]
+        return node
+
+    return json.dumps(unset_dropped(json.loads(figure_json)), sort_keys=True)
