@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Sequence
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 import numpy as np
@@ -34,8 +34,10 @@ from components.category_style import (
 )
 from components.lens_drawing import (
     BAND_KINDS,
+    LABEL_GAP,
     LENS_DAY_TRACE,
     LINK_TRACES,
+    NARROWEST_PLOT,
     NO_MARKS,
     LensMarks,
     band_labels,
@@ -638,24 +640,68 @@ def _to_x(ts: pd.Timestamp, axis: str, born: pd.Timestamp):
     return ts.strftime("%Y-%m-%d")
 
 
+# Episode labels run along the top of the chart in up to three rows, each in the first row
+# where it overwrites no other label, at the narrowest chart's scale in presentation mode's
+# type (as the bands' labels: components.lens_drawing.NARROWEST_PLOT); then the assessment word
+# alone; else none (the episode list below the chart names every episode).
+EPISODE_LABEL_ROWS = 3
+
+
+def episode_labels(episodes: Sequence, first: date | None, last: date | None) -> list[tuple]:
+    """(text, row) of each episode's label, from its band's left edge (an episode in the first
+    half of the case's events, `first` to `last`) or leftwards from its right edge; ("", 0)
+    where neither its full label nor its assessment fits in a row."""
+    font = label_sizes(True)["episode"]
+    days = max((last - first).days, 1) if first and last else 1
+    scale = NARROWEST_PLOT / (days * 1.1)  # the chart spans the events, a little padded
+    middle = first + timedelta(days=days / 2) if first else None
+    taken: list[list[tuple[float, float]]] = [[] for _ in range(EPISODE_LABEL_ROWS)]
+    out = []
+    for ep in episodes:
+        word, *_ = EPISODE_STYLE.get(ep.assessment, EPISODE_STYLE["mixed"])
+        start = ((ep.start_date - first).days if first else 0) * scale
+        end = ((ep.end_date - first).days + 1 if first else 1) * scale
+        late = middle is not None and ep.start_date > middle
+        placed = ("", 0)
+        for text in (f"{word}: {ep.title}", word):
+            width = text_width(text, font) + LABEL_GAP
+            lo, hi = (end - width, end) if late else (start, start + width)
+            row = next(
+                (r for r, spans in enumerate(taken) if all(hi <= a or lo >= b for a, b in spans)),
+                None,
+            )
+            if row is not None:
+                taken[row].append((lo, hi))
+                placed = (text, row)
+                break
+        out.append(placed)
+    return out
+
+
 def episode_shapes(
     episodes: Sequence,
     axis: str,
     date_of_birth: date | None,
     font_size: int = 14,
-    middle: pd.Timestamp | None = None,
+    first: pd.Timestamp | None = None,
+    last: pd.Timestamp | None = None,
 ) -> list[dict]:
     """A labelled shaded band across all lanes for each key practice episode.
 
     Good practice, problem and mixed differ by fill, border dash and the label's words. A band
-    after the `middle` of the case's events has its label at its right edge, running leftwards,
-    so a long label on a short late episode is not cut off at the chart's right edge.
+    after the middle of the case's events (`first` to `last`) has its label at its right edge,
+    running leftwards, so a long label on a short late episode is not cut off at the chart's
+    right edge; labels take rows so none overwrites another (`episode_labels`).
     """
     shapes = []
     age = _axis_is_age(axis, date_of_birth)
-    for ep in episodes:
+    first_day, last_day = (None, None) if first is None else (first.date(), last.date())
+    middle = None if first is None else first + (last - first) / 2
+    labels = episode_labels(episodes, first_day, last_day)
+    row_height = label_sizes(True)["episode"] + 6  # presentation mode's type: the tallest
+    for ep, (text, row) in zip(episodes, labels, strict=True):
         late = middle is not None and pd.Timestamp(ep.start_date) > middle
-        label, fill, line, dash = EPISODE_STYLE.get(ep.assessment, EPISODE_STYLE["mixed"])
+        _, fill, line, dash = EPISODE_STYLE.get(ep.assessment, EPISODE_STYLE["mixed"])
         end = pd.Timestamp(ep.end_date) + pd.Timedelta(days=1)
         shapes.append(
             {
@@ -670,9 +716,10 @@ def episode_shapes(
                 "fillcolor": fill,
                 "line": {"color": line, "width": 2, "dash": dash},
                 "label": {
-                    "text": f"{label}: {_escape(pd.Series([ep.title]))[0]}",
+                    "text": _escape(pd.Series([text]))[0],
                     "textposition": "top right" if late else "top left",
                     "font": {"size": font_size, "color": line},
+                    "padding": 3 + row * row_height,
                 },
                 "name": f"episode:{ep.episode_id}",
             }
@@ -824,7 +871,6 @@ def chart_shapes(
     a case whose events run first to last."""
     age = _axis_is_age(axis, date_of_birth)
     labels = label_sizes(presentation)
-    middle = None if first_event is None else first_event + (last_event - first_event) / 2
     return [
         *stage_shapes(
             "age" if age else "date",
@@ -833,7 +879,7 @@ def chart_shapes(
             last_event,
             font_size=labels["stage"],
         ),
-        *episode_shapes(episodes, axis, date_of_birth, labels["episode"], middle=middle),
+        *episode_shapes(episodes, axis, date_of_birth, labels["episode"], first_event, last_event),
         *pattern_shapes(
             bands,
             BAND_KINDS,

@@ -228,6 +228,45 @@ def test_episodes_are_labelled_bands_across_all_lanes():
     assert [b.label.textposition for b in bands] == ["top left", "top right"]
 
 
+def test_episode_labels_take_rows_so_none_overwrites_another():
+    """Side by side episodes: at the narrowest chart's scale in presentation mode's type, no two
+    labels in a row overlap; when the rows are full, the assessment word alone, then nothing."""
+    from components.lens_drawing import LABEL_GAP, NARROWEST_PLOT
+    from components.timeline import EPISODE_LABEL_ROWS, episode_labels, label_sizes
+
+    first, last = date(2014, 1, 1), date(2024, 1, 1)
+    episodes = [
+        Episode(n, f"Episode number {n} of the case", date(2016, 1, 1) + timedelta(days=30 * n),
+                date(2016, 1, 20) + timedelta(days=30 * n), "problem", None, "c")
+        for n in range(8)
+    ]  # fmt: skip
+    labels = episode_labels(episodes, first, last)
+    assert labels[0] == ("Problem: Episode number 0 of the case", 0)
+    assert {row for _, row in labels} <= set(range(EPISODE_LABEL_ROWS))
+    scale, font = NARROWEST_PLOT / ((last - first).days * 1.1), label_sizes(True)["episode"]
+    spans = {}
+    for ep, (text, row) in zip(episodes, labels, strict=True):
+        if text:
+            lo = (ep.start_date - first).days * scale  # early episodes: rightwards from the start
+            spans.setdefault(row, []).append((lo, lo + text_width(text, font) + LABEL_GAP))
+    for row in spans.values():
+        assert all(a[1] <= b[0] for a, b in pairwise(sorted(row)))
+    assert labels[-1] == ("", 0)  # no room left in any row: no label (the list names it)
+    # three rows filled from the first day; a late episode ends where its full label (running
+    # leftwards) would overwrite them, but its assessment word alone fits
+    title = "A long episode title"
+    taken = (text_width(f"Problem: {title}", font) + LABEL_GAP) / scale  # in days
+    word = (text_width("Mixed", font) + LABEL_GAP) / scale
+    end = first + timedelta(days=int(taken + word) + 2)
+    late = Episode(9, title, end - timedelta(days=10), end, "mixed", None, "c")
+    crowded = [Episode(n, title, first, first, "problem", None, "c") for n in range(3)] + [late]
+    assert episode_labels(crowded, first, last)[-1] == ("Mixed", 0)
+    # the shapes carry them: a label's row is its distance from the chart's top
+    fig = timeline_figure(EVENTS, episodes=episodes[:2])
+    pads = [s.label.padding for s in fig.layout.shapes if s.name.startswith("episode:")]
+    assert pads[0] < pads[1]  # the second, overlapping the first, on the row below
+
+
 def test_reflected_events_get_a_badge():
     fig = timeline_figure(EVENTS, reflected_event_ids={3, 99})
     reflected = traces_by_name(fig)["Reflected"]
