@@ -22,7 +22,7 @@ from app.timeline.lenses import lenses_tab
 from app.timeline.reflection import reflection_panel
 from app.timeline.state import as_list, event_filter, span_dates, span_of
 from app.timeline.table import case_counts
-from app.timeline.tabs import TABS_BUILT, TABS_SEEN
+from app.timeline.tabs import TAB_TO_BUILD, TABS_ASKED, TABS_SEEN
 from components.category_style import category_data
 from components.forms import labelled, uk_date_input
 from components.timeline import DENSE_LIMIT, SVG_LIMIT, presentation_update, ring_size
@@ -526,7 +526,8 @@ def _below_the_chart(case, agencies, user, first_views, case_data):
     return html.Section(
         [
             dcc.Store(id=ids.TAB, data=first),
-            dcc.Store(id=TABS_BUILT, data=[]),
+            dcc.Store(id=TABS_ASKED, data=[]),
+            dcc.Store(id=TAB_TO_BUILD, data=None),
             dcc.Store(id=TABS_SEEN, data=False),
             strip,
             *panels,

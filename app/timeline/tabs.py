@@ -1,9 +1,13 @@
 """The tabs under the chart: choosing one shows its panel. The costly panels (`LAZY`) are
 built the first time they are opened, or when the tabs are first scrolled into view
 (assets/timeline.js sets `TABS_SEEN`), not in the page's first layout: every component in the
-page makes each later change of it slower to apply in the browser."""
+page makes each later change of it slower to apply in the browser. Each is asked for once
+(`TABS_ASKED`, kept in the browser): a second build, asked for by a scroll while the first was
+on its way, replaced the panel after it was drawn and lost what had been ticked in it."""
 
 from __future__ import annotations
+
+import json
 
 from dash import ALL, Input, Output, State, callback, clientside_callback, no_update
 from dash.exceptions import PreventUpdate
@@ -17,17 +21,35 @@ from app.timeline.state import event_filter, selected_event, summaries_hidden
 from app.timeline.table import first_table
 from data.access import require_case
 
-TABS_BUILT = "tl-tabs-built"  # the lazy tabs built so far
+TABS_ASKED = "tl-tabs-asked"  # the lazy tabs asked for so far
+TAB_TO_BUILD = "tl-tab-to-build"  # the lazy tab to build now
 TABS_SEEN = "tl-tabs-seen"  # true once the tabs have been scrolled into view
 LAZY = ("chronology", "add-event", "coverage", "learning")
 
 
-@callback(
-    *(Output(f"tl-panel-{key}", "children") for key in LAZY),
-    Output(TABS_BUILT, "data"),
+# The chosen tab (or, once the tabs are seen, the one shown) is asked for at most once, decided
+# in the browser, where the list of tabs asked for is up to date at once.
+clientside_callback(
+    """
+    function(tab, _seen, asked) {
+        var nu = window.dash_clientside.no_update;
+        asked = asked || [];
+        if (LAZY.indexOf(tab) < 0 || asked.indexOf(tab) >= 0) { return [nu, nu]; }
+        return [tab, asked.concat([tab])];
+    }
+    """.replace("LAZY", json.dumps(LAZY)),
+    Output(TAB_TO_BUILD, "data"),
+    Output(TABS_ASKED, "data"),
     Input(ids.TAB, "data"),
     Input(TABS_SEEN, "data"),
-    State(TABS_BUILT, "data"),
+    State(TABS_ASKED, "data"),
+    prevent_initial_call=True,
+)
+
+
+@callback(
+    *(Output(f"tl-panel-{key}", "children") for key in LAZY),
+    Input(TAB_TO_BUILD, "data"),
     State(ids.AGENCIES, "value"),
     State(ids.TYPES, "value"),
     State(ids.SEARCH, "value"),
@@ -37,11 +59,10 @@ LAZY = ("chronology", "add-event", "coverage", "learning")
     State(ids.CASE, "data"),
     prevent_initial_call=True,
 )
-def open_tab(tab, _seen, built, agencies, types, text, span, point, hide, case_data):
-    """Build the chosen tab once (it then stays, with anything typed in it), showing what the
-    chart shows now."""
-    built = list(built or [])
-    if tab not in LAZY or tab in built:
+def open_tab(tab, agencies, types, text, span, point, hide, case_data):
+    """Build the lazy `tab` (it then stays, with anything typed in it), showing what the chart
+    shows now."""
+    if tab not in LAZY:
         raise PreventUpdate
     store, user = get_store(), require_user()
     case = require_case(store, user, case_data["case_ref"])
@@ -56,7 +77,7 @@ def open_tab(tab, _seen, built, agencies, types, text, span, point, hide, case_d
         content = reflection_overview(case)
     else:
         content = learning_panel(case)
-    return (*(content if key == tab else no_update for key in LAZY), [*built, tab])
+    return tuple(content if key == tab else no_update for key in LAZY)
 
 
 # A tab button chooses its tab; the chosen tab's panel shows, the others hide.

@@ -244,11 +244,32 @@ def test_two_people_see_each_others_reflections_within_five_seconds(refl_server,
         second.close()
 
 
+def tab_builds(page) -> list[str]:
+    """The lazy tabs the page asks the server to build, as it asks (app/timeline/tabs.py)."""
+    asked = []
+
+    def seen(request):
+        if "_dash-update-component" not in request.url or not request.post_data:
+            return
+        for given in json.loads(request.post_data).get("inputs", []):
+            if isinstance(given, dict) and given.get("id") == "tl-tab-to-build":
+                asked.append(given["value"])
+
+    page.on("request", seen)
+    return asked
+
+
 def test_learning_point_and_action(refl_server, page):
     sign_in(page, refl_server)
     open_case(page, refl_server)
+    builds = tab_builds(page)
     open_tab(page, "Learning points and actions")
     page.wait_for_selector("#lp-list :is(p, ul)")  # its theme choices drawn (see the walkthrough)
+    # built once: the tabs coming into view (a scroll) does not build the open tab again,
+    # which replaced its form after it was drawn and lost what had been ticked
+    page.locator("#tl-below").scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    assert builds.count("learning") == 1
     page.click("#lp-save")
     page.wait_for_selector("#lp-message:has-text('the learning point is empty')")
     page.fill("#lp-text", "Schools are not invited to strategy discussions.")

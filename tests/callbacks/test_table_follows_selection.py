@@ -25,12 +25,11 @@ def opened(rpm_app):
     case_data = find(layout, ids.CASE).data
     # not in the first layout: the tab is built when first scrolled into view
     assert find(layout, "tl-table") is None and find(layout, "tl-panel-chronology") is not None
-    with as_user(app, user, triggered=f"{tabs.TABS_SEEN}.data"):
+    with as_user(app, user, triggered=f"{tabs.TAB_TO_BUILD}.data"):
         built = tabs.open_tab(
-            "chronology", True, [], case_data["agencies"], [], "", {}, ids.CASE_POINT, [], case_data
+            "chronology", case_data["agencies"], [], "", {}, ids.CASE_POINT, [], case_data
         )
-    panels = dict(zip(tabs.LAZY, built, strict=False))
-    assert built[-1] == ["chronology"]
+    panels = dict(zip(tabs.LAZY, built, strict=True))
     assert all(panels[key] is no_update for key in tabs.LAZY if key != "chronology")
     chronology = panels["chronology"]
     assert find(chronology, "tl-page").data == 0 and find(chronology, table.MARKED).data is None
