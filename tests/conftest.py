@@ -97,9 +97,10 @@ def demo_template(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def served_demo_template(tmp_path_factory):
-    """What `serve --demo` seeds into an empty database (the demo case and the CRC's synthetic
-    cases), built once: a server started on a copy skips the seeding (seconds on a busy
-    machine). `tests/http/test_serve_port.py` starts `serve --demo` on an empty database."""
+    """The demo case and the CRC's synthetic cases (`seed_demo`), built once: a server started
+    on a copy skips the seeding (seconds on a busy machine). Unlike `serve --demo`, which makes
+    the admin account first, it has no accounts, so the demo is not set up for RPM
+    (`seed_demo_rpm` needs admin); the browser tier's `server` is `serve --demo` itself."""
     return shared_template(tmp_path_factory, "served-demo", "rpm.duckdb", seed_demo)
 
 

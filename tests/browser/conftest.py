@@ -7,8 +7,6 @@ Content-Security-Policy violation fails the test that caused it (`console_is_cle
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from tests.support.browser import (
@@ -22,10 +20,10 @@ from tests.support.smtp_inbox import smtp_server
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory, served_demo_template):
-    """The server `make run` starts (`serve --demo`), on a copy of what it seeds."""
+def server(tmp_path_factory):
+    """`make run`'s server, `serve --demo` on an empty database: the admin account first, then
+    the demo with its RPM set-up (chaired by admin), which `served_demo_template` lacks."""
     tmp_dir = tmp_path_factory.mktemp("server")
-    shutil.copyfile(served_demo_template, tmp_dir / "rpm.duckdb")
     proc, url = start_server(tmp_dir, "--demo")
     yield url
     proc.terminate()

@@ -9,15 +9,11 @@ import socket
 import subprocess
 import sys
 
-from data.demo import DEMO_CASE_REF
-from data.store import Store
 from tests.support.server import ADMIN_PASSWORD, start_server
 
 
 def test_port_0_listens_on_a_free_port_and_announces_the_one_it_took(tmp_path):
-    # Every test server starts with --port 0; this one is `make run`'s, `serve --demo`, on an
-    # empty database (the others start on a copy of what it seeds).
-    proc, url = start_server(tmp_path, "--demo")
+    proc, url = start_server(tmp_path)  # starts every test server with --port 0
     try:
         port = int(url.rsplit(":", 1)[1].strip("/"))
         assert port not in (0, 8050)
@@ -29,22 +25,11 @@ def test_port_0_listens_on_a_free_port_and_announces_the_one_it_took(tmp_path):
         proc.wait(timeout=10)
     # The first start made the admin account with RPM_ADMIN_PASSWORD and said so; a later
     # start does not repeat it (that account may since have another password, or be gone).
-    first_log = (tmp_path / "server.log").read_text()
-    assert "Sign in as 'admin'" in first_log
-    assert f"Seeded the fictional demo case {DEMO_CASE_REF}." in first_log
-    store = Store(tmp_path / "rpm.duckdb")
-    try:
-        refs = {ref for (ref,) in store.query("SELECT case_ref FROM cases")}
-    finally:
-        store.close()
-    assert DEMO_CASE_REF in refs and len(refs) > 1  # with the committee's synthetic cases
-    # --demo seeds only an empty database.
-    proc, _ = start_server(tmp_path, "--demo")
+    assert "Sign in as 'admin'" in (tmp_path / "server.log").read_text()
+    proc, _ = start_server(tmp_path)
     proc.terminate()
     proc.wait(timeout=10)
-    later_log = (tmp_path / "server.log").read_text()
-    assert "Sign in as 'admin'" not in later_log
-    assert "Seeded" not in later_log
+    assert "Sign in as 'admin'" not in (tmp_path / "server.log").read_text()
 
 
 def test_a_port_already_taken_is_refused_in_one_line(tmp_path):
