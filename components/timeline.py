@@ -42,7 +42,13 @@ from components.lens_drawing import (
     marker_opacity,
     pattern_shapes,
 )
-from components.timeline_summary import SUMMARY_TRACES, summary_note, summary_traces, summary_view
+from components.timeline_summary import (
+    SUMMARY_TRACES,
+    lane_range,
+    summary_note,
+    summary_traces,
+    summary_view,
+)
 from data.category_list import OTHER
 from data.partial_dates import PRECISIONS
 
@@ -843,7 +849,7 @@ def timeline_figure(
     fig.update_yaxes(
         tickvals=list(range(len(lanes))),
         ticktext=list(lanes),
-        range=[len(lanes) - 0.5, -0.6],
+        range=lane_range(len(lanes), traces),
         showgrid=True,
         gridcolor="#e5e5e5",
         zeroline=False,

@@ -45,8 +45,10 @@ SUMMARY_TRACES = (SUMMARY_TRACE, SUMMARY_GREYED_TRACE)
 SUMMARY_NOTE = "summary"  # the name of the layout annotation that says the chart is a summary
 BAR_COLOUR = "#1d70b8"
 GREYED_COLOUR = "rgba(80,90,95,0.35)"
-LANE_SHARE = 0.8  # of a lane's height, the tallest bar
+LANE_SHARE = 0.72  # of a lane's height, the tallest bar
 LEAST_SHARE = 0.12  # of a lane's height, the shortest bar: one event is never invisible
+FOOT = 0.32  # a bar stands this far below its lane's middle (the y axis runs downwards)
+NOTE_ROOM = 0.7  # of a lane's height, room above the top lane for the summary's note
 
 
 @dataclass(frozen=True)
@@ -274,7 +276,7 @@ def summary_traces(
     middle = (start_x + end_x) / 2
     height = bar_heights(bins)
     known = np.where(bins.count > 0, (bins.count - bins.greyed) / bins.count, 0) * height
-    foot = bins.lane + 0.42  # the lane's foot: the y axis runs downwards
+    foot = bins.lane + FOOT
     refs = [bin_ref(*each) for each in zip(bins.lane.tolist(), bins.start, bins.end, strict=True)]
     names = [str(lanes[i]) if 0 <= i < len(lanes) else "" for i in bins.lane.tolist()]
     text = [_bar_hover(name, bins, i, age, start_x[i], end_x[i]) for i, name in enumerate(names)]
@@ -357,6 +359,12 @@ def _typed(values, dtype: str):
     return to_typed_array_spec(values) if len(values) else []
 
 
+def lane_range(lane_count: int, traces: Sequence[dict]) -> list[float]:
+    """The y axis range: every lane, top lane first, and room above it for the summary's
+    note while the `traces` draw the summary."""
+    return [lane_count - 0.5, -0.6 - (NOTE_ROOM if summary_note(traces) else 0)]
+
+
 def summary_note(traces: Sequence[dict]) -> list[dict]:
     """The layout's annotations for the figure's `traces`: while they draw the summary, one
     at the chart's top right that says so (how many events, what a bar is, how to see each
@@ -366,9 +374,8 @@ def summary_note(traces: Sequence[dict]) -> list[dict]:
         return []
     meta = drawn[0]
     text = (
-        f"Summary of {meta['shown']:,} events: each bar counts {unit_words(meta['unit'])} of "
-        f"one lane (tallest {meta['tallest']:,}). Zoom in to {SUMMARY_LIMIT:,} events or "
-        "fewer to see each one; click a bar for its details."
+        f"<b>Summary</b> of {meta['shown']:,} events, a bar for {unit_words(meta['unit'])} "
+        "of each lane: zoom in to see each event"
     )
     return [
         {

@@ -18,6 +18,7 @@ from components.timeline import (
     trace_position,
 )
 from components.timeline_summary import (
+    FOOT,
     LANE_SHARE,
     LEAST_SHARE,
     SUMMARY_GREYED_TRACE,
@@ -242,12 +243,13 @@ def test_a_large_case_opens_summarised_every_event_counted_and_said_so():
     assert sum(bin_contents(codes, *ref).count for ref in refs) == len(events)
     assert "month" in bars.name and "tallest" in bars.name  # the legend says what a bar is
     (note,) = fig.layout.annotations
-    assert note.name == SUMMARY_NOTE and "Summary of 4,000 events" in note.text
-    assert "Zoom in" in note.text
+    assert note.name == SUMMARY_NOTE and "Summary</b> of 4,000 events" in note.text
+    assert "a bar for a month of each lane: zoom in to see each event" in note.text
+    assert fig.layout.yaxis.range[1] < -0.6  # room above the top lane for the note
     # bars stand on their lane's foot and rise towards the lane above (the y axis runs down)
     base, height = np.array(decode(bars.base)), np.array(decode(bars.y))
     lane_of = np.array([ref[0] for ref in refs])
-    assert np.allclose(base, lane_of + 0.42) and (height < 0).all()
+    assert np.allclose(base, lane_of + FOOT) and (height < 0).all()
     assert fig.layout.barmode == "overlay"
     assert not fig.data[at + 1].showlegend  # nothing greyed: the hatched trace is empty
 
