@@ -642,3 +642,14 @@ clientside_callback(
     State(ids.SPAN, "data"),
     prevent_initial_call=True,
 )
+
+# Once the span is taken in, the zoom that set it is forgotten: the browser passes on only a
+# prop that changed, so a second double click (the same {"xaxis.autorange": true}) after a
+# preset, a bar's "Zoom in" or the address had set the span would not reach the callback above,
+# and the chart (and the table) would keep the old span's drawing under the whole case's axis.
+clientside_callback(
+    "function(span) { return null; }",
+    Output(ids.GRAPH, "relayoutData", allow_duplicate=True),
+    Input(ids.SPAN, "data"),
+    prevent_initial_call=True,
+)
