@@ -365,6 +365,9 @@ def event_table(
     )
 
 
+BIN_KINDS_SHOWN = 4  # categories a summary bar's details name (most events first)
+
+
 def bin_panel(
     *,
     lane: str,
@@ -385,24 +388,27 @@ def bin_panel(
         said.append(partial)
     if greyed:
         said.append(f"{greyed:,} not known at the time (greyed by the lens)")
+    shown, more = by_category[:BIN_KINDS_SHOWN], len(by_category) - BIN_KINDS_SHOWN
     kinds = [
         html.Li([*category_cell(name, styles), html.Span(f" {n:,}")], className="d-inline me-3")
-        for name, n in by_category
+        for name, n in shown
     ]
+    if more > 0:
+        kinds.append(html.Li(f"and {more} more", className="d-inline"))
     return html.Div(
         [
             html.H3(f"{lane}, {period}", id="tl-details-heading", className="h4"),
-            html.P("; ".join(said) + ".", className="mb-1"),
-            html.Ul(kinds, className="list-unstyled small mb-2", **{"aria-label": "By category"}),
             html.Button(
                 f"Zoom in to {period}",
                 id=zoom_id,
                 type="button",
-                className="btn btn-primary btn-sm",
+                className="btn btn-primary btn-sm mb-2",
             ),
-            html.Span(
-                " Reflections still apply to the point the form names.",
-                className="rpm-note small",
+            html.P("; ".join(said) + ".", className="mb-1"),
+            html.Ul(kinds, className="list-unstyled small mb-1", **{"aria-label": "By category"}),
+            html.P(
+                "Reflections still apply to the point the form names.",
+                className="rpm-note small mb-0",
             ),
         ],
         id="tl-bin-details",
