@@ -115,10 +115,18 @@ def summary_view(codes: dict, span, limit: int | None, greyed: np.ndarray | None
     and the summary's bins (None unless summarised). `greyed` flags the events the
     known-at-the-time lens greys."""
     days, precision = codes["day"], codes["precision"]
+    if not summarised(days, precision, span, limit):
+        return markers_drawn(days, precision, span, limit), None
+    bins = event_bins(days, precision, codes["lane"], span, greyed)
+    return np.zeros(len(days), dtype=bool), bins
+
+
+def marker_rows(days: np.ndarray, precision: np.ndarray, span, limit: int | None) -> np.ndarray:
+    """Which events the chart draws as markers while `span` is shown: none while it is
+    summarised, else `markers_drawn`."""
     if summarised(days, precision, span, limit):
-        bins = event_bins(days, precision, codes["lane"], span, greyed)
-        return np.zeros(len(days), dtype=bool), bins
-    return markers_drawn(days, precision, span, limit), None
+        return np.zeros(len(days), dtype=bool)
+    return markers_drawn(days, precision, span, limit)
 
 
 def bin_unit(lo: np.datetime64, hi: np.datetime64, max_bins: int = MAX_BINS) -> str:

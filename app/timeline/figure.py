@@ -34,6 +34,7 @@ from components.lens_drawing import NO_MARKS
 from components.timeline import (
     REFLECTED_TRACE,
     SELECTED_RING,
+    event_codes,
     lane_label_margin,
     presentation_layout,
     selected_ring,
@@ -42,7 +43,7 @@ from components.timeline import (
     trace_position,
     x_values,
 )
-from components.timeline_summary import SUMMARY_LIMIT, lane_range, summary_note
+from components.timeline_summary import SUMMARY_LIMIT, lane_range, marker_rows, summary_note
 from data.dates import typed_date
 from data.episodes import list_episodes
 from data.events import case_category_counts, case_event_counts, case_events, timeline_points
@@ -309,16 +310,20 @@ def draw_visible_span(span, agencies, types, text, order, lane_by, axis, hide, p
     Input(ids.REFLECTION_MARKS, "data"),
     *CHART_VIEW,
     State(ids.CASE, "data"),
+    State(ids.SPAN, "data"),
     prevent_initial_call=True,
 )
-def mark_reflected(marks, agencies, types, text, order, lane_by, axis, case_data):
-    """Redraw only the 'Reflected' badges when reflections change."""
+def mark_reflected(marks, agencies, types, text, order, lane_by, axis, case_data, span=None):
+    """Redraw only the 'Reflected' badges when reflections change: those of the events drawn
+    as markers while the visible `span` is shown (none while it is summarised)."""
     store, user = get_store(), require_user()
     reflected = (marks or {}).get("events") or []
     flt = event_filter(agencies, types, text, case_data["agencies"])
     lanes = lanes_for(store, user, case_data, order, flt, lane_by)
     events = case_events(store, user, case_data["case_ref"], flt, with_summary=False)
-    events = events[events["event_id"].isin(reflected)]
+    codes = event_codes(events, lanes, category_names(case_data), lane_by)
+    drawn = marker_rows(codes["day"], codes["precision"], span_dates(span), SUMMARY_LIMIT)
+    events = events[drawn & events["event_id"].isin(reflected).to_numpy()]
     traces = timeline_traces(
         events,
         lanes=lanes,

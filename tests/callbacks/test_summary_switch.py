@@ -14,7 +14,7 @@ import pytest
 from dash.exceptions import PreventUpdate
 
 from app.timeline import figure, ids, lenses, selection
-from components.timeline import trace_position
+from components.timeline import REFLECTED_TRACE, trace_position
 from components.timeline_summary import SUMMARY_NOTE, SUMMARY_TRACE, read_bin_ref
 from data.events import case_events
 from data.users import get_user
@@ -175,3 +175,24 @@ def test_a_click_on_a_bar_says_what_it_holds_and_zooms_in_to_it(large):
     with as_user(app, user), pytest.raises(PreventUpdate):
         selection.show_bin({"points": [{"customdata": 12}]}, agencies, [], "", agencies,
                            "agency", "date", case_data, None, [])  # fmt: skip
+
+
+def test_reflected_badges_follow_what_is_drawn(large):
+    app, user, case_data, _ = large
+    with as_user(app, user):
+        events = case_events(app.server.config["RPM_STORE"], user, CASE, with_summary=False)
+    days = events["event_date"].dt.strftime("%Y-%m-%d")
+    inside = events["event_id"][days.between(QUIET_MONTH["from"], QUIET_MONTH["to"])]
+    far = events["event_id"][(days < "2015-11-01") | (days > "2016-06-30")]  # beyond the margin
+    marks = {"events": [int(inside.iloc[0]), int(far.iloc[0])]}
+    agencies = case_data["agencies"]
+    at = trace_position(case_data["categories"], REFLECTED_TRACE)
+
+    def badges(span) -> list[int]:
+        with as_user(app, user, triggered=f"{ids.REFLECTION_MARKS}.data"):
+            patch = figure.mark_reflected(marks, agencies, [], "", agencies, "agency", "date",
+                                          case_data, span)  # fmt: skip
+        return [int(i) for i in operations(patch)[("data", at)]["customdata"] if int(i) >= 0]
+
+    assert badges({}) == []  # summarised: no markers, so no badges
+    assert badges(QUIET_MONTH) == [int(inside.iloc[0])]  # the span's, not the far one
