@@ -238,11 +238,11 @@ def partial_words(partial: int, unit: str) -> str:
 EPOCH = date(1970, 1, 1)
 
 
-def bin_ref(lane: int, start: np.datetime64, end: np.datetime64) -> str:
+def bin_ref(lane: int, first: int, after: int) -> str:
     """A bar's customdata: 'bin:<lane>:<first day>:<day after its last>', days counted from
     1970 (short: a summary sends thousands). Never a number, so the page's click on a marker
     (an event id) cannot mistake a bar for an event."""
-    return f"bin:{lane}:{start.astype('int64')}:{end.astype('int64')}"
+    return f"bin:{lane}:{first}:{after}"
 
 
 def read_bin_ref(ref) -> tuple[int, date, date] | None:
@@ -285,9 +285,8 @@ def summary_traces(
     height = bar_heights(bins)
     known = np.where(bins.count > 0, (bins.count - bins.greyed) / bins.count, 0) * height
     foot = bins.lane + FOOT
-    refs = [bin_ref(*each) for each in zip(bins.lane.tolist(), bins.start, bins.end, strict=True)]
-    names = [str(lanes[i]) if 0 <= i < len(lanes) else "" for i in bins.lane.tolist()]
-    text = [_bar_hover(name, bins, i, age, start_x[i], end_x[i]) for i, name in enumerate(names)]
+    refs = bin_refs(bins)
+    text = bar_hover(bins, lanes, start_x if age else None, end_x if age else None)
     grey = bins.greyed > 0
     return [
         _bars(
@@ -315,17 +314,44 @@ def summary_traces(
     ]
 
 
-def _bar_hover(lane: str, bins: EventBins, i: int, age: bool, x0: float, x1: float) -> str:
-    period = bin_label(bins.start[i], bins.end[i], bins.unit)
-    if age:
-        period += f" (age {x0:.1f}-{x1:.1f})"
-    count = int(bins.count[i])
-    lines = [_escape(lane), f"{period}: {count:,} event{'' if count == 1 else 's'}"]
-    if bins.greyed[i]:
-        lines.append(f"{bins.greyed[i]:,} not known at the time")
-    if words := partial_words(int(bins.partial[i]), bins.unit):
-        lines.append(words)
-    return "<br>".join(lines)
+def bin_refs(bins: EventBins) -> list[str]:
+    """Each bar's `bin_ref`, for thousands of bars at once."""
+    first, after = bins.start.astype("int64").tolist(), bins.end.astype("int64").tolist()
+    return [bin_ref(*each) for each in zip(bins.lane.tolist(), first, after, strict=True)]
+
+
+def bar_hover(bins: EventBins, lanes: Sequence[str], start_age=None, end_age=None) -> list[str]:
+    """Each bar's hover: its lane, period (and the child's age then, on the age axis), count,
+    what the lens greys and the partial dates it holds."""
+    periods = {}  # a period's words, once for every lane's bar of it
+    for start, end in zip(bins.start.tolist(), bins.end.tolist(), strict=True):
+        if start not in periods:
+            periods[start] = bin_label(np.datetime64(start), np.datetime64(end), bins.unit)
+    names = [_escape(str(lane)) for lane in lanes]
+    out = []
+    for i, (lane, start, count, greyed, partial) in enumerate(
+        zip(
+            bins.lane.tolist(),
+            bins.start.tolist(),
+            bins.count.tolist(),
+            bins.greyed.tolist(),
+            bins.partial.tolist(),
+            strict=True,
+        )
+    ):
+        period = periods[start]
+        if start_age is not None:
+            period += f" (age {start_age[i]:.1f}-{end_age[i]:.1f})"
+        lines = [
+            names[lane] if 0 <= lane < len(names) else "",
+            f"{period}: {count:,} event{'' if count == 1 else 's'}",
+        ]
+        if greyed:
+            lines.append(f"{greyed:,} not known at the time")
+        if partial:
+            lines.append(partial_words(partial, bins.unit))
+        out.append("<br>".join(lines))
+    return out
 
 
 def _escape(text: str) -> str:

@@ -166,7 +166,8 @@ def test_a_bar_of_one_event_still_shows_the_tallest_fills_most_of_its_lane():
 
 
 def test_a_bar_is_never_taken_for_an_event_and_reads_back():
-    ref = bin_ref(3, np.datetime64("2015-03-01"), np.datetime64("2015-04-01"))
+    days_from_1970 = (date(2015, 3, 1) - date(1970, 1, 1)).days
+    ref = bin_ref(3, days_from_1970, days_from_1970 + 31)
     assert not ref.lstrip("-").isdigit()
     assert read_bin_ref(ref) == (3, date(2015, 3, 1), date(2015, 4, 1))
     for bad in (None, 12, "12", "bin:x:1:2", "bin:1:2", "event:1:2:3"):
@@ -292,3 +293,14 @@ def test_presentation_mode_resizes_no_bar():
     traces = len(timeline_figure(big_case(50)).data)
     assert all(len(values) == traces for values in update["traces"].values())
     assert update["traces"]["marker.size"][-2:] == [None, None]
+
+
+def test_on_the_age_axis_a_bar_stands_at_the_childs_age_and_says_it():
+    events = big_case(1500)
+    born = date(2009, 6, 1)
+    fig = timeline_figure(events, lanes=["Police", "Health", "School"], axis="age",
+                          date_of_birth=born, summarise_above=1000)  # fmt: skip
+    bars = fig.data[trace_position(None, SUMMARY_TRACE)]
+    middle = np.array(decode(bars.x))
+    assert middle.min() > 0.5 and middle.max() < 9.5  # years of age: 2010 to 2018
+    assert "(age " in bars.text[0] and bars.text[0].startswith(("Police", "Health", "School"))
