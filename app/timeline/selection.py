@@ -131,23 +131,44 @@ def redraw_details(hide, _ev, _ep, point, case_data):
     return point_details(point or ids.CASE_POINT, hide, case_data)
 
 
+# A click on a bar of the summary, picked out in the browser (a click on a marker asks the
+# server nothing more): the bar's customdata and the time, so a second click on it counts.
+clientside_callback(
+    """
+    function(click) {
+        var points = (click && click.points) || [];
+        for (var i = 0; i < points.length; i++) {
+            var ref = points[i].customdata;
+            if (typeof ref === 'string' && ref.indexOf('bin:') === 0) {
+                return ref + '@' + Date.now();
+            }
+        }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output(ids.DETAILS, "data-bin"),
+    Input(ids.GRAPH, "clickData"),
+    prevent_initial_call=True,
+)
+
+
 @callback(
     Output(ids.DETAILS, "children", allow_duplicate=True),
-    Input(ids.GRAPH, "clickData"),
+    Input(ids.DETAILS, "data-bin"),
     *CHART_VIEW,
     State(ids.CASE, "data"),
     State(ids.LENS_STATE, "data"),
     State(ids.LENS_DRAW, "value"),
     prevent_initial_call=True,
 )
-def show_bin(click, agencies, types, text, order, lane_by, axis, case_data, lens_state, draw):
-    """A click on a bar of the summary: what it holds and a button to zoom in to it (the
-    selected point, and so the reflection form's, stays as it was)."""
-    refs = [read_bin_ref(p.get("customdata")) for p in (click or {}).get("points", [])]
-    refs = [ref for ref in refs if ref is not None]
-    if not refs:
+def show_bin(clicked, agencies, types, text, order, lane_by, axis, case_data, lens_state, draw):
+    """A click on a bar of the summary (`clicked`: its customdata, '@', the time): what it
+    holds and a button to zoom in to it (the selected point, and so the reflection form's,
+    stays as it was)."""
+    ref = read_bin_ref(str(clicked or "").split("@")[0])
+    if ref is None:
         raise PreventUpdate
-    lane, first, after = refs[0]
+    lane, first, after = ref
     store, user = get_store(), require_user()
     flt = event_filter(agencies, types, text, case_data["agencies"])
     lanes = lanes_for(store, user, case_data, order, flt, lane_by)

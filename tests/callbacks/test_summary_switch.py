@@ -158,9 +158,9 @@ def test_a_click_on_a_bar_says_what_it_holds_and_zooms_in_to_it(large):
     ref = fig.data[at].customdata[0]
     lane, first, after = read_bin_ref(ref)
     agencies = case_data["agencies"]
-    click = {"points": [{"curveNumber": at, "pointNumber": 0, "customdata": ref}]}
-    with as_user(app, user, triggered=f"{ids.GRAPH}.clickData"):
-        panel = selection.show_bin(click, agencies, [], "", agencies, "agency", "date",
+    clicked = f"{ref}@1733140000000"  # as the browser hands it on: the bar and the time
+    with as_user(app, user, triggered=f"{ids.DETAILS}.data-bin"):
+        panel = selection.show_bin(clicked, agencies, [], "", agencies, "agency", "date",
                                    case_data, None, [])  # fmt: skip
     said = text_of(panel)
     assert agencies[lane] in said and "A bar of the summary" in said
@@ -171,9 +171,9 @@ def test_a_click_on_a_bar_says_what_it_holds_and_zooms_in_to_it(large):
         patch, span = figure.zoom_to_bin([1], "date", case_data)
     assert span == {"from": first.isoformat(), "to": (after - timedelta(days=1)).isoformat()}
     assert operations(patch)[("layout", "xaxis", "range")] == [first.isoformat(), after.isoformat()]
-    # a click on a marker is no bar: the details are the selection's
+    # anything but a bar's customdata is refused
     with as_user(app, user), pytest.raises(PreventUpdate):
-        selection.show_bin({"points": [{"customdata": 12}]}, agencies, [], "", agencies,
+        selection.show_bin("12@1733140000000", agencies, [], "", agencies,
                            "agency", "date", case_data, None, [])  # fmt: skip
 
 
