@@ -10,7 +10,10 @@ the median of 5 runs of each figure beside its baseline and target:
 - arrow key to the next event (< 200 ms);
 - a lane toggle and an event-type filter to the chart updated (< 300 ms);
 - presentation toggle to the chart re-laid out (< 100 ms);
-- 50,000-event case open to chart drawn (target: at most the bare WebGL page).
+- 50,000-event case open to chart drawn (target: at most the bare WebGL page), with where
+  its time goes: the layout's server time and size, the rest (scripts, Dash, Plotly's draw);
+- on that case, zooming in to half a year (its markers drawn: the summary gives way to them)
+  and out again (the summary drawn again).
 
     .venv/bin/python bench/meeting.py [--runs 5]
 
@@ -41,10 +44,20 @@ GRAPH = "#timeline-graph .js-plotly-plot"
 BARE_GRAPH = "#bare-graph .js-plotly-plot"
 DEMO, BIG = "DEMO-J", "BENCH-1"
 BIG_EVENTS = 50_000
-# The chart is drawn: axes laid out, lane labels placed, and its marks painted.
+# The chart is drawn: axes laid out, lane labels placed, and its marks painted (SVG markers,
+# WebGL's canvas, or a summary's bars).
 DRAWN_JS = """(sel) => { const gd = document.querySelector(sel);
     return !!(gd && gd._fullLayout && gd.querySelector('.ytick')
-        && (gd.querySelector('.scatterlayer .point') || gd.querySelector('canvas'))); }"""
+        && (gd.querySelector('.scatterlayer .point') || gd.querySelector('canvas')
+            || gd.querySelector('.barlayer .point'))); }"""
+# Zoomed in: no summary bar left, markers drawn (or WebGL's canvas, which draws them all).
+MARKERS_JS = """(sel) => { const gd = document.querySelector(sel);
+    return !gd.querySelector('.barlayer .point')
+        && !!(gd.querySelector('.scatterlayer .point') || gd.querySelector('canvas')); }"""
+# Zoomed out: the summary's bars drawn again (or WebGL's canvas, which never left).
+SUMMARY_JS = """(sel) => { const gd = document.querySelector(sel);
+    return !!(gd.querySelector('.barlayer .point') || gd.querySelector('canvas')); }"""
+ZOOM_SPAN = ["2020-01-01", "2020-07-01"]  # half a year of the big case: about 1,500 events
 
 
 def _load(name: str, path: Path):
@@ -211,6 +224,35 @@ def open_to_drawn(page, url: str, graph: str) -> float:
     started = time.perf_counter()
     page.goto(url)
     page.wait_for_function(DRAWN_JS, arg=graph, timeout=180_000, polling="raf")
+    return time.perf_counter() - started
+
+
+def open_profile(page, url: str, graph: str) -> dict:
+    """Open the page once, noting the page layout's server time (its request sent to first
+    byte back: Dash pages ask for it with a callback) and size, and the whole open to drawn."""
+    layout = {}
+
+    def noted(response):
+        if "_pages_content" in (response.request.post_data or ""):
+            timing = response.request.timing
+            layout["server_ms"] = timing["responseStart"] - timing["requestStart"]
+            layout["bytes"] = len(response.body())
+
+    page.on("response", noted)
+    try:
+        layout["open_ms"] = open_to_drawn(page, url, graph) * 1000
+    finally:
+        page.remove_listener("response", noted)
+    return layout
+
+
+def zoom(page, ranges, drawn_js: str) -> float:
+    """Zoom the chart (a relayout, as a drag does) and time it to `drawn_js` true."""
+    started = time.perf_counter()
+    page.evaluate(
+        "([sel, r]) => window.Plotly.relayout(document.querySelector(sel), r)", [GRAPH, ranges]
+    )
+    page.wait_for_function(drawn_js, arg=GRAPH, timeout=WAIT_MS, polling="raf")
     return time.perf_counter() - started
 
 
@@ -455,6 +497,14 @@ def measure(browser, app_url: str, bare_url: str, runs: int) -> None:
     open_to_drawn(page, bare_url + "gl-big/", BARE_GRAPH)  # warm
     bare_big = median_of(opening(bare_url + "gl-big/", BARE_GRAPH))
     big = median_of(opening(app_url + f"cases/{BIG}", GRAPH))
+    settle()
+    profile = open_profile(page, app_url + f"cases/{BIG}", GRAPH)
+    zoom_in, zoom_out = [], []
+    for _ in range(runs):
+        settle()
+        zoom_in.append(zoom(page, {"xaxis.range": ZOOM_SPAN}, MARKERS_JS))
+        settle()
+        zoom_out.append(zoom(page, {"xaxis.autorange": True}, SUMMARY_JS))
     context.close()
 
     def ms(seconds: float | None) -> str:
@@ -482,6 +532,13 @@ def measure(browser, app_url: str, bare_url: str, runs: int) -> None:
         f"bare WebGL {ms(bare_big)} ms",
         f"<= bare ({ms(bare_big)} ms)",
         bare_big,
+    )
+    row(f"  zoom in to half a year ({ZOOM_SPAN[0]}..)", median_of(zoom_in), "", "", None)
+    row("  zoom out to the whole case", median_of(zoom_out), "", "", None)
+    print(
+        f"  one {BIG_EVENTS:,}-event open: {profile.get('open_ms', 0):.0f} ms to drawn; its layout"
+        f" {profile.get('bytes', 0) / 1000:.0f} KB, {profile.get('server_ms', 0):.0f} ms on the"
+        " server (request to first byte); the rest is scripts, Dash and Plotly's draw"
     )
     print(f"server requests per click (median, the change poll aside): {median_of(click_requests)}")
     print(

@@ -49,6 +49,13 @@ from components.lens_drawing import (
     link_traces,
     pattern_shapes,
 )
+from components.timeline_summary import (
+    SUMMARY_TRACES,
+    lane_range,
+    summary_note,
+    summary_traces,
+    summary_view,
+)
 from data.category_list import OTHER
 from data.partial_dates import PRECISIONS
 
@@ -201,8 +208,8 @@ def _axis_is_age(axis: str, date_of_birth: date | None) -> bool:
 
 SPANS_TRACE = "Month or year only (span)"
 REFLECTED_TRACE = "Reflected"
-# after the categories, in this order; the lenses' links and day come last
-EXTRA_TRACES = (SPANS_TRACE, REFLECTED_TRACE, *LINK_TRACES, LENS_DAY_TRACE)
+# after the categories, in this order; the lenses' links and day, then the summary's bars
+EXTRA_TRACES = (SPANS_TRACE, REFLECTED_TRACE, *LINK_TRACES, LENS_DAY_TRACE, *SUMMARY_TRACES)
 
 
 def trace_position(categories: Sequence | None, name: str) -> int:
@@ -224,13 +231,18 @@ def timeline_traces(
     hide_summaries: bool = False,
     webgl: bool | None = None,
     lens: LensMarks = NO_MARKS,
+    span: tuple[date, date] | None = None,
+    summarise_above: int | None = None,
 ) -> list[dict]:
     """The figure's traces (plain dicts, as `Patch()` sends them and `go.Figure` takes them),
     always the same ones in the same order for a given category list.
 
     Order: one per category in the managed list's order (empty ones too, so the legend never
     changes between cases), precision spans, events with reflections ("Reflected"), the
-    lenses' links (one per link group) and the known-at-the-time day.
+    lenses' links (one per link group), the known-at-the-time day and the summary's bars
+    (components.timeline_summary): while the visible `span` (first and last day; None:
+    everything) holds more than `summarise_above` events (None: never), the lanes draw bars
+    of event counts and no markers; else the markers of that span (all of a small case).
     Keeping the order fixed lets callbacks replace data with `Patch()` at the positions
     `trace_position` names. `key_categories` draw larger. `lens` greys the events its
     known-at-the-time lens says were not known, and gives the links and the day. `lanes` are
@@ -239,14 +251,16 @@ def timeline_traces(
     """
     styles = marker_styles(categories, key_categories)
     codes, keep = drawn_codes(events, lanes, styles, lane_by)
+    # Dense cases get smaller markers: they overlap anyway until zoomed, and the browser
+    # (software WebGL on many office machines) fills far fewer pixels.
+    dense = len(codes["id"]) > DENSE_LIMIT
+    greyed_all = greyed_mask(codes["id"], lens.greyed_event_ids)
+    codes, keep, bins = in_view(codes, keep, span, summarise_above, greyed_all)
     ev = events[keep] if len(events) <= HOVER_TEXT_LIMIT else None
     imprecise = codes["precision"] > 0
     x_start, x_end, x_all, y_all = event_positions(codes, len(lanes), axis, date_of_birth)
     with_text = ev is not None and "agency" in ev.columns
     text_all = hover_text(ev, hide_summaries=hide_summaries) if with_text else None
-    # Dense cases get smaller markers: they overlap anyway until zoomed, and the browser
-    # (software WebGL on many office machines) fills far fewer pixels.
-    dense = len(codes["id"]) > DENSE_LIMIT
     sizes = mark_sizes(presentation, dense)
     # Plain dicts: plotly's objects validated every array of every trace again (and again in
     # to_plotly_json), a third of a filter change's server time on 50,000 events.
@@ -331,7 +345,20 @@ def timeline_traces(
         )
     )
     lensed = lens_traces(codes, x_all, y_all, len(lanes), lens, sizes, axis, date_of_birth)
-    return traces + [t.to_plotly_json() for t in lensed]
+    summary = summary_traces(bins, lanes, lambda d: x_values(d, axis, date_of_birth), age=age)
+    return traces + [t.to_plotly_json() for t in lensed] + summary
+
+
+def in_view(codes, keep, span, summarise_above, greyed):
+    """The codes and rows (`keep`) of the events drawn as markers while `span` is shown, and
+    the summary's bins (None unless summarised): see components.timeline_summary."""
+    drawn, bins = summary_view(codes, span, summarise_above, greyed)
+    if drawn.all():
+        return codes, keep, bins
+    rows = np.nonzero(keep)[0][drawn]
+    keep = np.zeros(len(keep), dtype=bool)
+    keep[rows] = True
+    return {k: v[drawn] for k, v in codes.items()}, keep, bins
 
 
 def ring_size(presentation: bool) -> dict[str, int]:
@@ -413,18 +440,26 @@ def lens_update(
     date_of_birth: date | None = None,
     presentation: bool = False,
     lens: LensMarks = NO_MARKS,
+    span: tuple[date, date] | None = None,
+    summarise_above: int | None = None,
 ) -> tuple[list, list]:
     """What a lens change patches, as `timeline_traces` would draw it: each category trace's
     `selectedpoints` (in trace order: the points known then, None with no lens) and the
-    lenses' traces (from `trace_position` of the first link trace on)."""
+    lenses' traces then the summary's (from `trace_position` of the first link trace on)."""
     styles = marker_styles(categories, key_categories)
-    codes, _ = drawn_codes(events, lanes, styles, lane_by)
+    codes, keep = drawn_codes(events, lanes, styles, lane_by)
+    dense = len(codes["id"]) > DENSE_LIMIT
+    greyed_all = greyed_mask(codes["id"], lens.greyed_event_ids)
+    codes, _, bins = in_view(codes, keep, span, summarise_above, greyed_all)
     greyed = greyed_mask(codes["id"], lens.greyed_event_ids)
     known = [known_points(greyed_rows(greyed, category_rows(codes, rank)))
              for rank in range(len(styles))]  # fmt: skip
     _, _, x_all, y_all = event_positions(codes, len(lanes), axis, date_of_birth)
-    sizes = mark_sizes(presentation, len(codes["id"]) > DENSE_LIMIT)
-    return known, lens_traces(codes, x_all, y_all, len(lanes), lens, sizes, axis, date_of_birth)
+    sizes = mark_sizes(presentation, dense)
+    lensed = lens_traces(codes, x_all, y_all, len(lanes), lens, sizes, axis, date_of_birth)
+    age = _axis_is_age(axis, date_of_birth)
+    summary = summary_traces(bins, lanes, lambda d: x_values(d, axis, date_of_birth), age=age)
+    return known, lensed + [go.Bar(trace) for trace in summary]
 
 
 def mark_sizes(presentation: bool, dense: bool) -> dict[str, int]:
@@ -498,6 +533,10 @@ def presentation_update(
     marker += [sizes["arrow"]] * len(LINK_TRACES) + [None]
     outline += [None] * (len(LINK_TRACES) + 1)
     line += [sizes["link"]] * (len(LINK_TRACES) + 1)
+    # the summary's bars: nothing to resize
+    marker, outline, line = (
+        values + [None] * len(SUMMARY_TRACES) for values in (marker, outline, line)
+    )
     return {
         "traces": {
             "marker.size": marker,
@@ -748,6 +787,8 @@ def timeline_figure_spec(
     webgl: bool | None = None,
     lens: LensMarks = NO_MARKS,
     bands: Sequence = (),
+    span: tuple[date, date] | None = None,
+    summarise_above: int | None = None,
 ) -> dict:
     """Draw the case's events in one lane per agency, with stages and episodes behind them, as
     the plain figure dict the page sends (`{"data": [...], "layout": {...}}`): building plotly's
@@ -762,8 +803,9 @@ def timeline_figure_spec(
     `axis` is "date" or "age" (years from `date_of_birth`). `episodes` are objects with
     episode_id, title, start_date, end_date, assessment. Events in `reflected_event_ids` get
     a yellow diamond badge above them (the selected event's ring is the page's: `ring_size`).
-    `webgl` and `lens`:
-    see `timeline_traces`; `bands`: the lenses' findings drawn as bands behind the lanes.
+    `webgl`, `lens`, `span` and `summarise_above`: see `timeline_traces` (a summarised
+    chart says so in an annotation); `bands`: the lenses' findings drawn as bands behind the
+    lanes.
     """
     lanes = list(lanes) if lanes is not None else lane_order(events)
     age = _axis_is_age(axis, date_of_birth)
@@ -780,6 +822,8 @@ def timeline_figure_spec(
         hide_summaries=hide_summaries,
         webgl=webgl,
         lens=lens,
+        span=span,
+        summarise_above=summarise_above,
     )
     first_event = None if events.empty else events["event_date"].min()
     last_event = None if events.empty else events["event_date"].max()
@@ -812,6 +856,7 @@ def timeline_figure_spec(
         ),
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
+        "barmode": "overlay",  # the summary's bars stand where their base puts them
         "xaxis": {
             # age: ticks chosen by Plotly, whole years when zoomed out, fractions zoomed in
             **(
@@ -827,7 +872,7 @@ def timeline_figure_spec(
         "yaxis": {
             "tickvals": list(range(len(lanes))),
             "ticktext": list(lanes),
-            "range": [len(lanes) - 0.5, -0.6],
+            "range": lane_range(len(lanes), traces),
             "showgrid": True,
             "gridcolor": "#e5e5e5",
             "zeroline": False,
@@ -835,6 +880,8 @@ def timeline_figure_spec(
             "fixedrange": True,
         },
     }
+    if note := summary_note(traces):
+        layout["annotations"] = note
     for path, value in presentation_layout(presentation).items():
         set_path(layout, path, value)
     return {"data": traces, "layout": layout}

@@ -363,3 +363,53 @@ def event_table(
         responsive=True,
         className="rpm-table",
     )
+
+
+BIN_KINDS_SHOWN = 4  # categories a summary bar's details name (most events first)
+
+
+def bin_panel(
+    *,
+    lane: str,
+    period: str,
+    count: int,
+    by_category: Sequence[tuple[str, int]],
+    partial: str = "",
+    greyed: int = 0,
+    zoom_id: dict,
+    categories: Sequence | None = None,
+):
+    """What a bar of the summary holds (components.timeline_summary): its lane and period, how
+    many events and of which categories, and a button that zooms the chart in to it. Compact:
+    the reflection form below it stays in view at 1366x768."""
+    styles = {st.name: st for st in marker_styles(categories)}
+    said = [f"A bar of the summary: {count:,} event{'' if count == 1 else 's'}"]
+    if partial:
+        said.append(partial)
+    if greyed:
+        said.append(f"{greyed:,} not known at the time (greyed by the lens)")
+    shown, more = by_category[:BIN_KINDS_SHOWN], len(by_category) - BIN_KINDS_SHOWN
+    kinds = [
+        html.Li([*category_cell(name, styles), html.Span(f" {n:,}")], className="d-inline me-3")
+        for name, n in shown
+    ]
+    if more > 0:
+        kinds.append(html.Li(f"and {more} more", className="d-inline"))
+    return html.Div(
+        [
+            html.H3(f"{lane}, {period}", id="tl-details-heading", className="h4"),
+            html.Button(
+                f"Zoom in to {period}",
+                id=zoom_id,
+                type="button",
+                className="btn btn-primary btn-sm mb-2",
+            ),
+            html.P("; ".join(said) + ".", className="mb-1"),
+            html.Ul(kinds, className="list-unstyled small mb-1", **{"aria-label": "By category"}),
+            html.P(
+                "Reflections still apply to the point the form names.",
+                className="rpm-note small mb-0",
+            ),
+        ],
+        id="tl-bin-details",
+    )

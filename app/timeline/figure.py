@@ -10,7 +10,8 @@ from __future__ import annotations
 import dash
 import numpy as np
 import pandas as pd
-from dash import Input, Output, Patch, State, callback, clientside_callback, ctx
+from dash import ALL, Input, Output, Patch, State, callback, clientside_callback, ctx
+from dash.exceptions import PreventUpdate
 
 from app.context import get_store, require_user
 from app.timeline import ids
@@ -22,12 +23,14 @@ from app.timeline.state import (
     lanes_shown,
     presenting,
     span_axis_range,
+    span_dates,
     span_of,
     summaries_hidden,
 )
 from components.lens_drawing import NO_MARKS
 from components.timeline import (
     REFLECTED_TRACE,
+    event_codes,
     lane_label_margin,
     presentation_layout,
     set_path,
@@ -36,9 +39,10 @@ from components.timeline import (
     trace_position,
     x_values,
 )
+from components.timeline_summary import SUMMARY_LIMIT, lane_range, marker_rows, summary_note
 from data.dates import typed_date
 from data.episodes import list_episodes
-from data.events import case_category_counts, case_events, timeline_points
+from data.events import case_category_counts, case_event_counts, case_events, timeline_points
 
 # The visible span when everything is shown. Not None: a store holding null on mount reports it
 # as a change, which would redraw the chronology once for nothing when the page opens.
@@ -74,15 +78,16 @@ def lanes_for(store, user, case_data, order, flt, lane_by: str) -> list[str]:
 
 def case_drawing(case_data: dict, axis: str, lane_by: str = "agency") -> dict:
     """What every drawing of the case's events takes from the case: the managed categories and
-    the chair's key ones, what a lane is, the axis, the child's date of birth and the renderer
-    (SVG or WebGL)."""
+    the chair's key ones, what a lane is, the axis, the child's date of birth, and the limit
+    above which the visible span is summarised (so the page draws at most that many markers,
+    as SVG: no WebGL context to start)."""
     return {
         "categories": case_data["categories"],
         "key_categories": case_data["key_categories"],
         "lane_by": lane_by,
         "axis": axis,
         "date_of_birth": date_of_birth(case_data),
-        "webgl": case_data["webgl"],
+        "summarise_above": SUMMARY_LIMIT,
     }
 
 
@@ -116,6 +121,7 @@ def build_figure(
         hide_summaries=hide,
         lens=lens,
         bands=bands,
+        span=span_dates(span),
     )
     layout = figure["layout"]
     del layout["height"]
@@ -183,28 +189,9 @@ def update_figure(
     reflected = (marks or {}).get("events") or []
     lens = lens_marks(store, user, case_data["case_ref"], lens_state, draw)
     if ctx.triggered_id in TRACE_PATCH_TRIGGERS:
-        lanes = lanes_for(store, user, case_data, order, flt, lane_by)
-        events = events_for_figure(store, user, case_data, flt, lanes, lane_by)
-        drawing = case_drawing(case_data, axis, lane_by)
-        traces = timeline_traces(
-            events,
-            lanes=lanes,
-            **drawing,
-            reflected_event_ids=reflected,
-            presentation=presentation,
-            hide_summaries=hide,
-            lens=lens,
-        )
-        patch = Patch()
-        for index, trace in enumerate(traces):
-            patch["data"][index] = trace
-        patch["layout"]["yaxis"]["tickvals"] = list(range(len(lanes)))
-        patch["layout"]["yaxis"]["ticktext"] = lanes
-        patch["layout"]["yaxis"]["range"] = [len(lanes) - 0.5, -0.6]
-        patch["layout"]["margin"]["l"] = lane_label_margin(lanes, presentation)
-        for path, value in presentation_layout(presentation).items():
-            set_path(patch["layout"], path, value)
-        return patch
+        view = {"presentation": presentation, "hide_summaries": hide, "span": span}
+        return traces_patch(store, user, case_data, flt, order, lane_by, axis, reflected, lens,
+                            **view)  # fmt: skip
     return build_figure(
         store,
         user,
@@ -222,6 +209,38 @@ def update_figure(
     )
 
 
+def traces_patch(
+    store, user, case_data, flt, order, lane_by, axis, reflected, lens, *,
+    presentation, hide_summaries, span,
+):  # fmt: skip
+    """A Patch of every trace, the lanes and the summary's note: what the chart draws of the
+    filtered events while the visible `span` is shown (markers, or the summary's bars)."""
+    lanes = lanes_for(store, user, case_data, order, flt, lane_by)
+    events = events_for_figure(store, user, case_data, flt, lanes, lane_by)
+    drawing = case_drawing(case_data, axis, lane_by)
+    traces = timeline_traces(
+        events,
+        lanes=lanes,
+        **drawing,
+        reflected_event_ids=reflected,
+        presentation=presentation,
+        hide_summaries=hide_summaries,
+        lens=lens,
+        span=span_dates(span),
+    )
+    patch = Patch()
+    for index, trace in enumerate(traces):
+        patch["data"][index] = trace
+    patch["layout"]["annotations"] = summary_note(traces)
+    patch["layout"]["yaxis"]["tickvals"] = list(range(len(lanes)))
+    patch["layout"]["yaxis"]["ticktext"] = lanes
+    patch["layout"]["yaxis"]["range"] = lane_range(len(lanes), traces)
+    patch["layout"]["margin"]["l"] = lane_label_margin(lanes, presentation)
+    for path, value in presentation_layout(presentation).items():
+        set_path(patch["layout"], path, value)
+    return patch
+
+
 # What a patch of some traces needs to know of the chart's view, in this order: agencies,
 # kinds, search, lane order, lanes by, axis.
 CHART_VIEW = (
@@ -236,19 +255,51 @@ CHART_VIEW = (
 
 @callback(
     Output(ids.GRAPH, "figure", allow_duplicate=True),
+    Input(ids.SPAN, "data"),
+    *CHART_VIEW,
+    State(ids.HIDE_SUMMARIES, "value"),
+    State(ids.PRESENTATION, "n_clicks"),
+    State(ids.CASE, "data"),
+    State(ids.REFLECTION_MARKS, "data"),
+    State(ids.LENS_STATE, "data"),
+    State(ids.LENS_DRAW, "value"),
+    prevent_initial_call=True,
+)
+def draw_visible_span(span, agencies, types, text, order, lane_by, axis, hide, present,
+                      case_data, marks, lens_state, draw):  # fmt: skip
+    """Zooming or panning a case too large to draw whole: the summary's bars for the new span
+    while it holds more than SUMMARY_LIMIT events, else that span's markers. A case of no
+    more events than that is drawn whole and left alone."""
+    store, user = get_store(), require_user()
+    if case_event_counts(store, user, case_data["case_ref"]).shown <= SUMMARY_LIMIT:
+        raise PreventUpdate
+    flt = event_filter(agencies, types, text, case_data["agencies"])
+    lens = lens_marks(store, user, case_data["case_ref"], lens_state, draw)
+    reflected = (marks or {}).get("events") or []
+    view = {"presentation": presenting(present), "hide_summaries": summaries_hidden(hide)}
+    return traces_patch(store, user, case_data, flt, order, lane_by, axis, reflected, lens,
+                        span=span, **view)  # fmt: skip
+
+
+@callback(
+    Output(ids.GRAPH, "figure", allow_duplicate=True),
     Input(ids.REFLECTION_MARKS, "data"),
     *CHART_VIEW,
     State(ids.CASE, "data"),
+    State(ids.SPAN, "data"),
     prevent_initial_call=True,
 )
-def mark_reflected(marks, agencies, types, text, order, lane_by, axis, case_data):
-    """Redraw only the 'Reflected' badges when reflections change."""
+def mark_reflected(marks, agencies, types, text, order, lane_by, axis, case_data, span=None):
+    """Redraw only the 'Reflected' badges when reflections change: those of the events drawn
+    as markers while the visible `span` is shown (none while it is summarised)."""
     store, user = get_store(), require_user()
     reflected = (marks or {}).get("events") or []
     flt = event_filter(agencies, types, text, case_data["agencies"])
     lanes = lanes_for(store, user, case_data, order, flt, lane_by)
     events = case_events(store, user, case_data["case_ref"], flt, with_summary=False)
-    events = events[events["event_id"].isin(reflected)]
+    codes = event_codes(events, lanes, category_names(case_data), lane_by)
+    drawn = marker_rows(codes["day"], codes["precision"], span_dates(span), SUMMARY_LIMIT)
+    events = events[drawn & events["event_id"].isin(reflected).to_numpy()]
     traces = timeline_traces(
         events,
         lanes=lanes,
@@ -314,6 +365,35 @@ def zoom_preset(_all, _year, _period, drag, start, end, axis, case_data):
             return dash.no_update, dash.no_update
         if hi <= lo:
             return dash.no_update, dash.no_update
+    return zoomed_to(lo, hi, axis, case_data)
+
+
+@callback(
+    Output(ids.GRAPH, "figure", allow_duplicate=True),
+    Output(ids.SPAN, "data", allow_duplicate=True),
+    Input({"type": ids.BIN_ZOOM, "index": ALL}, "n_clicks"),
+    State(ids.AXIS, "value"),
+    State(ids.CASE, "data"),
+    prevent_initial_call=True,
+)
+def zoom_to_bin(clicks, axis, case_data):
+    """A summary bar's "Zoom in" button: the chart shows that bar's span (and so, once it holds
+    few enough events, each of them)."""
+    require_user()
+    trigger = ctx.triggered_id
+    if not any(clicks or []) or not isinstance(trigger, dict):
+        raise PreventUpdate
+    try:
+        first, after = (pd.Timestamp(day) for day in str(trigger["index"]).split(":"))
+    except ValueError:
+        raise PreventUpdate from None
+    return zoomed_to(first, after, axis, case_data)
+
+
+def zoomed_to(lo: pd.Timestamp, hi: pd.Timestamp, axis: str, case_data) -> tuple[Patch, dict]:
+    """The chart's x range set to show the days from `lo` to before `hi` (on the date or the
+    age axis), and that visible span."""
+    patch = Patch()
     born = date_of_birth(case_data)
     xs = x_values(np.array([lo.to_datetime64(), hi.to_datetime64()]), axis, born)
     if axis != "age" or born is None:
@@ -524,5 +604,16 @@ clientside_callback(
     State(ids.AXIS, "value"),
     State(ids.CASE, "data"),
     State(ids.SPAN, "data"),
+    prevent_initial_call=True,
+)
+
+# Once the span is taken in, the zoom that set it is forgotten: the browser passes on only a
+# prop that changed, so a second double click (the same {"xaxis.autorange": true}) after a
+# preset, a bar's "Zoom in" or the address had set the span would not reach the callback above,
+# and the chart (and the table) would keep the old span's drawing under the whole case's axis.
+clientside_callback(
+    "function(span) { return null; }",
+    Output(ids.GRAPH, "relayoutData", allow_duplicate=True),
+    Input(ids.SPAN, "data"),
     prevent_initial_call=True,
 )

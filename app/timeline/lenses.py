@@ -34,6 +34,7 @@ from app.timeline.state import (
     event_filter,
     presenting,
     selected_event,
+    span_dates,
 )
 from components.forms import uk_date_input
 from components.lens_drawing import BAND_KINDS, LINK_TRACES
@@ -47,6 +48,7 @@ from components.lenses import (
     parse_suggestion_key,
 )
 from components.timeline import chart_shapes, lens_update, trace_position
+from components.timeline_summary import SUMMARY_LIMIT
 from data import event_links
 from data.dates import typed_date
 from data.episodes import MAX_TITLE, add_episode, list_episodes
@@ -431,9 +433,12 @@ clientside_callback(
 )
 
 
-def lens_patch(patch, store, user, case_data, flt, lanes, lane_by, axis, presentation, marks):
-    """Patch what the lenses draw: which of each category trace's points were known (the
-    others drawn greyed) and the lenses' traces."""
+def lens_patch(
+    patch, store, user, case_data, flt, lanes, lane_by, axis, presentation, marks, span=None
+):
+    """Patch what the lenses draw while the visible `span` is shown: which of each category
+    trace's points were known (the others drawn greyed), the lenses' traces and the summary's
+    bars (the greyed part of each)."""
     names = category_names(case_data)
     events = timeline_points(store, user, case_data["case_ref"], flt, lanes, names, lane_by=lane_by)
     known, traces = lens_update(
@@ -446,6 +451,8 @@ def lens_patch(patch, store, user, case_data, flt, lanes, lane_by, axis, present
         date_of_birth=date_of_birth(case_data),
         presentation=presentation,
         lens=marks,
+        span=span_dates(span),
+        summarise_above=SUMMARY_LIMIT,
     )
     for rank, points in enumerate(known):
         patch["data"][rank]["selectedpoints"] = points
@@ -489,11 +496,12 @@ LENS_INPUTS = ("tl-lens-apply", "tl-lens-slider", "tl-lens-back", "tl-lens-forwa
     *CHART_VIEW,
     State(ids.PRESENTATION, "n_clicks"),
     State(ids.CASE, "data"),
+    State(ids.SPAN, "data"),
     prevent_initial_call=True,
 )
 def apply_known_lens(
     _apply, _clear, slider, _back, _forward, agency, typed, state, draw, agencies, types,
-    text, order, lane_by, axis, present, case_data,
+    text, order, lane_by, axis, present, case_data, span=None,
 ):  # fmt: skip
     """Grey what the chosen agency (or the partnership) could not have known on the day:
     later events, and other agencies' events not shared with it by then; a line marks the
@@ -513,7 +521,7 @@ def apply_known_lens(
         marks = lens_marks(store, user, case_data["case_ref"], None, draw)
         patch = Patch()
         lens_patch(patch, store, user, case_data, flt, lanes, lane_by, axis,
-                   presenting(present), marks)  # fmt: skip
+                   presenting(present), marks, span)  # fmt: skip
         return patch, "No lens: everything is shown.", None, None, ""
     try:
         day = _lens_day(trigger, typed, slider, state, case_data)
@@ -524,7 +532,7 @@ def apply_known_lens(
     marks = lens_marks(store, user, case_data["case_ref"], new_state, draw)
     patch = Patch()
     events = lens_patch(patch, store, user, case_data, flt, lanes, lane_by, axis,
-                        presenting(present), marks)  # fmt: skip
+                        presenting(present), marks, span)  # fmt: skip
     greyed = int(events["event_id"].isin(marks.greyed_event_ids).sum())
     note = (
         f"Known to {who or 'the whole partnership'} on {day.day} {day:%B %Y}: "
@@ -546,10 +554,11 @@ def apply_known_lens(
     *CHART_VIEW,
     State(ids.PRESENTATION, "n_clicks"),
     State(ids.CASE, "data"),
+    State(ids.SPAN, "data"),
     prevent_initial_call=True,
 )
 def draw_lenses(draw, _version, silence, state, agencies, types, text, order, lane_by, axis,
-                present, case_data):  # fmt: skip
+                present, case_data, span=None):  # fmt: skip
     """Draw (or take off) the links and the chosen patterns' bands, after a choice or a
     change of links: the lenses' traces and the layout's shapes (stages, episodes, bands)."""
     store, user = get_store(), require_user()
@@ -560,7 +569,7 @@ def draw_lenses(draw, _version, silence, state, agencies, types, text, order, la
     patch = Patch()
     presentation = presenting(present)
     events = lens_patch(patch, store, user, case_data, flt, lanes, lane_by, axis, presentation,
-                        marks)  # fmt: skip
+                        marks, span)  # fmt: skip
     patch["layout"]["shapes"] = chart_shapes(
         None if events.empty else events["event_date"].min(),
         None if events.empty else events["event_date"].max(),

@@ -7,17 +7,24 @@ asks the server once, for the details and the reflection form's point together.
 
 from __future__ import annotations
 
+import numpy as np
 from dash import ALL, Input, Output, State, callback, clientside_callback, html
+from dash.exceptions import PreventUpdate
 
 from app.anonymised_view import EDIT_REFUSED, anonymised_case
 from app.context import get_store, require_user
 from app.timeline import ids
+from app.timeline.figure import CHART_VIEW, lanes_for
+from app.timeline.lens_marks import lens_marks
 from app.timeline.reflection import POINT_OUTPUTS, point_view
-from app.timeline.state import selected_event, summaries_hidden
-from components.timeline_panels import case_panel, episode_panel, event_panel
+from app.timeline.state import category_names, event_filter, selected_event, summaries_hidden
+from components.lens_drawing import greyed_mask
+from components.timeline import event_codes
+from components.timeline_panels import bin_panel, case_panel, episode_panel, event_panel
+from components.timeline_summary import bin_contents, bin_label, partial_words, read_bin_ref
 from data.episodes import list_episodes
 from data.errors import NotFound
-from data.events import event_detail
+from data.events import event_detail, timeline_points
 from data.permissions import may_edit_agency_events
 
 # What the user selected, set in the browser (no server round trip): an event (a marker or a
@@ -42,6 +49,8 @@ clientside_callback(
         for (var i = 0; i < points.length; i++) {
             var id = points[i].customdata;
             if (Array.isArray(id)) { id = id[0]; }
+            // a bar of the summary is no event ('bin:...'; show_bin gives its details)
+            if (typeof id === 'string' && id.indexOf('bin:') === 0) { continue; }
             if (id !== undefined && id !== null) { return choose('event', Number(id)); }
         }
         return nu;
@@ -120,6 +129,67 @@ def show_point(point, hide, case_data, marks):
 def redraw_details(hide, _ev, _ep, point, case_data):
     """The details again after summaries are hidden or shown, or events or episodes change."""
     return point_details(point or ids.CASE_POINT, hide, case_data)
+
+
+# A click on a bar of the summary, picked out in the browser (a click on a marker asks the
+# server nothing more): the bar's customdata and the time, so a second click on it counts.
+clientside_callback(
+    """
+    function(click) {
+        var points = (click && click.points) || [];
+        for (var i = 0; i < points.length; i++) {
+            var ref = points[i].customdata;
+            if (typeof ref === 'string' && ref.indexOf('bin:') === 0) {
+                return ref + '@' + Date.now();
+            }
+        }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output(ids.DETAILS, "data-bin"),
+    Input(ids.GRAPH, "clickData"),
+    prevent_initial_call=True,
+)
+
+
+@callback(
+    Output(ids.DETAILS, "children", allow_duplicate=True),
+    Input(ids.DETAILS, "data-bin"),
+    *CHART_VIEW,
+    State(ids.CASE, "data"),
+    State(ids.LENS_STATE, "data"),
+    State(ids.LENS_DRAW, "value"),
+    prevent_initial_call=True,
+)
+def show_bin(clicked, agencies, types, text, order, lane_by, axis, case_data, lens_state, draw):
+    """A click on a bar of the summary (`clicked`: its customdata, '@', the time): what it
+    holds and a button to zoom in to it (the selected point, and so the reflection form's,
+    stays as it was)."""
+    ref = read_bin_ref(str(clicked or "").split("@")[0])
+    if ref is None:
+        raise PreventUpdate
+    lane, first, after = ref
+    store, user = get_store(), require_user()
+    flt = event_filter(agencies, types, text, case_data["agencies"])
+    lanes = lanes_for(store, user, case_data, order, flt, lane_by)
+    if not 0 <= lane < len(lanes):
+        return html.P("That part of the chart has changed: click it again.")
+    names = category_names(case_data)
+    points = timeline_points(store, user, case_data["case_ref"], flt, lanes, names,
+                             lane_by=lane_by)  # fmt: skip
+    codes = event_codes(points, lanes, names, lane_by)
+    greyed = lens_marks(store, user, case_data["case_ref"], lens_state, draw).greyed_event_ids
+    held = bin_contents(codes, lane, first, after, greyed_mask(codes["id"], greyed))
+    return bin_panel(
+        lane=lanes[lane],
+        period=bin_label(np.datetime64(first, "D"), np.datetime64(after, "D"), held.unit),
+        count=held.count,
+        by_category=[(names[i], n) for i, n in held.by_category],
+        partial=partial_words(held.partial, held.unit),
+        greyed=held.greyed,
+        zoom_id={"type": ids.BIN_ZOOM, "index": f"{first}:{after}"},
+        categories=case_data["categories"],
+    )
 
 
 def point_details(point, hide, case_data):

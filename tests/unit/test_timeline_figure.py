@@ -27,6 +27,7 @@ from components.timeline import (
     timeline_figure,
     trace_position,
 )
+from components.timeline_summary import SUMMARY_TRACES
 from data.category_list import OTHER, SHIPPED_CATEGORIES
 from data.episodes import Episode
 
@@ -100,10 +101,13 @@ def test_one_trace_per_category_every_category_always_with_its_fixed_marker():
     assert names[-extra:] == list(EXTRA_TRACES)
     assert EXTRA_TRACES[:2] == ("Month or year only (span)", "Reflected")
     assert names[:-extra] == [c.name for c in SHIPPED_CATEGORIES]  # empty ones too, Other last
-    assert all(t.type == "scatter" for t in fig.data)  # small: SVG, no WebGL context
+    drawn = [t for t in fig.data if t.name not in SUMMARY_TRACES]
+    assert all(t.type == "scatter" for t in drawn)  # small: SVG, no WebGL context
     # plotly leaves traces without data out of the legend: empty ones get one undrawn point
     one = timeline_figure(EVENTS.iloc[:1])  # one exact-day event, nothing reflected
-    assert all(len(decode(t.x)) >= 1 for t in one.data)
+    assert all(len(decode(t.x)) >= 1 for t in one.data if t.name not in SUMMARY_TRACES)
+    # the summary's bars (components.timeline_summary) are empty and out of the legend
+    assert not any(t.showlegend or decode(t.x) for t in one.data if t.name in SUMMARY_TRACES)
     assert not any(
         t.showlegend for t in one.data if t.name in (*LINK_TRACES, LENS_DAY_TRACE)
     )  # no links
@@ -361,7 +365,8 @@ def test_large_case_is_compact_with_no_per_event_text_or_shapes():
         }
     ).sort_values("event_date")
     fig = timeline_figure(frame, date_of_birth=DOB)
-    events_traces = [t for t in fig.data if t.name not in (*LINK_TRACES, LENS_DAY_TRACE)]
+    fewer = (*LINK_TRACES, LENS_DAY_TRACE, *SUMMARY_TRACES)
+    events_traces = [t for t in fig.data if t.name not in fewer]
     assert all(t.type == "scattergl" for t in events_traces)  # large: WebGL
     assert all(
         t.type == "scatter" for t in fig.data if t.name in (*LINK_TRACES, LENS_DAY_TRACE)
@@ -369,7 +374,7 @@ def test_large_case_is_compact_with_no_per_event_text_or_shapes():
     assert timeline_figure(EVENTS, webgl=True).data[0].type == "scattergl"  # as the page asks
     size = len(pio.to_json(fig))
     assert size < 40 * n  # half are month spans here; the naive figure is ~140 an event
-    assert all(t.text is None for t in fig.data)
+    assert all(t.text is None for t in fig.data if t.name not in SUMMARY_TRACES)
     assert len(fig.layout.shapes) <= 6  # the selected ring and five stages
     # WebGL markers are filled, one symbol a trace; the month events' spans mark them
     categories = [t for t in fig.data if 10 <= (t.legendrank or 0) < 100]
