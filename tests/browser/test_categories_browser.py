@@ -8,7 +8,13 @@ from datetime import date
 
 import pytest
 
-from tests.support.browser import screenshot, serious_violations, show_chronology, sign_in
+from tests.support.browser import (
+    RINGED_EVENTS,
+    screenshot,
+    serious_violations,
+    show_chronology,
+    sign_in,
+)
 from tests.support.server import start_server
 
 pytestmark = pytest.mark.browser
@@ -134,12 +140,18 @@ def test_lanes_by_category_and_details_and_table_name_type_and_category(cat_serv
     assert "Referral and contact" in details and "MASH referral" in details
     first_row = page.inner_text("#tl-chronology tbody tr >> nth=0")
     assert "MASH referral" in first_row and "Referral and contact" in first_row
-    # the selected ring sits in the event's category lane
-    ring = page.evaluate(
-        "() => document.querySelector('#timeline-graph .js-plotly-plot').layout.shapes"
-        ".find(s => s.name === 'selected').yanchor"
+    # the selected ring sits on the event's marker, in its category's lane (the first)
+    event_id = int(page.get_attribute("#tl-details [data-event-id]", "data-event-id"))
+    page.wait_for_function(f"() => ({RINGED_EVENTS})().includes({event_id})")
+    lane = page.evaluate(
+        """(id) => { for (const t of document.querySelector('#timeline-graph .js-plotly-plot')
+                          ._fullData) {
+            const at = Array.from(t.customdata || []).map(Number).indexOf(id);
+            if (t.mode === 'markers' && t.legendrank < 100 && at >= 0) { return t.y[at]; }
+        } }""",
+        event_id,
     )
-    assert ring == 0
+    assert lane == 0
     screenshot(page, "categories-lanes")
 
 
