@@ -25,7 +25,7 @@ from app.timeline.table import case_counts
 from app.timeline.tabs import TAB_TO_BUILD, TABS_ASKED, TABS_SEEN
 from components.category_style import category_data
 from components.forms import labelled, uk_date_input
-from components.timeline import DENSE_LIMIT, SVG_LIMIT, presentation_update, ring_size
+from components.timeline import DENSE_LIMIT, presentation_update, ring_size
 from components.timeline_panels import case_panel, episode_list
 from data.categories import categories, key_categories
 from data.episodes import ASSESSMENTS, list_episodes
@@ -69,7 +69,6 @@ def page_layout(case_ref: str | None = None, **query):
         "types": types,
         "categories": listed,
         "key_categories": key,
-        "webgl": total > SVG_LIMIT,
         "presentation": {
             state: presentation_update(state == "on", listed, key, total > DENSE_LIMIT)
             for state in ("on", "off")
