@@ -16,7 +16,7 @@ import pytest
 from data.store import Store
 from data.users import add_user
 from tests.support.browser import screenshot, serious_violations, sign_in
-from tests.support.crc_figures import FIGURES_JS, small_counts
+from tests.support.crc_figures import FIGURES_JS, aligned_with_case_rows, small_counts
 from tests.support.dash_http import signed_in_opener
 from tests.support.server import start_server
 
@@ -247,13 +247,7 @@ def test_figures_sent_to_the_browser_hold_no_counts_from_1_to_5(crc_server, page
     assert {f["id"] for f in themes} == {"crc-theme-graph", "crc-trend-graph"}
     # The theme tables do hide small counts: so the figures would show them if they leaked.
     assert "c" in page.inner_text("#crc-table-themes-quarter")
-    page.click("label:has-text('Aligned journeys')")
-    page.click("#crc-rows-show")
-    page.wait_for_function(
-        "() => document.querySelector('#crc-case-rows .js-plotly-plot')?._fullData?.length > 0"
-        " && document.querySelector('#crc-heatmap .js-plotly-plot')?._fullData?.length > 0",
-        timeout=30_000,
-    )
+    aligned_with_case_rows(page)
     aligned = page.evaluate(FIGURES_JS)
     assert {f["id"] for f in aligned} == {"crc-heatmap", "crc-case-rows"}
     heat = next(f for f in aligned if f["id"] == "crc-heatmap")["traces"][0]

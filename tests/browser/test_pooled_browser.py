@@ -13,7 +13,7 @@ import pytest
 
 from data.demo.bundles import write_demo_bundles
 from tests.support.browser import screenshot, serious_violations, sign_in
-from tests.support.crc_figures import FIGURES_JS, small_counts
+from tests.support.crc_figures import FIGURES_JS, aligned_with_case_rows, small_counts
 from tests.support.server import start_server
 
 REGION = (
@@ -194,13 +194,7 @@ def test_what_the_pooled_explorer_sends_has_no_case_key_nor_count_from_1_to_5(
     values = [v for column in list(cells.values())[1:] for v in column]
     assert "c" in values and all(v in ("c", "0") or int(v) >= 6 for v in values)
     figures = page.evaluate(FIGURES_JS)
-    page.click("label:has-text('Aligned journeys')")
-    page.click("#crc-rows-show")
-    page.wait_for_function(
-        "() => document.querySelector('#crc-case-rows .js-plotly-plot')?._fullData?.length > 0"
-        " && document.querySelector('#crc-heatmap .js-plotly-plot')?._fullData?.length > 0",
-        timeout=30_000,
-    )
+    aligned_with_case_rows(page)
     figures += page.evaluate(FIGURES_JS)
     assert {f["id"] for f in figures} >= {"crc-theme-graph", "crc-heatmap", "crc-case-rows"}
     assert small_counts(figures) == []

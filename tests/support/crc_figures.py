@@ -19,6 +19,18 @@ FIGURES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).m
 }))"""
 
 
+def aligned_with_case_rows(page) -> None:
+    """Open the Aligned journeys tab and ask for its case rows; wait until the heat map and
+    the rows are drawn."""
+    page.click("label:has-text('Aligned journeys')")
+    page.click("#crc-rows-show")
+    page.wait_for_function(
+        "() => document.querySelector('#crc-case-rows .js-plotly-plot')?._fullData?.length > 0"
+        " && document.querySelector('#crc-heatmap .js-plotly-plot')?._fullData?.length > 0",
+        timeout=30_000,
+    )
+
+
 def small_counts(figures) -> list:
     """Every value from 1 to 5 in a count-carrying field of the figures the browser holds."""
     found = []
