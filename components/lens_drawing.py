@@ -319,15 +319,21 @@ def band_labels(
                 lo, hi, anchor = x0, x0 + width, "middle left"
             elif hi > hi_edge:
                 lo, hi, anchor = x1 - width, x1, "middle right"
-            row = next(
-                (r for r, spans in taken.items() if all(hi <= a or lo >= b for a, b in spans)),
-                None,
-            )
+            row = take_free_row(taken, lo, hi)
             if row is not None:
-                taken[row].append((lo, hi))
                 labels[i] = BandLabel(text, row, anchor)
                 break
     return labels
+
+
+def take_free_row(taken: dict, lo: float, hi: float):
+    """The first row of `taken` (row: the (lo, hi) spans its labels cover, in order) where a
+    label spanning `lo` to `hi` overlaps none, now taken by it; None when every row is full."""
+    for row, spans in taken.items():
+        if all(hi <= a or lo >= b for a, b in spans):
+            spans.append((lo, hi))
+            return row
+    return None
 
 
 def pattern_shapes(

@@ -48,6 +48,7 @@ from components.lens_drawing import (
     lens_day_trace,
     link_traces,
     pattern_shapes,
+    take_free_row,
 )
 from components.timeline_summary import (
     SUMMARY_TRACES,
@@ -694,7 +695,7 @@ def episode_labels(episodes: Sequence, first: date | None, last: date | None) ->
     days = max((last - first).days, 1) if first and last else 1
     scale = NARROWEST_PLOT / (days * 1.1)  # the chart spans the events, a little padded
     middle = first + timedelta(days=days / 2) if first else None
-    taken: list[list[tuple[float, float]]] = [[] for _ in range(EPISODE_LABEL_ROWS)]
+    taken: dict[int, list[tuple[float, float]]] = {row: [] for row in range(EPISODE_LABEL_ROWS)}
     out = []
     for ep in episodes:
         word, *_ = EPISODE_STYLE.get(ep.assessment, EPISODE_STYLE["mixed"])
@@ -705,12 +706,8 @@ def episode_labels(episodes: Sequence, first: date | None, last: date | None) ->
         for text in (f"{word}: {ep.title}", word):
             width = text_width(text, font) + LABEL_GAP
             lo, hi = (end - width, end) if late else (start, start + width)
-            row = next(
-                (r for r, spans in enumerate(taken) if all(hi <= a or lo >= b for a, b in spans)),
-                None,
-            )
+            row = take_free_row(taken, lo, hi)
             if row is not None:
-                taken[row].append((lo, hi))
                 placed = (text, row)
                 break
         out.append(placed)
