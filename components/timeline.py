@@ -867,9 +867,7 @@ def timeline_figure_spec(
             "zeroline": False,
         },
         "yaxis": {
-            "tickvals": list(range(len(lanes))),
-            "ticktext": list(lanes),
-            "range": lane_range(len(lanes), traces),
+            **lane_axis(lanes, traces),
             "showgrid": True,
             "gridcolor": "#e5e5e5",
             "zeroline": False,
@@ -882,6 +880,16 @@ def timeline_figure_spec(
     for path, value in presentation_layout(presentation).items():
         set_path(layout, path, value)
     return {"data": traces, "layout": layout}
+
+
+def lane_axis(lanes: Sequence[str], traces: Sequence[dict]) -> dict:
+    """The y axis's lanes: one labelled tick each, top lane first (room above for the summary's
+    note while `traces` draw it); a full figure and a patch of its traces set the same."""
+    return {
+        "tickvals": list(range(len(lanes))),
+        "ticktext": list(lanes),
+        "range": lane_range(len(lanes), traces),
+    }
 
 
 @cache

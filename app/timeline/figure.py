@@ -31,6 +31,7 @@ from components.lens_drawing import NO_MARKS
 from components.timeline import (
     REFLECTED_TRACE,
     event_codes,
+    lane_axis,
     lane_label_margin,
     presentation_layout,
     set_path,
@@ -39,7 +40,7 @@ from components.timeline import (
     trace_position,
     x_values,
 )
-from components.timeline_summary import SUMMARY_LIMIT, lane_range, marker_rows, summary_note
+from components.timeline_summary import SUMMARY_LIMIT, marker_rows, summary_note
 from data.dates import typed_date
 from data.episodes import list_episodes
 from data.events import case_category_counts, case_event_counts, case_events, timeline_points
@@ -232,9 +233,8 @@ def traces_patch(
     for index, trace in enumerate(traces):
         patch["data"][index] = trace
     patch["layout"]["annotations"] = summary_note(traces)
-    patch["layout"]["yaxis"]["tickvals"] = list(range(len(lanes)))
-    patch["layout"]["yaxis"]["ticktext"] = lanes
-    patch["layout"]["yaxis"]["range"] = lane_range(len(lanes), traces)
+    for key, value in lane_axis(lanes, traces).items():
+        patch["layout"]["yaxis"][key] = value
     patch["layout"]["margin"]["l"] = lane_label_margin(lanes, presentation)
     for path, value in presentation_layout(presentation).items():
         set_path(patch["layout"], path, value)
