@@ -154,8 +154,8 @@ def test_one_case_from_an_agencys_request_to_a_delivered_briefing(walk_server, i
     chair.click("#lp-save")  # the tab's form is live once it answers
     chair.wait_for_selector("#lp-message:has-text('the learning point is empty')")
     chair.fill("#lp-text", "Schools were not invited to the strategy discussion.")
-    chair.check("#lp-themes input[value='Information sharing']", force=True)
-    chair.check("#lp-share input[value='crc']", force=True)
+    chair.check("#lp-themes input[value='Information sharing']")
+    chair.check("#lp-share input[value='crc']")
     chair.click("#lp-save")
     chair.locator("#lp-items .rpm-reflection", has_text="Schools were not invited").wait_for()
     screenshot(chair, "walk-3-learning-point-1366")

@@ -91,7 +91,7 @@ def test_key_categories_draw_larger_and_the_filter_keeps_a_category(cat_server, 
     page.goto(cat_server + "cases/CAT-2")
     page.wait_for_selector("#timeline-graph .legendtext")
     page.click("#tl-types-menu summary")  # categories and types, key categories
-    page.check("#tl-key-categories input[value='Missing and exploitation']", force=True)
+    page.check("#tl-key-categories input[value='Missing and exploitation']")
     page.wait_for_function(
         """() => {
             const d = document.querySelector('#timeline-graph .js-plotly-plot').data;
@@ -104,7 +104,7 @@ def test_key_categories_draw_larger_and_the_filter_keeps_a_category(cat_server, 
     page.wait_for_selector("#timeline-graph .legendtext")
     assert page.is_checked("#tl-key-categories input[value='Missing and exploitation']")
     page.click("#tl-types-menu summary")
-    page.check("#tl-types input[value='category:Child protection']", force=True)
+    page.check("#tl-types input[value='category:Child protection']")
     page.wait_for_function(
         """() => {
             const d = document.querySelector('#timeline-graph .js-plotly-plot').data;
@@ -122,7 +122,7 @@ def test_lanes_by_category_and_details_and_table_name_type_and_category(cat_serv
     page.goto(cat_server + "cases/CAT-2")
     page.wait_for_selector("#timeline-graph .legendtext")
     page.click("#tl-lanes-menu summary")
-    page.check("#tl-lane-by input[value='category']", force=True)
+    page.check("#tl-lane-by input[value='category']")
     page.wait_for_function(
         """() => {
             const gd = document.querySelector('#timeline-graph .js-plotly-plot');

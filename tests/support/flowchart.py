@@ -25,7 +25,7 @@ def fill_rpm_request(page, label: str) -> None:
     page.fill("#req-reason", "Three referrals in a year with no strategy discussion.")
     page.fill("#req-agencies", "Police, school, children's social care")
     page.fill("#req-learning", "Why the referrals were not joined up.")
-    page.check("#req-urgency input[value=urgent]", force=True)
+    page.check("#req-urgency input[value=urgent]")
 
 
 def deliver_briefing(page, audience: str, attended: int, agency: str) -> None:
