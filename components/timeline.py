@@ -53,6 +53,7 @@ from components.lens_drawing import (
 from components.timeline_summary import (
     SUMMARY_TRACES,
     lane_range,
+    legend_clicks,
     summary_note,
     summary_traces,
     summary_view,
@@ -308,6 +309,7 @@ def timeline_traces(
                 selectedpoints=known_points(greyed_rows(greyed, mask)),
                 unselected=greyed_style(marker["size"]),
                 legendrank=10 + rank,
+                showlegend=bins is None,  # the summary's bars are per lane, not per category
                 **common(mask),
             )
         )
@@ -326,6 +328,7 @@ def timeline_traces(
             line={"color": "rgba(11,12,12,0.55)", "width": sizes["span"]},
             hoverinfo="skip",
             legendrank=1,
+            showlegend=bins is None,
         )
     )
     reflected = np.isin(ids, np.fromiter((int(i) for i in reflected_event_ids), dtype="int64"))
@@ -342,6 +345,7 @@ def timeline_traces(
                 "line": {"width": 2, "color": "#0b0c0c"},
             },
             legendrank=100,
+            showlegend=bins is None,
             **common(reflected),
         )
     )
@@ -835,7 +839,6 @@ def timeline_figure_spec(
             "yanchor": "bottom",
             "y": 1.01,
             "x": 0,
-            "itemclick": "toggle",
         },
         "font": {"family": "Arial, Helvetica, sans-serif", "color": "#0b0c0c"},
         "hoverlabel": {"align": "left"},
@@ -877,6 +880,7 @@ def timeline_figure_spec(
     }
     if note := summary_note(traces):
         layout["annotations"] = note
+    layout["legend"].update(legend_clicks(traces))
     for path, value in presentation_layout(presentation).items():
         set_path(layout, path, value)
     return {"data": traces, "layout": layout}

@@ -399,6 +399,15 @@ def lane_range(lane_count: int, traces: Sequence[dict]) -> list[float]:
     return [lane_count - 0.5, -0.6 - (NOTE_ROOM if summary_note(traces) else 0)]
 
 
+def legend_clicks(traces: Sequence[dict]) -> dict:
+    """What a click on the legend does: toggle a category's markers, or, while the `traces`
+    draw the summary (bars per lane, no markers), nothing: hiding a category would hide
+    nothing on the chart, and the event types filter chooses categories."""
+    if summary_note(traces):
+        return {"itemclick": False, "itemdoubleclick": False}
+    return {"itemclick": "toggle", "itemdoubleclick": "toggleothers"}
+
+
 def summary_note(traces: Sequence[dict]) -> list[dict]:
     """The layout's annotations for the figure's `traces`: while they draw the summary, one
     at the chart's top right that says so (how many events, what a bar is, how to see each
@@ -478,3 +487,22 @@ def bin_contents(
         greyed=0 if greyed is None else int(np.asarray(greyed, dtype=bool)[rows].sum()),
         by_category=[(int(kinds[i]), int(counts[i])) for i in order],
     )
+
+
+def step_through(codes: dict, span, current: int | None, step: int) -> int | None:
+    """The event `step` (-1 or +1) from `current` among those of the shown lanes in the
+    visible `span` (first and last day; None: everything), in the order previous / next take
+    the chart's markers: by day, then lane (top to bottom), then id. From an event outside
+    them (or none), the first or, stepping back, the last; at either end it stays. None when
+    the span holds no event."""
+    rows = np.flatnonzero(
+        (codes["lane"] >= 0) & in_span(codes["day"], codes["precision"], span_days(span))
+    )
+    if not len(rows):
+        return None
+    order = rows[np.lexsort((codes["id"][rows], codes["lane"][rows], codes["day"][rows]))]
+    ids = codes["id"][order]
+    at = np.flatnonzero(ids == current)
+    if not len(at):
+        return int(ids[0] if step > 0 else ids[-1])
+    return int(ids[min(max(int(at[0]) + step, 0), len(ids) - 1)])

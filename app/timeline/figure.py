@@ -40,7 +40,7 @@ from components.timeline import (
     trace_position,
     x_values,
 )
-from components.timeline_summary import SUMMARY_LIMIT, marker_rows, summary_note
+from components.timeline_summary import SUMMARY_LIMIT, legend_clicks, marker_rows, summary_note
 from data.dates import typed_date
 from data.episodes import list_episodes
 from data.events import case_category_counts, case_event_counts, case_events, timeline_points
@@ -233,6 +233,8 @@ def traces_patch(
     for index, trace in enumerate(traces):
         patch["data"][index] = trace
     patch["layout"]["annotations"] = summary_note(traces)
+    for key, value in legend_clicks(traces).items():
+        patch["layout"]["legend"][key] = value
     for key, value in lane_axis(lanes, traces).items():
         patch["layout"]["yaxis"][key] = value
     patch["layout"]["margin"]["l"] = lane_label_margin(lanes, presentation)

@@ -23,6 +23,9 @@ TAB = "tl-tab"  # the tab chosen under the chart
 SPAN = "tl-span"  # the visible span: {"from": ISO day, "to": ISO day}, or {} (all)
 # a summary bar's "Zoom in" button, {"type": BIN_ZOOM, "index": "<first day>:<day after>"}
 BIN_ZOOM = "tl-bin-zoom"
+# previous / next while the chart is summarised (no markers to step through in the browser):
+# {"step": -1 or 1, "at": the time asked}, answered by the server
+SUMMARY_STEP = "tl-summary-step"
 CASE_REVISION = "tl-case-revision"
 FIX_ACTION = "tl-fix-action"  # a click on the details' Correct or Hide button
 # the known-at-the-time lens: {"date": ISO day, "agency": name|None, "words": as reflections say it}

@@ -149,6 +149,7 @@ def page_layout(case_ref: str | None = None, **query):
         [
             *stores,
             dcc.Store(id=ids.SPAN, data=span or ALL_SPAN),
+            dcc.Store(id=ids.SUMMARY_STEP, data=None),
             heading,
             toolbar,
             html.Div(

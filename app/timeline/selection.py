@@ -17,11 +17,23 @@ from app.timeline import ids
 from app.timeline.figure import CHART_VIEW, lanes_for
 from app.timeline.lens_marks import lens_marks
 from app.timeline.reflection import POINT_OUTPUTS, point_view
-from app.timeline.state import category_names, event_filter, selected_event, summaries_hidden
+from app.timeline.state import (
+    category_names,
+    event_filter,
+    selected_event,
+    span_dates,
+    summaries_hidden,
+)
 from components.lens_drawing import greyed_mask
 from components.timeline import event_codes
 from components.timeline_panels import bin_panel, case_panel, episode_panel, event_panel
-from components.timeline_summary import bin_contents, bin_label, partial_words, read_bin_ref
+from components.timeline_summary import (
+    bin_contents,
+    bin_label,
+    partial_words,
+    read_bin_ref,
+    step_through,
+)
 from data.episodes import list_episodes
 from data.errors import NotFound
 from data.events import event_detail, timeline_points
@@ -68,36 +80,62 @@ clientside_callback(
 
 # Previous / next (and the arrow keys, which press these buttons) step through the events the
 # chart shows, in the browser: in time order, then top to bottom, from the chart's own arrays.
+# While the chart is summarised it holds no marker to step to: the server steps (step_in_summary).
 clientside_callback(
     """
     function(_prev, _next, point) {
         var nu = window.dash_clientside.no_update;
         var gd = document.querySelector('#timeline-graph .js-plotly-plot');
-        if (!gd || !gd._fullData) { return nu; }
+        if (!gd || !gd._fullData) { return [nu, nu]; }
+        var step = window.dash_clientside.callback_context.triggered_id === 'tl-prev' ? -1 : 1;
         var events = [];
         gd._fullData.forEach(function(t) {
             if (t.mode !== 'markers' || !t.customdata || t.legendrank >= 100) { return; }
             for (var i = 0; i < t.customdata.length; i++) {
-                events.push([Number(t.x[i]), Number(t.y[i]), Number(t.customdata[i])]);
+                var id = t.customdata[i];  // an undrawn point (legend only) holds no event
+                if (id === null || id === undefined || Number(id) < 0) { continue; }
+                events.push([Number(t.x[i]), Number(t.y[i]), Number(id)]);
             }
         });
-        if (!events.length) { return nu; }
+        if (!events.length) { return [nu, {step: step, at: Date.now()}]; }
         events.sort(function(a, b) { return a[0] - b[0] || a[1] - b[1] || a[2] - b[2]; });
-        var step = window.dash_clientside.callback_context.triggered_id === 'tl-prev' ? -1 : 1;
         var current = point && point.kind === 'event' ? Number(point.id) : null;
         var at = -1;
         for (var j = 0; j < events.length; j++) { if (events[j][2] === current) { at = j; break; } }
         var next = at < 0 ? (step > 0 ? 0 : events.length - 1)
                           : Math.min(Math.max(at + step, 0), events.length - 1);
-        return {kind: 'event', id: events[next][2]};
+        return [{kind: 'event', id: events[next][2]}, nu];
     }
     """,
     Output(ids.SELECTED_POINT, "data", allow_duplicate=True),
+    Output(ids.SUMMARY_STEP, "data"),
     Input(ids.PREV, "n_clicks"),
     Input(ids.NEXT, "n_clicks"),
     State(ids.SELECTED_POINT, "data"),
     prevent_initial_call=True,
 )
+
+
+@callback(
+    Output(ids.SELECTED_POINT, "data", allow_duplicate=True),
+    Input(ids.SUMMARY_STEP, "data"),
+    State(ids.SELECTED_POINT, "data"),
+    State(ids.SPAN, "data"),
+    *CHART_VIEW,
+    State(ids.CASE, "data"),
+    prevent_initial_call=True,
+)
+def step_in_summary(asked, point, span, agencies, types, text, order, lane_by, _axis, case_data):
+    """Previous / next while the chart is summarised: the event before or after the selected
+    one among those the filters keep in the visible span, in the order the browser steps
+    through markers (its details then show; the ring waits until the chart draws it)."""
+    if not isinstance(asked, dict) or asked.get("step") not in (-1, 1):
+        raise PreventUpdate
+    _lanes, codes = chart_codes(case_data, agencies, types, text, order, lane_by)
+    chosen = step_through(codes, span_dates(span), selected_event(point), asked["step"])
+    if chosen is None or chosen == selected_event(point):
+        raise PreventUpdate
+    return {"kind": "event", "id": chosen}
 
 
 @callback(
@@ -169,15 +207,11 @@ def show_bin(clicked, agencies, types, text, order, lane_by, axis, case_data, le
     if ref is None:
         raise PreventUpdate
     lane, first, after = ref
-    store, user = get_store(), require_user()
-    flt = event_filter(agencies, types, text, case_data["agencies"])
-    lanes = lanes_for(store, user, case_data, order, flt, lane_by)
+    lanes, codes = chart_codes(case_data, agencies, types, text, order, lane_by)
     if not 0 <= lane < len(lanes):
         return html.P("That part of the chart has changed: click it again.")
     names = category_names(case_data)
-    points = timeline_points(store, user, case_data["case_ref"], flt, lanes, names,
-                             lane_by=lane_by)  # fmt: skip
-    codes = event_codes(points, lanes, names, lane_by)
+    store, user = get_store(), require_user()
     greyed = lens_marks(store, user, case_data["case_ref"], lens_state, draw).greyed_event_ids
     held = bin_contents(codes, lane, first, after, greyed_mask(codes["id"], greyed))
     return bin_panel(
@@ -190,6 +224,17 @@ def show_bin(clicked, agencies, types, text, order, lane_by, axis, case_data, le
         zoom_id={"type": ids.BIN_ZOOM, "index": f"{first}:{after}"},
         categories=case_data["categories"],
     )
+
+
+def chart_codes(case_data, agencies, types, text, order, lane_by):
+    """The lanes the chart shows and, as numeric codes, the events the filters keep."""
+    store, user = get_store(), require_user()
+    flt = event_filter(agencies, types, text, case_data["agencies"])
+    lanes = lanes_for(store, user, case_data, order, flt, lane_by)
+    names = category_names(case_data)
+    points = timeline_points(store, user, case_data["case_ref"], flt, lanes, names,
+                             lane_by=lane_by)  # fmt: skip
+    return lanes, event_codes(points, lanes, names, lane_by)
 
 
 def point_details(point, hide, case_data):

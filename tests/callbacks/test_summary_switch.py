@@ -89,6 +89,11 @@ def test_the_large_case_opens_summarised_and_says_so(large):
     assert [a.name for a in fig.layout.annotations] == [SUMMARY_NOTE]
     assert f"Summary</b> of {everything(app, user)} events" in fig.layout.annotations[0].text
     assert all(t.type in ("scatter", "bar") for t in fig.data)  # no WebGL context
+    # the legend keys the bars, not the categories whose markers are not drawn; and no legend
+    # click, which would hide a category's markers: nothing on the chart
+    keyed = [t for t in fig.data if t.showlegend is not False]
+    assert [t.type for t in keyed] == ["bar"] and keyed[0].name.startswith("Summary: events in")
+    assert fig.layout.legend.itemclick is False and fig.layout.legend.itemdoubleclick is False
 
 
 def test_zooming_in_draws_the_markers_of_the_span_and_zooming_out_the_summary(large):
@@ -97,7 +102,10 @@ def test_zooming_in_draws_the_markers_of_the_span_and_zooming_out_the_summary(la
     markers, bars = drawn(on_span(app, user, case_data, QUIET_MONTH), case_data)
     assert markers >= events_in(case_data, app, user, QUIET_MONTH) and bars == 0
     assert markers < everything(app, user)
-    assert operations(on_span(app, user, case_data, QUIET_MONTH))[("layout", "annotations")] == []
+    zoomed_in = operations(on_span(app, user, case_data, QUIET_MONTH))
+    assert zoomed_in[("layout", "annotations")] == []
+    assert zoomed_in[("layout", "legend", "itemclick")] == "toggle"  # the legend hides markers
+    assert zoomed_in[("data", 0)]["showlegend"] is True  # the first category's trace
     # a span still holding too many: the summary, in finer bins
     busy = {"from": "2010-01-01", "to": "2019-12-31"}
     assert events_in(case_data, app, user, busy) > LIMIT
@@ -177,6 +185,45 @@ def test_a_click_on_a_bar_says_what_it_holds_and_zooms_in_to_it(large):
     with as_user(app, user), pytest.raises(PreventUpdate):
         selection.show_bin("12@1733140000000", agencies, [], "", agencies,
                            "agency", "date", case_data, None, [])  # fmt: skip
+
+
+def test_previous_and_next_step_through_the_events_while_summarised(large):
+    """No marker to step to in the browser: the server steps through the span's events in
+    time order, keeping to the filters, and the details follow."""
+    app, user, case_data, _ = large
+    agencies = case_data["agencies"]
+    with as_user(app, user):
+        events = case_events(app.server.config["RPM_STORE"], user, CASE, with_summary=False)
+    in_order = events.sort_values(["event_date", "event_id"])
+
+    def step(by, point, span=None, lanes=agencies):
+        with as_user(app, user, triggered=f"{ids.SUMMARY_STEP}.data"):
+            return selection.step_in_summary({"step": by, "at": 1}, point, span or {}, lanes,
+                                             [], "", agencies, "agency", "date", case_data)  # fmt: skip
+
+    first = step(1, ids.CASE_POINT)
+    assert first == {"kind": "event", "id": int(in_order["event_id"].iloc[0])}
+    # the next is the next in time (a later day, or the same day in a lower lane)
+    after = step(1, first)
+    assert after["id"] != first["id"]
+    day = dict(zip(events["event_id"], events["event_date"], strict=True))
+    assert day[after["id"]] >= day[first["id"]]
+    assert step(-1, after) == first
+    with as_user(app, user), pytest.raises(PreventUpdate):  # at the start it stays
+        step(-1, first)
+    # within the visible span, and the lanes the filter keeps
+    police = [a for a in agencies if a != "Police"]
+    inside = step(1, ids.CASE_POINT, QUIET_MONTH, police)
+    chosen = events.set_index("event_id").loc[inside["id"]]
+    # an event dated to a month or a year only is in the span when its month or year meets it
+    shown_as = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[chosen.date_precision]
+    assert QUIET_MONTH["from"].startswith(f"{chosen.event_date:{shown_as}}") or (
+        QUIET_MONTH["from"] <= f"{chosen.event_date:%Y-%m-%d}" <= QUIET_MONTH["to"]
+    )
+    assert chosen.agency != "Police"
+    with as_user(app, user), pytest.raises(PreventUpdate):
+        selection.step_in_summary(None, first, {}, agencies, [], "", agencies, "agency",
+                                  "date", case_data)  # fmt: skip
 
 
 def test_reflected_badges_follow_what_is_drawn(large):

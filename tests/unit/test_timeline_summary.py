@@ -34,6 +34,7 @@ from components.timeline_summary import (
     markers_drawn,
     partial_words,
     read_bin_ref,
+    step_through,
     summarised,
 )
 from data.category_list import SHIPPED_CATEGORIES
@@ -197,6 +198,31 @@ def test_what_a_bar_holds_is_what_it_counted():
         assert (held.unit, held.count, held.partial) == (bins.unit, count, partial)
     march = bin_contents(codes, 0, date(2015, 3, 1), date(2015, 4, 1), greyed=[1, 0, 0, 0])
     assert (march.count, march.greyed, march.by_category) == (2, 1, [(2, 2)])
+
+
+def test_previous_and_next_step_through_the_spans_events_by_day_lane_then_id():
+    codes = codes_of(
+        [
+            ("2020-03-02", "day", 1),  # 1
+            ("2020-03-01", "day", 0),  # 2
+            ("2020-03-02", "day", 0),  # 3
+            ("2020-03-02", "day", -1),  # 4: its lane is filtered away
+            ("2020-05-01", "day", 0),  # 5: after the span
+            ("2020-01-01", "year", 1),  # 6: a year-only event, its year meets the span
+        ]
+    )
+    span = (date(2020, 3, 1), date(2020, 3, 31))
+    walk, at = [], None
+    for _ in range(5):
+        at = step_through(codes, span, at, +1)
+        walk.append(at)
+    assert walk == [6, 2, 3, 1, 1]  # in order, staying at the end
+    assert step_through(codes, span, 1, -1) == 3
+    assert step_through(codes, span, 6, -1) == 6  # staying at the start
+    assert step_through(codes, span, 5, -1) == 1  # from outside the span: its last
+    assert step_through(codes, span, 5, +1) == 6  # ... or its first
+    assert step_through(codes, None, 1, +1) == 5  # everything
+    assert step_through(codes, (date(2021, 1, 1), date(2021, 2, 1)), 1, +1) is None
 
 
 def big_case(n: int = 4000, seed: int = 3) -> pd.DataFrame:
