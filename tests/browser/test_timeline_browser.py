@@ -443,8 +443,7 @@ def test_age_axis_and_presentation_mode_on_a_projector_sized_screen(chair_page, 
     page.click("#tl-present")
     page.wait_for_function("() => !document.body.classList.contains('rpm-presenting')")
     # the toggle's one redraw takes the frame's new size (its resize is skipped as a no-op)
-    page.wait_for_timeout(500)
-    assert chart_fills_its_frame(page)
+    page.wait_for_function(f"() => {FILLS_FRAME}")
     page.set_viewport_size({"width": 1200, "height": 700})  # a real resize still resizes
     page.wait_for_function(f"() => {FILLS_FRAME}")
 
