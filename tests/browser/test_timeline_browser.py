@@ -535,3 +535,13 @@ def test_fifty_thousand_events_open_summarised_zoom_in_to_markers_and_out(chair_
         f"() => document.querySelector('{GRAPH}').querySelectorAll('.barlayer .point').length > 500"
     )
     assert point_count(page) == 0
+    # Next while summarised: no marker to step to in the browser, the server steps to the first
+    # event of the span, and the details and the reflection form's target follow it
+    page.click("#tl-next")
+    point = page.locator("#refl-point-title[data-point^='event:']")
+    point.wait_for()
+    first = int(point.get_attribute("data-point").removeprefix("event:"))
+    wait_details_for(page, first)
+    page.click("#tl-next")
+    page.wait_for_selector(f"#refl-point-title:not([data-point='event:{first}'])")
+    assert page.get_attribute("#refl-point-title", "data-point").startswith("event:")
