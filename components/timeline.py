@@ -850,6 +850,7 @@ def timeline_figure_spec(
             bands=bands,
             presentation=presentation,
             lane_count=len(lanes),
+            span=span,
         ),
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
@@ -917,12 +918,16 @@ def chart_shapes(
     bands: Sequence = (),
     presentation: bool = False,
     lane_count: int = 1,
+    span: tuple[date, date] | None = None,
 ) -> list[dict]:
     """The layout's shapes, back to front: developmental stages, key practice episodes and the
-    lenses' pattern `bands` (findings, labelled in the gaps between the `lane_count` lanes), for
-    a case whose events run first to last."""
+    lenses' pattern `bands` (findings, labelled in the gaps between the `lane_count` lanes
+    drawn, for the days the chart shows: the visible `span`, else all), for a case whose
+    events run first to last."""
     age = _axis_is_age(axis, date_of_birth)
     labels = label_sizes(presentation)
+    drawn = [f for f in bands if f.kind in BAND_KINDS]
+    shown = span or ((first_event.date(), last_event.date()) if first_event is not None else None)
     return [
         *stage_shapes(
             "age" if age else "date",
@@ -938,14 +943,14 @@ def chart_shapes(
             lambda day: _x_scalar(day, "age" if age else "date", date_of_birth),
             labels["pattern"],
             labels=band_labels(
-                [f for f in bands if f.kind in BAND_KINDS],
-                first_event.date(),
-                last_event.date(),
+                drawn,
+                *shown,
                 lane_count,
                 text_width,
                 label_sizes(True)["pattern"],  # presentation mode's type: the widest
+                zoomed=span is not None,
             )
-            if bands and first_event is not None
+            if drawn and shown is not None
             else (),
         ),
     ]

@@ -18,7 +18,7 @@ from app.anonymised_view import anonymised_case, edit_refused
 from app.context import get_store, require_user
 from app.timeline import ids
 from app.timeline.alerts import not_saved, saved
-from app.timeline.figure import CHART_VIEW, lanes_for
+from app.timeline.figure import CHART_VIEW, lanes_for, view_shapes
 from app.timeline.lens_marks import (
     DEFAULT_DRAW,
     DEFAULT_SILENCE,
@@ -47,7 +47,7 @@ from components.lenses import (
     link_form,
     parse_suggestion_key,
 )
-from components.timeline import chart_shapes, lens_update, trace_position
+from components.timeline import lens_update, trace_position
 from components.timeline_summary import SUMMARY_LIMIT
 from data import event_links
 from data.dates import typed_date
@@ -570,14 +570,8 @@ def draw_lenses(draw, _version, silence, state, agencies, types, text, order, la
     presentation = presenting(present)
     events = lens_patch(patch, store, user, case_data, flt, lanes, lane_by, axis, presentation,
                         marks, span)  # fmt: skip
-    patch["layout"]["shapes"] = chart_shapes(
-        None if events.empty else events["event_date"].min(),
-        None if events.empty else events["event_date"].max(),
-        axis=axis,
-        date_of_birth=date_of_birth(case_data),
-        episodes=list_episodes(store, user, case_ref),
-        bands=band_findings(store, user, case_ref, draw, silence),
-        presentation=presentation,
-        lane_count=len(lanes),
-    )
+    patch["layout"]["shapes"] = view_shapes(
+        store, user, case_data, events, len(lanes), axis, presentation,
+        band_findings(store, user, case_ref, draw, silence), span,
+    )  # fmt: skip
     return patch

@@ -494,7 +494,14 @@ def test_band_labels_never_overlap_in_a_row_and_stay_on_the_chart():
     """However many bands, at the narrowest chart's scale in presentation mode's type: each
     label is in a gap between lanes, overlaps no other in its row and runs past neither end
     of the events; the silence no agency saw is labelled before the plan holder's."""
-    from components.lens_drawing import NARROWEST_PLOT, TINY_LABEL, band_label, band_labels
+    from components.lens_drawing import (
+        NARROWEST_PLOT,
+        TINY_LABEL,
+        band_label,
+        band_labels,
+        day_label_y,
+        label_rows,
+    )
     from data.vocabulary import AGENCY_SILENCE, SILENCE, WAS_NOT_BROUGHT
 
     rng = np.random.default_rng(19)
@@ -528,6 +535,7 @@ def test_band_labels_never_overlap_in_a_row_and_stay_on_the_chart():
     # one lane: no gap, the labels go above it; a band alone has its full label
     (alone,) = band_labels(findings[-1:], first, last, 1, text_width, 18)
     assert (alone.text, alone.y) == ("Silence: 100 days", -0.3)
+    assert day_label_y(1) not in label_rows(1)  # the lens's day words go below a lone lane
 
 
 @pytest.mark.parametrize(
