@@ -207,3 +207,64 @@
   window.rpmRing = {show: function (id) { eventId = id; hook(); place(); }, place: place};
   new MutationObserver(hook).observe(document.body, {childList: true, subtree: true});
 })();
+
+/* The known-at-the-time lens greys through the category traces' `selectedpoints`, which a
+   box-select or lasso on the chart sets too: Plotly works them out again from the selection
+   after every redraw, so the lens's greying was lost while a selection stood, and gone when
+   it was cleared. Each trace carries the points the lens shows (`meta.lens_known`, null with
+   no lens): a selection selects only those, and once it is cleared they are shown again. */
+(function () {
+  var hooked = null;
+
+  function lensKnown(trace) {
+    var meta = trace && trace.meta;
+    return meta && Array.isArray(meta.lens_known) ? meta.lens_known : null;
+  }
+
+  // Plotly's own selection of a trace's points, kept to those the lens shows (the module is
+  // shared by every trace of its type: wrapped once)
+  function keepToLens(module) {
+    if (!module || typeof module.selectPoints !== 'function' || module.selectPoints.rpmLens) {
+      return;
+    }
+    var selectPoints = module.selectPoints;
+    module.selectPoints = function (searchInfo) {
+      var found = selectPoints.apply(this, arguments);
+      var points = searchInfo && searchInfo.cd, known = points && lensKnown(points[0].trace);
+      if (!known || !Array.isArray(found)) { return found; }
+      var shown = new Set(known);
+      points.forEach(function (point) {
+        if (point.selected && !shown.has(point.i)) { point.selected = 0; }
+      });
+      return found.filter(function (point) { return shown.has(point.pointNumber); });
+    };
+    module.selectPoints.rpmLens = true;
+  }
+
+  // With no selection standing, each trace shows the lens's points (Plotly clears them all when
+  // a selection is cleared, after its deselect event: this runs on its relayout after that)
+  function showLens(gd) {
+    if (((gd.layout || {}).selections || []).length || !window.Plotly) { return; }
+    var at = [], known = [];
+    (gd._fullData || []).forEach(function (trace) {
+      var points = lensKnown(trace);
+      if (points && JSON.stringify(trace._input.selectedpoints) !== JSON.stringify(points)) {
+        at.push(trace.index);
+        known.push(points);
+      }
+    });
+    if (at.length) { window.Plotly.restyle(gd, {selectedpoints: known}, at); }
+  }
+
+  function hook() {
+    var gd = document.querySelector('#timeline-graph .js-plotly-plot');
+    if (!gd || gd === hooked || typeof gd.on !== 'function') { return; }
+    hooked = gd;
+    gd.on('plotly_afterplot', function () {
+      (gd._fullData || []).forEach(function (trace) { keepToLens(trace._module); });
+    });
+    gd.on('plotly_relayout', function () { showLens(gd); });
+  }
+
+  new MutationObserver(hook).observe(document.body, {childList: true, subtree: true});
+})();

@@ -129,6 +129,14 @@ def known_points(greyed: np.ndarray | None) -> list[int] | None:
     return np.flatnonzero(~greyed).tolist()
 
 
+def lens_selection(points: list[int] | None) -> dict:
+    """A category trace's `selectedpoints` under the lens (`known_points`; None: no lens), and
+    the same in its `meta`: a box-select or lasso on the chart sets `selectedpoints` too, and
+    the page (assets/timeline.js) keeps a selection to the points the lens shows and shows
+    them again when the selection is cleared."""
+    return {"selectedpoints": points, "meta": {"lens_known": points}}
+
+
 def greyed_size(size: float) -> int:
     """The marker size of an event not known then: about half its own, so what was not known
     differs by size as well as by colour."""

@@ -46,6 +46,7 @@ from components.lens_drawing import (
     greyed_style,
     known_points,
     lens_day_trace,
+    lens_selection,
     link_traces,
     pattern_shapes,
     take_free_row,
@@ -305,7 +306,7 @@ def timeline_traces(
                 name=style.name,
                 marker=marker,
                 # the known-at-the-time lens: what was not known is drawn `unselected`
-                selectedpoints=known_points(greyed_rows(greyed, mask)),
+                **lens_selection(known_points(greyed_rows(greyed, mask))),
                 unselected=greyed_style(marker["size"]),
                 legendrank=10 + rank,
                 **common(mask),

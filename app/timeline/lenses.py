@@ -37,7 +37,7 @@ from app.timeline.state import (
     span_dates,
 )
 from components.forms import uk_date_input
-from components.lens_drawing import BAND_KINDS, LINK_TRACES
+from components.lens_drawing import BAND_KINDS, LINK_TRACES, lens_selection
 from components.lenses import (
     episode_of,
     finding_key,
@@ -455,7 +455,8 @@ def lens_patch(
         summarise_above=SUMMARY_LIMIT,
     )
     for rank, points in enumerate(known):
-        patch["data"][rank]["selectedpoints"] = points
+        for key, value in lens_selection(points).items():
+            patch["data"][rank][key] = value
     at = trace_position(case_data["categories"], LINK_TRACES[0])
     for offset, trace in enumerate(traces):
         patch["data"][at + offset] = trace.to_plotly_json()

@@ -97,13 +97,16 @@ def test_a_pattern_becomes_a_key_practice_episode_with_one_click_and_only_once(r
 
 def _known(patch, category_count):
     """The category traces' points a patch shows as known (`selectedpoints`: the others are
-    drawn greyed; None: no lens), by trace position."""
-    found = {}
+    drawn greyed; None: no lens), by trace position; each trace's `meta` carries the same, for
+    the page to keep a box-select to them."""
+    found, carried = {}, {}
     for op in patch.to_plotly_json()["operations"]:
         location = op["location"]
         if location[0] == "data" and location[2:] == ["selectedpoints"]:
             found[location[1]] = op["params"]["value"]
-    assert sorted(found) == list(range(category_count))
+        if location[0] == "data" and location[2:] == ["meta"]:
+            carried[location[1]] = op["params"]["value"]["lens_known"]
+    assert sorted(found) == list(range(category_count)) and carried == found
     return found
 
 
@@ -124,6 +127,7 @@ def _check_event_by_event(store, user, traces_or_patch, state, categories):
     checked = 0
     for trace in traces_or_patch[:categories]:
         ids = [i for i in (trace["customdata"] if trace["customdata"] is not None else [])]
+        assert trace["meta"]["lens_known"] == trace["selectedpoints"]  # kept by a box-select
         shown = set(trace["selectedpoints"])
         for at, i in enumerate(ids):
             if i == -1:
