@@ -9,6 +9,7 @@ made a key practice episode and a reflection written under the lens; accessible
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import screenshot, serious_violations, sign_in
 
@@ -142,6 +143,9 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
             page.wait_for_function("() => document.querySelector('#tl-ep-start').value !== ''")
             selected = page.evaluate(DRAWN_FULL)
             assert selected["greyed_by_lens"] == 0 and 0 < selected["full"] < lensed["full"]
+            # the episodes tab opened, and the lens's bar is still there to step or clear it
+            expect(page.locator("#tl-lens-stepper")).to_be_visible()
+            expect(page.locator("#tl-lens-known-note")).to_contain_text("Known to")
             page.mouse.dblclick(plot["x"] + plot["width"] - 5, plot["y"] + plot["height"] - 5)
             page.wait_for_function(GRAPH + ".layout.selections.length === 0")
             page.wait_for_function(f"() => ({DRAWN_FULL})().full === {lensed['full']}")
