@@ -312,23 +312,7 @@ def timeline_traces(
                 **common(mask),
             )
         )
-    # Spans: one line per month/year event, NaN between them (no per-event shapes).
-    span_idx = np.nonzero(imprecise)[0]
-    sx = np.full(len(span_idx) * 3, np.nan, dtype="float32")
-    sy = np.full(len(span_idx) * 3, np.nan, dtype="float32")
-    sx[0::3], sx[1::3] = x_start[span_idx], x_end[span_idx]
-    sy[0::3] = sy[1::3] = y_all[span_idx]
-    traces.append(
-        scatter(
-            x=_kept(sx),
-            y=_kept(sy),
-            mode="lines",
-            name=SPANS_TRACE,
-            line={"color": "rgba(11,12,12,0.55)", "width": sizes["span"]},
-            hoverinfo="skip",
-            legendrank=1,
-        )
-    )
+    traces.append({"type": kind, **spans_trace(x_start, x_end, y_all, imprecise, greyed, sizes)})
     reflected = np.isin(ids, np.fromiter((int(i) for i in reflected_event_ids), dtype="int64"))
     traces.append(
         scatter(
@@ -392,6 +376,27 @@ def category_rows(codes: dict[str, np.ndarray], rank: int) -> np.ndarray:
     return rows
 
 
+def spans_trace(x_start, x_end, y_all, imprecise, greyed, sizes) -> dict:
+    """The spans of month or year only events (`imprecise`), one line each with NaN between
+    them (no per-event shapes); under the known-at-the-time lens only those of events known
+    then (`greyed`: the others; a line cannot be greyed in part), as their markers are full."""
+    shown = imprecise if greyed is None else imprecise & ~greyed
+    span_idx = np.nonzero(shown)[0]
+    sx = np.full(len(span_idx) * 3, np.nan, dtype="float32")
+    sy = np.full(len(span_idx) * 3, np.nan, dtype="float32")
+    sx[0::3], sx[1::3] = x_start[span_idx], x_end[span_idx]
+    sy[0::3] = sy[1::3] = y_all[span_idx]
+    return {
+        "x": _kept(sx),
+        "y": _kept(sy),
+        "mode": "lines",
+        "name": SPANS_TRACE,
+        "line": {"color": "rgba(11,12,12,0.55)", "width": sizes["span"]},
+        "hoverinfo": "skip",
+        "legendrank": 1,
+    }
+
+
 def greyed_rows(greyed: np.ndarray | None, rows: np.ndarray) -> np.ndarray | None:
     """Which of a category trace's points (`rows`, as `category_rows` gives them) the lens
     greys; the undrawn point (-1) with them, so the points shown as known are events."""
@@ -444,10 +449,11 @@ def lens_update(
     lens: LensMarks = NO_MARKS,
     span: tuple[date, date] | None = None,
     summarise_above: int | None = None,
-) -> tuple[list, list]:
+) -> tuple[list, dict, list]:
     """What a lens change patches, as `timeline_traces` would draw it: each category trace's
-    `selectedpoints` (in trace order: the points known then, None with no lens) and the
-    lenses' traces then the summary's (from `trace_position` of the first link trace on)."""
+    `selectedpoints` (in trace order: the points known then, None with no lens), the spans'
+    trace's points (`x` and `y`: those of the events known then) and the lenses' traces then
+    the summary's (from `trace_position` of the first link trace on)."""
     styles = marker_styles(categories, key_categories)
     codes, keep = drawn_codes(events, lanes, styles, lane_by)
     dense = len(codes["id"]) > DENSE_LIMIT
@@ -456,12 +462,13 @@ def lens_update(
     greyed = greyed_mask(codes["id"], lens.greyed_event_ids)
     known = [known_points(greyed_rows(greyed, category_rows(codes, rank)))
              for rank in range(len(styles))]  # fmt: skip
-    _, _, x_all, y_all = event_positions(codes, len(lanes), axis, date_of_birth)
+    x_start, x_end, x_all, y_all = event_positions(codes, len(lanes), axis, date_of_birth)
     sizes = mark_sizes(presentation, dense)
+    spans = spans_trace(x_start, x_end, y_all, codes["precision"] > 0, greyed, sizes)
     lensed = lens_traces(codes, x_all, y_all, len(lanes), lens, sizes, axis, date_of_birth)
     age = _axis_is_age(axis, date_of_birth)
     summary = summary_traces(bins, lanes, lambda d: x_values(d, axis, date_of_birth), age=age)
-    return known, lensed + [go.Bar(trace) for trace in summary]
+    return known, {"x": spans["x"], "y": spans["y"]}, lensed + [go.Bar(t) for t in summary]
 
 
 def mark_sizes(presentation: bool, dense: bool) -> dict[str, int]:

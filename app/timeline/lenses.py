@@ -47,7 +47,7 @@ from components.lenses import (
     link_form,
     parse_suggestion_key,
 )
-from components.timeline import lens_update, trace_position
+from components.timeline import SPANS_TRACE, lens_update, trace_position
 from components.timeline_summary import SUMMARY_LIMIT
 from data import event_links
 from data.dates import typed_date
@@ -437,11 +437,11 @@ def lens_patch(
     patch, store, user, case_data, flt, lanes, lane_by, axis, presentation, marks, span=None
 ):
     """Patch what the lenses draw while the visible `span` is shown: which of each category
-    trace's points were known (the others drawn greyed), the lenses' traces and the summary's
-    bars (the greyed part of each)."""
+    trace's points were known (the others drawn greyed), the spans of month or year only
+    events known then, the lenses' traces and the summary's bars (the greyed part of each)."""
     names = category_names(case_data)
     events = timeline_points(store, user, case_data["case_ref"], flt, lanes, names, lane_by=lane_by)
-    known, traces = lens_update(
+    known, spans, traces = lens_update(
         events,
         lanes=lanes,
         categories=case_data["categories"],
@@ -457,6 +457,8 @@ def lens_patch(
     for rank, points in enumerate(known):
         for key, value in lens_selection(points).items():
             patch["data"][rank][key] = value
+    for key, value in spans.items():  # the spans of the events known then
+        patch["data"][trace_position(case_data["categories"], SPANS_TRACE)][key] = value
     at = trace_position(case_data["categories"], LINK_TRACES[0])
     for offset, trace in enumerate(traces):
         patch["data"][at + offset] = trace.to_plotly_json()

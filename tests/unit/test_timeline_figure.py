@@ -22,6 +22,7 @@ from components.timeline import (
     event_codes,
     lane_label_margin,
     lane_order,
+    lens_update,
     presentation_update,
     text_width,
     timeline_figure,
@@ -462,6 +463,17 @@ def test_the_known_at_the_time_lens_greys_the_events_and_marks_its_day():
     # its words in the first gap between lanes, which no band label uses
     assert day.y[1] == 0.5 and day.text[1] == "Known to Police<br>on 01 Jun 2015"
     assert timeline_figure(EVENTS).data[0].selectedpoints is None  # no lens: nothing greyed
+
+    # of the month or year only events, only the span of one known then is drawn (a line
+    # cannot be greyed in part), in the figure and in a lens step's patch alike
+    def span_ends(x):
+        return [v for v in decode(x) if v is not None and not np.isnan(v)]
+
+    assert len(span_ends(traces_by_name(timeline_figure(EVENTS))[SPANS_TRACE].x)) == 4
+    assert len(span_ends(by_name[SPANS_TRACE].x)) == 2  # event 2's; event 4 is greyed
+    _, spans, _ = lens_update(EVENTS, lanes=["Police", "Health", "School"], categories=None,
+                              lens=lens)  # fmt: skip
+    assert span_ends(spans["x"]) == span_ends(by_name[SPANS_TRACE].x)
     # an agency's name is drawn as text, whatever it holds
     lens = LensMarks(day=date(2015, 6, 1), agency="<b>Police</b> & co")
     day = traces_by_name(timeline_figure(EVENTS, lens=lens))[LENS_DAY_TRACE]
