@@ -208,52 +208,64 @@
   new MutationObserver(hook).observe(document.body, {childList: true, subtree: true});
 })();
 
-/* The known-at-the-time lens greys through the category traces' `selectedpoints`, which a
-   box-select or lasso on the chart sets too: Plotly works them out again from the selection
-   after every redraw, so the lens's greying was lost while a selection stood, and gone when
-   it was cleared. Each trace carries the points the lens shows (`meta.lens_known`, null with
-   no lens): a selection selects only those, and once it is cleared they are shown again. */
+/* The known-at-the-time lens greys through the category traces' `selectedpoints`, and a link
+   draws its arrowhead through them; a box-select or lasso on the chart sets them too. Plotly
+   works them out again from the selection after every redraw, so the lens's greying was lost
+   while a selection stood (and gone when it was cleared), and a link inside the box drew an
+   arrowhead at its sending end, one outside none. Each such trace says in its `meta` which
+   points it shows: `lens_known` (null with no lens), of which a selection selects only those
+   inside it, or `drawn_points`, which a selection leaves as they are. Once a selection is
+   cleared they are shown again. */
 (function () {
   var hooked = null;
 
-  function lensKnown(trace) {
+  function kept(trace) {
     var meta = trace && trace.meta;
-    return meta && Array.isArray(meta.lens_known) ? meta.lens_known : null;
+    if (meta && Array.isArray(meta.drawn_points)) { return {points: meta.drawn_points, fixed: true}; }
+    if (meta && Array.isArray(meta.lens_known)) { return {points: meta.lens_known, fixed: false}; }
+    return null;
   }
 
-  // Plotly's own selection of a trace's points, kept to those the lens shows (the module is
+  // Plotly's own selection of a trace's points, kept to those its meta names (the module is
   // shared by every trace of its type: wrapped once)
-  function keepToLens(module) {
-    if (!module || typeof module.selectPoints !== 'function' || module.selectPoints.rpmLens) {
+  function keepSelection(module) {
+    if (!module || typeof module.selectPoints !== 'function' || module.selectPoints.rpmKept) {
       return;
     }
     var selectPoints = module.selectPoints;
-    module.selectPoints = function (searchInfo) {
+    module.selectPoints = function (searchInfo, tester) {
       var found = selectPoints.apply(this, arguments);
-      var points = searchInfo && searchInfo.cd, known = points && lensKnown(points[0].trace);
-      if (!known || !Array.isArray(found)) { return found; }
-      var shown = new Set(known);
+      var points = searchInfo && searchInfo.cd;
+      var keep = points && points.length && tester !== false ? kept(points[0].trace) : null;
+      if (!keep || !Array.isArray(found)) { return found; }
+      var shown = new Set(keep.points);
+      if (keep.fixed) {
+        var xa = searchInfo.xaxis, ya = searchInfo.yaxis;
+        points.forEach(function (point) { point.selected = shown.has(point.i) ? 1 : 0; });
+        return points.filter(function (point) { return shown.has(point.i); }).map(
+          function (point) { return {pointNumber: point.i, x: xa.c2d(point.x), y: ya.c2d(point.y)}; });
+      }
       points.forEach(function (point) {
         if (point.selected && !shown.has(point.i)) { point.selected = 0; }
       });
       return found.filter(function (point) { return shown.has(point.pointNumber); });
     };
-    module.selectPoints.rpmLens = true;
+    module.selectPoints.rpmKept = true;
   }
 
-  // With no selection standing, each trace shows the lens's points (Plotly clears them all when
-  // a selection is cleared, after its deselect event: this runs on its relayout after that)
-  function showLens(gd) {
+  // With no selection standing, each trace shows its own points again (Plotly clears them all
+  // when a selection is cleared, after its deselect event: this runs on its relayout after it)
+  function showKept(gd) {
     if (((gd.layout || {}).selections || []).length || !window.Plotly) { return; }
-    var at = [], known = [];
+    var at = [], points = [];
     (gd._fullData || []).forEach(function (trace) {
-      var points = lensKnown(trace);
-      if (points && JSON.stringify(trace._input.selectedpoints) !== JSON.stringify(points)) {
+      var keep = kept(trace);
+      if (keep && JSON.stringify(trace._input.selectedpoints) !== JSON.stringify(keep.points)) {
         at.push(trace.index);
-        known.push(points);
+        points.push(keep.points);
       }
     });
-    if (at.length) { window.Plotly.restyle(gd, {selectedpoints: known}, at); }
+    if (at.length) { window.Plotly.restyle(gd, {selectedpoints: points}, at); }
   }
 
   function hook() {
@@ -261,9 +273,9 @@
     if (!gd || gd === hooked || typeof gd.on !== 'function') { return; }
     hooked = gd;
     gd.on('plotly_afterplot', function () {
-      (gd._fullData || []).forEach(function (trace) { keepToLens(trace._module); });
+      (gd._fullData || []).forEach(function (trace) { keepSelection(trace._module); });
     });
-    gd.on('plotly_relayout', function () { showLens(gd); });
+    gd.on('plotly_relayout', function () { showKept(gd); });
   }
 
   new MutationObserver(hook).observe(document.body, {childList: true, subtree: true});

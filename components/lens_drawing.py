@@ -174,6 +174,7 @@ def link_traces(
             ys += [float(y[a]), float(y[b]), None]
             texts += [link.words, link.words, None]
             shown += [0, 1, 0]  # the arrowhead at the receiving end only
+        heads = [i for i, head in enumerate(shown) if head]
         traces.append(
             go.Scatter(
                 x=xs or [None],
@@ -182,9 +183,11 @@ def link_traces(
                 name=name,
                 line={"color": colour, "width": width, "dash": dash},
                 # the arrowheads are the points `selectedpoints` lists, the rest not drawn:
-                # per-point opacities would draw the legend's arrow at their mean (a third)
+                # per-point opacities would draw the legend's arrow at their mean (a third);
+                # the page keeps them so through a box-select (`meta`, assets/timeline.js)
                 marker={"symbol": "arrow", "angleref": "previous", "size": arrow, "color": colour},
-                selectedpoints=[i for i, head in enumerate(shown) if head],
+                selectedpoints=heads,
+                meta={"drawn_points": heads},
                 unselected={"marker": {"opacity": 0}},
                 text=texts or None,
                 hovertemplate="%{text}<extra></extra>",

@@ -51,6 +51,23 @@ DRAWN_FULL = (
 ).replace("GRAPH", GRAPH)
 
 
+# Which ends of each link trace's segments are drawn on the screen: "head" for a receiving end
+# (every second point of a segment), "tail" for a sending one.
+LINK_ARROWS = (
+    """() => {
+        const drawn = {};
+        GRAPH.querySelectorAll('.scatterlayer .trace').forEach(layer => {
+            const trace = layer.__data__ && layer.__data__[0].trace;
+            if (!trace || !String(trace.name).startsWith('Link:')) { return; }
+            drawn[trace.name] = Array.from(layer.querySelectorAll('.point'))
+                .filter(p => Number(getComputedStyle(p).opacity) > 0.5)
+                .map(p => (p.__data__.i % 3 === 1 ? 'head' : 'tail'));
+        });
+        return drawn;
+    }"""
+).replace("GRAPH", GRAPH)
+
+
 def _overlapping(boxes) -> list:
     return [
         (a, b)
@@ -134,7 +151,8 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
             page.get_by_label("marks an episode").check()
             page.click("#tl-more-menu > summary")
             page.wait_for_function(GRAPH + ".layout.dragmode === 'select'")
-            lensed = page.evaluate(DRAWN_FULL)
+            lensed, arrows = page.evaluate(DRAWN_FULL), page.evaluate(LINK_ARROWS)
+            assert arrows and all(heads == ["head"] * len(heads) for heads in arrows.values())
             plot = page.locator("#timeline-graph .nsewdrag").bounding_box()
             page.mouse.move(plot["x"] + plot["width"] * 0.1, plot["y"] + 40)
             page.mouse.down()
@@ -143,6 +161,7 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
             page.wait_for_function("() => document.querySelector('#tl-ep-start').value !== ''")
             selected = page.evaluate(DRAWN_FULL)
             assert selected["greyed_by_lens"] == 0 and 0 < selected["full"] < lensed["full"]
+            assert page.evaluate(LINK_ARROWS) == arrows  # each link's arrowhead as it was
             # the episodes tab opened, and the lens's bar is still there to step or clear it
             expect(page.locator("#tl-lens-stepper")).to_be_visible()
             expect(page.locator("#tl-lens-known-note")).to_contain_text("Known to")

@@ -430,6 +430,7 @@ def test_links_join_the_two_events_drawn_with_an_arrowhead_at_the_receiving_one(
     assert len(passed.x) == 3  # the link to an event not drawn is left out
     # the arrowhead at the receiving end only; the legend's arrow drawn whole
     assert list(passed.selectedpoints) == [1] and passed.unselected.marker.opacity == 0
+    assert passed.meta == {"drawn_points": [1]}  # kept so through a box-select by the page
     assert passed.marker.opacity is None
     assert missing.line.dash == "dash" and passed.line.dash == "solid"  # not colour alone
     assert missing.y[:2] == (0, 1) and missing.text[0] == "Police to Health"
