@@ -207,3 +207,76 @@
   window.rpmRing = {show: function (id) { eventId = id; hook(); place(); }, place: place};
   new MutationObserver(hook).observe(document.body, {childList: true, subtree: true});
 })();
+
+/* The known-at-the-time lens greys through the category traces' `selectedpoints`, and a link
+   draws its arrowhead through them; a box-select or lasso on the chart sets them too. Plotly
+   works them out again from the selection after every redraw, so the lens's greying was lost
+   while a selection stood (and gone when it was cleared), and a link inside the box drew an
+   arrowhead at its sending end, one outside none. Each such trace says in its `meta` which
+   points it shows: `lens_known` (null with no lens), of which a selection selects only those
+   inside it, or `drawn_points`, which a selection leaves as they are. Once a selection is
+   cleared they are shown again. */
+(function () {
+  var hooked = null;
+
+  function kept(trace) {
+    var meta = trace && trace.meta;
+    if (meta && Array.isArray(meta.drawn_points)) { return {points: meta.drawn_points, fixed: true}; }
+    if (meta && Array.isArray(meta.lens_known)) { return {points: meta.lens_known, fixed: false}; }
+    return null;
+  }
+
+  // Plotly's own selection of a trace's points, kept to those its meta names (the module is
+  // shared by every trace of its type: wrapped once)
+  function keepSelection(module) {
+    if (!module || typeof module.selectPoints !== 'function' || module.selectPoints.rpmKept) {
+      return;
+    }
+    var selectPoints = module.selectPoints;
+    module.selectPoints = function (searchInfo, tester) {
+      var found = selectPoints.apply(this, arguments);
+      var points = searchInfo && searchInfo.cd;
+      var keep = points && points.length && tester !== false ? kept(points[0].trace) : null;
+      if (!keep || !Array.isArray(found)) { return found; }
+      var shown = new Set(keep.points);
+      if (keep.fixed) {
+        var xa = searchInfo.xaxis, ya = searchInfo.yaxis;
+        points.forEach(function (point) { point.selected = shown.has(point.i) ? 1 : 0; });
+        return points.filter(function (point) { return shown.has(point.i); }).map(
+          function (point) { return {pointNumber: point.i, x: xa.c2d(point.x), y: ya.c2d(point.y)}; });
+      }
+      points.forEach(function (point) {
+        if (point.selected && !shown.has(point.i)) { point.selected = 0; }
+      });
+      return found.filter(function (point) { return shown.has(point.pointNumber); });
+    };
+    module.selectPoints.rpmKept = true;
+  }
+
+  // With no selection standing, each trace shows its own points again (Plotly clears them all
+  // when a selection is cleared, after its deselect event: this runs on its relayout after it)
+  function showKept(gd) {
+    if (((gd.layout || {}).selections || []).length || !window.Plotly) { return; }
+    var at = [], points = [];
+    (gd._fullData || []).forEach(function (trace) {
+      var keep = kept(trace);
+      if (keep && JSON.stringify(trace._input.selectedpoints) !== JSON.stringify(keep.points)) {
+        at.push(trace.index);
+        points.push(keep.points);
+      }
+    });
+    if (at.length) { window.Plotly.restyle(gd, {selectedpoints: points}, at); }
+  }
+
+  function hook() {
+    var gd = document.querySelector('#timeline-graph .js-plotly-plot');
+    if (!gd || gd === hooked || typeof gd.on !== 'function') { return; }
+    hooked = gd;
+    gd.on('plotly_afterplot', function () {
+      (gd._fullData || []).forEach(function (trace) { keepSelection(trace._module); });
+    });
+    gd.on('plotly_relayout', function () { showKept(gd); });
+  }
+
+  new MutationObserver(hook).observe(document.body, {childList: true, subtree: true});
+})();

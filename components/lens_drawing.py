@@ -129,6 +129,14 @@ def known_points(greyed: np.ndarray | None) -> list[int] | None:
     return np.flatnonzero(~greyed).tolist()
 
 
+def lens_selection(points: list[int] | None) -> dict:
+    """A category trace's `selectedpoints` under the lens (`known_points`; None: no lens), and
+    the same in its `meta`: a box-select or lasso on the chart sets `selectedpoints` too, and
+    the page (assets/timeline.js) keeps a selection to the points the lens shows and shows
+    them again when the selection is cleared."""
+    return {"selectedpoints": points, "meta": {"lens_known": points}}
+
+
 def greyed_size(size: float) -> int:
     """The marker size of an event not known then: about half its own, so what was not known
     differs by size as well as by colour."""
@@ -166,6 +174,7 @@ def link_traces(
             ys += [float(y[a]), float(y[b]), None]
             texts += [link.words, link.words, None]
             shown += [0, 1, 0]  # the arrowhead at the receiving end only
+        heads = [i for i, head in enumerate(shown) if head]
         traces.append(
             go.Scatter(
                 x=xs or [None],
@@ -174,9 +183,11 @@ def link_traces(
                 name=name,
                 line={"color": colour, "width": width, "dash": dash},
                 # the arrowheads are the points `selectedpoints` lists, the rest not drawn:
-                # per-point opacities would draw the legend's arrow at their mean (a third)
+                # per-point opacities would draw the legend's arrow at their mean (a third);
+                # the page keeps them so through a box-select (`meta`, assets/timeline.js)
                 marker={"symbol": "arrow", "angleref": "previous", "size": arrow, "color": colour},
-                selectedpoints=[i for i, head in enumerate(shown) if head],
+                selectedpoints=heads,
+                meta={"drawn_points": heads},
                 unselected={"marker": {"opacity": 0}},
                 text=texts or None,
                 hovertemplate="%{text}<extra></extra>",
@@ -271,6 +282,10 @@ class BandLabel:
     text: str  # "" for a band left unlabelled (no room): the Lenses tab lists every pattern
     y: float = -0.3  # on the lanes' axis: a gap between two lanes (above the first: -0.3)
     anchor: str = "middle center"  # or "middle left" / "middle right" by the chart's edges
+    # the days the label is centred over: its band's, cut to the days the chart shows (None:
+    # the band's own)
+    start: date | None = None
+    end: date | None = None
 
 
 NO_LABEL = BandLabel("")
@@ -278,8 +293,9 @@ NO_LABEL = BandLabel("")
 
 def day_label_y(lane_count: int) -> float:
     """Where the known-at-the-time day's words go on the lanes' axis: the gap below the first
-    lane, kept for them (the day moves without the bands being laid out again)."""
-    return 0.5 if lane_count > 1 else -0.3
+    lane, kept for them (the day moves without the bands being laid out again); below a lone
+    lane, the band labels having the room above it."""
+    return 0.5 if lane_count > 1 else 0.3
 
 
 def label_rows(lane_count: int) -> list[float]:
@@ -290,16 +306,24 @@ def label_rows(lane_count: int) -> list[float]:
 
 
 def band_labels(
-    findings: Sequence, first: date, last: date, lane_count: int, width_of, font_size: float
+    findings: Sequence,
+    first: date,
+    last: date,
+    lane_count: int,
+    width_of,
+    font_size: float,
+    zoomed: bool = False,
 ) -> list[BandLabel]:
     """A BandLabel for each finding: its full label, else its tiny one, in the first row
-    (`label_rows`) where it overlaps no other label, at the pixel scale of the narrowest chart
-    (NARROWEST_PLOT for the events' `first` to `last` day; `width_of(text, font_size)`: a
-    text's width in px). A label that would run off the chart's edge starts at its band's
-    edge instead; a band with no room in any row has NO_LABEL."""
-    days = max((last - first).days, 1)
-    scale = NARROWEST_PLOT / (days * 1.1)  # the chart's span: the events', a little padded
-    lo_edge, hi_edge = 0, days * scale  # no label runs past the first or last event
+    (`label_rows` of the `lane_count` lanes drawn) where it overlaps no other label, at the
+    pixel scale of the narrowest chart (NARROWEST_PLOT for the days `first` to `last`: the
+    events', a little padded as the chart is, or exactly the days shown when `zoomed`;
+    `width_of(text, font_size)`: a text's width in px). A label is centred over the part of
+    its band the chart shows; one that would run off the chart's edge starts at that part's
+    edge instead; a band not shown, or with no room in any row, has NO_LABEL."""
+    days = max((last - first).days + (1 if zoomed else 0), 1)
+    scale = NARROWEST_PLOT / (days * (1 if zoomed else 1.1))
+    lo_edge, hi_edge = 0, days * scale  # no label runs past the first or last day
     rows = label_rows(lane_count)
     taken: dict[float, list[tuple[float, float]]] = {row: [] for row in rows}
     labels = [NO_LABEL] * len(findings)
@@ -310,8 +334,11 @@ def band_labels(
 
     for i in sorted(range(len(findings)), key=rank):
         found = findings[i]
-        x0 = (found.start - first).days * scale
-        x1 = (band_end(found) - first).days * scale
+        start = max(found.start, first)
+        end = min(band_end(found), first + timedelta(days=days))
+        if end <= start:
+            continue  # the band is off the chart
+        x0, x1 = (start - first).days * scale, (end - first).days * scale
         for text in (band_label(found), TINY_LABEL[found.kind]):
             width = width_of(text, font_size) + LABEL_GAP
             lo, hi, anchor = (x0 + x1 - width) / 2, (x0 + x1 + width) / 2, "middle center"
@@ -321,7 +348,7 @@ def band_labels(
                 lo, hi, anchor = x1 - width, x1, "middle right"
             row = take_free_row(taken, lo, hi)
             if row is not None:
-                labels[i] = BandLabel(text, row, anchor)
+                labels[i] = BandLabel(text, row, anchor, start, end)
                 break
     return labels
 
@@ -342,7 +369,8 @@ def pattern_shapes(
     """A band behind the lanes for each finding of the chosen `kinds` ("pattern:<kind>:<n>"),
     and its label where `labels` (`band_labels` of those findings; none: every label above
     the first lane) gives it one: carried by a shape of no size of its own in a gap between
-    lanes ("pattern:<kind>:<n>:label"), drawn above the markers. `to_x` turns a day into the
+    lanes, over the days the label says ("pattern:<kind>:<n>:label"), drawn above the
+    markers. `to_x` turns a day into the
     axis's value. The kinds differ in fill, border dash and their label's words, not by
     colour alone."""
     shapes, carried = [], []
@@ -374,8 +402,8 @@ def pattern_shapes(
                 "type": "rect",
                 "xref": "x",
                 "yref": "y",
-                "x0": x0,
-                "x1": x1,
+                "x0": x0 if label.start is None else to_x(label.start),
+                "x1": x1 if label.end is None else to_x(label.end),
                 "y0": label.y,
                 "y1": label.y,
                 "layer": "above",

@@ -46,6 +46,7 @@ from components.lens_drawing import (
     greyed_style,
     known_points,
     lens_day_trace,
+    lens_selection,
     link_traces,
     pattern_shapes,
     take_free_row,
@@ -306,31 +307,15 @@ def timeline_traces(
                 name=style.name,
                 marker=marker,
                 # the known-at-the-time lens: what was not known is drawn `unselected`
-                selectedpoints=known_points(greyed_rows(greyed, mask)),
+                **lens_selection(known_points(greyed_rows(greyed, mask))),
                 unselected=greyed_style(marker["size"]),
                 legendrank=10 + rank,
                 showlegend=bins is None,  # the summary's bars are per lane, not per category
                 **common(mask),
             )
         )
-    # Spans: one line per month/year event, NaN between them (no per-event shapes).
-    span_idx = np.nonzero(imprecise)[0]
-    sx = np.full(len(span_idx) * 3, np.nan, dtype="float32")
-    sy = np.full(len(span_idx) * 3, np.nan, dtype="float32")
-    sx[0::3], sx[1::3] = x_start[span_idx], x_end[span_idx]
-    sy[0::3] = sy[1::3] = y_all[span_idx]
-    traces.append(
-        scatter(
-            x=_kept(sx),
-            y=_kept(sy),
-            mode="lines",
-            name=SPANS_TRACE,
-            line={"color": "rgba(11,12,12,0.55)", "width": sizes["span"]},
-            hoverinfo="skip",
-            legendrank=1,
-            showlegend=bins is None,
-        )
-    )
+    spans = spans_trace(x_start, x_end, y_all, imprecise, greyed, sizes)
+    traces.append({"type": kind, **spans, "showlegend": bins is None})
     reflected = np.isin(ids, np.fromiter((int(i) for i in reflected_event_ids), dtype="int64"))
     traces.append(
         scatter(
@@ -395,6 +380,27 @@ def category_rows(codes: dict[str, np.ndarray], rank: int) -> np.ndarray:
     return rows
 
 
+def spans_trace(x_start, x_end, y_all, imprecise, greyed, sizes) -> dict:
+    """The spans of month or year only events (`imprecise`), one line each with NaN between
+    them (no per-event shapes); under the known-at-the-time lens only those of events known
+    then (`greyed`: the others; a line cannot be greyed in part), as their markers are full."""
+    shown = imprecise if greyed is None else imprecise & ~greyed
+    span_idx = np.nonzero(shown)[0]
+    sx = np.full(len(span_idx) * 3, np.nan, dtype="float32")
+    sy = np.full(len(span_idx) * 3, np.nan, dtype="float32")
+    sx[0::3], sx[1::3] = x_start[span_idx], x_end[span_idx]
+    sy[0::3] = sy[1::3] = y_all[span_idx]
+    return {
+        "x": _kept(sx),
+        "y": _kept(sy),
+        "mode": "lines",
+        "name": SPANS_TRACE,
+        "line": {"color": "rgba(11,12,12,0.55)", "width": sizes["span"]},
+        "hoverinfo": "skip",
+        "legendrank": 1,
+    }
+
+
 def greyed_rows(greyed: np.ndarray | None, rows: np.ndarray) -> np.ndarray | None:
     """Which of a category trace's points (`rows`, as `category_rows` gives them) the lens
     greys; the undrawn point (-1) with them, so the points shown as known are events."""
@@ -447,10 +453,11 @@ def lens_update(
     lens: LensMarks = NO_MARKS,
     span: tuple[date, date] | None = None,
     summarise_above: int | None = None,
-) -> tuple[list, list]:
+) -> tuple[list, dict, list]:
     """What a lens change patches, as `timeline_traces` would draw it: each category trace's
-    `selectedpoints` (in trace order: the points known then, None with no lens) and the
-    lenses' traces then the summary's (from `trace_position` of the first link trace on)."""
+    `selectedpoints` (in trace order: the points known then, None with no lens), the spans'
+    trace's points (`x` and `y`: those of the events known then) and the lenses' traces then
+    the summary's (from `trace_position` of the first link trace on)."""
     styles = marker_styles(categories, key_categories)
     codes, keep = drawn_codes(events, lanes, styles, lane_by)
     dense = len(codes["id"]) > DENSE_LIMIT
@@ -459,12 +466,13 @@ def lens_update(
     greyed = greyed_mask(codes["id"], lens.greyed_event_ids)
     known = [known_points(greyed_rows(greyed, category_rows(codes, rank)))
              for rank in range(len(styles))]  # fmt: skip
-    _, _, x_all, y_all = event_positions(codes, len(lanes), axis, date_of_birth)
+    x_start, x_end, x_all, y_all = event_positions(codes, len(lanes), axis, date_of_birth)
     sizes = mark_sizes(presentation, dense)
+    spans = spans_trace(x_start, x_end, y_all, codes["precision"] > 0, greyed, sizes)
     lensed = lens_traces(codes, x_all, y_all, len(lanes), lens, sizes, axis, date_of_birth)
     age = _axis_is_age(axis, date_of_birth)
     summary = summary_traces(bins, lanes, lambda d: x_values(d, axis, date_of_birth), age=age)
-    return known, lensed + [go.Bar(trace) for trace in summary]
+    return known, {"x": spans["x"], "y": spans["y"]}, lensed + [go.Bar(t) for t in summary]
 
 
 def mark_sizes(presentation: bool, dense: bool) -> dict[str, int]:
@@ -853,6 +861,7 @@ def timeline_figure_spec(
             bands=bands,
             presentation=presentation,
             lane_count=len(lanes),
+            span=span,
         ),
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
@@ -921,12 +930,16 @@ def chart_shapes(
     bands: Sequence = (),
     presentation: bool = False,
     lane_count: int = 1,
+    span: tuple[date, date] | None = None,
 ) -> list[dict]:
     """The layout's shapes, back to front: developmental stages, key practice episodes and the
-    lenses' pattern `bands` (findings, labelled in the gaps between the `lane_count` lanes), for
-    a case whose events run first to last."""
+    lenses' pattern `bands` (findings, labelled in the gaps between the `lane_count` lanes
+    drawn, for the days the chart shows: the visible `span`, else all), for a case whose
+    events run first to last."""
     age = _axis_is_age(axis, date_of_birth)
     labels = label_sizes(presentation)
+    drawn = [f for f in bands if f.kind in BAND_KINDS]
+    shown = span or ((first_event.date(), last_event.date()) if first_event is not None else None)
     return [
         *stage_shapes(
             "age" if age else "date",
@@ -942,14 +955,14 @@ def chart_shapes(
             lambda day: _x_scalar(day, "age" if age else "date", date_of_birth),
             labels["pattern"],
             labels=band_labels(
-                [f for f in bands if f.kind in BAND_KINDS],
-                first_event.date(),
-                last_event.date(),
+                drawn,
+                *shown,
                 lane_count,
                 text_width,
                 label_sizes(True)["pattern"],  # presentation mode's type: the widest
+                zoomed=span is not None,
             )
-            if bands and first_event is not None
+            if drawn and shown is not None
             else (),
         ),
     ]

@@ -65,6 +65,8 @@ class Reflection:
     on_timeline: str | None = None
     question: str | None = None
     agency: str | None = None
+    # the known-at-the-time lens it was written under, in words ("with what was known to ...")
+    lens: str | None = None
 
 
 @dataclass(frozen=True)

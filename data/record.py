@@ -33,6 +33,7 @@ from data.learning_log_model import (
     Reflection,
     StageCount,
 )
+from data.patterns import lens_words
 from data.permissions import is_administrator
 from data.setup import case_invitees
 from data.shared_wording import current_wordings, write_committee_learning
@@ -522,20 +523,22 @@ def build_log(store: Store, case: Case, record: RecordVersion | None) -> Learnin
 
 def _reflections(store: Store, case_id: int, stages: dict) -> list[Reflection]:
     """The reflections themselves, along the timeline: where (the event's date and type, the
-    episode, or the whole case), the stage of the cycle, the question, the words, the agency."""
+    episode, or the whole case), the stage of the cycle, the question, the words, the agency
+    and the known-at-the-time lens it was written under."""
     rows = store.query(
         """
         SELECT coalesce(e.event_date, p.start_date) AS on_timeline,
                CASE r.target_kind WHEN 'event' THEN e.event_type || ' (' || ea.name || ')'
                                   WHEN 'episode' THEN 'Episode: ' || p.title
                                   ELSE 'The whole case' END,
-               r.stage_key, q.text, r.text, a.name
+               r.stage_key, q.text, r.text, a.name, r.lens_date, la.name
         FROM reflections r
         LEFT JOIN events e ON e.event_id = r.event_id
         LEFT JOIN agencies ea ON ea.agency_id = e.agency_id
         LEFT JOIN episodes p ON p.episode_id = r.episode_id
         LEFT JOIN rpm_questions q ON q.question_key = r.question_key
         LEFT JOIN agencies a ON a.agency_id = r.agency_id
+        LEFT JOIN agencies la ON la.agency_id = r.lens_agency_id
         WHERE r.case_id = ? AND r.withdrawn_at IS NULL
         ORDER BY on_timeline NULLS LAST, r.created_at, r.reflection_id
         """,
@@ -549,8 +552,9 @@ def _reflections(store: Store, case_id: int, stages: dict) -> list[Reflection]:
             question=question,
             text=text,
             agency=agency,
+            lens=lens_words(lens_date, lens_agency),
         )
-        for on, target, key, question, text, agency in rows
+        for on, target, key, question, text, agency, lens_date, lens_agency in rows
     ]
 
 
@@ -663,7 +667,7 @@ def anonymised_log(log: LearningLog, redact) -> LearningLog:
             )
             for p in log.learning_points
         ),
-        reflections=tuple(redacted(r, "text") for r in log.reflections),
+        reflections=tuple(redacted(r, "text", "lens") for r in log.reflections),
         actions=tuple(redacted(a, "description", "evidence") for a in log.actions),
     )
 

@@ -30,6 +30,7 @@ from app.timeline.state import (
 from components.lens_drawing import NO_MARKS
 from components.timeline import (
     REFLECTED_TRACE,
+    chart_shapes,
     event_codes,
     lane_axis,
     lane_label_margin,
@@ -189,10 +190,11 @@ def update_figure(
     presentation = presenting(present)
     reflected = (marks or {}).get("events") or []
     lens = lens_marks(store, user, case_data["case_ref"], lens_state, draw)
+    bands = band_findings(store, user, case_data["case_ref"], draw, silence)
     if ctx.triggered_id in TRACE_PATCH_TRIGGERS:
         view = {"presentation": presentation, "hide_summaries": hide, "span": span}
         return traces_patch(store, user, case_data, flt, order, lane_by, axis, reflected, lens,
-                            **view)  # fmt: skip
+                            bands=bands, **view)  # fmt: skip
     return build_figure(
         store,
         user,
@@ -206,16 +208,17 @@ def update_figure(
         span,
         lane_by,
         lens,
-        band_findings(store, user, case_data["case_ref"], draw, silence),
+        bands,
     )
 
 
 def traces_patch(
     store, user, case_data, flt, order, lane_by, axis, reflected, lens, *,
-    presentation, hide_summaries, span,
+    presentation, hide_summaries, span, bands,
 ):  # fmt: skip
-    """A Patch of every trace, the lanes and the summary's note: what the chart draws of the
-    filtered events while the visible `span` is shown (markers, or the summary's bars)."""
+    """A Patch of every trace, the lanes, the summary's note and the layout's shapes: what the
+    chart draws of the filtered events while the visible `span` is shown (markers, or the
+    summary's bars), the pattern `bands` labelled for the lanes drawn."""
     lanes = lanes_for(store, user, case_data, order, flt, lane_by)
     events = events_for_figure(store, user, case_data, flt, lanes, lane_by)
     drawing = case_drawing(case_data, axis, lane_by)
@@ -240,7 +243,30 @@ def traces_patch(
     patch["layout"]["margin"]["l"] = lane_label_margin(lanes, presentation)
     for path, value in presentation_layout(presentation).items():
         set_path(patch["layout"], path, value)
+    patch["layout"]["shapes"] = view_shapes(
+        store, user, case_data, events, len(lanes), axis, presentation, bands, span
+    )
     return patch
+
+
+def view_shapes(
+    store, user, case_data, events, lane_count, axis, presentation, bands, span
+) -> list[dict]:
+    """The layout's shapes for the chart as it is shown: stages, episodes and the pattern
+    `bands`, their labels laid out in the gaps between the `lane_count` lanes drawn, for the
+    visible `span` of the filtered `events`. Every change of lanes, filters, zoom or bands
+    lays them out again: labels placed for other lanes fall outside the chart or on a lane."""
+    return chart_shapes(
+        None if events.empty else events["event_date"].min(),
+        None if events.empty else events["event_date"].max(),
+        axis=axis,
+        date_of_birth=date_of_birth(case_data),
+        episodes=list_episodes(store, user, case_data["case_ref"]),
+        bands=bands,
+        presentation=presentation,
+        lane_count=lane_count,
+        span=span_dates(span),
+    )
 
 
 # What a patch of some traces needs to know of the chart's view, in this order: agencies,
@@ -265,22 +291,35 @@ CHART_VIEW = (
     State(ids.REFLECTION_MARKS, "data"),
     State(ids.LENS_STATE, "data"),
     State(ids.LENS_DRAW, "value"),
+    State(ids.LENS_SILENCE, "value"),
     prevent_initial_call=True,
 )
 def draw_visible_span(span, agencies, types, text, order, lane_by, axis, hide, present,
-                      case_data, marks, lens_state, draw):  # fmt: skip
+                      case_data, marks, lens_state, draw, silence=None):  # fmt: skip
     """Zooming or panning a case too large to draw whole: the summary's bars for the new span
     while it holds more than SUMMARY_LIMIT events, else that span's markers. A case of no
-    more events than that is drawn whole and left alone."""
+    more events than that is drawn whole: only the pattern bands' labels are laid out again
+    for the span (when bands are drawn)."""
     store, user = get_store(), require_user()
-    if case_event_counts(store, user, case_data["case_ref"]).shown <= SUMMARY_LIMIT:
-        raise PreventUpdate
     flt = event_filter(agencies, types, text, case_data["agencies"])
+    bands = band_findings(store, user, case_data["case_ref"], draw, silence)
+    presentation = presenting(present)
+    if case_event_counts(store, user, case_data["case_ref"]).shown <= SUMMARY_LIMIT:
+        if not bands:
+            raise PreventUpdate
+        lanes = lanes_for(store, user, case_data, order, flt, lane_by)
+        events = timeline_points(store, user, case_data["case_ref"], flt, lanes,
+                                 category_names(case_data), lane_by=lane_by)  # fmt: skip
+        patch = Patch()
+        patch["layout"]["shapes"] = view_shapes(
+            store, user, case_data, events, len(lanes), axis, presentation, bands, span
+        )
+        return patch
     lens = lens_marks(store, user, case_data["case_ref"], lens_state, draw)
     reflected = (marks or {}).get("events") or []
-    view = {"presentation": presenting(present), "hide_summaries": summaries_hidden(hide)}
+    view = {"presentation": presentation, "hide_summaries": summaries_hidden(hide)}
     return traces_patch(store, user, case_data, flt, order, lane_by, axis, reflected, lens,
-                        span=span, **view)  # fmt: skip
+                        span=span, bands=bands, **view)  # fmt: skip
 
 
 @callback(

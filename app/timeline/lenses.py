@@ -18,7 +18,7 @@ from app.anonymised_view import anonymised_case, edit_refused
 from app.context import get_store, require_user
 from app.timeline import ids
 from app.timeline.alerts import not_saved, saved
-from app.timeline.figure import CHART_VIEW, lanes_for
+from app.timeline.figure import CHART_VIEW, lanes_for, view_shapes
 from app.timeline.lens_marks import (
     DEFAULT_DRAW,
     DEFAULT_SILENCE,
@@ -37,7 +37,7 @@ from app.timeline.state import (
     span_dates,
 )
 from components.forms import uk_date_input
-from components.lens_drawing import BAND_KINDS, LINK_TRACES
+from components.lens_drawing import BAND_KINDS, LINK_TRACES, lens_selection
 from components.lenses import (
     episode_of,
     finding_key,
@@ -47,7 +47,7 @@ from components.lenses import (
     link_form,
     parse_suggestion_key,
 )
-from components.timeline import chart_shapes, lens_update, trace_position
+from components.timeline import SPANS_TRACE, lens_update, trace_position
 from components.timeline_summary import SUMMARY_LIMIT
 from data import event_links
 from data.dates import typed_date
@@ -437,11 +437,11 @@ def lens_patch(
     patch, store, user, case_data, flt, lanes, lane_by, axis, presentation, marks, span=None
 ):
     """Patch what the lenses draw while the visible `span` is shown: which of each category
-    trace's points were known (the others drawn greyed), the lenses' traces and the summary's
-    bars (the greyed part of each)."""
+    trace's points were known (the others drawn greyed), the spans of month or year only
+    events known then, the lenses' traces and the summary's bars (the greyed part of each)."""
     names = category_names(case_data)
     events = timeline_points(store, user, case_data["case_ref"], flt, lanes, names, lane_by=lane_by)
-    known, traces = lens_update(
+    known, spans, traces = lens_update(
         events,
         lanes=lanes,
         categories=case_data["categories"],
@@ -455,7 +455,10 @@ def lens_patch(
         summarise_above=SUMMARY_LIMIT,
     )
     for rank, points in enumerate(known):
-        patch["data"][rank]["selectedpoints"] = points
+        for key, value in lens_selection(points).items():
+            patch["data"][rank][key] = value
+    for key, value in spans.items():  # the spans of the events known then
+        patch["data"][trace_position(case_data["categories"], SPANS_TRACE)][key] = value
     at = trace_position(case_data["categories"], LINK_TRACES[0])
     for offset, trace in enumerate(traces):
         patch["data"][at + offset] = trace.to_plotly_json()
@@ -570,14 +573,8 @@ def draw_lenses(draw, _version, silence, state, agencies, types, text, order, la
     presentation = presenting(present)
     events = lens_patch(patch, store, user, case_data, flt, lanes, lane_by, axis, presentation,
                         marks, span)  # fmt: skip
-    patch["layout"]["shapes"] = chart_shapes(
-        None if events.empty else events["event_date"].min(),
-        None if events.empty else events["event_date"].max(),
-        axis=axis,
-        date_of_birth=date_of_birth(case_data),
-        episodes=list_episodes(store, user, case_ref),
-        bands=band_findings(store, user, case_ref, draw, silence),
-        presentation=presentation,
-        lane_count=len(lanes),
-    )
+    patch["layout"]["shapes"] = view_shapes(
+        store, user, case_data, events, len(lanes), axis, presentation,
+        band_findings(store, user, case_ref, draw, silence), span,
+    )  # fmt: skip
     return patch

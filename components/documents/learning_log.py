@@ -171,7 +171,7 @@ def _learning_along_the_timeline(doc: Doc, log: LearningLog) -> None:
                     month_year(r.on_timeline) or "",
                     r.target,
                     r.stage + (f" · {r.question}" if r.question else ""),
-                    r.text,
+                    r.text + (f" (Written {r.lens}.)" if r.lens else ""),
                     r.agency or "",
                 ]
                 for r in log.reflections

@@ -2,12 +2,14 @@
 patterns and suggestions listed, a suggestion accepted and counted, what an agency knew
 stepped through time (greying what it could not know, the legend untouched, the lens said in
 words in a bar kept in view), silences and clusters drawn as bands whose labels never
-overlap, one made a key practice episode and a reflection written under the lens; accessible
+overlap, a span marked by dragging across the chart without losing the lens's greying, one
+made a key practice episode and a reflection written under the lens; accessible
 (axe-core), at both screen sizes, with a clean console."""
 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import screenshot, serious_violations, sign_in
 
@@ -25,6 +27,43 @@ BAND_LABEL_BOXES = (
             .filter(t => texts.has(t.textContent))
             .map(t => { const r = t.getBoundingClientRect();
                         return [r.left, r.top, r.right, r.bottom]; });
+    }"""
+).replace("GRAPH", GRAPH)
+
+
+# The category markers drawn at full strength on the screen, and of those how many the lens
+# says were not known then (its points are each trace's meta.lens_known).
+DRAWN_FULL = (
+    """() => {
+        let full = 0, greyedByLens = 0;
+        GRAPH.querySelectorAll('.scatterlayer .trace').forEach(layer => {
+            const trace = layer.__data__ && layer.__data__[0].trace;
+            const known = trace && trace.meta && trace.meta.lens_known;
+            if (!Array.isArray(known)) { return; }
+            layer.querySelectorAll('.point').forEach(p => {
+                if (Number(getComputedStyle(p).opacity) < 0.5) { return; }
+                full += 1;
+                if (!known.includes(p.__data__.i)) { greyedByLens += 1; }
+            });
+        });
+        return {full: full, greyed_by_lens: greyedByLens};
+    }"""
+).replace("GRAPH", GRAPH)
+
+
+# Which ends of each link trace's segments are drawn on the screen: "head" for a receiving end
+# (every second point of a segment), "tail" for a sending one.
+LINK_ARROWS = (
+    """() => {
+        const drawn = {};
+        GRAPH.querySelectorAll('.scatterlayer .trace').forEach(layer => {
+            const trace = layer.__data__ && layer.__data__[0].trace;
+            if (!trace || !String(trace.name).startsWith('Link:')) { return; }
+            drawn[trace.name] = Array.from(layer.querySelectorAll('.point'))
+                .filter(p => Number(getComputedStyle(p).opacity) > 0.5)
+                .map(p => (p.__data__.i % 3 === 1 ? 'head' : 'tail'));
+        });
+        return drawn;
     }"""
 ).replace("GRAPH", GRAPH)
 
@@ -105,6 +144,31 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
                 "[0].x.length"
             )
             assert stopped == 6  # the demo's two links where information stopped
+            # marking an episode by dragging across the chart leaves the lens's greying: the
+            # selection holds only what the lens shows, and clearing it shows the lens again
+            page.evaluate("window.scrollTo(0, 0)")
+            page.click("#tl-more-menu > summary")
+            page.get_by_label("marks an episode").check()
+            page.click("#tl-more-menu > summary")
+            page.wait_for_function(GRAPH + ".layout.dragmode === 'select'")
+            lensed, arrows = page.evaluate(DRAWN_FULL), page.evaluate(LINK_ARROWS)
+            assert arrows and all(heads == ["head"] * len(heads) for heads in arrows.values())
+            plot = page.locator("#timeline-graph .nsewdrag").bounding_box()
+            page.mouse.move(plot["x"] + plot["width"] * 0.1, plot["y"] + 40)
+            page.mouse.down()
+            page.mouse.move(plot["x"] + plot["width"] * 0.6, plot["y"] + 60, steps=8)
+            page.mouse.up()
+            page.wait_for_function("() => document.querySelector('#tl-ep-start').value !== ''")
+            selected = page.evaluate(DRAWN_FULL)
+            assert selected["greyed_by_lens"] == 0 and 0 < selected["full"] < lensed["full"]
+            assert page.evaluate(LINK_ARROWS) == arrows  # each link's arrowhead as it was
+            # the episodes tab opened, and the lens's bar is still there to step or clear it
+            expect(page.locator("#tl-lens-stepper")).to_be_visible()
+            expect(page.locator("#tl-lens-known-note")).to_contain_text("Known to")
+            page.mouse.dblclick(plot["x"] + plot["width"] - 5, plot["y"] + plot["height"] - 5)
+            page.wait_for_function(GRAPH + ".layout.selections.length === 0")
+            page.wait_for_function(f"() => ({DRAWN_FULL})().full === {lensed['full']}")
+            assert page.evaluate(DRAWN_FULL) == lensed
         else:
             # the silence no agency saw made a key practice episode, and a reflection
             # written under the lens says so

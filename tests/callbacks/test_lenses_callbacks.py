@@ -8,6 +8,7 @@ import json
 from datetime import date, timedelta
 
 import pandas as pd
+from dash.exceptions import PreventUpdate
 
 from app.timeline import ids, lenses
 from components.lens_drawing import LENS_DAY_TRACE, LINK_TRACES
@@ -96,13 +97,16 @@ def test_a_pattern_becomes_a_key_practice_episode_with_one_click_and_only_once(r
 
 def _known(patch, category_count):
     """The category traces' points a patch shows as known (`selectedpoints`: the others are
-    drawn greyed; None: no lens), by trace position."""
-    found = {}
+    drawn greyed; None: no lens), by trace position; each trace's `meta` carries the same, for
+    the page to keep a box-select to them."""
+    found, carried = {}, {}
     for op in patch.to_plotly_json()["operations"]:
         location = op["location"]
         if location[0] == "data" and location[2:] == ["selectedpoints"]:
             found[location[1]] = op["params"]["value"]
-    assert sorted(found) == list(range(category_count))
+        if location[0] == "data" and location[2:] == ["meta"]:
+            carried[location[1]] = op["params"]["value"]["lens_known"]
+    assert sorted(found) == list(range(category_count)) and carried == found
     return found
 
 
@@ -123,6 +127,7 @@ def _check_event_by_event(store, user, traces_or_patch, state, categories):
     checked = 0
     for trace in traces_or_patch[:categories]:
         ids = [i for i in (trace["customdata"] if trace["customdata"] is not None else [])]
+        assert trace["meta"]["lens_known"] == trace["selectedpoints"]  # kept by a box-select
         shown = set(trace["selectedpoints"])
         for at, i in enumerate(ids):
             if i == -1:
@@ -404,3 +409,61 @@ def test_the_explorer_counts_the_patterns_of_signed_off_cases_suppressed(rpm_app
     assert KIND_LABELS[patterns.SILENCE] in by_agency and "Every agency" in by_agency
     findings = patterns.case_findings(store, chair, CASE)
     assert CASE not in text and not any(f.description in text for f in findings)
+
+
+def _band_labels(patch) -> list[dict]:
+    """The pattern bands' label carriers a patch draws."""
+    shapes = next(op["params"]["value"] for op in patch.to_plotly_json()["operations"]
+                  if op["location"] == ["layout", "shapes"])  # fmt: skip
+    return [s for s in shapes if s["name"].startswith("pattern:") and s["name"].endswith(":label")]
+
+
+def test_band_labels_are_laid_out_for_the_lanes_shown_and_the_span_zoomed_to(rpm_app):
+    """A lane filter lays the band labels out again in the gaps of the lanes left (not in gaps
+    of lanes no longer drawn, off the chart), and a zoom lays them out for the days shown."""
+    from app.timeline import figure
+    from components.lens_drawing import BAND_KINDS, label_rows
+
+    app, store = rpm_app
+    chair = get_user(store, "pokafor")
+    case_data = _case_data(app, chair)
+    agencies = case_data["agencies"]
+    draw = list(BAND_KINDS)
+
+    def filtered(shown):
+        with as_user(app, chair, triggered="tl-agencies.value"):
+            return figure.update_figure(
+                shown, [], "", agencies, "agency", [], "date", 0, 0, 0, case_data,
+                {}, {}, None, draw, 90,
+            )  # fmt: skip
+
+    every_lane = _band_labels(filtered(agencies))
+    assert {s["y0"] for s in every_lane} - set(label_rows(2))  # rows below the second lane
+    two_lanes = _band_labels(filtered(agencies[:2]))
+    assert two_lanes and {s["y0"] for s in two_lanes} <= set(label_rows(2))
+    assert len(two_lanes) < len(every_lane)  # one row holds fewer
+
+    # zoomed to a year: only the bands that year shows are labelled, over the part shown
+    findings = [f for f in patterns.case_findings(store, chair, CASE) if f.kind in BAND_KINDS]
+    first = min(f.start for f in findings)
+    span = {"from": f"{first:%Y-%m-%d}", "to": f"{first + timedelta(days=365):%Y-%m-%d}"}
+    after = f"{first + timedelta(days=366):%Y-%m-%d}"  # the chart shows the span's last day whole
+    with as_user(app, chair, triggered=f"{ids.SPAN}.data"):
+        patch = figure.draw_visible_span(
+            span, agencies, [], "", agencies, "agency", "date", [], 0, case_data,
+            None, None, draw, 90,
+        )  # fmt: skip
+    zoomed = _band_labels(patch)
+    assert zoomed and len(zoomed) < len(every_lane)
+    assert all(span["from"] <= s["x0"] < s["x1"] <= after for s in zoomed)
+    # no bands drawn: a zoom of a case drawn whole sends nothing
+    with as_user(app, chair, triggered=f"{ids.SPAN}.data"):
+        try:
+            figure.draw_visible_span(
+                span, agencies, [], "", agencies, "agency", "date", [], 0, case_data,
+                None, None, ["links"], 90,
+            )  # fmt: skip
+        except PreventUpdate:
+            pass
+        else:
+            raise AssertionError("a zoom without bands patched the chart")

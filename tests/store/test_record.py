@@ -269,3 +269,37 @@ def test_the_links_supporting_a_learning_point_are_in_the_learning_log(rpm_store
     for point in old["learning_points"]:
         del point["links"]
     assert all(p.links == () for p in LearningLog.from_dict(old).learning_points)
+
+
+def test_a_reflection_written_under_the_lens_says_so_in_the_learning_log(rpm_store):
+    from data.reflections import add_reflection
+
+    store = rpm_store
+    save_draft(store, SYSTEM, CASE, **RECORD)
+    event_id, agency = store.query_one(
+        "SELECT e.event_id, a.name FROM events e JOIN agencies a USING (agency_id)"
+        " ORDER BY e.event_date, e.event_id LIMIT 1"
+    )
+    for lens_agency in (agency, None):
+        add_reflection(
+            store, SYSTEM, CASE, target_kind="event", target_id=event_id, stage_key="analysis",
+            text=f"Read as {lens_agency} knew it.", lens_date=date(2016, 3, 14),
+            lens_agency=lens_agency,
+        )  # fmt: skip
+    log = learning_log(store, SYSTEM, CASE)
+    lenses = {r.text: r.lens for r in log.reflections}
+    assert lenses[f"Read as {agency} knew it."] == (
+        f"with what was known to {agency} on 14 March 2016"
+    )
+    assert lenses["Read as None knew it."] == (
+        "with what was known to the whole partnership on 14 March 2016"
+    )
+    assert all(lens is None for text, lens in lenses.items() if not text.startswith("Read as"))
+    text = doc_text(learning_log_doc(log, None, "not asked"))
+    assert f"Read as {agency} knew it. (Written with what was known to {agency} on 14" in text
+    # the signed snapshot keeps it, and one from before lenses were kept still reads
+    assert LearningLog.from_json(log.as_json()).reflections == log.reflections
+    old = log.as_dict()
+    for reflection in old["reflections"]:
+        del reflection["lens"]
+    assert all(r.lens is None for r in LearningLog.from_dict(old).reflections)

@@ -22,6 +22,7 @@ from components.timeline import (
     event_codes,
     lane_label_margin,
     lane_order,
+    lens_update,
     presentation_update,
     text_width,
     timeline_figure,
@@ -429,6 +430,7 @@ def test_links_join_the_two_events_drawn_with_an_arrowhead_at_the_receiving_one(
     assert len(passed.x) == 3  # the link to an event not drawn is left out
     # the arrowhead at the receiving end only; the legend's arrow drawn whole
     assert list(passed.selectedpoints) == [1] and passed.unselected.marker.opacity == 0
+    assert passed.meta == {"drawn_points": [1]}  # kept so through a box-select by the page
     assert passed.marker.opacity is None
     assert missing.line.dash == "dash" and passed.line.dash == "solid"  # not colour alone
     assert missing.y[:2] == (0, 1) and missing.text[0] == "Police to Health"
@@ -462,6 +464,17 @@ def test_the_known_at_the_time_lens_greys_the_events_and_marks_its_day():
     # its words in the first gap between lanes, which no band label uses
     assert day.y[1] == 0.5 and day.text[1] == "Known to Police<br>on 01 Jun 2015"
     assert timeline_figure(EVENTS).data[0].selectedpoints is None  # no lens: nothing greyed
+
+    # of the month or year only events, only the span of one known then is drawn (a line
+    # cannot be greyed in part), in the figure and in a lens step's patch alike
+    def span_ends(x):
+        return [v for v in decode(x) if v is not None and not np.isnan(v)]
+
+    assert len(span_ends(traces_by_name(timeline_figure(EVENTS))[SPANS_TRACE].x)) == 4
+    assert len(span_ends(by_name[SPANS_TRACE].x)) == 2  # event 2's; event 4 is greyed
+    _, spans, _ = lens_update(EVENTS, lanes=["Police", "Health", "School"], categories=None,
+                              lens=lens)  # fmt: skip
+    assert span_ends(spans["x"]) == span_ends(by_name[SPANS_TRACE].x)
     # an agency's name is drawn as text, whatever it holds
     lens = LensMarks(day=date(2015, 6, 1), agency="<b>Police</b> & co")
     day = traces_by_name(timeline_figure(EVENTS, lens=lens))[LENS_DAY_TRACE]
@@ -494,7 +507,14 @@ def test_band_labels_never_overlap_in_a_row_and_stay_on_the_chart():
     """However many bands, at the narrowest chart's scale in presentation mode's type: each
     label is in a gap between lanes, overlaps no other in its row and runs past neither end
     of the events; the silence no agency saw is labelled before the plan holder's."""
-    from components.lens_drawing import NARROWEST_PLOT, TINY_LABEL, band_label, band_labels
+    from components.lens_drawing import (
+        NARROWEST_PLOT,
+        TINY_LABEL,
+        band_label,
+        band_labels,
+        day_label_y,
+        label_rows,
+    )
     from data.vocabulary import AGENCY_SILENCE, SILENCE, WAS_NOT_BROUGHT
 
     rng = np.random.default_rng(19)
@@ -528,6 +548,7 @@ def test_band_labels_never_overlap_in_a_row_and_stay_on_the_chart():
     # one lane: no gap, the labels go above it; a band alone has its full label
     (alone,) = band_labels(findings[-1:], first, last, 1, text_width, 18)
     assert (alone.text, alone.y) == ("Silence: 100 days", -0.3)
+    assert day_label_y(1) not in label_rows(1)  # the lens's day words go below a lone lane
 
 
 @pytest.mark.parametrize(
