@@ -24,7 +24,7 @@ from dash import (
 
 from app.context import get_crc_store, require_user
 from app.panels.committee import briefings_tab, decisions_tab
-from app.panels.publish import publish_panel
+from app.panels.publish import patterns_waiting_note, publish_panel
 from components.crc import (
     case_rows_figure,
     count_table,
@@ -36,6 +36,7 @@ from components.crc import (
     withheld_figure,
 )
 from data import crc, pooled
+from data.committee_patterns import count_missing_patterns
 from data.errors import NotFound
 from data.exports import csv_text
 from data.patterns import rules_words
@@ -370,8 +371,12 @@ def _barriers_tab(user, f):
 
 def _patterns_tab(user, f):
     store = get_crc_store()
+    waiting = 0 if pooled.is_pooled(store) else count_missing_patterns(store)
     return [
         html.H2("What no single agency saw: patterns across the agencies"),
+        patterns_waiting_note(
+            waiting, "crc-patterns-waiting", "Until then, these tables count only the others."
+        ),
         html.P(
             "What the reviewer's lenses found in each case's events when its record was signed "
             f"off: {rules_words()}. The same rules for every case, whatever span a chair chose "
