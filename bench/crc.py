@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from components.crc import case_rows_figure, density_heatmap, theme_bar_figure, trend_figure  # noqa: E402
+from components.crc import case_rows_figure, count_table, theme_bars  # noqa: E402
 from data import crc  # noqa: E402
 from data.actor import SYSTEM  # noqa: E402
 from data.store import Store  # noqa: E402
@@ -265,9 +265,9 @@ def queries_and_callbacks() -> None:
             themes = results["learning_theme_tables"]
             density, case_rows = results["aligned_events (both)"]
             for name, fn in (
-                ("theme_bar_figure", lambda t=themes: theme_bar_figure(t["by_agency"])),
-                ("trend_figure", lambda t=themes: trend_figure(t["by_quarter"])),
-                ("density_heatmap", lambda d=density: density_heatmap(crc.density_table(d, 24))),
+                ("theme_bars", lambda t=themes: theme_bars(t["by_agency"], "b", "")),
+                ("quarter table, shaded", lambda t=themes: count_table(t["by_quarter"], "q", "", shaded=True)),
+                ("density table, shaded", lambda d=density: count_table(crc.density_table(d, 24).T, "d", "", shaded=True)),
                 ("case_rows_figure", lambda r=case_rows: case_rows_figure(r, (-24, 24))),
             ):  # fmt: skip
                 ms, best, _ = timed(fn)

@@ -28,11 +28,9 @@ from app.panels.publish import patterns_waiting_note, publish_panel
 from components.crc import (
     case_rows_figure,
     count_table,
-    density_heatmap,
     rows_to_draw,
     summary_card,
-    theme_bar_figure,
-    trend_figure,
+    theme_bars,
     withheld_figure,
 )
 from data import crc, pooled
@@ -303,34 +301,35 @@ def _select(label: str, id_: str, values, value, placeholder: str | None = None)
     )
 
 
-def _table_block(name: str, table, heading: str | None = None):
+def _table_block(name: str, table, heading: str | None = None, shaded: bool = False):
     """A heading (optional), the CSV button and the table itself."""
     return html.Div(
         [
             *([html.H3(heading, className="h4 mt-4")] if heading else []),
             _csv_button(name),
-            count_table(table, f"crc-table-{name}", TABLES[name]),
+            count_table(table, f"crc-table-{name}", TABLES[name], shaded=shaded),
         ]
     )
 
 
+SHADED_NOTE = "The darker a cell, the more it counts; hidden counts (c) are grey."
+
+
 def _themes_tab(user, f):
     tables = crc.learning_theme_tables(get_crc_store(), user, f)
+    # Tables only, bars and shades drawn by the browser's CSS: the first view needs no
+    # charting script (Plotly's 4.8 MB took about a second to start on every open).
     return [
         html.H2("What keeps coming up: learning themes"),
-        dcc.Graph(
-            id="crc-theme-graph",
-            figure=theme_bar_figure(tables["by_agency"]),
-            config=GRAPH_CONFIG,
+        theme_bars(
+            tables["by_agency"],
+            "crc-theme-bars",
+            "Learning points by theme, and how many of them are cross-agency",
         ),
         _table_block("themes-agency", tables["by_agency"]),
         html.H3("How themes trend by quarter", className="h4 mt-4"),
-        dcc.Graph(
-            id="crc-trend-graph",
-            figure=trend_figure(tables["by_quarter"]),
-            config=GRAPH_CONFIG,
-        ),
-        _table_block("themes-quarter", tables["by_quarter"]),
+        html.P(SHADED_NOTE, className="text-body-secondary"),
+        _table_block("themes-quarter", tables["by_quarter"], shaded=True),
         _table_block("themes-action", tables["action"], "Learning with no action yet"),
         *(
             [
@@ -445,7 +444,11 @@ def _aligned_tab(user, f):
         ),
         html.P(note, id="crc-aligned-count", className="fw-bold", **{"aria-live": "polite"}),
         html.H3("Contact density by agency", className="h4"),
-        dcc.Graph(id="crc-heatmap", figure=heatmap, config=GRAPH_CONFIG),
+        html.P(
+            f"Events of each agency in each month from the anchor's. {SHADED_NOTE}",
+            className="text-body-secondary",
+        ),
+        html.Div(heatmap, id="crc-heatmap"),
         html.Button(
             "Download CSV",
             id="crc-csv-density",
@@ -593,7 +596,7 @@ clientside_callback(
 
 @callback(
     Output("crc-aligned-count", "children"),
-    Output("crc-heatmap", "figure"),
+    Output("crc-heatmap", "children"),
     Output("crc-category-counts", "children"),
     Output("crc-case-rows-box", "children"),
     Output("crc-rows-show", "hidden"),
@@ -627,7 +630,7 @@ def _aligned_view(user, f: crc.CrcFilters, anchor: str | None, window: int):
     store = get_crc_store()
     refusal = crc.check_differencing(store, user, f)
     if refusal:
-        return refusal, withheld_figure("Not shown for this choice of cases."), None
+        return refusal, html.P("Not shown for this choice of cases."), None
     anchor = anchor or ""
     aligned = suppress_count(crc.aligned_case_count(store, user, f, anchor))
     density, _rows = crc.aligned_events(store, user, f, anchor, window, only="density")
@@ -637,11 +640,17 @@ def _aligned_view(user, f: crc.CrcFilters, anchor: str | None, window: int):
         "crc-table-categories-aligned",
         f"Events by category within {window} months of the first {named} event",
     )
-    return (
-        f"Cases with a {named} event: {aligned}",
-        density_heatmap(crc.density_table(density, window)),
-        by_category,
+    # A month a row and an agency a column: 49 months across did not fit a screen's width,
+    # nor would a nation's five-digit counts.
+    by_month = crc.density_table(density, window).T.rename_axis("month")
+    heatmap = count_table(
+        by_month,
+        "crc-table-density",
+        f"Events by month from the first {named} event (0: its month) and agency",
+        shaded=True,
+        line_before=0,
     )
+    return f"Cases with a {named} event: {aligned}", heatmap, by_category
 
 
 def _case_rows(user, f: crc.CrcFilters, anchor: str | None, window: int):

@@ -13,7 +13,13 @@ import pytest
 
 from data.demo.bundles import write_demo_bundles
 from tests.support.browser import screenshot, serious_violations, sign_in
-from tests.support.crc_figures import FIGURES_JS, aligned_with_case_rows, small_counts
+from tests.support.crc_figures import (
+    FIGURES_JS,
+    TABLE_CELLS_JS,
+    aligned_with_case_rows,
+    small_cells,
+    small_counts,
+)
 from tests.support.server import start_server
 
 REGION = (
@@ -48,11 +54,11 @@ def _errors(page) -> list[str]:
 
 
 def _cells(page, table_id: str) -> dict[str, list[str]]:
-    """Header -> column of cell texts of a rendered count table."""
-    header = [h.strip() for h in page.locator(f"#{table_id} th.dash-header").all_inner_texts()]
+    """Header -> column of cell texts (the row headers' under the first) of a count table."""
+    header = [h.strip() for h in page.locator(f"#{table_id} thead th").all_inner_texts()]
     rows = [
-        [t.strip() for t in r.locator("td.dash-cell").all_inner_texts()]
-        for r in page.locator(f"#{table_id} tr:has(td.dash-cell)").all()
+        [t.strip() for t in r.locator("th, td").all_inner_texts()]
+        for r in page.locator(f"#{table_id} tbody tr").all()
     ]
     return {h: [r[i] for r in rows] for i, h in enumerate(header)}
 
@@ -92,10 +98,7 @@ def test_pooled_explorer_by_partnership(pooled_server, browser, viewport):
     )
 
     page.click("label:has-text('Aligned journeys')")
-    page.wait_for_function(
-        "() => document.querySelector('#crc-heatmap .js-plotly-plot')?.data?.length > 0",
-        timeout=30_000,
-    )
+    page.wait_for_selector("#crc-table-density-data td", timeout=30_000)
     assert serious_violations(page) == []
     assert errors == []
     context.close()
@@ -186,17 +189,19 @@ def test_what_the_pooled_explorer_sends_has_no_case_key_nor_count_from_1_to_5(
     page.get_by_label("Hampshire (fictional) (HAMPSHIRE)").check()
     page.get_by_label("Portsmouth (fictional) (PORTSMOUTH)").check()
     page.wait_for_function(
-        "() => [...document.querySelectorAll('#crc-table-themes-partnership th')]"
+        "() => [...document.querySelectorAll('#crc-table-themes-partnership thead th')]"
         ".map(h => h.innerText.trim()).join(',') === 'Theme,HAMPSHIRE,PORTSMOUTH,Total'"
     )
     page.wait_for_function("() => !document.querySelector('[data-dash-is-loading]')")
     cells = _cells(page, "crc-table-themes-partnership")
     values = [v for column in list(cells.values())[1:] for v in column]
     assert "c" in values and all(v in ("c", "0") or int(v) >= 6 for v in values)
-    figures = page.evaluate(FIGURES_JS)
+    shown = page.evaluate(TABLE_CELLS_JS)
     aligned_with_case_rows(page)
-    figures += page.evaluate(FIGURES_JS)
-    assert {f["id"] for f in figures} >= {"crc-theme-graph", "crc-heatmap", "crc-case-rows"}
+    shown += page.evaluate(TABLE_CELLS_JS)
+    assert small_cells(shown) == []
+    figures = page.evaluate(FIGURES_JS)
+    assert {f["id"] for f in figures} == {"crc-case-rows"}
     assert small_counts(figures) == []
     received = [page.content(), *(r.text() for r in responses)]
     assert len(received) > 5
