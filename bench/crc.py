@@ -8,7 +8,11 @@ and 1366x768, the explorer's open to its first tab interactive (aim: under 1 s) 
 (aim: under 500 ms) beside the app's case list opened in the same run, with the load average
 (`bench/explorer_page.py`). Prints figures only; asserts nothing.
 
-Run: .venv/bin/python bench/crc.py [--runs 5] [--browser-only]
+With `--before REV` (a git revision, e.g. main), the page is timed on that revision's code too,
+in the same run, each run of the one after a run of the other, and both are printed side by
+side.
+
+Run: .venv/bin/python bench/crc.py [--runs 5] [--browser-only] [--before REV]
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -191,26 +196,39 @@ def main() -> None:
     parser.add_argument(
         "--browser-only", action="store_true", help="only the page in headless Chromium"
     )
+    parser.add_argument("--before", metavar="REV", help="also time the page on this revision")
     args = parser.parse_args()
     if not args.browser_only:
         queries_and_callbacks()
-    page_in_browser(args.runs)
+    page_in_browser(args.runs, args.before)
 
 
-def page_in_browser(runs: int) -> None:
-    """The explorer on the demo data (`serve --demo`) in headless Chromium, at both sizes."""
+def page_in_browser(runs: int, before: str | None = None) -> None:
+    """The explorer on the demo data (`serve --demo`) in headless Chromium, at both sizes; with
+    `before`, that revision's explorer too, measured alternately in the same run."""
     explorer_page = _load("explorer_page", ROOT / "bench" / "explorer_page.py")
     with tempfile.TemporaryDirectory() as tmp:
-        proc, url = start_server(Path(tmp), "--demo")
+        for name in ("now", "before", "source"):
+            (Path(tmp) / name).mkdir()
+        servers = {"now": start_server(Path(tmp) / "now", "--demo")}
+        if before:
+            source = Path(tmp) / "source"
+            archive = subprocess.run(
+                ["git", "-C", str(ROOT), "archive", before], check=True, capture_output=True
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+            servers["before"] = start_server(Path(tmp) / "before", "--demo", source=source)
         try:
             for viewport in ((1920, 1080), (1366, 768)):
                 print(f"\n-- the explorer in headless Chromium on the demo data, {viewport[0]}x"
-                      f"{viewport[1]}, median of {runs} (interactive: drawn, no request in flight)")  # fmt: skip
-                figures = explorer_page.measure(url, runs, viewport)
-                explorer_page.report(figures, PAGE_AIM, TAB_AIM)
+                      f"{viewport[1]}, median of {runs}{f', before: {before}' if before else ''}")  # fmt: skip
+                urls = {name: url for name, (_proc, url) in sorted(servers.items())}
+                figures = explorer_page.measure_alternately(urls, runs, viewport)
+                explorer_page.report(figures["now"], PAGE_AIM, TAB_AIM, figures.get("before"))
         finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+            for proc, _url in servers.values():
+                proc.terminate()
+                proc.wait(timeout=10)
 
 
 def _load(name: str, path: Path):
