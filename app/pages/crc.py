@@ -83,7 +83,8 @@ TABLES = {
     "actions-agency": "Actions by owning agency and state",
     "actions-theme": "Actions by theme of their learning and state",
     "process": "Time taken between workflow stages",
-    "themes-partnership": "Learning points by theme and partnership",
+    "themes-partnership": f"Learning points by partnership and theme: the {pooled.TOP_THEMES} most"
+    f" frequent themes, and the others added up as {pooled.OTHER_THEMES.lower()}",
 }
 
 
