@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from components.crc import case_rows_figure, count_table, theme_bars  # noqa: E402
+from components.crc import case_rows_picture, count_table, theme_bars  # noqa: E402
 from data import crc  # noqa: E402
 from data.actor import SYSTEM  # noqa: E402
 from data.store import Store  # noqa: E402
@@ -286,7 +286,7 @@ def queries_and_callbacks() -> None:
                 ("theme_bars", lambda t=themes: theme_bars(t["by_agency"], "b", "")),
                 ("quarter table, shaded", lambda t=themes: count_table(t["by_quarter"], "q", "", shaded=True)),
                 ("density table, shaded", lambda d=density: count_table(crc.density_table(d, 24).T, "d", "", shaded=True)),
-                ("case_rows_figure", lambda r=case_rows: case_rows_figure(r, (-24, 24))),
+                ("case_rows_picture", lambda r=case_rows: case_rows_picture(r, (-24, 24))),
             ):  # fmt: skip
                 ms, best, _ = timed(fn)
                 print(f"{name:32s} {ms:8.1f} ms median {best:8.1f} ms best")

@@ -130,7 +130,7 @@ def open_tab(page, requests: Requests, label: str) -> float:
     return _ready(page, requests, started, previous, page_started=page_started)
 
 
-ROWS_JS = "() => document.querySelector('#crc-case-rows .js-plotly-plot')?._fullLayout"
+ROWS_JS = "() => document.querySelector('#crc-case-rows-picture')?.complete"
 ROWS_LABEL = "aligned journeys: case rows, asked for"
 
 

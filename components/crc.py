@@ -1,4 +1,4 @@
-"""Figures and tables of the CRC explorer. Pure: suppressed tables and counts in, layout out.
+"""Tables and pictures of the CRC explorer. Pure: suppressed tables and counts in, layout out.
 
 Every value drawn here has already been through `data.suppression`: hidden counts arrive as
 "c" and are drawn as "c" (never as a bar length or colour that would give them away).
@@ -6,26 +6,18 @@ Every value drawn here has already been through `data.suppression`: hidden count
 
 from __future__ import annotations
 
-import functools
-import html as html_lib
+import base64
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
 from dash import html
 
-from components.category_style import MarkerStyle, marker_styles
+from components.category_style import MarkerStyle, category_legend, marker_styles, svg_shape
 from components.timeline import SVG_LIMIT
 
 SUPPRESSED = "c"
-FONT = {"family": "Arial, Helvetica, sans-serif", "size": 15, "color": "#0b0c0c"}
-
-
-def _esc(value: object) -> str:
-    """Plotly renders hover and tick text as HTML: escape anything from the database."""
-    return html_lib.escape(str(value), quote=False)
+TEXT = "#0b0c0c"
 
 
 def _numeric(values) -> np.ndarray:
@@ -33,32 +25,6 @@ def _numeric(values) -> np.ndarray:
     return np.array(
         [np.nan if v == SUPPRESSED or v == "" else float(v) for v in values], dtype=float
     )
-
-
-@functools.cache
-def _template() -> dict:
-    """plotly's default template as a dict, made once (a figure copied it afresh: 10-15 ms)."""
-    return pio.templates[pio.templates.default].to_plotly_json()
-
-
-def _figure(data: list[dict], layout: dict) -> go.Figure:
-    """A figure from plain trace and layout dicts, unvalidated: plotly's validation of every
-    property took 40-100 ms a figure, more than drawing it (what is sent is the same)."""
-    return go.Figure({"data": data, "layout": {"template": _template(), **layout}}, _validate=False)
-
-
-def _anchor_line() -> dict:
-    """The vertical line between month -1 and month 0 (what `add_vline` draws)."""
-    return {
-        "type": "line",
-        "x0": -0.5,
-        "x1": -0.5,
-        "xref": "x",
-        "y0": 0,
-        "y1": 1,
-        "yref": "y domain",
-        "line": {"width": 2, "color": "#0b0c0c"},
-    }
 
 
 # A light-to-dark blue scale for the shaded tables (ColorBrewer Blues); each cell's text is
@@ -79,9 +45,9 @@ def _luminance(colour: str) -> float:
 def _text_on(colour: str) -> str:
     """Black or white text, whichever contrasts more with `colour`."""
     lum = _luminance(colour)
-    on_black = (lum + 0.05) / (_luminance(FONT["color"]) + 0.05)
+    on_black = (lum + 0.05) / (_luminance(TEXT) + 0.05)
     on_white = 1.05 / (lum + 0.05)
-    return FONT["color"] if on_black >= on_white else "#ffffff"
+    return TEXT if on_black >= on_white else "#ffffff"
 
 
 def _shade(value: float, top: float) -> dict:
@@ -224,36 +190,9 @@ def theme_bars(by_agency: pd.DataFrame, table_id: str, caption: str) -> html.Div
     return _captioned(table_id, caption, [header, rows] if rows else None, "rpm-crc-bars")
 
 
-def withheld_figure(message: str) -> go.Figure:
-    """An empty figure that says why nothing is drawn."""
-    return _figure(
-        [],
-        {
-            "annotations": [
-                {
-                    "text": _esc(message),
-                    "showarrow": False,
-                    "font": {"size": 17},
-                    "x": 0.5,
-                    "y": 0.5,
-                    "xref": "paper",
-                    "yref": "paper",
-                }
-            ],
-            "height": 160,
-            "font": FONT,
-            "plot_bgcolor": "white",
-            "xaxis": {"visible": False},
-            "yaxis": {"visible": False},
-            "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        },
-    )
-
-
 def rows_to_draw(rows: pd.DataFrame, least: int) -> pd.DataFrame:
-    """The first cases' rows (by case_row), as many as SVG draws quickly (`SVG_LIMIT` markers
-    in all), but never fewer than `least` cases: at England's scale 150 cases made about
-    100,000 markers, which WebGL in software took 10 s to draw."""
+    """The first cases' rows (by case_row), at most `SVG_LIMIT` markers in all, but never fewer
+    than `least` cases: at England's scale 150 cases made about 100,000 markers."""
     if len(rows) <= SVG_LIMIT:
         return rows
     running = rows.groupby("case_row").size().sort_index().cumsum()
@@ -263,66 +202,83 @@ def rows_to_draw(rows: pd.DataFrame, least: int) -> pd.DataFrame:
     return rows[rows["case_row"].isin(cases)]
 
 
-def case_rows_figure(
-    rows: pd.DataFrame, months: tuple[int, int], categories: Sequence | None = None
-) -> go.Figure:
-    """Each case as a thin row (LifeLines2 style): event categories by month relative to the
-    anchor, with the categories' fixed markers (the same as on every case's timeline).
+# The case rows' picture, in its own units (it is scaled to the page's width).
+ROW = 10
+MARKER = 7
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 40, 1190, 10, 50
+GRID = "#dddddd"
 
-    `rows` has case_row, rel_month, category, events; `categories` the managed list.
-    """
+
+def case_rows_picture(
+    rows: pd.DataFrame, months: tuple[int, int], categories: Sequence | None = None
+) -> html.Div:
+    """Each case as a thin row (LifeLines2 style): a marker for each category of its events in
+    each month from the anchor's, with the categories' fixed markers (the same as on every
+    case's timeline), and their legend beside it. A picture (an SVG image, drawn by the
+    browser at once), not a chart: a chart needed Plotly's 4.8 MB script, which took a second
+    and more to start. It holds no count, only which categories each row has in each month.
+
+    `rows` has case_row, rel_month, category (one row per case, month and category)."""
     n_cases = int(rows["case_row"].max()) + 1 if not rows.empty else 0
     present = set(rows["category"]) if not rows.empty else set()
     styles = [st for st in marker_styles(categories) if st.name in present]
     # a name the list does not know (another partnership's own category): a plain marker
     styles += [MarkerStyle(n, 0, "#505a5f") for n in sorted(present - {st.name for st in styles})]
-    # SVG for a few thousand markers: WebGL (in software on many office machines, and here)
-    # costs about a second to start however few markers it draws.
-    trace_type = "scatter" if len(rows) <= SVG_LIMIT else "scattergl"
-    by_category = dict(tuple(rows.groupby("category", sort=False))) if not rows.empty else {}
-    data = []
+    first, last = months
+    width = (PLOT_RIGHT - PLOT_LEFT) / (last - first + 1)
+
+    def x_of(month: float) -> float:
+        return PLOT_LEFT + (month - first + 0.5) * width
+
+    bottom = PLOT_TOP + max(n_cases, 1) * ROW
+    scale = MARKER / 20
+    shapes = []
     for i, style in enumerate(styles):
-        part = by_category[style.name]
-        # Several categories in one month: spread them a little inside the month so all show.
-        offset = (i % 5 - 2) * 0.15
-        data.append(
-            {
-                "type": trace_type,
-                "x": part["rel_month"].to_numpy(dtype=float) + offset,
-                "y": part["case_row"].to_numpy(),
-                "mode": "markers",
-                "name": _esc(style.name),
-                "marker": {"symbol": style.symbol, "size": 7, "color": style.colour},
-                # No count per case and month (nearly always 1 to 5): a marker means "some".
-                "hovertemplate": (
-                    f"{_esc(style.name)}<br>case row %{{y}}, month %{{x:.0f}}: "
-                    "one or more events<extra></extra>"
-                ),
-            }
+        path, cross = svg_shape(style.symbol)
+        over = f"<path d='{cross}' stroke='#fff' stroke-width='3' fill='none'/>" if cross else ""
+        shapes.append(
+            f"<g id='c{i}' transform='translate({-MARKER / 2},{-MARKER / 2}) scale({scale})'>"
+            f"<path d='{path}' fill='{style.colour}'/>{over}</g>"
         )
-    return _figure(
-        data,
-        {
-            "shapes": [_anchor_line()],
-            # a row of 10 px a case, and room for the whole legend (it scrolled, cut, at 7 px)
-            "height": max(240, 10 * n_cases + 140, 20 * len(styles) + 80),
-            "margin": {"l": 60, "r": 10, "t": 20, "b": 50},
-            "font": FONT,
-            "plot_bgcolor": "white",
-            "legend": {"title": {"text": "Category"}},
-            "xaxis": {
-                "title": {"text": "months relative to the anchor event"},
-                "range": [months[0] - 0.5, months[1] + 0.5],
-                "dtick": 3,
-                "gridcolor": "#eeeeee",
-            },
-            "yaxis": {
-                "title": {"text": "one row per case"},
-                "autorange": "reversed",
-                "showticklabels": False,
-                "showgrid": False,
-            },
-        },
+    ticks = range(first + (-first) % 3, last + 1, 3)  # every third month, with 0 among them
+    grid = "".join(
+        f"<line x1='{x_of(m):.1f}' x2='{x_of(m):.1f}' y1='{PLOT_TOP}' y2='{bottom}'"
+        f" stroke='{GRID}'/><text x='{x_of(m):.1f}' y='{bottom + 18}'>{m}</text>"
+        for m in ticks
+    )
+    number = {style.name: i for i, style in enumerate(styles)}
+    # Several categories in one month: spread a little inside the month so all show.
+    marks = "".join(
+        f"<use href='#c{i}' x='{x_of(month + (i % 5 - 2) * 0.15):.1f}'"
+        f" y='{PLOT_TOP + (row + 0.5) * ROW:.0f}'/>"
+        for row, month, i in zip(
+            rows["case_row"], rows["rel_month"], rows["category"].map(number), strict=True
+        )
+    )
+    anchor = x_of(-0.5)
+    svg = (
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 1200 {bottom + PLOT_BOTTOM}'"
+        " font-family='Arial, Helvetica, sans-serif' font-size='14' text-anchor='middle'>"
+        f"<defs>{''.join(shapes)}</defs><g fill='#0b0c0c'>{grid}</g>"
+        f"<line x1='{anchor:.1f}' x2='{anchor:.1f}' y1='{PLOT_TOP}' y2='{bottom}'"
+        " stroke='#0b0c0c' stroke-width='2'/>"
+        f"{marks}<text x='{(PLOT_LEFT + PLOT_RIGHT) / 2}' y='{bottom + 40}' fill='#0b0c0c'>"
+        "months relative to the anchor event (0: its month)</text></svg>"
+    )
+    picture = html.Img(
+        src="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii"),
+        alt=(
+            f"{n_cases} aligned cases, one row each, with a marker for each category of their"
+            f" events in each month from {first} to {last}; the table above counts them."
+        ),
+        id="crc-case-rows-picture",
+        className="rpm-crc-rows-picture",
+        **{"data-months": f"{first},{last}", "data-cases": str(n_cases)},
+    )
+    return html.Div(
+        [category_legend(styles, "Category", level=4), picture],
+        id="crc-case-rows",
+        className="rpm-crc-rows",
     )
 
 

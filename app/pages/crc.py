@@ -26,12 +26,11 @@ from app.context import get_crc_store, require_user
 from app.panels.committee import briefings_tab, decisions_tab
 from app.panels.publish import patterns_waiting_note, publish_panel
 from components.crc import (
-    case_rows_figure,
+    case_rows_picture,
     count_table,
     rows_to_draw,
     summary_card,
     theme_bars,
-    withheld_figure,
 )
 from data import crc, pooled
 from data.committee_patterns import count_missing_patterns
@@ -56,7 +55,6 @@ TABS = (
     ("decisions", "Decisions and actions"),
     ("briefings", "Frontline briefings"),
 )
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
 FILTER_IDS = (
     "crc-year",
     "crc-age",
@@ -622,8 +620,8 @@ def update_aligned(
     return (*_aligned_view(user, f, anchor, window), rows, bool(rows_asked))
 
 
-def _withheld_graph(message: str):
-    return dcc.Graph(id="crc-case-rows", figure=withheld_figure(message), config=GRAPH_CONFIG)
+def _withheld_rows(message: str):
+    return html.P(message, id="crc-case-rows-withheld", className="fw-bold")
 
 
 def _aligned_view(user, f: crc.CrcFilters, anchor: str | None, window: int):
@@ -655,15 +653,15 @@ def _aligned_view(user, f: crc.CrcFilters, anchor: str | None, window: int):
 
 
 def _case_rows(user, f: crc.CrcFilters, anchor: str | None, window: int):
-    """The case rows figure (with what it shows), or why it is not drawn."""
+    """The case rows picture (with what it shows), or why it is not drawn."""
     store = get_crc_store()
     if crc.check_differencing(store, user, f):
-        return _withheld_graph("Not shown for this choice of cases.")
+        return _withheld_rows("Not shown for this choice of cases.")
     anchor = anchor or ""
     n_aligned = crc.aligned_case_count(store, user, f, anchor)
     if n_aligned < crc.MIN_CASES_FOR_ROWS:
         # A row per case for a handful of cases would describe individual children.
-        return _withheld_graph(
+        return _withheld_rows(
             "Rows for individual cases are shown only when 6 or more cases are aligned."
         )
     _density, rows = crc.aligned_events(store, user, f, anchor, window, only="rows")
@@ -675,11 +673,7 @@ def _case_rows(user, f: crc.CrcFilters, anchor: str | None, window: int):
             if 0 < shown < n_aligned
             else []
         ),
-        dcc.Graph(
-            id="crc-case-rows",
-            figure=case_rows_figure(rows, (-window, window), crc.category_list(store)),
-            config=GRAPH_CONFIG,
-        ),
+        case_rows_picture(rows, (-window, window), crc.category_list(store)),
     ]
 
 

@@ -353,9 +353,15 @@ def test_the_density_is_a_shaded_table_with_hidden_cells_grey_and_marked_c():
         assert (lighter + 0.05) / (darker + 0.05) >= 4.5, shade
 
 
-def test_case_rows_are_drawn_with_the_categories_markers_as_svg_or_webgl():
-    from components.category_style import marker_styles
-    from components.crc import case_rows_figure
+def test_case_rows_are_a_picture_with_the_categories_markers_and_no_count():
+    """A marker per case, month and category in the category's own shape and colour (as on
+    every timeline), a row per case, the legend in the page as text; at most SVG_LIMIT markers
+    however many cases, never fewer than 6 cases."""
+    import base64
+    import re
+
+    from components.category_style import marker_styles, svg_shape
+    from components.crc import case_rows_picture, rows_to_draw
     from components.timeline import SVG_LIMIT
 
     rows = pd.DataFrame(
@@ -363,20 +369,35 @@ def test_case_rows_are_drawn_with_the_categories_markers_as_svg_or_webgl():
          "category": ["Domestic abuse", "Referral and contact", "Domestic abuse"],
          "events": [1, 2, 1]}
     )  # fmt: skip
-    lanes = case_rows_figure(rows, (-1, 1))
-    assert [t.name for t in lanes.data] == ["Referral and contact", "Domestic abuse"]  # list order
-    # A few markers are drawn as SVG (WebGL costs about a second to start); many as WebGL.
-    assert {t.type for t in lanes.data} == {"scatter"}
-    many = pd.concat([rows] * (SVG_LIMIT // len(rows) + 1), ignore_index=True)
-    assert {t.type for t in case_rows_figure(many, (-1, 1)).data} == {"scattergl"}
-    assert len({t.marker.symbol for t in lanes.data}) == 2  # shape as well as colour
-    # the categories' own markers, as on every timeline
+    picture = case_rows_picture(rows, (-1, 1))
+    sent = json.loads(json.dumps(picture, cls=plotly.utils.PlotlyJSONEncoder))
+    legend, image = sent["props"]["children"]
+    # the legend names the categories in the list's order, as text
+    assert [i["props"]["children"][1]["props"]["children"]
+            for i in legend["props"]["children"][1]["props"]["children"]] == [
+        "Referral and contact", "Domestic abuse"]  # fmt: skip
+    assert image["props"]["data-months"] == "-1,1" and image["props"]["data-cases"] == "2"
+    assert "2 aligned cases" in image["props"]["alt"]
+    svg = base64.b64decode(image["props"]["src"].split(",")[1]).decode()
     fixed = {st.name: st for st in marker_styles()}
-    for trace in lanes.data:
-        assert (trace.marker.color, trace.marker.symbol) == (
-            fixed[trace.name].colour,
-            fixed[trace.name].symbol,
-        )
+    for i, name in enumerate(["Referral and contact", "Domestic abuse"]):
+        shape = re.search(f"<g id='c{i}'[^>]*><path d='([^']*)' fill='([^']*)'", svg)
+        assert shape.groups() == (svg_shape(fixed[name].symbol)[0], fixed[name].colour)
+    uses = re.findall(r"<use href='#c(\d)' x='([\d.]+)' y='(\d+)'/>", svg)
+    assert sorted((c, y) for c, _x, y in uses) == [("0", "15"), ("1", "15"), ("1", "25")]
+    # no count anywhere: its texts are the month ticks and the axis title
+    assert re.findall(r"<text[^>]*>([^<]*)</text>", svg) == [
+        "0", "months relative to the anchor event (0: its month)"]  # fmt: skip
+    many = pd.concat(
+        [rows.assign(case_row=rows["case_row"] + 2 * k) for k in range(SVG_LIMIT)],
+        ignore_index=True,
+    )
+    drawn = rows_to_draw(many, 6)
+    assert len(drawn) <= SVG_LIMIT and drawn["case_row"].nunique() >= 6
+    crowded = pd.DataFrame(
+        {"case_row": np.repeat(range(8), SVG_LIMIT // 2), "rel_month": 0, "category": "Other"}
+    )
+    assert rows_to_draw(crowded, 6)["case_row"].nunique() == 6  # over the limit, not under 6
 
 
 def facts_for_differencing():
