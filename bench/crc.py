@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +32,6 @@ from components.crc import case_rows_picture, count_table, theme_bars  # noqa: E
 from data import crc  # noqa: E402
 from data.actor import SYSTEM  # noqa: E402
 from data.store import Store  # noqa: E402
-from tests.support.server import start_server  # noqa: E402
 
 PAGE_AIM = 1.0  # seconds: the explorer interactive
 TAB_AIM = 0.5  # seconds: each tab
@@ -207,28 +205,15 @@ def page_in_browser(runs: int, before: str | None = None) -> None:
     """The explorer on the demo data (`serve --demo`) in headless Chromium, at both sizes; with
     `before`, that revision's explorer too, measured alternately in the same run."""
     explorer_page = _load("explorer_page", ROOT / "bench" / "explorer_page.py")
-    with tempfile.TemporaryDirectory() as tmp:
-        for name in ("now", "before", "source"):
-            (Path(tmp) / name).mkdir()
-        servers = {"now": start_server(Path(tmp) / "now", "--demo")}
-        if before:
-            source = Path(tmp) / "source"
-            archive = subprocess.run(
-                ["git", "-C", str(ROOT), "archive", before], check=True, capture_output=True
-            ).stdout
-            subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
-            servers["before"] = start_server(Path(tmp) / "before", "--demo", source=source)
-        try:
-            for viewport in ((1920, 1080), (1366, 768)):
-                print(f"\n-- the explorer in headless Chromium on the demo data, {viewport[0]}x"
-                      f"{viewport[1]}, median of {runs}{f', before: {before}' if before else ''}")  # fmt: skip
-                urls = {name: url for name, (_proc, url) in sorted(servers.items())}
-                figures = explorer_page.measure_alternately(urls, runs, viewport)
-                explorer_page.report(figures["now"], PAGE_AIM, TAB_AIM, figures.get("before"))
-        finally:
-            for proc, _url in servers.values():
-                proc.terminate()
-                proc.wait(timeout=10)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        explorer_page.servers(Path(tmp), before, "--demo") as urls,
+    ):
+        for viewport in ((1920, 1080), (1366, 768)):
+            print(f"\n-- the explorer in headless Chromium on the demo data, {viewport[0]}x"
+                  f"{viewport[1]}, median of {runs}{f', before: {before}' if before else ''}")  # fmt: skip
+            figures = explorer_page.measure_alternately(urls, runs, viewport)
+            explorer_page.report(figures["now"], PAGE_AIM, TAB_AIM, figures.get("before"))
 
 
 def _load(name: str, path: Path):

@@ -20,10 +20,14 @@ from __future__ import annotations
 import importlib.util
 import os
 import statistics
+import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
-from tests.support.server import ADMIN_PASSWORD
+from tests.support.server import ADMIN_PASSWORD, start_server
+
+ROOT = Path(__file__).resolve().parent.parent
 
 WAIT_MS = 30_000
 CASE_LIST = "#case-table, #no-cases"  # the list, or the note that there is none (a pooled hub)
@@ -200,14 +204,46 @@ def measure(url: str, runs: int, viewport=(1920, 1080), first_wait_ms: int = WAI
     }
 
 
-def measure_alternately(urls: dict[str, str], rounds: int, viewport=(1920, 1080)) -> dict:
+@contextmanager
+def servers(tmp: Path, before: str | None, *args: str, command=("serve",), ready: str = ""):
+    """{"now": url} of a server of this code, and {"before": url} of one of revision `before`
+    (its files from `git archive`, served from their own folder) when given; each answering,
+    and with `ready` in its log (waited for up to 10 minutes)."""
+    procs = {}
+    try:
+        for name in ("now", *(["before"] if before else [])):
+            (tmp / name).mkdir()
+            source = None
+            if name == "before":
+                source = tmp / "source"
+                source.mkdir()
+                archive = subprocess.run(
+                    ["git", "-C", str(ROOT), "archive", before], check=True, capture_output=True
+                ).stdout
+                subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+            procs[name] = start_server(tmp / name, *args, command=command, source=source)
+        deadline = time.perf_counter() + 600
+        for name in procs:
+            log = tmp / name / "server.log"
+            while ready not in log.read_text(errors="replace") and time.perf_counter() < deadline:
+                time.sleep(0.5)
+        yield {name: url for name, (_proc, url) in procs.items()}
+    finally:
+        for proc, _url in procs.values():
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def measure_alternately(
+    urls: dict[str, str], rounds: int, viewport=(1920, 1080), first_wait_ms: int = WAIT_MS
+) -> dict:
     """{name: figures} for servers of different code (before and now), measured once each in
     turn, `rounds` times, then the median of each figure: a change of the machine's load falls
     on both alike."""
     runs = {name: [] for name in urls}
     for _ in range(rounds):
         for name, url in urls.items():
-            runs[name].append(measure(url, 1, viewport))
+            runs[name].append(measure(url, 1, viewport, first_wait_ms))
     return {
         name: {
             "case list": _median([r["case list"] for r in found]),
