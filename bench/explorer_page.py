@@ -134,7 +134,9 @@ def open_tab(page, requests: Requests, label: str) -> float:
     return _ready(page, requests, started, previous, page_started=page_started)
 
 
-ROWS_JS = "() => document.querySelector('#crc-case-rows-picture')?.complete"
+# The rows drawn: the picture loaded, or (in a revision before it) the chart laid out.
+ROWS_JS = """() => document.querySelector('#crc-case-rows-picture')?.complete
+    || document.querySelector('#crc-case-rows .js-plotly-plot')?._fullLayout"""
 ROWS_LABEL = "aligned journeys: case rows, asked for"
 
 
