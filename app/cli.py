@@ -270,7 +270,7 @@ def cmd_serve(args, pooled=None) -> int:
     import waitress
 
     from app.server import create_app
-    from data.committee_patterns import write_missing_patterns
+    from data.committee_patterns import backfill_in_background
     from data.demo import DEMO_CASE_REF, seed_demo
     from data.users import count_users, ensure_admin
 
@@ -280,8 +280,6 @@ def cmd_serve(args, pooled=None) -> int:
     generated = ensure_admin(store, config.admin_password)
     if getattr(args, "demo", False) and seed_demo(store):
         print(f"Seeded the fictional demo case {DEMO_CASE_REF}.")
-    if written := write_missing_patterns(store):
-        print(f"Wrote the patterns of {written} signed-off record(s) for the committee.")
     import atexit
 
     from data.backup import remove_server_info, write_server_info
@@ -308,6 +306,9 @@ def cmd_serve(args, pooled=None) -> int:
     elif first_start:
         print("Sign in as 'admin' with the password in RPM_ADMIN_PASSWORD.")
     sys.stdout.flush()
+    # After an upgrade, the patterns of records signed before the lenses reached the committee
+    # are written while the server answers (minutes on a large database).
+    backfill_in_background(store, announce=lambda line: print(line, flush=True))
     waitress.serve(app.server, sockets=[listening], threads=args.threads, ident="rpm-timeline")
     return EXIT_OK
 
@@ -315,10 +316,13 @@ def cmd_serve(args, pooled=None) -> int:
 def cmd_crc(args) -> int:
     if args.crc_command == "publish":
         from data.actor import SYSTEM
-        from data.publish import publish
+        from data.committee_patterns import write_missing_patterns
+        from data.publish import check_code, publish
 
         store, config = open_store(args)
-        code = args.code or config.partnership_code
+        code = check_code(args.code or config.partnership_code)
+        if written := write_missing_patterns(store):
+            print(f"wrote the committee's patterns of {written} signed-off record(s) first")
         print(
             f"published {publish(store, SYSTEM, args.output, code, linkable=args.linkable).line()}"
         )

@@ -8,7 +8,11 @@ and 1366x768, the explorer's open to its first tab interactive (aim: under 1 s) 
 (aim: under 500 ms) beside the app's case list opened in the same run, with the load average
 (`bench/explorer_page.py`). Prints figures only; asserts nothing.
 
-Run: .venv/bin/python bench/crc.py [--runs 5] [--browser-only]
+With `--before REV` (a git revision, e.g. main), the page is timed on that revision's code too,
+in the same run, each run of the one after a run of the other, and both are printed side by
+side.
+
+Run: .venv/bin/python bench/crc.py [--runs 5] [--browser-only] [--before REV]
 """
 
 from __future__ import annotations
@@ -24,11 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from components.crc import case_rows_figure, density_heatmap, theme_bar_figure, trend_figure  # noqa: E402
+from components.crc import case_rows_picture, count_table, theme_bars  # noqa: E402
 from data import crc  # noqa: E402
 from data.actor import SYSTEM  # noqa: E402
 from data.store import Store  # noqa: E402
-from tests.support.server import start_server  # noqa: E402
 
 PAGE_AIM = 1.0  # seconds: the explorer interactive
 TAB_AIM = 0.5  # seconds: each tab
@@ -191,26 +194,26 @@ def main() -> None:
     parser.add_argument(
         "--browser-only", action="store_true", help="only the page in headless Chromium"
     )
+    parser.add_argument("--before", metavar="REV", help="also time the page on this revision")
     args = parser.parse_args()
     if not args.browser_only:
         queries_and_callbacks()
-    page_in_browser(args.runs)
+    page_in_browser(args.runs, args.before)
 
 
-def page_in_browser(runs: int) -> None:
-    """The explorer on the demo data (`serve --demo`) in headless Chromium, at both sizes."""
+def page_in_browser(runs: int, before: str | None = None) -> None:
+    """The explorer on the demo data (`serve --demo`) in headless Chromium, at both sizes; with
+    `before`, that revision's explorer too, measured alternately in the same run."""
     explorer_page = _load("explorer_page", ROOT / "bench" / "explorer_page.py")
-    with tempfile.TemporaryDirectory() as tmp:
-        proc, url = start_server(Path(tmp), "--demo")
-        try:
-            for viewport in ((1920, 1080), (1366, 768)):
-                print(f"\n-- the explorer in headless Chromium on the demo data, {viewport[0]}x"
-                      f"{viewport[1]}, median of {runs} (interactive: drawn, no request in flight)")  # fmt: skip
-                figures = explorer_page.measure(url, runs, viewport)
-                explorer_page.report(figures, PAGE_AIM, TAB_AIM)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        explorer_page.servers(Path(tmp), before, "--demo") as urls,
+    ):
+        for viewport in ((1920, 1080), (1366, 768)):
+            print(f"\n-- the explorer in headless Chromium on the demo data, {viewport[0]}x"
+                  f"{viewport[1]}, median of {runs}{f', before: {before}' if before else ''}")  # fmt: skip
+            figures = explorer_page.measure_alternately(urls, runs, viewport)
+            explorer_page.report(figures["now"], PAGE_AIM, TAB_AIM, figures.get("before"))
 
 
 def _load(name: str, path: Path):
@@ -265,10 +268,10 @@ def queries_and_callbacks() -> None:
             themes = results["learning_theme_tables"]
             density, case_rows = results["aligned_events (both)"]
             for name, fn in (
-                ("theme_bar_figure", lambda t=themes: theme_bar_figure(t["by_agency"])),
-                ("trend_figure", lambda t=themes: trend_figure(t["by_quarter"])),
-                ("density_heatmap", lambda d=density: density_heatmap(crc.density_table(d, 24))),
-                ("case_rows_figure", lambda r=case_rows: case_rows_figure(r, (-24, 24))),
+                ("theme_bars", lambda t=themes: theme_bars(t["by_agency"], "b", "")),
+                ("quarter table, shaded", lambda t=themes: count_table(t["by_quarter"], "q", "", shaded=True)),
+                ("density table, shaded", lambda d=density: count_table(crc.density_table(d, 24).T, "d", "", shaded=True)),
+                ("case_rows_picture", lambda r=case_rows: case_rows_picture(r, (-24, 24))),
             ):  # fmt: skip
                 ms, best, _ = timed(fn)
                 print(f"{name:32s} {ms:8.1f} ms median {best:8.1f} ms best")

@@ -8,7 +8,10 @@ alone; and the server's memory (resident set) after each. Then the time and size
 partnership's `publish` of a 1,000,000-event database, beside a plain Parquet copy of its
 events. Prints figures only; asserts nothing.
 
+With `--before REV`, the page is timed on that revision's code too, in turn, in the same run.
+
 Run: .venv/bin/python bench/pooled.py [--partnerships 150] [--events 20000000] [--dir DIR]
+     [--before REV] [--no-browser] [--no-publish]
 """
 
 from __future__ import annotations
@@ -439,34 +442,26 @@ def aligned_from_parquet(store, f: crc.CrcFilters) -> None:
 PAGE_AIM, TAB_AIM = 2.0, 1.0  # seconds: the pooled page interactive; each tab (a query each)
 
 
-def bench_page(bundles: Path, runs: int) -> None:
-    """The pooled explorer (`crc serve-pooled`) in headless Chromium, once it has warmed up."""
-    from tests.support.server import start_server
-
+def bench_page(bundles: Path, runs: int, before: str | None = None) -> None:
+    """The pooled explorer (`crc serve-pooled`) in headless Chromium, once it has warmed up;
+    with `before`, that revision's too, measured alternately in the same run."""
     spec = importlib.util.spec_from_file_location(
         "explorer_page", ROOT / "bench" / "explorer_page.py"
     )
     explorer_page = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(explorer_page)
+    command = ("crc", "serve-pooled", str(bundles))
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        proc, url = start_server(Path(tmp), command=("crc", "serve-pooled", str(bundles)))
-        print(
-            f"\nserve-pooled over {bundles}: answering after {time.perf_counter() - started:.1f} s"
-        )
-        log = Path(tmp) / "server.log"
-        while "Ready:" not in log.read_text() and time.perf_counter() - started < 600:
-            time.sleep(0.5)
-        print(f"warmed up (its log says 'Ready:') after {time.perf_counter() - started:.1f} s")
-        try:
+        with explorer_page.servers(Path(tmp), before, command=command, ready="Ready:") as urls:
+            print(f"\nserve-pooled over {bundles}: answering and warmed up (its log says"
+                  f" 'Ready:') after {time.perf_counter() - started:.1f} s"
+                  f"{' (both servers)' if before else ''}")  # fmt: skip
             print(f"-- the pooled explorer in headless Chromium, 1920x1080, median of {runs}"
-                  " (interactive: drawn, no request in flight; the first open, which waits for"
+                  f"{f', before: {before}' if before else ''} (the first open, which waits for"
                   " the warm-up, not counted)")  # fmt: skip
-            figures = explorer_page.measure(url, runs, first_wait_ms=180_000)
-            explorer_page.report(figures, PAGE_AIM, TAB_AIM)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+            figures = explorer_page.measure_alternately(urls, runs, first_wait_ms=180_000)
+            explorer_page.report(figures["now"], PAGE_AIM, TAB_AIM, figures.get("before"))
 
 
 def bench_publish() -> None:
@@ -520,6 +515,7 @@ def main() -> None:
     parser.add_argument("--no-publish", action="store_true", help="skip the publish figure")
     parser.add_argument("--no-browser", action="store_true", help="skip the page in Chromium")
     parser.add_argument("--runs", type=int, default=3, help="browser runs per figure")
+    parser.add_argument("--before", metavar="REV", help="also time the page on this revision")
     args = parser.parse_args()
     if args.generate_only:
         generate(Path(args.dir), args.partnerships, args.events, args.learning, args.actions)
@@ -542,7 +538,7 @@ def main() -> None:
         region = tuple(p.name.split("_")[0] for p in folders[:4])
         bench_queries(folders, region)
         if not args.no_browser:
-            bench_page(out, args.runs)
+            bench_page(out, args.runs, args.before)
         if not args.no_publish:
             bench_publish()
     finally:

@@ -138,12 +138,16 @@ _SVG_CROSSES = {
 }
 
 
+def svg_shape(symbol: int) -> tuple[str, str | None]:
+    """(path, cross or None) of a marker symbol in a 20x20 box, as the chart draws it."""
+    return _SVG_PATHS.get(symbol, _SVG_PATHS[0]), _SVG_CROSSES.get(symbol)
+
+
 def legend_marker(style: MarkerStyle, size: int = 18) -> html.Span:
     """The category's marker as a small picture (decorative: the name is written beside it)."""
-    path = _SVG_PATHS.get(style.symbol, _SVG_PATHS[0])
     return html.Span(
         html.Img(
-            src=_svg_data_uri(path, style.colour, _SVG_CROSSES.get(style.symbol)),
+            src=_svg_data_uri(*svg_shape(style.symbol), style.colour),
             width=size,
             height=size,
             alt="",
@@ -153,7 +157,7 @@ def legend_marker(style: MarkerStyle, size: int = 18) -> html.Span:
     )
 
 
-def _svg_data_uri(path: str, colour: str, cross: str | None = None) -> str:
+def _svg_data_uri(path: str, cross: str | None, colour: str) -> str:
     over = (
         f"<path d='{cross}' fill='none' stroke='{CROSS_COLOUR}' stroke-width='2'/>" if cross else ""
     )
@@ -164,11 +168,14 @@ def _svg_data_uri(path: str, colour: str, cross: str | None = None) -> str:
     return "data:image/svg+xml;utf8," + quote(svg)
 
 
-def category_legend(styles: Sequence[MarkerStyle], title: str = "Categories") -> html.Div:
-    """Every category with its marker and name, in the fixed order: the same on every case."""
+def category_legend(
+    styles: Sequence[MarkerStyle], title: str = "Categories", level: int = 2
+) -> html.Div:
+    """Every category with its marker and name, in the fixed order: the same on every case
+    (`level`: its title's heading level where it sits)."""
     return html.Div(
         [
-            html.H2(title, className="h6 mb-1"),
+            getattr(html, f"H{level}")(title, className="h6 mb-1"),
             html.Ul(
                 [
                     html.Li(

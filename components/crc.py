@@ -1,4 +1,4 @@
-"""Figures and tables of the CRC explorer. Pure: suppressed tables and counts in, layout out.
+"""Tables and pictures of the CRC explorer. Pure: suppressed tables and counts in, layout out.
 
 Every value drawn here has already been through `data.suppression`: hidden counts arrive as
 "c" and are drawn as "c" (never as a bar length or colour that would give them away).
@@ -6,41 +6,18 @@ Every value drawn here has already been through `data.suppression`: hidden count
 
 from __future__ import annotations
 
-import functools
-import html as html_lib
+import base64
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import plotly.colors as plotly_colors
-import plotly.graph_objects as go
-import plotly.io as pio
-from dash import dash_table, html
+from dash import html
 
-from components.category_style import MarkerStyle, marker_styles
-from components.palette import AGENCY_COLOURS
+from components.category_style import MarkerStyle, category_legend, marker_styles, svg_shape
 from components.timeline import SVG_LIMIT
 
 SUPPRESSED = "c"
-FONT = {"family": "Arial, Helvetica, sans-serif", "size": 15, "color": "#0b0c0c"}
-SYMBOLS = (
-    "square",
-    "circle",
-    "diamond",
-    "triangle-up",
-    "x",
-    "cross",
-    "star",
-    "triangle-down",
-    "hexagon",
-    "pentagon",
-    "circle-open",
-)
-
-
-def _esc(value: object) -> str:
-    """Plotly renders hover and tick text as HTML: escape anything from the database."""
-    return html_lib.escape(str(value), quote=False)
+TEXT = "#0b0c0c"
 
 
 def _numeric(values) -> np.ndarray:
@@ -50,94 +27,114 @@ def _numeric(values) -> np.ndarray:
     )
 
 
-@functools.cache
-def _template() -> dict:
-    """plotly's default template as a dict, made once (a figure copied it afresh: 10-15 ms)."""
-    return pio.templates[pio.templates.default].to_plotly_json()
+# A light-to-dark blue scale for the shaded tables (ColorBrewer Blues); each cell's text is
+# black or white, whichever contrasts more with its shade (at least 4.5:1 on every step).
+SHADES = ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c")
+HIDDEN_SHADE = "#e1e1e1"
 
 
-def _figure(data: list[dict], layout: dict) -> go.Figure:
-    """A figure from plain trace and layout dicts, unvalidated: plotly's validation of every
-    property took 40-100 ms a figure, more than drawing it (what is sent is the same)."""
-    return go.Figure({"data": data, "layout": {"template": _template(), **layout}}, _validate=False)
+def _luminance(colour: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
-def _anchor_line() -> dict:
-    """The vertical line between month -1 and month 0 (what `add_vline` draws)."""
-    return {
-        "type": "line",
-        "x0": -0.5,
-        "x1": -0.5,
-        "xref": "x",
-        "y0": 0,
-        "y1": 1,
-        "yref": "y domain",
-        "line": {"width": 2, "color": "#0b0c0c"},
-    }
+def _text_on(colour: str) -> str:
+    """Black or white text, whichever contrasts more with `colour`."""
+    lum = _luminance(colour)
+    on_black = (lum + 0.05) / (_luminance(TEXT) + 0.05)
+    on_white = 1.05 / (lum + 0.05)
+    return TEXT if on_black >= on_white else "#ffffff"
 
 
-def count_table(table: pd.DataFrame, table_id: str, caption: str) -> html.Div:
-    """A suppressed table with its caption. One DataTable component (not one component per
-    cell), which keeps the page quick to render; cells are plain text (never HTML)."""
+def _shade(value: float, top: float) -> dict:
+    """The background and text colour of a shown count in a shaded table."""
+    step = 0 if top <= 0 else min(len(SHADES) - 1, round(value / top * (len(SHADES) - 1)))
+    return {"backgroundColor": SHADES[step], "color": _text_on(SHADES[step])}
+
+
+def _count_cell(value, top: float | None):
+    """One cell: a hidden count as c in grey italics. `top`: the darkest shade's count of a
+    shaded table (None: not shaded, as a total is not)."""
+    hidden = value == SUPPRESSED
+    if top is None:
+        style = None
+    elif hidden:
+        style = {"backgroundColor": HIDDEN_SHADE}
+    else:
+        style = _shade(float(value), top)
+    return html.Td(str(value), className="rpm-crc-c" if hidden else None, style=style)
+
+
+def count_table(
+    table: pd.DataFrame,
+    table_id: str,
+    caption: str,
+    *,
+    shaded: bool = False,
+    line_before=None,
+) -> html.Div:
+    """A suppressed table with its caption, as a plain HTML table: row and column headers
+    (`th` with their scope), hidden cells "c" in grey italics, the Total row in bold. Cells
+    are text (never HTML). A plain table draws in a fraction of a DataTable's time (which
+    evaluated a style condition per column for every cell) and needs no script of its own.
+
+    `shaded`: every shown count but the totals is shaded by its size (a heat map that is
+    still a table: the number stays in each cell); `line_before`: the row above which a
+    heavy line is drawn (the aligned view's month 0)."""
+    if table.empty:
+        return _captioned(table_id, caption, None)
     first = str(table.index.name or "").replace("_", " ").capitalize() or " "
-    columns = [{"name": first, "id": "_row"}] + [
-        {"name": str(c), "id": f"c{i}"} for i, c in enumerate(table.columns)
-    ]
-    data = [
-        {"_row": str(label), **{f"c{i}": str(v) for i, v in enumerate(values)}}
+    columns = list(table.columns)
+    top = _shaded_top(table) if shaded else None
+
+    header = html.Tr(
+        [html.Th(first, scope="col"), *(html.Th(str(c), scope="col") for c in columns)]
+    )
+
+    def row_class(label) -> str | None:
+        if label == "Total":
+            return "rpm-crc-total"
+        return "rpm-crc-line-before" if line_before is not None and label == line_before else None
+
+    rows = [
+        html.Tr(
+            [
+                html.Th(str(label), scope="row"),
+                *(
+                    _count_cell(v, None if "Total" in (label, column) else top)
+                    for column, v in zip(columns, values, strict=True)
+                ),
+            ],
+            className=row_class(label),
+        )
         for label, values in zip(table.index, table.to_numpy().tolist(), strict=True)
     ]
+    shaded_class = " rpm-crc-shaded" if shaded else ""
+    return _captioned(table_id, caption, [header, rows], "rpm-crc-counts" + shaded_class)
+
+
+def _captioned(table_id: str, caption: str, head_and_rows, class_name: str = "") -> html.Div:
+    """A table (`head_and_rows`: its header row and body rows, None when empty) under its
+    caption; a wide one scrolls in a region that the keyboard can reach and that is named."""
     caption_id = f"{table_id}-caption"
-    if not data:
+    if head_and_rows is None:
         body = html.P("Nothing recorded for the cases selected.", className="text-body-secondary")
     else:
-        body = dash_table.DataTable(
-            columns=columns,
-            data=data,
-            id=f"{table_id}-data",
-            cell_selectable=False,
-            style_as_list_view=True,
-            style_table={"overflowX": "visible"},
-            style_header={
-                "fontWeight": "bold",
-                "borderBottom": "2px solid #0b0c0c",
-                "backgroundColor": "white",
-                "whiteSpace": "normal",
-                "height": "auto",
-            },
-            style_cell={
-                "fontFamily": "Arial, Helvetica, sans-serif",
-                "fontSize": "16px",
-                "color": "#0b0c0c",
-                "padding": "4px 10px",
-                "textAlign": "right",
-                "minWidth": "4.5rem",
-            },
-            style_cell_conditional=[
-                {"if": {"column_id": "_row"}, "textAlign": "left", "fontWeight": "bold"}
-            ],
-            style_data_conditional=[
-                {
-                    "if": {"filter_query": '{_row} = "Total"'},
-                    "fontWeight": "bold",
-                    "borderTop": "2px solid #0b0c0c",
-                },
-                *[
-                    {
-                        "if": {"column_id": f"c{i}", "filter_query": f'{{c{i}}} = "c"'},
-                        "color": "#505a5f",
-                        "fontStyle": "italic",
-                    }
-                    for i in range(len(table.columns))
-                ],
-            ],
-        )
-        # A wide table scrolls in a region that the keyboard can reach and that is named.
+        header, rows = head_and_rows
         body = html.Div(
-            body,
+            html.Table(
+                [html.Thead(header), html.Tbody(rows)],
+                id=f"{table_id}-data",
+                className=class_name,
+                **{"aria-labelledby": caption_id},
+            ),
             tabIndex="0",
             role="region",
-            style={"overflowX": "auto", "maxWidth": "100%"},
+            className="rpm-crc-scroll",
             **{"aria-labelledby": caption_id},
         )
     return html.Div(
@@ -147,192 +144,55 @@ def count_table(table: pd.DataFrame, table_id: str, caption: str) -> html.Div:
     )
 
 
-def theme_bar_figure(by_agency: pd.DataFrame) -> go.Figure:
-    """Learning points per theme, stacked single-agency (sum of shown agency cells is not
-    drawn: only the Cross-agency and Total columns, so no hidden cell can be read off a bar)."""
+def _shaded_top(table: pd.DataFrame) -> float:
+    """The largest shown count outside the totals (what the darkest shade stands for)."""
+    inner = table.drop(index="Total", columns="Total", errors="ignore")
+    shown = _numeric(inner.to_numpy().ravel()) if inner.size else np.array([])
+    shown = shown[~np.isnan(shown)]
+    return float(shown.max()) if shown.size else 0.0
+
+
+def theme_bars(by_agency: pd.DataFrame, table_id: str, caption: str) -> html.Div:
+    """Learning points per theme as a table of bars: all learning points and those of them
+    cross-agency, each a bar with its number beside it. Only the Total and Cross-agency
+    columns are drawn (never a sum of agency cells, so no hidden cell can be read off a bar),
+    and a hidden count has no bar, only its c."""
     table = by_agency.drop(index="Total", errors="ignore")
-    themes = list(table.index)[::-1]
-    total = _numeric(table["Total"])[::-1] if "Total" in table else np.array([])
-    cross = _numeric(table["Cross-agency"])[::-1] if "Cross-agency" in table else np.array([])
-    names = [_esc(t) for t in themes]
-    data = [
-        {
-            "type": "bar",
-            "y": names,
-            "x": total,
-            "orientation": "h",
-            "name": "All learning points",
-            "marker": {"color": "#0b5394"},
-            "text": [SUPPRESSED if np.isnan(v) else f"{int(v)}" for v in total],
-            "textposition": "outside",
-            "hovertemplate": "%{y}: %{text} learning points<extra></extra>",
-        },
-        {
-            "type": "bar",
-            "y": names,
-            "x": cross,
-            "orientation": "h",
-            "name": "of which cross-agency",
-            "marker": {"color": "#b45f06", "pattern": {"shape": "/"}},
-            "text": [SUPPRESSED if np.isnan(v) else f"{int(v)}" for v in cross],
-            "textposition": "outside",
-            "hovertemplate": "%{y}: %{text} cross-agency<extra></extra>",
-        },
+    drawn = [c for c in ("Total", "Cross-agency") if c in table.columns]
+    names = {"Total": "All learning points", "Cross-agency": "of which cross-agency"}
+    shown = _numeric(table[drawn].to_numpy().ravel()) if drawn else np.array([])
+    shown = shown[~np.isnan(shown)]
+    top = float(shown.max()) if shown.size else 0.0
+
+    def bar(value, column: str):
+        if value == SUPPRESSED:
+            return html.Td(SUPPRESSED, className="rpm-crc-c")
+        # at most four fifths of the cell, so that the number fits beside the longest bar
+        width = 0.0 if top <= 0 else float(value) / top * 80
+        return html.Td(
+            [
+                html.Span(
+                    className=f"rpm-crc-bar rpm-crc-bar-{'cross' if column != 'Total' else 'all'}",
+                    style={"width": f"{width:.1f}%"},
+                    **{"aria-hidden": "true"},
+                ),
+                html.Span(str(value), className="rpm-crc-bar-n"),
+            ]
+        )
+
+    header = html.Tr(
+        [html.Th("Theme", scope="col"), *(html.Th(names[c], scope="col") for c in drawn)]
+    )
+    rows = [
+        html.Tr([html.Th(str(theme), scope="row"), *(bar(row[c], c) for c in drawn)])
+        for theme, row in table[drawn].iterrows()
     ]
-    return _figure(
-        data,
-        {
-            "barmode": "group",
-            "height": max(260, 48 * len(themes) + 110),
-            "margin": {"l": 10, "r": 40, "t": 30, "b": 40},
-            "font": FONT,
-            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-            "plot_bgcolor": "white",
-            "xaxis": {
-                "title": {"text": "learning points (c = 1 to 5, hidden)"},
-                "gridcolor": "#dddddd",
-            },
-            "yaxis": {"automargin": True},
-        },
-    )
-
-
-def trend_figure(by_quarter: pd.DataFrame, top: int = 4) -> go.Figure:
-    """Learning points per quarter: all themes, and the most frequent themes (gaps where hidden)."""
-    table = by_quarter.drop(columns="Total", errors="ignore")
-    quarters = [str(q) for q in table.columns]
-    data = []
-    if "Total" in table.index:
-        data.append(
-            {
-                "type": "bar",
-                "x": quarters,
-                "y": _numeric(table.loc["Total"]),
-                "name": "All themes",
-                "marker": {"color": "#d9e3ee"},
-                "text": [str(v) for v in table.loc["Total"]],
-                "textposition": "outside",
-            }
-        )
-    themes = [t for t in table.index if t != "Total"][:top]
-    for i, theme in enumerate(themes):
-        data.append(
-            {
-                "type": "scatter",
-                "x": quarters,
-                "y": _numeric(table.loc[theme]),
-                "name": _esc(theme),
-                "mode": "lines+markers",
-                "marker": {"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 10},
-                "line": {"color": AGENCY_COLOURS[i % len(AGENCY_COLOURS)], "width": 3},
-                "connectgaps": False,
-            }
-        )
-    return _figure(
-        data,
-        {
-            "height": 380,
-            "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
-            "font": FONT,
-            "plot_bgcolor": "white",
-            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-            "yaxis": {
-                "title": {"text": "learning points"},
-                "gridcolor": "#dddddd",
-                "rangemode": "tozero",
-            },
-            "xaxis": {"title": {"text": "quarter of the meeting"}, "type": "category"},
-        },
-    )
-
-
-HIDDEN_GREY = "#e1e1e1"
-
-
-def _hidden_colorscale(top: float) -> tuple[list, float]:
-    """Blues for 0..top, with a grey band below 0 for hidden cells; returns (scale, zmin)."""
-    below = top / 20
-    cut = below / (top + below)
-    blues = plotly_colors.sequential.Blues
-    scale = [[0.0, HIDDEN_GREY], [cut, HIDDEN_GREY]]
-    scale += [[cut + (1 - cut) * i / (len(blues) - 1), c] for i, c in enumerate(blues)]
-    scale[2][0] = cut  # the first blue starts exactly where grey ends
-    return scale, -below
-
-
-def density_heatmap(table: pd.DataFrame) -> go.Figure:
-    """Agency x month relative to the anchor: events, as ONE heatmap trace. Hidden ("c") cells
-    get a value below zero that the colour scale draws grey, and their text says "c"."""
-    months = [int(m) for m in table.columns]
-    agencies = [str(a) for a in table.index]
-    z = np.vstack([_numeric(row) for row in table.to_numpy()]) if len(table) else np.zeros((0, 0))
-    text = [[str(v) for v in row] for row in table.to_numpy()]
-    shown = z[~np.isnan(z)] if z.size else z
-    top = max(1.0, float(shown.max())) if shown.size else 1.0
-    scale, zmin = _hidden_colorscale(top)
-    heatmap = {
-        "type": "heatmap",
-        "x": months,
-        "y": [_esc(a) for a in agencies],
-        "z": np.where(np.isnan(z), zmin, z) if z.size else z,
-        "text": text,
-        "texttemplate": "%{text}",
-        "textfont": {"size": 11},
-        "colorscale": scale,
-        "zmin": zmin,
-        "zmax": top,
-        "colorbar": {"title": {"text": "events"}, "tick0": 0, "tickmode": "auto"},
-        "hovertemplate": "%{y}<br>month %{x} from the anchor: %{text} events<extra></extra>",
-        "xgap": 1,
-        "ygap": 2,
-    }
-    return _figure(
-        [heatmap],
-        {
-            "shapes": [_anchor_line()],
-            "height": max(220, 44 * len(agencies) + 100),
-            "margin": {"l": 10, "r": 10, "t": 20, "b": 50},
-            "font": FONT,
-            "plot_bgcolor": "white",
-            "xaxis": {
-                "title": {"text": "months relative to the anchor event (0 = its month)"},
-                "dtick": 3,
-            },
-            "yaxis": {"automargin": True, "autorange": "reversed"},
-        },
-    )
-
-
-def withheld_figure(message: str) -> go.Figure:
-    """An empty figure that says why nothing is drawn."""
-    return _figure(
-        [],
-        {
-            "annotations": [
-                {
-                    "text": _esc(message),
-                    "showarrow": False,
-                    "font": {"size": 17},
-                    "x": 0.5,
-                    "y": 0.5,
-                    "xref": "paper",
-                    "yref": "paper",
-                }
-            ],
-            "height": 160,
-            "font": FONT,
-            "plot_bgcolor": "white",
-            "xaxis": {"visible": False},
-            "yaxis": {"visible": False},
-            "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        },
-    )
+    return _captioned(table_id, caption, [header, rows] if rows else None, "rpm-crc-bars")
 
 
 def rows_to_draw(rows: pd.DataFrame, least: int) -> pd.DataFrame:
-    """The first cases' rows (by case_row), as many as SVG draws quickly (`SVG_LIMIT` markers
-    in all), but never fewer than `least` cases: at England's scale 150 cases made about
-    100,000 markers, which WebGL in software took 10 s to draw."""
+    """The first cases' rows (by case_row), at most `SVG_LIMIT` markers in all, but never fewer
+    than `least` cases: at England's scale 150 cases made about 100,000 markers."""
     if len(rows) <= SVG_LIMIT:
         return rows
     running = rows.groupby("case_row").size().sort_index().cumsum()
@@ -342,66 +202,83 @@ def rows_to_draw(rows: pd.DataFrame, least: int) -> pd.DataFrame:
     return rows[rows["case_row"].isin(cases)]
 
 
-def case_rows_figure(
-    rows: pd.DataFrame, months: tuple[int, int], categories: Sequence | None = None
-) -> go.Figure:
-    """Each case as a thin row (LifeLines2 style): event categories by month relative to the
-    anchor, with the categories' fixed markers (the same as on every case's timeline).
+# The case rows' picture, in its own units (it is scaled to the page's width).
+ROW = 10
+MARKER = 7
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 40, 1190, 10, 50
+GRID = "#dddddd"
 
-    `rows` has case_row, rel_month, category, events; `categories` the managed list.
-    """
+
+def case_rows_picture(
+    rows: pd.DataFrame, months: tuple[int, int], categories: Sequence | None = None
+) -> html.Div:
+    """Each case as a thin row (LifeLines2 style): a marker for each category of its events in
+    each month from the anchor's, with the categories' fixed markers (the same as on every
+    case's timeline), and their legend beside it. A picture (an SVG image, drawn by the
+    browser at once), not a chart: a chart needed Plotly's 4.8 MB script, which took a second
+    and more to start. It holds no count, only which categories each row has in each month.
+
+    `rows` has case_row, rel_month, category (one row per case, month and category)."""
     n_cases = int(rows["case_row"].max()) + 1 if not rows.empty else 0
     present = set(rows["category"]) if not rows.empty else set()
     styles = [st for st in marker_styles(categories) if st.name in present]
     # a name the list does not know (another partnership's own category): a plain marker
     styles += [MarkerStyle(n, 0, "#505a5f") for n in sorted(present - {st.name for st in styles})]
-    # SVG for a few thousand markers: WebGL (in software on many office machines, and here)
-    # costs about a second to start however few markers it draws.
-    trace_type = "scatter" if len(rows) <= SVG_LIMIT else "scattergl"
-    by_category = dict(tuple(rows.groupby("category", sort=False))) if not rows.empty else {}
-    data = []
+    first, last = months
+    width = (PLOT_RIGHT - PLOT_LEFT) / (last - first + 1)
+
+    def x_of(month: float) -> float:
+        return PLOT_LEFT + (month - first + 0.5) * width
+
+    bottom = PLOT_TOP + max(n_cases, 1) * ROW
+    scale = MARKER / 20
+    shapes = []
     for i, style in enumerate(styles):
-        part = by_category[style.name]
-        # Several categories in one month: spread them a little inside the month so all show.
-        offset = (i % 5 - 2) * 0.15
-        data.append(
-            {
-                "type": trace_type,
-                "x": part["rel_month"].to_numpy(dtype=float) + offset,
-                "y": part["case_row"].to_numpy(),
-                "mode": "markers",
-                "name": _esc(style.name),
-                "marker": {"symbol": style.symbol, "size": 7, "color": style.colour},
-                # No count per case and month (nearly always 1 to 5): a marker means "some".
-                "hovertemplate": (
-                    f"{_esc(style.name)}<br>case row %{{y}}, month %{{x:.0f}}: "
-                    "one or more events<extra></extra>"
-                ),
-            }
+        path, cross = svg_shape(style.symbol)
+        over = f"<path d='{cross}' stroke='#fff' stroke-width='3' fill='none'/>" if cross else ""
+        shapes.append(
+            f"<g id='c{i}' transform='translate({-MARKER / 2},{-MARKER / 2}) scale({scale})'>"
+            f"<path d='{path}' fill='{style.colour}'/>{over}</g>"
         )
-    return _figure(
-        data,
-        {
-            "shapes": [_anchor_line()],
-            # a row of 10 px a case, and room for the whole legend (it scrolled, cut, at 7 px)
-            "height": max(240, 10 * n_cases + 140, 20 * len(styles) + 80),
-            "margin": {"l": 60, "r": 10, "t": 20, "b": 50},
-            "font": FONT,
-            "plot_bgcolor": "white",
-            "legend": {"title": {"text": "Category"}},
-            "xaxis": {
-                "title": {"text": "months relative to the anchor event"},
-                "range": [months[0] - 0.5, months[1] + 0.5],
-                "dtick": 3,
-                "gridcolor": "#eeeeee",
-            },
-            "yaxis": {
-                "title": {"text": "one row per case"},
-                "autorange": "reversed",
-                "showticklabels": False,
-                "showgrid": False,
-            },
-        },
+    ticks = range(first + (-first) % 3, last + 1, 3)  # every third month, with 0 among them
+    grid = "".join(
+        f"<line x1='{x_of(m):.1f}' x2='{x_of(m):.1f}' y1='{PLOT_TOP}' y2='{bottom}'"
+        f" stroke='{GRID}'/><text x='{x_of(m):.1f}' y='{bottom + 18}'>{m}</text>"
+        for m in ticks
+    )
+    number = {style.name: i for i, style in enumerate(styles)}
+    # Several categories in one month: spread a little inside the month so all show.
+    marks = "".join(
+        f"<use href='#c{i}' x='{x_of(month + (i % 5 - 2) * 0.15):.1f}'"
+        f" y='{PLOT_TOP + (row + 0.5) * ROW:.0f}'/>"
+        for row, month, i in zip(
+            rows["case_row"], rows["rel_month"], rows["category"].map(number), strict=True
+        )
+    )
+    anchor = x_of(-0.5)
+    svg = (
+        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 1200 {bottom + PLOT_BOTTOM}'"
+        " font-family='Arial, Helvetica, sans-serif' font-size='14' text-anchor='middle'>"
+        f"<defs>{''.join(shapes)}</defs><g fill='#0b0c0c'>{grid}</g>"
+        f"<line x1='{anchor:.1f}' x2='{anchor:.1f}' y1='{PLOT_TOP}' y2='{bottom}'"
+        " stroke='#0b0c0c' stroke-width='2'/>"
+        f"{marks}<text x='{(PLOT_LEFT + PLOT_RIGHT) / 2}' y='{bottom + 40}' fill='#0b0c0c'>"
+        "months relative to the anchor event (0: its month)</text></svg>"
+    )
+    picture = html.Img(
+        src="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii"),
+        alt=(
+            f"{n_cases} aligned cases, one row each, with a marker for each category of their"
+            f" events in each month from {first} to {last}; the table above counts them."
+        ),
+        id="crc-case-rows-picture",
+        className="rpm-crc-rows-picture",
+        **{"data-months": f"{first},{last}", "data-cases": str(n_cases)},
+    )
+    return html.Div(
+        [category_legend(styles, "Category", level=4), picture],
+        id="crc-case-rows",
+        className="rpm-crc-rows",
     )
 
 

@@ -20,9 +20,15 @@ for the room, never stored; what the committee counts is said in its explorer
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
+
+import duckdb
 import pandas as pd
 
 from data.actor import SYSTEM
+from data.errors import StoreError
 from data.event_links import decided_pairs
 from data.events import case_events
 from data.patterns import PARTNERSHIP_RULES, Finding, find_all
@@ -86,16 +92,58 @@ def write_committee_patterns(store: Store, cur, case_ref: str, record_id: int) -
     return found
 
 
-def write_missing_patterns(store: Store) -> int:
-    """The patterns of every signed version the committee sees whose patterns were never
-    written (signed before the lenses reached the committee). Returns how many versions."""
-    missing = store.query(
-        "SELECT r.record_id, c.case_ref FROM committee_records r"
-        " JOIN cases c ON c.case_id = r.case_id"
-        " WHERE r.record_id NOT IN (SELECT record_id FROM committee_pattern_runs)"
-        " ORDER BY r.record_id"
-    )
+# Signed versions the committee sees whose patterns were never written (signed before the
+# lenses reached the committee).
+MISSING = (
+    "FROM committee_records r JOIN cases c ON c.case_id = r.case_id"
+    " WHERE r.record_id NOT IN (SELECT record_id FROM committee_pattern_runs)"
+)
+
+
+def count_missing_patterns(store: Store) -> int:
+    """How many signed versions still wait for their patterns (0 once the backfill is done)."""
+    return int(store.query_one(f"SELECT count(*) {MISSING}")[0])
+
+
+def write_missing_patterns(store: Store, progress: Callable[[int, int], None] | None = None) -> int:
+    """Write the patterns of every signed version that has none, one version a transaction
+    (stopped halfway, the database holds whole versions only, and a second run goes on where
+    the first stopped). `progress(done, total)` is told after each. Returns how many."""
+    missing = store.query(f"SELECT r.record_id, c.case_ref {MISSING} ORDER BY r.record_id")
+    written = 0
     for record_id, case_ref in missing:
         with store.transaction() as cur:
-            write_committee_patterns(store, cur, case_ref, record_id)
-    return len(missing)
+            done = cur.execute(
+                "SELECT count(*) FROM committee_pattern_runs WHERE record_id = ?", [record_id]
+            ).fetchone()[0]
+            if not done:  # nor written meanwhile by another run
+                write_committee_patterns(store, cur, case_ref, record_id)
+                written += 1
+        if progress:
+            progress(written, len(missing))
+    return written
+
+
+def backfill_in_background(store: Store, announce: Callable[[str], None]) -> threading.Thread:
+    """`write_missing_patterns` in a thread, so that a server started after an upgrade answers
+    at once; the explorer says that the patterns are not all written until it is done, and
+    publishing waits for it. `announce(line)` is told when it starts and ends (or fails)."""
+
+    def run() -> None:
+        try:
+            total = count_missing_patterns(store)
+            if not total:
+                return
+            announce(f"Writing the committee's patterns of {total} signed-off record(s)...")
+            started = time.perf_counter()
+            written = write_missing_patterns(store)
+            announce(
+                f"Wrote the patterns of {written} signed-off record(s) for the committee"
+                f" in {time.perf_counter() - started:.0f} s."
+            )
+        except (StoreError, duckdb.Error) as exc:  # the server goes on, the explorer says so
+            announce(f"Writing the committee's patterns stopped: {exc}")
+
+    thread = threading.Thread(target=run, name="pattern-backfill", daemon=True)
+    thread.start()
+    return thread

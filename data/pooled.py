@@ -462,8 +462,16 @@ def partnerships(store: PooledStore, user: User) -> list[tuple[str, str]]:
     return sorted((b.partnership, b.partnership_name) for b in store.bundles)
 
 
+# Themes shown one by one in the table by partnership, the others added up in one column: a
+# partnership a row, so that the table reads the same for a region of 4 and England's 150.
+TOP_THEMES = 8
+OTHER_THEMES = "Other themes"
+
+
 def theme_partnership_counts(store: PooledStore, user: User, f: CrcFilters) -> pd.DataFrame:
-    """Raw counts of learning points per theme and partnership (the partnership dimension)."""
+    """Raw counts of learning points per partnership (rows) and theme (columns): the
+    TOP_THEMES most frequent themes of the selection one by one, the rest under OTHER_THEMES
+    (a learning point with two themes counts under both, as in the other theme tables)."""
     require_crc(user)
     cte, params = _learning_cte(f)
     df = store.query_df(
@@ -475,7 +483,12 @@ def theme_partnership_counts(store: PooledStore, user: User, f: CrcFilters) -> p
         params,
     )
     codes = [c for c, _ in partnerships(store, user) if not f.partnerships or c in f.partnerships]
-    return _pivot(df, "theme", "partnership", _theme_order(df), codes)
+    themes = _theme_order(df)
+    # one theme more than the top is shown as itself, not as "Other themes" of one theme
+    shown = themes if len(themes) <= TOP_THEMES + 1 else themes[:TOP_THEMES]
+    df["column"] = df["theme"].where(df["theme"].isin(shown), OTHER_THEMES)
+    columns = [*shown, *([OTHER_THEMES] if len(shown) < len(themes) else [])]
+    return _pivot(df, "partnership", "column", codes, columns)
 
 
 def theme_partnership_table(store: PooledStore, user: User, f: CrcFilters) -> pd.DataFrame:

@@ -49,7 +49,7 @@ from data.bundle import (
     readme_text,
     sha256_file,
 )
-from data.committee_patterns import write_missing_patterns
+from data.committee_patterns import count_missing_patterns
 from data.errors import Forbidden, InvalidInput
 from data.partnership import DEFAULT_NAME, get_partnership
 from data.permissions import is_administrator
@@ -160,6 +160,18 @@ def _select(table: BundleTable) -> str:
     )
 
 
+class PatternsNotWritten(InvalidInput):
+    """Some signed-off records' patterns are not written yet: a bundle would miss them."""
+
+    def __init__(self, waiting: int):
+        self.waiting = waiting
+        super().__init__(
+            f"the committee's patterns of {waiting} signed-off record(s) are not written yet"
+            " (the server writes them once after an upgrade; `rpm-timeline crc publish` writes"
+            " them first): publish when they are done"
+        )
+
+
 def _bundle_name(out_dir: Path, code: str, day: str) -> str:
     stem = f"{code}_{day}_v"
     taken = [
@@ -184,7 +196,10 @@ def publish(
     if not is_administrator(user):
         raise Forbidden("only an administrator can publish the partnership's data")
     code = check_code(code)
-    write_missing_patterns(store)  # records signed before the lenses reached the committee
+    if waiting := count_missing_patterns(store):
+        # Written by the server after an upgrade, or by `crc publish` first: never here, inside
+        # a web request (minutes on a large database), nor a bundle without them.
+        raise PatternsNotWritten(waiting)
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -24,18 +24,16 @@ from dash import (
 
 from app.context import get_crc_store, require_user
 from app.panels.committee import briefings_tab, decisions_tab
-from app.panels.publish import publish_panel
+from app.panels.publish import patterns_waiting_note, publish_panel
 from components.crc import (
-    case_rows_figure,
+    case_rows_picture,
     count_table,
-    density_heatmap,
     rows_to_draw,
     summary_card,
-    theme_bar_figure,
-    trend_figure,
-    withheld_figure,
+    theme_bars,
 )
 from data import crc, pooled
+from data.committee_patterns import count_missing_patterns
 from data.errors import NotFound
 from data.exports import csv_text
 from data.patterns import rules_words
@@ -57,7 +55,6 @@ TABS = (
     ("decisions", "Decisions and actions"),
     ("briefings", "Frontline briefings"),
 )
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
 FILTER_IDS = (
     "crc-year",
     "crc-age",
@@ -84,7 +81,8 @@ TABLES = {
     "actions-agency": "Actions by owning agency and state",
     "actions-theme": "Actions by theme of their learning and state",
     "process": "Time taken between workflow stages",
-    "themes-partnership": "Learning points by theme and partnership",
+    "themes-partnership": f"Learning points by partnership and theme: the {pooled.TOP_THEMES} most"
+    f" frequent themes, and the others added up as {pooled.OTHER_THEMES.lower()}",
 }
 
 
@@ -302,34 +300,35 @@ def _select(label: str, id_: str, values, value, placeholder: str | None = None)
     )
 
 
-def _table_block(name: str, table, heading: str | None = None):
+def _table_block(name: str, table, heading: str | None = None, shaded: bool = False):
     """A heading (optional), the CSV button and the table itself."""
     return html.Div(
         [
             *([html.H3(heading, className="h4 mt-4")] if heading else []),
             _csv_button(name),
-            count_table(table, f"crc-table-{name}", TABLES[name]),
+            count_table(table, f"crc-table-{name}", TABLES[name], shaded=shaded),
         ]
     )
 
 
+SHADED_NOTE = "The darker a cell, the more it counts; hidden counts (c) are grey."
+
+
 def _themes_tab(user, f):
     tables = crc.learning_theme_tables(get_crc_store(), user, f)
+    # Tables only, bars and shades drawn by the browser's CSS: the first view needs no
+    # charting script (Plotly's 4.8 MB took about a second to start on every open).
     return [
         html.H2("What keeps coming up: learning themes"),
-        dcc.Graph(
-            id="crc-theme-graph",
-            figure=theme_bar_figure(tables["by_agency"]),
-            config=GRAPH_CONFIG,
+        theme_bars(
+            tables["by_agency"],
+            "crc-theme-bars",
+            "Learning points by theme, and how many of them are cross-agency",
         ),
         _table_block("themes-agency", tables["by_agency"]),
         html.H3("How themes trend by quarter", className="h4 mt-4"),
-        dcc.Graph(
-            id="crc-trend-graph",
-            figure=trend_figure(tables["by_quarter"]),
-            config=GRAPH_CONFIG,
-        ),
-        _table_block("themes-quarter", tables["by_quarter"]),
+        html.P(SHADED_NOTE, className="text-body-secondary"),
+        _table_block("themes-quarter", tables["by_quarter"], shaded=True),
         _table_block("themes-action", tables["action"], "Learning with no action yet"),
         *(
             [
@@ -370,8 +369,12 @@ def _barriers_tab(user, f):
 
 def _patterns_tab(user, f):
     store = get_crc_store()
+    waiting = 0 if pooled.is_pooled(store) else count_missing_patterns(store)
     return [
         html.H2("What no single agency saw: patterns across the agencies"),
+        patterns_waiting_note(
+            waiting, "crc-patterns-waiting", "Until then, these tables count only the others."
+        ),
         html.P(
             "What the reviewer's lenses found in each case's events when its record was signed "
             f"off: {rules_words()}. The same rules for every case, whatever span a chair chose "
@@ -440,7 +443,11 @@ def _aligned_tab(user, f):
         ),
         html.P(note, id="crc-aligned-count", className="fw-bold", **{"aria-live": "polite"}),
         html.H3("Contact density by agency", className="h4"),
-        dcc.Graph(id="crc-heatmap", figure=heatmap, config=GRAPH_CONFIG),
+        html.P(
+            f"Events of each agency in each month from the anchor's. {SHADED_NOTE}",
+            className="text-body-secondary",
+        ),
+        html.Div(heatmap, id="crc-heatmap"),
         html.Button(
             "Download CSV",
             id="crc-csv-density",
@@ -588,7 +595,7 @@ clientside_callback(
 
 @callback(
     Output("crc-aligned-count", "children"),
-    Output("crc-heatmap", "figure"),
+    Output("crc-heatmap", "children"),
     Output("crc-category-counts", "children"),
     Output("crc-case-rows-box", "children"),
     Output("crc-rows-show", "hidden"),
@@ -613,8 +620,8 @@ def update_aligned(
     return (*_aligned_view(user, f, anchor, window), rows, bool(rows_asked))
 
 
-def _withheld_graph(message: str):
-    return dcc.Graph(id="crc-case-rows", figure=withheld_figure(message), config=GRAPH_CONFIG)
+def _withheld_rows(message: str):
+    return html.P(message, id="crc-case-rows-withheld", className="fw-bold")
 
 
 def _aligned_view(user, f: crc.CrcFilters, anchor: str | None, window: int):
@@ -622,7 +629,7 @@ def _aligned_view(user, f: crc.CrcFilters, anchor: str | None, window: int):
     store = get_crc_store()
     refusal = crc.check_differencing(store, user, f)
     if refusal:
-        return refusal, withheld_figure("Not shown for this choice of cases."), None
+        return refusal, html.P("Not shown for this choice of cases."), None
     anchor = anchor or ""
     aligned = suppress_count(crc.aligned_case_count(store, user, f, anchor))
     density, _rows = crc.aligned_events(store, user, f, anchor, window, only="density")
@@ -632,23 +639,29 @@ def _aligned_view(user, f: crc.CrcFilters, anchor: str | None, window: int):
         "crc-table-categories-aligned",
         f"Events by category within {window} months of the first {named} event",
     )
-    return (
-        f"Cases with a {named} event: {aligned}",
-        density_heatmap(crc.density_table(density, window)),
-        by_category,
+    # A month a row and an agency a column: 49 months across did not fit a screen's width,
+    # nor would a nation's five-digit counts.
+    by_month = crc.density_table(density, window).T.rename_axis("month")
+    heatmap = count_table(
+        by_month,
+        "crc-table-density",
+        f"Events by month from the first {named} event (0: its month) and agency",
+        shaded=True,
+        line_before=0,
     )
+    return f"Cases with a {named} event: {aligned}", heatmap, by_category
 
 
 def _case_rows(user, f: crc.CrcFilters, anchor: str | None, window: int):
-    """The case rows figure (with what it shows), or why it is not drawn."""
+    """The case rows picture (with what it shows), or why it is not drawn."""
     store = get_crc_store()
     if crc.check_differencing(store, user, f):
-        return _withheld_graph("Not shown for this choice of cases.")
+        return _withheld_rows("Not shown for this choice of cases.")
     anchor = anchor or ""
     n_aligned = crc.aligned_case_count(store, user, f, anchor)
     if n_aligned < crc.MIN_CASES_FOR_ROWS:
         # A row per case for a handful of cases would describe individual children.
-        return _withheld_graph(
+        return _withheld_rows(
             "Rows for individual cases are shown only when 6 or more cases are aligned."
         )
     _density, rows = crc.aligned_events(store, user, f, anchor, window, only="rows")
@@ -660,11 +673,7 @@ def _case_rows(user, f: crc.CrcFilters, anchor: str | None, window: int):
             if 0 < shown < n_aligned
             else []
         ),
-        dcc.Graph(
-            id="crc-case-rows",
-            figure=case_rows_figure(rows, (-window, window), crc.category_list(store)),
-            config=GRAPH_CONFIG,
-        ),
+        case_rows_picture(rows, (-window, window), crc.category_list(store)),
     ]
 
 

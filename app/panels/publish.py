@@ -14,8 +14,9 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from app.context import client_ip, get_store, require_admin
 from data.bundle import CODE_RULE
+from data.committee_patterns import count_missing_patterns
 from data.errors import InvalidInput
-from data.publish import bundle_zip, check_code, publish
+from data.publish import PatternsNotWritten, bundle_zip, check_code, publish
 
 
 def publish_dir():
@@ -23,10 +24,28 @@ def publish_dir():
     return config.publish_dir or config.db_path.parent / "bundles"
 
 
+def patterns_waiting_note(waiting: int, id_: str, doing: str):
+    """What the explorer says while the server writes the patterns of records signed before
+    the lenses reached the committee (once, after an upgrade), or None when none wait."""
+    if not waiting:
+        return None
+    return dbc.Alert(
+        f"The committee's patterns of {waiting} signed-off record(s) are not written yet: the"
+        " server writes them once after an upgrade, while it answers (reload this page to see"
+        f" how many are left). {doing}",
+        color="warning",
+        id=id_,
+    )
+
+
 def publish_panel():
+    waiting = count_missing_patterns(get_store())
     return html.Section(
         [
             html.H2("Publish a bundle for regional and national learning", className="h4"),
+            patterns_waiting_note(
+                waiting, "crc-publish-waiting", "A bundle can be published once they are done."
+            ),
             html.P(
                 "Writes this partnership's committee-level data as Parquet files: only learning "
                 "shared in signed-off records, no names, case references or free text, and keys "
@@ -71,6 +90,8 @@ def publish_bundle(clicks, linkable):
         publication = publish(
             get_store(), user, publish_dir(), code, linkable=bool(linkable), ip=client_ip()
         )
+    except PatternsNotWritten as exc:
+        return f"Not published: {exc}.", no_update
     except (InvalidInput, OSError):
         return "Not published: the bundle could not be written on the server.", no_update
     rows = publication.manifest["files"]

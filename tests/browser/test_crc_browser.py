@@ -16,7 +16,14 @@ import pytest
 from data.store import Store
 from data.users import add_user
 from tests.support.browser import screenshot, serious_violations, sign_in
-from tests.support.crc_figures import FIGURES_JS, aligned_with_case_rows, small_counts
+from tests.support.crc_figures import (
+    PICTURE_TEXTS_JS,
+    TABLE_CELLS_JS,
+    aligned_with_case_rows,
+    picture_holds_no_count,
+    small_cells,
+    table_rows,
+)
 from tests.support.dash_http import signed_in_opener
 from tests.support.server import start_server
 
@@ -72,14 +79,14 @@ def update_aligned_request() -> bytes:
     """The body Dash sends for the aligned view's callback (`update_aligned`)."""
     outputs = [
         {"id": "crc-aligned-count", "property": "children"},
-        {"id": "crc-heatmap", "property": "figure"},
+        {"id": "crc-heatmap", "property": "children"},
         {"id": "crc-category-counts", "property": "children"},
         {"id": "crc-case-rows-box", "property": "children"},
         {"id": "crc-rows-show", "property": "hidden"},
     ]
     return json.dumps(
         {
-            "output": "..crc-aligned-count.children...crc-heatmap.figure..."
+            "output": "..crc-aligned-count.children...crc-heatmap.children..."
             "crc-category-counts.children...crc-case-rows-box.children..."
             "crc-rows-show.hidden..",
             "outputs": outputs,
@@ -177,17 +184,10 @@ def test_crc_user_filters_by_theme_and_sees_the_aligned_view(crc_server, page):
 
     page.click("label:has-text('Aligned journeys')")
     page.get_by_label("Missing episodes").uncheck()
-    page.wait_for_function(
-        "() => document.querySelector('#crc-heatmap .js-plotly-plot')?.data?.length > 0",
-        timeout=30_000,
-    )
-    heat = json.loads(
-        page.evaluate(
-            "() => JSON.stringify(document.querySelector('#crc-heatmap .js-plotly-plot').data"
-            ".map(t => ({type: t.type, y: t.y, text: t.text})))"
-        )
-    )
-    assert {t["type"] for t in heat} == {"heatmap"}
+    # The density is a shaded table: a month a row, an agency a column.
+    page.wait_for_selector("#crc-table-density-data td", timeout=30_000)
+    months = page.locator("#crc-table-density-data tbody th").all_inner_texts()
+    assert months[0] == "-24" and months[-1] == "24" and "0" in months
 
     # Back to all cases: the density has shown counts, and its CSV is formula-safe text.
     page.get_by_label("Missing episodes").uncheck()
@@ -199,9 +199,7 @@ def test_crc_user_filters_by_theme_and_sees_the_aligned_view(crc_server, page):
     # The case rows are drawn when asked for, and follow the filters from then on.
     assert page.locator("#crc-case-rows").count() == 0
     page.click("#crc-rows-show")
-    page.wait_for_function(
-        "() => document.querySelector('#crc-case-rows .js-plotly-plot')?.data?.length > 0"
-    )
+    page.wait_for_function("() => document.querySelector('#crc-case-rows-picture')?.complete")
     assert page.locator("#crc-rows-show").is_hidden()
     with page.expect_download() as download:
         page.click("#crc-csv-density")
@@ -226,33 +224,31 @@ def test_crc_user_filters_by_theme_and_sees_the_aligned_view(crc_server, page):
     # Once drawn, the rows follow the aligned view's choices.
     page.select_option("#crc-window", "12")
     page.wait_for_function(
-        "() => document.querySelector('#crc-case-rows .js-plotly-plot')"
-        "?.layout.xaxis.range[0] === -12.5"
+        "() => document.querySelector('#crc-case-rows-picture')?.dataset.months === '-12,12'"
     )
 
 
 def test_figures_sent_to_the_browser_hold_no_counts_from_1_to_5(crc_server, page):
-    """The data Plotly holds in the browser (what hovers and tooltips read), not the tables."""
+    """What the browser holds: every cell of the themes' bars and shaded tables and of the
+    density table, and the texts of the case rows' picture."""
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     sign_in(page, crc_server, "committee", PASSWORD)
     page.wait_for_selector("a.rpm-nav-link:has-text('CRC explorer')")
     page.goto(crc_server + "crc")
-    page.wait_for_selector("#crc-theme-graph .js-plotly-plot", timeout=30_000)
-    page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot').length >= 2"
-        " && [...document.querySelectorAll('.js-plotly-plot')].every(g => g._fullData)"
-    )
-    themes = page.evaluate(FIGURES_JS)
-    assert {f["id"] for f in themes} == {"crc-theme-graph", "crc-trend-graph"}
-    # The theme tables do hide small counts: so the figures would show them if they leaked.
-    assert "c" in page.inner_text("#crc-table-themes-quarter")
+    page.wait_for_selector("#crc-theme-bars-data td", timeout=30_000)
+    # The first view draws no chart, so its page loads no charting script.
+    assert page.evaluate("() => typeof window.Plotly") == "undefined"
+    themes = page.evaluate(TABLE_CELLS_JS)
+    # The theme tables do hide small counts: so a cell would show one if it leaked.
+    assert "c" in page.inner_text("#crc-theme-bars") and "c" in themes
     aligned_with_case_rows(page)
-    aligned = page.evaluate(FIGURES_JS)
-    assert {f["id"] for f in aligned} == {"crc-heatmap", "crc-case-rows"}
-    heat = next(f for f in aligned if f["id"] == "crc-heatmap")["traces"][0]
-    assert "c" in heat["text"]  # hidden cells are there, shown as c
-    assert small_counts(themes + aligned) == []
+    aligned = page.evaluate(TABLE_CELLS_JS)
+    assert "c" in page.inner_text("#crc-table-density")  # hidden cells are there, shown as c
+    assert small_cells(themes + aligned) == []
+    assert picture_holds_no_count(page.evaluate(PICTURE_TEXTS_JS))
+    # Pictures and tables: the explorer never loads the charting script.
+    assert page.evaluate("() => typeof window.Plotly") == "undefined"
     screenshot(page, "crc-aligned-committee")
     assert errors == []
 
@@ -286,25 +282,6 @@ def test_committee_reaches_a_summary_by_case_key_only(crc_server, page):
         assert refused.value.code == 404
 
 
-def _cells(answer: dict, table: str) -> list[dict]:
-    """The rows of one of the explorer's tables, from the JSON the server sent."""
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            props = node.get("props", {})
-            if props.get("id") == f"crc-table-{table}-data":
-                found.extend(props["data"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(answer)
-    return found
-
-
 def test_the_patterns_tab_sends_suppressed_counts_and_no_case_or_words(crc_server, page):
     """What the server sends for the Patterns tab (the callback's JSON, its CSV) and what the
     browser shows: the demo's synthetic signed cases' patterns by agency and by category, every
@@ -315,7 +292,7 @@ def test_the_patterns_tab_sends_suppressed_counts_and_no_case_or_words(crc_serve
     assert "DEMO-" not in text and "No recorded contact" not in text and "Synthetic" not in text
     for table, first in (("patterns-agency", "Children's Social Care"),
                          ("patterns-category", "Referral and contact")):  # fmt: skip
-        rows = _cells(answer, table)
+        rows = table_rows(answer, f"crc-table-{table}-data")
         assert rows and rows[-1]["_row"] == "Total"
         assert first in {r["_row"] for r in rows}
         values = [v for r in rows for k, v in r.items() if k != "_row"]
@@ -340,5 +317,5 @@ def test_the_patterns_tab_sends_suppressed_counts_and_no_case_or_words(crc_serve
     assert lines[0].startswith("agency,Silence,") and download.value.suggested_filename == (
         "crc-patterns-agency.csv"
     )
-    shown = [",".join(r.values()) for r in _cells(answer, "patterns-agency")]
+    shown = [",".join(r.values()) for r in table_rows(answer, "crc-table-patterns-agency-data")]
     assert [line.replace('"', "") for line in lines[1:]] == shown

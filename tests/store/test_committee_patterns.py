@@ -4,11 +4,19 @@ category with small numbers hidden; and the links between events likewise."""
 
 from __future__ import annotations
 
+import pytest
+
 from data import crc, event_links, patterns
 from data.actor import SYSTEM
-from data.committee_patterns import pattern_rows, write_missing_patterns
+from data.committee_patterns import (
+    backfill_in_background,
+    count_missing_patterns,
+    pattern_rows,
+    write_missing_patterns,
+)
 from data.demo.crc_demo import seed_crc_demo
 from data.events import case_events
+from data.publish import PatternsNotWritten, publish
 from data.record import save_draft, sign_off, start_amendment
 from data.store import Store
 from data.suppression import SUPPRESSED
@@ -104,17 +112,54 @@ def test_counts_from_six_cases_or_more_are_shown(tmp_path):
     store.close()
 
 
-def test_patterns_of_records_signed_before_are_written_once(rpm_store):
-    store = rpm_store
+def signed_before_the_lenses(store) -> None:
+    """The RPM case signed off, its patterns gone: a database signed before the lenses reached
+    the committee, just upgraded."""
     _signed(store)
-    with store.transaction() as cur:  # as a database signed before the lenses reached it
+    with store.transaction() as cur:
         cur.execute("DELETE FROM committee_patterns")
         cur.execute("DELETE FROM committee_pattern_runs")
+
+
+def test_patterns_of_records_signed_before_are_written_once(rpm_store):
+    store = rpm_store
+    signed_before_the_lenses(store)
+    assert count_missing_patterns(store) == 1
     assert write_missing_patterns(store) == 1
     assert store.query_one("SELECT count(DISTINCT pattern_no) FROM crc_patterns")[0] == len(
         _counted(store)
     )
     assert write_missing_patterns(store) == 0
+    assert count_missing_patterns(store) == 0
+
+
+def test_publish_waits_for_the_patterns_that_the_server_writes_in_the_background(
+    rpm_store, tmp_path
+):
+    """Publishing never writes them itself (inside a web request that took minutes on a large
+    database): it refuses with one clear line, writing nothing, until they are done."""
+    store = rpm_store
+    signed_before_the_lenses(store)
+    out = tmp_path / "bundles"
+    with pytest.raises(PatternsNotWritten) as refused:
+        publish(store, SYSTEM, out, "NORTH")
+    assert "patterns of 1 signed-off record(s) are not written yet" in str(refused.value)
+    assert "\n" not in str(refused.value)
+    assert not out.exists() and store.query_one("SELECT count(*) FROM publications")[0] == 0
+    assert store.query_one("SELECT count(*) FROM committee_pattern_runs")[0] == 0
+    said: list[str] = []
+    backfill_in_background(store, said.append).join(timeout=120)
+    assert count_missing_patterns(store) == 0
+    assert (
+        len(said) == 2
+        and said[0] == "Writing the committee's patterns of 1 signed-off record(s)..."
+    )
+    assert said[1].startswith("Wrote the patterns of 1 signed-off record(s) for the committee")
+    assert publish(store, SYSTEM, out, "NORTH").manifest["files"]["crc_patterns.parquet"]["rows"]
+    # with nothing left to write, the background run says nothing
+    said.clear()
+    backfill_in_background(store, said.append).join(timeout=60)
+    assert said == []
 
 
 def test_pattern_rows_never_carry_the_description_or_an_events_words(rpm_store):
@@ -162,3 +207,23 @@ def test_the_committee_counts_with_the_partnership_rules_whatever_span_the_chair
     assert [d.date() for d in counted["start_date"]] == [
         f.start for f in silences(patterns.PARTNERSHIP_RULES)
     ]
+
+
+def test_cli_publish_writes_the_patterns_first_and_says_so(rpm_store, tmp_path, capsys):
+    """Away from the web, `crc publish` may take its time: it writes what is missing, then
+    publishes."""
+    from app.cli import main
+
+    signed_before_the_lenses(rpm_store)
+    rpm_store.close()
+    out = tmp_path / "bundles"
+    assert (
+        main(["crc", "publish", "--db", str(rpm_store.path), "-o", str(out), "--code", "NORTH"])
+        == 0
+    )
+    said = capsys.readouterr().out
+    assert said.startswith("wrote the committee's patterns of 1 signed-off record(s) first\n")
+    assert f"published {out}/NORTH_" in said
+    store = Store(rpm_store.path)
+    assert count_missing_patterns(store) == 0
+    store.close()

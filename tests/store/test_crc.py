@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import numpy as np
 import pandas as pd
+import plotly.utils
 import pytest
 
 from data import cases, categories, crc
@@ -317,10 +319,12 @@ def test_csv_of_a_table_is_formula_safe(hand):
     assert text.splitlines()[0] == "theme,Total"
 
 
-def test_density_heatmap_is_one_trace_with_hidden_cells_grey_and_marked_c():
-    from components.category_style import marker_styles
-    from components.crc import case_rows_figure, density_heatmap
-    from components.timeline import SVG_LIMIT
+def test_the_density_is_a_shaded_table_with_hidden_cells_grey_and_marked_c():
+    """A month a row, an agency a column: each shown count shaded by its size with text that
+    contrasts 4.5:1 or more, hidden ones c on one grey, month 0 under a heavy line; names as
+    text (the browser renders a component's string children as text, never as HTML)."""
+    from components.crc import HIDDEN_SHADE, SHADES, _luminance, _text_on, count_table
+    from tests.support.crc_figures import table_rows
 
     density = pd.DataFrame(
         {"agency": ["<b>CSC</b>", "<b>CSC</b>", "Police"], "rel_month": [0, 1, 0],
@@ -328,31 +332,72 @@ def test_density_heatmap_is_one_trace_with_hidden_cells_grey_and_marked_c():
     )  # fmt: skip
     table = crc.density_table(density, window=1)
     assert table.loc["<b>CSC</b>"].tolist() == [0, 40, "c"]
-    fig = density_heatmap(table)
-    assert len(fig.data) == 1 and fig.data[0].type == "heatmap"
-    trace = fig.data[0]
-    assert list(trace.y) == ["&lt;b&gt;CSC&lt;/b&gt;", "Police"]  # names are text, not HTML
-    assert list(trace.text[0]) == ["0", "40", "c"]
-    assert trace.z[0][2] < 0 <= trace.z[0][0] and trace.zmin < 0
+    drawn = count_table(table.T.rename_axis("month"), "d", "Density", shaded=True, line_before=0)
+    sent = json.loads(json.dumps(drawn, cls=plotly.utils.PlotlyJSONEncoder))
+    assert table_rows(sent, "d-data") == [
+        {"_row": "-1", "<b>CSC</b>": "0", "Police": "0"},
+        {"_row": "0", "<b>CSC</b>": "40", "Police": "12"},
+        {"_row": "1", "<b>CSC</b>": "c", "Police": "0"},
+    ]
+    body = sent["props"]["children"][1]["props"]["children"]["props"]["children"][1]
+    month_rows = body["props"]["children"]
+    assert [r["props"].get("className") for r in month_rows] == [None, "rpm-crc-line-before", None]
+    cells = {(r["props"]["children"][0]["props"]["children"], i): c["props"]
+             for r in month_rows for i, c in enumerate(r["props"]["children"][1:])}  # fmt: skip
+    assert cells[("1", 0)]["style"] == {"backgroundColor": HIDDEN_SHADE}
+    assert cells[("1", 0)]["className"] == "rpm-crc-c"
+    assert cells[("0", 0)]["style"]["backgroundColor"] == SHADES[-1]  # the largest count
+    assert cells[("-1", 0)]["style"]["backgroundColor"] == SHADES[0]
+    for shade in SHADES:
+        lighter, darker = sorted((_luminance(shade), _luminance(_text_on(shade))), reverse=True)
+        assert (lighter + 0.05) / (darker + 0.05) >= 4.5, shade
+
+
+def test_case_rows_are_a_picture_with_the_categories_markers_and_no_count():
+    """A marker per case, month and category in the category's own shape and colour (as on
+    every timeline), a row per case, the legend in the page as text; at most SVG_LIMIT markers
+    however many cases, never fewer than 6 cases."""
+    import base64
+    import re
+
+    from components.category_style import marker_styles, svg_shape
+    from components.crc import case_rows_picture, rows_to_draw
+    from components.timeline import SVG_LIMIT
+
     rows = pd.DataFrame(
         {"case_row": [0, 0, 1], "rel_month": [-1, 0, 0],
          "category": ["Domestic abuse", "Referral and contact", "Domestic abuse"],
          "events": [1, 2, 1]}
     )  # fmt: skip
-    lanes = case_rows_figure(rows, (-1, 1))
-    assert [t.name for t in lanes.data] == ["Referral and contact", "Domestic abuse"]  # list order
-    # A few markers are drawn as SVG (WebGL costs about a second to start); many as WebGL.
-    assert {t.type for t in lanes.data} == {"scatter"}
-    many = pd.concat([rows] * (SVG_LIMIT // len(rows) + 1), ignore_index=True)
-    assert {t.type for t in case_rows_figure(many, (-1, 1)).data} == {"scattergl"}
-    assert len({t.marker.symbol for t in lanes.data}) == 2  # shape as well as colour
-    # the categories' own markers, as on every timeline
+    picture = case_rows_picture(rows, (-1, 1))
+    sent = json.loads(json.dumps(picture, cls=plotly.utils.PlotlyJSONEncoder))
+    legend, image = sent["props"]["children"]
+    # the legend names the categories in the list's order, as text
+    assert [i["props"]["children"][1]["props"]["children"]
+            for i in legend["props"]["children"][1]["props"]["children"]] == [
+        "Referral and contact", "Domestic abuse"]  # fmt: skip
+    assert image["props"]["data-months"] == "-1,1" and image["props"]["data-cases"] == "2"
+    assert "2 aligned cases" in image["props"]["alt"]
+    svg = base64.b64decode(image["props"]["src"].split(",")[1]).decode()
     fixed = {st.name: st for st in marker_styles()}
-    for trace in lanes.data:
-        assert (trace.marker.color, trace.marker.symbol) == (
-            fixed[trace.name].colour,
-            fixed[trace.name].symbol,
-        )
+    for i, name in enumerate(["Referral and contact", "Domestic abuse"]):
+        shape = re.search(f"<g id='c{i}'[^>]*><path d='([^']*)' fill='([^']*)'", svg)
+        assert shape.groups() == (svg_shape(fixed[name].symbol)[0], fixed[name].colour)
+    uses = re.findall(r"<use href='#c(\d)' x='([\d.]+)' y='(\d+)'/>", svg)
+    assert sorted((c, y) for c, _x, y in uses) == [("0", "15"), ("1", "15"), ("1", "25")]
+    # no count anywhere: its texts are the month ticks and the axis title
+    assert re.findall(r"<text[^>]*>([^<]*)</text>", svg) == [
+        "0", "months relative to the anchor event (0: its month)"]  # fmt: skip
+    many = pd.concat(
+        [rows.assign(case_row=rows["case_row"] + 2 * k) for k in range(SVG_LIMIT)],
+        ignore_index=True,
+    )
+    drawn = rows_to_draw(many, 6)
+    assert len(drawn) <= SVG_LIMIT and drawn["case_row"].nunique() >= 6
+    crowded = pd.DataFrame(
+        {"case_row": np.repeat(range(8), SVG_LIMIT // 2), "rel_month": 0, "category": "Other"}
+    )
+    assert rows_to_draw(crowded, 6)["case_row"].nunique() == 6  # over the limit, not under 6
 
 
 def facts_for_differencing():

@@ -105,6 +105,25 @@ def test_pooled_read_models_equal_each_partnerships_own(region, pool):
     assert [c for c, _ in pooled.partnerships(pool, SYSTEM)] == list(CODES)
 
 
+def test_themes_by_partnership_are_a_row_each_with_the_top_themes_and_the_rest_added_up(pool):
+    """A partnership a row (readable for 4 or 150), the most frequent themes a column each and
+    the others added up, each theme counted as in the theme tables; suppressed as any table."""
+    every = crc.CrcFilters()
+    counts = pooled.theme_partnership_counts(pool, SYSTEM, every)
+    by_theme = crc.learning_theme_counts(pool, SYSTEM, every)["by_agency"].sum(axis=1)
+    assert list(counts.index) == list(CODES)
+    assert len(by_theme) > pooled.TOP_THEMES + 1  # the demo's themes are more than the top
+    top = list(by_theme.index[: pooled.TOP_THEMES])
+    assert list(counts.columns) == [*top, pooled.OTHER_THEMES]
+    assert counts[top].sum().tolist() == by_theme[top].tolist()
+    assert counts[pooled.OTHER_THEMES].sum() == by_theme.iloc[pooled.TOP_THEMES :].sum()
+    table = pooled.theme_partnership_table(pool, SYSTEM, every)
+    assert list(table.index) == [*CODES, "Total"] and table.columns[-1] == "Total"
+    values = table.to_numpy().ravel().tolist()
+    assert SUPPRESSED in values
+    assert all(v == SUPPRESSED or v == 0 or v >= 6 for v in values)
+
+
 def test_aligned_view_over_journey_tables_built_in_the_background(region):
     """The server warms the pool up in the background (journey tables, filter choices...); a
     query meanwhile waits for the tables. Types nobody recorded (or text that is no type) align
@@ -437,8 +456,8 @@ def test_suppression_after_pooling_and_per_partnership(tmp_path):
     one = crc.learning_theme_tables(p, SYSTEM, crc.CrcFilters(partnerships=("NORTH",)))
     assert one["by_agency"].loc["Neglect", "Cross-agency"] == SUPPRESSED
     by_partnership = pooled.theme_partnership_table(p, SYSTEM, crc.CrcFilters())
-    assert by_partnership.loc["Neglect", "NORTH"] == SUPPRESSED
-    assert by_partnership.loc["Neglect", "Total"] == 6
+    assert by_partnership.loc["NORTH", "Neglect"] == SUPPRESSED
+    assert by_partnership.loc["Total", "Neglect"] == 6
     p.close()
 
 

@@ -49,8 +49,14 @@ def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 
 
 def start_server(
-    tmp_dir: Path, *extra_args: str, env: dict | None = None, command: tuple = ("serve",)
+    tmp_dir: Path,
+    *extra_args: str,
+    env: dict | None = None,
+    command: tuple = ("serve",),
+    source: Path | None = None,
 ):
+    """The server on a free port, logging to tmp_dir/server.log; `source`: another copy of the
+    app's code to run (a benchmark's earlier version), else this one."""
     full_env = {
         **os.environ,
         "RPM_DB": str(tmp_dir / "rpm.duckdb"),
@@ -65,6 +71,7 @@ def start_server(
         env=full_env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        cwd=source,  # `python -m app` imports the app from its working folder first
     )
     try:
         url = _announced_url(log_path, proc)
