@@ -15,7 +15,7 @@ import pytest
 
 from data.store import Store
 from data.users import add_user
-from tests.support.browser import screenshot, serious_violations, sign_in
+from tests.support.browser import screenshot, serious_violations, sign_in, sign_in_by_request
 from tests.support.crc_figures import FIGURES_JS, aligned_with_case_rows, small_counts
 from tests.support.dash_http import signed_in_opener
 from tests.support.server import start_server
@@ -141,8 +141,7 @@ def test_agency_user_is_refused_the_explorer_page(crc_server, page):
 
 
 def test_crc_user_is_refused_case_timelines(crc_server, page):
-    sign_in(page, crc_server, "committee", PASSWORD)
-    page.wait_for_selector("a.rpm-nav-link:has-text('CRC explorer')")
+    sign_in_by_request(page, crc_server, "committee", PASSWORD)
     page.goto(crc_server + "cases/DEMO-J")
     page.wait_for_selector("h1:has-text('Case not found')")
     assert page.locator("#timeline-graph").count() == 0
@@ -235,8 +234,7 @@ def test_figures_sent_to_the_browser_hold_no_counts_from_1_to_5(crc_server, page
     """The data Plotly holds in the browser (what hovers and tooltips read), not the tables."""
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    sign_in(page, crc_server, "committee", PASSWORD)
-    page.wait_for_selector("a.rpm-nav-link:has-text('CRC explorer')")
+    sign_in_by_request(page, crc_server, "committee", PASSWORD)
     page.goto(crc_server + "crc")
     page.wait_for_selector("#crc-theme-graph .js-plotly-plot", timeout=30_000)
     page.wait_for_function(
@@ -258,8 +256,7 @@ def test_figures_sent_to_the_browser_hold_no_counts_from_1_to_5(crc_server, page
 
 
 def test_committee_reaches_a_summary_by_case_key_only(crc_server, page):
-    sign_in(page, crc_server, "committee", PASSWORD)
-    page.wait_for_selector("a.rpm-nav-link:has-text('CRC explorer')")
+    sign_in_by_request(page, crc_server, "committee", PASSWORD)
     page.goto(crc_server + "crc")
     page.wait_for_selector("#crc-tab-content")
     page.click("label:has-text('Case summary')")
@@ -323,8 +320,7 @@ def test_the_patterns_tab_sends_suppressed_counts_and_no_case_or_words(crc_serve
         assert all(v in ("c", "0") or int(v) >= 6 for v in values), values
     # In the browser: the tab, readable at 1366 x 768, no serious accessibility failure.
     page.set_viewport_size({"width": 1366, "height": 768})
-    sign_in(page, crc_server, "committee", PASSWORD)
-    page.wait_for_selector("a.rpm-nav-link:has-text('CRC explorer')")
+    sign_in_by_request(page, crc_server, "committee", PASSWORD)
     page.goto(crc_server + "crc")
     page.wait_for_selector("#crc-tab-content")
     page.click("label:has-text('Patterns')")

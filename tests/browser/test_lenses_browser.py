@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import screenshot, serious_violations, sign_in
+from tests.support.browser import screenshot, serious_violations, sign_in_by_request
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +42,7 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
     for width, height in ((1920, 1080), (1366, 768)):
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
-        sign_in(page, server)
-        page.wait_for_selector("#case-table")
+        sign_in_by_request(page, server)
         page.goto(server + "cases/DEMO-J")
         page.wait_for_selector("#timeline-graph .legendtext")
         page.click("#tl-tabs >> text=Lenses")

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from data.demo.bundles import write_demo_bundles
-from tests.support.browser import screenshot, serious_violations, sign_in
+from tests.support.browser import screenshot, serious_violations, sign_in_by_request
 from tests.support.crc_figures import FIGURES_JS, aligned_with_case_rows, small_counts
 from tests.support.server import start_server
 
@@ -62,7 +62,7 @@ def test_pooled_explorer_by_partnership(pooled_server, browser, viewport):
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
     errors = _errors(page)
-    sign_in(page, pooled_server)
+    sign_in_by_request(page, pooled_server)
     page.goto(pooled_server + "crc")
     page.wait_for_selector("#crc-table-themes-partnership td", timeout=30_000)
     assert page.inner_text("h1") == "Regional and national learning explorer"
@@ -108,7 +108,7 @@ def test_admin_publishes_a_bundle_from_the_explorer(tmp_path, page):
     )
     try:
         errors = _errors(page)
-        sign_in(page, url)
+        sign_in_by_request(page, url)
         page.goto(url + "crc")
         page.wait_for_selector("#crc-publish")
         with page.expect_download() as download:
@@ -138,7 +138,7 @@ def test_the_docs_duckdb_query_answers_as_the_regional_explorer_shows(
     monkeypatch.chdir(region.parent)
     answer = duckdb.sql(query).fetchall()
     assert {p for p, _, _ in answer} == {c for c, _, _ in REGION}
-    sign_in(page, pooled_server)
+    sign_in_by_request(page, pooled_server)
     page.goto(pooled_server + "crc")
     page.wait_for_selector("#crc-table-themes-partnership td", timeout=30_000)
     shown = _cells(page, "crc-table-themes-partnership")
@@ -172,8 +172,8 @@ def test_what_the_pooled_explorer_sends_has_no_case_key_nor_count_from_1_to_5(
     }
     responses = []
     errors = _errors(page)
-    sign_in(page, pooled_server)
-    # the explorer's own (a response of the page signed in on is gone once it is left)
+    sign_in_by_request(page, pooled_server)
+    # the explorer's own responses (another page's response is gone once it is left)
     page.on(
         "response",
         lambda r: (
