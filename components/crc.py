@@ -20,8 +20,8 @@ from dash import dash_table, html
 from components.category_style import MarkerStyle, marker_styles
 from components.palette import AGENCY_COLOURS
 from components.timeline import SVG_LIMIT
+from data.suppression import SUPPRESSED  # what a hidden count arrives as, and is drawn as
 
-SUPPRESSED = "c"
 FONT = {"family": "Arial, Helvetica, sans-serif", "size": 15, "color": "#0b0c0c"}
 SYMBOLS = (
     "square",
@@ -124,7 +124,7 @@ def count_table(table: pd.DataFrame, table_id: str, caption: str) -> html.Div:
                 },
                 *[
                     {
-                        "if": {"column_id": f"c{i}", "filter_query": f'{{c{i}}} = "c"'},
+                        "if": {"column_id": f"c{i}", "filter_query": f'{{c{i}}} = "{SUPPRESSED}"'},
                         "color": "#505a5f",
                         "fontStyle": "italic",
                     }
