@@ -10,6 +10,7 @@ import pytest
 
 from tests.support.browser import (
     RINGED_EVENTS,
+    choose_agency,
     screenshot,
     serious_violations,
     show_chronology,
@@ -155,11 +156,8 @@ def test_lanes_by_category_and_details_and_table_name_type_and_category(cat_serv
 def preview_upload(page, upload_url: str, agency: str, path) -> None:
     """Choose the agency and the file on the upload page, up to its preview's categories."""
     page.goto(upload_url)
-    page.fill("#upload-agency", agency)
-    page.keyboard.press("Tab")
+    choose_agency(page, agency)
     page.set_input_files("#upload-file input[type=file]", str(path))
-    # The file is read and analysed on the server, and again once the agency's name settles
-    # (its field waits 600 ms): on a busy machine that has taken over 30 s.
     page.wait_for_selector("#upload-categories-table", timeout=90_000)
 
 

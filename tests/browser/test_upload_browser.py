@@ -10,7 +10,12 @@ import urllib.request
 import pytest
 
 from data.ingest.model import MAX_UPLOAD_BYTES
-from tests.support.browser import screenshot, serious_violations, sign_in_by_request
+from tests.support.browser import (
+    choose_agency,
+    screenshot,
+    serious_violations,
+    sign_in_by_request,
+)
 from tests.support.server import start_server
 
 # cp1252, semicolons, a quoted line break; "Date" is when the record was entered, the events
@@ -42,8 +47,7 @@ def test_upload_messy_extract_correct_mapping_and_confirm(upload_server, page, t
     page.goto(upload_server + "cases/DEMO-J")
     page.click("text=Upload extract")
     page.wait_for_selector("#upload-file")
-    page.fill("#upload-agency", "Police")
-    page.keyboard.press("Tab")  # leave the field, as a user does
+    choose_agency(page, "Police")
     page.set_input_files("#upload-file input[type=file]", str(extract))
     page.wait_for_selector("#upload-counts")
     assert "Windows-1252" in page.inner_text("#upload-detected")
@@ -136,8 +140,7 @@ def test_workbook_word_chronology_and_wide_export_through_the_page(upload_server
     def upload(path, counts, agency):
         page.goto(upload_server + "cases/DEMO-J/upload")
         page.wait_for_selector("#upload-file")
-        page.fill("#upload-agency", agency)
-        page.keyboard.press("Tab")
+        choose_agency(page, agency)
         page.set_input_files("#upload-file input[type=file]", str(path))
         page.wait_for_function(
             "(name) => document.querySelector('#upload-detected')?.innerText.startsWith(name)"

@@ -4,6 +4,7 @@ console, signing in and screenshots."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 from pathlib import Path
@@ -120,6 +121,24 @@ def sign_in_by_request(
         max_redirects=0,
     )
     assert reply.status == 302, f"signing in {username} was answered {reply.status}"
+
+
+def _sends_agency(response) -> bool:
+    if "_dash-update-component" not in response.url:
+        return False
+    body = json.loads(response.request.post_data or "{}")
+    return "upload-agency.value" in body.get("changedPropIds", [])
+
+
+def choose_agency(page, agency: str) -> None:
+    """Type the agency on the upload page and leave the field, as a person does, and wait until
+    the page has sent it and had its answer (the field waits 600 ms before it sends). A file
+    chosen sooner is read without the agency, and the two answers race: the later request, sent
+    before the file's answer came back, does not know the staged file, and the page drops the
+    earlier answer, so the file is never analysed."""
+    with page.expect_response(_sends_agency):
+        page.fill("#upload-agency", agency)
+        page.keyboard.press("Tab")
 
 
 def screenshot(page, name: str) -> Path:
