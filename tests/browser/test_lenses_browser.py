@@ -89,9 +89,9 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
         page.get_by_label("Silence of the agency holding the plan", exact=True).check()
         page.wait_for_function(
             f"""() => ({GRAPH}.layout.shapes || [])
-                      .some(s => String(s.name).startsWith('pattern:agency_silence'))"""
-        )
-        page.wait_for_timeout(300)  # the shapes drawn
+                      .some(s => String(s.name).startsWith('pattern:agency_silence'))
+                  && ({BAND_LABEL_BOXES})().length >= 4"""
+        )  # the bands' labels drawn
         boxes = page.evaluate(BAND_LABEL_BOXES)
         assert len(boxes) >= 4 and _overlapping(boxes) == []
         if width == 1920:
