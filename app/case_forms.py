@@ -15,6 +15,7 @@ from data.audit import CHANGE
 from data.cases import list_agencies
 from data.dates import typed_date, uk_day
 from data.errors import StoreError
+from data.permissions import may_chair
 from data.setup import (
     CaseSetup,
     format_invitees,
@@ -65,9 +66,7 @@ def setup_form(setup: CaseSetup | None, *, is_new: bool, from_request: int | Non
     store = get_store()
     s = setup or CaseSetup(case_ref="")
     accounts = people(store)
-    chair_options = [
-        {"label": f"{u} ({r})", "value": u} for u, r in accounts if r in ("admin", "chair")
-    ]
+    chair_options = [{"label": f"{u} ({r})", "value": u} for u, r in accounts if may_chair(r)]
     facilitator_options = [{"label": f"{u} ({r})", "value": u} for u, r in accounts]
     models = [{"label": name, "value": key} for key, name in reflective_models(store)]
     agencies = list_agencies(store)

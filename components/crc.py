@@ -15,8 +15,8 @@ from dash import html
 
 from components.category_style import MarkerStyle, category_legend, marker_styles, svg_shape
 from components.timeline import SVG_LIMIT
+from data.suppression import SUPPRESSED  # what a hidden count arrives as, and is drawn as
 
-SUPPRESSED = "c"
 TEXT = "#0b0c0c"
 
 

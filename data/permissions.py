@@ -19,6 +19,7 @@ from data.agency_names import same_agency
 _MEETING_ROLES = (ADMIN, CHAIR)
 _COMMITTEE_ROLES = (CRC, ADMIN)
 _UPLOAD_ROLES = (ADMIN, CHAIR, AGENCY)
+_FACILITATOR_ROLES = (ADMIN, CHAIR, AGENCY)
 
 
 def is_administrator(user: User | None) -> bool:
@@ -29,7 +30,17 @@ def is_administrator(user: User | None) -> bool:
 def runs_meetings(user: User | None) -> bool:
     """Opens and sets up cases, decides who opens them, moderates contributions, edits any
     agency's events and sends the case's messages (for the cases the user may open)."""
-    return user is not None and user.role in _MEETING_ROLES
+    return user is not None and may_chair(user.role)
+
+
+def may_chair(role: str) -> bool:
+    """Whether an account of this role may be named a case's chair (the meeting's runner)."""
+    return role in _MEETING_ROLES
+
+
+def may_facilitate(role: str) -> bool:
+    """Whether an account of this role may be named a case's facilitator."""
+    return role in _FACILITATOR_ROLES
 
 
 def explores_committee(user: User | None) -> bool:

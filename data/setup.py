@@ -16,7 +16,7 @@ from data.access import require_case, revoke_agency
 from data.actor import CHAIR, User
 from data.cases import MAX_LABEL, Case, add_case_agency, ensure_agency, validate_case_ref
 from data.errors import Forbidden, InvalidInput
-from data.permissions import runs_meetings
+from data.permissions import may_chair, may_facilitate, runs_meetings
 from data.rpm_requests import mark_accepted
 from data.store import Store
 from data.text_fields import optional_text
@@ -110,10 +110,13 @@ def format_invitees(invitees: list[Invitee]) -> str:
 
 def people(store: Store) -> list[tuple[str, str]]:
     """Active accounts that can chair or facilitate: (username, role), by name."""
-    return store.query(
-        "SELECT username, role FROM users WHERE active AND role IN ('admin', 'chair', 'agency')"
-        " ORDER BY username"
-    )
+    return [
+        (username, role)
+        for username, role in store.query(
+            "SELECT username, role FROM users WHERE active ORDER BY username"
+        )
+        if may_chair(role) or may_facilitate(role)
+    ]
 
 
 def _validate(cur, user: User, setup: CaseSetup) -> dict:
@@ -138,9 +141,9 @@ def _validate(cur, user: User, setup: CaseSetup) -> dict:
     ).fetchone():
         raise InvalidInput(f"unknown reflective model {setup.reflective_model!r}")
     ids = {}
-    for what, username, roles in (
-        ("chair", setup.chair_username, ("admin", "chair")),
-        ("facilitator", setup.facilitator_username, ("admin", "chair", "agency")),
+    for what, username, may in (
+        ("chair", setup.chair_username, may_chair),
+        ("facilitator", setup.facilitator_username, may_facilitate),
     ):
         if not username:
             raise InvalidInput(f"the {what}'s account is missing")
@@ -149,7 +152,7 @@ def _validate(cur, user: User, setup: CaseSetup) -> dict:
         ).fetchone()
         if row is None:
             raise InvalidInput(f"the {what} {username!r} is not an active account")
-        if row[1] not in roles:
+        if not may(row[1]):
             raise InvalidInput(
                 f"the {what} {username!r} has the role {row[1]}, which cannot {what}"
             )

@@ -13,6 +13,7 @@ from dash import Input, Output, State, callback, ctx, html
 from app.admin_common import admin_or_none, refusal, when
 from app.context import get_store, require_admin
 from components.category_style import legend_marker, marker_styles
+from components.forms import labelled
 from data import audit
 from data import categories as cat
 from data.errors import StoreError
@@ -98,20 +99,13 @@ def _options(store, *, with_other: bool = True) -> list[dict]:
     ]
 
 
-def _field(label: str, component):
-    return html.Div(
-        [dbc.Label(label, html_for=component.id, className="fw-bold"), component],
-        className="mb-2",
-    )
-
-
 def _form(legend: str, fields: list[tuple[str, object]], button) -> dbc.Col:
     """One change to the list: its labelled fields and the button that makes it."""
     return dbc.Col(
         html.Fieldset(
             [
                 html.Legend(legend, className="h5"),
-                *(_field(label, control) for label, control in fields),
+                *(labelled(label, control, className="mb-2") for label, control in fields),
                 button,
             ]
         ),

@@ -82,13 +82,13 @@ clientside_callback(
     Output(VIEW_VERSION, "data"),
     Output(ids.EVENTS_VERSION, "data", allow_duplicate=True),
     Output(ids.EPISODES_VERSION, "data", allow_duplicate=True),
-    Output("refl-saved", "data", allow_duplicate=True),
+    Output(ids.REFLECTIONS_SAVED, "data", allow_duplicate=True),
     Input(SWITCH, "value"),
     Input(GLOSSARY_SLOT, "children"),
     State(VIEW_VERSION, "data"),
     State(ids.EVENTS_VERSION, "data"),
     State(ids.EPISODES_VERSION, "data"),
-    State("refl-saved", "data"),
+    State(ids.REFLECTIONS_SAVED, "data"),
     prevent_initial_call=True,
 )
 
@@ -97,8 +97,8 @@ clientside_callback(
     """
     function(_view, saved) { return (saved || 0) + 1; }
     """,
-    Output("lp-saved", "data", allow_duplicate=True),
+    Output(ids.LEARNING_SAVED, "data", allow_duplicate=True),
     Input(VIEW_VERSION, "data"),
-    State("lp-saved", "data"),
+    State(ids.LEARNING_SAVED, "data"),
     prevent_initial_call=True,
 )

@@ -32,6 +32,10 @@ FIX_ACTION = "tl-fix-action"  # a click on the details' Correct or Hide button
 LENS_STATE = "tl-lens-state"
 LENS_DRAW = "tl-lens-draw"  # what the lenses draw on the chart: "links" and pattern kinds
 LENS_SILENCE = "tl-lens-silence"  # the silence span, days
+# Counters the reflection and learning panels move when they save, and redraw their lists on;
+# the anonymised view moves them too when the view is switched.
+REFLECTIONS_SAVED = "refl-saved"
+LEARNING_SAVED = "lp-saved"
 
 CASE_POINT = {"kind": "case", "id": None}
 

@@ -59,7 +59,7 @@ def reflection_panel(case) -> html.Section:
         [
             dcc.Store(id="refl-case", data=case.case_ref),
             dcc.Store(id="refl-revision", data=revision),
-            dcc.Store(id="refl-saved", data=0),
+            dcc.Store(id=ids.REFLECTIONS_SAVED, data=0),
             dcc.Store(id="refl-editing", data=None),
             dcc.Store(id="refl-hint-seen", data=[]),
             dcc.Store(id=ids.REFLECTION_MARKS, data=marks),
@@ -421,7 +421,7 @@ POINT_OUTPUTS = (
 @callback(
     *(Output(ident, prop, allow_duplicate=True) for ident, prop in POINT_OUTPUTS),
     Input(ids.CASE_REVISION, "data"),
-    Input("refl-saved", "data"),
+    Input(ids.REFLECTIONS_SAVED, "data"),
     State(ids.SELECTED_POINT, "data"),
     State("refl-revision", "data"),
     State("refl-point-title", "data-point"),
@@ -509,7 +509,7 @@ def blame_hint(text, seen):
     Output("refl-message", "children"),
     Output("refl-text", "value"),
     Output("refl-editing", "data"),
-    Output("refl-saved", "data"),
+    Output(ids.REFLECTIONS_SAVED, "data"),
     Output("refl-hint-seen", "data", allow_duplicate=True),
     Input("refl-save", "n_clicks"),
     State(ids.SELECTED_POINT, "data"),
@@ -518,7 +518,7 @@ def blame_hint(text, seen):
     State("refl-agency", "value"),
     State("refl-text", "value"),
     State("refl-editing", "data"),
-    State("refl-saved", "data"),
+    State(ids.REFLECTIONS_SAVED, "data"),
     State("refl-case", "data"),
     State(ids.LENS_STATE, "data"),
     prevent_initial_call=True,
@@ -621,7 +621,7 @@ def cancel_edit(_clicks):
 
 withdraw = withdraw_callback(
     "refl",
-    saved="refl-saved",
+    saved=ids.REFLECTIONS_SAVED,
     message="refl-message",
     case="refl-case",
     withdraw=refl.withdraw_reflection,

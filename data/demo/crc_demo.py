@@ -122,8 +122,13 @@ def seed_crc_demo(
             )
             cur.unregister("crc_demo_events")
             categories.assign(cur, only_missing=True)
+        rows, event_ids = _Rows(), _first_events(cur, [case_id for case_id, *_ in made])
         for case_id, meeting, involved, chair in made:
-            _seed_case(cur, rng, case_id, meeting, involved, chair, agency_ids, theme_ids)
+            _seed_case(
+                rows, rng, case_id, meeting, involved, chair, agency_ids, theme_ids,
+                event_ids[case_id],
+            )  # fmt: skip
+        rows.write(cur)
     if sign_off:
         sign_off_synthetic_records(store, [case_id for case_id, *_ in made])
 
@@ -179,16 +184,91 @@ def sign_off_synthetic_records(store: Store, case_ids: list[int] | None = None) 
             write_committee_patterns(store, cur, ref, record_id)
 
 
-def _seed_case(cur, rng, case_id, meeting, involved, chair, agency_ids, theme_ids) -> None:
+class _Rows:
+    """The synthetic cases' meeting rows, gathered case by case and written table by table."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, list[tuple]] = {}
+        self.learning: list[tuple] = []  # learning points, before they have their ids
+        self.by_learning: dict[str, list[tuple]] = {}  # rows naming the n-th learning point
+
+    def add(self, table: str, *row) -> None:
+        self.tables.setdefault(table, []).append(row)
+
+    def add_learning(self, *row) -> int:
+        self.learning.append(row)
+        return len(self.learning) - 1
+
+    def add_for_learning(self, table: str, point: int, *row) -> None:
+        self.by_learning.setdefault(table, []).append((point, *row))
+
+    def write(self, cur) -> None:
+        ids = [
+            i
+            for (i,) in cur.execute(
+                "SELECT nextval('learning_id_seq') AS i FROM range(?) ORDER BY i",
+                [len(self.learning)],
+            ).fetchall()
+        ]
+        self.tables["learning_points"] = [(ids[n], *row) for n, row in enumerate(self.learning)]
+        for table, rows in self.by_learning.items():
+            self.tables.setdefault(table, []).extend((ids[n], *rest) for n, *rest in rows)
+        for table, rows in self.tables.items():
+            columns = ROW_COLUMNS[table]
+            frame = pd.DataFrame(rows, columns=columns)
+            for column in columns:
+                if column.endswith("_id"):  # NULL stays NULL, not a float NaN
+                    frame[column] = frame[column].astype("Int64")
+            frame["row_order"] = range(len(frame))
+            cur.register("crc_demo_rows", frame)
+            listed = ", ".join(columns)
+            # a case's agencies may be there already, from its events
+            ignore = " OR IGNORE" if table == "case_agencies" else ""
+            cur.execute(
+                f"INSERT{ignore} INTO {table} ({listed}) SELECT {listed} FROM crc_demo_rows"
+                " ORDER BY row_order"
+            )
+            cur.unregister("crc_demo_rows")
+
+
+ROW_COLUMNS = {
+    "case_agencies": ("case_id", "agency_id"),
+    "meetings": ("case_id", "meeting_date", "chair_name"),
+    "case_workflow": ("case_id", "stage_key", "done_on", "done_by"),
+    "learning_points": (
+        "learning_id", "case_id", "scope", "agency_id", "text", "share_with_crc", "created_by",
+        "created_at",
+    ),
+    "learning_point_themes": ("learning_id", "theme_id"),
+    "learning_point_links": ("learning_id", "event_id"),
+    "reflections": (
+        "case_id", "target_kind", "event_id", "model_key", "stage_key", "question_key", "text",
+        "agency_id", "author",
+    ),
+    "actions": (
+        "learning_id", "case_id", "description", "owner_name", "owner_agency_id", "due_date",
+        "status", "created_by", "completed_on",
+    ),
+}  # fmt: skip
+
+
+def _first_events(cur, case_ids: list[int]) -> dict[int, list[int]]:
+    """Each case's first 50 events, by id: what its learning points and barriers name."""
+    found: dict[int, list[int]] = {case_id: [] for case_id in case_ids}
+    for case_id, event_id in cur.execute(
+        "SELECT case_id, event_id FROM (SELECT case_id, event_id, row_number() OVER"
+        " (PARTITION BY case_id ORDER BY event_id) AS n FROM events"
+        " WHERE list_contains(?, case_id)) WHERE n <= 50 ORDER BY case_id, event_id",
+        [case_ids],
+    ).fetchall():
+        found[case_id].append(event_id)
+    return found
+
+
+def _seed_case(rows, rng, case_id, meeting, involved, chair, agency_ids, theme_ids, event_ids):
     for agency in involved:
-        cur.execute(
-            "INSERT INTO case_agencies (case_id, agency_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            [case_id, agency_ids[agency]],
-        )
-    cur.execute(
-        "INSERT INTO meetings (case_id, meeting_date, chair_name) VALUES (?, ?, ?)",
-        [case_id, meeting, chair],
-    )
+        rows.add("case_agencies", case_id, agency_ids[agency])
+    rows.add("meetings", case_id, meeting, chair)
     # Workflow: recent meetings have not reached the CRC yet.
     day = meeting - timedelta(days=42 + rng.randrange(0, 40))
     for stage, gap in STAGES:
@@ -200,68 +280,50 @@ def _seed_case(cur, rng, case_id, meeting, involved, chair, agency_ids, theme_id
             )
         if day > date(2025, 10, 1):
             break
-        cur.execute(
-            "INSERT INTO case_workflow (case_id, stage_key, done_on, done_by) VALUES (?, ?, ?, 'demo seed')",
-            [case_id, stage, day],
-        )
-    event_ids = [
-        r[0]
-        for r in cur.execute(
-            "SELECT event_id FROM events WHERE case_id = ? ORDER BY event_id LIMIT 50", [case_id]
-        ).fetchall()
-    ]
+        rows.add("case_workflow", case_id, stage, day, "demo seed")
     themes, weights = list(THEME_WEIGHTS), list(THEME_WEIGHTS.values())
     for _ in range(rng.randint(3, 6)):
         cross = rng.random() < 0.45
         agency = None if cross else rng.choice(involved)
-        learning_id = cur.execute(
-            "INSERT INTO learning_points (case_id, scope, agency_id, text, share_with_crc, created_by,"
-            " created_at) VALUES (?, ?, ?, ?, ?, 'demo seed', ?) RETURNING learning_id",
-            [
-                case_id,
-                "cross_agency" if cross else "single_agency",
-                agency_ids[agency] if agency else None,
-                rng.choice(LEARNING_TEXT),
-                rng.random() < 0.8,
-                meeting,
-            ],
-        ).fetchone()[0]
+        point = rows.add_learning(
+            case_id,
+            "cross_agency" if cross else "single_agency",
+            agency_ids[agency] if agency else None,
+            rng.choice(LEARNING_TEXT),
+            rng.random() < 0.8,
+            "demo seed",
+            meeting,
+        )
         for theme in set(rng.choices(themes, weights, k=rng.randint(1, 2))):
-            cur.execute(
-                "INSERT INTO learning_point_themes VALUES (?, ?)", [learning_id, theme_ids[theme]]
-            )
+            rows.add_for_learning("learning_point_themes", point, theme_ids[theme])
         event_id = rng.choice(event_ids) if event_ids else None
         if event_id is not None:
-            cur.execute(
-                "INSERT INTO learning_point_links (learning_id, event_id) VALUES (?, ?)",
-                [learning_id, event_id],
-            )
+            rows.add_for_learning("learning_point_links", point, event_id)
             if rng.random() < 0.6:
-                cur.execute(
-                    "INSERT INTO reflections (case_id, target_kind, event_id, model_key, stage_key,"
-                    " question_key, text, agency_id, author) VALUES (?, 'event', ?, 'gibbs',"
-                    " 'analysis', 'barrier', ?, ?, 'demo seed')",
-                    [
-                        case_id,
-                        event_id,
-                        "Fictional barrier noted in the demo.",
-                        agency_ids[agency or rng.choice(involved)],
-                    ],
+                rows.add(
+                    "reflections",
+                    case_id,
+                    "event",
+                    event_id,
+                    "gibbs",
+                    "analysis",
+                    "barrier",
+                    "Fictional barrier noted in the demo.",
+                    agency_ids[agency or rng.choice(involved)],
+                    "demo seed",
                 )
         if rng.random() < 0.75:
             due = meeting + timedelta(days=rng.randrange(90, 1200))
             status = rng.choice(["open", "in_progress", "done", "done", "verified"])
-            cur.execute(
-                "INSERT INTO actions (case_id, learning_id, description, owner_name, owner_agency_id,"
-                " due_date, status, created_by, completed_on) VALUES (?, ?, ?, ?, ?, ?, ?, 'demo seed', ?)",
-                [
-                    case_id,
-                    learning_id,
-                    "Fictional action for the demo.",
-                    "Fictional owner",
-                    agency_ids[agency or rng.choice(involved)],
-                    due,
-                    status,
-                    due - timedelta(days=10) if status in ("done", "verified") else None,
-                ],
+            rows.add_for_learning(
+                "actions",
+                point,
+                case_id,
+                "Fictional action for the demo.",
+                "Fictional owner",
+                agency_ids[agency or rng.choice(involved)],
+                due,
+                status,
+                "demo seed",
+                due - timedelta(days=10) if status in ("done", "verified") else None,
             )

@@ -10,10 +10,11 @@ import pytest
 
 from tests.support.browser import (
     RINGED_EVENTS,
+    choose_agency,
     screenshot,
     serious_violations,
     show_chronology,
-    sign_in,
+    sign_in_by_request,
 )
 from tests.support.server import start_server
 
@@ -66,8 +67,7 @@ def legend_and_markers(page, url, ref):
 def test_two_cases_use_the_same_legend_and_markers(cat_server, page):
     from data.category_list import SHIPPED_CATEGORIES
 
-    sign_in(page, cat_server)
-    page.wait_for_selector("#case-table")
+    sign_in_by_request(page, cat_server)
     demo_legend, demo_markers = legend_and_markers(page, cat_server, "DEMO-J")
     screenshot(page, "categories-demo")
     other_legend, other_markers = legend_and_markers(page, cat_server, "CAT-2")
@@ -86,8 +86,7 @@ def test_two_cases_use_the_same_legend_and_markers(cat_server, page):
 
 
 def test_key_categories_draw_larger_and_the_filter_keeps_a_category(cat_server, page):
-    sign_in(page, cat_server)
-    page.wait_for_selector("#case-table")
+    sign_in_by_request(page, cat_server)
     page.goto(cat_server + "cases/CAT-2")
     page.wait_for_selector("#timeline-graph .legendtext")
     page.click("#tl-types-menu summary")  # categories and types, key categories
@@ -117,8 +116,7 @@ def test_key_categories_draw_larger_and_the_filter_keeps_a_category(cat_server, 
 
 
 def test_lanes_by_category_and_details_and_table_name_type_and_category(cat_server, page):
-    sign_in(page, cat_server)
-    page.wait_for_selector("#case-table")
+    sign_in_by_request(page, cat_server)
     page.goto(cat_server + "cases/CAT-2")
     page.wait_for_selector("#timeline-graph .legendtext")
     page.click("#tl-lanes-menu summary")
@@ -158,11 +156,8 @@ def test_lanes_by_category_and_details_and_table_name_type_and_category(cat_serv
 def preview_upload(page, upload_url: str, agency: str, path) -> None:
     """Choose the agency and the file on the upload page, up to its preview's categories."""
     page.goto(upload_url)
-    page.fill("#upload-agency", agency)
-    page.keyboard.press("Tab")
+    choose_agency(page, agency)
     page.set_input_files("#upload-file input[type=file]", str(path))
-    # The file is read and analysed on the server, and again once the agency's name settles
-    # (its field waits 600 ms): on a busy machine that has taken over 30 s.
     page.wait_for_selector("#upload-categories-table", timeout=90_000)
 
 
@@ -174,8 +169,7 @@ def test_upload_preview_shows_changes_saves_and_proposes_the_mapping_again(
     second = tmp_path / "housing-2.csv"
     second.write_text("date,event_type,summary\n02/01/2020,Zzyzx record,b\n", encoding="utf-8")
     chooser = "#upload-categories-table select"
-    sign_in(page, cat_server)
-    page.wait_for_selector("#case-table")
+    sign_in_by_request(page, cat_server)
     preview_upload(page, cat_server + "cases/CAT-2/upload", "Housing", first)
     row = page.inner_text("#upload-categories-table tbody tr")
     assert "Zzyzx record" in row and "proposed from the words" in row
@@ -193,8 +187,7 @@ def test_upload_preview_shows_changes_saves_and_proposes_the_mapping_again(
 
 
 def test_admin_page_renames_and_axe_finds_nothing_serious(cat_server, page):
-    sign_in(page, cat_server)
-    page.wait_for_selector("#case-table")
+    sign_in_by_request(page, cat_server)
     page.goto(cat_server + "admin/categories")
     page.wait_for_selector("#cat-table")
     assert serious_violations(page) == []

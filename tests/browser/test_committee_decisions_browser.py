@@ -14,7 +14,7 @@ from data.crc import case_key_of
 from data.record import save_draft, sign_off
 from data.store import Store
 from data.users import add_user, get_user
-from tests.support.browser import screenshot, serious_violations, sign_in
+from tests.support.browser import screenshot, serious_violations, sign_in_by_request
 from tests.support.dash_http import signed_in_opener
 from tests.support.flowchart import deliver_briefing
 from tests.support.rpm_case import CASE, CHILD, RECORD
@@ -62,8 +62,7 @@ def test_committee_records_decision_action_and_briefing_then_the_journey_shows_t
         "response",
         lambda r: received.append(r.text()) if "_dash-update-component" in r.url else None,
     )
-    sign_in(page, url, "committee", PASSWORD)
-    page.wait_for_selector("a.rpm-nav-link:has-text('CRC explorer')")
+    sign_in_by_request(page, url, "committee", PASSWORD)
     _open_tab(page, url, "Decisions and actions", "#committee-subject", key)
     page.wait_for_selector("#crc-summary-card")
     page.wait_for_selector("#committee-no-decision")
@@ -115,8 +114,7 @@ def test_committee_records_decision_action_and_briefing_then_the_journey_shows_t
 
     # The case's journey: stages 6 and 7 recorded by the committee member, today.
     admin = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-    sign_in(admin, url, "business", PASSWORD)
-    admin.wait_for_selector("text=Open a case for RPM")
+    sign_in_by_request(admin, url, "business", PASSWORD)
     admin.goto(f"{url}cases/{CASE}/setup")
     admin.wait_for_selector("text=Case Review Committee considered the learning")
     stages = admin.inner_text("table:has-text('Case Review Committee considered')")
@@ -136,8 +134,7 @@ WATCH_STATUS = """() => {
 def test_a_document_shows_its_progress_then_downloads_and_a_refusal_is_said(signed_server, browser):
     url, _key = signed_server
     page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
-    sign_in(page, url, "business", PASSWORD)
-    page.wait_for_selector("text=Open a case for RPM")
+    sign_in_by_request(page, url, "business", PASSWORD)
     page.goto(f"{url}cases/{CASE}/record")
     link = page.get_by_role("link", name="Learning log v1 (PDF)", exact=True)
     link.wait_for()
@@ -179,8 +176,7 @@ def test_a_decision_and_a_delivery_are_corrected_then_withdrawn_after_confirming
     page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    sign_in(page, url, "committee", PASSWORD)
-    page.wait_for_selector("a.rpm-nav-link:has-text('CRC explorer')")
+    sign_in_by_request(page, url, "committee", PASSWORD)
     _open_tab(page, url, "Decisions and actions", "#committee-subject", key)
     page.wait_for_selector("#crc-summary-card")
     page.fill("#committee-considered", "Recorded on the wrong case")

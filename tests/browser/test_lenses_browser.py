@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import screenshot, serious_violations, sign_in
+from tests.support.browser import screenshot, serious_violations, sign_in_by_request
 
 pytestmark = pytest.mark.browser
 
@@ -81,8 +81,7 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
     for width, height in ((1920, 1080), (1366, 768)):
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
-        sign_in(page, server)
-        page.wait_for_selector("#case-table")
+        sign_in_by_request(page, server)
         page.goto(server + "cases/DEMO-J")
         page.wait_for_selector("#timeline-graph .legendtext")
         page.click("#tl-tabs >> text=Lenses")
@@ -129,9 +128,9 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
         page.get_by_label("Silence of the agency holding the plan", exact=True).check()
         page.wait_for_function(
             f"""() => ({GRAPH}.layout.shapes || [])
-                      .some(s => String(s.name).startsWith('pattern:agency_silence'))"""
-        )
-        page.wait_for_timeout(300)  # the shapes drawn
+                      .some(s => String(s.name).startsWith('pattern:agency_silence'))
+                  && ({BAND_LABEL_BOXES})().length >= 4"""
+        )  # the bands' labels drawn
         boxes = page.evaluate(BAND_LABEL_BOXES)
         assert len(boxes) >= 4 and _overlapping(boxes) == []
         if width == 1920:

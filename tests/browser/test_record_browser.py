@@ -10,7 +10,7 @@ import urllib.request
 import docx
 import pytest
 
-from tests.support.browser import screenshot, sign_in
+from tests.support.browser import screenshot, sign_in_by_request
 from tests.support.flowchart import BUSINESS_UNIT, smtp_env
 from tests.support.rpm_case import CASE, CHAIR, RECORD
 from tests.support.server import start_server
@@ -28,8 +28,7 @@ def rpm_server(tmp_path_factory, rpm_template, inbox):
 
 def test_chair_signs_off_the_record_and_amends_it(rpm_server, page):
     url = rpm_server
-    sign_in(page, url, "pokafor", "chair-password-1")
-    page.wait_for_selector("#case-table")
+    sign_in_by_request(page, url, "pokafor", "chair-password-1")
     page.goto(f"{url}cases/{CASE}/record")
     page.wait_for_selector("#record-status")
     assert page.inner_text("#record-status").startswith("No record yet")
@@ -92,8 +91,7 @@ def test_chair_signs_off_the_record_and_amends_it(rpm_server, page):
 def test_sign_off_recorded_the_stages_and_a_mistaken_stage_is_withdrawn(rpm_server, page):
     """Runs after the sign-off above: stages 1-4 are recorded by it."""
     url = rpm_server
-    sign_in(page, url, "pokafor", "chair-password-1")
-    page.wait_for_selector("#case-table")
+    sign_in_by_request(page, url, "pokafor", "chair-password-1")
     page.goto(f"{url}cases/{CASE}/setup")
     page.wait_for_selector("#workflow-table")
     rows = page.query_selector_all("#workflow-table tbody tr")
@@ -125,8 +123,7 @@ def test_sign_off_recorded_the_stages_and_a_mistaken_stage_is_withdrawn(rpm_serv
 def test_the_chair_sends_invitations_and_the_signed_record_by_email(rpm_server, inbox, page):
     """Runs after the tests above: version 1 is signed off, version 2 is a draft."""
     url, (received, _) = rpm_server, inbox
-    sign_in(page, url, "pokafor", "chair-password-1")
-    page.wait_for_selector("#case-table")
+    sign_in_by_request(page, url, "pokafor", "chair-password-1")
     page.goto(f"{url}cases/{CASE}/setup")
     assert "sent by email through the mail server" in page.inner_text("#mail-where")
     page.click("text=Send the invitations to every invitee")

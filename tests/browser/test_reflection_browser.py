@@ -13,7 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from data.store import Store
 from data.users import add_user
-from tests.support.browser import RINGED_EVENTS, screenshot, sign_in
+from tests.support.browser import RINGED_EVENTS, screenshot, sign_in_by_request
 from tests.support.server import ADMIN_PASSWORD, start_server
 
 AGENCY_USER, AGENCY_PASSWORD = "pc-morgan", "police-password-1"
@@ -110,7 +110,7 @@ def ring_event_ids(page) -> list[int]:
 
 
 def test_select_event_add_gibbs_reflection_see_ring_and_cycle(refl_server, page):
-    sign_in(page, refl_server)
+    sign_in_by_request(page, refl_server)
     open_case(page, refl_server)
     assert page.inner_text("#refl-point-title") == "The case as a whole"
     event_id = select_event(page, lane=1, index=2)
@@ -189,8 +189,8 @@ def test_two_people_see_each_others_reflections_within_five_seconds(refl_server,
     second = browser.new_context(viewport={"width": 1920, "height": 1080})
     try:
         chair, police = first.new_page(), second.new_page()
-        sign_in(chair, refl_server)
-        sign_in(police, refl_server, AGENCY_USER, AGENCY_PASSWORD)
+        sign_in_by_request(chair, refl_server)
+        sign_in_by_request(police, refl_server, AGENCY_USER, AGENCY_PASSWORD)
         open_case(chair, refl_server)
         open_case(police, refl_server)
         chair.click("#refl-whole-case")
@@ -260,7 +260,7 @@ def tab_builds(page) -> list[str]:
 
 
 def test_learning_point_and_action(refl_server, page):
-    sign_in(page, refl_server)
+    sign_in_by_request(page, refl_server)
     open_case(page, refl_server)
     builds = tab_builds(page)
     open_tab(page, "Learning points and actions")
@@ -415,7 +415,7 @@ def test_twenty_rapid_clicks_leave_every_panel_on_the_last_event(refl_server, pa
     """Twenty events clicked without waiting, the answers to all but the last held back and
     delivered after it, oldest last: the details, the reflection form's target and the ring
     on the chart all show the last event clicked, and stay on it."""
-    sign_in(page, refl_server)
+    sign_in_by_request(page, refl_server)
     open_case(page, refl_server)
     markers = _isolated_markers(page, 20)
     assert len(markers) == 20 and len({m["id"] for m in markers}) == 20

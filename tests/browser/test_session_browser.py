@@ -13,7 +13,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import screenshot, sign_in
+from tests.support.browser import screenshot, sign_in_by_request
 from tests.support.server import start_server
 
 IDLE_SECONDS = 10
@@ -31,7 +31,7 @@ def idle_server(tmp_path_factory, served_demo_template):
 
 def test_open_case_page_is_covered_when_idle_but_clicks_keep_it(idle_server, page):
     url = idle_server
-    sign_in(page, url)
+    sign_in_by_request(page, url)
     page.goto(url + "cases/DEMO-J")
     cover = page.locator("#rpm-signed-out")
     # A person using the page: a click every two seconds, past the idle limit.

@@ -21,7 +21,7 @@ from tests.support.browser import (
     screenshot,
     serious_violations,
     show_chronology,
-    sign_in,
+    sign_in_by_request,
 )
 from tests.support.server import start_server
 
@@ -144,8 +144,7 @@ def wait_details_for(page, event_id: int):
 def chair_page(page, tl_server):
     # generous: the machine running the suite may be busy (software WebGL, shared cores)
     page.set_default_timeout(90_000)
-    sign_in(page, tl_server)
-    page.wait_for_selector("#case-table")
+    sign_in_by_request(page, tl_server)
     return page
 
 

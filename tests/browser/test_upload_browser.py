@@ -10,7 +10,12 @@ import urllib.request
 import pytest
 
 from data.ingest.model import MAX_UPLOAD_BYTES
-from tests.support.browser import screenshot, serious_violations, sign_in
+from tests.support.browser import (
+    choose_agency,
+    screenshot,
+    serious_violations,
+    sign_in_by_request,
+)
 from tests.support.server import start_server
 
 # cp1252, semicolons, a quoted line break; "Date" is when the record was entered, the events
@@ -38,13 +43,11 @@ def upload_server(tmp_path_factory, served_demo_template):
 def test_upload_messy_extract_correct_mapping_and_confirm(upload_server, page, tmp_path):
     extract = tmp_path / "police-export.csv"
     extract.write_bytes(MESSY)
-    sign_in(page, upload_server)
-    page.wait_for_selector("#case-table")
+    sign_in_by_request(page, upload_server)
     page.goto(upload_server + "cases/DEMO-J")
     page.click("text=Upload extract")
     page.wait_for_selector("#upload-file")
-    page.fill("#upload-agency", "Police")
-    page.keyboard.press("Tab")  # leave the field, as a user does
+    choose_agency(page, "Police")
     page.set_input_files("#upload-file input[type=file]", str(extract))
     page.wait_for_selector("#upload-counts")
     assert "Windows-1252" in page.inner_text("#upload-detected")
@@ -88,8 +91,7 @@ def test_upload_messy_extract_correct_mapping_and_confirm(upload_server, page, t
 
 
 def test_oversized_file_is_refused_in_the_browser_and_on_the_server(upload_server, page, tmp_path):
-    sign_in(page, upload_server)
-    page.wait_for_selector("#case-table")
+    sign_in_by_request(page, upload_server)
     page.goto(upload_server + "cases/DEMO-J/upload")
     page.wait_for_selector("#upload-file")
     with page.expect_download() as template:
@@ -133,14 +135,12 @@ def test_workbook_word_chronology_and_wide_export_through_the_page(upload_server
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    sign_in(page, upload_server)
-    page.wait_for_selector("#case-table")
+    sign_in_by_request(page, upload_server)
 
     def upload(path, counts, agency):
         page.goto(upload_server + "cases/DEMO-J/upload")
         page.wait_for_selector("#upload-file")
-        page.fill("#upload-agency", agency)
-        page.keyboard.press("Tab")
+        choose_agency(page, agency)
         page.set_input_files("#upload-file input[type=file]", str(path))
         page.wait_for_function(
             "(name) => document.querySelector('#upload-detected')?.innerText.startsWith(name)"

@@ -17,7 +17,7 @@ from tests.support.callbacks import as_user
 from tests.support.rpm_case import CASE
 
 POLLED = f"{ids.CASE_REVISION}.data"
-SAVED = "refl-saved.data"
+SAVED = f"{ids.REFLECTIONS_SAVED}.data"
 CLICKED = f"{ids.SELECTED_POINT}.data"
 
 

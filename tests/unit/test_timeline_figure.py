@@ -31,6 +31,7 @@ from components.timeline import (
 from components.timeline_summary import SUMMARY_TRACES
 from data.category_list import OTHER, SHIPPED_CATEGORIES
 from data.episodes import Episode
+from tests.support.plotly_arrays import decode
 
 INCIDENT, VISIT, EXCLUSION = "Police and youth justice", "Health contact", "Education"
 CATEGORY_OF = {"Incident": INCIDENT, "Visit": VISIT, "Exclusion": EXCLUSION}
@@ -55,15 +56,6 @@ EVENTS = events_frame(
     ]
 )
 DOB = date(2014, 3, 1)
-
-
-def decode(value):
-    """A trace array as numbers, whether plotly kept it as a list or a typed array."""
-    if isinstance(value, dict) and "bdata" in value:
-        import base64
-
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
-    return list(value) if value is not None else []
 
 
 def drawn(trace, values) -> list:

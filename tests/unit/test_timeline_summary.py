@@ -38,7 +38,7 @@ from components.timeline_summary import (
     summarised,
 )
 from data.category_list import SHIPPED_CATEGORIES
-from tests.unit.test_timeline_figure import decode
+from tests.support.plotly_arrays import decode
 
 PRECISION = {"day": 0, "month": 1, "year": 2}
 
