@@ -9,6 +9,7 @@ made a key practice episode and a reflection written under the lens; accessible
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.support.browser import screenshot, serious_violations, sign_in_by_request
@@ -164,8 +165,7 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
             # the episodes tab opened, and the lens's bar is still there to step or clear it
             expect(page.locator("#tl-lens-stepper")).to_be_visible()
             expect(page.locator("#tl-lens-known-note")).to_contain_text("Known to")
-            page.mouse.dblclick(plot["x"] + plot["width"] - 5, plot["y"] + plot["height"] - 5)
-            page.wait_for_function(GRAPH + ".layout.selections.length === 0")
+            clear_selection_by_double_click(page, plot)
             page.wait_for_function(f"() => ({DRAWN_FULL})().full === {lensed['full']}")
             assert page.evaluate(DRAWN_FULL) == lensed
         else:
@@ -190,3 +190,17 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
         assert serious_violations(page) == []
         screenshot(page, f"lenses-{width}x{height}")
         context.close()
+
+
+def clear_selection_by_double_click(page, plot) -> None:
+    """A double click on the chart clears its selection. On a busy machine the two clicks can
+    arrive further apart than Plotly's double-click delay (300 ms), so a person, or this, tries
+    again."""
+    for _ in range(3):
+        page.mouse.dblclick(plot["x"] + plot["width"] - 5, plot["y"] + plot["height"] - 5)
+        try:
+            page.wait_for_function(GRAPH + ".layout.selections.length === 0", timeout=5000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("three double clicks did not clear the chart's selection")
