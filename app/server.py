@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import dash
 import flask
+import plotly
+from dash import dcc
+from dash.fingerprint import build_fingerprint
 
 from app import anonymised_view, auth, backup_api, downloads, security
 from app.config import Config, secret_key
@@ -75,6 +79,7 @@ def create_app(
         update_title=None,
         external_stylesheets=[],
         suppress_callback_exceptions=True,
+        meta_tags=[{"name": "rpm-chart-scripts", "content": chart_scripts()}],
     )
     app.index_string = INDEX
     app.layout = shell_layout
@@ -82,6 +87,25 @@ def create_app(
     if backup_token:
         backup_api.install(server, backup_token)
     return app
+
+
+def chart_scripts() -> str:
+    """The chart's two scripts (plotly.js and the graph component's own chunk) by the names Dash
+    serves with a year's caching, so that a case page can start them at once (assets/timeline.js)
+    and a returning browser takes them, compiled, from its cache. The graph component itself asks
+    for them by plain names, which the browser must check with the server on every page."""
+
+    def fingerprinted(namespace: str, relative_path: str, version: str) -> str:
+        served = Path(sys.modules[namespace].__file__).parent / relative_path
+        modified = int(served.stat().st_mtime)
+        return f"{namespace}/{build_fingerprint(relative_path, version, modified)}"
+
+    return " ".join(
+        [
+            fingerprinted("plotly", "package_data/plotly.min.js", plotly.__version__),
+            fingerprinted("dash", "dcc/async-graph.js", dcc.__version__),
+        ]
+    )
 
 
 def _install_error_handlers(server: flask.Flask) -> None:

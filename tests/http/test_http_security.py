@@ -82,6 +82,22 @@ def test_security_headers_on_pages_callbacks_and_sign_in(server):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
 
 
+def test_the_case_page_names_its_chart_scripts_by_fingerprint_and_the_browser_may_keep_them(
+    server,
+):
+    _, admin, _ = server
+    page = admin.get("cases/DEMO-J").body
+    named = re.search(r'<meta name="rpm-chart-scripts" content="([^"]+)"', page)
+    assert named, "the case page names no chart scripts"
+    paths = named.group(1).split()
+    assert [p.split("/")[-1].split(".")[0] for p in paths] == ["plotly", "async-graph"]
+    for path in paths:
+        reply = admin.get(f"_dash-component-suites/{path}")
+        assert reply.status == 200, path
+        assert "max-age=31536000" in reply.headers["Cache-Control"], path
+        assert len(reply.body) > 10_000, path  # the script itself, not an error page
+
+
 def test_admin_pages_and_callbacks_refuse_everyone_else(server):
     url, admin, _ = server
     for name in ("pc", "chair", "crc"):
