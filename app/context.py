@@ -11,6 +11,7 @@ from __future__ import annotations
 import flask
 
 from data import audit as audit_log
+from data import request_memo
 from data.access import require_case
 from data.actor import User
 from data.cases import Case
@@ -19,6 +20,19 @@ from data.permissions import is_administrator
 from data.sessions import is_live
 from data.store import Store
 from data.users import get_user_by_id
+
+
+def _memo_of_request() -> dict | None:
+    """Where `data.request_memo` keeps what this request read (flask.g lives exactly as long
+    as the request)."""
+    if not flask.has_request_context():
+        return None
+    if "rpm_memo" not in flask.g:
+        flask.g.rpm_memo = {}
+    return flask.g.rpm_memo
+
+
+request_memo.use(_memo_of_request)
 
 
 class NotSignedIn(Exception):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from data import audit
+from data import audit, request_memo
 from data.actor import User
 from data.agency_names import AGENCY_KEY
 from data.cases import CASE_COLUMNS, Case
@@ -20,11 +20,18 @@ from data.store import Store
 
 
 def require_case(store: Store, user: User, case_ref: str) -> Case:
-    """The case, if this user may open it: one query (every callback of a case page asks).
+    """The case, if this user may open it: one query, asked once per request of the server
+    (`data.request_memo`: a page's store functions each ask it again).
 
     A case the user may not open gets the same message as one that does not exist (pages show
     both as not found), so that case references cannot be probed.
     """
+    return request_memo.remembered(
+        ("require_case", store, user, case_ref), lambda: _require_case(store, user, case_ref)
+    )
+
+
+def _require_case(store: Store, user: User, case_ref: str) -> Case:
     condition, params = visible_case_filter(user)
     row = store.query_one(
         f"SELECT {CASE_COLUMNS}, ({condition}) FROM cases c WHERE c.case_ref = ?",
