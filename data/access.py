@@ -19,6 +19,7 @@ from data.permissions import is_administrator, runs_meetings, visible_case_filte
 from data.store import Store
 
 
+@request_memo.per_request
 def require_case(store: Store, user: User, case_ref: str) -> Case:
     """The case, if this user may open it: one query, asked once per request of the server
     (`data.request_memo`: a page's store functions each ask it again).
@@ -26,12 +27,6 @@ def require_case(store: Store, user: User, case_ref: str) -> Case:
     A case the user may not open gets the same message as one that does not exist (pages show
     both as not found), so that case references cannot be probed.
     """
-    return request_memo.remembered(
-        ("require_case", store, user, case_ref), lambda: _require_case(store, user, case_ref)
-    )
-
-
-def _require_case(store: Store, user: User, case_ref: str) -> Case:
     condition, params = visible_case_filter(user)
     row = store.query_one(
         f"SELECT {CASE_COLUMNS}, ({condition}) FROM cases c WHERE c.case_ref = ?",

@@ -14,8 +14,10 @@ away) counts from the next request on. Every write transaction empties the memo
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
+P = ParamSpec("P")
 T = TypeVar("T")
 
 
@@ -50,3 +52,16 @@ def forget() -> None:
     memo = _memo_of_request()
     if memo:
         memo.clear()
+
+
+def per_request(read: Callable[P, T]) -> Callable[P, T]:
+    """`read` remembered for the request by its (hashable, positional) arguments. Its callers
+    share what it returns: they must not change it."""
+
+    @wraps(read)
+    def remembered_read(*args: P.args, **kwargs: P.kwargs) -> T:
+        if kwargs:
+            return read(*args, **kwargs)
+        return remembered((read.__module__, read.__qualname__, *args), lambda: read(*args))
+
+    return remembered_read
