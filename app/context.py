@@ -17,9 +17,8 @@ from data.actor import User
 from data.cases import Case
 from data.errors import Forbidden, NotFound
 from data.permissions import is_administrator
-from data.sessions import is_live
 from data.store import Store
-from data.users import get_user_by_id
+from data.users import session_account
 
 
 def _memo_of_request() -> dict | None:
@@ -53,12 +52,12 @@ def _session_user() -> User | None:
     user_id = flask.session.get("user_id")
     if user_id is None:
         return None
-    user = get_user_by_id(get_store(), user_id)
+    user, live = session_account(get_store(), user_id, flask.session.get("sid"))
     if user is None or not user.active:
         return None
     if flask.session.get("gen") != user.session_generation:
         return None
-    if not is_live(get_store(), flask.session.get("sid"), user.user_id):
+    if not live:
         return None
     return user
 
