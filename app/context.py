@@ -11,14 +11,27 @@ from __future__ import annotations
 import flask
 
 from data import audit as audit_log
+from data import request_memo
 from data.access import require_case
 from data.actor import User
 from data.cases import Case
 from data.errors import Forbidden, NotFound
 from data.permissions import is_administrator
-from data.sessions import is_live
 from data.store import Store
-from data.users import get_user_by_id
+from data.users import session_account
+
+
+def _memo_of_request() -> dict | None:
+    """Where `data.request_memo` keeps what this request read (flask.g lives exactly as long
+    as the request)."""
+    if not flask.has_request_context():
+        return None
+    if "rpm_memo" not in flask.g:
+        flask.g.rpm_memo = {}
+    return flask.g.rpm_memo
+
+
+request_memo.use(_memo_of_request)
 
 
 class NotSignedIn(Exception):
@@ -39,12 +52,12 @@ def _session_user() -> User | None:
     user_id = flask.session.get("user_id")
     if user_id is None:
         return None
-    user = get_user_by_id(get_store(), user_id)
+    user, live = session_account(get_store(), user_id, flask.session.get("sid"))
     if user is None or not user.active:
         return None
     if flask.session.get("gen") != user.session_generation:
         return None
-    if not is_live(get_store(), flask.session.get("sid"), user.user_id):
+    if not live:
         return None
     return user
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from data import audit
+from data import audit, request_memo
 from data.actor import User
 from data.agency_names import AGENCY_KEY
 from data.cases import CASE_COLUMNS, Case
@@ -19,8 +19,10 @@ from data.permissions import is_administrator, runs_meetings, visible_case_filte
 from data.store import Store
 
 
+@request_memo.per_request
 def require_case(store: Store, user: User, case_ref: str) -> Case:
-    """The case, if this user may open it: one query (every callback of a case page asks).
+    """The case, if this user may open it: one query, asked once per request of the server
+    (`data.request_memo`: a page's store functions each ask it again).
 
     A case the user may not open gets the same message as one that does not exist (pages show
     both as not found), so that case references cannot be probed.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from data import request_memo
 from data.access import require_case
 from data.actor import User
 from data.cases import Case
@@ -57,6 +58,7 @@ def _as_date(value, what: str) -> date:
         raise InvalidInput(f"the episode's {what}: {exc}") from None
 
 
+@request_memo.per_request
 def list_episodes(store: Store, user: User, case_ref: str) -> list[Episode]:
     """The case's episodes (not deleted), in date order."""
     case = require_case(store, user, case_ref)

@@ -169,15 +169,17 @@ def remove_link(store: Store, user: User, case_ref: str, link_id: int, why: str)
         _remove(cur, case, int(link_id), user.username, why)
 
 
+# The case's events read once for both ends of its links. $1 case id.
 _LINKS_SQL = """
+WITH ends AS (
+    SELECT e.event_id, a.name, e.event_date FROM events_current e
+    JOIN agencies a ON a.agency_id = e.agency_id WHERE e.case_id = $1)
 SELECT l.link_id, l.from_event_id, l.to_event_id, l.link_type, l.suggested, l.note,
-       l.decided_by, l.decided_at, fa.name, ta.name, f.event_date, t.event_date
+       l.decided_by, l.decided_at, f.name, t.name, f.event_date, t.event_date
 FROM event_links l
-JOIN events_current f ON f.event_id = l.from_event_id
-JOIN events_current t ON t.event_id = l.to_event_id
-JOIN agencies fa ON fa.agency_id = f.agency_id
-JOIN agencies ta ON ta.agency_id = t.agency_id
-WHERE l.case_id = ? AND l.removed_at IS NULL AND l.decision = 'linked'
+JOIN ends f ON f.event_id = l.from_event_id
+JOIN ends t ON t.event_id = l.to_event_id
+WHERE l.case_id = $1 AND l.removed_at IS NULL AND l.decision = 'linked'
 ORDER BY f.event_date, l.link_id
 """
 
@@ -219,6 +221,12 @@ def learning_point_links(store: Store, case_id: int) -> dict[int, tuple[str, ...
 def list_links(store: Store, user: User, case_ref: str) -> list[EventLink]:
     """The case's current links, by the sending event's date."""
     case = require_case(store, user, case_ref)
+    if not store.query_one(
+        "SELECT 1 FROM event_links WHERE case_id = ? AND removed_at IS NULL"
+        " AND decision = 'linked' LIMIT 1",
+        [case.case_id],
+    ):
+        return []  # most cases: no need to read the events
     return [EventLink(*row) for row in store.query(_LINKS_SQL, [case.case_id])]
 
 

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from data import request_memo
 from data.access import require_case
 from data.actor import User
 from data.errors import NotFound
@@ -176,31 +177,53 @@ def timeline_points(
     return df
 
 
+class _Tally(NamedTuple):
+    agency: str
+    event_type: str | None
+    category: str
+    hidden: bool
+    events: int
+    first_day: date
+    last_day: date
+
+
+@request_memo.per_request
+def _tally(store: Store, case_id: int) -> tuple[_Tally, ...]:
+    """The case's events counted by agency, type, category and hiding, with their first and
+    last days: one read that every count of a page's request comes from (a page's heading
+    must not read every event of a large case)."""
+    return tuple(
+        _Tally(*row)
+        for row in store.query(
+            """
+            SELECT a.name, e.event_type, e.category, e.hidden, count(*),
+                   min(e.event_date)::DATE, max(e.event_date)::DATE
+            FROM events_current e JOIN agencies a ON a.agency_id = e.agency_id
+            WHERE e.case_id = ? AND e.retired_at IS NULL
+            GROUP BY ALL
+            """,
+            [case_id],
+        )
+    )
+
+
+def _shown_tally(store: Store, user: User, case_ref: str) -> list[_Tally]:
+    case = require_case(store, user, case_ref)
+    return [t for t in _tally(store, case.case_id) if not t.hidden]
+
+
 def case_agencies_and_types(
     store: Store, user: User, case_ref: str
 ) -> tuple[list[str], list[tuple[str, int]]]:
     """The agencies of the case (by first event) and its event types with counts (most first)."""
-    case = require_case(store, user, case_ref)
-    agencies = [
-        name
-        for (name,) in store.query(
-            """
-            SELECT a.name FROM events_current e JOIN agencies a ON a.agency_id = e.agency_id
-            WHERE e.case_id = ? AND NOT e.hidden AND e.retired_at IS NULL GROUP BY a.name
-            ORDER BY min(e.event_date), a.name
-            """,
-            [case.case_id],
-        )
-    ]
-    types = store.query(
-        """
-        SELECT event_type, count(*) FROM events_current
-        WHERE case_id = ? AND NOT hidden AND retired_at IS NULL
-        GROUP BY event_type ORDER BY count(*) DESC, event_type
-        """,
-        [case.case_id],
-    )
-    return agencies, [(t, int(n)) for t, n in types]
+    first: dict[str, date] = {}
+    types: dict[str | None, int] = {}
+    for t in _shown_tally(store, user, case_ref):
+        first[t.agency] = min(first.get(t.agency, t.first_day), t.first_day)
+        types[t.event_type] = types.get(t.event_type, 0) + t.events
+    agencies = sorted(first, key=lambda a: (first[a], a))
+    by_count = sorted(types.items(), key=lambda tn: (-tn[1], tn[0] is None, tn[0] or ""))
+    return agencies, [(t, int(n)) for t, n in by_count]
 
 
 class EventCounts(NamedTuple):
@@ -212,34 +235,25 @@ class EventCounts(NamedTuple):
 
 
 def case_event_counts(store: Store, user: User, case_ref: str) -> EventCounts:
-    """The case's events counted, and their first and last days, in SQL (a page's heading must
-    not read every event of a large case)."""
+    """The case's events counted, and their first and last days."""
     case = require_case(store, user, case_ref)
-    shown, agencies, hidden, first, last = store.query_one(
-        """
-        SELECT count(*) FILTER (WHERE NOT hidden),
-               count(DISTINCT agency_id) FILTER (WHERE NOT hidden),
-               count(*) FILTER (WHERE hidden), min(event_date)::DATE, max(event_date)::DATE
-        FROM events_current WHERE case_id = ? AND retired_at IS NULL
-        """,
-        [case.case_id],
+    tally = _tally(store, case.case_id)
+    shown = [t for t in tally if not t.hidden]
+    return EventCounts(
+        sum(t.events for t in shown),
+        len({t.agency for t in shown}),
+        sum(t.events for t in tally if t.hidden),
+        min((t.first_day for t in tally), default=None),
+        max((t.last_day for t in tally), default=None),
     )
-    return EventCounts(int(shown), int(agencies), int(hidden), first, last)
 
 
 def case_category_counts(store: Store, user: User, case_ref: str) -> dict[str, int]:
     """How many of the case's events (those the timeline shows) each category has."""
-    case = require_case(store, user, case_ref)
-    return {
-        name: int(n)
-        for name, n in store.query(
-            """
-            SELECT category, count(*) FROM events_current
-            WHERE case_id = ? AND NOT hidden AND retired_at IS NULL GROUP BY category
-            """,
-            [case.case_id],
-        )
-    }
+    counts: dict[str, int] = {}
+    for t in _shown_tally(store, user, case_ref):
+        counts[t.category] = counts.get(t.category, 0) + t.events
+    return counts
 
 
 def event_detail(store: Store, user: User, case_ref: str, event_id: int) -> EventDetail:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from data import contributions, reflective_models
+from data import contributions, reflective_models, request_memo
 from data.access import require_case
 from data.actor import User
 from data.agency_names import AGENCY_KEY
@@ -280,6 +280,7 @@ def reflection_history(store: Store, user: User, case_ref: str, reflection_id: i
     return contributions.history(store, REFLECTION, user, case_ref, reflection_id)
 
 
+@request_memo.per_request
 def reflected_points(store: Store, user: User, case_ref: str) -> dict[str, list[int]]:
     """Ids of the events and episodes that have at least one reflection, and whether the case
     as a whole has: {"events": [...], "episodes": [...], "case": [0] or []}."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from data import request_memo
 from data.access import require_case
 from data.actor import User
 from data.cases import Case
@@ -36,6 +37,7 @@ def list_models(store: Store) -> list[tuple[str, str]]:
     return store.query("SELECT model_key, name FROM reflective_models ORDER BY position")
 
 
+@request_memo.per_request
 def model_stages(store: Store, model_key: str) -> list[Stage]:
     rows = store.query(
         "SELECT model_key, stage_key, position, name, prompt FROM reflective_stages"
@@ -45,6 +47,7 @@ def model_stages(store: Store, model_key: str) -> list[Stage]:
     return [Stage(*row) for row in rows]
 
 
+@request_memo.per_request
 def case_model(store: Store, case: Case) -> str:
     """The reflective model the case uses (chosen at setup, Gibbs by default)."""
     row = store.query_one("SELECT reflective_model FROM cases WHERE case_id = ?", [case.case_id])

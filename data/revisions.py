@@ -6,7 +6,7 @@ learning points, actions or episodes bumps it inside the change's own transactio
 
 from __future__ import annotations
 
-from data import audit
+from data import audit, request_memo
 from data.access import require_case
 from data.actor import User
 from data.store import Store
@@ -32,6 +32,7 @@ def record_change(cur, case_id: int, who: str, detail: str) -> None:
     audit.record(cur, who, audit.CHANGE, case_ref=case_ref[0] if case_ref else None, detail=detail)
 
 
+@request_memo.per_request
 def case_revision(store: Store, user: User, case_ref: str) -> int:
     """A number that grows with every change to the case's reflections, learning, actions or
     episodes (open pages poll it to redraw what others changed)."""

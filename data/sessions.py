@@ -14,7 +14,8 @@ import secrets
 from data.store import Store
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What the table keeps of a session id."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -23,7 +24,8 @@ def start_session(store: Store, user_id: int) -> str:
     token = secrets.token_urlsafe(32)
     with store.transaction() as cur:
         cur.execute(
-            "INSERT INTO user_sessions (token_hash, user_id) VALUES (?, ?)", [_hash(token), user_id]
+            "INSERT INTO user_sessions (token_hash, user_id) VALUES (?, ?)",
+            [token_hash(token), user_id],
         )
     return token
 
@@ -36,7 +38,7 @@ def end_session(store: Store, token: str | None, why: str) -> None:
         cur.execute(
             "UPDATE user_sessions SET ended_at = now()::TIMESTAMP, ended_why = ?"
             " WHERE token_hash = ? AND ended_at IS NULL",
-            [why, _hash(token)],
+            [why, token_hash(token)],
         )
 
 
@@ -46,6 +48,6 @@ def is_live(store: Store, token: str | None, user_id: int) -> bool:
         return False
     row = store.query_one(
         "SELECT 1 FROM user_sessions WHERE token_hash = ? AND user_id = ? AND ended_at IS NULL",
-        [_hash(token), user_id],
+        [token_hash(token), user_id],
     )
     return row is not None

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from data import request_memo
 from data.category_assign import ensure_shipped
 from data.errors import DatabaseHeld
 from data.migrations import apply_migrations
@@ -85,7 +86,8 @@ class Store(ReadQueries):
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A write transaction: committed when the block ends, rolled back if it raises."""
+        """A write transaction: committed when the block ends, rolled back if it raises. What
+        this request remembered of its reads is forgotten either way (`data.request_memo`)."""
         with self._write_lock:
             cur = self.cursor()
             cur.execute("BEGIN TRANSACTION")
@@ -94,4 +96,6 @@ class Store(ReadQueries):
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
+            finally:
+                request_memo.forget()
             cur.execute("COMMIT")

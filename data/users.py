@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from data import audit
+from data import audit, sessions
 from data.actor import ROLES, User
 from data.cases import ensure_agency
 from data.errors import Forbidden, InvalidInput, NotFound
@@ -255,6 +255,24 @@ def get_user_by_id(store: Store, user_id: int) -> User | None:
         [user_id],
     )
     return User(*row) if row else None
+
+
+def session_account(store: Store, user_id: int, token: str | None) -> tuple[User | None, bool]:
+    """The account, and whether `token` names a live session of it (`data.sessions.is_live`):
+    one query, as every request of the server asks both."""
+    row = store.query_one(
+        f"""
+        SELECT {_USER_COLUMNS}, EXISTS (
+            SELECT 1 FROM user_sessions s
+            WHERE s.token_hash = ? AND s.user_id = u.user_id AND s.ended_at IS NULL)
+        FROM users u LEFT JOIN agencies a ON a.agency_id = u.agency_id
+        WHERE u.user_id = ?
+        """,
+        [sessions.token_hash(token) if token else None, user_id],
+    )
+    if row is None:
+        return None, False
+    return User(*row[:-1]), bool(row[-1])
 
 
 def authenticate(store: Store, username: str, password: str) -> User | None:

@@ -55,7 +55,10 @@ FULL_FRAME_LIMIT = 3000
 
 
 def events_for_figure(store, user, case_data, flt, lanes, lane_by="agency"):
-    """Small cases get the full frame (hover text with summaries); big ones numbers only."""
+    """Small cases get the full frame (hover text with summaries); big ones numbers only (the
+    full frame still when the filter leaves few enough)."""
+    if case_event_counts(store, user, case_data["case_ref"]).shown <= FULL_FRAME_LIMIT:
+        return case_events(store, user, case_data["case_ref"], flt)
     points = timeline_points(
         store, user, case_data["case_ref"], flt, lanes, category_names(case_data), lane_by=lane_by
     )

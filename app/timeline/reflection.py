@@ -12,7 +12,11 @@ case's change counter move (`ids.CASE_REVISION`).
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+
 import dash_bootstrap_components as dbc
+import plotly.io
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
@@ -309,7 +313,24 @@ def _point(point) -> tuple[str, int | None]:
 REFLECTION_FIELDS = ("text", "stage_key", "question_key", "agency")
 
 
-def _reflection_item(r: refl.Reflection, user, history: list[dict] | None = None) -> html.Li:
+def _reflection_item(r: refl.Reflection, user, history: list[dict] | None = None):
+    """One reflection in the list: its text, who and when, and Edit and Withdraw for whoever
+    may change it (with the history of its changes when it was edited)."""
+    may_change = may_change_contribution(user, r.author)
+    if history:
+        return _reflection_markup(r, may_change, history)
+    return _sent_item(r, may_change)
+
+
+# A point can hold hundreds of reflections, and its list is redrawn on every change anyone
+# makes to the case: each reflection (a frozen record, read afresh by every request) is drawn
+# into what the browser receives once, not again on every redraw.
+@lru_cache(maxsize=4096)
+def _sent_item(r: refl.Reflection, may_change: bool) -> dict:
+    return json.loads(plotly.io.to_json(_reflection_markup(r, may_change), validate=False))
+
+
+def _reflection_markup(r: refl.Reflection, may_change: bool, history=None) -> html.Li:
     meta = [r.author]
     if r.agency:
         meta.append(f"for {r.agency}")
@@ -318,9 +339,7 @@ def _reflection_item(r: refl.Reflection, user, history: list[dict] | None = None
         meta.append("edited")
     if r.lens:
         meta.append(r.lens)
-    buttons = change_buttons(
-        "refl", r.reflection_id, "reflection", may_change_contribution(user, r.author)
-    )
+    buttons = change_buttons("refl", r.reflection_id, "reflection", may_change)
     return html.Li(
         [
             html.P(r.question_text, className="rpm-question mb-1") if r.question_text else None,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from data import cases
-from data.access import require_case
+from data import cases, request_memo
+from data.access import remove_agency_access, require_case
 from data.actor import SYSTEM
 from data.errors import Forbidden
 from data.events import case_events
@@ -60,3 +60,45 @@ def test_crc_user_sees_no_case_timeline(two_cases):
     assert refs(two_cases, crc) == []
     with pytest.raises(Forbidden):
         case_events(two_cases, crc, "C-POLICE")
+
+
+@pytest.fixture
+def requests():
+    """Each test request's memo of reads (`data.request_memo`): append a dict to start one."""
+    started: list[dict] = []
+    before = request_memo.use(lambda: started[-1] if started else None)
+    yield started
+    request_memo.use(before)
+
+
+def test_a_removed_agency_loses_access_at_its_next_request(two_cases, requests):
+    officer = add_user(two_cases, "pc", "agency", PASSWORD, agency="Police")
+    admin = add_user(two_cases, "ada", "admin", PASSWORD)
+    requests.append({})  # the officer opens the case: the check is remembered for the request
+    assert require_case(two_cases, officer, "C-POLICE").case_ref == "C-POLICE"
+    assert len(case_events(two_cases, officer, "C-POLICE")) == 1
+    assert len(requests[-1]) == 1
+    requests.append({})  # an administrator takes the agency's access away
+    remove_agency_access(two_cases, admin, "C-POLICE", "Police")
+    requests.append({})  # the officer's next request is refused
+    with pytest.raises(Forbidden):
+        require_case(two_cases, officer, "C-POLICE")
+    with pytest.raises(Forbidden):
+        case_events(two_cases, officer, "C-POLICE")
+
+
+def test_a_request_reads_its_own_writes_after_the_access_check_was_remembered(two_cases, requests):
+    requests.append({})
+    assert require_case(two_cases, SYSTEM, "C-SCHOOL").label is None
+    with two_cases.transaction() as cur:
+        cur.execute("UPDATE cases SET label = 'Child S' WHERE case_ref = 'C-SCHOOL'")
+    assert requests[-1] == {}  # the write forgot what the request had read
+    assert require_case(two_cases, SYSTEM, "C-SCHOOL").label == "Child S"
+
+
+def test_the_access_check_is_remembered_per_user(two_cases, requests):
+    officer = add_user(two_cases, "pc", "agency", PASSWORD, agency="Police")
+    requests.append({})  # one memo shared by two users (never so in the app): still per user
+    assert require_case(two_cases, SYSTEM, "C-SCHOOL")
+    with pytest.raises(Forbidden):
+        require_case(two_cases, officer, "C-SCHOOL")
