@@ -53,12 +53,14 @@ def people_tab(case_ref: str, editable: bool) -> html.Div:
 
 clientside_callback(
     """
-    function(n) {
-        return (n || 0) % 2 === 1 ? true : window.dash_clientside.no_update;
+    function(n, on) {
+        // already on: switching it on again would redraw every panel for nothing
+        return (n || 0) % 2 === 1 && !on ? true : window.dash_clientside.no_update;
     }
     """,
     Output(SWITCH, "value"),
     Input(ids.PRESENTATION, "n_clicks"),
+    State(SWITCH, "value"),
     prevent_initial_call=True,
 )
 

@@ -445,6 +445,18 @@ def test_age_axis_and_presentation_mode_on_a_projector_sized_screen(chair_page, 
     page.wait_for_function(f"() => {FILLS_FRAME}")
     page.set_viewport_size({"width": 1200, "height": 700})  # a real resize still resizes
     page.wait_for_function(f"() => {FILLS_FRAME}")
+    # on again, from the keyboard: the anonymised view the first time switched on is still on,
+    # so nothing is asked of the server again (every panel was redrawn on each toggle)
+    asked = []
+    page.on("request", lambda r: asked.append(r.post_data or "") if "_dash-update" in r.url else 0)
+    page.focus("#tl-present")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        f"() => {FILLS_FRAME} && document.body.classList.contains('rpm-presenting')"
+    )
+    page.wait_for_timeout(800)
+    assert page.is_checked("#tl-anonymised")
+    assert not [body for body in asked if "timeline-graph.figure" in body]
 
 
 FILLS_FRAME = f"""(() => {{ const gd = document.querySelector('{GRAPH}'), style = getComputedStyle(gd);
