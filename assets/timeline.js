@@ -121,6 +121,58 @@
   new MutationObserver(fit).observe(document.body, {attributes: true, attributeFilter: ['class']});
 })();
 
+/* Presentation mode: a class on <body> (larger type, the header's menus hidden) and the chart
+   redrawn once at the new size with the case's presentation sizes (tl-case's `presentation`).
+   Applied in the click itself, before Dash hears of it; Dash's callback on the button (app/
+   timeline/figure.py) then labels the button, and applies the mode only if this did not. */
+(function () {
+  function apply(on, caseData, redraw) {
+    if (document.body.classList.contains('rpm-presenting') === on) { return; }
+    document.body.classList.toggle('rpm-presenting', on);
+    if (window.rpmFit) { window.rpmFit(true); }  // the stage's new height, for one redraw
+    var gd = document.querySelector('#timeline-graph .js-plotly-plot');
+    var update = caseData && caseData.presentation && caseData.presentation[on ? 'on' : 'off'];
+    if (!redraw || !update || !gd || !gd.data || !gd._fullLayout || !window.Plotly) { return; }
+    var layout = Object.assign({}, update.layout);
+    // the lane labels' margin (lane_label_margin) grows with their font size
+    var gap = update.lane_label_gap, was = gd._fullLayout.yaxis.tickfont.size;
+    layout['margin.l'] = Math.ceil((gd._fullLayout.margin.l - gap)
+      * update.layout['yaxis.tickfont.size'] / was) + gap;
+    (gd.layout.shapes || []).forEach(function (shape, i) {
+      var kind = String(shape.name || '').split(':')[0];
+      if (update.shape_labels[kind]) {
+        layout['shapes[' + i + '].label.font.size'] = update.shape_labels[kind];
+      }
+    });
+    var traces = {};
+    Object.keys(update.traces).forEach(function (key) {
+      traces[key] = update.traces[key].slice(0, gd.data.length);
+    });
+    // drawn at the frame's new size in this one redraw (Plotly's update keeps the old size:
+    // the resize that followed was a second redraw), then sized by its frame again
+    var frame = window.getComputedStyle(gd);  // what Plotly's autosize reads
+    layout.width = parseFloat(frame.width);
+    layout.height = parseFloat(frame.height);
+    window.Plotly.update(gd, traces, layout);
+    delete gd.layout.width;
+    delete gd.layout.height;
+  }
+
+  function caseData() {
+    var api = window.dash_component_api, store = api && api.getLayout && api.getLayout('tl-case');
+    return store && store.props ? store.props.data : null;
+  }
+
+  document.addEventListener('click', function (event) {
+    var button = event.target && event.target.closest ? event.target.closest('#tl-present') : null;
+    if (button && !button.disabled) {
+      apply(!document.body.classList.contains('rpm-presenting'), caseData(), true);
+    }
+  }, true);
+
+  window.rpmPresentation = {apply: apply};
+})();
+
 /* The tabs under the chart are built when first opened or first scrolled into view
    (app/timeline/tabs.py): tell the page when they come into view, once per page. */
 (function () {

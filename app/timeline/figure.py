@@ -482,41 +482,15 @@ def move_lane(_up, _down, lane, order):
 
 
 # Presentation mode is a class on <body> (so the header's menus can be hidden too) and larger
-# type and marks on the chart, applied in the browser: no server round trip.
+# type and marks on the chart, applied in the browser: no server round trip. The page's own
+# click listener applies it as the click happens (assets/timeline.js, rpmPresentation); this
+# callback says so on the button, and applies it only if the listener could not.
 clientside_callback(
     """
     function(n, caseData) {
         var on = (n || 0) % 2 === 1;
-        document.body.classList.toggle('rpm-presenting', on);
-        if (window.rpmFit) { window.rpmFit(true); }  // the stage's new height, for one redraw
-        var gd = document.querySelector('#timeline-graph .js-plotly-plot');
-        var update = caseData.presentation[on ? 'on' : 'off'];
         // the page opens with the figure drawn for presentation off: nothing to redraw
-        if (n && gd && gd.data && window.Plotly) {
-            var layout = Object.assign({}, update.layout);
-            // the lane labels' margin (lane_label_margin) grows with their font size
-            var gap = update.lane_label_gap, was = gd._fullLayout.yaxis.tickfont.size;
-            layout['margin.l'] = Math.ceil((gd._fullLayout.margin.l - gap)
-                * update.layout['yaxis.tickfont.size'] / was) + gap;
-            (gd.layout.shapes || []).forEach(function(shape, i) {
-                var kind = String(shape.name || '').split(':')[0];
-                if (update.shape_labels[kind]) {
-                    layout['shapes[' + i + '].label.font.size'] = update.shape_labels[kind];
-                }
-            });
-            var traces = {};
-            Object.keys(update.traces).forEach(function(key) {
-                traces[key] = update.traces[key].slice(0, gd.data.length);
-            });
-            // drawn at the frame's new size in this one redraw (Plotly's update keeps the old
-            // size: the resize that followed was a second redraw), then sized by its frame again
-            var frame = window.getComputedStyle(gd);  // what Plotly's autosize reads
-            layout.width = parseFloat(frame.width);
-            layout.height = parseFloat(frame.height);
-            window.Plotly.update(gd, traces, layout);
-            delete gd.layout.width;
-            delete gd.layout.height;
-        }
+        if (window.rpmPresentation) { window.rpmPresentation.apply(on, caseData, !!n); }
         return [on ? 'true' : 'false', on ? 'Leave presentation mode' : 'Presentation mode'];
     }
     """,
