@@ -877,6 +877,9 @@ def timeline_figure_spec(
             "gridcolor": "#d8d8d8",
             "ticks": "outside",
             "zeroline": False,
+            # the margins hold the labels: Plotly's default ("hide past div") measures every
+            # label on every draw, a forced layout each
+            "ticklabeloverflow": "allow",
         },
         "yaxis": {
             **lane_axis(lanes, traces),
@@ -884,6 +887,7 @@ def timeline_figure_spec(
             "gridcolor": "#e5e5e5",
             "zeroline": False,
             "automargin": False,  # see lane_label_margin
+            "ticklabeloverflow": "allow",  # as the x axis's
             "fixedrange": True,
         },
     }
