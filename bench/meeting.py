@@ -384,9 +384,11 @@ def presentation_toggle(page, in_page: list) -> float:
     on = page.evaluate("() => document.body.classList.contains('rpm-presenting')")
     size = page.evaluate(f"() => document.querySelector('{GRAPH}')._fullLayout.font.size")
     page.evaluate(
+        # the event's own time stamp (when the browser made it), caught on the window before
+        # any listener of the page's runs
         """() => { window.__presentClicked = null;
-            document.addEventListener('click', (e) => {
-                if (e.target.closest('#tl-present')) { window.__presentClicked = performance.now(); }
+            window.addEventListener('click', (e) => {
+                if (e.target.closest('#tl-present')) { window.__presentClicked = e.timeStamp; }
             }, {capture: true, once: true}); }"""
     )
     started = time.perf_counter()
