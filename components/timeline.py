@@ -350,7 +350,7 @@ def timeline_traces(
     )
     lensed = lens_traces(codes, x_all, y_all, len(lanes), lens, sizes, axis, date_of_birth)
     summary = summary_traces(bins, lanes, lambda d: x_values(d, axis, date_of_birth), age=age)
-    return traces + [t.to_plotly_json() for t in lensed] + summary
+    return traces + lensed + summary
 
 
 def in_view(codes, keep, span, summarise_above, greyed):
@@ -486,7 +486,7 @@ def lens_update(
     lensed = lens_traces(codes, x_all, y_all, len(lanes), lens, sizes, axis, date_of_birth)
     age = _axis_is_age(axis, date_of_birth)
     summary = summary_traces(bins, lanes, lambda d: x_values(d, axis, date_of_birth), age=age)
-    return known, {"x": spans["x"], "y": spans["y"]}, lensed + [go.Bar(t) for t in summary]
+    return known, {"x": spans["x"], "y": spans["y"]}, lensed + summary
 
 
 def mark_sizes(presentation: bool, dense: bool) -> dict[str, int]:
