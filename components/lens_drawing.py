@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-import plotly.graph_objects as go
 
 from data.vocabulary import (
     AGENCY_SILENCE,
@@ -155,10 +154,12 @@ def link_traces(
     y: np.ndarray,
     width: float,
     arrow: int,
-) -> list[go.Scatter]:
+) -> list[dict]:
     """One trace per link group (LINK_GROUPS order): a segment per link whose two events are
     drawn (`ids`, `x`, `y`: the drawn events' ids and positions), from the sending event to
-    the receiving one, ending in an arrowhead. SVG whatever the chart uses: links are few."""
+    the receiving one, ending in an arrowhead. SVG whatever the chart uses: links are few.
+    Plain dicts, as `Patch()` sends them and `go.Figure` takes them: plotly's objects validated
+    each again on every case open."""
     ends = np.array([i for link in links for i in (link.from_event_id, link.to_event_id)],
                     dtype="int64")  # fmt: skip
     rows = np.flatnonzero(np.isin(ids, ends))  # only the links' events, not every event
@@ -175,26 +176,27 @@ def link_traces(
             texts += [link.words, link.words, None]
             shown += [0, 1, 0]  # the arrowhead at the receiving end only
         heads = [i for i, head in enumerate(shown) if head]
-        traces.append(
-            go.Scatter(
-                x=xs or [None],
-                y=ys or [None],
-                mode="lines+markers",
-                name=name,
-                line={"color": colour, "width": width, "dash": dash},
-                # the arrowheads are the points `selectedpoints` lists, the rest not drawn:
-                # per-point opacities would draw the legend's arrow at their mean (a third);
-                # the page keeps them so through a box-select (`meta`, assets/timeline.js)
-                marker={"symbol": "arrow", "angleref": "previous", "size": arrow, "color": colour},
-                selectedpoints=heads,
-                meta={"drawn_points": heads},
-                unselected={"marker": {"opacity": 0}},
-                text=texts or None,
-                hovertemplate="%{text}<extra></extra>",
-                showlegend=bool(xs),
-                legendrank=5,
-            )
-        )
+        trace = {
+            "type": "scatter",
+            "x": xs or [None],
+            "y": ys or [None],
+            "mode": "lines+markers",
+            "name": name,
+            "line": {"color": colour, "width": width, "dash": dash},
+            # the arrowheads are the points `selectedpoints` lists, the rest not drawn:
+            # per-point opacities would draw the legend's arrow at their mean (a third);
+            # the page keeps them so through a box-select (`meta`, assets/timeline.js)
+            "marker": {"symbol": "arrow", "angleref": "previous", "size": arrow, "color": colour},
+            "selectedpoints": heads,
+            "meta": {"drawn_points": heads},
+            "unselected": {"marker": {"opacity": 0}},
+            "hovertemplate": "%{text}<extra></extra>",
+            "showlegend": bool(xs),
+            "legendrank": 5,
+        }
+        if texts:
+            trace["text"] = texts
+        traces.append(trace)
     return traces
 
 
@@ -208,28 +210,29 @@ def lens_day_words(day: date, agency: str | None) -> str:
 def lens_day_trace(
     day: date | None, x_day, lane_count: int, width: float, agency: str | None = None,
     late: bool = False,
-) -> go.Scatter:  # fmt: skip
+) -> dict:  # fmt: skip
     """The known-at-the-time day as a vertical line across the lanes, labelled in the gap
     below the first lane (`day_label_y`: kept for it, the band labels use the gaps below; to
     the line's left when the day is `late` in the case, so the words stay on the chart)."""
     if day is None:
-        return go.Scatter(
-            x=[None], y=[None], mode="lines", name=LENS_DAY_TRACE, showlegend=False,
-            hoverinfo="skip",
-        )  # fmt: skip
+        return {
+            "type": "scatter", "x": [None], "y": [None], "mode": "lines",
+            "name": LENS_DAY_TRACE, "showlegend": False, "hoverinfo": "skip",
+        }  # fmt: skip
     words = lens_day_words(day, agency)
-    return go.Scatter(
-        x=[x_day, x_day, x_day],
-        y=[-0.55, day_label_y(lane_count), lane_count - 0.5],
-        mode="lines+text",
-        name=LENS_DAY_TRACE,
-        line={"color": "#0b0c0c", "width": width, "dash": "solid"},
-        text=[None, words, None],
-        textposition="middle left" if late else "middle right",
-        textfont={"color": "#0b0c0c"},
-        hovertemplate=words.replace("<br>", " ") + "<extra></extra>",
-        showlegend=False,
-    )
+    return {
+        "type": "scatter",
+        "x": [x_day, x_day, x_day],
+        "y": [-0.55, day_label_y(lane_count), lane_count - 0.5],
+        "mode": "lines+text",
+        "name": LENS_DAY_TRACE,
+        "line": {"color": "#0b0c0c", "width": width, "dash": "solid"},
+        "text": [None, words, None],
+        "textposition": "middle left" if late else "middle right",
+        "textfont": {"color": "#0b0c0c"},
+        "hovertemplate": words.replace("<br>", " ") + "<extra></extra>",
+        "showlegend": False,
+    }
 
 
 def band_label(finding) -> str:

@@ -4,13 +4,16 @@ sees them)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch, State, callback, html, no_update
 
 from app.context import get_store, require_user
 from app.timeline import ids
 from app.timeline.state import CATEGORY_VALUE, category_names, presenting
-from components.category_style import category_legend, marker_styles
+from components.category_style import MarkerStyle, category_legend, marker_styles
+from components.sent import as_sent
 from components.timeline import presentation_update
 from data.categories import MAX_KEY_CATEGORIES, set_key_categories
 from data.errors import StoreError
@@ -25,11 +28,14 @@ def presentation_legend(case_data) -> html.Div:
     own legend would take half its height on a 1366 wide screen (it wraps at the plot's
     width); key categories in bold with larger markers."""
     styles = marker_styles(case_data["categories"], case_data["key_categories"])
-    return html.Div(
-        category_legend(styles, title="Categories (larger: key)"),
-        id=LEGEND,
-        className="rpm-tl-legend",
-    )
+    return html.Div(_legend(tuple(styles)), id=LEGEND, className="rpm-tl-legend")
+
+
+@lru_cache(maxsize=256)
+def _legend(styles: tuple[MarkerStyle, ...]) -> dict:
+    """The legend drawn once per list of categories and key ones (some 70 components, on every
+    case open otherwise)."""
+    return as_sent(category_legend(styles, title="Categories (larger: key)"))
 
 
 def kind_options(case_data, type_counts, category_counts: dict[str, int]) -> list[dict]:

@@ -6,6 +6,8 @@ patch it.
 
 from __future__ import annotations
 
+from functools import cache
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -25,6 +27,7 @@ from app.timeline.table import case_counts
 from app.timeline.tabs import TAB_TO_BUILD, TABS_ASKED, TABS_SEEN
 from components.category_style import category_data
 from components.forms import labelled, uk_date_input
+from components.sent import as_sent
 from components.timeline import DENSE_LIMIT, presentation_update, ring_size
 from components.timeline_panels import case_panel, episode_list
 from data.categories import categories, key_categories
@@ -542,82 +545,89 @@ def _episodes(episode_list_view):
         [
             html.H2("Key practice episodes", className="visually-hidden"),
             html.Div(episode_list_view, id=ids.EPISODE_LIST),
-            html.Details(
-                [
-                    html.Summary("Mark an episode", className="fw-bold"),
-                    html.P(
-                        "Choose 'marks an episode' above and drag across the chart, or type "
-                        "the dates.",
-                        className="small text-muted",
-                    ),
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                labelled(
-                                    "Name",
-                                    dbc.Input(id=ids.EP_TITLE, maxLength=120),
-                                ),
-                                md=4,
-                            ),
-                            dbc.Col(
-                                labelled(
-                                    "Starts (dd/mm/yyyy)",
-                                    uk_date_input(ids.EP_START),
-                                ),
-                                md=2,
-                            ),
-                            dbc.Col(
-                                labelled("Ends (dd/mm/yyyy)", uk_date_input(ids.EP_END)),
-                                md=2,
-                            ),
-                            dbc.Col(
-                                html.Fieldset(
-                                    [
-                                        html.Legend("It shows", className="fs-6 fw-bold"),
-                                        dbc.RadioItems(
-                                            id=ids.EP_ASSESSMENT,
-                                            options=[
-                                                {"label": v, "value": k}
-                                                for k, v in ASSESSMENTS.items()
-                                            ],
-                                            value="problem",
-                                            inline=True,
-                                        ),
-                                    ]
-                                ),
-                                md=4,
-                            ),
-                        ],
-                        className="g-2",
-                    ),
-                    labelled(
-                        "Description (optional)",
-                        dbc.Textarea(id=ids.EP_DESCRIPTION, maxLength=2000),
-                        className="mt-2",
-                    ),
-                    html.Div(
-                        [
-                            html.Button(
-                                "Save episode",
-                                id=ids.EP_SAVE,
-                                type="button",
-                                className="btn btn-primary me-2",
-                            ),
-                            html.Button(
-                                "Cancel editing",
-                                id=ids.EP_CANCEL,
-                                type="button",
-                                className="btn btn-outline-dark",
-                            ),
-                        ],
-                        className="mt-2",
-                    ),
-                    html.Div(id=ids.EP_MESSAGE, role="status", className="mt-2"),
-                ],
-                id=ids.EP_FORM,
-                className="rpm-form mt-2",
-                open=False,
-            ),
+            _episode_form(),
         ],
         className="rpm-panel mt-4 rpm-menu-episodes",
+    )
+
+
+@cache
+def _episode_form() -> dict:
+    """The form marking an episode: the same on every case page, so built and serialised once
+    (some 27 components on every case open otherwise); sent as the browser receives it."""
+    return as_sent(
+        html.Details(
+            [
+                html.Summary("Mark an episode", className="fw-bold"),
+                html.P(
+                    "Choose 'marks an episode' above and drag across the chart, or type the dates.",
+                    className="small text-muted",
+                ),
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            labelled(
+                                "Name",
+                                dbc.Input(id=ids.EP_TITLE, maxLength=120),
+                            ),
+                            md=4,
+                        ),
+                        dbc.Col(
+                            labelled(
+                                "Starts (dd/mm/yyyy)",
+                                uk_date_input(ids.EP_START),
+                            ),
+                            md=2,
+                        ),
+                        dbc.Col(
+                            labelled("Ends (dd/mm/yyyy)", uk_date_input(ids.EP_END)),
+                            md=2,
+                        ),
+                        dbc.Col(
+                            html.Fieldset(
+                                [
+                                    html.Legend("It shows", className="fs-6 fw-bold"),
+                                    dbc.RadioItems(
+                                        id=ids.EP_ASSESSMENT,
+                                        options=[
+                                            {"label": v, "value": k} for k, v in ASSESSMENTS.items()
+                                        ],
+                                        value="problem",
+                                        inline=True,
+                                    ),
+                                ]
+                            ),
+                            md=4,
+                        ),
+                    ],
+                    className="g-2",
+                ),
+                labelled(
+                    "Description (optional)",
+                    dbc.Textarea(id=ids.EP_DESCRIPTION, maxLength=2000),
+                    className="mt-2",
+                ),
+                html.Div(
+                    [
+                        html.Button(
+                            "Save episode",
+                            id=ids.EP_SAVE,
+                            type="button",
+                            className="btn btn-primary me-2",
+                        ),
+                        html.Button(
+                            "Cancel editing",
+                            id=ids.EP_CANCEL,
+                            type="button",
+                            className="btn btn-outline-dark",
+                        ),
+                    ],
+                    className="mt-2",
+                ),
+                html.Div(id=ids.EP_MESSAGE, role="status", className="mt-2"),
+            ],
+            id=ids.EP_FORM,
+            className="rpm-form mt-2",
+            open=False,
+        )
     )

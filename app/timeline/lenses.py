@@ -461,7 +461,7 @@ def lens_patch(
         patch["data"][trace_position(case_data["categories"], SPANS_TRACE)][key] = value
     at = trace_position(case_data["categories"], LINK_TRACES[0])
     for offset, trace in enumerate(traces):
-        patch["data"][at + offset] = trace.to_plotly_json()
+        patch["data"][at + offset] = trace
     return events
 
 

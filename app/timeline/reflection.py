@@ -12,11 +12,9 @@ case's change counter move (`ids.CASE_REVISION`).
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 
 import dash_bootstrap_components as dbc
-import plotly.io
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
@@ -26,6 +24,7 @@ from app.timeline import ids
 from app.timeline.contribution_forms import form_mode, withdraw_callback
 from components.contribution_items import change_buttons, change_history
 from components.reflection import coverage_table, cycle_figure, cycle_summary
+from components.sent import as_sent
 from data import reflections as refl
 from data import reflective_models as models
 from data.access import require_case
@@ -327,7 +326,7 @@ def _reflection_item(r: refl.Reflection, user, history: list[dict] | None = None
 # into what the browser receives once, not again on every redraw.
 @lru_cache(maxsize=4096)
 def _sent_item(r: refl.Reflection, may_change: bool) -> dict:
-    return json.loads(plotly.io.to_json(_reflection_markup(r, may_change), validate=False))
+    return as_sent(_reflection_markup(r, may_change))
 
 
 def _reflection_markup(r: refl.Reflection, may_change: bool, history=None) -> html.Li:

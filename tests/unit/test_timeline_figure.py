@@ -20,6 +20,7 @@ from components.timeline import (
     REFLECTED_TRACE,
     SPANS_TRACE,
     event_codes,
+    hover_text,
     lane_label_margin,
     lane_order,
     lens_update,
@@ -296,6 +297,24 @@ def test_hover_text_is_escaped_and_summaries_can_be_hidden():
         drawn(hidden, hidden.text)[0]
         == "Jun 2014 (month only)<br>Health: Visit <i>(Health contact)</i>"
     )
+
+
+def test_hover_text_gives_each_date_at_its_precision_and_missing_text_as_empty():
+    events = events_frame(
+        [
+            (1, "2015-01-05", "day", "Police", "Incident", None),
+            (2, "2014-06-01", "month", "Health", "Visit", "y" * 140),
+            (3, "2017-01-01", "year", "School & <Co>", "Exclusion", "z" * 141),
+        ]
+    )
+    events.loc[events["event_id"] == 1, "category"] = None
+    assert list(hover_text(events)) == [
+        "Jun 2014 (month only)<br>Health: Visit <i>(Health contact)</i><br>" + "y" * 140,
+        "05 Jan 2015<br>Police: Incident <i>()</i><br>",
+        "2017 (year only)<br>School &amp; &lt;Co&gt;: Exclusion <i>(Education)</i><br>"
+        + "z" * 140
+        + "…",
+    ]
 
 
 def test_presentation_mode_uses_larger_type_and_markers():
