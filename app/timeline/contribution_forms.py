@@ -1,6 +1,6 @@
 """What the forms of every kind of contribution (reflection, learning point, action) share: the
 callback behind the list item's confirmed Withdraw (`components.contribution_items.
-change_buttons`), and the form's words following whether it adds or edits."""
+change_buttons`), the form's words following whether it adds or edits, and its Cancel."""
 
 from __future__ import annotations
 
@@ -54,3 +54,20 @@ def form_mode(editing: str, words: list[tuple[str, str, str, str]]) -> None:
         *(Output(ident, prop) for ident, prop, *_ in words),
         Input(editing, "data"),
     )
+
+
+def cancel_callback(cancel: str, *, editing: str, message: str, cleared: list[str]):
+    """Register the callback behind the form's `cancel` button: it empties the `cleared` text
+    fields, leaves editing (`editing` store) and clears the `message`; returns it."""
+
+    @callback(
+        *(Output(ident, "value", allow_duplicate=True) for ident in cleared),
+        Output(editing, "data", allow_duplicate=True),
+        Output(message, "children", allow_duplicate=True),
+        Input(cancel, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def cancelled(_clicks):
+        return *([""] * len(cleared)), None, ""
+
+    return cancelled

@@ -23,7 +23,7 @@ from dash.exceptions import PreventUpdate
 from app.anonymised_view import anonymised_case, edit_refused
 from app.context import get_store, require_user
 from app.timeline import ids
-from app.timeline.contribution_forms import form_mode, withdraw_callback
+from app.timeline.contribution_forms import cancel_callback, form_mode, withdraw_callback
 from components.contribution_items import change_buttons, change_history
 from components.reflection import coverage_table, cycle_figure, cycle_summary
 from data import reflections as refl
@@ -627,15 +627,9 @@ form_mode(
 )
 
 
-@callback(
-    Output("refl-text", "value", allow_duplicate=True),
-    Output("refl-editing", "data", allow_duplicate=True),
-    Output("refl-message", "children", allow_duplicate=True),
-    Input("refl-cancel", "n_clicks"),
-    prevent_initial_call=True,
+cancel_edit = cancel_callback(
+    "refl-cancel", editing="refl-editing", message="refl-message", cleared=["refl-text"]
 )
-def cancel_edit(_clicks):
-    return "", None, ""
 
 
 withdraw = withdraw_callback(
