@@ -16,7 +16,12 @@ from dash.exceptions import PreventUpdate
 from app.anonymised_view import anonymised_case, edit_refused
 from app.context import get_store, require_user
 from app.timeline import ids
-from app.timeline.contribution_forms import cancel_callback, form_mode, withdraw_callback
+from app.timeline.contribution_forms import (
+    cancel_callback,
+    edit_callback,
+    form_mode,
+    withdraw_callback,
+)
 from app.timeline.reflection import NONE, chosen
 from components.actions import due_words, overdue_days
 from components.contribution_items import change_buttons, done, failed
@@ -535,27 +540,8 @@ def save_action(
     return done(said), "", "", None, (saved or 0) + 1, NONE, "", NONE, "", "open"
 
 
-@callback(
-    Output("act-learning", "value"),
-    Output("act-description", "value", allow_duplicate=True),
-    Output("act-owner", "value"),
-    Output("act-owner-agency", "value"),
-    Output("act-due", "value"),
-    Output("act-status", "value"),
-    Output("act-evidence", "value", allow_duplicate=True),
-    Output("act-editing", "data", allow_duplicate=True),
-    Output("act-message", "children", allow_duplicate=True),
-    Input({"type": "act-edit", "index": ALL}, "n_clicks"),
-    State("lp-case", "data"),
-    prevent_initial_call=True,
-)
-def start_action_edit(clicks, case_ref):
-    if not ctx.triggered_id or not any(clicks or []):
-        raise PreventUpdate
-    if anonymised_case():
-        return *(no_update,) * 8, edit_refused()
-    store, user = get_store(), require_user()
-    a = lp.get_action(store, user, case_ref, int(ctx.triggered_id["index"]))
+def _action_to_edit(store, user, case_ref, action_id):
+    a = lp.get_action(store, user, case_ref, action_id)
     return (
         str(a.learning_id) if a.learning_id else NONE,
         a.description,
@@ -567,6 +553,27 @@ def start_action_edit(clicks, case_ref):
         a.action_id,
         "",
     )
+
+
+# The action form's fields, in the order an action being edited fills them.
+ACTION_FIELDS = [
+    "act-learning",
+    "act-description",
+    "act-owner",
+    "act-owner-agency",
+    "act-due",
+    "act-status",
+    "act-evidence",
+]
+
+start_action_edit = edit_callback(
+    "act",
+    ACTION_FIELDS,
+    editing="act-editing",
+    message="act-message",
+    case="lp-case",
+    read=_action_to_edit,
+)
 
 
 form_mode(
