@@ -3,6 +3,8 @@ crc-summary), behind the same sign-in guard as every page. Access is checked in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import flask
 
 from app.context import audit, get_store, require_user
@@ -28,46 +30,16 @@ def refused(text: str, status: int) -> flask.Response:
     return flask.Response(text, status=status, mimetype="text/plain")
 
 
-def document(case_ref: str, kind: str):
-    from app import document_files
-
-    store, user = get_store(), require_user()
-    args = flask.request.args
-    draft = args.get("draft") == "1"
-    version = args.get("version", type=int)
-    fmt = args.get("format", "docx")
-    anonymised = kind == "learning-log" and args.get("anonymised") == "1"
+def _attachment(make: Callable[[], bytes], fmt: str, name: str, **audited) -> flask.Response:
+    """The file `make()` produces, as an attachment named `name` (an HTML one as a page), with
+    its export audited (`audited`: the audit row's case_ref and detail); or the refusal."""
     try:
-        if kind == "invitation":
-            content = document_files.invitation_file(store, user, case_ref, fmt)
-        elif kind == "learning-log":
-            content = document_files.learning_log_file(
-                store, user, case_ref, fmt, draft=draft, version=version, anonymised=anonymised
-            )
-        elif kind == "crc-summary":
-            content = document_files.crc_summary_file(
-                store, user, case_ref, fmt, draft=draft, version=version
-            )
-        else:
-            raise NotFound(f"unknown document {kind!r}")
+        content = make()
     except (Forbidden, NotFound):
         return refused("Not found.", 404)
     except StoreError as exc:
         return refused(f"Not produced: {exc}", 400)
-    audit(
-        EXPORT,
-        case_ref=case_ref,
-        detail=f"{kind} {fmt}"
-        + (f" version {version}" if version else "")
-        + (" draft" if draft else "")
-        + (" anonymised" if anonymised else ""),
-    )
-    suffix = (
-        ("-v" + str(version) if version else "")
-        + ("-anonymised" if anonymised else "")
-        + ("-DRAFT" if draft else "")
-    )
-    name = f"{case_ref}-{kind}{suffix}.{fmt}"
+    audit(EXPORT, **audited)
     if fmt == "html":
         # A self-contained page (no script, images inline); app.security adds the app's
         # Content-Security-Policy, which allows exactly that.
@@ -82,6 +54,46 @@ def document(case_ref: str, kind: str):
     )
 
 
+def document(case_ref: str, kind: str):
+    from app import document_files
+
+    store, user = get_store(), require_user()
+    args = flask.request.args
+    draft = args.get("draft") == "1"
+    version = args.get("version", type=int)
+    fmt = args.get("format", "docx")
+    anonymised = kind == "learning-log" and args.get("anonymised") == "1"
+
+    def make() -> bytes:
+        if kind == "invitation":
+            return document_files.invitation_file(store, user, case_ref, fmt)
+        if kind == "learning-log":
+            return document_files.learning_log_file(
+                store, user, case_ref, fmt, draft=draft, version=version, anonymised=anonymised
+            )
+        if kind == "crc-summary":
+            return document_files.crc_summary_file(
+                store, user, case_ref, fmt, draft=draft, version=version
+            )
+        raise NotFound(f"unknown document {kind!r}")
+
+    suffix = (
+        ("-v" + str(version) if version else "")
+        + ("-anonymised" if anonymised else "")
+        + ("-DRAFT" if draft else "")
+    )
+    return _attachment(
+        make,
+        fmt,
+        f"{case_ref}-{kind}{suffix}.{fmt}",
+        case_ref=case_ref,
+        detail=f"{kind} {fmt}"
+        + (f" version {version}" if version else "")
+        + (" draft" if draft else "")
+        + (" anonymised" if anonymised else ""),
+    )
+
+
 def briefing():
     """`/briefing?case=REF` (the business unit), `?case_key=KEY` or `?theme=THEME`,
     `&format=docx|pdf`: the frontline briefing, for the business unit and the committee (the
@@ -93,23 +105,15 @@ def briefing():
     fmt = args.get("format", "pdf")
     case_ref, theme = args.get("case") or None, args.get("theme") or None
     case_key = args.get("case_key") or None
-    try:
-        content = document_files.briefing_file(
-            store, user, fmt, case_ref=case_ref, case_key=case_key, theme=theme
-        )
-    except (Forbidden, NotFound):
-        return refused("Not found.", 404)
-    except StoreError as exc:
-        return refused(f"Not produced: {exc}", 400)
     on = f" on {theme}" if theme else f" case key {case_key}" if case_key else ""
-    audit(EXPORT, case_ref=case_ref, detail=f"briefing {fmt}{on}")
-    return flask.Response(
-        content,
-        mimetype=MIMETYPES[fmt],
-        headers={
-            "Content-Disposition": f'attachment; filename="7-minute-briefing.{fmt}"',
-            "Cache-Control": "no-store",
-        },
+    return _attachment(
+        lambda: document_files.briefing_file(
+            store, user, fmt, case_ref=case_ref, case_key=case_key, theme=theme
+        ),
+        fmt,
+        f"7-minute-briefing.{fmt}",
+        case_ref=case_ref,
+        detail=f"briefing {fmt}{on}",
     )
 
 
@@ -119,20 +123,11 @@ def committee_summary(case_key: str):
 
     store, user = get_store(), require_user()
     fmt = flask.request.args.get("format", "docx")
-    try:
-        content = document_files.committee_summary_file(store, user, case_key, fmt)
-    except (Forbidden, NotFound):
-        return refused("Not found.", 404)
-    except StoreError as exc:
-        return refused(f"Not produced: {exc}", 400)
-    audit(EXPORT, detail=f"crc-summary {fmt} case key {case_key}")
-    return flask.Response(
-        content,
-        mimetype=MIMETYPES[fmt],
-        headers={
-            "Content-Disposition": f'attachment; filename="crc-summary-{case_key}.{fmt}"',
-            "Cache-Control": "no-store",
-        },
+    return _attachment(
+        lambda: document_files.committee_summary_file(store, user, case_key, fmt),
+        fmt,
+        f"crc-summary-{case_key}.{fmt}",
+        detail=f"crc-summary {fmt} case key {case_key}",
     )
 
 

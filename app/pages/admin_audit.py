@@ -140,6 +140,17 @@ FILTER_STATES = [
 ]
 
 
+def _answer(values, answer):
+    """(answer(admin, filters), None) for the filters in the form's `values`, or (no update,
+    the reason they are refused)."""
+    admin = require_admin()
+    try:
+        filters = _filters(*values)
+    except InvalidInput as exc:
+        return dash.no_update, dbc.Alert(str(exc), color="danger")
+    return answer(admin, filters), None
+
+
 @callback(
     Output("audit-results", "children"),
     Output("audit-error", "children"),
@@ -148,12 +159,12 @@ FILTER_STATES = [
     prevent_initial_call=True,
 )
 def search_audit(_clicks, *values):
-    admin = require_admin()
-    try:
-        filters = _filters(*values)
-    except InvalidInput as exc:
-        return dash.no_update, dbc.Alert(str(exc), color="danger")
-    return results(audit_log.search(get_store(), admin, limit=SHOWN + 1, **filters)), None
+    return _answer(
+        values,
+        lambda admin, filters: results(
+            audit_log.search(get_store(), admin, limit=SHOWN + 1, **filters)
+        ),
+    )
 
 
 @callback(
@@ -164,12 +175,10 @@ def search_audit(_clicks, *values):
     prevent_initial_call=True,
 )
 def download_audit(_clicks, *values):
-    admin = require_admin()
-    try:
-        filters = _filters(*values)
-    except InvalidInput as exc:
-        return dash.no_update, dbc.Alert(str(exc), color="danger")
-    text = audit_log.search_csv(get_store(), admin, **filters)
-    shown = {k: str(v) for k, v in filters.items() if v}
-    audit(audit_log.EXPORT, detail=f"audit CSV {shown}" if shown else "audit CSV")
-    return dcc.send_string(text, f"rpm-audit-{date.today():%Y-%m-%d}.csv"), None
+    def csv_file(admin, filters):
+        text = audit_log.search_csv(get_store(), admin, **filters)
+        shown = {k: str(v) for k, v in filters.items() if v}
+        audit(audit_log.EXPORT, detail=f"audit CSV {shown}" if shown else "audit CSV")
+        return dcc.send_string(text, f"rpm-audit-{date.today():%Y-%m-%d}.csv")
+
+    return _answer(values, csv_file)

@@ -97,6 +97,16 @@ def _form(heading: str, rows: list, name: str, button: str, *, margin: str = "mt
     )
 
 
+def _date_field(label: str, id_: str, value: str = ""):
+    """A day-first date field a quarter of the row wide; its label says the format."""
+    return field(f"{label} (dd/mm/yyyy)", uk_date_input(id_, value=value), width=3)
+
+
+def _choice_field(label: str, id_: str, width: int):
+    """A choice among recorded things, filled by the callback that lists them."""
+    return field(label, dbc.Select(id=id_, options=[]), width=width)
+
+
 def _agencies_checklist(id_: str, store):
     return html.Fieldset(
         [
@@ -164,13 +174,7 @@ def decisions_tab(user, _filters):
         _form(
             "Record the committee's decision",
             [
-                dbc.Row(
-                    field(
-                        "Date the committee considered it (dd/mm/yyyy)",
-                        uk_date_input("committee-date", value=today),
-                        width=3,
-                    )
-                ),
+                dbc.Row(_date_field("Date the committee considered it", "committee-date", today)),
                 field("What the committee considered", _textarea("committee-considered")),
                 field("The committee's decision", _textarea("committee-decision")),
             ],
@@ -182,19 +186,13 @@ def decisions_tab(user, _filters):
             [
                 dbc.Row(
                     [
-                        field(
-                            "Under the decision",
-                            dbc.Select(id="committee-action-decision", options=[]),
-                            width=6,
-                        ),
+                        _choice_field("Under the decision", "committee-action-decision", 6),
                         field(
                             "Owner agency",
                             _agency_select("committee-action-agency", agencies),
                             width=3,
                         ),
-                        field(
-                            "Due date (dd/mm/yyyy)", uk_date_input("committee-action-due"), width=3
-                        ),
+                        _date_field("Due date", "committee-action-due"),
                     ]
                 ),
                 field("What will change", _textarea("committee-action-text", 2)),
@@ -217,13 +215,9 @@ def decisions_tab(user, _filters):
             [
                 dbc.Row(
                     [
-                        field(
-                            "Action", dbc.Select(id="committee-update-action", options=[]), width=6
-                        ),
+                        _choice_field("Action", "committee-update-action", 6),
                         field("Status", _status_select("committee-update-status"), width=3),
-                        field(
-                            "Due date (dd/mm/yyyy)", uk_date_input("committee-update-due"), width=3
-                        ),
+                        _date_field("Due date", "committee-update-due"),
                     ]
                 ),
                 field("Evidence of impact", _textarea("committee-update-evidence", 2)),
@@ -237,14 +231,8 @@ def decisions_tab(user, _filters):
             [
                 dbc.Row(
                     [
-                        field(
-                            "Decision", dbc.Select(id="committee-fix-decision", options=[]), width=6
-                        ),
-                        field(
-                            "Date the committee considered it (dd/mm/yyyy)",
-                            uk_date_input("committee-fix-date"),
-                            width=3,
-                        ),
+                        _choice_field("Decision", "committee-fix-decision", 6),
+                        _date_field("Date the committee considered it", "committee-fix-date"),
                     ]
                 ),
                 field("What the committee considered", _textarea("committee-fix-considered")),
@@ -291,11 +279,7 @@ def briefings_tab(user, _filters):
                             ),
                             md=3,
                         ),
-                        field(
-                            "Date delivered (dd/mm/yyyy)",
-                            uk_date_input("briefing-date", value=today),
-                            width=3,
-                        ),
+                        _date_field("Date delivered", "briefing-date", today),
                         field(
                             "How many attended",
                             dbc.Input(id="briefing-attended", type="number", min=1, step=1),
@@ -322,11 +306,7 @@ def briefings_tab(user, _filters):
             [
                 dbc.Row(
                     [
-                        field(
-                            "Briefing or workshop",
-                            dbc.Select(id="briefing-fix-delivery", options=[]),
-                            width=4,
-                        ),
+                        _choice_field("Briefing or workshop", "briefing-fix-delivery", 4),
                         field(
                             "What was delivered",
                             dbc.Select(
@@ -334,11 +314,7 @@ def briefings_tab(user, _filters):
                             ),
                             width=2,
                         ),
-                        field(
-                            "Date delivered (dd/mm/yyyy)",
-                            uk_date_input("briefing-fix-date"),
-                            width=3,
-                        ),
+                        _date_field("Date delivered", "briefing-fix-date"),
                         field(
                             "How many attended",
                             dbc.Input(id="briefing-fix-attended", type="number", min=1, step=1),

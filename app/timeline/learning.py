@@ -16,7 +16,12 @@ from dash.exceptions import PreventUpdate
 from app.anonymised_view import anonymised_case, edit_refused
 from app.context import get_store, require_user
 from app.timeline import ids
-from app.timeline.contribution_forms import form_mode, withdraw_callback
+from app.timeline.contribution_forms import (
+    cancel_callback,
+    edit_callback,
+    form_mode,
+    withdraw_callback,
+)
 from app.timeline.reflection import NONE, chosen
 from components.actions import due_words, overdue_days
 from components.contribution_items import change_buttons, done, failed
@@ -40,7 +45,7 @@ def learning_panel(case) -> html.Section:
         [
             dcc.Store(id="lp-case", data=case.case_ref),
             dcc.Store(id="lp-revision", data=-1),
-            dcc.Store(id="lp-saved", data=0),
+            dcc.Store(id=ids.LEARNING_SAVED, data=0),
             dcc.Store(id="act-editing", data=None),
             dcc.Store(id="lp-editing", data=None),
             html.H2("Learning points", id="lp-heading"),
@@ -281,7 +286,7 @@ def _action_row(action: lp.Action, user) -> html.Tr:
     Output("lp-themes", "options"),
     Output("lp-revision", "data"),
     Input(ids.CASE_REVISION, "data"),
-    Input("lp-saved", "data"),
+    Input(ids.LEARNING_SAVED, "data"),
     State("lp-revision", "data"),
     State("lp-case", "data"),
 )
@@ -332,7 +337,7 @@ def refresh(_tick, _saved, seen, case_ref):
     Output("lp-agency", "value"),
     Output("lp-link", "value"),
     Output("lp-editing", "data"),
-    Output("lp-saved", "data"),
+    Output(ids.LEARNING_SAVED, "data"),
     Input("lp-save", "n_clicks"),
     State("lp-scope", "value"),
     State("lp-agency", "value"),
@@ -341,7 +346,7 @@ def refresh(_tick, _saved, seen, case_ref):
     State("lp-link", "value"),
     State("lp-share", "value"),
     State(ids.SELECTED_POINT, "data"),
-    State("lp-saved", "data"),
+    State(ids.LEARNING_SAVED, "data"),
     State("lp-case", "data"),
     State("lp-agency", "options"),
     State("lp-editing", "data"),
@@ -460,7 +465,7 @@ form_mode(
 
 withdraw_learning = withdraw_callback(
     "lp",
-    saved="lp-saved",
+    saved=ids.LEARNING_SAVED,
     message="lp-message",
     case="lp-case",
     withdraw=lp.withdraw_learning_point,
@@ -471,10 +476,10 @@ withdraw_learning = withdraw_callback(
 @callback(
     Output("lp-theme-message", "children"),
     Output("lp-new-theme", "value"),
-    Output("lp-saved", "data", allow_duplicate=True),
+    Output(ids.LEARNING_SAVED, "data", allow_duplicate=True),
     Input("lp-add-theme", "n_clicks"),
     State("lp-new-theme", "value"),
-    State("lp-saved", "data"),
+    State(ids.LEARNING_SAVED, "data"),
     prevent_initial_call=True,
 )
 def add_theme(_clicks, name, saved):
@@ -491,7 +496,7 @@ def add_theme(_clicks, name, saved):
     Output("act-description", "value"),
     Output("act-evidence", "value"),
     Output("act-editing", "data"),
-    Output("lp-saved", "data", allow_duplicate=True),
+    Output(ids.LEARNING_SAVED, "data", allow_duplicate=True),
     Output("act-learning", "value", allow_duplicate=True),
     Output("act-owner", "value", allow_duplicate=True),
     Output("act-owner-agency", "value", allow_duplicate=True),
@@ -506,7 +511,7 @@ def add_theme(_clicks, name, saved):
     State("act-status", "value"),
     State("act-evidence", "value"),
     State("act-editing", "data"),
-    State("lp-saved", "data"),
+    State(ids.LEARNING_SAVED, "data"),
     State("lp-case", "data"),
     prevent_initial_call=True,
 )
@@ -535,27 +540,8 @@ def save_action(
     return done(said), "", "", None, (saved or 0) + 1, NONE, "", NONE, "", "open"
 
 
-@callback(
-    Output("act-learning", "value"),
-    Output("act-description", "value", allow_duplicate=True),
-    Output("act-owner", "value"),
-    Output("act-owner-agency", "value"),
-    Output("act-due", "value"),
-    Output("act-status", "value"),
-    Output("act-evidence", "value", allow_duplicate=True),
-    Output("act-editing", "data", allow_duplicate=True),
-    Output("act-message", "children", allow_duplicate=True),
-    Input({"type": "act-edit", "index": ALL}, "n_clicks"),
-    State("lp-case", "data"),
-    prevent_initial_call=True,
-)
-def start_action_edit(clicks, case_ref):
-    if not ctx.triggered_id or not any(clicks or []):
-        raise PreventUpdate
-    if anonymised_case():
-        return *(no_update,) * 8, edit_refused()
-    store, user = get_store(), require_user()
-    a = lp.get_action(store, user, case_ref, int(ctx.triggered_id["index"]))
+def _action_to_edit(store, user, case_ref, action_id):
+    a = lp.get_action(store, user, case_ref, action_id)
     return (
         str(a.learning_id) if a.learning_id else NONE,
         a.description,
@@ -569,6 +555,27 @@ def start_action_edit(clicks, case_ref):
     )
 
 
+# The action form's fields, in the order an action being edited fills them.
+ACTION_FIELDS = [
+    "act-learning",
+    "act-description",
+    "act-owner",
+    "act-owner-agency",
+    "act-due",
+    "act-status",
+    "act-evidence",
+]
+
+start_action_edit = edit_callback(
+    "act",
+    ACTION_FIELDS,
+    editing="act-editing",
+    message="act-message",
+    case="lp-case",
+    read=_action_to_edit,
+)
+
+
 form_mode(
     "act-editing",
     [
@@ -579,21 +586,17 @@ form_mode(
 )
 
 
-@callback(
-    Output("act-description", "value", allow_duplicate=True),
-    Output("act-evidence", "value", allow_duplicate=True),
-    Output("act-editing", "data", allow_duplicate=True),
-    Output("act-message", "children", allow_duplicate=True),
-    Input("act-cancel", "n_clicks"),
-    prevent_initial_call=True,
+cancel_action_edit = cancel_callback(
+    "act-cancel",
+    editing="act-editing",
+    message="act-message",
+    cleared=["act-description", "act-evidence"],
 )
-def cancel_action_edit(_clicks):
-    return "", "", None, ""
 
 
 withdraw_action = withdraw_callback(
     "act",
-    saved="lp-saved",
+    saved=ids.LEARNING_SAVED,
     message="act-message",
     case="lp-case",
     withdraw=lp.withdraw_action,

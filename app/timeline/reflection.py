@@ -15,13 +15,17 @@ from __future__ import annotations
 from functools import lru_cache
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from app.anonymised_view import anonymised_case, edit_refused
 from app.context import get_store, require_user
 from app.timeline import ids
-from app.timeline.contribution_forms import form_mode, withdraw_callback
+from app.timeline.contribution_forms import (
+    cancel_callback,
+    edit_callback,
+    form_mode,
+    withdraw_callback,
+)
 from components.contribution_items import change_buttons, change_history
 from components.reflection import coverage_table, cycle_figure, cycle_summary
 from components.sent import as_sent
@@ -584,26 +588,10 @@ def save(_clicks, point, stage_key, question_key, agency, text, editing, saved, 
     )
 
 
-@callback(
-    Output("refl-stage", "value"),
-    Output("refl-question", "value"),
-    Output("refl-agency", "value"),
-    Output("refl-text", "value", allow_duplicate=True),
-    Output("refl-editing", "data", allow_duplicate=True),
-    Output("refl-message", "children", allow_duplicate=True),
-    Input({"type": "refl-edit", "index": ALL}, "n_clicks"),
-    State("refl-case", "data"),
-    prevent_initial_call=True,
-)
-def start_edit(clicks, case_ref):
-    if not ctx.triggered_id or not any(clicks or []):
-        raise PreventUpdate
-    if anonymised_case():
-        return *(no_update,) * 5, edit_refused()
-    store, user = get_store(), require_user()
-    r = refl.get_reflection(store, user, case_ref, int(ctx.triggered_id["index"]))
+def _reflection_to_edit(store, user, case_ref, reflection_id):
+    r = refl.get_reflection(store, user, case_ref, reflection_id)
     if not may_change_contribution(user, r.author):
-        raise PreventUpdate
+        return None
     return (
         r.stage_key,
         r.question_key or NONE,
@@ -616,6 +604,16 @@ def start_edit(clicks, case_ref):
     )
 
 
+start_edit = edit_callback(
+    "refl",
+    ["refl-stage", "refl-question", "refl-agency", "refl-text"],
+    editing="refl-editing",
+    message="refl-message",
+    case="refl-case",
+    read=_reflection_to_edit,
+)
+
+
 form_mode(
     "refl-editing",
     [
@@ -626,15 +624,9 @@ form_mode(
 )
 
 
-@callback(
-    Output("refl-text", "value", allow_duplicate=True),
-    Output("refl-editing", "data", allow_duplicate=True),
-    Output("refl-message", "children", allow_duplicate=True),
-    Input("refl-cancel", "n_clicks"),
-    prevent_initial_call=True,
+cancel_edit = cancel_callback(
+    "refl-cancel", editing="refl-editing", message="refl-message", cleared=["refl-text"]
 )
-def cancel_edit(_clicks):
-    return "", None, ""
 
 
 withdraw = withdraw_callback(
