@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -313,6 +314,7 @@ def main() -> int:
     )
     saved_reflections = {r[0] for r in con.execute("SELECT text FROM reflections").fetchall()}
     con.close()
+    shutil.rmtree(tmp, ignore_errors=True)  # kept only when the run failed (its server.log)
     lost_users = [name for kind, name in writes if kind == "user" and name not in names]
     lost_reflections = [
         t for kind, t in writes if kind == "reflection" and t not in saved_reflections
