@@ -165,8 +165,10 @@
 
   document.addEventListener('click', function (event) {
     var button = event.target && event.target.closest ? event.target.closest('#tl-present') : null;
-    if (button && !button.disabled) {
-      apply(!document.body.classList.contains('rpm-presenting'), caseData(), true);
+    var data = button && !button.disabled ? caseData() : null;
+    // without the case's sizes, Dash's callback applies the mode (it has them)
+    if (data && data.presentation) {
+      apply(!document.body.classList.contains('rpm-presenting'), data, true);
     }
   }, true);
 
