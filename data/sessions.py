@@ -40,14 +40,3 @@ def end_session(store: Store, token: str | None, why: str) -> None:
             " WHERE token_hash = ? AND ended_at IS NULL",
             [why, token_hash(token)],
         )
-
-
-def is_live(store: Store, token: str | None, user_id: int) -> bool:
-    """True if this id names a session of this account that has not ended."""
-    if not token:
-        return False
-    row = store.query_one(
-        "SELECT 1 FROM user_sessions WHERE token_hash = ? AND user_id = ? AND ended_at IS NULL",
-        [token_hash(token), user_id],
-    )
-    return row is not None

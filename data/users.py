@@ -258,8 +258,8 @@ def get_user_by_id(store: Store, user_id: int) -> User | None:
 
 
 def session_account(store: Store, user_id: int, token: str | None) -> tuple[User | None, bool]:
-    """The account, and whether `token` names a live session of it (`data.sessions.is_live`):
-    one query, as every request of the server asks both."""
+    """The account, and whether `token` names a live session of it (one of its sessions in
+    `data.sessions` that has not ended): one query, as every request of the server asks both."""
     row = store.query_one(
         f"""
         SELECT {_USER_COLUMNS}, EXISTS (

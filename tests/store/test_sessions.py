@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data.sessions import end_session, is_live, start_session
+from data.sessions import end_session, start_session
 from data.users import add_user, session_account
 
 
@@ -17,4 +17,3 @@ def test_the_account_comes_with_whether_its_session_is_live(store):
     assert session_account(store, 10_000, token) == (None, False)
     end_session(store, token, "signed_out")
     assert session_account(store, pat.user_id, token) == (pat, False)
-    assert not is_live(store, token, pat.user_id)
