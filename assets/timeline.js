@@ -175,6 +175,78 @@
   window.rpmPresentation = {apply: apply};
 })();
 
+/* The chart's key above it (components/chart_key.py): each entry shows while its trace is
+   listed (`showlegend`), its button says whether the trace is shown, and the summary's words
+   follow the chart, after every redraw and whenever Dash replaces the key. A button hides or
+   shows its trace; the traces it hides (by name) stay hidden through every redraw of the
+   figure the server sends (dcc.Graph's Plotly.react), on this page. */
+(function () {
+  var hiddenNames = new Set();
+
+  function graph() { return document.querySelector('#timeline-graph .js-plotly-plot'); }
+
+  function sync() {
+    var gd = graph(), key = document.getElementById('tl-cat-legend');
+    if (!gd || !gd.data || !key) { return; }
+    key.querySelectorAll('[data-trace]').forEach(function (el) {
+      var trace = gd.data[Number(el.dataset.trace)], item = el.parentNode;
+      var hide = !trace || trace.showlegend === false;
+      if (item.hidden !== hide) { item.hidden = hide; }
+      if (!trace) { return; }
+      if (el.tagName === 'BUTTON') {
+        var pressed = trace.visible === 'legendonly' ? 'false' : 'true';
+        if (el.getAttribute('aria-pressed') !== pressed) { el.setAttribute('aria-pressed', pressed); }
+      }
+      var name = el.dataset.liveName && el.querySelector('.rpm-key-name');
+      if (name && trace.name && name.textContent !== trace.name) { name.textContent = trace.name; }
+    });
+  }
+
+  document.addEventListener('click', function (event) {
+    var button = event.target.closest && event.target.closest('#tl-cat-legend button[data-trace]');
+    var gd = button && graph(), index = button ? Number(button.dataset.trace) : -1;
+    var trace = gd && gd.data && gd.data[index];
+    if (!trace || !window.Plotly) { return; }
+    var shown = trace.visible !== 'legendonly';
+    hiddenNames[shown ? 'add' : 'delete'](trace.name);
+    window.Plotly.restyle(gd, {visible: shown ? 'legendonly' : true}, [index]);
+  });
+
+  // The figure dcc.Graph draws (Plotly.react(gd, figure)) keeps the traces the key hid.
+  function keepHidden() {
+    var plotly = window.Plotly;
+    if (!plotly || plotly.react.rpmKeyKept) { return; }
+    var react = plotly.react;
+    plotly.react = function (gd, figure) {
+      var traces = figure && Array.isArray(figure.data) ? figure.data : figure;
+      if (hiddenNames.size && Array.isArray(traces) && gd === graph()) {
+        traces.forEach(function (t) {
+          if (t && hiddenNames.has(t.name)) { t.visible = 'legendonly'; }
+        });
+      }
+      return react.apply(this, arguments);
+    };
+    plotly.react.rpmKeyKept = true;
+  }
+
+  var hooked = null, watchedKey = null, keyObserver = new MutationObserver(sync);
+  new MutationObserver(function () {
+    var gd = graph(), key = document.getElementById('tl-cat-legend');
+    if (gd && gd !== hooked && typeof gd.on === 'function') {
+      hooked = gd;
+      hiddenNames.clear();  // another case's chart
+      ['plotly_afterplot', 'plotly_restyle'].forEach(function (name) { gd.on(name, sync); });
+      keepHidden();
+    }
+    if (key && key !== watchedKey) {
+      watchedKey = key;
+      keyObserver.disconnect();
+      keyObserver.observe(key, {childList: true});
+      sync();
+    }
+  }).observe(document.body, {childList: true, subtree: true});
+})();
+
 /* The tabs under the chart are built when first opened or first scrolled into view
    (app/timeline/tabs.py): tell the page when they come into view, once per page. */
 (function () {

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 
-import plotly.io
+from plotly.io.json import to_json_plotly
 
 
-def as_sent(component) -> dict:
-    """`component` (and everything in it) as Dash sends it to the browser."""
-    return json.loads(plotly.io.to_json(component, validate=False))
+def as_sent(component):
+    """`component` (or a list of them, and everything in them) as Dash sends it to the
+    browser (Dash's own encoder)."""
+    return json.loads(to_json_plotly(component))

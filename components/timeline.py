@@ -54,7 +54,6 @@ from components.lens_drawing import (
 from components.timeline_summary import (
     SUMMARY_TRACES,
     lane_range,
-    legend_clicks,
     summary_note,
     summary_traces,
     summary_view,
@@ -231,7 +230,12 @@ EXTRA_TRACES = (SPANS_TRACE, REFLECTED_TRACE, *LINK_TRACES, LENS_DAY_TRACE, *SUM
 
 def trace_position(categories: Sequence | None, name: str) -> int:
     """Where the extra trace `name` sits among `timeline_traces(categories=...)`, for `Patch()`."""
-    return len(marker_styles(categories)) + EXTRA_TRACES.index(name)
+    return extra_trace_position(len(marker_styles(categories)), name)
+
+
+def extra_trace_position(category_count: int, name: str) -> int:
+    """As `trace_position`, after `category_count` category traces."""
+    return category_count + EXTRA_TRACES.index(name)
 
 
 def timeline_traces(
@@ -631,9 +635,6 @@ def presentation_layout(presentation: bool) -> dict:
         "font.size": 22 if presentation else 16,
         "yaxis.tickfont.size": 34 if presentation else 16,
         "xaxis.tickfont.size": 32 if presentation else 16,
-        # The legend wraps at the plot's width: beside presentation mode's large lane labels the
-        # categories would take half the chart's height, so the page lists them above it.
-        "showlegend": not presentation,
         "legend.font.size": 14,
         "hoverlabel.font.size": 20 if presentation else 15,
     }
@@ -856,6 +857,9 @@ def timeline_figure_spec(
         # the mode bar stands upright in the right margin, clear of the legend above the chart
         "margin": {"l": lane_label_margin(lanes, presentation), "r": 44, "t": 10, "b": 40},
         "modebar": {"orientation": "v"},
+        # pictures of the chart (documents, the page's PNG) carry Plotly's legend; the page
+        # turns it off for its own key above the chart (components.chart_key)
+        "showlegend": True,
         "legend": {
             "orientation": "h",
             "yanchor": "bottom",
@@ -907,7 +911,6 @@ def timeline_figure_spec(
     }
     if note := summary_note(traces):
         layout["annotations"] = note
-    layout["legend"].update(legend_clicks(traces))
     for path, value in presentation_layout(presentation).items():
         set_path(layout, path, value)
     return {"data": traces, "layout": layout}

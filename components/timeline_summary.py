@@ -399,15 +399,6 @@ def lane_range(lane_count: int, traces: Sequence[dict]) -> list[float]:
     return [lane_count - 0.5, -0.6 - (NOTE_ROOM if summary_note(traces) else 0)]
 
 
-def legend_clicks(traces: Sequence[dict]) -> dict:
-    """What a click on the legend does: toggle a category's markers, or, while the `traces`
-    draw the summary (bars per lane, no markers), nothing: hiding a category would hide
-    nothing on the chart, and the event types filter chooses categories."""
-    if summary_note(traces):
-        return {"itemclick": False, "itemdoubleclick": False}
-    return {"itemclick": "toggle", "itemdoubleclick": "toggleothers"}
-
-
 def summary_note(traces: Sequence[dict]) -> list[dict]:
     """The layout's annotations for the figure's `traces`: while they draw the summary, one
     at the chart's top right that says so (how many events, what a bar is, how to see each

@@ -12,7 +12,8 @@ from dash import Input, Output, Patch, State, callback, html, no_update
 from app.context import get_store, require_user
 from app.timeline import ids
 from app.timeline.state import CATEGORY_VALUE, category_names, presenting
-from components.category_style import MarkerStyle, category_legend, marker_styles
+from components.category_style import MarkerStyle, marker_styles
+from components.chart_key import KEY_ID, chart_key, key_contents
 from components.sent import as_sent
 from components.timeline import presentation_update
 from data.categories import MAX_KEY_CATEGORIES, set_key_categories
@@ -20,22 +21,26 @@ from data.errors import StoreError
 
 KEY_CHECKLIST = "tl-key-categories"
 KEY_MESSAGE = "tl-key-message"
-LEGEND = "tl-cat-legend"
 
 
-def presentation_legend(case_data) -> html.Div:
-    """Every category's marker and name above the chart in presentation mode, where the chart's
-    own legend would take half its height on a 1366 wide screen (it wraps at the plot's
-    width); key categories in bold with larger markers."""
+def page_key(case_data, traces) -> html.Div:
+    """The key above the chart (components.chart_key) for a chart drawn with `traces`; key
+    categories in bold with larger markers."""
     styles = marker_styles(case_data["categories"], case_data["key_categories"])
-    return html.Div(_legend(tuple(styles)), id=LEGEND, className="rpm-tl-legend")
+    return chart_key(_key(tuple(styles), tuple(_drawn(t) for t in traces)))
+
+
+def _drawn(trace: dict) -> tuple:
+    """What of a trace the key shows: its name, whether it is listed and whether hidden."""
+    return trace.get("name"), trace.get("showlegend"), trace.get("visible")
 
 
 @lru_cache(maxsize=256)
-def _legend(styles: tuple[MarkerStyle, ...]) -> dict:
-    """The legend drawn once per list of categories and key ones (some 70 components, on every
-    case open otherwise)."""
-    return as_sent(category_legend(styles, title="Categories (larger: key)"))
+def _key(styles: tuple[MarkerStyle, ...], drawn: tuple[tuple, ...]) -> dict:
+    """The key built once per list of categories and key ones and what the chart draws (some
+    120 components, on every case open otherwise); its children, as the browser receives them."""
+    traces = [{"name": n, "showlegend": listed, "visible": v} for n, listed, v in drawn]
+    return as_sent(key_contents(styles, traces))
 
 
 def kind_options(case_data, type_counts, category_counts: dict[str, int]) -> list[dict]:
@@ -84,7 +89,7 @@ def key_categories_control(case_data) -> html.Fieldset:
     Output(ids.CASE, "data", allow_duplicate=True),
     Output(ids.GRAPH, "figure", allow_duplicate=True),
     Output(KEY_MESSAGE, "children"),
-    Output(LEGEND, "children"),
+    Output(KEY_ID, "children"),
     Input(KEY_CHECKLIST, "value"),
     State(ids.CASE, "data"),
     State(ids.PRESENTATION, "n_clicks"),
@@ -113,4 +118,6 @@ def pin_key_categories(picked, case_data, present):
     patch = Patch()
     for index in range(len(listed)):  # the category traces come first
         patch["data"][index]["marker"]["size"] = sizes["marker.size"][index]
-    return updated, patch, None, presentation_legend(updated).children
+    # the key as on a chart of markers: the page sets it after the redraw if the chart is
+    # summarised (assets/timeline.js)
+    return updated, patch, None, page_key(updated, ()).children

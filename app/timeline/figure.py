@@ -41,7 +41,7 @@ from components.timeline import (
     trace_position,
     x_values,
 )
-from components.timeline_summary import SUMMARY_LIMIT, legend_clicks, marker_rows, summary_note
+from components.timeline_summary import SUMMARY_LIMIT, marker_rows, summary_note
 from data.dates import typed_date
 from data.episodes import list_episodes
 from data.events import case_category_counts, case_event_counts, case_events, timeline_points
@@ -131,6 +131,7 @@ def build_figure(
     layout = figure["layout"]
     del layout["height"]
     layout["autosize"] = True
+    layout["showlegend"] = False  # the page's key above the chart (components.chart_key)
     shown = span_axis_range(span, axis, date_of_birth(case_data))
     if shown is not None:
         layout["xaxis"].update(range=shown, autorange=False)
@@ -239,8 +240,6 @@ def traces_patch(
     for index, trace in enumerate(traces):
         patch["data"][index] = trace
     patch["layout"]["annotations"] = summary_note(traces)
-    for key, value in legend_clicks(traces).items():
-        patch["layout"]["legend"][key] = value
     for key, value in lane_axis(lanes, traces).items():
         patch["layout"]["yaxis"][key] = value
     patch["layout"]["margin"]["l"] = lane_label_margin(lanes, presentation)
@@ -506,11 +505,10 @@ clientside_callback(
         if (!n) { return window.dash_clientside.no_update; }
         var gd = document.querySelector('#timeline-graph .js-plotly-plot');
         if (gd && window.Plotly) {
-            // The picture always carries the chart's own category legend: presentation mode
-            // hides it for the page's list above the chart, which is not part of the image.
-            var layout = Object.assign({}, gd.layout);
-            var extra = layout.showlegend === false ? 150 : 0;
-            layout.showlegend = true;
+            // The picture carries the chart's own legend: the page's key above the chart
+            // (components.chart_key) is not part of the image.
+            var layout = Object.assign({}, gd.layout, {showlegend: true});
+            var extra = 150;
             window.Plotly.downloadImage({data: gd.data, layout: layout}, {format: 'png',
                 width: 1920, height: (gd.offsetHeight || 800) + extra,
                 filename: 'timeline-' + caseData.case_ref});

@@ -16,7 +16,7 @@ from app.case_forms import case_links
 from app.context import get_store, open_case_page, require_user
 from app.timeline import ids
 from app.timeline.anonymised import anonymised_switch, people_tab
-from app.timeline.categories import key_categories_control, kind_options, presentation_legend
+from app.timeline.categories import key_categories_control, kind_options, page_key
 from app.timeline.changes import POLL_MS
 from app.timeline.figure import ALL_SPAN, build_figure
 from app.timeline.lens_marks import DEFAULT_DRAW, lens_marks
@@ -157,7 +157,7 @@ def page_layout(case_ref: str | None = None, **query):
             toolbar,
             html.Div(
                 [
-                    _graph(figure, case.case_ref, presentation_legend(case_data)),
+                    _graph(figure, case.case_ref, page_key(case_data, figure["data"])),
                     _side_panel(case, first_views["details"]),
                 ],
                 className="rpm-tl-stage",

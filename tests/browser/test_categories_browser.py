@@ -15,6 +15,7 @@ from tests.support.browser import (
     serious_violations,
     show_chronology,
     sign_in_by_request,
+    wait_for_chart,
 )
 from tests.support.server import start_server
 
@@ -52,9 +53,9 @@ def cat_server(tmp_path_factory):
 
 def legend_and_markers(page, url, ref):
     page.goto(url + f"cases/{ref}")
-    page.wait_for_selector("#timeline-graph .legendtext")
-    legend = page.eval_on_selector_all(
-        "#timeline-graph .legendtext", "els => els.map(e => e.textContent)"
+    wait_for_chart(page)
+    legend = page.eval_on_selector_all(  # the key's entries shown
+        "#tl-cat-legend li:not([hidden]) .rpm-key-name", "els => els.map(e => e.textContent)"
     )
     markers = page.evaluate(
         """() => document.querySelector('#timeline-graph .js-plotly-plot').data
@@ -88,7 +89,7 @@ def test_two_cases_use_the_same_legend_and_markers(cat_server, page):
 def test_key_categories_draw_larger_and_the_filter_keeps_a_category(cat_server, page):
     sign_in_by_request(page, cat_server)
     page.goto(cat_server + "cases/CAT-2")
-    page.wait_for_selector("#timeline-graph .legendtext")
+    wait_for_chart(page)
     page.click("#tl-types-menu summary")  # categories and types, key categories
     page.check("#tl-key-categories input[value='Missing and exploitation']")
     page.wait_for_function(
@@ -100,7 +101,7 @@ def test_key_categories_draw_larger_and_the_filter_keeps_a_category(cat_server, 
         }"""
     )
     page.reload()  # saved with the case
-    page.wait_for_selector("#timeline-graph .legendtext")
+    wait_for_chart(page)
     assert page.is_checked("#tl-key-categories input[value='Missing and exploitation']")
     page.click("#tl-types-menu summary")
     page.check("#tl-types input[value='category:Child protection']")
@@ -118,7 +119,7 @@ def test_key_categories_draw_larger_and_the_filter_keeps_a_category(cat_server, 
 def test_lanes_by_category_and_details_and_table_name_type_and_category(cat_server, page):
     sign_in_by_request(page, cat_server)
     page.goto(cat_server + "cases/CAT-2")
-    page.wait_for_selector("#timeline-graph .legendtext")
+    wait_for_chart(page)
     page.click("#tl-lanes-menu summary")
     page.check("#tl-lane-by input[value='category']")
     page.wait_for_function(
@@ -202,6 +203,45 @@ def test_admin_page_renames_and_axe_finds_nothing_serious(cat_server, page):
     assert "events re-categorised" in history
     screenshot(page, "categories-admin")
     page.goto(cat_server + "cases/DEMO-J")
-    page.wait_for_selector("#timeline-graph .legendtext")
-    assert "Concerns raised" in page.inner_text("#timeline-graph")
+    wait_for_chart(page)
+    assert "Concerns raised" in page.inner_text("#tl-cat-legend")  # the key above the chart
+    assert serious_violations(page) == []
+
+
+# The category trace named `name`: its visibility on the chart and its key entry's state.
+TOGGLED = """(name) => {
+    const gd = document.querySelector('#timeline-graph .js-plotly-plot');
+    const at = gd.data.findIndex(t => t.name === name);
+    const button = document.querySelector(`#tl-cat-legend button[data-trace="${at}"]`);
+    const drawn = Array.from(gd.querySelectorAll('.scatterlayer .trace'))
+        .filter(el => el.__data__[0].trace.index === at);
+    return [gd._fullData[at].visible, button.getAttribute('aria-pressed'),
+            drawn.reduce((n, el) => n + el.querySelectorAll('.point').length, 0)];
+}"""
+
+
+def test_the_key_hides_and_shows_a_category_by_mouse_and_keyboard_through_a_filter(
+    cat_server, page
+):
+    sign_in_by_request(page, cat_server)
+    page.goto(cat_server + "cases/DEMO-J")
+    wait_for_chart(page)
+    shown = page.evaluate(TOGGLED, "Health contact")
+    assert shown[:2] == [True, "true"] and shown[2] > 0
+    page.click("#tl-cat-legend button:has-text('Health contact')")
+    page.wait_for_function(f"() => ({TOGGLED})('Health contact')[0] === 'legendonly'")
+    assert page.evaluate(TOGGLED, "Health contact")[1:] == ["false", 0]
+    # a filter redraws the traces from the server: the category stays hidden
+    page.click("#tl-lanes-menu summary")
+    page.uncheck("#tl-agencies input[value='Police']")
+    page.wait_for_function(
+        """() => !document.querySelector('#timeline-graph .js-plotly-plot').layout
+            .yaxis.ticktext.includes('Police')"""
+    )
+    assert page.evaluate(TOGGLED, "Health contact")[:2] == ["legendonly", "false"]
+    # from the keyboard: the key's buttons are reached and pressed like any other
+    page.focus("#tl-cat-legend button:has-text('Health contact')")
+    page.keyboard.press("Space")
+    page.wait_for_function(f"() => ({TOGGLED})('Health contact')[0] === true")
+    assert page.evaluate(TOGGLED, "Health contact")[1] == "true"
     assert serious_violations(page) == []

@@ -173,6 +173,14 @@ def serious_violations(page) -> list[str]:
     ]
 
 
+# The timeline chart drawn: its axes laid out (Plotly's own, not the page's key above it).
+CHART_DRAWN = "#timeline-graph .js-plotly-plot .xtick"
+
+
+def wait_for_chart(page) -> None:
+    page.wait_for_selector(CHART_DRAWN, state="attached")
+
+
 def show_chronology(page) -> None:
     """Scroll to the tabs under the chart, as a user does; the chronology tab is built when
     they first come into view."""

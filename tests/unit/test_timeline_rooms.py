@@ -1,5 +1,5 @@
 """The timeline page's rooms without a browser: the visible span, the table following it, the
-category filter and the presentation legend."""
+category filter."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from app.timeline.categories import kind_options, presentation_legend
+from app.timeline.categories import kind_options
 from app.timeline.state import event_filter, span_axis_range, span_dates, span_of
 from app.timeline.table import in_span
 from components.category_style import category_data
@@ -59,26 +59,3 @@ def test_the_kinds_checklist_holds_categories_and_the_agencies_own_types():
     }
     assert {"label": "Category: Domestic abuse (2)", "value": "category:Domestic abuse"} in options
     assert options[-1] == {"label": "Home visit (3)", "value": "Home visit"}
-
-
-def legend_items(legend: dict) -> list[tuple[str, bool]]:
-    """(name, key) of each category in a legend sent as the browser receives it."""
-    items = [item["props"] for item in legend["props"]["children"][1]["props"]["children"]]
-    return [(i["children"][1]["props"]["children"], "rpm-cat-key" in i["className"]) for i in items]
-
-
-def test_presentation_legend_lists_every_category_in_order_with_key_ones_marked():
-    case_data = {
-        "categories": category_data(SHIPPED_CATEGORIES),
-        "key_categories": ["Domestic abuse"],
-    }
-    # sent as the browser receives it (built once per list of categories): nested dicts
-    items = legend_items(presentation_legend(case_data).children)
-    assert [name for name, _ in items] == [c.name for c in SHIPPED_CATEGORIES]
-    assert [name for name, key in items if key] == ["Domestic abuse"]
-    # another case's key category: its own legend, the first one as it was
-    other = {**case_data, "key_categories": ["Missing and exploitation"]}
-    assert [n for n, key in legend_items(presentation_legend(other).children) if key] == [
-        "Missing and exploitation"
-    ]
-    assert legend_items(presentation_legend(case_data).children) == items
