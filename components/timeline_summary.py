@@ -26,7 +26,7 @@ from _plotly_utils.utils import to_typed_array_spec
 # this many markers are drawn, so the page never needs WebGL (bench/meeting.py measured the
 # open of a 50,000-event case, summarised and zoomed in to a span of this many).
 SUMMARY_LIMIT = 3000
-MAX_BINS = 240  # bins across the visible span: a bar of 5 px or more at 1366 px wide
+MAX_BINS = 120  # bins across the visible span: a bar of 10 px or more at 1366 px wide
 # Bin units, finest first: (name, the bin's length in words, a bin's length in days roughly)
 BIN_UNITS = (
     ("day", "a day", 1),
