@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from app.auth import csrf_token
 from app.context import current_user
+from app.first_page import page_container
 from data.permissions import explores_committee, is_administrator
 
 ROLE_NAMES = {
@@ -110,6 +111,6 @@ def shell_layout():
                 ),
                 className="rpm-header",
             ),
-            html.Main(dash.page_container, id="main", className="container-fluid rpm-main"),
+            html.Main(page_container(), id="main", className="container-fluid rpm-main"),
         ]
     )

@@ -522,15 +522,15 @@ clientside_callback(
     prevent_initial_call=True,
 )
 
-# Hiding summaries also hides them in panels other pages mount here (reflection panel).
+# Hiding summaries also hides them in panels other pages mount here (reflection panel). No
+# output: a checklist has no prop to spare (Dash refuses its "title" once the page comes with
+# the first layout, app/first_page.py).
 clientside_callback(
     """
     function(value) {
         document.body.classList.toggle('rpm-hide-summaries', (value || []).indexOf('hide') >= 0);
-        return '';
     }
     """,
-    Output(ids.HIDE_SUMMARIES, "title"),
     Input(ids.HIDE_SUMMARIES, "value"),
 )
 

@@ -21,6 +21,10 @@ DEMO_AGENCIES = {
 
 
 def test_sign_in_open_demo_case_and_see_one_lane_per_agency(server, page):
+    routed = []  # Dash's page routing callback: the case page came with the first layout
+    page.on(
+        "request", lambda r: routed.append(r.url) if "_pages_content" in (r.post_data or "") else 0
+    )
     sign_in(page, server)
     page.wait_for_selector("#case-table")
     page.click("text=DEMO-J")
@@ -38,6 +42,8 @@ def test_sign_in_open_demo_case_and_see_one_lane_per_agency(server, page):
     assert len(lanes) == len(DEMO_AGENCIES)
     tick_labels = page.locator("#timeline-graph .ytick text").all_text_contents()
     assert set(tick_labels) == DEMO_AGENCIES
+    assert len(routed) == 1  # the case list only (the app's root is left to the router)
+    assert page.title() == "Case timeline - RPM Timeline"
     screenshot(page, "timeline-demo")
 
 

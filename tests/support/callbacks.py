@@ -42,9 +42,12 @@ def make_app(store, db_path: Path):
 
 
 @contextmanager
-def as_user(app, user, *, triggered: str | None = None, path: str = "/"):
-    """Inside this block, callbacks and layouts run as `user` (None: nobody signed in)."""
-    with app.server.test_request_context(path):
+def as_user(
+    app, user, *, triggered: str | None = None, path: str = "/", headers: dict | None = None
+):
+    """Inside this block, callbacks and layouts run as `user` (None: nobody signed in), in a
+    request for `path` with these `headers`."""
+    with app.server.test_request_context(path, headers=headers or {}):
         flask.g.rpm_user = user
         inputs = [{"prop_id": triggered, "value": 1}] if triggered else []
         token = context_value.set(AttributeDict(triggered_inputs=inputs))
