@@ -11,6 +11,8 @@ A Referer that cannot name the page (none, another origin, a path outside the ap
 app's root, which is also what a browser set to trim its Referers to the origin sends from any
 page) gets Dash's own container and its routing callback, as before; so does a page that fails
 to build here (the callback then meets the same failure and reports it as every callback's).
+A case opened in the anonymised view (`view=` in its address) is left to the router too: the
+names are replaced in callback answers only (app/anonymised_view.py), never in this layout.
 
 This leans on three private pieces of Dash (the registry's path matching, the query parser and
 the container's ids), the ones its router uses; tests/callbacks/test_first_page.py holds them
@@ -20,7 +22,7 @@ to what the router does.
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import dash
 import flask
@@ -29,6 +31,7 @@ from dash.dash import _ID_CONTENT, _ID_DUMMY, _ID_LOCATION, _ID_STORE
 
 log = logging.getLogger(__name__)
 NOT_FOUND_MODULE = "not_found_404"  # the 404 page's module name, as Dash's router looks it up
+ANONYMISED_VIEW = "view"  # the address's parameter of the anonymised view (assets/anonymised.js)
 
 
 def page_container():
@@ -77,7 +80,8 @@ def first_page(request) -> tuple[str, str, object, str] | None:
 
 def opened_page(request) -> tuple[str, str] | None:
     """(path, search) of the page named by the Referer of a layout request from this origin
-    and this app (not its root: see the module's docstring), or None."""
+    and this app (not its root, nor the anonymised view: see the module's docstring), or
+    None."""
     if not request.path.endswith("_dash-layout"):
         return None
     referer = urlsplit(request.headers.get("Referer", ""))
@@ -86,6 +90,10 @@ def opened_page(request) -> tuple[str, str] | None:
         return None
     prefix = dash.get_app().config.requests_pathname_prefix
     inside = referer.path.startswith(prefix) and referer.path.rstrip("/") != prefix.rstrip("/")
-    if not inside or referer.path.endswith("_dash-layout"):
+    if (
+        not inside
+        or referer.path.endswith("_dash-layout")
+        or ANONYMISED_VIEW in parse_qs(referer.query, keep_blank_values=True)
+    ):
         return None
     return referer.path, f"?{referer.query}" if referer.query else ""

@@ -112,7 +112,8 @@ def click_first_point(page) -> int:
             for (const t of gd._fullData.filter(t => t.mode === 'markers' && t.legendrank < 100)) {{
                 for (let i = 0; i < (t.x ? t.x.length : 0); i++) {{
                     const at = full.xaxis.l2p(full.xaxis.d2l(t.x[i]));
-                    if (!(at >= 0 && at <= full.xaxis._length)) continue;  // off the chart
+                    // off the chart, or at its very edge (where a click may meet the axis)
+                    if (!(at >= 8 && at <= full.xaxis._length - 8)) continue;
                     return {{x: full.xaxis._offset + at,
                              y: full.yaxis._offset + full.yaxis.l2p(t.y[i])}};
                 }}

@@ -54,6 +54,9 @@ def test_the_case_page_comes_with_the_layout_with_its_view_from_the_address(rpm_
         f"{HERE}/",  # the root: also what a browser trimming Referers sends from any page
         HERE,
         f"{HERE}/_dash-layout",
+        # the anonymised view: names are replaced in callback answers, never in the layout
+        f"{HERE}/cases/{CASE}?view=anonymised",
+        f"{HERE}/cases/{CASE}?agency=Police&view=",
         "not a url at all",
     ],
 )
