@@ -22,6 +22,10 @@ Then it stops the server, opens the database file and counts lost writes: acknow
 (HTTP 200) writes that are not in the database. It prints requests per second, p50/p95
 latency per action and overall, errors, and lost writes. It asserts nothing.
 
+The machine is shared, so latencies move with what else runs: it also prints the load average
+before and after, and the CPU time the server and the simulated users themselves used in the
+timed minute (server CPU per request moves far less with other work than latency does).
+
 The simulated users are administrators so that they may use every one of these callbacks. To
 add an action, write a function `(session, user_index, loop) -> (ok, write_key_or_None)` and
 add it to ACTIONS.
@@ -251,6 +255,16 @@ def run_user(url, index, stop, results, writes, errors, think=0.0):
         loop += 1
 
 
+def cpu_seconds(pid: int | str = "self") -> float:
+    """User plus system CPU time of a process (all its threads) so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def pct(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
@@ -291,6 +305,8 @@ def main() -> int:
             threading.Thread(target=keep_case_open, args=(url, i, stop, results, errors))
             for i in range(args.users)
         ]
+        load_before = load_average()
+        server_cpu, users_cpu = cpu_seconds(proc.pid), cpu_seconds()
         started = time.perf_counter()
         for t in threads:
             t.start()
@@ -299,6 +315,9 @@ def main() -> int:
         for t in threads:
             t.join(timeout=60)
         elapsed = time.perf_counter() - started
+        server_cpu = cpu_seconds(proc.pid) - server_cpu
+        users_cpu = cpu_seconds() - users_cpu
+        load_after = load_average()
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -331,7 +350,13 @@ def main() -> int:
         f"server threads {args.threads}, think time {args.think:g} s"
     )
     print(f"machine: {os.cpu_count()} cores (shared with other work: figures are indicative)")
+    print(f"load average (1, 5, 15 min): {load_before} before, {load_after} after")
     print(f"requests: {len(every)}  ({len(every) / elapsed:.1f} req/s)")
+    print(
+        f"CPU: server {server_cpu:.1f} s ({server_cpu / elapsed:.2f} cores, "
+        f"{server_cpu * 1000 / max(1, len(every)):.1f} ms per request), "
+        f"simulated users {users_cpu:.1f} s ({users_cpu / elapsed:.2f} cores)"
+    )
     print(f"{'action':<16}{'count':>8}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
     for name, values in [*results.items(), ("all", every)]:
         if values:
