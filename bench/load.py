@@ -3,7 +3,9 @@
     .venv/bin/python bench/load.py [--users 20] [--duration 60] [--threads 8]
 
 Starts `rpm-timeline serve --demo` on a fresh database in a temporary folder on 127.0.0.1,
-creates the simulated accounts, and runs one thread per user. Each user, in a loop:
+creates the simulated accounts, signs each user in (twice: once for its actions, once for its
+open case page) and opens its case page, and then, timed, runs one thread per user. Each user,
+in a loop:
 
 - opens the case list (the pages router callback for "/"),
 - opens the demo case (router callback for "/cases/DEMO-J": reads the events, builds the
@@ -172,16 +174,27 @@ def add_account(session, user, loop):
 ACTIONS = [open_case_list, open_case, filter_timeline, add_reflection, filter_audit, add_account]
 
 
-def keep_case_open(url, index, stop, results, errors, interval=2.0):
-    """The case page each user keeps open: its one change poll every two seconds and, when the
-    case has changed (others' reflections), the reflection panel's redraw it triggers."""
+def signed_in(url, index) -> DashSession:
+    """A session of simulated user `index`, signed in (before the timed minute: 40 sign-ins at
+    once, each a deliberately slow password check, would otherwise be the first seconds' load)."""
     session = DashSession(url, timeout=30)
     if session.sign_in(f"load{index:02d}", PASSWORD).status != 302:
-        errors.append(f"user {index}: page sign-in failed")
-        return
+        raise SystemExit(f"user {index}: sign-in failed")
+    return session
+
+
+def open_case_page(session) -> tuple:
+    """The case page as a browser first opens it: what its poll sends back (the case, and the
+    revision it has seen)."""
     page = session.open_page(f"/cases/{CASE}").json()
-    case_data = _find_prop(page, "tl-case", "data")
-    seen, tick = _find_prop(page, "tl-case-revision", "data"), 0
+    return _find_prop(page, "tl-case", "data"), _find_prop(page, "tl-case-revision", "data")
+
+
+def keep_case_open(session, page, stop, results, errors, interval=2.0):
+    """The case page each user keeps open (`page`: from `open_case_page`): its one change poll
+    every two seconds and, when the case has changed (others' reflections), the reflection
+    panel's redraw it triggers."""
+    (case_data, seen), tick = page, 0
     while not stop.wait(interval):
         tick += 1
         started = time.perf_counter()
@@ -229,11 +242,7 @@ def keep_case_open(url, index, stop, results, errors, interval=2.0):
             errors.append(f"panel_redraw: HTTP {redraw.status}")
 
 
-def run_user(url, index, stop, results, writes, errors, think=0.0):
-    session = DashSession(url, timeout=30)
-    if session.sign_in(f"load{index:02d}", PASSWORD).status != 302:
-        errors.append(f"user {index}: sign-in failed")
-        return
+def run_user(session, index, stop, results, writes, errors, think=0.0):
     loop = 0
     while not stop.is_set():
         for action in ACTIONS:
@@ -294,15 +303,21 @@ def main() -> int:
                 raise SystemExit(f"could not create load{i:02d}: {reply.status}")
         # The router callback is registered on the first page request.
         admin.get("/")
+        # Each user's two sessions (its actions and its open case page) sign in first.
+        users = [signed_in(url, i) for i in range(args.users)]
+        pages = [signed_in(url, i) for i in range(args.users)]
+        opened = [open_case_page(page) for page in pages]
         results, writes, errors = defaultdict(list), [], []
         stop = threading.Event()
         threads = [
             threading.Thread(
-                target=run_user, args=(url, i, stop, results, writes, errors, args.think)
+                target=run_user, args=(users[i], i, stop, results, writes, errors, args.think)
             )
             for i in range(args.users)
         ] + [
-            threading.Thread(target=keep_case_open, args=(url, i, stop, results, errors))
+            threading.Thread(
+                target=keep_case_open, args=(pages[i], opened[i], stop, results, errors)
+            )
             for i in range(args.users)
         ]
         load_before = load_average()
