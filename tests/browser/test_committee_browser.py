@@ -16,6 +16,7 @@ from data.record import save_draft
 from data.store import Store
 from data.users import add_user, get_user
 from tests.support.browser import (
+    first_case_summary,
     screenshot,
     serious_violations,
     show_chronology,
@@ -102,14 +103,7 @@ def test_chair_reviews_the_shared_wording_then_the_committee_reads_it(committee_
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     sign_in_by_request(page, url, "committee", "crc-member-password-1")
-    page.goto(url + "crc")
-    page.wait_for_selector("#crc-tab-content")
-    page.click("label:has-text('Case summary')")
-    page.wait_for_selector("#crc-summary-key")
-    key = page.eval_on_selector("#crc-summary-key", "s => s.options[1].value")
-    page.select_option("#crc-summary-key", key)
-    page.wait_for_selector("#crc-summary-card")
-    card = page.inner_text("#crc-summary-card")
+    _, card = first_case_summary(page, url)
     assert "Mother missed the appointment at a primary school in spring 2019" in card
     for name in ("Kel", "Kelly", "Oakfield", "14/03/2019", "03/02/1990", "Alex Brown", CASE):
         assert name not in card, name
