@@ -4,6 +4,7 @@ again), the admin page (changes recorded and re-applied), accessibility (axe-cor
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 
 import pytest
@@ -17,7 +18,7 @@ from tests.support.browser import (
     sign_in_by_request,
     wait_for_chart,
 )
-from tests.support.server import start_server
+from tests.support.server import served
 
 pytestmark = pytest.mark.browser
 
@@ -31,24 +32,21 @@ SECOND_CASE = (
 
 
 @pytest.fixture(scope="module")
-def cat_server(tmp_path_factory):
+def cat_server(tmp_path_factory, demo_template):
     from data import cases
-    from data.demo import seed_demo
     from data.ingest import ingest_file
     from data.store import Store
 
     tmp_dir = tmp_path_factory.mktemp("cat-server")
+    shutil.copyfile(demo_template, tmp_dir / "rpm.duckdb")  # the demo case alone, seeded once
     store = Store(tmp_dir / "rpm.duckdb")
-    seed_demo(store, crc_cases=False)
     cases.add_case(store, "CAT-2", date_of_birth=date(2012, 1, 1))
     extract = tmp_dir / "second.csv"
     extract.write_text(SECOND_CASE, encoding="utf-8")
     ingest_file(store, "CAT-2", "Children's Social Care", extract)
     store.close()
-    proc, url = start_server(tmp_dir)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp_dir) as url:
+        yield url
 
 
 def legend_and_markers(page, url, ref):

@@ -16,13 +16,14 @@ from data.record import save_draft
 from data.store import Store
 from data.users import add_user, get_user
 from tests.support.browser import (
+    first_case_summary,
     screenshot,
     serious_violations,
     show_chronology,
     sign_in_by_request,
 )
 from tests.support.rpm_case import CASE, RECORD
-from tests.support.server import start_server
+from tests.support.server import served
 
 RAW = "Kel missed the appointment at Oakfield Primary School on 14/03/2019 (DOB 03/02/1990)."
 EVENT = (
@@ -52,10 +53,8 @@ def committee_server(tmp_path_factory, rpm_template):
     save_draft(store, chair, CASE, **RECORD)
     add_user(store, "committee", "crc", "crc-member-password-1")
     store.close()
-    proc, url = start_server(tmp_dir)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp_dir) as url:
+        yield url
 
 
 def test_chair_reviews_the_shared_wording_then_the_committee_reads_it(committee_server, browser):
@@ -102,14 +101,7 @@ def test_chair_reviews_the_shared_wording_then_the_committee_reads_it(committee_
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     sign_in_by_request(page, url, "committee", "crc-member-password-1")
-    page.goto(url + "crc")
-    page.wait_for_selector("#crc-tab-content")
-    page.click("label:has-text('Case summary')")
-    page.wait_for_selector("#crc-summary-key")
-    key = page.eval_on_selector("#crc-summary-key", "s => s.options[1].value")
-    page.select_option("#crc-summary-key", key)
-    page.wait_for_selector("#crc-summary-card")
-    card = page.inner_text("#crc-summary-card")
+    _, card = first_case_summary(page, url)
     assert "Mother missed the appointment at a primary school in spring 2019" in card
     for name in ("Kel", "Kelly", "Oakfield", "14/03/2019", "03/02/1990", "Alex Brown", CASE):
         assert name not in card, name

@@ -15,7 +15,7 @@ import pytest
 
 from data.store import Store
 from data.users import add_user
-from tests.support.browser import screenshot, serious_violations, sign_in
+from tests.support.browser import first_case_summary, screenshot, serious_violations, sign_in
 from tests.support.crc_figures import (
     PICTURE_TEXTS_JS,
     TABLE_CELLS_JS,
@@ -25,7 +25,7 @@ from tests.support.crc_figures import (
     table_rows,
 )
 from tests.support.dash_http import signed_in_opener
-from tests.support.server import start_server
+from tests.support.server import served
 
 PASSWORD = "crc-test-password"
 FILTER_IDS = (
@@ -43,10 +43,8 @@ def crc_server(tmp_path_factory, served_demo_template):
     add_user(store, "officer", "agency", PASSWORD, agency="Police")
     add_user(store, "chairperson", "chair", PASSWORD)
     store.close()
-    proc, url = start_server(tmp_dir)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp_dir) as url:
+        yield url
 
 
 def render_tab_request(tab: str = "themes") -> bytes:
@@ -256,14 +254,7 @@ def test_figures_sent_to_the_browser_hold_no_counts_from_1_to_5(crc_server, page
 def test_committee_reaches_a_summary_by_case_key_only(crc_server, page):
     sign_in(page, crc_server, "committee", PASSWORD)
     page.wait_for_selector("a.rpm-nav-link:has-text('CRC explorer')")
-    page.goto(crc_server + "crc")
-    page.wait_for_selector("#crc-tab-content")
-    page.click("label:has-text('Case summary')")
-    page.wait_for_selector("#crc-summary-key")
-    key = page.eval_on_selector("#crc-summary-key", "s => s.options[1].value")
-    page.select_option("#crc-summary-key", key)
-    page.wait_for_selector("#crc-summary-card")
-    card = page.inner_text("#crc-summary-card")
+    key, card = first_case_summary(page, crc_server)
     assert key in card and "From version 1 of the meeting record" in card
     assert "DEMO-" not in card
     screenshot(page, "crc-summary-by-key")

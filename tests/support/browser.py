@@ -141,6 +141,19 @@ def choose_agency(page, agency: str) -> None:
         page.keyboard.press("Tab")
 
 
+def first_case_summary(page, url: str) -> tuple[str, str]:
+    """As a committee member, already signed in: the CRC explorer's case summary of the first
+    case key offered; returns (the key, the summary card's text)."""
+    page.goto(url + "crc")
+    page.wait_for_selector("#crc-tab-content")
+    page.click("label:has-text('Case summary')")
+    page.wait_for_selector("#crc-summary-key")
+    key = page.eval_on_selector("#crc-summary-key", "s => s.options[1].value")
+    page.select_option("#crc-summary-key", key)
+    page.wait_for_selector("#crc-summary-card")
+    return key, page.inner_text("#crc-summary-card")
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
