@@ -3,7 +3,9 @@
     .venv/bin/python bench/load.py [--users 20] [--duration 60] [--threads 8]
 
 Starts `rpm-timeline serve --demo` on a fresh database in a temporary folder on 127.0.0.1,
-creates the simulated accounts, and runs one thread per user. Each user, in a loop:
+creates the simulated accounts, signs each user in (twice: once for its actions, once for its
+open case page) and opens its case page, and then, timed, runs one thread per user. Each user,
+in a loop:
 
 - opens the case list (the pages router callback for "/"),
 - opens the demo case (router callback for "/cases/DEMO-J": reads the events, builds the
@@ -21,6 +23,10 @@ case has changed (`panel_redraw`).
 Then it stops the server, opens the database file and counts lost writes: acknowledged
 (HTTP 200) writes that are not in the database. It prints requests per second, p50/p95
 latency per action and overall, errors, and lost writes. It asserts nothing.
+
+The machine is shared, so latencies move with what else runs: it also prints the load average
+before and after, and the CPU time the server and the simulated users themselves used in the
+timed minute (server CPU per request moves far less with other work than latency does).
 
 The simulated users are administrators so that they may use every one of these callbacks. To
 add an action, write a function `(session, user_index, loop) -> (ok, write_key_or_None)` and
@@ -168,16 +174,27 @@ def add_account(session, user, loop):
 ACTIONS = [open_case_list, open_case, filter_timeline, add_reflection, filter_audit, add_account]
 
 
-def keep_case_open(url, index, stop, results, errors, interval=2.0):
-    """The case page each user keeps open: its one change poll every two seconds and, when the
-    case has changed (others' reflections), the reflection panel's redraw it triggers."""
+def signed_in(url, index) -> DashSession:
+    """A session of simulated user `index`, signed in (before the timed minute: 40 sign-ins at
+    once, each a deliberately slow password check, would otherwise be the first seconds' load)."""
     session = DashSession(url, timeout=30)
     if session.sign_in(f"load{index:02d}", PASSWORD).status != 302:
-        errors.append(f"user {index}: page sign-in failed")
-        return
+        raise SystemExit(f"user {index}: sign-in failed")
+    return session
+
+
+def open_case_page(session) -> tuple:
+    """The case page as a browser first opens it: what its poll sends back (the case, and the
+    revision it has seen)."""
     page = session.open_page(f"/cases/{CASE}").json()
-    case_data = _find_prop(page, "tl-case", "data")
-    seen, tick = _find_prop(page, "tl-case-revision", "data"), 0
+    return _find_prop(page, "tl-case", "data"), _find_prop(page, "tl-case-revision", "data")
+
+
+def keep_case_open(session, page, stop, results, errors, interval=2.0):
+    """The case page each user keeps open (`page`: from `open_case_page`): its one change poll
+    every two seconds and, when the case has changed (others' reflections), the reflection
+    panel's redraw it triggers."""
+    (case_data, seen), tick = page, 0
     while not stop.wait(interval):
         tick += 1
         started = time.perf_counter()
@@ -225,11 +242,7 @@ def keep_case_open(url, index, stop, results, errors, interval=2.0):
             errors.append(f"panel_redraw: HTTP {redraw.status}")
 
 
-def run_user(url, index, stop, results, writes, errors, think=0.0):
-    session = DashSession(url, timeout=30)
-    if session.sign_in(f"load{index:02d}", PASSWORD).status != 302:
-        errors.append(f"user {index}: sign-in failed")
-        return
+def run_user(session, index, stop, results, writes, errors, think=0.0):
     loop = 0
     while not stop.is_set():
         for action in ACTIONS:
@@ -249,6 +262,16 @@ def run_user(url, index, stop, results, writes, errors, think=0.0):
             if think:
                 stop.wait(think)
         loop += 1
+
+
+def cpu_seconds(pid: int | str = "self") -> float:
+    """User plus system CPU time of a process (all its threads) so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def pct(values, p):
@@ -280,17 +303,25 @@ def main() -> int:
                 raise SystemExit(f"could not create load{i:02d}: {reply.status}")
         # The router callback is registered on the first page request.
         admin.get("/")
+        # Each user's two sessions (its actions and its open case page) sign in first.
+        users = [signed_in(url, i) for i in range(args.users)]
+        pages = [signed_in(url, i) for i in range(args.users)]
+        opened = [open_case_page(page) for page in pages]
         results, writes, errors = defaultdict(list), [], []
         stop = threading.Event()
         threads = [
             threading.Thread(
-                target=run_user, args=(url, i, stop, results, writes, errors, args.think)
+                target=run_user, args=(users[i], i, stop, results, writes, errors, args.think)
             )
             for i in range(args.users)
         ] + [
-            threading.Thread(target=keep_case_open, args=(url, i, stop, results, errors))
+            threading.Thread(
+                target=keep_case_open, args=(pages[i], opened[i], stop, results, errors)
+            )
             for i in range(args.users)
         ]
+        load_before = load_average()
+        server_cpu, users_cpu = cpu_seconds(proc.pid), cpu_seconds()
         started = time.perf_counter()
         for t in threads:
             t.start()
@@ -299,6 +330,9 @@ def main() -> int:
         for t in threads:
             t.join(timeout=60)
         elapsed = time.perf_counter() - started
+        server_cpu = cpu_seconds(proc.pid) - server_cpu
+        users_cpu = cpu_seconds() - users_cpu
+        load_after = load_average()
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -331,7 +365,13 @@ def main() -> int:
         f"server threads {args.threads}, think time {args.think:g} s"
     )
     print(f"machine: {os.cpu_count()} cores (shared with other work: figures are indicative)")
+    print(f"load average (1, 5, 15 min): {load_before} before, {load_after} after")
     print(f"requests: {len(every)}  ({len(every) / elapsed:.1f} req/s)")
+    print(
+        f"CPU: server {server_cpu:.1f} s ({server_cpu / elapsed:.2f} cores, "
+        f"{server_cpu * 1000 / max(1, len(every)):.1f} ms per request), "
+        f"simulated users {users_cpu:.1f} s ({users_cpu / elapsed:.2f} cores)"
+    )
     print(f"{'action':<16}{'count':>8}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
     for name, values in [*results.items(), ("all", every)]:
         if values:

@@ -259,16 +259,18 @@ def get_user_by_id(store: Store, user_id: int) -> User | None:
 
 def session_account(store: Store, user_id: int, token: str | None) -> tuple[User | None, bool]:
     """The account, and whether `token` names a live session of it (one of its sessions in
-    `data.sessions` that has not ended): one query, as every request of the server asks both."""
+    `data.sessions` that has not ended): one query, as every request of the server asks both.
+    The session's test names the user by the parameter, not by `u.user_id`: correlated, DuckDB
+    plans the subquery as a join, and the query took half as long again."""
     row = store.query_one(
         f"""
         SELECT {_USER_COLUMNS}, EXISTS (
             SELECT 1 FROM user_sessions s
-            WHERE s.token_hash = ? AND s.user_id = u.user_id AND s.ended_at IS NULL)
+            WHERE s.token_hash = ? AND s.user_id = ? AND s.ended_at IS NULL)
         FROM users u LEFT JOIN agencies a ON a.agency_id = u.agency_id
         WHERE u.user_id = ?
         """,
-        [sessions.token_hash(token) if token else None, user_id],
+        [sessions.token_hash(token) if token else None, user_id, user_id],
     )
     if row is None:
         return None, False
