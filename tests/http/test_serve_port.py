@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 
-from tests.support.server import ADMIN_PASSWORD, served
+from tests.support.server import ADMIN_PASSWORD, served, start_server
 
 
 def test_port_0_listens_on_a_free_port_and_announces_the_one_it_took(tmp_path):
@@ -46,4 +46,18 @@ def test_a_port_already_taken_is_refused_in_one_line(tmp_path):
     assert done.stderr.strip().splitlines() == [
         f"rpm-timeline: cannot listen on 127.0.0.1:{port}: Address already in use"
     ]
+    assert not (tmp_path / "rpm.duckdb.server.json").exists()
+
+
+def test_a_stopped_server_leaves_no_upload_waiting_and_no_backup_address(tmp_path):
+    temp = tmp_path / "temp"  # the server's own temporary folder, to look into afterwards
+    temp.mkdir()
+    proc, _ = start_server(tmp_path, env={"TMPDIR": str(temp)})
+    (staging,) = temp.glob("rpm-uploads-*")  # where uploads wait for their confirmation
+    (staging / "an-extract").mkdir()
+    (staging / "an-extract" / "extract").write_bytes(b"date,event_type\n")
+    assert (tmp_path / "rpm.duckdb.server.json").exists()
+    proc.terminate()  # SIGTERM, as systemd or docker stop it
+    assert proc.wait(timeout=30) == 0
+    assert list(temp.glob("rpm-uploads-*")) == []
     assert not (tmp_path / "rpm.duckdb.server.json").exists()
