@@ -39,10 +39,14 @@ lint: $(VENV)/.installed-test
 # The tests' temporary files (hundreds of DuckDB files, each written with fsync) go to memory
 # when /dev/shm has room for them (4 GB free): on a shared disk, waiting on it was half of the
 # store tier's time. Elsewhere (a container's small /dev/shm) they stay in the usual TMPDIR.
+# In memory only a failed test's folder is kept: a whole run writes about 5 GB, and pytest
+# would otherwise keep its last three runs.
 TEST_TMPDIR ?= $(shell df -P -k /dev/shm 2>/dev/null | awk 'NR == 2 && $$4 >= 4194304 { print "/dev/shm" }')
+IN_MEMORY := $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR))
+KEEP := $(if $(TEST_TMPDIR),-o tmp_path_retention_policy=failed)
 
 test: $(VENV)/.installed-test browser-deps lint
-	$(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR)) $(BIN)/python -m pytest -n 2 --dist loadfile --durations=10
+	$(IN_MEMORY) $(BIN)/python -m pytest -n 2 --dist loadfile --durations=10 $(KEEP)
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .

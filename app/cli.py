@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import sys
 from datetime import date
@@ -309,8 +310,17 @@ def cmd_serve(args, pooled=None) -> int:
     # After an upgrade, the patterns of records signed before the lenses reached the committee
     # are written while the server answers (minutes on a large database).
     backfill_in_background(store, announce=lambda line: print(line, flush=True))
+    # A stop (SIGTERM: systemd, docker, a terminal's kill) ends the server as Ctrl+C does, so
+    # the exit steps run: the uploads still waiting for confirmation are deleted (they are
+    # extracts about a child) and the backup's address file is removed. Python's default for
+    # SIGTERM ends the process at once, leaving both behind.
+    signal.signal(signal.SIGTERM, _stop)
     waitress.serve(app.server, sockets=[listening], threads=args.threads, ident="rpm-timeline")
     return EXIT_OK
+
+
+def _stop(_signum, _frame):
+    raise SystemExit(EXIT_OK)
 
 
 def cmd_crc(args) -> int:

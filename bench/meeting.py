@@ -233,11 +233,13 @@ def open_to_drawn(page, url: str, graph: str) -> float:
 
 def open_profile(page, url: str, graph: str) -> dict:
     """Open the page once, noting the page layout's server time (its request sent to first
-    byte back: Dash pages ask for it with a callback) and size, and the whole open to drawn."""
+    byte back: it comes with the app's first layout, app/first_page.py, or from Dash's routing
+    callback when it cannot) and size, and the whole open to drawn."""
     layout = {}
 
     def noted(response):
-        if "_pages_content" in (response.request.post_data or ""):
+        url, body = response.request.url, response.request.post_data or ""
+        if url.endswith("_dash-layout") or "_pages_content" in body:
             timing = response.request.timing
             layout["server_ms"] = timing["responseStart"] - timing["requestStart"]
             layout["bytes"] = len(response.body())

@@ -90,6 +90,9 @@ def page_layout(case_ref: str | None = None, **query):
         case_data["first_day"] = counts.first_day.isoformat()
         case_data["last_day"] = counts.last_day.isoformat()
     heading = _heading(case, case_counts(case_data, counts))
+    # An empty store is left without data, never data=None: a dcc.Store given None reports it
+    # again on mount, which runs the callbacks it feeds despite prevent_initial_call (three
+    # server requests on every case open, for nothing).
     stores = [
         dcc.Store(id=ids.CASE, data=case_data),
         dcc.Store(id=ids.SELECTED_POINT, data=dict(ids.CASE_POINT)),
@@ -98,8 +101,8 @@ def page_layout(case_ref: str | None = None, **query):
         dcc.Store(id=ids.EVENTS_VERSION, data=0),
         dcc.Store(id=ids.CASE_REVISION, data=case_revision(store, user, case.case_ref)),
         dcc.Interval(id=ids.POLL, interval=POLL_MS),
-        dcc.Store(id=ids.EPISODE_EDITING, data=None),
-        dcc.Store(id=ids.FIX_ACTION, data=None),
+        dcc.Store(id=ids.EPISODE_EDITING),
+        dcc.Store(id=ids.FIX_ACTION),
     ]
     if not total:
         # Only the heading and the explanation: the timeline's stores would wake its callbacks,
@@ -152,7 +155,7 @@ def page_layout(case_ref: str | None = None, **query):
         [
             *stores,
             dcc.Store(id=ids.SPAN, data=span or ALL_SPAN),
-            dcc.Store(id=ids.SUMMARY_STEP, data=None),
+            dcc.Store(id=ids.SUMMARY_STEP),
             heading,
             toolbar,
             html.Div(
@@ -530,7 +533,7 @@ def _below_the_chart(case, agencies, user, first_views, case_data):
         [
             dcc.Store(id=ids.TAB, data=first),
             dcc.Store(id=TABS_ASKED, data=[]),
-            dcc.Store(id=TAB_TO_BUILD, data=None),
+            dcc.Store(id=TAB_TO_BUILD),
             dcc.Store(id=TABS_SEEN, data=False),
             strip,
             *panels,

@@ -46,8 +46,8 @@ def learning_panel(case) -> html.Section:
             dcc.Store(id="lp-case", data=case.case_ref),
             dcc.Store(id="lp-revision", data=-1),
             dcc.Store(id=ids.LEARNING_SAVED, data=0),
-            dcc.Store(id="act-editing", data=None),
-            dcc.Store(id="lp-editing", data=None),
+            dcc.Store(id="act-editing"),
+            dcc.Store(id="lp-editing"),
             html.H2("Learning points", id="lp-heading"),
             html.Div(
                 [

@@ -69,7 +69,7 @@ def lenses_tab(case_data: dict):
     return html.Div(
         [
             dcc.Store(id="tl-lens-version", data=0),
-            dcc.Store(id=ids.LENS_STATE, data=None),
+            dcc.Store(id=ids.LENS_STATE),
             html.Fieldset(
                 [
                     html.Legend("Draw on the chart", className="h6"),

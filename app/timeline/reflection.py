@@ -67,7 +67,7 @@ def reflection_panel(case) -> html.Section:
             dcc.Store(id="refl-case", data=case.case_ref),
             dcc.Store(id="refl-revision", data=revision),
             dcc.Store(id=ids.REFLECTIONS_SAVED, data=0),
-            dcc.Store(id="refl-editing", data=None),
+            dcc.Store(id="refl-editing"),
             dcc.Store(id="refl-hint-seen", data=[]),
             dcc.Store(id=ids.REFLECTION_MARKS, data=marks),
             html.H2("Reflect on this point", id="refl-heading"),

@@ -15,7 +15,7 @@ from tests.support.browser import (
     WatchedBrowser,
     chromium_or_skip,
 )
-from tests.support.server import start_server
+from tests.support.server import served
 from tests.support.smtp_inbox import smtp_server
 
 
@@ -24,10 +24,8 @@ def server(tmp_path_factory):
     """`make run`'s server, `serve --demo` on an empty database: the admin account first, then
     the demo with its RPM set-up (chaired by admin), which `served_demo_template` lacks."""
     tmp_dir = tmp_path_factory.mktemp("server")
-    proc, url = start_server(tmp_dir, "--demo")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp_dir, "--demo") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from tests.support.flowchart import (
     fill_rpm_request,
     smtp_env,
 )
-from tests.support.server import start_server
+from tests.support.server import served
 
 PASSWORD = "walkthrough-password-1"
 CASE = "REQ-W"
@@ -53,10 +53,8 @@ def walk_server(tmp_path_factory, rpm_template, inbox):
     add_user(store, "business-unit", "admin", PASSWORD)
     add_user(store, "committee", "crc", PASSWORD)
     store.close()
-    proc, url = start_server(tmp_dir, env=smtp_env(inbox[1]))
-    yield url, tmp_dir
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp_dir, env=smtp_env(inbox[1])) as url:
+        yield url, tmp_dir
 
 
 def new_page(browser, user: str, url: str, password: str = PASSWORD):

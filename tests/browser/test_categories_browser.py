@@ -18,7 +18,7 @@ from tests.support.browser import (
     sign_in_by_request,
     wait_for_chart,
 )
-from tests.support.server import start_server
+from tests.support.server import served
 
 pytestmark = pytest.mark.browser
 
@@ -45,10 +45,8 @@ def cat_server(tmp_path_factory, demo_template):
     extract.write_text(SECOND_CASE, encoding="utf-8")
     ingest_file(store, "CAT-2", "Children's Social Care", extract)
     store.close()
-    proc, url = start_server(tmp_dir)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp_dir) as url:
+        yield url
 
 
 def legend_and_markers(page, url, ref):

@@ -23,7 +23,7 @@ from tests.support.browser import (
     sign_in_by_request,
 )
 from tests.support.rpm_case import CASE, RECORD
-from tests.support.server import start_server
+from tests.support.server import served
 
 RAW = "Kel missed the appointment at Oakfield Primary School on 14/03/2019 (DOB 03/02/1990)."
 EVENT = (
@@ -53,10 +53,8 @@ def committee_server(tmp_path_factory, rpm_template):
     save_draft(store, chair, CASE, **RECORD)
     add_user(store, "committee", "crc", "crc-member-password-1")
     store.close()
-    proc, url = start_server(tmp_dir)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp_dir) as url:
+        yield url
 
 
 def test_chair_reviews_the_shared_wording_then_the_committee_reads_it(committee_server, browser):

@@ -18,7 +18,7 @@ from tests.support.browser import screenshot, serious_violations, sign_in_by_req
 from tests.support.dash_http import signed_in_opener
 from tests.support.flowchart import deliver_briefing
 from tests.support.rpm_case import CASE, CHILD, RECORD
-from tests.support.server import start_server
+from tests.support.server import served
 
 PASSWORD = "crc-test-password"
 
@@ -37,10 +37,8 @@ def signed_server(tmp_path_factory, rpm_template):
     case_id = store.query_one("SELECT case_id FROM cases WHERE case_ref = ?", [CASE])[0]
     key = case_key_of(store, case_id)
     store.close()
-    proc, url = start_server(tmp_dir)
-    yield url, key
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp_dir) as url:
+        yield url, key
 
 
 def _open_tab(page, url: str, label: str, select: str, key: str) -> None:

@@ -25,7 +25,7 @@ from tests.support.crc_figures import (
     table_rows,
 )
 from tests.support.dash_http import signed_in_opener
-from tests.support.server import start_server
+from tests.support.server import served
 
 PASSWORD = "crc-test-password"
 FILTER_IDS = (
@@ -43,10 +43,8 @@ def crc_server(tmp_path_factory, served_demo_template):
     add_user(store, "officer", "agency", PASSWORD, agency="Police")
     add_user(store, "chairperson", "chair", PASSWORD)
     store.close()
-    proc, url = start_server(tmp_dir)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp_dir) as url:
+        yield url
 
 
 def render_tab_request(tab: str = "themes") -> bytes:

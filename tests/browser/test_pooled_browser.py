@@ -20,7 +20,7 @@ from tests.support.crc_figures import (
     picture_holds_no_count,
     small_cells,
 )
-from tests.support.server import start_server
+from tests.support.server import served
 
 REGION = (
     ("HAMPSHIRE", "Hampshire (fictional)", 12),
@@ -40,10 +40,8 @@ def region(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def pooled_server(region):
-    proc, url = start_server(region.parent, command=("crc", "serve-pooled", str(region)))
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(region.parent, command=("crc", "serve-pooled", str(region))) as url:
+        yield url
 
 
 def _errors(page) -> list[str]:
@@ -108,10 +106,9 @@ def test_pooled_explorer_by_partnership(pooled_server, browser, viewport):
 
 def test_admin_publishes_a_bundle_from_the_explorer(tmp_path, page):
     out = tmp_path / "published"
-    proc, url = start_server(
+    with served(
         tmp_path, env={"RPM_PARTNERSHIP_CODE": "portsmouth", "RPM_PUBLISH_DIR": str(out)}
-    )
-    try:
+    ) as url:
         errors = _errors(page)
         sign_in(page, url)
         page.goto(url + "crc")
@@ -126,9 +123,6 @@ def test_admin_publishes_a_bundle_from_the_explorer(tmp_path, page):
         assert f"{folder.name}/manifest.json" in names
         assert f"{folder.name}/crc_events.parquet" in names
         assert errors == []
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_the_docs_duckdb_query_answers_as_the_regional_explorer_shows(

@@ -13,17 +13,15 @@ import pytest
 from tests.support.browser import screenshot, sign_in_by_request
 from tests.support.flowchart import BUSINESS_UNIT, smtp_env
 from tests.support.rpm_case import CASE, CHAIR, RECORD
-from tests.support.server import start_server
+from tests.support.server import served
 
 
 @pytest.fixture(scope="module")
 def rpm_server(tmp_path_factory, rpm_template, inbox):
     tmp_dir = tmp_path_factory.mktemp("rpm-server")
     shutil.copyfile(rpm_template, tmp_dir / "rpm.duckdb")
-    proc, url = start_server(tmp_dir, env=smtp_env(inbox[1]))
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp_dir, env=smtp_env(inbox[1])) as url:
+        yield url
 
 
 def test_chair_signs_off_the_record_and_amends_it(rpm_server, page):

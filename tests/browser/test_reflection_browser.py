@@ -14,7 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from data.store import Store
 from data.users import add_user
 from tests.support.browser import RINGED_EVENTS, screenshot, sign_in_by_request
-from tests.support.server import ADMIN_PASSWORD, start_server
+from tests.support.server import ADMIN_PASSWORD, served
 
 AGENCY_USER, AGENCY_PASSWORD = "pc-morgan", "police-password-1"
 GRAPH = "#timeline-graph .js-plotly-plot"
@@ -31,10 +31,8 @@ def refl_server(tmp_path_factory, served_demo_template):
     add_user(store, "admin", "admin", ADMIN_PASSWORD)
     add_user(store, AGENCY_USER, "agency", AGENCY_PASSWORD, agency="Police")
     store.close()
-    proc, url = start_server(tmp_dir)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp_dir) as url:
+        yield url
 
 
 def open_case(page, url: str) -> None:

@@ -11,7 +11,7 @@ from data.store import Store
 from data.users import add_user
 from tests.support.browser import screenshot, serious_violations, sign_in
 from tests.support.flowchart import fill_rpm_request
-from tests.support.server import start_server
+from tests.support.server import served
 
 BU_PASSWORD = "office-password-for-tests-1"
 
@@ -23,10 +23,8 @@ def req_server(tmp_path_factory, rpm_template):
     store = Store(tmp_dir / "rpm.duckdb")
     add_user(store, "business-unit", "admin", BU_PASSWORD)
     store.close()
-    proc, url = start_server(tmp_dir)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp_dir) as url:
+        yield url
 
 
 def test_an_agency_requests_an_rpm_and_the_business_unit_opens_the_case(req_server, browser):

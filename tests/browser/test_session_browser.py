@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.browser import screenshot, sign_in_by_request
-from tests.support.server import start_server
+from tests.support.server import served
 
 IDLE_SECONDS = 10
 
@@ -23,10 +23,8 @@ IDLE_SECONDS = 10
 def idle_server(tmp_path_factory, served_demo_template):
     tmp_dir = tmp_path_factory.mktemp("idle-server")
     shutil.copyfile(served_demo_template, tmp_dir / "rpm.duckdb")
-    proc, url = start_server(tmp_dir, env={"RPM_IDLE_MINUTES": str(IDLE_SECONDS / 60)})
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp_dir, env={"RPM_IDLE_MINUTES": str(IDLE_SECONDS / 60)}) as url:
+        yield url
 
 
 def test_open_case_page_is_covered_when_idle_but_clicks_keep_it(idle_server, page):

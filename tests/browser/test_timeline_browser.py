@@ -23,7 +23,7 @@ from tests.support.browser import (
     show_chronology,
     sign_in_by_request,
 )
-from tests.support.server import start_server
+from tests.support.server import served
 
 ROOT = Path(__file__).resolve().parents[2]
 GRAPH = "#timeline-graph .js-plotly-plot"
@@ -44,10 +44,8 @@ def tl_server(tmp_path_factory):
     store = bench.seed_store(tmp_dir / "rpm.duckdb", bench.synthetic_events(BIG_EVENTS))
     _seed_demo_too(store)
     store.close()
-    proc, url = start_server(tmp_dir)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp_dir) as url:
+        yield url
 
 
 def _seed_demo_too(store):

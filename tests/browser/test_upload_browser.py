@@ -16,7 +16,7 @@ from tests.support.browser import (
     serious_violations,
     sign_in_by_request,
 )
-from tests.support.server import start_server
+from tests.support.server import served
 
 # cp1252, semicolons, a quoted line break; "Date" is when the record was entered, the events
 # happened on "Event on" (the page proposes "Date" and the user corrects it).
@@ -34,10 +34,8 @@ MESSY = (
 def upload_server(tmp_path_factory, served_demo_template):
     tmp_dir = tmp_path_factory.mktemp("upload-server")
     shutil.copyfile(served_demo_template, tmp_dir / "rpm.duckdb")
-    proc, url = start_server(tmp_dir)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp_dir) as url:
+        yield url
 
 
 def test_upload_messy_extract_correct_mapping_and_confirm(upload_server, page, tmp_path):

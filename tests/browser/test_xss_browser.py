@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.browser import screenshot, sign_in
-from tests.support.server import ADMIN_PASSWORD, start_server
+from tests.support.server import ADMIN_PASSWORD, served
 
 IMG = '<img src=x onerror="window.__xss=1">'
 SVG = "<svg/onload=window.__xss=2>"
@@ -83,10 +83,8 @@ def xss_server(tmp_path_factory):
     # The chronology export, exactly as `rpm-timeline chronology` writes it.
     chronology = csv_text(CHRONOLOGY_COLUMNS, chronology_rows(store, SYSTEM, "XSS-1"))
     store.close()
-    proc, url = start_server(tmp)
-    yield url, chronology
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp) as url:
+        yield url, chronology
 
 
 def assert_accessible(page):

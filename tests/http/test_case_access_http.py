@@ -10,7 +10,7 @@ from data.store import Store
 from data.users import add_user, get_user
 from tests.support.dash_http import DashSession
 from tests.support.rpm_case import new_setup
-from tests.support.server import ADMIN_PASSWORD, start_server
+from tests.support.server import ADMIN_PASSWORD, served
 
 PASSWORD = "housing-password-1"
 
@@ -25,10 +25,8 @@ def server(tmp_path_factory):
     add_user(store, "housing1", "agency", PASSWORD, agency="Housing")
     open_case(store, get_user(store, "chair1"), new_setup())
     store.close()
-    proc, url = start_server(tmp)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp) as url:
+        yield url
 
 
 def reflect(session: DashSession, text: str):

@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 
 from tests.support.dash_http import DashSession, add_user_over_http, change_account_over_http
-from tests.support.server import ADMIN_PASSWORD, start_server
+from tests.support.server import ADMIN_PASSWORD, served
 
 PASSWORD = "a long pass phrase"
 AUDIT_FILTERS = [
@@ -33,23 +33,21 @@ AUDIT_FILTERS = [
 def server(tmp_path_factory, served_demo_template):
     tmp = tmp_path_factory.mktemp("http-security")
     shutil.copyfile(served_demo_template, tmp / "rpm.duckdb")
-    proc, url = start_server(tmp)
-    admin = DashSession(url)
-    assert admin.sign_in("admin", ADMIN_PASSWORD).status == 302
-    for name, role, agency in [
-        ("pc", "agency", "Police"),
-        ("probation", "agency", "Probation"),
-        ("chair", "chair", ""),
-        ("crc", "crc", ""),
-        ("locky", "agency", "Police"),
-        ("twice", "agency", "Police"),
-        ("leaver", "agency", "Police"),
-    ]:
-        reply = add_user_over_http(admin, name, role, agency)
-        assert f"Added {name}" in reply.body, reply.body[:300]
-    yield url, admin, tmp
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(tmp) as url:
+        admin = DashSession(url)
+        assert admin.sign_in("admin", ADMIN_PASSWORD).status == 302
+        for name, role, agency in [
+            ("pc", "agency", "Police"),
+            ("probation", "agency", "Probation"),
+            ("chair", "chair", ""),
+            ("crc", "crc", ""),
+            ("locky", "agency", "Police"),
+            ("twice", "agency", "Police"),
+            ("leaver", "agency", "Police"),
+        ]:
+            reply = add_user_over_http(admin, name, role, agency)
+            assert f"Added {name}" in reply.body, reply.body[:300]
+        yield url, admin, tmp
 
 
 def signed_in(url, name, password=PASSWORD) -> DashSession:
@@ -229,8 +227,7 @@ def _cookie(reply) -> str:
 
 def test_secure_cookies(tmp_path):
     """A server configured for HTTPS: its cookies are Secure and it asks for HTTPS from then on."""
-    proc, url = start_server(tmp_path, env={"RPM_SECURE_COOKIES": "1"})
-    try:
+    with served(tmp_path, env={"RPM_SECURE_COOKIES": "1"}) as url:
         # A browser sends a Secure cookie only over HTTPS; this test plays the browser by hand.
         form = urllib.request.urlopen(url + "login")
         set_cookie = form.headers["Set-Cookie"]
@@ -250,9 +247,6 @@ def test_secure_cookies(tmp_path):
         assert "Secure" in signed_cookie and "HttpOnly" in signed_cookie
         cookie = {"Cookie": _cookie(signed)}
         assert session.request("_dash-layout", headers=cookie).status == 200
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_state_changing_requests_from_another_origin_are_refused(server):

@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ADMIN_PASSWORD = "test-admin-password"
@@ -81,3 +83,14 @@ def start_server(
         proc.wait(timeout=10)
         raise
     return proc, url
+
+
+@contextmanager
+def served(tmp_dir: Path, *extra_args: str, **kwargs) -> Iterator[str]:
+    """`start_server`'s server for the length of the block (its address), stopped afterwards."""
+    proc, url = start_server(tmp_dir, *extra_args, **kwargs)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
