@@ -145,9 +145,23 @@ def svg_shape(symbol: int) -> tuple[str, str | None]:
 
 def legend_marker(style: MarkerStyle, size: int = 18) -> html.Span:
     """The category's marker as a small picture (decorative: the name is written beside it)."""
+    path, cross = svg_shape(style.symbol)
+    over = (
+        f"<path d='{cross}' fill='none' stroke='{CROSS_COLOUR}' stroke-width='2'/>" if cross else ""
+    )
+    colour = style.colour
+    return svg_picture(
+        f"<path d='{path}' fill='{colour}' stroke='{colour}' stroke-width='1'/>{over}", size
+    )
+
+
+def svg_picture(inner: str, size: int = 18) -> html.Span:
+    """A small SVG picture drawn in a 20x20 box (`inner`: its shapes), decorative: whatever it
+    stands for is named beside it."""
+    svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 20 20'>{inner}</svg>"
     return html.Span(
         html.Img(
-            src=_svg_data_uri(*svg_shape(style.symbol), style.colour),
+            src="data:image/svg+xml;utf8," + quote(svg),
             width=size,
             height=size,
             alt="",
@@ -155,17 +169,6 @@ def legend_marker(style: MarkerStyle, size: int = 18) -> html.Span:
         ),
         className="rpm-cat-marker-wrap",
     )
-
-
-def _svg_data_uri(path: str, cross: str | None, colour: str) -> str:
-    over = (
-        f"<path d='{cross}' fill='none' stroke='{CROSS_COLOUR}' stroke-width='2'/>" if cross else ""
-    )
-    svg = (
-        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 20 20'>"
-        f"<path d='{path}' fill='{colour}' stroke='{colour}' stroke-width='1'/>{over}</svg>"
-    )
-    return "data:image/svg+xml;utf8," + quote(svg)
 
 
 def category_legend(

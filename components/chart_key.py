@@ -13,13 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from dash import html
 
-from components.category_style import MarkerStyle, legend_marker
+from components.category_style import MarkerStyle, legend_marker, svg_picture
 from components.lens_drawing import LINK_GROUPS
-from components.timeline import REFLECTED_TRACE, SPANS_TRACE, extra_trace_position
+from components.timeline import (
+    REFLECTED_COLOURS,
+    REFLECTED_TRACE,
+    SPAN_COLOUR,
+    SPANS_TRACE,
+    extra_trace_position,
+)
 from components.timeline_summary import (
     BAR_COLOUR,
     GREYED_COLOUR,
@@ -29,7 +34,6 @@ from components.timeline_summary import (
 
 KEY_ID = "tl-cat-legend"
 _DASHES = {"solid": "", "dot": "2 3", "dash": "6 3"}
-_SPAN_COLOUR = "rgba(11,12,12,0.55)"
 
 
 @dataclass(frozen=True)
@@ -53,18 +57,21 @@ def key_entries(styles: Sequence[MarkerStyle]) -> list[KeyEntry]:
 
     return [
         *(KeyEntry(s.name, i, legend_marker(s), key=s.key) for i, s in enumerate(styles)),
-        KeyEntry(SPANS_TRACE, at(SPANS_TRACE), _picture(_line(_SPAN_COLOUR, "", 3))),
-        KeyEntry(REFLECTED_TRACE, at(REFLECTED_TRACE), _picture(_DIAMOND)),
+        KeyEntry(SPANS_TRACE, at(SPANS_TRACE), svg_picture(_line(SPAN_COLOUR, "", 3))),
+        KeyEntry(REFLECTED_TRACE, at(REFLECTED_TRACE), svg_picture(_DIAMOND)),
         *(
             KeyEntry(
-                name, at(name), _picture(_line(colour, _DASHES[dash], 2, arrow=True)), usual=False
+                name,
+                at(name),
+                svg_picture(_line(colour, _DASHES[dash], 2, arrow=True)),
+                usual=False,
             )
             for name, colour, dash in LINK_GROUPS.values()
         ),
         KeyEntry(
             SUMMARY_TRACE,
             at(SUMMARY_TRACE),
-            _picture(_bar(BAR_COLOUR)),
+            svg_picture(_bar(BAR_COLOUR)),
             toggles=False,
             live_name=True,
             usual=False,
@@ -72,7 +79,7 @@ def key_entries(styles: Sequence[MarkerStyle]) -> list[KeyEntry]:
         KeyEntry(
             SUMMARY_GREYED_TRACE,
             at(SUMMARY_GREYED_TRACE),
-            _picture(_bar(GREYED_COLOUR, hatched=True)),
+            svg_picture(_bar(GREYED_COLOUR, hatched=True)),
             toggles=False,
             usual=False,
         ),
@@ -128,21 +135,6 @@ def key_contents(styles: Sequence[MarkerStyle], traces: Sequence[dict]) -> list:
     ]
 
 
-def _picture(inner: str) -> html.Span:
-    """A small SVG picture in a 20x20 box, decorative (the entry's name is beside it)."""
-    svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 20 20'>{inner}</svg>"
-    return html.Span(
-        html.Img(
-            src="data:image/svg+xml;utf8," + quote(svg),
-            width=18,
-            height=18,
-            alt="",
-            className="rpm-cat-marker",
-        ),
-        className="rpm-cat-marker-wrap",
-    )
-
-
 def _line(colour: str, dash: str, width: int, arrow: bool = False) -> str:
     dashes = f" stroke-dasharray='{dash}'" if dash else ""
     head = f"<path d='M19 10 L12 5.5 L12 14.5 Z' fill='{colour}'/>" if arrow else ""
@@ -153,8 +145,9 @@ def _line(colour: str, dash: str, width: int, arrow: bool = False) -> str:
     )
 
 
-_DIAMOND = (
-    "<path d='M10 2 L18 10 L10 18 L2 10 Z' fill='#ffdd00' stroke='#0b0c0c' stroke-width='2'/>"
+_DIAMOND = (  # the reflected badge, as the chart draws it
+    f"<path d='M10 2 L18 10 L10 18 L2 10 Z' fill='{REFLECTED_COLOURS[0]}' "
+    f"stroke='{REFLECTED_COLOURS[1]}' stroke-width='2'/>"
 )
 
 

@@ -224,6 +224,8 @@ def _axis_is_age(axis: str, date_of_birth: date | None) -> bool:
 
 SPANS_TRACE = "Month or year only (span)"
 REFLECTED_TRACE = "Reflected"
+SPAN_COLOUR = "rgba(11,12,12,0.55)"  # a month or year only event's span
+REFLECTED_COLOURS = ("#ffdd00", "#0b0c0c")  # the reflected badge's fill and outline
 # after the categories, in this order; the lenses' links and day, then the summary's bars
 EXTRA_TRACES = (SPANS_TRACE, REFLECTED_TRACE, *LINK_TRACES, LENS_DAY_TRACE, *SUMMARY_TRACES)
 
@@ -344,8 +346,8 @@ def timeline_traces(
             marker={
                 "size": sizes["reflected"],
                 "symbol": "diamond",
-                "color": "#ffdd00",
-                "line": {"width": 2, "color": "#0b0c0c"},
+                "color": REFLECTED_COLOURS[0],
+                "line": {"width": 2, "color": REFLECTED_COLOURS[1]},
             },
             legendrank=100,
             showlegend=bins is None,
@@ -413,7 +415,7 @@ def spans_trace(x_start, x_end, y_all, imprecise, greyed, sizes) -> dict:
         "y": _kept(sy),
         "mode": "lines",
         "name": SPANS_TRACE,
-        "line": {"color": "rgba(11,12,12,0.55)", "width": sizes["span"]},
+        "line": {"color": SPAN_COLOUR, "width": sizes["span"]},
         "hoverinfo": "skip",
         "legendrank": 1,
     }
