@@ -11,10 +11,25 @@
   var config = document.getElementById('_dash-config');
   var prefix = '/';
   try { prefix = JSON.parse(config.textContent).requests_pathname_prefix || '/'; } catch (e) { /* default */ }
+  // Until plotly.js has run, window.Plotly is a promise of it: the graph component, mounted
+  // before then, would otherwise fetch and compile plotly.js a second time by its plain name
+  // (it waits on window.Plotly when there is one). plotly.js replaces it with itself.
+  var waiting = [];
+  window.Plotly = {then: function (resolve, reject) { waiting.push([resolve, reject]); }};
+  function settle(loaded) {
+    if (!loaded) { delete window.Plotly; }  // the graph component's own loader's error
+    waiting.splice(0).forEach(function (w) {
+      if (loaded) { w[0](); } else { w[1](new Error('plotly.js did not load')); }
+    });
+  }
   meta.content.split(' ').forEach(function (path) {
     var script = document.createElement('script');
     script.src = prefix + '_dash-component-suites/' + path;
     script.async = true;
+    if (path.indexOf('plotly/') === 0) {
+      script.onload = function () { settle(true); };
+      script.onerror = function () { settle(false); };
+    }
     document.head.appendChild(script);
   });
 })();
@@ -108,6 +123,9 @@
       seen = stage;
       if (above) { above.disconnect(); }
       if (stage) {
+        // A case page opens as its layout says (no presentation, no lens, summaries shown) and
+        // runs no callback to say so: what a page left behind on <body> goes.
+        document.body.classList.remove('rpm-presenting', 'rpm-lens-on', 'rpm-hide-summaries');
         for (var el = stage.previousElementSibling; el && above; el = el.previousElementSibling) {
           above.observe(el);
         }
@@ -330,13 +348,14 @@
     var gd = document.querySelector('#timeline-graph .js-plotly-plot');
     if (gd && gd !== hooked && typeof gd.on === 'function') {
       hooked = gd;
+      eventId = null;  // a new page's chart: its selection starts on the case as a whole
       ['plotly_afterplot', 'plotly_relayout', 'plotly_relayouting', 'plotly_restyle']
         .forEach(function (name) { gd.on(name, place); });
       skipSameSizeResizes();
     }
   }
 
-  window.rpmRing = {show: function (id) { eventId = id; hook(); place(); }, place: place};
+  window.rpmRing = {show: function (id) { hook(); eventId = id; place(); }, place: place};
   new MutationObserver(hook).observe(document.body, {childList: true, subtree: true});
 })();
 

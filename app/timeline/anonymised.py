@@ -16,6 +16,7 @@ from app.timeline import ids
 
 SWITCH = "tl-anonymised"
 VIEW_VERSION = "tl-view-version"  # counts the view's changes
+GLOSSARY_VERSION = "tl-glossary-version"  # counts the glossary's changes made on this page
 
 
 def anonymised_switch(on: bool) -> html.Div:
@@ -30,6 +31,7 @@ def anonymised_switch(on: bool) -> html.Div:
                 label_class_name="fw-bold",
             ),
             dcc.Store(id=VIEW_VERSION, data=0),
+            dcc.Store(id=GLOSSARY_VERSION, data=0),
         ],
         title="Role labels from the case glossary instead of names, everywhere on this page",
         className="rpm-tool-group rpm-anonymised-switch ms-auto",
@@ -64,6 +66,16 @@ clientside_callback(
     prevent_initial_call=True,
 )
 
+# The people tab is built when first opened: the redraws below listen to a store that is always
+# there, counting its glossary's changes.
+clientside_callback(
+    "function(_glossary, version) { return (version || 0) + 1; }",
+    Output(GLOSSARY_VERSION, "data"),
+    Input(GLOSSARY_SLOT, "children"),
+    State(GLOSSARY_VERSION, "data"),
+    prevent_initial_call=True,
+)
+
 # The address first, then the redraws: the requests they cause carry the new choice.
 clientside_callback(
     """
@@ -86,7 +98,7 @@ clientside_callback(
     Output(ids.EPISODES_VERSION, "data", allow_duplicate=True),
     Output(ids.REFLECTIONS_SAVED, "data", allow_duplicate=True),
     Input(SWITCH, "value"),
-    Input(GLOSSARY_SLOT, "children"),
+    Input(GLOSSARY_VERSION, "data"),
     State(VIEW_VERSION, "data"),
     State(ids.EVENTS_VERSION, "data"),
     State(ids.EPISODES_VERSION, "data"),

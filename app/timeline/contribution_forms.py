@@ -77,15 +77,23 @@ def edit_callback(
     return start_editing
 
 
+# (id, property) -> what it says when its form opens, adding: the forms' layouts say it
+# themselves (tests/callbacks/test_page_opens_settled.py holds them to it).
+ADDING_WORDS: dict[tuple[str, str], str] = {}
+
+
 def form_mode(editing: str, words: list[tuple[str, str, str, str]]) -> None:
     """Register the browser-side callback setting each `(id, property, when editing, when
-    adding)` of `words` from the form's `editing` store: no server round trip for a label."""
+    adding)` of `words` from the form's `editing` store: no server round trip for a label. Not
+    run when the form first shows: it opens adding, as its layout says."""
     when_editing = json.dumps([w[2] for w in words])
     when_adding = json.dumps([w[3] for w in words])
+    ADDING_WORDS.update({(ident, prop): adding for ident, prop, _, adding in words})
     clientside_callback(
         f"function (editing) {{ return editing ? {when_editing} : {when_adding}; }}",
         *(Output(ident, prop) for ident, prop, *_ in words),
         Input(editing, "data"),
+        prevent_initial_call=True,
     )
 
 

@@ -368,6 +368,7 @@ clientside_callback(
     """,
     Output(ids.RING, "title"),
     Input(ids.SELECTED_POINT, "data"),
+    prevent_initial_call=True,  # the page opens on the case as a whole: no ring
 )
 
 
@@ -488,8 +489,7 @@ clientside_callback(
     """
     function(n, caseData) {
         var on = (n || 0) % 2 === 1;
-        // the page opens with the figure drawn for presentation off: nothing to redraw
-        if (window.rpmPresentation) { window.rpmPresentation.apply(on, caseData, !!n); }
+        if (window.rpmPresentation) { window.rpmPresentation.apply(on, caseData, true); }
         return [on ? 'true' : 'false', on ? 'Leave presentation mode' : 'Presentation mode'];
     }
     """,
@@ -497,6 +497,7 @@ clientside_callback(
     Output(ids.PRESENTATION, "children"),
     Input(ids.PRESENTATION, "n_clicks"),
     State(ids.CASE, "data"),
+    prevent_initial_call=True,  # the layout's button says "off" (assets/timeline.js resets it)
 )
 
 clientside_callback(
@@ -532,6 +533,7 @@ clientside_callback(
     }
     """,
     Input(ids.HIDE_SUMMARIES, "value"),
+    prevent_initial_call=True,  # the page opens with summaries shown (assets/timeline.js)
 )
 
 # The filters and the visible span go into the address (replaceState: no page reload, no history entry).
@@ -564,6 +566,7 @@ clientside_callback(
     Input(ids.SPAN, "data"),
     Input(ids.LANE_BY, "value"),
     State(ids.CASE, "data"),
+    prevent_initial_call=True,  # the page opens at the address that asked for it
 )
 
 

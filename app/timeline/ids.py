@@ -52,6 +52,7 @@ EDIT_MESSAGE = "tl-edit-message"
 EP_ASSESSMENT = "tl-ep-assessment"
 EP_CANCEL = "tl-ep-cancel"
 EP_DESCRIPTION = "tl-ep-description"
+EP_DRAGGED = "tl-ep-dragged"  # [start, end] (dd/mm/yyyy) of the last drag marking an episode
 EP_END = "tl-ep-end"
 EP_FORM = "tl-ep-form"
 EP_MESSAGE = "tl-ep-message"

@@ -6,8 +6,6 @@ patch it.
 
 from __future__ import annotations
 
-from functools import cache
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -15,7 +13,7 @@ from dash import dcc, html
 from app.case_forms import case_links
 from app.context import get_store, open_case_page, require_user
 from app.timeline import ids
-from app.timeline.anonymised import anonymised_switch, people_tab
+from app.timeline.anonymised import anonymised_switch
 from app.timeline.categories import key_categories_control, kind_options, page_key
 from app.timeline.changes import POLL_MS
 from app.timeline.figure import ALL_SPAN, build_figure
@@ -26,12 +24,10 @@ from app.timeline.state import as_list, event_filter, span_dates, span_of
 from app.timeline.table import case_counts
 from app.timeline.tabs import TAB_TO_BUILD, TABS_ASKED, TABS_SEEN
 from components.category_style import category_data
-from components.forms import labelled, uk_date_input
-from components.sent import as_sent
+from components.forms import uk_date_input
 from components.timeline import DENSE_LIMIT, presentation_update, ring_size
-from components.timeline_panels import case_panel, episode_list
+from components.timeline_panels import case_panel
 from data.categories import categories, key_categories
-from data.episodes import ASSESSMENTS, list_episodes
 from data.events import case_agencies_and_types, case_category_counts, case_event_counts
 from data.permissions import runs_meetings
 from data.reflections import reflected_points
@@ -102,6 +98,7 @@ def page_layout(case_ref: str | None = None, **query):
         dcc.Store(id=ids.CASE_REVISION, data=case_revision(store, user, case.case_ref)),
         dcc.Interval(id=ids.POLL, interval=POLL_MS),
         dcc.Store(id=ids.EPISODE_EDITING),
+        dcc.Store(id=ids.EP_DRAGGED),
         dcc.Store(id=ids.FIX_ACTION),
     ]
     if not total:
@@ -143,14 +140,8 @@ def page_layout(case_ref: str | None = None, **query):
         case_data, agencies, picked_agencies, picked_types, search, axis, case, lane_by
     )
     toolbar.children.insert(-1, anonymised_switch(query.get("view") == "anonymised"))
-    # The first views of the side panel and the episode list come with the layout, not from a
-    # round of callbacks after it.
-    first_views = {
-        "details": case_panel(case.case_ref),
-        "episodes": episode_list(
-            list_episodes(store, user, case.case_ref), editable=case_data["can_chair"]
-        ),
-    }
+    # The side panel's first view comes with the layout, not from a round of callbacks after it.
+    first_views = {"details": case_panel(case.case_ref)}
     return html.Div(
         [
             *stores,
@@ -165,7 +156,7 @@ def page_layout(case_ref: str | None = None, **query):
                 ],
                 className="rpm-tl-stage",
             ),
-            _below_the_chart(case, agencies, user, first_views, case_data),
+            _below_the_chart(case_data),
         ],
         id=ids.PAGE_ROOT,
         className="rpm-tl",
@@ -486,17 +477,12 @@ TABS = (
 )
 
 
-def _below_the_chart(case, agencies, user, first_views, case_data):
+def _below_the_chart(case_data):
     """Tabs under the chart. Every panel stays in the page once built, hidden when not chosen,
-    so what is typed in one is kept; the costly ones (`tabs.LAZY`: the chronology, the add-event
-    form, the reflective overview and learning) are built when first opened or first scrolled
-    into view, so the page opens, and every later change of it redraws, with far fewer
-    components."""
-    content = {
-        "episodes": _episodes(first_views["episodes"]),
-        "people": people_tab(case.case_ref, runs_meetings(user)),
-        "lenses": lenses_tab(case_data),
-    }
+    so what is typed in one is kept; all but the lenses (`tabs.LAZY`) are built when first
+    opened or first scrolled into view, so the page opens, and every later change of it
+    redraws, with far fewer components."""
+    content = {"lenses": lenses_tab(case_data)}
     first = TABS[0][0]
     strip = html.Div(
         [
@@ -540,97 +526,4 @@ def _below_the_chart(case, agencies, user, first_views, case_data):
         ],
         id="tl-below",
         className="mt-3 rpm-tl-tabs",
-    )
-
-
-def _episodes(episode_list_view):
-    return html.Section(
-        [
-            html.H2("Key practice episodes", className="visually-hidden"),
-            html.Div(episode_list_view, id=ids.EPISODE_LIST),
-            _episode_form(),
-        ],
-        className="rpm-panel mt-4 rpm-menu-episodes",
-    )
-
-
-@cache
-def _episode_form() -> dict:
-    """The form marking an episode: the same on every case page, so built and serialised once
-    (some 27 components on every case open otherwise); sent as the browser receives it."""
-    return as_sent(
-        html.Details(
-            [
-                html.Summary("Mark an episode", className="fw-bold"),
-                html.P(
-                    "Choose 'marks an episode' above and drag across the chart, or type the dates.",
-                    className="small text-muted",
-                ),
-                dbc.Row(
-                    [
-                        dbc.Col(
-                            labelled(
-                                "Name",
-                                dbc.Input(id=ids.EP_TITLE, maxLength=120),
-                            ),
-                            md=4,
-                        ),
-                        dbc.Col(
-                            labelled(
-                                "Starts (dd/mm/yyyy)",
-                                uk_date_input(ids.EP_START),
-                            ),
-                            md=2,
-                        ),
-                        dbc.Col(
-                            labelled("Ends (dd/mm/yyyy)", uk_date_input(ids.EP_END)),
-                            md=2,
-                        ),
-                        dbc.Col(
-                            html.Fieldset(
-                                [
-                                    html.Legend("It shows", className="fs-6 fw-bold"),
-                                    dbc.RadioItems(
-                                        id=ids.EP_ASSESSMENT,
-                                        options=[
-                                            {"label": v, "value": k} for k, v in ASSESSMENTS.items()
-                                        ],
-                                        value="problem",
-                                        inline=True,
-                                    ),
-                                ]
-                            ),
-                            md=4,
-                        ),
-                    ],
-                    className="g-2",
-                ),
-                labelled(
-                    "Description (optional)",
-                    dbc.Textarea(id=ids.EP_DESCRIPTION, maxLength=2000),
-                    className="mt-2",
-                ),
-                html.Div(
-                    [
-                        html.Button(
-                            "Save episode",
-                            id=ids.EP_SAVE,
-                            type="button",
-                            className="btn btn-primary me-2",
-                        ),
-                        html.Button(
-                            "Cancel editing",
-                            id=ids.EP_CANCEL,
-                            type="button",
-                            className="btn btn-outline-dark",
-                        ),
-                    ],
-                    className="mt-2",
-                ),
-                html.Div(id=ids.EP_MESSAGE, role="status", className="mt-2"),
-            ],
-            id=ids.EP_FORM,
-            className="rpm-form mt-2",
-            open=False,
-        )
     )

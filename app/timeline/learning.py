@@ -37,14 +37,18 @@ from data.vocabulary import ACTION_STATUSES, SCOPES, counted
 
 
 def learning_panel(case) -> html.Section:
+    """The learning points and actions with their forms, built with their lists (the refresh
+    below runs only when they change)."""
     store, user = get_store(), require_user()
     agencies = refl.case_agency_names(store, case)
     agency_options = [{"label": a, "value": a} for a in agencies]
-    themes = lp.list_themes(store)
+    point_list, action_table, point_options, theme_options, revision = _lists(
+        store, user, case.case_ref
+    )
     return html.Section(
         [
             dcc.Store(id="lp-case", data=case.case_ref),
-            dcc.Store(id="lp-revision", data=-1),
+            dcc.Store(id="lp-revision", data=revision),
             dcc.Store(id=ids.LEARNING_SAVED, data=0),
             dcc.Store(id="act-editing"),
             dcc.Store(id="lp-editing"),
@@ -78,7 +82,7 @@ def learning_panel(case) -> html.Section:
                             html.Legend("Themes", className="form-label fs-6 mt-3"),
                             dbc.Checklist(
                                 id="lp-themes",
-                                options=[{"label": t, "value": t} for t in themes],
+                                options=theme_options,
                                 value=[],
                                 className="rpm-themes",
                             ),
@@ -111,15 +115,13 @@ def learning_panel(case) -> html.Section:
                 ],
                 className="rpm-form",
             ),
-            html.Div(id="lp-list", className="mt-3", **{"aria-live": "polite"}),
+            html.Div(point_list, id="lp-list", className="mt-3", **{"aria-live": "polite"}),
             html.H2("Actions", id="act-heading", className="mt-4"),
             html.Div(
                 [
                     html.H3("Add an action", id="act-form-heading", className="h5"),
                     dbc.Label("From learning point (optional)", html_for="act-learning"),
-                    dbc.Select(
-                        id="act-learning", options=[{"label": "None", "value": NONE}], value=NONE
-                    ),
+                    dbc.Select(id="act-learning", options=point_options, value=NONE),
                     dbc.Label("What will change", html_for="act-description", className="mt-3"),
                     dbc.Textarea(id="act-description", rows=2, className="rpm-textarea"),
                     dbc.Row(
@@ -183,7 +185,7 @@ def learning_panel(case) -> html.Section:
                 ],
                 className="rpm-form",
             ),
-            html.Div(id="act-list", className="mt-3", **{"aria-live": "polite"}),
+            html.Div(action_table, id="act-list", className="mt-3", **{"aria-live": "polite"}),
         ],
         className="rpm-panel rpm-learning-panel",
         **{"aria-labelledby": "lp-heading"},
@@ -289,12 +291,19 @@ def _action_row(action: lp.Action, user) -> html.Tr:
     Input(ids.LEARNING_SAVED, "data"),
     State("lp-revision", "data"),
     State("lp-case", "data"),
+    prevent_initial_call=True,
 )
 def refresh(_tick, _saved, seen, case_ref):
+    """The lists again, when this page saved (`LEARNING_SAVED`) or anyone changed the case."""
     store, user = get_store(), require_user()
-    revision = case_revision(store, user, case_ref)
-    if ctx.triggered_id == ids.CASE_REVISION and revision == seen:
+    if ctx.triggered_id == ids.CASE_REVISION and case_revision(store, user, case_ref) == seen:
         raise PreventUpdate
+    return _lists(store, user, case_ref)
+
+
+def _lists(store, user, case_ref):
+    """(learning points, actions, the actions' choice of learning point, themes, revision)."""
+    revision = case_revision(store, user, case_ref)
     points = lp.list_learning_points(store, user, case_ref)
     actions = lp.list_actions(store, user, case_ref)
     point_list = (

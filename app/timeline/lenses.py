@@ -430,6 +430,7 @@ clientside_callback(
     """,
     Output("tl-lens-stepper", "className"),
     Input(ids.LENS_STATE, "data"),
+    prevent_initial_call=True,  # the page opens with no lens (assets/timeline.js)
 )
 
 

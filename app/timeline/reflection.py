@@ -120,10 +120,12 @@ def reflection_panel(case) -> html.Section:
     )
 
 
-def reflection_overview(case) -> html.Div:
-    """The cycle diagram of the selected point, everything said found again, and the coverage
-    of the whole case (built when its tab is first opened)."""
-    store = get_store()
+def reflection_overview(case, point) -> html.Div:
+    """The cycle diagram of the selected `point`, everything said found again, and the coverage
+    of the whole case (built when its tab is first opened, complete: the callbacks below run
+    only when what they show changes)."""
+    store, user = get_store(), require_user()
+    cycle, cycle_text, coverage = _overview(store, user, case.case_ref, point)
     stages = models.model_stages(store, models.case_model(store, case))
     questions = models.list_questions(store)
     agencies = refl.case_agency_names(store, case)
@@ -136,12 +138,12 @@ def reflection_overview(case) -> html.Div:
                             html.H3("Reflective cycle here", className="h5"),
                             dcc.Graph(
                                 id="refl-cycle",
-                                figure=cycle_figure([(s.stage_key, s.name) for s in stages], {}),
+                                figure=cycle,
                                 config={"staticPlot": True, "responsive": True},
                                 style={"height": "330px"},
                                 className="rpm-cycle",
                             ),
-                            html.P(id="refl-cycle-text", className="rpm-cycle-text"),
+                            html.P(cycle_text, id="refl-cycle-text", className="rpm-cycle-text"),
                         ],
                         md=5,
                     ),
@@ -149,7 +151,7 @@ def reflection_overview(case) -> html.Div:
                         html.Details(
                             [
                                 html.Summary("Coverage: what the group has and has not discussed"),
-                                html.Div(id="refl-coverage", className="mt-2"),
+                                html.Div(coverage, id="refl-coverage", className="mt-2"),
                             ],
                             className="rpm-coverage-details",
                             open=True,
@@ -159,7 +161,7 @@ def reflection_overview(case) -> html.Div:
                 ],
                 className="g-4",
             ),
-            _finder(stages, questions, agencies),
+            _finder(stages, questions, agencies, _found(store, user, case.case_ref)),
         ]
     )
 
@@ -251,8 +253,9 @@ def _form(stages, questions, agencies, user) -> html.Div:
     )
 
 
-def _finder(stages, questions, agencies) -> html.Details:
-    """Everything said, found again by stage, question or agency perspective."""
+def _finder(stages, questions, agencies, found) -> html.Details:
+    """Everything said, found again by stage, question or agency perspective (`found`: every
+    reflection, as it opens)."""
 
     def select(ident, label, options):
         return dbc.Col(
@@ -289,7 +292,7 @@ def _finder(stages, questions, agencies) -> html.Details:
                 ],
                 className="g-3 mt-1",
             ),
-            html.Div(id="refl-find-results", className="mt-2", **{"aria-live": "polite"}),
+            html.Div(found, id="refl-find-results", className="mt-2", **{"aria-live": "polite"}),
         ],
         className="rpm-coverage-details mt-4",
     )
@@ -475,10 +478,15 @@ def refresh(_revision, _saved, point, seen, shown, marks, case_ref):
     Input(ids.SELECTED_POINT, "data"),
     Input("refl-revision", "data"),
     State("refl-case", "data"),
+    prevent_initial_call=True,
 )
 def refresh_overview(point, _revision, case_ref):
     """The cycle diagram of the selected point and the case's coverage (when shown)."""
-    store, user = get_store(), require_user()
+    return _overview(get_store(), require_user(), case_ref, point)
+
+
+def _overview(store, user, case_ref, point):
+    """(the cycle diagram of `point`, its words, the case's coverage table)."""
     kind, ident, _ = _shown_point(store, user, case_ref, point)
     case = require_case(store, user, case_ref)
     pairs = [
@@ -661,9 +669,15 @@ def choose_point(_clicks, episode):
     Input("refl-find-agency", "value"),
     Input("refl-revision", "data"),
     State("refl-case", "data"),
+    prevent_initial_call=True,
 )
 def find(stage_key, question_key, agency, _revision, case_ref):
-    store, user = get_store(), require_user()
+    return _found(get_store(), require_user(), case_ref, stage_key, question_key, agency)
+
+
+def _found(store, user, case_ref, stage_key=NONE, question_key=NONE, agency=NONE):
+    """The reflections of the case said at this stage, to this question, for this agency (each
+    `NONE`: any), listed."""
     found = refl.find_reflections(
         store,
         user,
@@ -737,4 +751,5 @@ clientside_callback(
     "function (lens) { return lens ? 'Written ' + lens.words + ' (the lens in use).' : ''; }",
     Output("refl-lens-note", "children"),
     Input(ids.LENS_STATE, "data"),
+    prevent_initial_call=True,  # the page opens with no lens
 )

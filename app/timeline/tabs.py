@@ -14,6 +14,8 @@ from dash.exceptions import PreventUpdate
 
 from app.context import get_store, require_user
 from app.timeline import ids
+from app.timeline.anonymised import people_tab
+from app.timeline.episodes import episodes_tab
 from app.timeline.event_edits import add_event_panel
 from app.timeline.learning import learning_panel
 from app.timeline.reflection import reflection_overview
@@ -24,7 +26,7 @@ from data.access import require_case
 TABS_ASKED = "tl-tabs-asked"  # the lazy tabs asked for so far
 TAB_TO_BUILD = "tl-tab-to-build"  # the lazy tab to build now
 TABS_SEEN = "tl-tabs-seen"  # true once the tabs have been scrolled into view
-LAZY = ("chronology", "add-event", "coverage", "learning")
+LAZY = ("chronology", "episodes", "add-event", "coverage", "learning", "people")
 
 
 # The chosen tab (or, once the tabs are seen, the one shown) is asked for at most once, decided
@@ -56,10 +58,11 @@ clientside_callback(
     State(ids.SPAN, "data"),
     State(ids.SELECTED_POINT, "data"),
     State(ids.HIDE_SUMMARIES, "value"),
+    State(ids.EP_DRAGGED, "data"),
     State(ids.CASE, "data"),
     prevent_initial_call=True,
 )
-def open_tab(tab, agencies, types, text, span, point, hide, case_data):
+def open_tab(tab, agencies, types, text, span, point, hide, dragged, case_data):
     """Build the lazy `tab` (it then stays, with anything typed in it), showing what the chart
     shows now."""
     if tab not in LAZY:
@@ -71,12 +74,16 @@ def open_tab(tab, agencies, types, text, span, point, hide, case_data):
         content = first_table(
             store, user, case_data, flt, span, selected_event(point), summaries_hidden(hide)
         )
+    elif tab == "episodes":
+        content = episodes_tab(store, user, case_data, dragged)
     elif tab == "add-event":
         content = add_event_panel(case_data["agencies"], case_data["types"], user)
     elif tab == "coverage":
-        content = reflection_overview(case)
-    else:
+        content = reflection_overview(case, point)
+    elif tab == "learning":
         content = learning_panel(case)
+    else:
+        content = people_tab(case.case_ref, case_data["can_chair"])
     return tuple(content if key == tab else no_update for key in LAZY)
 
 

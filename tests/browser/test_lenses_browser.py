@@ -158,7 +158,7 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
             page.mouse.down()
             page.mouse.move(plot["x"] + plot["width"] * 0.6, plot["y"] + 60, steps=8)
             page.mouse.up()
-            page.wait_for_function("() => document.querySelector('#tl-ep-start').value !== ''")
+            page.wait_for_function("() => (document.querySelector('#tl-ep-start') || {}).value")
             selected = page.evaluate(DRAWN_FULL)
             assert selected["greyed_by_lens"] == 0 and 0 < selected["full"] < lensed["full"]
             assert page.evaluate(LINK_ARROWS) == arrows  # each link's arrowhead as it was

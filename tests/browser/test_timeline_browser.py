@@ -261,7 +261,7 @@ def test_episode_by_dragging_across_the_chart_then_edit_and_delete(chair_page, t
     page.mouse.move(plot["x"] + plot["width"] * 0.40, y + 5, steps=8)
     page.mouse.move(plot["x"] + plot["width"] * 0.45, y + 10, steps=8)
     page.mouse.up()
-    page.wait_for_function("() => document.querySelector('#tl-ep-start').value !== ''")
+    page.wait_for_function("() => (document.querySelector('#tl-ep-start') || {}).value")
     expect(page.locator("#tl-ep-title")).to_be_visible()  # the episodes tab opened itself
     start, end = page.input_value("#tl-ep-start"), page.input_value("#tl-ep-end")
     assert datetime.strptime(start, "%d/%m/%Y") < datetime.strptime(end, "%d/%m/%Y")  # UK

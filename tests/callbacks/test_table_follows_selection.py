@@ -27,7 +27,7 @@ def opened(rpm_app):
     assert find(layout, "tl-table") is None and find(layout, "tl-panel-chronology") is not None
     with as_user(app, user, triggered=f"{tabs.TAB_TO_BUILD}.data"):
         built = tabs.open_tab(
-            "chronology", case_data["agencies"], [], "", {}, ids.CASE_POINT, [], case_data
+            "chronology", case_data["agencies"], [], "", {}, ids.CASE_POINT, [], None, case_data
         )
     panels = dict(zip(tabs.LAZY, built, strict=True))
     assert all(panels[key] is no_update for key in tabs.LAZY if key != "chronology")
