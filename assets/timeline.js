@@ -215,8 +215,11 @@
         var pressed = trace.visible === 'legendonly' ? 'false' : 'true';
         if (el.getAttribute('aria-pressed') !== pressed) { el.setAttribute('aria-pressed', pressed); }
       }
-      var name = el.dataset.liveName && el.querySelector('.rpm-key-name');
-      if (name && trace.name && name.textContent !== trace.name) { name.textContent = trace.name; }
+      // the name is the entry's text node, after its picture
+      var name = el.dataset.liveName && el.lastChild;
+      if (name && name.nodeType === 3 && trace.name && name.nodeValue !== trace.name) {
+        name.nodeValue = trace.name;
+      }
     });
   }
 

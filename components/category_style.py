@@ -155,19 +155,17 @@ def legend_marker(style: MarkerStyle, size: int = 18) -> html.Span:
     )
 
 
-def svg_picture(inner: str, size: int = 18) -> html.Span:
+def svg_picture(inner: str, size: int = 18) -> html.Img:
     """A small SVG picture drawn in a 20x20 box (`inner`: its shapes), decorative: whatever it
-    stands for is named beside it."""
+    stands for is named beside it. One component: the chart's key has some twenty on every case
+    page, and each component makes each change of the page slower to apply."""
     svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 20 20'>{inner}</svg>"
-    return html.Span(
-        html.Img(
-            src="data:image/svg+xml;utf8," + quote(svg),
-            width=size,
-            height=size,
-            alt="",
-            className="rpm-cat-marker",
-        ),
-        className="rpm-cat-marker-wrap",
+    return html.Img(
+        src="data:image/svg+xml;utf8," + quote(svg),
+        width=size,
+        height=size,
+        alt="",
+        className="rpm-cat-marker",
     )
 
 

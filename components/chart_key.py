@@ -40,7 +40,7 @@ _DASHES = {"solid": "", "dot": "2 3", "dash": "6 3"}
 class KeyEntry:
     name: str
     trace: int  # the trace's position in the figure's data
-    picture: html.Span
+    picture: html.Img
     key: bool = False  # a key category, drawn larger
     toggles: bool = True  # a button hiding or showing the trace (not the summary's bars)
     live_name: bool = False  # the trace's name says more on the chart (the summary's unit)
@@ -107,7 +107,7 @@ def key_contents(styles: Sequence[MarkerStyle], traces: Sequence[dict]) -> list:
         shown = entry.usual if trace is None else trace.get("showlegend") is not False
         trace = trace or {}
         name = trace.get("name") or entry.name if entry.live_name else entry.name
-        label = [entry.picture, html.Span(name, className="rpm-key-name")]
+        label = [entry.picture, name]  # the name a text node: no component of its own
         marks = {"data-trace": str(entry.trace)}
         if entry.live_name:
             marks["data-live-name"] = "1"

@@ -53,7 +53,7 @@ def legend_and_markers(page, url, ref):
     page.goto(url + f"cases/{ref}")
     wait_for_chart(page)
     legend = page.eval_on_selector_all(  # the key's entries shown
-        "#tl-cat-legend li:not([hidden]) .rpm-key-name", "els => els.map(e => e.textContent)"
+        "#tl-cat-legend li:not([hidden]) > [data-trace]", "els => els.map(e => e.textContent)"
     )
     markers = page.evaluate(
         """() => document.querySelector('#timeline-graph .js-plotly-plot').data

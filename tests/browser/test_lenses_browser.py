@@ -112,7 +112,7 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
         assert known and any(n < of for n, of in known) and any(n for n, _ in known)
         assert page.locator("#tl-cat-legend [aria-pressed=false]").count() == 0
         assert (
-            page.locator("#tl-cat-legend li:not([hidden]) .rpm-key-name").all_inner_texts()[-1]
+            page.locator("#tl-cat-legend li:not([hidden]) > [data-trace]").all_inner_texts()[-1]
             == "Link: information did not travel"
         )
         # a month later by the stepper, kept in view at the window's foot: the note follows

@@ -22,7 +22,7 @@ def sent_entries(key: dict) -> list[dict]:
         body = item["props"]["children"]["props"]
         out.append(
             {
-                "name": body["children"][1]["props"]["children"],
+                "name": body["children"][1],  # a text node after the picture
                 "trace": int(body["data-trace"]),
                 "shown": not item["props"]["hidden"],
                 "key": "rpm-cat-key" in item["props"]["className"],
