@@ -30,8 +30,35 @@ from urllib.parse import urlparse
 
 import dash
 import flask
+from flask.sessions import SecureCookieSessionInterface
 
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+
+
+class _StaticFilesVaryNotByCookie(SecureCookieSessionInterface):
+    """A script or style is the same for everyone signed in, but Flask marks every response
+    whose request read the session (the sign-in check does) `Vary: Cookie`: the browser then
+    dropped its copy, and the compiled code it keeps with it, whenever the session cookie
+    changed (every click moves the idle clock), and fetched and compiled plotly.js's 4.8 MB
+    again on the next case page. Such a file's answer is `private` instead: kept by this
+    browser only, as a signed-in user asked for it."""
+
+    def save_session(self, app, session, response) -> None:
+        super().save_session(app, session, response)
+        headers = response.headers
+        if (
+            not flask.request.path.startswith(STATIC_PREFIXES)
+            or response.status_code != 200
+            or "Set-Cookie" in headers
+        ):
+            return
+        response.vary.discard("Cookie")
+        if not response.vary:
+            headers.pop("Vary", None)
+        if "private" not in headers.get("Cache-Control", ""):
+            headers["Cache-Control"] = ", ".join(
+                v for v in ("private", headers.get("Cache-Control")) if v
+            )
 
 
 def content_security_policy(script_hashes: list[str]) -> str:
@@ -71,6 +98,7 @@ def refuse_other_origins():
 def install(app: dash.Dash, *, https: bool) -> None:
     """Add the headers to every response of this app's server."""
     server = app.server
+    server.session_interface = _StaticFilesVaryNotByCookie()
     cache: dict[tuple, str] = {}
 
     def policy() -> str:

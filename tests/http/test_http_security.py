@@ -93,6 +93,10 @@ def test_the_case_page_names_its_chart_scripts_by_fingerprint_and_the_browser_ma
         reply = admin.get(f"_dash-component-suites/{path}")
         assert reply.status == 200, path
         assert "max-age=31536000" in reply.headers["Cache-Control"], path
+        assert "private" in reply.headers["Cache-Control"], path  # not kept by proxies
+        # kept when the session cookie changes (each click moves the idle clock): with
+        # `Vary: Cookie` the browser fetched and compiled plotly.js again on every case open
+        assert "cookie" not in reply.headers.get("Vary", "").lower(), path
         assert len(reply.body) > 10_000, path  # the script itself, not an error page
 
 
