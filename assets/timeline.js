@@ -156,6 +156,8 @@
     var gap = update.lane_label_gap, was = gd._fullLayout.yaxis.tickfont.size;
     layout['margin.l'] = Math.ceil((gd._fullLayout.margin.l - gap)
       * update.layout['yaxis.tickfont.size'] / was) + gap;
+    // the x axis's labels (and the age axis's title) at their new size (bottom_margin)
+    layout['margin.b'] = update.bottom_margin[gd._fullLayout.xaxis.type === 'date' ? 'date' : 'age'];
     (gd.layout.shapes || []).forEach(function (shape, i) {
       var kind = String(shape.name || '').split(':')[0];
       if (update.shape_labels[kind]) {

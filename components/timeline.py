@@ -580,7 +580,23 @@ def presentation_update(
         "layout": presentation_layout(presentation),
         "shape_labels": label_sizes(presentation),
         "lane_label_gap": LANE_LABEL_GAP,
+        "bottom_margin": {axis: bottom_margin(axis == "age", presentation) for axis in AXES},
     }
+
+
+AXES = ("date", "age")
+
+
+def bottom_margin(age: bool, presentation: bool) -> int:
+    """The chart's bottom margin: room for the x axis's tick labels, and on the age axis its
+    title, at their font sizes. Set here rather than by Plotly's automargin, which drew the
+    chart twice over whenever they outgrew the margin (in presentation mode, on the age axis):
+    a third of the presentation toggle's time."""
+    fonts = presentation_layout(presentation)
+    margin = math.ceil(fonts["xaxis.tickfont.size"] * 1.3) + 19
+    if age:
+        margin += math.ceil(fonts["font.size"] * 1.25) + 7
+    return margin
 
 
 def label_sizes(presentation: bool) -> dict[str, int]:
@@ -857,7 +873,12 @@ def timeline_figure_spec(
         "template": simple_white_template(),
         "height": timeline_height(len(lanes), presentation),
         # the mode bar stands upright in the right margin, clear of the legend above the chart
-        "margin": {"l": lane_label_margin(lanes, presentation), "r": 44, "t": 10, "b": 40},
+        "margin": {
+            "l": lane_label_margin(lanes, presentation),
+            "r": 44,
+            "t": 10,
+            "b": bottom_margin(age, presentation),
+        },
         "modebar": {"orientation": "v"},
         # pictures of the chart (documents, the page's PNG) carry Plotly's legend; the page
         # turns it off for its own key above the chart (components.chart_key)
@@ -900,6 +921,7 @@ def timeline_figure_spec(
             # the margins hold the labels: Plotly's default ("hide past div") measures every
             # label on every draw, a forced layout each
             "ticklabeloverflow": "allow",
+            "automargin": False,  # see bottom_margin
         },
         "yaxis": {
             **lane_axis(lanes, traces),

@@ -408,6 +408,7 @@ def test_age_axis_and_presentation_mode_on_a_projector_sized_screen(chair_page, 
         f"() => document.querySelector('{GRAPH}').layout.xaxis.type === 'linear'"
     )
     assert "axis=age" in page.url
+    assert 0 <= x_labels_room(page) < 20  # the age axis's title too
     page.get_by_label("Date", exact=True).check()
     page.wait_for_function(f"() => document.querySelector('{GRAPH}').layout.xaxis.type === 'date'")
     normal_font = page.evaluate(f"() => document.querySelector('{GRAPH}').layout.font.size")
@@ -437,6 +438,7 @@ def test_age_axis_and_presentation_mode_on_a_projector_sized_screen(chair_page, 
     )
     assert size >= 20
     assert 0 <= lane_labels_room(page) < 60
+    assert 0 <= x_labels_room(page) < 20  # the bottom margin grew with the year ticks
     assert chart_fills_its_frame(page)
     page.click("#tl-present")
     page.wait_for_function("() => !document.body.classList.contains('rpm-presenting')")
@@ -456,6 +458,17 @@ def test_age_axis_and_presentation_mode_on_a_projector_sized_screen(chair_page, 
     page.wait_for_timeout(800)
     assert page.is_checked("#tl-anonymised")
     assert not [body for body in asked if "timeline-graph.figure" in body]
+
+
+def x_labels_room(page) -> float:
+    """Pixels between the lowest x axis label (or the axis's title) and the chart's foot: the
+    bottom margin Plotly is given (components.timeline.bottom_margin) holds them."""
+    return page.evaluate(
+        f"""() => {{ const gd = document.querySelector('{GRAPH}');
+            const foot = gd.querySelector('.main-svg').getBoundingClientRect().bottom;
+            const labels = [...gd.querySelectorAll('.xtick text, .xtitle')];
+            return foot - Math.max(...labels.map(e => e.getBoundingClientRect().bottom)); }}"""
+    )
 
 
 FILLS_FRAME = f"""(() => {{ const gd = document.querySelector('{GRAPH}'), style = getComputedStyle(gd);

@@ -343,6 +343,23 @@ def test_the_lane_labels_margin_fits_the_longest_label_at_its_size():
     assert text_width("WWW", 10) > text_width("iii", 10)
 
 
+def test_the_bottom_margin_grows_with_the_year_ticks_and_the_age_axis_title():
+    # sized here too (Plotly's automargin drew the chart twice when the ticks outgrew it); the
+    # browser test checks the labels fit (test_age_axis_and_presentation_mode_...)
+    margins = {}
+    for axis in ("date", "age"):
+        for presentation in (False, True):
+            layout = timeline_figure(
+                EVENTS, axis=axis, date_of_birth=date(2010, 5, 1), presentation=presentation
+            ).layout
+            assert layout.xaxis.automargin is False
+            margins[axis, presentation] = layout.margin.b
+    assert margins["date", False] < margins["date", True] < margins["age", True]
+    assert margins["date", False] < margins["age", False] < margins["age", True]
+    update = presentation_update(True, None, (), dense=False)
+    assert update["bottom_margin"] == {"date": margins["date", True], "age": margins["age", True]}
+
+
 def test_numeric_codes_from_the_read_model_draw_the_same_figure():
     lanes, names = ["Health", "Police", "School"], [st.name for st in marker_styles()]
     codes = event_codes(EVENTS, lanes, names)
