@@ -139,7 +139,11 @@ def bare_app(points: Path, port: int) -> None:
         app.layout = html.Div(dcc.Graph(id="bare-graph", figure=fig))
 
     # the page each bare chart is opened from, as the app's are from its case list
-    server.add_url_rule("/", "start", lambda: "<!doctype html><title>bare</title><p>bare</p>")
+    server.add_url_rule(
+        "/",
+        "start",
+        lambda: '<!doctype html><title>bare</title><link rel="icon" href="data:,"><p>bare</p>',
+    )
     page("/svg-demo/", DEMO, go.Scatter)
     page("/gl-demo/", DEMO, go.Scattergl)
     page("/gl-big/", BIG, go.Scattergl)
