@@ -144,13 +144,13 @@
    Applied in the click itself, before Dash hears of it; Dash's callback on the button (app/
    timeline/figure.py) then labels the button, and applies the mode only if this did not. */
 (function () {
-  function apply(on, caseData, redraw) {
+  function apply(on, caseData) {
     if (document.body.classList.contains('rpm-presenting') === on) { return; }
     document.body.classList.toggle('rpm-presenting', on);
     if (window.rpmFit) { window.rpmFit(true); }  // the stage's new height, for one redraw
     var gd = document.querySelector('#timeline-graph .js-plotly-plot');
     var update = caseData && caseData.presentation && caseData.presentation[on ? 'on' : 'off'];
-    if (!redraw || !update || !gd || !gd.data || !gd._fullLayout || !window.Plotly) { return; }
+    if (!update || !gd || !gd.data || !gd._fullLayout || !window.Plotly) { return; }
     var layout = Object.assign({}, update.layout);
     // the lane labels' margin (lane_label_margin) grows with their font size
     var gap = update.lane_label_gap, was = gd._fullLayout.yaxis.tickfont.size;
@@ -188,7 +188,7 @@
     var data = button && !button.disabled ? caseData() : null;
     // without the case's sizes, Dash's callback applies the mode (it has them)
     if (data && data.presentation) {
-      apply(!document.body.classList.contains('rpm-presenting'), data, true);
+      apply(!document.body.classList.contains('rpm-presenting'), data);
     }
   }, true);
 

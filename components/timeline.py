@@ -580,11 +580,11 @@ def presentation_update(
         "layout": presentation_layout(presentation),
         "shape_labels": label_sizes(presentation),
         "lane_label_gap": LANE_LABEL_GAP,
-        "bottom_margin": {axis: bottom_margin(axis == "age", presentation) for axis in AXES},
+        "bottom_margin": {
+            "date": bottom_margin(False, presentation),
+            "age": bottom_margin(True, presentation),
+        },
     }
-
-
-AXES = ("date", "age")
 
 
 def bottom_margin(age: bool, presentation: bool) -> int:

@@ -489,7 +489,7 @@ clientside_callback(
     """
     function(n, caseData) {
         var on = (n || 0) % 2 === 1;
-        if (window.rpmPresentation) { window.rpmPresentation.apply(on, caseData, true); }
+        if (window.rpmPresentation) { window.rpmPresentation.apply(on, caseData); }
         return [on ? 'true' : 'false', on ? 'Leave presentation mode' : 'Presentation mode'];
     }
     """,

@@ -43,7 +43,7 @@ def learning_panel(case) -> html.Section:
     agencies = refl.case_agency_names(store, case)
     agency_options = [{"label": a, "value": a} for a in agencies]
     point_list, action_table, point_options, theme_options, revision = _lists(
-        store, user, case.case_ref
+        store, user, case.case_ref, case_revision(store, user, case.case_ref)
     )
     return html.Section(
         [
@@ -296,14 +296,14 @@ def _action_row(action: lp.Action, user) -> html.Tr:
 def refresh(_tick, _saved, seen, case_ref):
     """The lists again, when this page saved (`LEARNING_SAVED`) or anyone changed the case."""
     store, user = get_store(), require_user()
-    if ctx.triggered_id == ids.CASE_REVISION and case_revision(store, user, case_ref) == seen:
-        raise PreventUpdate
-    return _lists(store, user, case_ref)
-
-
-def _lists(store, user, case_ref):
-    """(learning points, actions, the actions' choice of learning point, themes, revision)."""
     revision = case_revision(store, user, case_ref)
+    if ctx.triggered_id == ids.CASE_REVISION and revision == seen:
+        raise PreventUpdate
+    return _lists(store, user, case_ref, revision)
+
+
+def _lists(store, user, case_ref, revision):
+    """(learning points, actions, the actions' choice of learning point, themes, `revision`)."""
     points = lp.list_learning_points(store, user, case_ref)
     actions = lp.list_actions(store, user, case_ref)
     point_list = (
