@@ -110,31 +110,31 @@
   }
   window.rpmFit = fit;
   var fitting = false;
-  // Fit when the page's stage first appears (a cheap look each frame until then: no layout
-  // is forced while Dash builds the page), on resizes, and when presentation mode changes
-  // the header's height.
+  // Fit when the page's stage first appears (looked for when the page's content changes, and
+  // only while the stage seen last is gone: a look on every frame kept the browser drawing
+  // frames, and using a processor, as long as the page was open), on resizes, and when
+  // presentation mode changes the header's height.
   // What sits above the stage (the heading, the toolbar) can change height after the class
   // does (the presentation button's longer label wraps the toolbar): refit when it does.
   var above = window.ResizeObserver ? new ResizeObserver(function () { fit(); }) : null;
   var seen = null;
   function watch() {
+    if (seen && seen.isConnected) { return; }
     var stage = document.querySelector('.rpm-tl-stage');
-    if (stage !== seen) {
-      seen = stage;
-      if (above) { above.disconnect(); }
-      if (stage) {
-        // A case page opens as its layout says (no presentation, no lens, summaries shown) and
-        // runs no callback to say so: what a page left behind on <body> goes.
-        document.body.classList.remove('rpm-presenting', 'rpm-lens-on', 'rpm-hide-summaries');
-        for (var el = stage.previousElementSibling; el && above; el = el.previousElementSibling) {
-          above.observe(el);
-        }
-        fit();
-      }
+    if (stage === seen) { return; }
+    seen = stage;
+    if (above) { above.disconnect(); }
+    if (!stage) { return; }
+    // A case page opens as its layout says (no presentation, no lens, summaries shown) and
+    // runs no callback to say so: what a page left behind on <body> goes.
+    document.body.classList.remove('rpm-presenting', 'rpm-lens-on', 'rpm-hide-summaries');
+    for (var el = stage.previousElementSibling; el && above; el = el.previousElementSibling) {
+      above.observe(el);
     }
-    window.requestAnimationFrame(watch);
+    fit();
   }
-  window.requestAnimationFrame(watch);
+  new MutationObserver(watch).observe(document.body, {childList: true, subtree: true});
+  watch();
   window.addEventListener('resize', function () { if (!fitting) { fit(); } });
   new MutationObserver(fit).observe(document.body, {attributes: true, attributeFilter: ['class']});
 })();
