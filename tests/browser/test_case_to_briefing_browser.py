@@ -19,7 +19,7 @@ import pytest
 
 from data.store import Store
 from data.users import add_user
-from tests.support.browser import ARTIFACTS, screenshot, serious_violations, sign_in
+from tests.support.browser import ARTIFACTS, screenshot, serious_violations, sign_in, tick
 from tests.support.flowchart import (
     BUSINESS_UNIT,
     deliver_briefing,
@@ -152,8 +152,8 @@ def test_one_case_from_an_agencys_request_to_a_delivered_briefing(walk_server, i
     chair.click("#lp-save")  # the tab's form is live once it answers
     chair.wait_for_selector("#lp-message:has-text('the learning point is empty')")
     chair.fill("#lp-text", "Schools were not invited to the strategy discussion.")
-    chair.check("#lp-themes input[value='Information sharing']")
-    chair.check("#lp-share input[value='crc']")
+    tick(chair.locator("#lp-themes input[value='Information sharing']"))
+    tick(chair.locator("#lp-share input[value='crc']"))
     chair.click("#lp-save")
     chair.locator("#lp-items .rpm-reflection", has_text="Schools were not invited").wait_for()
     screenshot(chair, "walk-3-learning-point-1366")
@@ -167,8 +167,8 @@ def test_one_case_from_an_agencys_request_to_a_delivered_briefing(walk_server, i
     chair.fill("#record-issues", "Three referrals in a year with no strategy discussion.")
     chair.fill("#record-timescale", "January to May 2023")
     chair.fill("#record-conclusions", "The school must be part of strategy discussions.")
-    chair.check("text=Jo Green, Social worker, Children's Social Care")
-    chair.check("text=Sam Lee, Detective constable, Police")
+    tick(chair.locator("text=Jo Green, Social worker, Children's Social Care"))
+    tick(chair.locator("text=Sam Lee, Detective constable, Police"))
     chair.click("#record-sign")
     chair.wait_for_url("**done=signed**")
     chair.wait_for_selector("#versions-table")

@@ -16,6 +16,7 @@ from tests.support.browser import (
     serious_violations,
     show_chronology,
     sign_in_by_request,
+    tick,
     wait_for_chart,
 )
 from tests.support.server import served
@@ -89,7 +90,7 @@ def test_key_categories_draw_larger_and_the_filter_keeps_a_category(cat_server, 
     page.goto(cat_server + "cases/CAT-2")
     wait_for_chart(page)
     page.click("#tl-types-menu summary")  # categories and types, key categories
-    page.check("#tl-key-categories input[value='Missing and exploitation']")
+    tick(page.locator("#tl-key-categories input[value='Missing and exploitation']"))
     page.wait_for_function(
         """() => {
             const d = document.querySelector('#timeline-graph .js-plotly-plot').data;
@@ -102,7 +103,7 @@ def test_key_categories_draw_larger_and_the_filter_keeps_a_category(cat_server, 
     wait_for_chart(page)
     assert page.is_checked("#tl-key-categories input[value='Missing and exploitation']")
     page.click("#tl-types-menu summary")
-    page.check("#tl-types input[value='category:Child protection']")
+    tick(page.locator("#tl-types input[value='category:Child protection']"))
     page.wait_for_function(
         """() => {
             const d = document.querySelector('#timeline-graph .js-plotly-plot').data;
@@ -119,7 +120,7 @@ def test_lanes_by_category_and_details_and_table_name_type_and_category(cat_serv
     page.goto(cat_server + "cases/CAT-2")
     wait_for_chart(page)
     page.click("#tl-lanes-menu summary")
-    page.check("#tl-lane-by input[value='category']")
+    tick(page.locator("#tl-lane-by input[value='category']"))
     page.wait_for_function(
         """() => {
             const gd = document.querySelector('#timeline-graph .js-plotly-plot');

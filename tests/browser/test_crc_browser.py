@@ -15,7 +15,7 @@ import pytest
 
 from data.store import Store
 from data.users import add_user
-from tests.support.browser import first_case_summary, screenshot, serious_violations, sign_in
+from tests.support.browser import first_case_summary, screenshot, serious_violations, sign_in, tick
 from tests.support.crc_figures import (
     PICTURE_TEXTS_JS,
     TABLE_CELLS_JS,
@@ -169,7 +169,7 @@ def test_crc_user_filters_by_theme_and_sees_the_aligned_view(crc_server, page):
     assert download.value.suggested_filename == "crc-themes-agency.csv"
 
     page.click("summary:has-text('Theme')")
-    page.get_by_label("Missing episodes").check()
+    tick(page.get_by_label("Missing episodes"))
     page.wait_for_function(
         "(before) => document.querySelector('#crc-case-count').innerText !== before", arg=before
     )

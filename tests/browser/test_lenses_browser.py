@@ -12,7 +12,13 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.support.browser import screenshot, serious_violations, sign_in_by_request, wait_for_chart
+from tests.support.browser import (
+    screenshot,
+    serious_violations,
+    sign_in_by_request,
+    tick,
+    wait_for_chart,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -124,9 +130,9 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
         chart = page.locator("#timeline-graph").bounding_box()
         assert chart["y"] + chart["height"] <= bar["y"] + 1  # the chart fitted above it
         # the pattern bands drawn on request, their labels clear of one another
-        page.get_by_label("Silence", exact=True).check()
-        page.get_by_label("Missed appointments / was not brought", exact=True).check()
-        page.get_by_label("Silence of the agency holding the plan", exact=True).check()
+        tick(page.get_by_label("Silence", exact=True))
+        tick(page.get_by_label("Missed appointments / was not brought", exact=True))
+        tick(page.get_by_label("Silence of the agency holding the plan", exact=True))
         page.wait_for_function(
             f"""() => ({GRAPH}.layout.shapes || [])
                       .some(s => String(s.name).startsWith('pattern:agency_silence'))
@@ -148,7 +154,7 @@ def test_the_chair_shows_what_was_known_links_and_patterns(server, browser):
             # selection holds only what the lens shows, and clearing it shows the lens again
             page.evaluate("window.scrollTo(0, 0)")
             page.click("#tl-more-menu > summary")
-            page.get_by_label("marks an episode").check()
+            tick(page.get_by_label("marks an episode"))
             page.click("#tl-more-menu > summary")
             page.wait_for_function(GRAPH + ".layout.dragmode === 'select'")
             lensed, arrows = page.evaluate(DRAWN_FULL), page.evaluate(LINK_ARROWS)

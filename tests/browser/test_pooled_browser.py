@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from data.demo.bundles import write_demo_bundles
-from tests.support.browser import screenshot, serious_violations, sign_in
+from tests.support.browser import screenshot, serious_violations, sign_in, tick
 from tests.support.crc_figures import (
     PICTURE_TEXTS_JS,
     TABLE_CELLS_JS,
@@ -83,7 +83,7 @@ def test_pooled_explorer_by_partnership(pooled_server, browser, viewport):
 
     before = page.inner_text("#crc-case-count")
     page.click("summary:has-text('Partnership')")
-    page.get_by_label("Isle of Wight (fictional) (ISLE-OF-WIGHT)").check()
+    tick(page.get_by_label("Isle of Wight (fictional) (ISLE-OF-WIGHT)"))
     page.wait_for_function(
         "(b) => document.querySelector('#crc-case-count').innerText !== b", arg=before
     )
@@ -184,8 +184,8 @@ def test_what_the_pooled_explorer_sends_has_no_case_key_nor_count_from_1_to_5(
     page.goto(pooled_server + "crc")
     page.wait_for_selector("#crc-table-themes-partnership td", timeout=30_000)
     page.click("summary:has-text('Partnership')")
-    page.get_by_label("Hampshire (fictional) (HAMPSHIRE)").check()
-    page.get_by_label("Portsmouth (fictional) (PORTSMOUTH)").check()
+    tick(page.get_by_label("Hampshire (fictional) (HAMPSHIRE)"))
+    tick(page.get_by_label("Portsmouth (fictional) (PORTSMOUTH)"))
     page.wait_for_function(
         "() => [...document.querySelectorAll('#crc-table-themes-partnership tbody th')]"
         ".map(h => h.innerText.trim()).join(',') === 'HAMPSHIRE,PORTSMOUTH,Total'"

@@ -10,7 +10,7 @@ import urllib.request
 import docx
 import pytest
 
-from tests.support.browser import screenshot, sign_in_by_request
+from tests.support.browser import screenshot, sign_in_by_request, tick
 from tests.support.flowchart import BUSINESS_UNIT, smtp_env
 from tests.support.rpm_case import CASE, CHAIR, RECORD
 from tests.support.server import served
@@ -34,7 +34,7 @@ def test_chair_signs_off_the_record_and_amends_it(rpm_server, page):
 
     page.fill("#record-issues", RECORD["issues"])
     page.fill("#record-conclusions", RECORD["conclusions"])
-    page.check("text=Alex Brown, Designated safeguarding lead, School")
+    tick(page.locator("text=Alex Brown, Designated safeguarding lead, School"))
     # The signature is the signed-in chair, not typed.
     assert page.inner_text("#record-signer") == f"You sign as the chair, {CHAIR} (account pokafor)."
     page.click("#record-sign")  # no timescale yet

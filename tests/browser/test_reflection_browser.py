@@ -13,7 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from data.store import Store
 from data.users import add_user
-from tests.support.browser import RINGED_EVENTS, screenshot, sign_in_by_request
+from tests.support.browser import RINGED_EVENTS, screenshot, sign_in_by_request, tick
 from tests.support.server import ADMIN_PASSWORD, served
 
 AGENCY_USER, AGENCY_PASSWORD = "pc-morgan", "police-password-1"
@@ -271,8 +271,8 @@ def test_learning_point_and_action(refl_server, page):
     page.click("#lp-save")
     page.wait_for_selector("#lp-message:has-text('the learning point is empty')")
     page.fill("#lp-text", "Schools are not invited to strategy discussions.")
-    page.check("#lp-themes input[value='Information sharing']")
-    page.check("#lp-share input[value='crc']")
+    tick(page.locator("#lp-themes input[value='Information sharing']"))
+    tick(page.locator("#lp-share input[value='crc']"))
     page.click("#lp-save")
     item = page.locator("#lp-items .rpm-reflection", has_text="Schools are not invited")
     item.wait_for()

@@ -22,6 +22,7 @@ from tests.support.browser import (
     serious_violations,
     show_chronology,
     sign_in_by_request,
+    tick,
 )
 from tests.support.server import served
 
@@ -251,7 +252,7 @@ def test_episode_by_dragging_across_the_chart_then_edit_and_delete(chair_page, t
     page = chair_page
     open_case(page, tl_server)
     open_menu(page, "tl-more-menu")
-    page.get_by_label("marks an episode").check()
+    tick(page.get_by_label("marks an episode"))
     close_menu(page, "tl-more-menu")
     page.wait_for_function(f"() => document.querySelector('{GRAPH}').layout.dragmode === 'select'")
     plot = page.locator(f"{GRAPH} .nsewdrag").first.bounding_box()
@@ -266,7 +267,7 @@ def test_episode_by_dragging_across_the_chart_then_edit_and_delete(chair_page, t
     start, end = page.input_value("#tl-ep-start"), page.input_value("#tl-ep-end")
     assert datetime.strptime(start, "%d/%m/%Y") < datetime.strptime(end, "%d/%m/%Y")  # UK
     page.fill("#tl-ep-title", "Missed <b>health</b> appointments")
-    page.get_by_label("Problem").check()
+    tick(page.get_by_label("Problem"))
     page.click("#tl-ep-save")
     page.wait_for_selector("#tl-episodes li")
     assert "Missed <b>health</b> appointments" in page.inner_text("#tl-episodes")
@@ -283,7 +284,7 @@ def test_episode_by_dragging_across_the_chart_then_edit_and_delete(chair_page, t
     page.locator("#tl-episodes button", has_text="Edit").first.click()
     page.wait_for_function("() => document.querySelector('#tl-ep-title').value !== ''")
     page.fill("#tl-ep-title", "Missed appointments")
-    page.get_by_label("Good practice").check()
+    tick(page.get_by_label("Good practice"))
     page.click("#tl-ep-save")
     page.wait_for_selector("#tl-episodes >> text=Good practice:")
     page.locator("#tl-episodes button", has_text="Select").first.click()
@@ -365,7 +366,7 @@ def test_add_an_event_from_the_discussion_shown_as_text_and_csv_is_formula_safe(
     page.wait_for_function(
         "() => document.querySelectorAll('#tl-chronology tbody tr').length === 0"
     )
-    page.get_by_label("Show hidden events").check()
+    tick(page.get_by_label("Show hidden events"))
     page.wait_for_selector("#tl-chronology tbody tr .badge:text('Hidden')")
     page.locator("#tl-chronology tbody tr button").first.click()
     page.wait_for_selector("#tl-hidden-note")
@@ -403,13 +404,13 @@ def lane_labels_room(page) -> float:
 def test_age_axis_and_presentation_mode_on_a_projector_sized_screen(chair_page, tl_server):
     page = chair_page
     open_case(page, tl_server)
-    page.get_by_label("Child's age").check()
+    tick(page.get_by_label("Child's age"))
     page.wait_for_function(
         f"() => document.querySelector('{GRAPH}').layout.xaxis.type === 'linear'"
     )
     assert "axis=age" in page.url
     assert 0 <= x_labels_room(page) < 20  # the age axis's title too
-    page.get_by_label("Date", exact=True).check()
+    tick(page.get_by_label("Date", exact=True))
     page.wait_for_function(f"() => document.querySelector('{GRAPH}').layout.xaxis.type === 'date'")
     normal_font = page.evaluate(f"() => document.querySelector('{GRAPH}').layout.font.size")
     assert 0 <= lane_labels_room(page) < 40  # the lane labels' margin fits them, not more
@@ -422,7 +423,7 @@ def test_age_axis_and_presentation_mode_on_a_projector_sized_screen(chair_page, 
     assert not page.locator("#tl-agencies").is_visible()
     assert not page.locator(".rpm-header nav").is_visible()
     open_menu(page, "tl-more-menu")
-    page.get_by_label("Hide summaries").check()
+    tick(page.get_by_label("Hide summaries"))
     close_menu(page, "tl-more-menu")
     page.wait_for_function(
         f"""() => document.querySelector('{GRAPH}').data.every(

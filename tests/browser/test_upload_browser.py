@@ -15,6 +15,7 @@ from tests.support.browser import (
     screenshot,
     serious_violations,
     sign_in_by_request,
+    tick,
 )
 from tests.support.server import served
 
@@ -65,7 +66,7 @@ def test_upload_messy_extract_correct_mapping_and_confirm(upload_server, page, t
     assert "31/02/2016" in rejects and "date does not exist" in rejects
     screenshot(page, "upload-review")
     # A corrected export: it replaces the demo's Police upload (the default is to add).
-    page.check("#upload-mode input[value=replace]")
+    tick(page.locator("#upload-mode input[value=replace]"))
     page.click("#upload-confirm")
     page.wait_for_selector("#upload-done")
     assert "Imported 3 events" in page.inner_text("#upload-done")

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.server import ADMIN_PASSWORD
 
@@ -96,6 +97,16 @@ class WatchedBrowser:
 
     def __getattr__(self, name):
         return getattr(self._browser, name)
+
+
+def tick(box) -> None:
+    """Tick a checkbox or radio button (or its label) as a person does, by clicking it, and
+    wait until it shows as ticked. Playwright's own `check` reads the box straight after its
+    click and fails if it has not changed yet; a Dash checklist draws its boxes from the value
+    the page holds, which a busy page sets a moment after the click."""
+    if not box.is_checked():
+        box.click()
+    expect(box).to_be_checked()
 
 
 def sign_in(page, url: str, username: str = "admin", password: str = ADMIN_PASSWORD) -> None:
