@@ -256,7 +256,10 @@ def open_profile(page, url: str, graph: str, start: str) -> dict:
             layout["server_ms"] = timing["responseStart"] - timing["requestStart"]
             layout["bytes"] = len(response.body())
 
-    page.goto(start)  # before listening: the start page has a layout of its own
+    # before listening, and settled: the start page has a layout of its own, whose answer,
+    # arriving once the open has begun, has no body left to read
+    page.goto(start)
+    page.wait_for_load_state("networkidle")
     page.on("response", noted)
     try:
         layout["open_ms"] = open_to_drawn(page, url, graph, None) * 1000
