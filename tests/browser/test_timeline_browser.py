@@ -1,6 +1,7 @@
 """The meeting timeline in a real browser: filters and the address, clicking an event, the
 keyboard, the table, episodes by dragging, events added in the meeting, presentation mode,
-downloads, accessibility (axe-core), not-found and empty cases, and a 50,000-event case.
+downloads, accessibility (axe-core), an idle page asking for no frames, not-found and empty
+cases, and a 50,000-event case.
 
 These tests change data, so they run against their own server (the demo case, an empty case
 and a synthetic 50,000-event case), not the session's.
@@ -479,6 +480,25 @@ FILLS_FRAME = f"""(() => {{ const gd = document.querySelector('{GRAPH}'), style 
 
 def chart_fills_its_frame(page) -> bool:
     return page.evaluate(f"() => {FILLS_FRAME}")
+
+
+COUNT_FRAMES_ASKED = """
+window.rpmFramesAsked = 0;
+const askForFrame = window.requestAnimationFrame.bind(window);
+window.requestAnimationFrame = (then) => { window.rpmFramesAsked += 1; return askForFrame(then); };
+"""
+
+
+def test_a_case_page_left_alone_asks_the_browser_for_no_frames(chair_page, tl_server):
+    """A page asking for a frame on every frame keeps the browser drawing them (a processor's
+    worth of work on the chair's laptop through the whole meeting) while nothing changes."""
+    page = chair_page
+    page.add_init_script(COUNT_FRAMES_ASKED)
+    open_case(page, tl_server)
+    page.wait_for_load_state("networkidle")
+    before = page.evaluate("() => window.rpmFramesAsked")
+    page.wait_for_timeout(2000)  # the window watched: the change poll runs in it
+    assert page.evaluate("() => window.rpmFramesAsked") == before
 
 
 def test_axe_finds_no_serious_violations_on_case_list_and_timeline(chair_page, tl_server):
