@@ -84,7 +84,8 @@ class WatchedBrowser:
     closed and its cookies, permissions and routes forgotten, so the next test starts signed
     out, as in a new context, but the scripts the browser has already compiled for a server
     are not compiled again (opening a case page in a new context costs about three times the
-    processor time). The app keeps nothing in the browser's own storage."""
+    processor time). The app keeps nothing in the browser's own storage. What a test adds to
+    a context itself (a listener, an init script) would stay with it: add those to its page."""
 
     def __init__(self, browser):
         self._browser = browser
