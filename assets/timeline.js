@@ -34,6 +34,35 @@
   });
 })();
 
+/* What the page's pieces below wait for (the chart, its key, its stage, the tabs under it)
+   appears when Dash draws it, and again whenever Dash replaces it. `rpmWhenNew(find, then)`
+   calls `then` with what `find` finds each time it is not what was found last; one observer
+   of the page's content asks every `find`, and only while what it found last has left the
+   page (Dash's renders change the page many times a second while it builds). */
+(function () {
+  var watchers = [];
+  function look(watcher) {
+    if (watcher.last && watcher.last.isConnected) { return; }
+    var found = watcher.find();
+    if (found && found !== watcher.last) {
+      watcher.last = found;
+      watcher.then(found);
+    }
+  }
+  window.rpmWhenNew = function (find, then) {
+    var watcher = {find: find, then: then, last: null};
+    watchers.push(watcher);
+    look(watcher);
+  };
+  // the timeline's chart, once Plotly has drawn it (and given it `on` for its events)
+  window.rpmDrawnChart = function () {
+    var gd = document.querySelector('#timeline-graph .js-plotly-plot');
+    return gd && typeof gd.on === 'function' ? gd : null;
+  };
+  new MutationObserver(function () { watchers.forEach(look); })
+    .observe(document.body, {childList: true, subtree: true});
+})();
+
 /* Timeline page: the left and right arrow keys step to the previous and next event
    (they press the page's "Previous event" / "Next event" buttons), unless the user is
    typing in a field or working a control that uses the arrow keys itself. */
@@ -110,21 +139,14 @@
   }
   window.rpmFit = fit;
   var fitting = false;
-  // Fit when the page's stage first appears (looked for when the page's content changes, and
-  // only while the stage seen last is gone: a look on every frame kept the browser drawing
-  // frames, and using a processor, as long as the page was open), on resizes, and when
-  // presentation mode changes the header's height.
+  // Fit when the page's stage first appears (not looked for on every frame: that kept the
+  // browser drawing frames, and using a processor, as long as the page was open), on resizes,
+  // and when presentation mode changes the header's height.
   // What sits above the stage (the heading, the toolbar) can change height after the class
   // does (the presentation button's longer label wraps the toolbar): refit when it does.
   var above = window.ResizeObserver ? new ResizeObserver(function () { fit(); }) : null;
-  var seen = null;
-  function watch() {
-    if (seen && seen.isConnected) { return; }
-    var stage = document.querySelector('.rpm-tl-stage');
-    if (stage === seen) { return; }
-    seen = stage;
+  window.rpmWhenNew(function () { return document.querySelector('.rpm-tl-stage'); }, function (stage) {
     if (above) { above.disconnect(); }
-    if (!stage) { return; }
     // A case page opens as its layout says (no presentation, no lens, summaries shown) and
     // runs no callback to say so: what a page left behind on <body> goes.
     document.body.classList.remove('rpm-presenting', 'rpm-lens-on', 'rpm-hide-summaries');
@@ -132,9 +154,7 @@
       above.observe(el);
     }
     fit();
-  }
-  new MutationObserver(watch).observe(document.body, {childList: true, subtree: true});
-  watch();
+  });
   window.addEventListener('resize', function () { if (!fitting) { fit(); } });
   new MutationObserver(fit).observe(document.body, {attributes: true, attributeFilter: ['class']});
 })();
@@ -252,43 +272,34 @@
     plotly.react.rpmKeyKept = true;
   }
 
-  var hooked = null, watchedKey = null, keyObserver = new MutationObserver(sync);
-  new MutationObserver(function () {
-    var gd = graph(), key = document.getElementById('tl-cat-legend');
-    if (gd && gd !== hooked && typeof gd.on === 'function') {
-      hooked = gd;
-      hiddenNames.clear();  // another case's chart
-      ['plotly_afterplot', 'plotly_restyle'].forEach(function (name) { gd.on(name, sync); });
-      keepHidden();
-    }
-    if (key && key !== watchedKey) {
-      watchedKey = key;
-      keyObserver.disconnect();
-      keyObserver.observe(key, {childList: true});
-      sync();
-    }
-  }).observe(document.body, {childList: true, subtree: true});
+  window.rpmWhenNew(window.rpmDrawnChart, function (gd) {
+    hiddenNames.clear();  // another case's chart
+    ['plotly_afterplot', 'plotly_restyle'].forEach(function (name) { gd.on(name, sync); });
+    keepHidden();
+  });
+  var keyObserver = new MutationObserver(sync);
+  window.rpmWhenNew(function () { return document.getElementById('tl-cat-legend'); }, function (key) {
+    keyObserver.disconnect();
+    keyObserver.observe(key, {childList: true});
+    sync();
+  });
 })();
 
 /* The tabs under the chart are built when first opened or first scrolled into view
    (app/timeline/tabs.py): tell the page when they come into view, once per page. */
 (function () {
   if (!window.IntersectionObserver) { return; }
-  var watched = null, observer = new IntersectionObserver(function (entries) {
+  var observer = new IntersectionObserver(function (entries) {
     if (!entries.some(function (e) { return e.isIntersecting; })) { return; }
     observer.disconnect();
     if (window.dash_clientside && window.dash_clientside.set_props) {
       window.dash_clientside.set_props('tl-tabs-seen', {data: true});
     }
   });
-  new MutationObserver(function () {
-    var below = document.getElementById('tl-below');
-    if (below && below !== watched) {
-      watched = below;
-      observer.disconnect();
-      observer.observe(below);
-    }
-  }).observe(document.body, {childList: true, subtree: true});
+  window.rpmWhenNew(function () { return document.getElementById('tl-below'); }, function (below) {
+    observer.disconnect();
+    observer.observe(below);
+  });
 })();
 
 /* The chart's size, and the selected event's ring drawn over the chart (not a Plotly shape:
@@ -349,19 +360,21 @@
     plots.resize.rpmSameSizeSkipped = true;
   }
 
-  function hook() {
-    var gd = document.querySelector('#timeline-graph .js-plotly-plot');
-    if (gd && gd !== hooked && typeof gd.on === 'function') {
-      hooked = gd;
-      eventId = null;  // a new page's chart: its selection starts on the case as a whole
-      ['plotly_afterplot', 'plotly_relayout', 'plotly_relayouting', 'plotly_restyle']
-        .forEach(function (name) { gd.on(name, place); });
-      skipSameSizeResizes();
-    }
+  // a chart hooked once, whether first by a selection (`show`) or when it appears
+  function hook(gd) {
+    if (!gd || gd === hooked) { return; }
+    hooked = gd;
+    eventId = null;  // a new page's chart: its selection starts on the case as a whole
+    ['plotly_afterplot', 'plotly_relayout', 'plotly_relayouting', 'plotly_restyle']
+      .forEach(function (name) { gd.on(name, place); });
+    skipSameSizeResizes();
   }
 
-  window.rpmRing = {show: function (id) { hook(); eventId = id; place(); }, place: place};
-  new MutationObserver(hook).observe(document.body, {childList: true, subtree: true});
+  window.rpmRing = {
+    show: function (id) { hook(window.rpmDrawnChart()); eventId = id; place(); },
+    place: place
+  };
+  window.rpmWhenNew(window.rpmDrawnChart, hook);
 })();
 
 /* The known-at-the-time lens greys through the category traces' `selectedpoints`, and a link
@@ -373,8 +386,6 @@
    inside it, or `drawn_points`, which a selection leaves as they are. Once a selection is
    cleared they are shown again. */
 (function () {
-  var hooked = null;
-
   function kept(trace) {
     var meta = trace && trace.meta;
     if (meta && Array.isArray(meta.drawn_points)) { return {points: meta.drawn_points, fixed: true}; }
@@ -424,15 +435,10 @@
     if (at.length) { window.Plotly.restyle(gd, {selectedpoints: points}, at); }
   }
 
-  function hook() {
-    var gd = document.querySelector('#timeline-graph .js-plotly-plot');
-    if (!gd || gd === hooked || typeof gd.on !== 'function') { return; }
-    hooked = gd;
+  window.rpmWhenNew(window.rpmDrawnChart, function (gd) {
     gd.on('plotly_afterplot', function () {
       (gd._fullData || []).forEach(function (trace) { keepSelection(trace._module); });
     });
     gd.on('plotly_relayout', function () { showKept(gd); });
-  }
-
-  new MutationObserver(hook).observe(document.body, {childList: true, subtree: true});
+  });
 })();
