@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -40,6 +41,19 @@ INDEX = """<!DOCTYPE html>
 </html>
 """
 
+# Dash's first script, @babel/polyfill (core-js 2), is for browsers older than any the app
+# supports. In today's it replaces parseFloat, parseInt and String's trim with slower scripts of
+# its own (it tests them with U+180E, which Unicode 6.3 stopped calling a space), and Plotly
+# calls them thousands of times a redraw. Dash's lazy components need only its
+# regenerator runtime, which assets/regenerator-runtime.js gives (an asset: it runs before them).
+POLYFILL_SCRIPT = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\n?')
+
+
+class _Dash(dash.Dash):
+    def interpolate_index(self, **kwargs):
+        kwargs["scripts"] = POLYFILL_SCRIPT.sub("", kwargs["scripts"])
+        return super().interpolate_index(**kwargs)
+
 
 def create_app(
     store: Store, config: Config, *, backup_token: str | None = None, pooled=None
@@ -68,7 +82,7 @@ def create_app(
     downloads.install(server)  # case documents
     anonymised_view.install(server)
     _install_error_handlers(server)
-    app = dash.Dash(
+    app = _Dash(
         __name__,
         server=server,
         use_pages=True,
