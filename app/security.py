@@ -20,8 +20,8 @@ the browser send both to this server only (with `no-referrer` a browser sends `O
 Everything else is `'self'` only; no frames may embed the app (`frame-ancestors 'none'`, also
 `X-Frame-Options: DENY`); forms post only here. Pages and callbacks carry `Cache-Control:
 no-store` so that case information is not kept in browser or proxy caches; static assets and
-Dash's component bundles are cacheable. With `RPM_SECURE_COOKIES=1` (served over HTTPS) the
-responses also carry Strict-Transport-Security.
+Dash's component bundles are cacheable (for a year when named by their version). With
+`RPM_SECURE_COOKIES=1` (served over HTTPS) the responses also carry Strict-Transport-Security.
 """
 
 from __future__ import annotations
@@ -59,6 +59,13 @@ class _StaticFilesVaryNotByCookie(SecureCookieSessionInterface):
             headers["Cache-Control"] = ", ".join(
                 v for v in ("private", headers.get("Cache-Control")) if v
             )
+
+
+def is_named_by_version(request: flask.Request) -> bool:
+    """An asset asked for by the name Dash's pages give it: its file's modified time in the
+    query (`?m=`), which changes with the file, so that what this name answers never does and the
+    browser may keep it without asking again (Flask's own answer has it check on every page)."""
+    return request.path.startswith("/assets/") and "m" in request.args
 
 
 def content_security_policy(script_hashes: list[str]) -> str:
@@ -129,4 +136,6 @@ def install(app: dash.Dash, *, https: bool) -> None:
         if not flask.request.path.startswith(STATIC_PREFIXES):
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"
+        elif is_named_by_version(flask.request) and response.status_code == 200:
+            headers["Cache-Control"] = "private, max-age=31536000, immutable"
         return response

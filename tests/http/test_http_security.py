@@ -100,6 +100,24 @@ def test_the_case_page_names_its_chart_scripts_by_fingerprint_and_the_browser_ma
         assert len(reply.body) > 10_000, path  # the script itself, not an error page
 
 
+def test_the_pages_assets_by_their_versioned_names_are_kept(
+    server,
+):
+    _, admin, _ = server
+    page = admin.get("cases/DEMO-J").body
+    versioned = re.findall(r'(?:src|href)="/(assets/[^"?]+\?m=[^"]+)"', page)
+    assert {"assets/timeline.js", "assets/app.css", "assets/regenerator-runtime.js"} <= {
+        v.split("?")[0] for v in versioned
+    }
+    assert "polyfill" not in page  # Dash's @babel/polyfill (app/server.py)
+    for path in versioned:
+        reply = admin.get(path)
+        assert reply.status == 200, path
+        assert reply.headers["Cache-Control"] == "private, max-age=31536000, immutable", path
+    # the same file by its plain name (the sign-in page's) is checked with the server each time
+    assert "immutable" not in admin.get("assets/app.css").headers["Cache-Control"]
+
+
 def test_admin_pages_and_callbacks_refuse_everyone_else(server):
     url, admin, _ = server
     for name in ("pc", "chair", "crc"):
