@@ -54,6 +54,14 @@ def test_sign_in_open_demo_case_and_see_one_lane_per_agency(server, page):
         """() => [Number.isNaN(parseFloat('\\u180e1')), Number.isNaN(parseInt('\\u180e1')),
             '\\u180e'.trim() === '\\u180e']"""
     ) == [True, True, True]
+    # Dash's renderer took the answers the page had asked for while its scripts loaded
+    # (app/server.py), and asked for no second copy.
+    initiators = page.evaluate(
+        """() => ['_dash-layout', '_dash-dependencies'].map((path) => performance
+            .getEntriesByType('resource').filter((r) => new URL(r.name).pathname === '/' + path)
+            .map((r) => r.initiatorType))"""
+    )
+    assert initiators == [["link"], ["link"]]
     screenshot(page, "timeline-demo")
 
 

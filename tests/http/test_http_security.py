@@ -100,7 +100,7 @@ def test_the_case_page_names_its_chart_scripts_by_fingerprint_and_the_browser_ma
         assert len(reply.body) > 10_000, path  # the script itself, not an error page
 
 
-def test_the_pages_assets_by_their_versioned_names_are_kept(
+def test_the_pages_assets_by_their_versioned_names_are_kept_and_the_first_answers_asked_at_once(
     server,
 ):
     _, admin, _ = server
@@ -116,6 +116,9 @@ def test_the_pages_assets_by_their_versioned_names_are_kept(
         assert reply.headers["Cache-Control"] == "private, max-age=31536000, immutable", path
     # the same file by its plain name (the sign-in page's) is checked with the server each time
     assert "immutable" not in admin.get("assets/app.css").headers["Cache-Control"]
+    # the renderer's first two requests, started by the page before its scripts have run
+    for path in ("_dash-layout", "_dash-dependencies"):
+        assert f'<link rel="preload" href="/{path}" as="fetch" crossorigin>' in page
 
 
 def test_admin_pages_and_callbacks_refuse_everyone_else(server):
