@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import html
 import re
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import dash
 import flask
-import plotly
 from dash import dcc
 from dash.fingerprint import build_fingerprint
 
-from app import anonymised_view, auth, backup_api, downloads, security
+from app import anonymised_view, auth, backup_api, downloads, plotly_bundle, security
 from app.config import Config, secret_key
 from app.context import NotSignedIn
 from app.shell import shell_layout
@@ -95,6 +93,7 @@ def create_app(
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES * 4 // 3 + 2**20,
     )
     auth.install(server)
+    plotly_bundle.install(server)  # after the sign-in guard, as Dash's own scripts are
     downloads.install(server)  # case documents
     anonymised_view.install(server)
     _install_error_handlers(server)
@@ -104,6 +103,9 @@ def create_app(
         use_pages=True,
         pages_folder=str(PAGES),
         assets_folder=str(ASSETS),
+        assets_path_ignore=[
+            "vendor"
+        ],  # served when asked for (app/plotly_bundle.py), not on every page
         serve_locally=True,
         title="RPM Timeline",
         update_title=None,
@@ -120,20 +122,17 @@ def create_app(
 
 
 def chart_scripts() -> str:
-    """The chart's two scripts (plotly.js and the graph component's own chunk) by the names Dash
-    serves with a year's caching, so that a case page can start them at once (assets/timeline.js)
-    and a returning browser takes them, compiled, from its cache. The graph component itself asks
-    for them by plain names, which the browser must check with the server on every page."""
-
-    def fingerprinted(namespace: str, relative_path: str, version: str) -> str:
-        served = Path(sys.modules[namespace].__file__).parent / relative_path
-        modified = int(served.stat().st_mtime)
-        return f"{namespace}/{build_fingerprint(relative_path, version, modified)}"
-
+    """The chart's two scripts (the app's plotly.js, app/plotly_bundle.py, and the graph
+    component's own chunk) by the names Dash serves with a year's caching, so that a case page
+    can start them at once (assets/timeline.js) and a returning browser takes them, compiled,
+    from its cache. The graph component itself asks for them by plain names, which the browser
+    must check with the server on every page."""
+    chunk = "dcc/async-graph.js"
+    modified = int((Path(dcc.__file__).parent / "async-graph.js").stat().st_mtime)
     return " ".join(
         [
-            fingerprinted("plotly", "package_data/plotly.min.js", plotly.__version__),
-            fingerprinted("dash", "dcc/async-graph.js", dcc.__version__),
+            plotly_bundle.fingerprinted_path(),
+            f"dash/{build_fingerprint(chunk, dcc.__version__, modified)}",
         ]
     )
 

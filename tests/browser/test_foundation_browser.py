@@ -54,6 +54,9 @@ def test_sign_in_open_demo_case_and_see_one_lane_per_agency(server, page):
         """() => [Number.isNaN(parseFloat('\\u180e1')), Number.isNaN(parseInt('\\u180e1')),
             '\\u180e'.trim() === '\\u180e']"""
     ) == [True, True, True]
+    # the app's own plotly.js: the three trace types it draws (app/plotly_bundle.py)
+    drawable = page.evaluate("() => Object.keys(Plotly.PlotSchema.get().traces).sort()")
+    assert drawable == ["bar", "scatter", "scattergl"]
     # Dash's renderer took the answers the page had asked for while its scripts loaded
     # (app/server.py), and asked for no second copy.
     initiators = page.evaluate(

@@ -15,6 +15,7 @@ import urllib.request
 
 import pytest
 
+from app.plotly_bundle import BUNDLE
 from tests.support.dash_http import DashSession, add_user_over_http, change_account_over_http
 from tests.support.server import ADMIN_PASSWORD, served
 
@@ -98,6 +99,12 @@ def test_the_case_page_names_its_chart_scripts_by_fingerprint_and_the_browser_ma
         # `Vary: Cookie` the browser fetched and compiled plotly.js again on every case open
         assert "cookie" not in reply.headers.get("Vary", "").lower(), path
         assert len(reply.body) > 10_000, path  # the script itself, not an error page
+    # plotly.js is the app's own bundle (app/plotly_bundle.py), by either name; by the plain
+    # one, which Dash's graph component asks for, it is checked with the server each time
+    bundle = BUNDLE.read_text(encoding="utf-8")
+    assert admin.get(f"_dash-component-suites/{paths[0]}").body == bundle
+    plain = admin.get("_dash-component-suites/plotly/package_data/plotly.min.js")
+    assert plain.body == bundle and "max-age=31536000" not in plain.headers["Cache-Control"]
 
 
 def test_the_pages_assets_by_their_versioned_names_are_kept_and_the_first_answers_asked_at_once(

@@ -1,0 +1,58 @@
+"""The app's plotly.js: a bundle of the three kinds of trace the app draws (scatter, bar and
+scattergl), built from plotly.js's own sources (assets/vendor/README.md says how).
+
+plotly.py's full plotly.js is 4.8 MB; a page evaluates all of it before its first chart, about
+130 ms of a case page's opening, and this bundle of 1.5 MB takes about a third of that. It is
+served wherever Dash or the page asks for plotly.js (Dash's component-suite path, by its plain
+name or a fingerprinted one), so every chart in the app runs the same plotly.js.
+tests/unit/test_plotly_bundle.py holds it to plotly.py's version of plotly.js, which builds the
+figures it draws.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import flask
+from dash.fingerprint import build_fingerprint, check_fingerprint
+
+BUNDLE = Path(__file__).resolve().parent.parent / "assets" / "vendor" / "plotly-rpm.min.js"
+PLOTLY_PATH = "package_data/plotly.min.js"  # plotly.js's path in plotly.py's package
+SERVED_AT = "/_dash-component-suites/plotly/"
+TRACE_TYPES = ("scatter", "bar", "scattergl")  # what the bundle can draw
+YEAR = 365 * 24 * 3600
+
+
+def bundle_version() -> str:
+    """The plotly.js version the bundle was built from (its first line names it)."""
+    with BUNDLE.open(encoding="utf-8") as bundle:
+        for line in bundle:
+            if "plotly.js v" in line:
+                return line.split("plotly.js v", 1)[1].strip()
+    raise ValueError(f"{BUNDLE.name} names no plotly.js version")
+
+
+def fingerprinted_path() -> str:
+    """The bundle's name under Dash's component suites, changed whenever the file is: browsers
+    keep it for a year."""
+    modified = int(BUNDLE.stat().st_mtime)
+    return "plotly/" + build_fingerprint(PLOTLY_PATH, bundle_version(), modified)
+
+
+def install(server: flask.Flask) -> None:
+    """Answer every request for plotly.py's plotly.js with the bundle."""
+
+    @server.before_request
+    def serve_bundle():
+        path = flask.request.path
+        if not path.startswith(SERVED_AT):
+            return None
+        plain, fingerprinted = check_fingerprint(path[len(SERVED_AT) :])
+        if plain != PLOTLY_PATH:
+            return None
+        return flask.send_file(
+            BUNDLE,
+            mimetype="application/javascript",
+            conditional=True,
+            max_age=YEAR if fingerprinted else None,  # the plain name is checked each time
+        )
