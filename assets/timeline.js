@@ -124,6 +124,7 @@
   function fit(quiet) {
     var stage = document.querySelector('.rpm-tl-stage');
     if (!stage) { return; }
+    fittedClasses = document.body.className;
     var top = stage.getBoundingClientRect().top + window.scrollY;
     // the known-at-the-time lens's bar, fixed at the window's foot while a lens is on
     var bar = document.body.classList.contains('rpm-lens-on') && document.getElementById('tl-lens-stepper');
@@ -139,6 +140,7 @@
   }
   window.rpmFit = fit;
   var fitting = false;
+  var fittedClasses = null;  // <body>'s classes when the stage was last fitted
   // Fit when the page's stage first appears (not looked for on every frame: that kept the
   // browser drawing frames, and using a processor, as long as the page was open), on resizes,
   // and when presentation mode changes the header's height.
@@ -156,7 +158,11 @@
     fit();
   });
   window.addEventListener('resize', function () { if (!fitting) { fit(); } });
-  new MutationObserver(fit).observe(document.body, {attributes: true, attributeFilter: ['class']});
+  // (presentation mode fits the stage itself as it changes the class: measuring again here, once
+  // the chart has been redrawn, made the browser lay the page out a second time)
+  new MutationObserver(function () {
+    if (document.body.className !== fittedClasses) { fit(); }
+  }).observe(document.body, {attributes: true, attributeFilter: ['class']});
 })();
 
 /* Presentation mode: a class on <body> (larger type, the header's menus hidden) and the chart
