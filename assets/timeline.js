@@ -243,7 +243,7 @@
         var pressed = trace.visible === 'legendonly' ? 'false' : 'true';
         if (el.getAttribute('aria-pressed') !== pressed) { el.setAttribute('aria-pressed', pressed); }
       }
-      // the name is the entry's text node, after its picture
+      // the name is the entry's text (its picture is its background)
       var name = el.dataset.liveName && el.lastChild;
       if (name && name.nodeType === 3 && trace.name && name.nodeValue !== trace.name) {
         name.nodeValue = trace.name;

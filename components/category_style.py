@@ -143,30 +143,31 @@ def svg_shape(symbol: int) -> tuple[str, str | None]:
     return _SVG_PATHS.get(symbol, _SVG_PATHS[0]), _SVG_CROSSES.get(symbol)
 
 
-def legend_marker(style: MarkerStyle, size: int = 18) -> html.Span:
-    """The category's marker as a small picture (decorative: the name is written beside it)."""
+def marker_shapes(style: MarkerStyle) -> str:
+    """The category's marker as the shapes of a 20x20 SVG picture (`svg_uri`)."""
     path, cross = svg_shape(style.symbol)
     over = (
         f"<path d='{cross}' fill='none' stroke='{CROSS_COLOUR}' stroke-width='2'/>" if cross else ""
     )
     colour = style.colour
-    return svg_picture(
-        f"<path d='{path}' fill='{colour}' stroke='{colour}' stroke-width='1'/>{over}", size
-    )
+    return f"<path d='{path}' fill='{colour}' stroke='{colour}' stroke-width='1'/>{over}"
+
+
+def legend_marker(style: MarkerStyle, size: int = 18) -> html.Img:
+    """The category's marker as a small picture (decorative: the name is written beside it)."""
+    return svg_picture(marker_shapes(style), size)
+
+
+def svg_uri(inner: str) -> str:
+    """A small SVG picture drawn in a 20x20 box (`inner`: its shapes), as a data: address."""
+    svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 20 20'>{inner}</svg>"
+    return "data:image/svg+xml;utf8," + quote(svg)
 
 
 def svg_picture(inner: str, size: int = 18) -> html.Img:
-    """A small SVG picture drawn in a 20x20 box (`inner`: its shapes), decorative: whatever it
-    stands for is named beside it. One component: the chart's key has some twenty on every case
-    page, and each component makes each change of the page slower to apply."""
-    svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 20 20'>{inner}</svg>"
-    return html.Img(
-        src="data:image/svg+xml;utf8," + quote(svg),
-        width=size,
-        height=size,
-        alt="",
-        className="rpm-cat-marker",
-    )
+    """`svg_uri`'s picture as one component, decorative: whatever it stands for is named
+    beside it."""
+    return html.Img(src=svg_uri(inner), width=size, height=size, alt="", className="rpm-cat-marker")
 
 
 def category_legend(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from dash import html
 
-from components.category_style import MarkerStyle, legend_marker, svg_picture
+from components.category_style import MarkerStyle, marker_shapes, svg_uri
 from components.lens_drawing import LINK_GROUPS
 from components.timeline import (
     REFLECTED_COLOURS,
@@ -40,7 +40,7 @@ _DASHES = {"solid": "", "dot": "2 3", "dash": "6 3"}
 class KeyEntry:
     name: str
     trace: int  # the trace's position in the figure's data
-    picture: html.Img
+    picture: str  # a data: address of its picture (svg_uri)
     key: bool = False  # a key category, drawn larger
     toggles: bool = True  # a button hiding or showing the trace (not the summary's bars)
     live_name: bool = False  # the trace's name says more on the chart (the summary's unit)
@@ -56,14 +56,14 @@ def key_entries(styles: Sequence[MarkerStyle]) -> list[KeyEntry]:
         return extra_trace_position(len(styles), name)
 
     return [
-        *(KeyEntry(s.name, i, legend_marker(s), key=s.key) for i, s in enumerate(styles)),
-        KeyEntry(SPANS_TRACE, at(SPANS_TRACE), svg_picture(_line(SPAN_COLOUR, "", 3))),
-        KeyEntry(REFLECTED_TRACE, at(REFLECTED_TRACE), svg_picture(_DIAMOND)),
+        *(KeyEntry(s.name, i, svg_uri(marker_shapes(s)), key=s.key) for i, s in enumerate(styles)),
+        KeyEntry(SPANS_TRACE, at(SPANS_TRACE), svg_uri(_line(SPAN_COLOUR, "", 3))),
+        KeyEntry(REFLECTED_TRACE, at(REFLECTED_TRACE), svg_uri(_DIAMOND)),
         *(
             KeyEntry(
                 name,
                 at(name),
-                svg_picture(_line(colour, _DASHES[dash], 2, arrow=True)),
+                svg_uri(_line(colour, _DASHES[dash], 2, arrow=True)),
                 usual=False,
             )
             for name, colour, dash in LINK_GROUPS.values()
@@ -71,7 +71,7 @@ def key_entries(styles: Sequence[MarkerStyle]) -> list[KeyEntry]:
         KeyEntry(
             SUMMARY_TRACE,
             at(SUMMARY_TRACE),
-            svg_picture(_bar(BAR_COLOUR)),
+            svg_uri(_bar(BAR_COLOUR)),
             toggles=False,
             live_name=True,
             usual=False,
@@ -79,7 +79,7 @@ def key_entries(styles: Sequence[MarkerStyle]) -> list[KeyEntry]:
         KeyEntry(
             SUMMARY_GREYED_TRACE,
             at(SUMMARY_GREYED_TRACE),
-            svg_picture(_bar(GREYED_COLOUR, hatched=True)),
+            svg_uri(_bar(GREYED_COLOUR, hatched=True)),
             toggles=False,
             usual=False,
         ),
@@ -107,21 +107,25 @@ def key_contents(styles: Sequence[MarkerStyle], traces: Sequence[dict]) -> list:
         shown = entry.usual if trace is None else trace.get("showlegend") is not False
         trace = trace or {}
         name = trace.get("name") or entry.name if entry.live_name else entry.name
-        label = [entry.picture, name]  # the name a text node: no component of its own
-        marks = {"data-trace": str(entry.trace)}
+        # the picture is the entry's own background (timeline.css), the name its text: one
+        # component where an image beside it was a second, 24 more on every case page
+        marks = {
+            "data-trace": str(entry.trace),
+            "style": {"--rpm-picture": f'url("{entry.picture}")'},
+        }
         if entry.live_name:
             marks["data-live-name"] = "1"
         if entry.toggles:
             pressed = "false" if trace.get("visible") == "legendonly" else "true"
             body = html.Button(
-                label,
+                name,
                 type="button",
                 className="rpm-key-toggle",
                 **marks,
                 **{"aria-pressed": pressed},
             )
         else:
-            body = html.Span(label, className="rpm-key-static", **marks)
+            body = html.Span(name, className="rpm-key-static", **marks)
         items.append(
             html.Li(
                 body,

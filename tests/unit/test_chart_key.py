@@ -22,7 +22,8 @@ def sent_entries(key: dict) -> list[dict]:
         body = item["props"]["children"]["props"]
         out.append(
             {
-                "name": body["children"][1],  # a text node after the picture
+                "name": body["children"],  # its text (its picture is its background)
+                "picture": body["style"]["--rpm-picture"],
                 "trace": int(body["data-trace"]),
                 "shown": not item["props"]["hidden"],
                 "key": "rpm-cat-key" in item["props"]["className"],
@@ -49,6 +50,7 @@ def test_every_entry_names_the_trace_it_toggles_on_a_chart_of_markers():
                                                           "Reflected"]  # fmt: skip
     assert all(e["button"] for e in entries if e["shown"])  # each hides or shows its marks
     assert len({e["trace"] for e in entries}) == len(entries)
+    assert all(e["picture"].startswith('url("data:image/svg+xml;') for e in entries)
 
 
 def test_a_summarised_chart_keys_its_bars_by_the_words_the_chart_gives_them():
