@@ -9,7 +9,7 @@ from components.chart_key import key_contents, key_entries
 from components.timeline import timeline_figure_spec
 from components.timeline_summary import SUMMARY_TRACE
 from data.category_list import SHIPPED_CATEGORIES
-from tests.unit.test_timeline_summary import big_case
+from tests.support.synthetic_case import big_case
 
 CASE_DATA = {"categories": category_data(SHIPPED_CATEGORIES), "key_categories": ["Education"]}
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from components.lens_drawing import LensMarks
@@ -39,6 +38,7 @@ from components.timeline_summary import (
 )
 from data.category_list import SHIPPED_CATEGORIES
 from tests.support.plotly_arrays import decode
+from tests.support.synthetic_case import big_case
 
 PRECISION = {"day": 0, "month": 1, "year": 2}
 
@@ -223,25 +223,6 @@ def test_previous_and_next_step_through_the_spans_events_by_day_lane_then_id():
     assert step_through(codes, span, 5, +1) == 6  # ... or its first
     assert step_through(codes, None, 1, +1) == 5  # everything
     assert step_through(codes, (date(2021, 1, 1), date(2021, 2, 1)), 1, +1) is None
-
-
-def big_case(n: int = 4000, seed: int = 3) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    return (
-        pd.DataFrame(
-            {
-                "event_id": np.arange(1, n + 1),
-                "event_date": pd.to_datetime("2010-01-01")
-                + pd.to_timedelta(rng.integers(0, 8 * 365, n), unit="D"),
-                "date_precision": rng.choice(["day", "month", "year"], n, p=[0.85, 0.1, 0.05]),
-                "agency": rng.choice(["Police", "Health", "School"], n),
-                "event_type": "Visit",
-                "category": rng.choice([c.name for c in SHIPPED_CATEGORIES], n),
-            }
-        )
-        .sort_values("event_date", kind="stable")
-        .reset_index(drop=True)
-    )
 
 
 def marker_ids(fig) -> list[int]:
