@@ -151,6 +151,9 @@ def login():
     flask.session["gen"] = user.session_generation
     flask.session["seen"] = flask.session["since"] = int(time.time())
     flask.session.permanent = True
+    # The session's form token, made here: two first answers built at once (a page and its
+    # preloaded layout, app/server.py) would otherwise each make one, and one be lost.
+    csrf_token()
     return flask.redirect(next_url)
 
 

@@ -108,3 +108,39 @@ def test_after_the_idle_limit_a_page_asks_to_sign_in_again_and_callbacks_are_ref
     page.cookie = signed_in  # the cookie as it was before the session ended, sent again
     again = page.poke("some-button.n_clicks", activity=True)
     assert again.status_code == 401
+
+
+def _form_tokens(layout: dict) -> set[str]:
+    """The CSRF tokens of the forms in a layout answer (the header's sign-out forms)."""
+    found, stack = set(), [layout]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            props = node.get("props")
+            if isinstance(props, dict) and props.get("name") == "csrf_token":
+                found.add(props["value"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def test_two_first_answers_built_at_once_after_sign_in_carry_the_sessions_own_token(clock):
+    # A page and the layout it preloads (app/server.py) are both answered before either's
+    # cookie is back: both must carry the token the session already holds, or signing out
+    # from the page would be refused as a stale form.
+    app, _ = clock
+    page = HandMade(app)
+    assert page.sign_in("pokafor", "chair-password-1").status_code == 302
+    signed_in = page.cookie
+    tokens = []
+    for _ in range(2):
+        page.cookie = signed_in
+        reply = page.request("GET", "/_dash-layout")
+        assert "Set-Cookie" not in reply.headers  # nothing new to keep in the session
+        tokens.append(_form_tokens(reply.get_json()))
+    assert len(tokens[0]) == 1 and tokens[0] == tokens[1]
+    (token,) = tokens[0]
+    page.cookie = signed_in
+    out = page.request("POST", "/logout", data={"csrf_token": token})
+    assert out.status_code == 302 and "/login" in out.headers["Location"]
