@@ -26,13 +26,16 @@ Dash's component bundles are cacheable (for a year when named by their version).
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlparse
 
 import dash
 import flask
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.security import safe_join
 
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+KEPT_A_YEAR = "private, max-age=31536000, immutable"  # by this browser only
 
 
 class _StaticFilesVaryNotByCookie(SecureCookieSessionInterface):
@@ -61,11 +64,19 @@ class _StaticFilesVaryNotByCookie(SecureCookieSessionInterface):
             )
 
 
-def is_named_by_version(request: flask.Request) -> bool:
-    """An asset asked for by the name Dash's pages give it: its file's modified time in the
-    query (`?m=`), which changes with the file, so that what this name answers never does and the
-    browser may keep it without asking again (Flask's own answer has it check on every page)."""
-    return request.path.startswith("/assets/") and "m" in request.args
+def is_named_by_version(request: flask.Request, assets_folder: str) -> bool:
+    """An asset asked for by the name Dash's pages give it now: its file's modified time in the
+    query (`?m=`, as Dash writes it), which changes with the file, so that what this name
+    answers never does and the browser may keep it without asking again (Flask's own answer has
+    it check on every page). A name with another time (an older page's) is not kept."""
+    stamp = request.args.get("m")
+    if not stamp or not request.path.startswith("/assets/"):
+        return False
+    served = safe_join(assets_folder, request.path[len("/assets/") :])
+    try:
+        return served is not None and stamp == str(os.path.getmtime(served))
+    except OSError:
+        return False
 
 
 def content_security_policy(script_hashes: list[str]) -> str:
@@ -136,6 +147,8 @@ def install(app: dash.Dash, *, https: bool) -> None:
         if not flask.request.path.startswith(STATIC_PREFIXES):
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"
-        elif is_named_by_version(flask.request) and response.status_code == 200:
-            headers["Cache-Control"] = "private, max-age=31536000, immutable"
+        elif response.status_code in (200, 304) and is_named_by_version(
+            flask.request, app.config.assets_folder
+        ):
+            headers["Cache-Control"] = KEPT_A_YEAR
         return response

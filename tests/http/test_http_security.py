@@ -100,11 +100,15 @@ def test_the_case_page_names_its_chart_scripts_by_fingerprint_and_the_browser_ma
         assert "cookie" not in reply.headers.get("Vary", "").lower(), path
         assert len(reply.body) > 10_000, path  # the script itself, not an error page
     # plotly.js is the app's own bundle (app/plotly_bundle.py), by either name; by the plain
-    # one, which Dash's graph component asks for, it is checked with the server each time
+    # one, which Dash's graph component asks for, or an older version's, it is checked with the
+    # server each time
     bundle = BUNDLE.read_text(encoding="utf-8")
-    assert admin.get(f"_dash-component-suites/{paths[0]}").body == bundle
-    plain = admin.get("_dash-component-suites/plotly/package_data/plotly.min.js")
-    assert plain.body == bundle and "max-age=31536000" not in plain.headers["Cache-Control"]
+    kept = admin.get(f"_dash-component-suites/{paths[0]}")
+    assert kept.body == bundle
+    assert kept.headers["Cache-Control"] == "private, max-age=31536000, immutable"
+    for other in ("plotly.min.js", "plotly.v4_1_0m1700000000.min.js"):
+        reply = admin.get(f"_dash-component-suites/plotly/package_data/{other}")
+        assert reply.body == bundle and "max-age=31536000" not in reply.headers["Cache-Control"]
 
 
 def test_the_pages_assets_by_their_versioned_names_are_kept_and_the_first_answers_asked_at_once(
@@ -121,8 +125,10 @@ def test_the_pages_assets_by_their_versioned_names_are_kept_and_the_first_answer
         reply = admin.get(path)
         assert reply.status == 200, path
         assert reply.headers["Cache-Control"] == "private, max-age=31536000, immutable", path
-    # the same file by its plain name (the sign-in page's) is checked with the server each time
+    # the same file by its plain name (the sign-in page's) or by a time it no longer has (an
+    # older page's) is checked with the server each time
     assert "immutable" not in admin.get("assets/app.css").headers["Cache-Control"]
+    assert "immutable" not in admin.get("assets/app.css?m=1700000000.5").headers["Cache-Control"]
     # the renderer's first two requests, started by the page before its scripts have run
     for path in ("_dash-layout", "_dash-dependencies"):
         assert f'<link rel="preload" href="/{path}" as="fetch" crossorigin>' in page
