@@ -102,6 +102,9 @@ def test_key_categories_draw_larger_and_the_filter_keeps_a_category(cat_server, 
     page.reload()  # saved with the case
     wait_for_chart(page)
     assert page.is_checked("#tl-key-categories input[value='Missing and exploitation']")
+    # and its picture in the key above the chart too
+    assert page.evaluate(PICTURES, "Missing and exploitation")[1] == "22px"
+    assert page.evaluate(PICTURES, "Referral and contact")[1] == "16px"
     page.click("#tl-types-menu summary")
     tick(page.locator("#tl-types input[value='category:Child protection']"))
     page.wait_for_function(
@@ -217,6 +220,13 @@ TOGGLED = """(name) => {
     return [gd._fullData[at].visible, button.getAttribute('aria-pressed'),
             drawn.reduce((n, el) => n + el.querySelectorAll('.point').length, 0)];
 }"""
+# an entry's picture (the key's button's ::before): how its background starts, its width, opacity
+PICTURES = """(name) => {
+    const button = [...document.querySelectorAll('#tl-cat-legend button')]
+        .find((b) => b.textContent === name);
+    const picture = getComputedStyle(button, '::before');
+    return [picture.backgroundImage.slice(0, 24), picture.width, picture.opacity];
+}"""
 
 
 def test_the_key_hides_and_shows_a_category_by_mouse_and_keyboard_through_a_filter(
@@ -227,9 +237,13 @@ def test_the_key_hides_and_shows_a_category_by_mouse_and_keyboard_through_a_filt
     wait_for_chart(page)
     shown = page.evaluate(TOGGLED, "Health contact")
     assert shown[:2] == [True, "true"] and shown[2] > 0
+    # each entry's picture is drawn before its name (its own background), faint while its
+    # marks are hidden
+    assert page.evaluate(PICTURES, "Health contact") == ['url("data:image/svg+xml;', "16px", "1"]
     page.click("#tl-cat-legend button:has-text('Health contact')")
     page.wait_for_function(f"() => ({TOGGLED})('Health contact')[0] === 'legendonly'")
     assert page.evaluate(TOGGLED, "Health contact")[1:] == ["false", 0]
+    assert page.evaluate(PICTURES, "Health contact")[2] == "0.35"
     # a filter redraws the traces from the server: the category stays hidden
     page.click("#tl-lanes-menu summary")
     page.uncheck("#tl-agencies input[value='Police']")
