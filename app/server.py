@@ -59,7 +59,8 @@ def index_page(prefix: str) -> str:
 # supports. In today's it replaces parseFloat, parseInt and String's trim with slower scripts of
 # its own (it tests them with U+180E, which Unicode 6.3 stopped calling a space), and Plotly
 # calls them thousands of times a redraw. Dash's lazy components need only its
-# regenerator runtime, which assets/regenerator-runtime.js gives (an asset: it runs before them).
+# regenerator runtime, which assets/regenerator-runtime.js gives (an asset: it has run before
+# any of them loads).
 POLYFILL_SCRIPT = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\n?')
 
 

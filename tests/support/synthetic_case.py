@@ -1,5 +1,5 @@
 """A synthetic case for tests of the timeline's drawing: events spread over eight years across
-three agencies, mostly dated to the day, in every shipped category."""
+three agencies, mostly dated to the day, in shipped categories drawn at random."""
 
 from __future__ import annotations
 

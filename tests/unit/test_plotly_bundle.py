@@ -3,6 +3,8 @@ plotly.py builds figures for, and able to draw every kind of trace the app's fig
 
 from __future__ import annotations
 
+import os
+import shutil
 from datetime import date
 
 import pandas as pd
@@ -20,10 +22,16 @@ def test_the_bundle_is_plotly_pys_version_of_plotly_js():
     assert BUNDLE.stat().st_size < 2_000_000  # the three trace types, not the full 4.8 MB
 
 
-def test_the_bundles_name_changes_with_its_file():
+def test_the_bundles_name_changes_with_its_file(tmp_path):
     name = fingerprinted_path()
     assert name.startswith("plotly/package_data/plotly.v") and name.endswith(".min.js")
     assert get_plotlyjs_version().replace(".", "_") in name
+    copy = tmp_path / BUNDLE.name
+    shutil.copyfile(BUNDLE, copy)
+    os.utime(copy, (1_700_000_000, 1_700_000_000))
+    older = fingerprinted_path(copy)
+    os.utime(copy, (1_800_000_000, 1_800_000_000))
+    assert fingerprinted_path(copy) != older
 
 
 EVENTS = pd.DataFrame(
