@@ -104,9 +104,8 @@ def create_app(
         use_pages=True,
         pages_folder=str(PAGES),
         assets_folder=str(ASSETS),
-        assets_path_ignore=[
-            "vendor"
-        ],  # served when asked for (app/plotly_bundle.py), not on every page
+        # not put on every page: served when asked for (app/plotly_bundle.py), public as any asset
+        assets_path_ignore=["^vendor$"],
         serve_locally=True,
         title="RPM Timeline",
         update_title=None,

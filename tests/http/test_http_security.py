@@ -121,6 +121,7 @@ def test_the_pages_assets_by_their_versioned_names_are_kept_and_the_first_answer
         v.split("?")[0] for v in versioned
     }
     assert "polyfill" not in page  # Dash's @babel/polyfill (app/server.py)
+    assert "assets/vendor/" not in page  # the plotly.js bundle: only when asked for
     for path in versioned:
         reply = admin.get(path)
         assert reply.status == 200, path
